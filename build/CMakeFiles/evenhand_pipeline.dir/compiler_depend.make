@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for evenhand_pipeline.
+# This may be replaced when dependencies are built.

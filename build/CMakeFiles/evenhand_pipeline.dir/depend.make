@@ -1,0 +1,2 @@
+# Empty dependencies file for evenhand_pipeline.
+# This may be replaced when dependencies are built.

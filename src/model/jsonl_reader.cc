@@ -1,0 +1,298 @@
+#include "model/jsonl_reader.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "model/time.h"
+
+namespace evenhand {
+
+std::string ReadError::ToString() const {
+  if (field.empty()) return fmt::format("{}:{}: {}", file, line, what);
+  return fmt::format("{}:{}: {}: {}", file, line, field, what);
+}
+
+namespace {
+
+using simdjson::dom::element_type;
+
+const char* TypeName(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "array";
+    case element_type::OBJECT: return "object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "number";
+    case element_type::STRING: return "string";
+    case element_type::BOOL: return "boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "value";
+}
+
+}  // namespace
+
+// The DOM API is used (not On-Demand) because it dispatches at run time to
+// the best kernel for the CPU and validates the whole line, which a strict
+// reader wants anyway.
+struct ItemParser::Impl {
+  simdjson::dom::parser parser;
+  std::string padded;  // line copy with simdjson's padding
+
+  bool Fail(ReadError* e, std::string_view field, std::string what) {
+    e->field = std::string(field);
+    e->what = std::move(what);
+    return false;
+  }
+
+  bool GetString(simdjson::dom::element v, std::string_view key, std::string_view* out, ReadError* e) {
+    if (v.type() != element_type::STRING)
+      return Fail(e, key, fmt::format("expected a string, got {}", TypeName(v.type())));
+    *out = v.get_string().value_unsafe();
+    return true;
+  }
+
+  bool ParseMedia(simdjson::dom::element v, Post* post, ReadError* e) {
+    if (v.type() != element_type::ARRAY)
+      return Fail(e, "media", fmt::format("expected an array of objects, got {}", TypeName(v.type())));
+    size_t index = 0;
+    for (simdjson::dom::element item : v.get_array().value_unsafe()) {
+      std::string field = fmt::format("media[{}]", index);
+      if (item.type() != element_type::OBJECT)
+        return Fail(e, field, fmt::format("expected an object with \"path\", got {}", TypeName(item.type())));
+      Media media;
+      bool has_path = false;
+      for (auto [key, value] : item.get_object().value_unsafe()) {
+        if (key == "path") {
+          std::string_view path;
+          if (!GetString(value, field + ".path", &path, e)) return false;
+          media.path.assign(path);
+          has_path = true;
+        }
+      }
+      if (!has_path || media.path.empty()) return Fail(e, field + ".path", "missing");
+      post->media.push_back(std::move(media));
+      ++index;
+    }
+    return true;
+  }
+};
+
+ItemParser::ItemParser() : impl_(std::make_unique<Impl>()) {}
+ItemParser::~ItemParser() = default;
+
+ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* account, ReadError* e) {
+  size_t start = line.find_first_not_of(" \t\r");
+  if (start == std::string_view::npos) return Kind::kBlank;
+  if (!simdjson::validate_utf8(line.data(), line.size())) {
+    impl_->Fail(e, "", "line is not valid UTF-8");
+    return Kind::kError;
+  }
+  std::string& buf = impl_->padded;
+  buf.assign(line);
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::dom::element doc;
+  if (auto err = impl_->parser.parse(buf.data(), line.size(), false).get(doc)) {
+    impl_->Fail(e, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+    return Kind::kError;
+  }
+  if (doc.type() != element_type::OBJECT) {
+    impl_->Fail(e, "", fmt::format("expected a JSON object, got {}", TypeName(doc.type())));
+    return Kind::kError;
+  }
+  post->Clear();
+  std::string_view kind, id, account_id, created, ts, country;
+  bool has_kind = false, has_id = false, has_text = false, has_ts = false, has_created = false;
+  for (auto [key, v] : doc.get_object().value_unsafe()) {
+    std::string_view sv;
+    bool ok = true;
+    if (key == "kind") {
+      ok = impl_->GetString(v, key, &kind, e);
+      has_kind = true;
+    } else if (key == "id") {
+      ok = impl_->GetString(v, key, &id, e);
+      has_id = true;
+    } else if (key == "account") {
+      ok = impl_->GetString(v, key, &account_id, e);
+    } else if (key == "created") {
+      ok = impl_->GetString(v, key, &created, e);
+      has_created = true;
+    } else if (key == "country") {
+      ok = impl_->GetString(v, key, &country, e);
+    } else if (key == "ts") {
+      ok = impl_->GetString(v, key, &ts, e);
+      has_ts = true;
+    } else if (key == "text") {
+      ok = impl_->GetString(v, key, &sv, e);
+      if (ok) post->text.assign(sv);
+      has_text = true;
+    } else if (key == "lang") {
+      ok = impl_->GetString(v, key, &sv, e);
+      if (ok) post->lang.assign(sv);
+    } else if (key == "topic") {
+      ok = impl_->GetString(v, key, &sv, e);
+      if (ok) post->topic.assign(sv);
+    } else if (key == "region") {
+      ok = impl_->GetString(v, key, &sv, e);
+      if (ok) post->region.assign(sv);
+    } else if (key == "media") {
+      ok = impl_->ParseMedia(v, post, e);
+    }
+    if (!ok) return Kind::kError;
+  }
+  if (!has_kind) {
+    impl_->Fail(e, "kind", "missing");
+    return Kind::kError;
+  }
+  if (kind != "post" && kind != "account") {
+    impl_->Fail(e, "kind", fmt::format("unknown kind \"{}\" (expected \"post\" or \"account\")", kind));
+    return Kind::kError;
+  }
+  if (!has_id || id.empty()) {
+    impl_->Fail(e, "id", "missing");
+    return Kind::kError;
+  }
+  if (kind == "account") {
+    account->id.assign(id);
+    account->country.assign(country);
+    account->created = 0;
+    if (has_created) {
+      auto t = ParseTimestamp(created);
+      if (!t) {
+        impl_->Fail(e, "created", fmt::format("\"{}\" is not an RFC 3339 timestamp", created));
+        return Kind::kError;
+      }
+      account->created = *t;
+    }
+    return Kind::kAccount;
+  }
+  post->id.assign(id);
+  post->account.assign(account_id);
+  if (has_ts) {
+    auto t = ParseTimestamp(ts);
+    if (!t) {
+      impl_->Fail(e, "ts", fmt::format("\"{}\" is not an RFC 3339 timestamp", ts));
+      return Kind::kError;
+    }
+    post->ts = *t;
+  }
+  if (!has_text && post->media.empty()) {
+    impl_->Fail(e, "text", "missing (a post needs text or media)");
+    return Kind::kError;
+  }
+  return Kind::kPost;
+}
+
+Result<std::unique_ptr<JsonlReader>> JsonlReader::Open(const std::string& path) {
+  if (path == "-") return std::unique_ptr<JsonlReader>(new JsonlReader("<stdin>", stdin, false, 0));
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::Io(fmt::format("{}: {}", path, std::strerror(errno)));
+  struct stat st;
+  uint64_t size = (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
+  return std::unique_ptr<JsonlReader>(new JsonlReader(path, f, true, size));
+}
+
+JsonlReader::JsonlReader(std::string path, std::FILE* file, bool owned, uint64_t size)
+    : path_(std::move(path)), file_(file), owned_(owned), total_bytes_(size) {}
+
+JsonlReader::~JsonlReader() {
+  if (owned_ && file_) std::fclose(file_);
+}
+
+bool JsonlReader::ReadLine(std::string* line) {
+  line->clear();
+  int c;
+  bool any = false;
+  // getc_unlocked: one reader per stream, no locking needed.
+  while ((c = getc_unlocked(file_)) != EOF) {
+    any = true;
+    ++bytes_read_;
+    if (c == '\n') break;
+    line->push_back(static_cast<char>(c));
+  }
+  if (!any) return false;
+  ++line_no_;
+  return true;
+}
+
+bool JsonlReader::AddAccount(Account&& account, ReadError* error) {
+  auto [it, inserted] = accounts_.try_emplace(account.id, nullptr);
+  if (!inserted) {
+    error->file = path_;
+    error->line = line_no_;
+    error->field = "id";
+    error->what = fmt::format("duplicate account \"{}\"", account.id);
+    return false;
+  }
+  it->second = std::make_unique<Account>(std::move(account));
+  return true;
+}
+
+JsonlReader::Next JsonlReader::NextPost(Post* post, ReadError* error) {
+  while (ReadLine(&line_)) {
+    auto kind = parser_.Parse(line_, post, &scratch_account_, error);
+    switch (kind) {
+      case ItemParser::Kind::kBlank:
+        continue;
+      case ItemParser::Kind::kAccount:
+        if (!AddAccount(std::move(scratch_account_), error)) return Next::kError;
+        scratch_account_ = Account();
+        continue;
+      case ItemParser::Kind::kError:
+        error->file = path_;
+        error->line = line_no_;
+        return Next::kError;
+      case ItemParser::Kind::kPost:
+        post->line = line_no_;
+        if (!post->account.empty() && !accounts_.empty()) {
+          auto it = accounts_.find(post->account);
+          if (it == accounts_.end()) {
+            error->file = path_;
+            error->line = line_no_;
+            error->field = "account";
+            error->what = fmt::format("unknown account \"{}\"", post->account);
+            return Next::kError;
+          }
+          post->account_ref = it->second.get();
+        }
+        return Next::kPost;
+    }
+  }
+  return Next::kEof;
+}
+
+Status JsonlReader::LoadAccounts(const std::string& path) {
+  auto opened = JsonlReader::Open(path);
+  if (!opened.ok()) return opened.status();
+  JsonlReader& r = **opened;
+  Post post;
+  ReadError error;
+  while (r.ReadLine(&r.line_)) {
+    auto kind = r.parser_.Parse(r.line_, &post, &r.scratch_account_, &error);
+    if (kind == ItemParser::Kind::kBlank) continue;
+    if (kind == ItemParser::Kind::kError) {
+      error.file = r.path_;
+      error.line = r.line_no_;
+      return Status::Invalid(error.ToString());
+    }
+    if (kind == ItemParser::Kind::kPost) {
+      error = {r.path_, r.line_no_, "kind", "expected \"account\" in an accounts file"};
+      return Status::Invalid(error.ToString());
+    }
+    error.file = r.path_;
+    error.line = r.line_no_;
+    if (!AddAccount(std::move(r.scratch_account_), &error)) {
+      error.file = r.path_;
+      error.line = r.line_no_;
+      return Status::Invalid(error.ToString());
+    }
+    r.scratch_account_ = Account();
+  }
+  return Status::Ok();
+}
+
+}  // namespace evenhand

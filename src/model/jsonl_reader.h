@@ -1,0 +1,91 @@
+// Strict reader of the JSON Lines item format (DESIGN.md "Formats").
+//
+// Each line is one object whose "kind" is "account" or "post". A bad line
+// (invalid JSON, invalid UTF-8, unknown kind, missing or mistyped field, a
+// post naming an unknown account once accounts are known) yields a ReadError
+// that names FILE:LINE, the field and what is wrong. Blank lines are skipped.
+// Unknown fields are ignored so the format can grow.
+//
+// Accounts read so far are kept in the reader; a Post's account_ref points at
+// the stored Account and stays valid for the reader's lifetime. Not thread
+// safe: one reader per input stream.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "model/item.h"
+#include "model/status.h"
+
+namespace evenhand {
+
+struct ReadError {
+  std::string file;
+  int64_t line = 0;
+  std::string field;  // "" when the whole line is bad (e.g. invalid JSON)
+  std::string what;
+  std::string ToString() const;  // "FILE:LINE: field: what"
+};
+
+// Parses one line. Independent of files, so it can be tested directly and
+// reused by the server. `accounts` may be null (no account check).
+class ItemParser {
+ public:
+  ItemParser();
+  ~ItemParser();
+  enum class Kind { kBlank, kAccount, kPost, kError };
+  // On kError fills error->field and error->what (file and line are the
+  // caller's). Reuses its internal buffers: no allocation per line once warm.
+  Kind Parse(std::string_view line, Post* post, Account* account, ReadError* error);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class JsonlReader {
+ public:
+  // path "-" reads standard input.
+  static Result<std::unique_ptr<JsonlReader>> Open(const std::string& path);
+  ~JsonlReader();
+
+  enum class Next { kEof, kPost, kError };
+  // Reads up to the next post. Account lines are absorbed into the account
+  // table. Returns kError with *error filled for a bad line; reading may
+  // continue after an error (the bad line is skipped).
+  Next NextPost(Post* post, ReadError* error);
+
+  // Loads accounts from a separate file before posts are read; after this,
+  // every post that names an account must name a known one.
+  Status LoadAccounts(const std::string& path);
+
+  // True once any account has been seen: from then on unknown accounts are errors.
+  bool accounts_known() const { return !accounts_.empty(); }
+  const std::unordered_map<std::string, std::unique_ptr<Account>>& accounts() const { return accounts_; }
+  const std::string& path() const { return path_; }
+  // Bytes consumed so far and the input's size (0 if unknown): for progress.
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t total_bytes() const { return total_bytes_; }
+
+ private:
+  JsonlReader(std::string path, std::FILE* file, bool owned, uint64_t size);
+  bool ReadLine(std::string* line);
+  // Registers an account; returns false (and fills error) on a duplicate id.
+  bool AddAccount(Account&& account, ReadError* error);
+
+  std::string path_;
+  std::FILE* file_;
+  bool owned_;
+  uint64_t bytes_read_ = 0;
+  uint64_t total_bytes_ = 0;
+  int64_t line_no_ = 0;
+  std::string line_;
+  ItemParser parser_;
+  Account scratch_account_;
+  std::unordered_map<std::string, std::unique_ptr<Account>> accounts_;
+};
+
+}  // namespace evenhand

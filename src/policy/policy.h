@@ -1,0 +1,69 @@
+// A policy: named term lists and ordered rules. Each rule has a `when`
+// expression (see expr.h), an action, a DSA category and a reason.
+//
+// Evaluation order: rules are tried top to bottom and the FIRST rule whose
+// `when` holds decides; when none holds the policy's default action (allow)
+// applies. Authors therefore put the most severe rules first.
+//
+// A loaded Policy is immutable and safe to evaluate from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/action.h"
+#include "model/item.h"
+#include "model/status.h"
+#include "text/term_list.h"
+
+namespace evenhand {
+
+class Expr;
+
+// What a rule's expression can see for one post.
+struct EvalContext {
+  const Post* post = nullptr;
+  const Account* account = nullptr;   // null when the post names none
+  int64_t now = 0;                    // unix seconds, for account.age_days
+  std::span<const uint32_t> list_counts;  // whole-word matches per list index
+};
+
+struct Rule {
+  std::string id;
+  Action action = Action::kAllow;
+  std::vector<std::string> scope;  // jurisdictions (withhold only; required there)
+  std::string category;            // DSA short form
+  std::string reason;
+  bool review = false;
+  std::string when_text;
+  std::shared_ptr<const Expr> when;
+  int line = 0;  // in the policy file
+};
+
+class Policy {
+ public:
+  const std::string& name() const { return name_; }
+  int64_t version() const { return version_; }
+  const std::string& id() const { return id_; }  // "name@version"
+  const std::vector<TermList>& lists() const { return lists_; }
+  const std::vector<Rule>& rules() const { return rules_; }
+  // True when some rule reads `lang` (so the pipeline runs language id).
+  bool uses_lang() const { return uses_lang_; }
+
+  // Index of the first rule that holds, or -1 for the default (allow).
+  int Evaluate(const EvalContext& ctx) const;
+
+ private:
+  friend class PolicyLoader;
+  std::string name_;
+  int64_t version_ = 0;
+  std::string id_;
+  std::vector<TermList> lists_;
+  std::vector<Rule> rules_;
+  bool uses_lang_ = false;
+};
+
+}  // namespace evenhand

@@ -1,0 +1,65 @@
+// The Store: where posts, decisions and the audit chain are kept durably.
+// Backends (sqlite/, later postgres/) implement this interface; nothing
+// backend-specific is visible outside the backend's folder.
+//
+// Writes are grouped: Begin() ... Commit() makes a batch durable at once;
+// Rollback() leaves stored data as it was before Begin(). A Store object is
+// used by one thread at a time (the pipeline's writer thread); open one
+// Store per thread otherwise.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/item.h"
+#include "model/status.h"
+#include "store/audit.h"
+
+namespace evenhand {
+
+struct DecisionCounts {
+  int64_t total = 0;
+  // (action, category) -> count
+  std::vector<std::tuple<std::string, std::string, int64_t>> by_action_category;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // Upserts an account / post record (latest wins).
+  virtual Status PutAccount(const Account& account) = 0;
+  virtual Status PutPost(const Post& post) = 0;
+
+  // Stores a decision unless one with the same (item, policy) already
+  // exists; an inserted decision also appends a "decision" audit entry by
+  // `actor`. Sets *inserted accordingly.
+  virtual Status PutDecision(const Decision& decision, const std::string& actor, bool* inserted) = 0;
+
+  // Appends one audit entry (seq, prev_hash, hash and ts assigned here).
+  virtual Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
+                             const std::string& payload) = 0;
+
+  // Walks the whole audit chain in seq order.
+  virtual Status ForEachAudit(const std::function<void(const AuditEntry&)>& fn) = 0;
+
+  virtual Result<DecisionCounts> CountDecisions(const std::string& policy_id) = 0;
+
+  virtual int schema_version() = 0;
+};
+
+// Opens a store by URL: "sqlite:PATH" or a plain PATH (SQLite). Creates the
+// database and migrates its schema to the current version.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+// Verifies the audit chain of `store`.
+Result<AuditVerifyReport> VerifyAudit(Store& store);
+
+}  // namespace evenhand

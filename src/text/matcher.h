@@ -1,0 +1,75 @@
+// Term matching: every term of every list compiled (after normalisation with
+// the same Normalizer the text will see) into one Vectorscan database.
+//
+// Whole-word semantics: a match counts only when the characters just before
+// and just after it are not letters, marks or digits (Unicode-aware, so it
+// works for Arabic script as for Latin). Each match reports the list, the
+// term and the byte span in the ORIGINAL text.
+//
+// Thread safety: a TermMatcher is immutable and shared; each thread owns a
+// Scratch (from NewScratch) and its output vector. Scan allocates nothing
+// once the vectors have grown.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/status.h"
+#include "text/normalizer.h"
+#include "text/term_list.h"
+
+namespace evenhand {
+
+struct TermMatch {
+  uint32_t list = 0;   // index into the lists given to Compile
+  uint32_t term = 0;   // index into that list's terms
+  uint32_t begin = 0;  // byte span in the original text
+  uint32_t end = 0;
+};
+
+class TermMatcher {
+ public:
+  class Scratch;
+
+  // Compiles all lists. Fails with a message naming the list and term if a
+  // term is empty after normalisation or Vectorscan rejects it.
+  static Result<std::unique_ptr<TermMatcher>> Compile(const std::vector<TermList>& lists,
+                                                      const Normalizer& normalizer);
+  ~TermMatcher();
+
+  std::unique_ptr<Scratch> NewScratch() const;
+
+  // Scans normalised text; *out is cleared and receives the whole-word
+  // matches in order of end offset, spans mapped to the original text.
+  void Scan(const NormalizedText& text, Scratch* scratch, std::vector<TermMatch>* out) const;
+
+  // Scans raw bytes with no normalisation and no word check: the ceiling for
+  // benchmarks. Returns the number of matches.
+  size_t ScanRaw(std::string_view text, Scratch* scratch) const;
+
+  size_t list_count() const;
+  const std::string& list_name(uint32_t list) const;
+  const std::string& term(uint32_t list, uint32_t term) const;
+
+ private:
+  struct Impl;
+  explicit TermMatcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Vectorscan scratch space for one thread.
+class TermMatcher::Scratch {
+ public:
+  ~Scratch();
+  struct Impl;
+  explicit Scratch(std::unique_ptr<Impl> impl);
+  Impl* impl() { return impl_.get(); }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace evenhand

@@ -1,0 +1,76 @@
+// Text normalisation that defeats common evasion, with a map back to the
+// original bytes so matches can be reported as spans in the input.
+//
+// Steps, in order: zero-width and bidi-control stripping, NFKC, case folding,
+// confusable folding (ICU confusable skeletons for non-ASCII characters whose
+// skeleton is ASCII, applied inside words that also hold ASCII letters, so
+// Cyrillic "рaypal" -> "paypal" while all-Cyrillic words stay as written),
+// Arabic-script folding (alef/hamza forms -> ا, Farsi/Urdu yeh forms -> ي,
+// keheh/kaf forms -> ك, heh forms -> ه, teh marbuta -> ه, tatweel and
+// harakat removed), the leet map (only inside tokens that contain a letter,
+// so "fr33" -> "free" but "2026" stays), and squeezing of runs of three or
+// more identical letters down to two ("freeeee" -> "free").
+//
+// Thread safety: a Normalizer is immutable after construction and may be
+// shared by any number of threads; each thread passes its own
+// NormalizedText, whose buffers are reused (no allocation per item once warm).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/status.h"
+
+namespace evenhand {
+
+struct NormalizerOptions {
+  bool strip_invisible = true;
+  bool nfkc = true;
+  bool case_fold = true;
+  bool confusables = true;
+  bool arabic_fold = true;
+  bool leet = true;
+  bool squeeze = true;
+  // Leet substitutions (one code point each side); defaults when empty:
+  // 0->o 1->i 3->e 4->a 5->s 7->t @->a $->s
+  std::unordered_map<char32_t, char32_t> leet_map;
+};
+
+// The result of normalising one text: UTF-8 bytes plus, for each output
+// byte i, the original byte span [source_begin[i], source_end[i]) that
+// produced it.
+struct NormalizedText {
+  std::string text;
+  std::vector<uint32_t> source_begin;
+  std::vector<uint32_t> source_end;
+  // Original span of normalised bytes [begin, end); end > begin.
+  uint32_t OriginalBegin(uint32_t begin) const { return source_begin[begin]; }
+  uint32_t OriginalEnd(uint32_t end) const { return source_end[end - 1]; }
+};
+
+class Normalizer {
+ public:
+  explicit Normalizer(NormalizerOptions options = {});
+  ~Normalizer();
+  Normalizer(const Normalizer&) = delete;
+  Normalizer& operator=(const Normalizer&) = delete;
+
+  // Normalises `in` into *out (cleared first). Never fails: invalid UTF-8
+  // bytes pass through as U+FFFD.
+  void Normalize(std::string_view in, NormalizedText* out) const;
+  // Convenience for tests and term compilation (allocates).
+  std::string Normalize(std::string_view in) const;
+
+  const NormalizerOptions& options() const { return options_; }
+
+ private:
+  struct Tables;
+  NormalizerOptions options_;
+  std::unique_ptr<Tables> tables_;
+};
+
+}  // namespace evenhand

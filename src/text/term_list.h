@@ -1,0 +1,22 @@
+// A named list of terms (words or phrases) loaded from UTF-8 text files:
+// one term a line, '#' starts a comment line, blank lines ignored, surrounding
+// whitespace trimmed. Errors name FILE:LINE.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/status.h"
+
+namespace evenhand {
+
+struct TermList {
+  std::string name;
+  std::vector<std::string> terms;    // as written in the file
+  std::vector<std::string> sources;  // files the terms came from
+};
+
+// Appends the terms of `path` to *list. Invalid UTF-8 is an error.
+Status AppendTermFile(const std::string& path, TermList* list);
+
+}  // namespace evenhand
