@@ -1,1 +1,74 @@
-// placeholder: being written
+// `evenhand audit verify|head`: check the hash chain of a store's audit log.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "store/store.h"
+
+namespace evenhand::cli {
+
+void AddAuditCommand(CLI::App& app, int* exit_code) {
+  auto* audit = app.add_subcommand("audit", "Inspect the tamper-evident audit log");
+  audit->require_subcommand(1);
+
+  struct Args {
+    std::string db;
+    std::string expect_head;
+  };
+  auto args = std::make_shared<Args>();
+  auto* verify = audit->add_subcommand(
+      "verify", "Recompute the audit hash chain; report every edited, removed or reordered entry");
+  verify->add_option("--db", args->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
+  verify->add_option("--expect-head", args->expect_head,
+                     "Hash of the last entry as published earlier; detects entries cut from the end");
+  verify->callback([args, exit_code] {
+    auto store = OpenStore(args->db);
+    if (!store.ok()) {
+      std::fprintf(stderr, "evenhand audit verify: %s\n", store.status().message().c_str());
+      *exit_code = 1;
+      return;
+    }
+    auto report = VerifyAudit(**store);
+    if (!report.ok()) {
+      std::fprintf(stderr, "evenhand audit verify: %s\n", report.status().message().c_str());
+      *exit_code = 1;
+      return;
+    }
+    for (const auto& p : report->problems)
+      std::printf("entry %lld: %s\n", static_cast<long long>(p.seq), p.what.c_str());
+    bool head_ok = args->expect_head.empty() || args->expect_head == report->head_hash;
+    if (!head_ok)
+      std::printf("head %s does not match the expected %s (entries were added or cut at the end)\n",
+                  report->head_hash.c_str(), args->expect_head.c_str());
+    if (report->ok() && head_ok) {
+      std::printf("audit chain ok: %lld entries, head %s\n", static_cast<long long>(report->entries),
+                  report->head_hash.c_str());
+      *exit_code = 0;
+    } else {
+      std::printf("audit chain BROKEN: %zu problem(s) in %lld entries\n", report->problems.size() + !head_ok,
+                  static_cast<long long>(report->entries));
+      *exit_code = 1;
+    }
+  });
+
+  auto head_db = std::make_shared<std::string>();
+  auto* head = audit->add_subcommand("head", "Print the hash of the last audit entry (publish it to pin the log)");
+  head->add_option("--db", *head_db, "Store URL")->required();
+  head->callback([head_db, exit_code] {
+    auto store = OpenStore(*head_db);
+    if (!store.ok()) {
+      std::fprintf(stderr, "evenhand audit head: %s\n", store.status().message().c_str());
+      *exit_code = 1;
+      return;
+    }
+    auto report = VerifyAudit(**store);
+    if (!report.ok()) {
+      std::fprintf(stderr, "evenhand audit head: %s\n", report.status().message().c_str());
+      *exit_code = 1;
+      return;
+    }
+    std::printf("%s %lld\n", report->head_hash.c_str(), static_cast<long long>(report->entries));
+    *exit_code = report->ok() ? 0 : 1;
+  });
+}
+
+}  // namespace evenhand::cli

@@ -1,1 +1,199 @@
-// placeholder: being written
+// `evenhand scan`: decide every post of a JSONL stream with a policy; write
+// decisions as JSONL and, with --db, keep them in a store with an audit trail.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "cli/commands.h"
+#include "model/time.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/progress.h"
+#include "policy/loader.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+struct ScanArgs {
+  std::string input = "-";
+  std::string policy;
+  std::string output = "-";
+  std::string db;
+  std::string accounts;
+  std::string on_error = "stop";
+  std::string detect_lang = "auto";
+  std::string format = "jsonl";
+  std::string now;
+  std::string summary_json;
+  int threads = 0;
+  bool quiet = false;
+};
+
+void PrintSummary(const ScanStats& stats, const std::string& policy_id, const ScanArgs& args) {
+  std::fprintf(stderr, "scanned %llu posts in %.2f s (%.0f posts/s) with policy %s\n",
+               static_cast<unsigned long long>(stats.posts), stats.seconds,
+               stats.seconds > 0 ? stats.posts / stats.seconds : 0.0, policy_id.c_str());
+  if (stats.bad_lines) std::fprintf(stderr, "skipped %llu bad lines\n", static_cast<unsigned long long>(stats.bad_lines));
+  std::fprintf(stderr, "  %-18s %8s\n", "action", "posts");
+  for (int a = 0; a < kActionCount; ++a) {
+    std::string name(ActionName(static_cast<Action>(a)));
+    auto it = stats.by_action.find(name);
+    if (it != stats.by_action.end()) std::fprintf(stderr, "  %-18s %8llu\n", name.c_str(), static_cast<unsigned long long>(it->second));
+  }
+  if (!stats.by_category.empty()) {
+    std::fprintf(stderr, "  %-40s %8s\n", "category (actioned posts)", "posts");
+    for (const auto& [category, count] : stats.by_category)
+      std::fprintf(stderr, "  %-40s %8llu\n", category.c_str(), static_cast<unsigned long long>(count));
+  }
+  if (!args.db.empty())
+    std::fprintf(stderr, "stored %llu new decisions in %s (%llu were already there)\n",
+                 static_cast<unsigned long long>(stats.stored), args.db.c_str(),
+                 static_cast<unsigned long long>(stats.duplicates));
+}
+
+Status WriteSummaryJson(const std::string& path, const ScanStats& stats, const std::string& policy_id) {
+  std::string out = fmt::format("{{\"policy\":\"{}\",\"posts\":{},\"bad_lines\":{},\"stored\":{},\"duplicates\":{},\"by_action\":{{",
+                                policy_id, stats.posts, stats.bad_lines, stats.stored, stats.duplicates);
+  bool first = true;
+  for (const auto& [k, v] : stats.by_action) {
+    out += fmt::format("{}\"{}\":{}", first ? "" : ",", k, v);
+    first = false;
+  }
+  out += "},\"by_category\":{";
+  first = true;
+  for (const auto& [k, v] : stats.by_category) {
+    out += fmt::format("{}\"{}\":{}", first ? "" : ",", k, v);
+    first = false;
+  }
+  out += "}}\n";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return Status::Io(path + ": cannot write");
+  std::fwrite(out.data(), 1, out.size(), f);
+  std::fclose(f);
+  return Status::Ok();
+}
+
+int RunScanCommand(const ScanArgs& args) {
+  auto fail = [](const std::string& msg) {
+    std::fprintf(stderr, "evenhand scan: %s\n", msg.c_str());
+    return 1;
+  };
+  auto policy = PolicyLoader::Load(args.policy);
+  if (!policy.ok()) return fail(policy.status().message());
+
+  ScanOptions scan_options;
+  if (args.detect_lang == "always") scan_options.detect_lang = ScanOptions::DetectLang::kAlways;
+  else if (args.detect_lang == "never") scan_options.detect_lang = ScanOptions::DetectLang::kNever;
+  else if (!args.db.empty()) scan_options.detect_lang = ScanOptions::DetectLang::kAlways;
+  if (!args.now.empty()) {
+    auto now = ParseTimestamp(args.now);
+    if (!now) return fail(fmt::format("--now: \"{}\" is not an RFC 3339 timestamp", args.now));
+    scan_options.now = *now;
+  }
+  auto scanner = Scanner::Create(*policy, scan_options);
+  if (!scanner.ok()) return fail(fmt::format("{}: {}", args.policy, scanner.status().message()));
+
+  auto reader = JsonlReader::Open(args.input);
+  if (!reader.ok()) return fail(reader.status().message());
+  (*reader)->set_plain_lines(args.format == "lines");
+  if (!args.accounts.empty()) {
+    Status s = (*reader)->LoadAccounts(args.accounts);
+    if (!s.ok()) return fail(s.message());
+  }
+
+  std::unique_ptr<Store> store;
+  if (!args.db.empty()) {
+    auto opened = OpenStore(args.db);
+    if (!opened.ok()) return fail(opened.status().message());
+    store = std::move(opened).value();
+  }
+
+  // Output goes to a temporary file renamed into place only on success.
+  std::FILE* out = nullptr;
+  std::string temp_output;
+  if (args.output == "-") {
+    out = stdout;
+  } else {
+    temp_output = fmt::format("{}.tmp-{}", args.output, getpid());
+    out = std::fopen(temp_output.c_str(), "wb");
+    if (!out) return fail(fmt::format("{}: cannot write", args.output));
+  }
+
+  PipelineOptions options;
+  options.threads = args.threads;
+  options.on_error = args.on_error == "skip" ? OnError::kSkip : OnError::kStop;
+  options.out = out;
+  options.store = store.get();
+  options.actor = "scan:" + (*policy)->id();
+  options.progress = !args.quiet && StderrIsTty();
+  options.on_bad_line = [](const ReadError& e) { std::fprintf(stderr, "skipped %s\n", e.ToString().c_str()); };
+
+  Status status;
+  if (store) status = store->Begin();
+  Result<ScanStats> stats = status.ok() ? RunScan(**reader, **scanner, options) : Result<ScanStats>(status);
+  if (stats.ok() && store) {
+    for (const auto& [id, account] : (*reader)->accounts()) {
+      status = store->PutAccount(*account);
+      if (!status.ok()) break;
+    }
+    if (status.ok()) status = store->Commit();
+    if (!status.ok()) stats = Result<ScanStats>(status);
+  }
+  if (out == stdout) {
+    std::fflush(stdout);
+  } else if (std::fclose(out) != 0 && stats.ok()) {
+    stats = Result<ScanStats>(Status::Io(args.output + ": write failed"));
+  }
+  if (!stats.ok()) {
+    if (store) store->Rollback();
+    if (!temp_output.empty()) std::remove(temp_output.c_str());
+    return fail(stats.status().message() + (store ? " (nothing was stored)" : ""));
+  }
+  if (!temp_output.empty()) {
+    std::error_code ec;
+    std::filesystem::rename(temp_output, args.output, ec);
+    if (ec) return fail(fmt::format("{}: {}", args.output, ec.message()));
+  }
+  if (!args.summary_json.empty()) {
+    Status s = WriteSummaryJson(args.summary_json, *stats, (*policy)->id());
+    if (!s.ok()) return fail(s.message());
+  }
+  if (!args.quiet) PrintSummary(*stats, (*policy)->id(), args);
+  return 0;
+}
+
+}  // namespace
+
+void AddScanCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ScanArgs>();
+  auto* scan = app.add_subcommand("scan", "Decide every post of a JSONL stream with a policy");
+  scan->add_option("input", args->input, "Items as JSON Lines (accounts and posts; '-' = stdin)")
+      ->capture_default_str();
+  scan->add_option("-p,--policy", args->policy, "Policy YAML file")->required()->check(CLI::ExistingFile);
+  scan->add_option("-o,--output", args->output, "Decisions JSONL ('-' = stdout); written atomically")
+      ->capture_default_str();
+  scan->add_option("--db", args->db, "Also store posts and decisions (with audit entries) in sqlite:PATH");
+  scan->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
+  scan->add_option("-j,--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
+  scan->add_option("--on-error", args->on_error,
+                   "Bad input line: stop (exit 1, nothing stored or written) or skip (report and go on)")
+      ->check(CLI::IsMember({"stop", "skip"}))
+      ->capture_default_str();
+  scan->add_option("--detect-lang", args->detect_lang,
+                   "Language id (CLD2) for posts without lang: auto (when the policy reads lang or --db is "
+                   "given), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  scan->add_option("--format", args->format, "Input format: jsonl, or lines (one post text a line)")
+      ->check(CLI::IsMember({"jsonl", "lines"}))
+      ->capture_default_str();
+  scan->add_option("--now", args->now, "Reference time for account ages (RFC 3339; default: now)");
+  scan->add_option("--summary-json", args->summary_json, "Write counts per action and category as JSON");
+  scan->add_flag("-q,--quiet", args->quiet, "No summary and no progress bar");
+  scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
+}
+
+}  // namespace evenhand::cli

@@ -205,14 +205,28 @@ JsonlReader::~JsonlReader() {
 
 bool JsonlReader::ReadLine(std::string* line) {
   line->clear();
-  int c;
   bool any = false;
-  // getc_unlocked: one reader per stream, no locking needed.
-  while ((c = getc_unlocked(file_)) != EOF) {
+  for (;;) {
+    if (buffer_pos_ == buffer_end_) {
+      if (buffer_.empty()) buffer_.resize(1 << 20);
+      buffer_end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_);
+      buffer_pos_ = 0;
+      if (buffer_end_ == 0) break;
+    }
+    const char* begin = buffer_.data() + buffer_pos_;
+    size_t available = buffer_end_ - buffer_pos_;
+    const void* newline = std::memchr(begin, '\n', available);
     any = true;
-    ++bytes_read_;
-    if (c == '\n') break;
-    line->push_back(static_cast<char>(c));
+    if (newline) {
+      size_t n = static_cast<const char*>(newline) - begin;
+      line->append(begin, n);
+      buffer_pos_ += n + 1;
+      bytes_read_ += n + 1;
+      break;
+    }
+    line->append(begin, available);
+    buffer_pos_ = buffer_end_;
+    bytes_read_ += available;
   }
   if (!any) return false;
   ++line_no_;
@@ -234,6 +248,19 @@ bool JsonlReader::AddAccount(Account&& account, ReadError* error) {
 
 JsonlReader::Next JsonlReader::NextPost(Post* post, ReadError* error) {
   while (ReadLine(&line_)) {
+    if (plain_lines_) {
+      if (line_.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (!simdjson::validate_utf8(line_.data(), line_.size())) {
+        *error = {path_, line_no_, "", "line is not valid UTF-8"};
+        return Next::kError;
+      }
+      post->Clear();
+      post->id.assign("L");
+      fmt::format_to(std::back_inserter(post->id), "{}", line_no_);
+      post->text.assign(line_);
+      post->line = line_no_;
+      return Next::kPost;
+    }
     auto kind = parser_.Parse(line_, post, &scratch_account_, error);
     switch (kind) {
       case ItemParser::Kind::kBlank:

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "model/item.h"
 #include "model/status.h"
@@ -62,6 +63,10 @@ class JsonlReader {
   // every post that names an account must name a known one.
   Status LoadAccounts(const std::string& path);
 
+  // Plain-text mode: every non-blank line is one post's text, with id
+  // "L<line number>" (for corpora that are not JSON, e.g. benchmarks).
+  void set_plain_lines(bool on) { plain_lines_ = on; }
+
   // True once any account has been seen: from then on unknown accounts are errors.
   bool accounts_known() const { return !accounts_.empty(); }
   const std::unordered_map<std::string, std::unique_ptr<Account>>& accounts() const { return accounts_; }
@@ -82,6 +87,10 @@ class JsonlReader {
   uint64_t bytes_read_ = 0;
   uint64_t total_bytes_ = 0;
   int64_t line_no_ = 0;
+  bool plain_lines_ = false;
+  std::vector<char> buffer_;
+  size_t buffer_pos_ = 0;
+  size_t buffer_end_ = 0;
   std::string line_;
   ItemParser parser_;
   Account scratch_account_;

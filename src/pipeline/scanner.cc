@@ -1,1 +1,118 @@
-// placeholder: being written
+#include "pipeline/scanner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/time.h"
+#include "text/langid.h"
+
+namespace evenhand {
+
+Scanner::Scanner(std::shared_ptr<const Policy> policy, ScanOptions options)
+    : policy_(std::move(policy)), options_(options) {}
+
+Scanner::~Scanner() = default;
+
+Result<std::unique_ptr<Scanner>> Scanner::Create(std::shared_ptr<const Policy> policy, ScanOptions options) {
+  if (options.now == 0) options.now = NowUnixSeconds();
+  std::unique_ptr<Scanner> scanner(new Scanner(std::move(policy), options));
+  auto matcher = TermMatcher::Compile(scanner->policy_->lists(), scanner->normalizer_);
+  if (!matcher.ok()) return matcher.status();
+  scanner->matcher_ = std::move(matcher).value();
+  switch (options.detect_lang) {
+    case ScanOptions::DetectLang::kAlways: scanner->detect_lang_ = true; break;
+    case ScanOptions::DetectLang::kNever: scanner->detect_lang_ = false; break;
+    case ScanOptions::DetectLang::kAuto: scanner->detect_lang_ = scanner->policy_->uses_lang(); break;
+  }
+  return scanner;
+}
+
+std::unique_ptr<Scanner::State> Scanner::NewState() const {
+  auto state = std::make_unique<State>();
+  state->scratch = matcher_->NewScratch();
+  state->list_counts.assign(policy_->lists().size(), 0);
+  state->first_match.assign(policy_->lists().size(), -1);
+  return state;
+}
+
+void Scanner::Scan(const Post& post, State* state, Decision* d) const {
+  normalizer_.Normalize(post.text, &state->normalized);
+  matcher_->Scan(state->normalized, state->scratch.get(), &state->matches);
+
+  std::fill(state->list_counts.begin(), state->list_counts.end(), 0);
+  for (const TermMatch& m : state->matches) ++state->list_counts[m.list];
+
+  d->item.assign(post.id);
+  d->account.assign(post.account);
+  d->region.assign(post.region);
+  d->ts = post.ts;
+  if (!post.lang.empty()) {
+    d->lang.assign(post.lang);
+  } else if (detect_lang_) {
+    d->lang.assign(DetectLanguage(post.text));
+  } else {
+    d->lang.clear();
+  }
+
+  // The policy sees the detected language when the post had none.
+  const Post* seen = &post;
+  Post with_lang;
+  if (post.lang.empty() && !d->lang.empty()) {
+    with_lang = post;
+    with_lang.lang = d->lang;
+    seen = &with_lang;
+  }
+  EvalContext ctx;
+  ctx.post = seen;
+  ctx.account = post.account_ref;
+  ctx.now = options_.now;
+  ctx.list_counts = state->list_counts;
+  int rule_index = policy_->Evaluate(ctx);
+
+  d->policy.assign(policy_->id());
+  d->scope.clear();
+  if (rule_index < 0) {
+    d->action = Action::kAllow;
+    d->category.clear();
+    d->rule.clear();
+    d->reason.clear();
+    d->review = false;
+  } else {
+    const Rule& rule = policy_->rules()[rule_index];
+    d->action = rule.action;
+    d->scope.assign(rule.scope.begin(), rule.scope.end());
+    d->category.assign(rule.category);
+    d->rule.assign(rule.id);
+    d->reason.assign(rule.reason);
+    d->review = rule.review || rule.action == Action::kReview;
+  }
+
+  // One signal per list that matched, with the first few matches as evidence.
+  size_t n = 0;
+  for (uint32_t list = 0; list < state->list_counts.size(); ++list)
+    if (state->list_counts[list] > 0) ++n;
+  d->signals.resize(n);
+  size_t k = 0;
+  for (uint32_t list = 0; list < state->list_counts.size(); ++list) {
+    if (state->list_counts[list] == 0) continue;
+    Signal& s = d->signals[k++];
+    s.detector.assign("terms");
+    s.name.assign(matcher_->list_name(list));
+    s.score = 1.0;
+    s.evidence.clear();
+    int quoted = 0;
+    for (const TermMatch& m : state->matches) {
+      if (m.list != list) continue;
+      if (quoted == options_.max_evidence) {
+        fmt::format_to(std::back_inserter(s.evidence), "; +{} more", state->list_counts[list] - quoted);
+        break;
+      }
+      if (quoted++) s.evidence.append("; ");
+      fmt::format_to(std::back_inserter(s.evidence), "\"{}\" at [{},{})", matcher_->term(list, m.term), m.begin,
+                     m.end);
+    }
+  }
+}
+
+}  // namespace evenhand

@@ -1,0 +1,13 @@
+// The `evenhand` verbs. Each Add*Command registers a CLI11 subcommand whose
+// callback stores its exit code in *exit_code (0 ok, 1 failure or bad input).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace evenhand::cli {
+
+void AddScanCommand(CLI::App& app, int* exit_code);
+void AddPolicyCommand(CLI::App& app, int* exit_code);
+void AddAuditCommand(CLI::App& app, int* exit_code);
+
+}  // namespace evenhand::cli
