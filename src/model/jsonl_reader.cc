@@ -52,7 +52,7 @@ struct ItemParser::Impl {
   bool GetString(simdjson::dom::element v, std::string_view key, std::string_view* out, ReadError* e) {
     if (v.type() != element_type::STRING)
       return Fail(e, key, fmt::format("expected a string, got {}", TypeName(v.type())));
-    *out = v.get_string().value_unsafe();
+    if (v.get_string().get(*out)) return Fail(e, key, "invalid string");
     return true;
   }
 
@@ -60,13 +60,17 @@ struct ItemParser::Impl {
     if (v.type() != element_type::ARRAY)
       return Fail(e, "media", fmt::format("expected an array of objects, got {}", TypeName(v.type())));
     size_t index = 0;
-    for (simdjson::dom::element item : v.get_array().value_unsafe()) {
+    simdjson::dom::array items;
+    if (v.get_array().get(items)) return Fail(e, "media", "invalid array");
+    for (simdjson::dom::element item : items) {
       std::string field = fmt::format("media[{}]", index);
       if (item.type() != element_type::OBJECT)
         return Fail(e, field, fmt::format("expected an object with \"path\", got {}", TypeName(item.type())));
       Media media;
       bool has_path = false;
-      for (auto [key, value] : item.get_object().value_unsafe()) {
+      simdjson::dom::object fields;
+      if (item.get_object().get(fields)) return Fail(e, field, "invalid object");
+      for (auto [key, value] : fields) {
         if (key == "path") {
           std::string_view path;
           if (!GetString(value, field + ".path", &path, e)) return false;
@@ -107,7 +111,12 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
   post->Clear();
   std::string_view kind, id, account_id, created, ts, country;
   bool has_kind = false, has_id = false, has_text = false, has_ts = false, has_created = false;
-  for (auto [key, v] : doc.get_object().value_unsafe()) {
+  simdjson::dom::object fields;
+  if (doc.get_object().get(fields)) {
+    impl_->Fail(e, "", "invalid JSON: expected an object");
+    return Kind::kError;
+  }
+  for (auto [key, v] : fields) {
     std::string_view sv;
     bool ok = true;
     if (key == "kind") {
