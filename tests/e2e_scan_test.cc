@@ -1,0 +1,207 @@
+// End-to-end: the `evenhand` binary scans examples/ and its decisions are
+// compared, post by post, with examples/expected.json, which the example
+// generator (scripts/make-examples.py) wrote from what it planted, not from
+// the scanner. Also: stop/skip on bad input, idempotent re-scan, ordered
+// output on N threads, and audit verification through the CLI.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kSource = EVENHAND_SOURCE_DIR;
+const std::string kBinary = EVENHAND_BINARY;
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout (stderr is merged when asked)
+};
+
+Run Exec(const std::string& args, bool merge_stderr = false) {
+  std::string cmd = kBinary + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  Run r;
+  std::FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path TempDir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("evenhand_e2e_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+int64_t QueryInt(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t value = -1;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      value = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return value;
+}
+
+const std::string kScanExamples =
+    "scan " + kSource + "/examples/posts.jsonl --policy " + kSource + "/examples/policy.yaml";
+
+TEST(EndToEnd, ExamplesMatchTheGeneratorsExpectedDecisions) {
+  fs::path dir = TempDir("examples");
+  std::string out = (dir / "decisions.jsonl").string();
+  Run r = Exec(kScanExamples + " -o " + out + " --summary-json " + (dir / "summary.json").string());
+  ASSERT_EQ(r.exit_code, 0);
+
+  auto expected = nlohmann::json::parse(ReadFile(kSource + "/examples/expected.json"));
+  std::ifstream in(out);
+  std::string line;
+  size_t n = 0;
+  std::map<std::string, int> by_action;
+  std::vector<std::string> mismatches;
+  while (std::getline(in, line)) {
+    auto d = nlohmann::json::parse(line);
+    ++n;
+    std::string item = d["item"];
+    ++by_action[d["action"]];
+    const auto& want = expected["decisions"][item];
+    if (want["action"] != d["action"] || want["category"] != d["category"])
+      mismatches.push_back(item + ": want " + want.dump() + ", got " + line);
+  }
+  EXPECT_EQ(n, expected["posts"].get<size_t>());
+  EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " mismatches, first: " << mismatches[0];
+  for (auto& [action, count] : expected["by_action"].items()) EXPECT_EQ(by_action[action], count.get<int>()) << action;
+
+  auto summary = nlohmann::json::parse(ReadFile((dir / "summary.json").string()));
+  EXPECT_EQ(summary["by_action"], expected["by_action"]);
+  EXPECT_EQ(summary["by_category"], expected["by_category"]);
+  EXPECT_EQ(summary["policy"], "examples@1");
+}
+
+TEST(EndToEnd, OutputOrderIsTheInputOrderOnAnyThreadCount) {
+  fs::path dir = TempDir("threads");
+  Run one = Exec(kScanExamples + " -q -j 1");
+  Run four = Exec(kScanExamples + " -q -j 4");
+  ASSERT_EQ(one.exit_code, 0);
+  ASSERT_EQ(four.exit_code, 0);
+  EXPECT_GT(one.out.size(), 100000u);
+  EXPECT_EQ(one.out, four.out);
+}
+
+TEST(EndToEnd, SecondScanIntoTheSameStoreAddsNoDuplicates) {
+  fs::path dir = TempDir("idempotent");
+  std::string db = (dir / "e.db").string();
+  ASSERT_EQ(Exec(kScanExamples + " -q -o /dev/null --db " + db).exit_code, 0);
+  int64_t decisions = QueryInt(db, "SELECT COUNT(*) FROM decisions");
+  int64_t audit = QueryInt(db, "SELECT COUNT(*) FROM audit");
+  EXPECT_EQ(decisions, 2000);
+  EXPECT_GE(audit, 2000);
+  Run second = Exec(kScanExamples + " -o /dev/null --db " + db, true);
+  ASSERT_EQ(second.exit_code, 0);
+  EXPECT_NE(second.out.find("stored 0 new decisions"), std::string::npos) << second.out;
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM decisions"), decisions);
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM audit"), audit);
+
+  Run verify = Exec("audit verify --db " + db);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_NE(verify.out.find("audit chain ok"), std::string::npos);
+}
+
+TEST(EndToEnd, AuditVerifyNamesAnEditedEntry) {
+  fs::path dir = TempDir("tamper");
+  std::string db = (dir / "t.db").string();
+  ASSERT_EQ(Exec(kScanExamples + " -q -o /dev/null --db " + db).exit_code, 0);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, "UPDATE audit SET payload = replace(payload, 'remove', 'allow') WHERE seq = 1234", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  Run verify = Exec("audit verify --db " + db);
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_NE(verify.out.find("entry 1234"), std::string::npos) << verify.out;
+}
+
+const std::string kBadInput =
+    "{\"kind\":\"post\",\"id\":\"p1\",\"text\":\"click here for free money\"}\n"
+    "{\"kind\":\"post\",\"id\":\"p2\",\"text\":\"fine\"}\n"
+    "{\"kind\":\"post\",\"id\":\"p3\",\"text\":42}\n"
+    "{\"kind\":\"post\",\"id\":\"p4\",\"text\":\"fine too\"}\n";
+
+TEST(EndToEnd, BadLineStopsWithFileLineFieldAndWritesNothing) {
+  fs::path dir = TempDir("stop");
+  std::string input = (dir / "in.jsonl").string();
+  std::ofstream(input) << kBadInput;
+  std::string db = (dir / "s.db").string();
+  std::string out = (dir / "out.jsonl").string();
+  Run r = Exec("scan " + input + " --policy " + kSource + "/examples/policy.yaml -o " + out + " --db " + db, true);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find(input + ":3: text: expected a string, got number"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM decisions"), 0);
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM audit"), 0);
+  for (const auto& entry : fs::directory_iterator(dir))
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "left behind: " << entry.path();
+}
+
+TEST(EndToEnd, SkipReportsTheBadLineAndGoesOn) {
+  fs::path dir = TempDir("skip");
+  std::string input = (dir / "in.jsonl").string();
+  std::ofstream(input) << kBadInput;
+  std::string out = (dir / "out.jsonl").string();
+  Run r = Exec("scan " + input + " --on-error skip --policy " + kSource + "/examples/policy.yaml -o " + out, true);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(input + ":3: text: expected a string, got number"), std::string::npos) << r.out;
+  std::string decisions = ReadFile(out);
+  EXPECT_EQ(std::count(decisions.begin(), decisions.end(), '\n'), 3);
+  EXPECT_NE(decisions.find("\"item\":\"p4\""), std::string::npos);
+  // p1 holds two spam phrases and one scam phrase: the scam rule comes first.
+  EXPECT_NE(decisions.find("{\"item\":\"p1\",\"action\":\"review\""), std::string::npos) << decisions;
+}
+
+TEST(EndToEnd, VersionAndHelp) {
+  Run v = Exec("--version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out.rfind("evenhand ", 0), 0u);
+  for (const char* verb : {"scan", "policy check", "audit verify"}) {
+    Run h = Exec(std::string(verb) + " --help");
+    EXPECT_EQ(h.exit_code, 0) << verb;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << verb;
+  }
+}
+
+TEST(EndToEnd, PolicyCheckReportsPositions) {
+  fs::path dir = TempDir("policycheck");
+  std::string policy = (dir / "p.yaml").string();
+  std::ofstream(policy) << "policy: t\nversion: 1\nlists:\n  a:\n    terms: [x]\nrules:\n"
+                           "  - id: r1\n    when: list.b\n    action: remove\n    category: violence\n"
+                           "    reason: r\n";
+  Run r = Exec("policy check " + policy, true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(policy + ":8:11:"), std::string::npos) << r.out;
+  Run ok = Exec("policy check " + kSource + "/examples/policy.yaml");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+}
+
+}  // namespace
