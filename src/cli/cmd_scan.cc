@@ -55,8 +55,8 @@ void PrintSummary(const ScanStats& stats, const std::string& policy_id, const Sc
 }
 
 Status WriteSummaryJson(const std::string& path, const ScanStats& stats, const std::string& policy_id) {
-  std::string out = fmt::format("{{\"policy\":\"{}\",\"posts\":{},\"bad_lines\":{},\"stored\":{},\"duplicates\":{},\"by_action\":{{",
-                                policy_id, stats.posts, stats.bad_lines, stats.stored, stats.duplicates);
+  std::string out = fmt::format("{{\"policy\":\"{}\",\"seconds\":{:.6f},\"posts\":{},\"bad_lines\":{},\"stored\":{},\"duplicates\":{},\"by_action\":{{",
+                                policy_id, stats.seconds, stats.posts, stats.bad_lines, stats.stored, stats.duplicates);
   bool first = true;
   for (const auto& [k, v] : stats.by_action) {
     out += fmt::format("{}\"{}\":{}", first ? "" : ",", k, v);
