@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Text-scanning benchmark, all measured in one run on this machine:
+#   1. raw Vectorscan (the ceiling: caseless literals, no normalisation, in memory)
+#   2. `evenhand scan` as a whole process, 1 thread and all cores: JSON-free
+#      line input, normalisation on, 1,000-term list with whole-word check,
+#      policy on, decisions written to /dev/null
+#   3. the JavaScript peer (single RegExp alternation), ../shared/bench/bench_js.js
+# Usage: bench/run.sh [BUILD_DIR] [REPEAT]   (REPEAT copies of msgs100k.txt; default 10)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+shared="$root/../shared/bench"
+build="${1:-$root/build}"
+repeat="${2:-10}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+cat > "$tmp/policy.yaml" <<POLICY
+policy: bench
+version: 1
+lists:
+  words:
+    files: [$shared/words1000.txt]
+rules:
+  - id: listed-term
+    when: list.words
+    action: review
+    category: other_violation_tc
+    reason: "Contains a listed term"
+POLICY
+for _ in $(seq "$repeat"); do cat "$shared/msgs100k.txt"; done > "$tmp/msgs.txt"
+msgs=$(wc -l < "$tmp/msgs.txt")
+mb=$(( $(stat -c %s "$tmp/msgs.txt") / 1000000 ))
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "input: $msgs messages ($mb MB), 1,000 terms"
+
+raw=$("$build/bin/raw_vectorscan" "$shared/words1000.txt" "$shared/msgs100k.txt" 5)
+echo "raw-vectorscan: $raw"
+raw_rate=$(echo "$raw" | sed -E 's/.*"msgs_per_s":([0-9.]+).*/\1/')
+
+scan() {  # threads -> prints "wall_msgs_per_s scan_msgs_per_s"
+  local start end
+  start=$(date +%s.%N)
+  "$build/bin/evenhand" scan "$tmp/msgs.txt" --format lines --policy "$tmp/policy.yaml" -j "$1" -q \
+    -o /dev/null --summary-json "$tmp/summary.json"
+  end=$(date +%s.%N)
+  local secs
+  secs=$(sed -E 's/.*"seconds":([0-9.]+).*/\1/' "$tmp/summary.json")
+  awk -v n="$msgs" -v a="$start" -v b="$end" -v s="$secs" 'BEGIN { printf "%.0f %.0f\n", n / (b - a), n / s }'
+}
+read -r one_wall one_scan < <(scan 1)
+read -r all_wall all_scan < <(scan 0)
+echo "evenhand scan -j1: whole process $one_wall msgs/s (scan loop $one_scan msgs/s)"
+echo "evenhand scan -j$(nproc): whole process $all_wall msgs/s (scan loop $all_scan msgs/s)"
+
+js_rate=""
+if command -v node >/dev/null; then
+  js=$(node "$shared/bench_js.js" js-regex-alternation 10)
+  echo "js-regex-alternation: $js"
+  js_rate=$(echo "$js" | sed -E 's/.*"msgs_per_s":([0-9.]+).*/\1/')
+fi
+awk -v a="$one_wall" -v r="$raw_rate" 'BEGIN { printf "ratio evenhand -j1 / raw vectorscan: %.2f (goal >= 0.50)\n", a / r }'
+[ -n "$js_rate" ] && awk -v a="$one_wall" -v j="$js_rate" 'BEGIN { printf "ratio evenhand -j1 / JS RegExp peer: %.2f (goal >= 2.0)\n", a / j }'
+exit 0
