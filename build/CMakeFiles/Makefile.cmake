@@ -77,6 +77,8 @@ set(CMAKE_MAKEFILE_OUTPUTS
 # Byproducts of CMake generate step:
 set(CMAKE_MAKEFILE_PRODUCTS
   "CMakeFiles/CMakeDirectoryInformation.cmake"
+  "tests/model_reader_test[1]_include.cmake"
+  "tests/model_time_test[1]_include.cmake"
   "tests/CMakeFiles/CMakeDirectoryInformation.cmake"
   "bench/CMakeFiles/CMakeDirectoryInformation.cmake"
   )
@@ -89,4 +91,6 @@ set(CMAKE_DEPEND_INFO_FILES
   "CMakeFiles/evenhand_store.dir/DependInfo.cmake"
   "CMakeFiles/evenhand_pipeline.dir/DependInfo.cmake"
   "CMakeFiles/evenhand.dir/DependInfo.cmake"
+  "tests/CMakeFiles/model_reader_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/model_time_test.dir/DependInfo.cmake"
   )

@@ -66,7 +66,9 @@ void Scanner::Scan(const Post& post, State* state, Decision* d) const {
   EvalContext ctx;
   ctx.post = seen;
   ctx.account = post.account_ref;
-  ctx.now = options_.now;
+  // account.age_days is the account's age when the post was made; posts
+  // without a timestamp are judged at the scan's reference time.
+  ctx.now = post.ts != 0 ? post.ts : options_.now;
   ctx.list_counts = state->list_counts;
   int rule_index = policy_->Evaluate(ctx);
 

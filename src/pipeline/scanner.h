@@ -22,7 +22,7 @@ namespace evenhand {
 struct ScanOptions {
   // Run CLD2 on posts without "lang": always, never, or only when the policy reads `lang`.
   enum class DetectLang { kAuto, kAlways, kNever } detect_lang = DetectLang::kAuto;
-  int64_t now = 0;           // reference time for account ages (0 = wall clock at Create)
+  int64_t now = 0;           // account ages for posts without ts (0 = wall clock at Create)
   int max_evidence = 3;      // matches quoted per signal
 };
 

@@ -16,6 +16,19 @@
 // types. Unknown names and type errors are reported with the column of the
 // offending token. Evaluation allocates nothing; a missing value (no account)
 // makes any comparison with it false.
+//
+// Missing values, precisely: without an account, account.age_days,
+// account.country and account.id are missing, and every comparison or `in`
+// that reads one is false -- `!=` included. `not` then inverts that false:
+// `account.age_days < 7` is false without an account, so
+// `not (account.age_days < 7)` is TRUE. Write
+// `account.age_days >= 7` to require an (old) account. Post fields are
+// missing only when EvalContext::post is null; list.NAME is false and
+// list.NAME.count is 0 for an index beyond list_counts.
+// account.age_days = (now - account->created) / 86400.0 (fractional days);
+// text.length = bytes of post->text; has_media = the post has media.
+// Numbers are doubles written as digits with an optional fraction and an
+// optional leading '-' (e.g. 7, 0.5, -1).
 #pragma once
 
 #include <memory>
@@ -41,6 +54,9 @@ class Expr {
 
 // Compiles `text`. `list_names` are the policy's lists (index = list index
 // in EvalContext::list_counts). On error returns nullptr and fills *error.
+// When the expression reads `lang`, sets *uses_lang to true (never writes
+// false, so one flag can collect a whole policy); uses_lang may be null.
+// The returned Expr is immutable and safe to evaluate from many threads.
 std::shared_ptr<const Expr> CompileExpr(std::string_view text, const std::vector<std::string>& list_names,
                                         ExprError* error, bool* uses_lang);
 

@@ -1,1 +1,29 @@
-// placeholder: being written
+#include "store/store.h"
+
+#include <string_view>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace evenhand {
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  std::string_view u = url;
+  if (u.empty()) return Status::Invalid("store URL is empty (give \"sqlite:PATH\" or a file path)");
+  if (u.starts_with("sqlite://")) return OpenSqliteStore(std::string(u.substr(9)));  // sqlite:///abs/path
+  if (u.starts_with("sqlite:")) return OpenSqliteStore(std::string(u.substr(7)));
+  if (u.starts_with("postgres://") || u.starts_with("postgresql://"))
+    return Status::Invalid("store URL \"" + url + "\": the PostgreSQL backend is not available in this build");
+  if (size_t sep = u.find("://"); sep != std::string_view::npos && sep > 0)
+    return Status::Invalid("store URL \"" + url + "\": unknown scheme \"" + std::string(u.substr(0, sep)) +
+                           "\" (use \"sqlite:PATH\" or a file path)");
+  return OpenSqliteStore(url);
+}
+
+Result<AuditVerifyReport> VerifyAudit(Store& store) {
+  AuditVerifier verifier;
+  Status s = store.ForEachAudit([&](const AuditEntry& e) { verifier.Add(e); });
+  if (!s.ok()) return s;
+  return verifier.Finish();
+}
+
+}  // namespace evenhand

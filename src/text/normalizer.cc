@@ -1,1 +1,521 @@
-// placeholder: being written
+// Normalizer: see normalizer.h for the steps and promises.
+//
+// Two paths:
+//  * ASCII fast path: pure-ASCII input is lowercased, leet-mapped and
+//    squeezed in one tight loop with no ICU call; the output vectors are
+//    resized in place, so a warm NormalizedText allocates nothing.
+//  * General path: decode -> strip invisibles -> NFKC(+case fold) segment by
+//    segment -> Arabic-script folding -> per token: confusables, leet,
+//    squeeze -> encode. Intermediate code points live in thread_local
+//    scratch, so the steady state allocates nothing either.
+//
+// Offsets: every output byte carries the original span of the code point
+// (or NFKC segment) that produced it. Removed characters produce no output;
+// when a squeeze drops letters, the span of the last kept letter grows to
+// cover the dropped ones, so a match on "free" in "freeeee" reports the whole
+// run.
+//
+// Order note: Arabic-script folding runs just before the confusable step, so
+// Arabic-Indic digits become ASCII digits (rather than their look-alike
+// letters); no other step is affected by the swap.
+
+#include "text/normalizer.h"
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uspoof.h>
+#include <unicode/utf16.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "text/utf8.h"
+
+namespace evenhand {
+
+namespace {
+
+// ---- process-wide tables (built once, then read-only) ----------------------
+
+enum : uint8_t {
+  kWord = 1,          // letter, mark or decimal digit
+  kLetter = 2,        // general category L*
+  kBbCf = 4,          // NFKC_Casefold: boundary before
+  kSelfCf = 8,        // NFKC_Casefold: the code point normalises to itself
+  kBbKc = 16,         // NFKC: boundary before
+  kSelfKc = 32,       // NFKC: normalises to itself
+};
+
+struct StaticTables {
+  uint8_t cls[0x10000];
+  // ASCII skeleton (single ASCII letter/digit) of a non-ASCII BMP word
+  // character, else 0.
+  char conf[0x10000];
+  const UNormalizer2* nfkc_cf = nullptr;
+  const UNormalizer2* nfkc = nullptr;
+};
+
+StaticTables* BuildStatic() {
+  auto* t = new StaticTables();
+  std::memset(t->cls, 0, sizeof t->cls);
+  std::memset(t->conf, 0, sizeof t->conf);
+  UErrorCode st = U_ZERO_ERROR;
+  t->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+  st = U_ZERO_ERROR;
+  t->nfkc = unorm2_getNFKCInstance(&st);
+  st = U_ZERO_ERROR;
+  USpoofChecker* sc = uspoof_open(&st);
+  if (U_FAILURE(st)) sc = nullptr;
+  for (UChar32 c = 0; c < 0x10000; ++c) {
+    uint8_t bits = 0;
+    uint32_t gc = U_GET_GC_MASK(c);
+    if (gc & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) bits |= kWord;
+    if (gc & U_GC_L_MASK) bits |= kLetter;
+    if (U16_IS_SURROGATE(c)) {
+      t->cls[c] = bits;
+      continue;
+    }
+    UChar u = static_cast<UChar>(c);
+    if (t->nfkc_cf) {
+      if (unorm2_hasBoundaryBefore(t->nfkc_cf, c)) bits |= kBbCf;
+      st = U_ZERO_ERROR;
+      if (unorm2_isNormalized(t->nfkc_cf, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfCf;
+    }
+    if (t->nfkc) {
+      if (unorm2_hasBoundaryBefore(t->nfkc, c)) bits |= kBbKc;
+      st = U_ZERO_ERROR;
+      if (unorm2_isNormalized(t->nfkc, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfKc;
+    }
+    t->cls[c] = bits;
+    if (sc && c >= 0x80 && (bits & kWord)) {
+      UChar out[8];
+      st = U_ZERO_ERROR;
+      int32_t n = uspoof_getSkeleton(sc, 0, &u, 1, out, 8, &st);
+      if (U_SUCCESS(st) && n == 1 && out[0] < 0x80 &&
+          ((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') ||
+           (out[0] >= '0' && out[0] <= '9')))
+        t->conf[c] = static_cast<char>(out[0]);
+    }
+  }
+  if (sc) uspoof_close(sc);
+  return t;
+}
+
+const StaticTables& Static() {
+  static const StaticTables* tables = BuildStatic();
+  return *tables;
+}
+
+inline bool IsLetterCp(const StaticTables& st, char32_t c) {
+  if (c < 0x10000) return st.cls[c] & kLetter;
+  return U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_L_MASK;
+}
+
+inline bool IsWordCp(const StaticTables& st, char32_t c) {
+  if (c < 0x10000) return st.cls[c] & kWord;
+  return U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK);
+}
+
+bool IsInvisible(char32_t c) {
+  switch (c) {
+    case 0x00AD:  // soft hyphen
+    case 0x200B: case 0x200C: case 0x200D:  // zero-width space / non-joiner / joiner
+    case 0x2060:  // word joiner
+    case 0xFEFF:  // zero-width no-break space (BOM)
+    case 0x200E: case 0x200F:  // LRM, RLM
+    case 0x202A: case 0x202B: case 0x202C: case 0x202D: case 0x202E:  // embeddings, overrides
+    case 0x2066: case 0x2067: case 0x2068: case 0x2069:  // isolates
+    case 0x061C:  // Arabic letter mark
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Arabic-script folding. Returns the replacement, or 0 to remove the code
+// point. Code points outside the Arabic block come back unchanged.
+inline char32_t ArabicFold(char32_t c) {
+  if (c < 0x0600 || c > 0x06FF) return c;
+  switch (c) {
+    case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673:
+      return 0x0627;  // alef forms -> alef
+    case 0x0624:
+      return 0x0648;  // waw with hamza -> waw
+    case 0x0626: case 0x0649: case 0x06CC: case 0x06CD: case 0x06D0: case 0x06D2: case 0x06D3:
+      return 0x064A;  // yeh forms -> Arabic yeh
+    case 0x06A9: case 0x06AA: case 0x06AB:
+      return 0x0643;  // keheh / swash kaf / kaf with ring -> kaf
+    case 0x0629: case 0x06BE: case 0x06C0: case 0x06C1: case 0x06C2: case 0x06C3:
+      return 0x0647;  // teh marbuta, heh doachashmee, heh goal forms -> heh
+    case 0x0640:
+      return 0;  // tatweel
+    default:
+      break;
+  }
+  if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED)) return 0;
+  if (c >= 0x0660 && c <= 0x0669) return U'0' + (c - 0x0660);
+  if (c >= 0x06F0 && c <= 0x06F9) return U'0' + (c - 0x06F0);
+  return c;
+}
+
+inline int Utf8Len(char32_t c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+
+inline char* PutUtf8(char* p, char32_t cp) {
+  if (cp < 0x80) {
+    *p++ = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *p++ = static_cast<char>(0xC0 | (cp >> 6));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *p++ = static_cast<char>(0xE0 | (cp >> 12));
+    *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *p++ = static_cast<char>(0xF0 | (cp >> 18));
+    *p++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return p;
+}
+
+struct Cp {
+  char32_t c;
+  uint32_t b, e;  // original byte span
+};
+
+// Per-thread scratch for the general path (the Normalizer itself is const
+// and shared).
+struct Scratch {
+  std::vector<Cp> a, v;
+  std::vector<UChar> u16, o16;
+};
+
+Scratch& ThreadScratch() {
+  static thread_local Scratch s;
+  return s;
+}
+
+// ASCII class bits for the fast path.
+enum : uint8_t { kAsciiTok = 1, kAsciiLetter = 2, kAsciiLeet = 4 };
+
+}  // namespace
+
+struct Normalizer::Tables {
+  const StaticTables* st = nullptr;
+  const UNormalizer2* n2 = nullptr;  // null when nfkc is off
+  uint8_t bb_bit = 0, self_bit = 0;
+  char ascii_fold[128];
+  uint8_t ascii_cls[128];
+  char32_t leet_ascii[128];  // 0: not a leet key
+  std::unordered_map<char32_t, char32_t> leet_other;
+  bool fast_ok = true;
+
+  char32_t Leet(char32_t c) const {
+    if (c < 0x80) return leet_ascii[c] ? leet_ascii[c] : c;
+    if (leet_other.empty()) return c;
+    auto it = leet_other.find(c);
+    return it == leet_other.end() ? c : it->second;
+  }
+  bool IsLeetKey(char32_t c) const {
+    if (c < 0x80) return leet_ascii[c] != 0;
+    return !leet_other.empty() && leet_other.count(c);
+  }
+  char32_t FoldAscii(char32_t c) const { return static_cast<unsigned char>(ascii_fold[c]); }
+};
+
+Normalizer::Normalizer(NormalizerOptions options) : options_(std::move(options)) {
+  tables_ = std::make_unique<Tables>();
+  Tables& t = *tables_;
+  t.st = &Static();
+  if (options_.leet && options_.leet_map.empty()) {
+    options_.leet_map = {{U'0', U'o'}, {U'1', U'i'}, {U'3', U'e'}, {U'4', U'a'},
+                         {U'5', U's'}, {U'7', U't'}, {U'@', U'a'}, {U'$', U's'}};
+  }
+  if (options_.nfkc) {
+    t.n2 = options_.case_fold ? t.st->nfkc_cf : t.st->nfkc;
+    t.bb_bit = options_.case_fold ? kBbCf : kBbKc;
+    t.self_bit = options_.case_fold ? kSelfCf : kSelfKc;
+  }
+  for (int c = 0; c < 128; ++c) {
+    t.ascii_fold[c] = static_cast<char>((options_.case_fold && c >= 'A' && c <= 'Z') ? c + 32 : c);
+    t.leet_ascii[c] = 0;
+  }
+  if (options_.leet) {
+    for (const auto& [k, v] : options_.leet_map) {
+      if (k < 0x80) {
+        t.leet_ascii[k] = v;
+        if (v >= 0x80) t.fast_ok = false;
+      } else {
+        t.leet_other.emplace(k, v);
+      }
+    }
+  }
+  for (int c = 0; c < 128; ++c) {
+    uint8_t bits = 0;
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum) bits |= kAsciiTok;
+    if (letter) bits |= kAsciiLetter;
+    if (t.leet_ascii[c]) bits |= kAsciiLeet | kAsciiTok;
+    t.ascii_cls[c] = bits;
+  }
+}
+
+Normalizer::~Normalizer() = default;
+
+std::string Normalizer::Normalize(std::string_view in) const {
+  NormalizedText out;
+  Normalize(in, &out);
+  return std::move(out.text);
+}
+
+namespace {
+
+// Applies leet to out[s, w) of the fast path and squeezes the range again.
+// Returns the new end.
+size_t FixAsciiToken(const char32_t* leet, bool squeeze, char* t, uint32_t* sb, uint32_t* se,
+                     size_t s, size_t w) {
+  for (size_t k = s; k < w; ++k) {
+    char32_t m = leet[static_cast<unsigned char>(t[k])];
+    if (m) t[k] = static_cast<char>(m);
+  }
+  if (!squeeze) return w;
+  size_t o = s;
+  for (size_t k = s; k < w; ++k) {
+    char c = t[k];
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (letter && o - s >= 2 && t[o - 1] == c && t[o - 2] == c) {
+      se[o - 1] = std::max(se[o - 1], se[k]);
+      continue;
+    }
+    t[o] = c;
+    sb[o] = sb[k];
+    se[o] = se[k];
+    ++o;
+  }
+  return o;
+}
+
+}  // namespace
+
+void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
+  const Tables& t = *tables_;
+  const size_t n = in.size();
+
+  // ---- ASCII fast path --------------------------------------------------
+  if (t.fast_ok) {
+    out->text.resize(n);
+    out->source_begin.resize(n);
+    out->source_end.resize(n);
+    char* o = out->text.data();
+    uint32_t* sb = out->source_begin.data();
+    uint32_t* se = out->source_end.data();
+    const bool squeeze = options_.squeeze;
+    size_t w = 0, tok_start = 0;
+    bool in_tok = false, tok_letter = false, tok_leet = false;
+    size_t i = 0;
+    for (; i < n; ++i) {
+      unsigned char c = static_cast<unsigned char>(in[i]);
+      if (c >= 0x80) break;
+      uint8_t cls = t.ascii_cls[c];
+      if (cls & kAsciiTok) {
+        if (!in_tok) {
+          in_tok = true;
+          tok_start = w;
+          tok_letter = tok_leet = false;
+        }
+        char lc = t.ascii_fold[c];
+        if (cls & kAsciiLetter) {
+          tok_letter = true;
+          if (squeeze && w >= 2 && o[w - 1] == lc && o[w - 2] == lc) {
+            se[w - 1] = static_cast<uint32_t>(i + 1);
+            continue;
+          }
+        }
+        tok_leet |= (cls & kAsciiLeet) != 0;
+        o[w] = lc;
+      } else {
+        if (in_tok) {
+          in_tok = false;
+          if (tok_leet && tok_letter) w = FixAsciiToken(t.leet_ascii, squeeze, o, sb, se, tok_start, w);
+        }
+        o[w] = static_cast<char>(c);
+      }
+      sb[w] = static_cast<uint32_t>(i);
+      se[w] = static_cast<uint32_t>(i + 1);
+      ++w;
+    }
+    if (i == n) {
+      if (in_tok && tok_leet && tok_letter) w = FixAsciiToken(t.leet_ascii, squeeze, o, sb, se, tok_start, w);
+      out->text.resize(w);
+      out->source_begin.resize(w);
+      out->source_end.resize(w);
+      return;
+    }
+    // Non-ASCII byte: fall through to the general path from the start.
+  }
+
+  // ---- General path -----------------------------------------------------
+  const StaticTables& st = *t.st;
+  Scratch& s = ThreadScratch();
+  std::vector<Cp>& a = s.a;
+  std::vector<Cp>& v = s.v;
+  a.clear();
+  v.clear();
+
+  // 1. Decode, strip invisibles.
+  for (size_t pos = 0; pos < n;) {
+    size_t b = pos;
+    char32_t c = DecodeUtf8(in, &pos);
+    if (options_.strip_invisible && c >= 0xAD && IsInvisible(c)) continue;
+    a.push_back({c, static_cast<uint32_t>(b), static_cast<uint32_t>(pos)});
+  }
+
+  // 2. NFKC (+ case fold), segment by segment.
+  if (t.n2) {
+    auto boundary_before = [&](char32_t c) -> bool {
+      if (c < 0x80) return true;
+      if (c < 0x10000) return st.cls[c] & t.bb_bit;
+      return unorm2_hasBoundaryBefore(t.n2, static_cast<UChar32>(c));
+    };
+    const size_t na = a.size();
+    size_t i = 0;
+    while (i < na) {
+      size_t j = i + 1;
+      while (j < na && !boundary_before(a[j].c)) ++j;
+      if (j == i + 1) {
+        char32_t c = a[i].c;
+        if (c < 0x80) {
+          v.push_back({t.FoldAscii(c), a[i].b, a[i].e});
+          i = j;
+          continue;
+        }
+        if (c < 0x10000 && (st.cls[c] & t.self_bit)) {
+          v.push_back(a[i]);
+          i = j;
+          continue;
+        }
+      }
+      // Normalise the segment with ICU.
+      s.u16.clear();
+      for (size_t k = i; k < j; ++k) {
+        char32_t c = a[k].c;
+        if (c < 0x10000) {
+          s.u16.push_back(static_cast<UChar>(c));
+        } else {
+          s.u16.push_back(U16_LEAD(c));
+          s.u16.push_back(U16_TRAIL(c));
+        }
+      }
+      if (s.o16.size() < s.u16.size() * 4 + 16) s.o16.resize(s.u16.size() * 4 + 16);
+      UErrorCode err = U_ZERO_ERROR;
+      int32_t len = unorm2_normalize(t.n2, s.u16.data(), static_cast<int32_t>(s.u16.size()), s.o16.data(),
+                                     static_cast<int32_t>(s.o16.size()), &err);
+      if (err == U_BUFFER_OVERFLOW_ERROR) {
+        s.o16.resize(static_cast<size_t>(len) + 16);
+        err = U_ZERO_ERROR;
+        len = unorm2_normalize(t.n2, s.u16.data(), static_cast<int32_t>(s.u16.size()), s.o16.data(),
+                               static_cast<int32_t>(s.o16.size()), &err);
+      }
+      if (U_FAILURE(err)) {
+        for (size_t k = i; k < j; ++k) v.push_back(a[k]);
+      } else if (static_cast<size_t>(len) == s.u16.size() &&
+                 std::equal(s.u16.begin(), s.u16.end(), s.o16.begin())) {
+        for (size_t k = i; k < j; ++k) v.push_back(a[k]);  // unchanged: keep per-character spans
+      } else {
+        const uint32_t b = a[i].b, e = a[j - 1].e;
+        for (int32_t k = 0; k < len;) {
+          UChar32 c;
+          U16_NEXT(s.o16.data(), k, len, c);
+          v.push_back({static_cast<char32_t>(c), b, e});
+        }
+      }
+      i = j;
+    }
+  } else if (options_.case_fold) {
+    for (const Cp& x : a) {
+      char32_t c = x.c < 0x80 ? t.FoldAscii(x.c) : static_cast<char32_t>(u_foldCase(x.c, U_FOLD_CASE_DEFAULT));
+      v.push_back({c, x.b, x.e});
+    }
+  } else {
+    v.swap(a);
+  }
+
+  // 3. Arabic-script folding (in place; may remove).
+  if (options_.arabic_fold) {
+    size_t w = 0;
+    for (size_t k = 0; k < v.size(); ++k) {
+      char32_t c = ArabicFold(v[k].c);
+      if (c == 0) continue;
+      v[w] = v[k];
+      v[w].c = c;
+      ++w;
+    }
+    v.resize(w);
+  }
+
+  // 4. Per token: confusables, leet, squeeze (in place; never grows).
+  const bool use_leet = options_.leet;
+  auto is_tok = [&](char32_t c) { return IsWordCp(st, c) || (use_leet && t.IsLeetKey(c)); };
+  {
+    const size_t nv = v.size();
+    size_t w = 0, i = 0;
+    while (i < nv) {
+      if (!is_tok(v[i].c)) {
+        v[w++] = v[i++];
+        continue;
+      }
+      size_t j = i;
+      bool letter = false, ascii_letter = false, leet_ascii_letter = false;
+      for (; j < nv && is_tok(v[j].c); ++j) {
+        char32_t c = v[j].c;
+        if (IsLetterCp(st, c)) {
+          letter = true;
+          if (c < 0x80) ascii_letter = true;
+        } else if (use_leet) {
+          char32_t m = t.Leet(c);
+          if (m != c && m < 0x80 && IsLetterCp(st, m)) leet_ascii_letter = true;
+        }
+      }
+      const bool do_conf = options_.confusables && (ascii_letter || (letter && leet_ascii_letter));
+      const bool do_leet = use_leet && letter;
+      for (size_t k = i; k < j; ++k) {
+        Cp x = v[k];
+        char32_t c = x.c;
+        if (do_conf && c >= 0x80 && c < 0x10000 && st.conf[c]) c = t.FoldAscii(static_cast<char32_t>(st.conf[c]));
+        if (do_leet) c = t.Leet(c);
+        if (options_.squeeze && w >= 2 && v[w - 1].c == c && v[w - 2].c == c && IsLetterCp(st, c)) {
+          v[w - 1].e = std::max(v[w - 1].e, x.e);
+          continue;
+        }
+        x.c = c;
+        v[w++] = x;
+      }
+      i = j;
+    }
+    v.resize(w);
+  }
+
+  // 5. Encode.
+  size_t bytes = 0;
+  for (const Cp& x : v) bytes += Utf8Len(x.c);
+  out->text.resize(bytes);
+  out->source_begin.resize(bytes);
+  out->source_end.resize(bytes);
+  char* o = out->text.data();
+  uint32_t* sb = out->source_begin.data();
+  uint32_t* se = out->source_end.data();
+  size_t w = 0;
+  for (const Cp& x : v) {
+    char* p = PutUtf8(o + w, x.c);
+    size_t len = static_cast<size_t>(p - (o + w));
+    for (size_t k = 0; k < len; ++k) {
+      sb[w + k] = x.b;
+      se[w + k] = x.e;
+    }
+    w += len;
+  }
+}
+
+}  // namespace evenhand

@@ -7,8 +7,8 @@ file(REMOVE_RECURSE
   "CMakeFiles/evenhand.dir/src/cli/cmd_scan.cc.o.d"
   "CMakeFiles/evenhand.dir/src/cli/main.cc.o"
   "CMakeFiles/evenhand.dir/src/cli/main.cc.o.d"
-  "evenhand"
-  "evenhand.pdb"
+  "bin/evenhand"
+  "bin/evenhand.pdb"
 )
 
 # Per-language clean rules from dependency scanning.

@@ -143,15 +143,15 @@ CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o: CMakeFiles/evenhand_m
 CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o: /work/main/src/model/jsonl_reader.cc
 CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o: CMakeFiles/evenhand_model.dir/compiler_depend.ts
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building CXX object CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o"
-	/usr/bin/ccache /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -Wno-dangling-pointer -Wno-maybe-uninitialized -MD -MT CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o -MF CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o.d -o CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o -c /work/main/src/model/jsonl_reader.cc
+	/usr/bin/ccache /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o -MF CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o.d -o CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o -c /work/main/src/model/jsonl_reader.cc
 
 CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.i: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.i"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -Wno-dangling-pointer -Wno-maybe-uninitialized -E /work/main/src/model/jsonl_reader.cc > CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.i
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/model/jsonl_reader.cc > CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.i
 
 CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.s"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -Wno-dangling-pointer -Wno-maybe-uninitialized -S /work/main/src/model/jsonl_reader.cc -o CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.s
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/model/jsonl_reader.cc -o CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.s
 
 # Object files for target evenhand_model
 evenhand_model_OBJECTS = \

@@ -774,11 +774,11 @@ CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o: /work/main/src/model/
   /usr/include/c++/12/bits/node_handle.h \
   /usr/include/c++/12/bits/unordered_map.h \
   /usr/include/c++/12/bits/erase_if.h \
-  /work/main/src/model/item.h \
   /usr/include/c++/12/vector \
   /usr/include/c++/12/bits/stl_vector.h \
   /usr/include/c++/12/bits/stl_bvector.h \
   /usr/include/c++/12/bits/vector.tcc \
+  /work/main/src/model/item.h \
   /work/main/src/model/action.h \
   /usr/include/c++/12/optional \
   /work/main/src/model/status.h \

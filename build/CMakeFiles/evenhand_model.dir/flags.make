@@ -8,5 +8,3 @@ CXX_INCLUDES = -I/work/main/src
 
 CXX_FLAGS = -O2 -g -DNDEBUG -Wall -Wextra -std=c++20
 
-# Custom options: CMakeFiles/evenhand_model.dir/src/model/jsonl_reader.cc.o_OPTIONS = -Wno-dangling-pointer;-Wno-maybe-uninitialized
-

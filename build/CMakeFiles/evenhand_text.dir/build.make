@@ -101,15 +101,15 @@ CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o: CMakeFiles/evenhand_text.d
 CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o: /work/main/src/text/term_list.cc
 CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o: CMakeFiles/evenhand_text.dir/compiler_depend.ts
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building CXX object CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o"
-	/usr/bin/ccache /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -Wno-dangling-pointer -Wno-maybe-uninitialized -MD -MT CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o -MF CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o.d -o CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o -c /work/main/src/text/term_list.cc
+	/usr/bin/ccache /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o -MF CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o.d -o CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o -c /work/main/src/text/term_list.cc
 
 CMakeFiles/evenhand_text.dir/src/text/term_list.cc.i: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/evenhand_text.dir/src/text/term_list.cc.i"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -Wno-dangling-pointer -Wno-maybe-uninitialized -E /work/main/src/text/term_list.cc > CMakeFiles/evenhand_text.dir/src/text/term_list.cc.i
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/text/term_list.cc > CMakeFiles/evenhand_text.dir/src/text/term_list.cc.i
 
 CMakeFiles/evenhand_text.dir/src/text/term_list.cc.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/evenhand_text.dir/src/text/term_list.cc.s"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -Wno-dangling-pointer -Wno-maybe-uninitialized -S /work/main/src/text/term_list.cc -o CMakeFiles/evenhand_text.dir/src/text/term_list.cc.s
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/text/term_list.cc -o CMakeFiles/evenhand_text.dir/src/text/term_list.cc.s
 
 CMakeFiles/evenhand_text.dir/src/text/matcher.cc.o: CMakeFiles/evenhand_text.dir/flags.make
 CMakeFiles/evenhand_text.dir/src/text/matcher.cc.o: /work/main/src/text/matcher.cc

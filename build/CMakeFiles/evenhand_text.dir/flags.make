@@ -8,5 +8,3 @@ CXX_INCLUDES = -I/work/main/src -isystem /usr/include/hs
 
 CXX_FLAGS = -O2 -g -DNDEBUG -Wall -Wextra -std=c++20
 
-# Custom options: CMakeFiles/evenhand_text.dir/src/text/term_list.cc.o_OPTIONS = -Wno-dangling-pointer;-Wno-maybe-uninitialized
-

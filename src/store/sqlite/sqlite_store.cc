@@ -1,1 +1,705 @@
-// placeholder: being written
+// SQLite backend of Store. Everything SQLite-specific stays in this folder.
+//
+// Durability: WAL journal with synchronous=FULL. In WAL mode NORMAL already
+// survives a crash of the process, but a power loss or OS crash may undo the
+// last commits; FULL syncs the WAL at every COMMIT, so a batch is on disk
+// before Commit() returns ok and the caller acknowledges it ("nothing
+// acknowledged is ever lost"). The price is one fsync per batch, which the
+// pipeline's batched transactions amortise.
+//
+// Concurrency: one Store object per thread; several Store objects (threads or
+// processes) may share a file. Every write happens under BEGIN IMMEDIATE,
+// i.e. holding SQLite's write lock, and the cached audit head is re-read at
+// the start of each such transaction, so appends from other connections are
+// never forked from (and seq INTEGER PRIMARY KEY would refuse a fork anyway).
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "model/time.h"
+#include "store/sqlite/sqlite_migrations.h"
+
+namespace evenhand {
+namespace sqlite_store {
+namespace {
+
+#define EVENHAND_CREATED_BY "evenhand " EVENHAND_VERSION
+
+constexpr Migration kMigrations[] = {
+    {1, "accounts, posts, decisions (unique by item and policy), audit chain, meta",
+     R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('created_by', ')sql" EVENHAND_CREATED_BY R"sql(');
+INSERT INTO meta (key, value) VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+
+CREATE TABLE accounts (
+  id      TEXT PRIMARY KEY,
+  created INTEGER NOT NULL,  -- unix seconds
+  country TEXT NOT NULL
+);
+
+CREATE TABLE posts (
+  id      TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  ts      INTEGER NOT NULL,  -- unix seconds, 0 when unknown
+  lang    TEXT NOT NULL,
+  text    TEXT NOT NULL,
+  topic   TEXT NOT NULL,
+  region  TEXT NOT NULL,
+  media   TEXT NOT NULL      -- JSON array of {"path": ...}
+);
+
+CREATE TABLE decisions (
+  id         INTEGER PRIMARY KEY,
+  item       TEXT NOT NULL,
+  policy     TEXT NOT NULL,  -- "name@version"
+  account    TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  scope      TEXT NOT NULL,  -- JSON array of jurisdictions; [] = global
+  category   TEXT NOT NULL,
+  rule       TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  review     INTEGER NOT NULL,
+  lang       TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  ts         INTEGER NOT NULL,
+  signals    TEXT NOT NULL,  -- JSON array of {"detector","name","score","evidence"}
+  stored_at  INTEGER NOT NULL,
+  UNIQUE (item, policy)
+);
+CREATE INDEX decisions_by_policy ON decisions (policy, action, category);
+
+CREATE TABLE audit (
+  seq       INTEGER PRIMARY KEY,
+  ts        INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+-- Append-only: the chain detects tampering; these stop accidents.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"},
+};
+
+// Cached prepared statements.
+enum Q : int {
+  kBegin,
+  kCommit,
+  kRollback,
+  kSavepoint,
+  kRelease,
+  kRollbackTo,
+  kHead,
+  kInsertAudit,
+  kInsertDecision,
+  kUpsertAccount,
+  kUpsertPost,
+  kQueryCount,
+};
+
+constexpr const char* kSql[kQueryCount] = {
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT evenhand_op",
+    "RELEASE evenhand_op",
+    "ROLLBACK TO evenhand_op",
+    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+    "INSERT INTO audit (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8)",
+    "INSERT INTO decisions (item, policy, account, action, scope, category, rule, reason, review, lang, region, ts, "
+    "signals, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "ON CONFLICT (item, policy) DO NOTHING",
+    "INSERT INTO accounts (id, created, country) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (id) DO UPDATE SET created = excluded.created, country = excluded.country",
+    "INSERT INTO posts (id, account, ts, lang, text, topic, region, media) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT (id) DO UPDATE SET account = excluded.account, ts = excluded.ts, lang = excluded.lang, "
+    "text = excluded.text, topic = excluded.topic, region = excluded.region, media = excluded.media",
+};
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::string Dump(const nlohmann::ordered_json& j) {
+  // Invalid UTF-8 in user text is replaced instead of throwing.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json SignalsJson(const Decision& d) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (const Signal& s : d.signals) {
+    nlohmann::ordered_json o;
+    o["detector"] = s.detector;
+    o["name"] = s.name;
+    o["score"] = s.score;
+    o["evidence"] = s.evidence;
+    arr.push_back(std::move(o));
+  }
+  return arr;
+}
+
+void ReadText(sqlite3_stmt* s, int col, std::string* out) {
+  const unsigned char* p = sqlite3_column_text(s, col);
+  const int n = sqlite3_column_bytes(s, col);
+  if (p == nullptr) {
+    out->clear();
+  } else {
+    out->assign(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+  }
+}
+
+bool IsMemoryPath(const std::string& path) {
+  return path == ":memory:" || path.rfind("file::memory:", 0) == 0 || path.find("mode=memory") != std::string::npos;
+}
+
+// Resets a statement (and drops its bindings) when a use of it ends.
+class StmtUse {
+ public:
+  explicit StmtUse(sqlite3_stmt* s) : s_(s) {}
+  ~StmtUse() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+  sqlite3_stmt* get() const { return s_; }
+  void Text(int i, const std::string& v) { sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8); }
+  void Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  ~SqliteStore() override {
+    // An open batch was never acknowledged: undo it.
+    if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    for (sqlite3_stmt*& s : stmts_) {
+      sqlite3_finalize(s);
+      s = nullptr;
+    }
+    sqlite3_close_v2(db_);
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status Init(std::span<const Migration> migrations);
+
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+  Status PutAccount(const Account& account) override;
+  Status PutPost(const Post& post) override;
+  Status PutDecision(const Decision& decision, const std::string& actor, bool* inserted) override;
+  Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
+                     const std::string& payload) override;
+  Status ForEachAudit(const std::function<void(const AuditEntry&)>& fn) override;
+  Result<DecisionCounts> CountDecisions(const std::string& policy_id) override;
+  int schema_version() override { return schema_version_; }
+
+ private:
+  Status Error(int rc, const std::string& doing) const;
+  Status Exec(const std::string& sql, const std::string& doing);
+  Result<sqlite3_stmt*> Prepared(Q q);
+  Status Run(Q q, const std::string& doing);
+  Result<int64_t> PragmaInt(const char* name);
+  Status CheckBatchAlive() const;
+  template <typename F>
+  Status WriteOp(const std::string& doing, F&& body);
+  Status LoadHead();
+  Status AppendAuditLocked(const std::string& actor, const std::string& action, const std::string& subject,
+                           const std::string& payload);
+
+  std::string path_;
+  sqlite3* db_;
+  std::array<sqlite3_stmt*, kQueryCount> stmts_{};
+  int schema_version_ = 0;
+  bool explicit_txn_ = false;  // between a successful Begin() and Commit()/Rollback()
+  bool head_known_ = false;    // head_* valid; only while holding the write lock
+  int64_t head_seq_ = 0;
+  std::string head_hash_;
+};
+
+Status SqliteStore::Error(int rc, const std::string& doing) const {
+  const int primary = rc & 0xff;
+  std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  std::string msg = path_ + ": " + doing + ": " + detail;
+  switch (primary) {
+    case SQLITE_NOTADB:
+      return Status::Invalid(path_ + ": not an evenhand database (the file is not an SQLite database)");
+    case SQLITE_CORRUPT:
+      return Status::Corrupt(msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Conflict(msg + " (another process holds the database; retry later)");
+    case SQLITE_CONSTRAINT:
+      return Status::Conflict(msg);
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOLFS:
+      return Status::Io(msg);
+    default:
+      return Status::Internal(msg);
+  }
+}
+
+Status SqliteStore::Exec(const std::string& sql, const std::string& doing) {
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : Error(rc, doing);
+}
+
+Result<sqlite3_stmt*> SqliteStore::Prepared(Q q) {
+  if (stmts_[q] == nullptr) {
+    int rc = sqlite3_prepare_v3(db_, kSql[q], -1, SQLITE_PREPARE_PERSISTENT, &stmts_[q], nullptr);
+    if (rc != SQLITE_OK) {
+      Status s = Error(rc, std::string("preparing \"") + kSql[q] + "\"");
+      sqlite3_finalize(stmts_[q]);
+      stmts_[q] = nullptr;
+      return s;
+    }
+  }
+  return stmts_[q];
+}
+
+Status SqliteStore::Run(Q q, const std::string& doing) {
+  Result<sqlite3_stmt*> s = Prepared(q);
+  if (!s.ok()) return s.status();
+  StmtUse use(*s);
+  int rc = sqlite3_step(use.get());
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : Error(rc, doing);
+}
+
+Result<int64_t> SqliteStore::PragmaInt(const char* name) {
+  sqlite3_stmt* s = nullptr;
+  std::string sql = std::string("PRAGMA ") + name;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return Error(rc, std::string("reading ") + name);
+  }
+  rc = sqlite3_step(s);
+  int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, std::string("reading ") + name);
+  return v;
+}
+
+Status SqliteStore::Init(std::span<const Migration> migrations) {
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+
+  int latest = 0;
+  for (const Migration& m : migrations) {
+    if (m.version != latest + 1)
+      return Status::Internal("schema migrations out of order: version " + std::to_string(m.version) +
+                              " follows " + std::to_string(latest));
+    latest = m.version;
+  }
+
+  // Identify the file before anything writes to it: this is the first read,
+  // so a file that is not SQLite fails here (SQLITE_NOTADB).
+  Result<int64_t> app_id = PragmaInt("application_id");
+  if (!app_id.ok()) return app_id.status();
+  Result<int64_t> version = PragmaInt("user_version");
+  if (!version.ok()) return version.status();
+  if (*app_id != 0 && *app_id != kApplicationId) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08llx", static_cast<unsigned long long>(*app_id) & 0xffffffffULL);
+    return Status::Invalid(path_ + ": not an evenhand database (it belongs to another application, SQLite application_id " +
+                           hex + ")");
+  }
+  if (*version > latest)
+    return Status::Invalid(path_ + ": database schema version " + std::to_string(*version) +
+                           " was created by a newer evenhand; this build knows versions up to " +
+                           std::to_string(latest) + ". Use a newer evenhand or another database file.");
+  if (*version < 0)
+    return Status::Corrupt(path_ + ": database schema version " + std::to_string(*version) + " is not valid");
+  if (*version == 0) {
+    // Version 0: either a new, empty database or someone else's file.
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v2(db_,
+                                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+                                "ESCAPE '\\' ORDER BY name LIMIT 4",
+                                -1, &s, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(s);
+      return Error(rc, "listing tables");
+    }
+    std::string names;
+    int n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      std::string name;
+      ReadText(s, 0, &name);
+      if (n++ > 0) names += ", ";
+      names += n > 3 ? "..." : name;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return Error(rc, "listing tables");
+    if (n > 0)
+      return Status::Invalid(path_ + ": not an evenhand database (it has tables " + names +
+                             " but no evenhand schema version); refusing to change it");
+  }
+
+  // WAL: readers never block the writer and commits append to one file.
+  {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &s, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) ReadText(s, 0, &mode);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) return Error(rc, "switching to the WAL journal");
+    if (mode != "wal" && !IsMemoryPath(path_))
+      return Status::Io(path_ + ": cannot use the WAL journal (SQLite kept \"" + mode +
+                        "\"); is the file on a network filesystem?");
+  }
+  if (Status s = Exec("PRAGMA synchronous = FULL", "setting synchronous = FULL"); !s.ok()) return s;
+  if (Status s = Exec("PRAGMA foreign_keys = ON", "enabling foreign keys"); !s.ok()) return s;
+
+  if (*version < latest) {
+    // All pending steps in one write transaction. Re-read the version under
+    // the lock: another process may have migrated meanwhile.
+    if (Status s = Exec("BEGIN IMMEDIATE", "starting the schema migration"); !s.ok()) return s;
+    auto fail = [&](Status s) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return s;
+    };
+    Result<int64_t> now = PragmaInt("user_version");
+    if (!now.ok()) return fail(now.status());
+    if (*now > latest)
+      return fail(Status::Invalid(path_ + ": database schema version " + std::to_string(*now) +
+                                  " was created by a newer evenhand; this build knows versions up to " +
+                                  std::to_string(latest)));
+    for (const Migration& m : migrations) {
+      if (m.version <= *now) continue;
+      if (Status s = Exec(m.sql, "migrating the schema to version " + std::to_string(m.version) + " (" + m.what + ")");
+          !s.ok())
+        return fail(s);
+    }
+    if (Status s = Exec("PRAGMA application_id = " + std::to_string(kApplicationId), "setting application_id"); !s.ok())
+      return fail(s);
+    if (Status s = Exec("PRAGMA user_version = " + std::to_string(latest), "recording the schema version"); !s.ok())
+      return fail(s);
+    if (Status s = Exec("COMMIT", "committing the schema migration"); !s.ok()) return fail(s);
+  }
+  schema_version_ = latest;
+  return Status::Ok();
+}
+
+Status SqliteStore::CheckBatchAlive() const {
+  if (explicit_txn_ && sqlite3_get_autocommit(db_) != 0)
+    return Status::Io(path_ + ": the open transaction was rolled back after an earlier error; nothing in it was "
+                              "stored. Call Rollback() and retry the batch.");
+  return Status::Ok();
+}
+
+// Runs `body` atomically: inside a savepoint when a batch is open (so a
+// failed operation leaves the batch as it was), else in its own transaction.
+template <typename F>
+Status SqliteStore::WriteOp(const std::string& doing, F&& body) {
+  if (explicit_txn_) {
+    if (Status s = CheckBatchAlive(); !s.ok()) return s;
+    if (Status s = Run(kSavepoint, doing); !s.ok()) return s;
+    Status s = body();
+    if (s.ok()) s = Run(kRelease, doing);
+    if (!s.ok()) {
+      head_known_ = false;
+      if (sqlite3_get_autocommit(db_) == 0) {
+        (void)Run(kRollbackTo, doing);
+        (void)Run(kRelease, doing);
+      }
+    }
+    return s;
+  }
+  if (Status s = Run(kBegin, doing); !s.ok()) return s;
+  head_known_ = false;  // we now hold the write lock: re-read the head
+  Status s = body();
+  if (s.ok()) s = Run(kCommit, doing);
+  if (!s.ok()) {
+    head_known_ = false;
+    if (sqlite3_get_autocommit(db_) == 0) (void)Run(kRollback, doing);
+  }
+  return s;
+}
+
+Status SqliteStore::Begin() {
+  if (explicit_txn_) return Status::Conflict(path_ + ": Begin(): a transaction is already open; Commit() or Rollback() it first");
+  if (Status s = Run(kBegin, "starting a transaction"); !s.ok()) return s;
+  explicit_txn_ = true;
+  head_known_ = false;
+  return Status::Ok();
+}
+
+Status SqliteStore::Commit() {
+  if (!explicit_txn_) return Status::Invalid(path_ + ": Commit() without Begin()");
+  if (Status s = CheckBatchAlive(); !s.ok()) {
+    explicit_txn_ = false;
+    head_known_ = false;
+    return s;
+  }
+  Status s = Run(kCommit, "committing");
+  if (!s.ok()) {
+    head_known_ = false;
+    // Still open: the caller may retry Commit() or Rollback().
+    if (sqlite3_get_autocommit(db_) != 0) explicit_txn_ = false;
+    return s;
+  }
+  explicit_txn_ = false;
+  return Status::Ok();
+}
+
+Status SqliteStore::Rollback() {
+  head_known_ = false;
+  if (!explicit_txn_) return Status::Ok();
+  explicit_txn_ = false;
+  if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();  // SQLite already rolled it back
+  return Run(kRollback, "rolling back");
+}
+
+Status SqliteStore::PutAccount(const Account& a) {
+  if (a.id.empty()) return Status::Invalid("account: id is empty");
+  if (Status s = CheckBatchAlive(); !s.ok()) return s;
+  Result<sqlite3_stmt*> st = Prepared(kUpsertAccount);
+  if (!st.ok()) return st.status();
+  StmtUse u(*st);
+  u.Text(1, a.id);
+  u.Int(2, a.created);
+  u.Text(3, a.country);
+  int rc = sqlite3_step(u.get());
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "storing account \"" + a.id + "\"");
+}
+
+Status SqliteStore::PutPost(const Post& p) {
+  if (p.id.empty()) return Status::Invalid("post: id is empty");
+  if (Status s = CheckBatchAlive(); !s.ok()) return s;
+  nlohmann::ordered_json media = nlohmann::ordered_json::array();
+  for (const Media& m : p.media) media.push_back({{"path", m.path}});
+  const std::string media_json = Dump(media);
+  Result<sqlite3_stmt*> st = Prepared(kUpsertPost);
+  if (!st.ok()) return st.status();
+  StmtUse u(*st);
+  u.Text(1, p.id);
+  u.Text(2, p.account);
+  u.Int(3, p.ts);
+  u.Text(4, p.lang);
+  u.Text(5, p.text);
+  u.Text(6, p.topic);
+  u.Text(7, p.region);
+  u.Text(8, media_json);
+  int rc = sqlite3_step(u.get());
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "storing post \"" + p.id + "\"");
+}
+
+Status SqliteStore::LoadHead() {
+  Result<sqlite3_stmt*> st = Prepared(kHead);
+  if (!st.ok()) return st.status();
+  StmtUse u(*st);
+  int rc = sqlite3_step(u.get());
+  if (rc == SQLITE_ROW) {
+    head_seq_ = sqlite3_column_int64(u.get(), 0);
+    ReadText(u.get(), 1, &head_hash_);
+  } else if (rc == SQLITE_DONE) {
+    head_seq_ = 0;
+    head_hash_ = kGenesisHash;
+  } else {
+    return Error(rc, "reading the audit head");
+  }
+  head_known_ = true;
+  return Status::Ok();
+}
+
+Status SqliteStore::AppendAuditLocked(const std::string& actor, const std::string& action, const std::string& subject,
+                                      const std::string& payload) {
+  if (!head_known_) {
+    if (Status s = LoadHead(); !s.ok()) return s;
+  }
+  AuditEntry e;
+  e.seq = head_seq_ + 1;
+  e.ts = NowUnixSeconds();
+  e.actor = actor;
+  e.action = action;
+  e.subject = subject;
+  e.payload = payload;
+  e.prev_hash = head_hash_;
+  e.hash = ComputeAuditHash(e);
+  Result<sqlite3_stmt*> st = Prepared(kInsertAudit);
+  if (!st.ok()) return st.status();
+  StmtUse u(*st);
+  u.Int(1, e.seq);
+  u.Int(2, e.ts);
+  u.Text(3, e.actor);
+  u.Text(4, e.action);
+  u.Text(5, e.subject);
+  u.Text(6, e.payload);
+  u.Text(7, e.prev_hash);
+  u.Text(8, e.hash);
+  int rc = sqlite3_step(u.get());
+  if (rc != SQLITE_DONE) {
+    head_known_ = false;
+    return Error(rc, "appending audit entry " + std::to_string(e.seq));
+  }
+  head_seq_ = e.seq;
+  head_hash_ = std::move(e.hash);
+  return Status::Ok();
+}
+
+Status SqliteStore::AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
+                                const std::string& payload) {
+  if (Status s = ValidateAuditFields(actor, action, subject, payload); !s.ok()) return s;
+  return WriteOp("appending an audit entry", [&] { return AppendAuditLocked(actor, action, subject, payload); });
+}
+
+Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, bool* inserted) {
+  if (inserted != nullptr) *inserted = false;
+  if (d.item.empty()) return Status::Invalid("decision: item is empty");
+  if (d.policy.empty()) return Status::Invalid("decision for item \"" + d.item + "\": policy is empty");
+
+  const std::string action(ActionName(d.action));
+  nlohmann::ordered_json signals = SignalsJson(d);
+  const std::string scope_json = Dump(nlohmann::ordered_json(d.scope));
+  const std::string signals_json = Dump(signals);
+  nlohmann::ordered_json payload;
+  payload["action"] = action;
+  payload["scope"] = d.scope;
+  payload["category"] = d.category;
+  payload["rule"] = d.rule;
+  payload["policy"] = d.policy;
+  payload["review"] = d.review;
+  payload["reason"] = d.reason;
+  payload["signals"] = std::move(signals);
+  const std::string payload_json = Dump(payload);
+  if (Status s = ValidateAuditFields(actor, "decision", d.item, payload_json); !s.ok())
+    return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
+
+  bool added = false;
+  Status s = WriteOp("storing the decision for item \"" + d.item + "\"", [&]() -> Status {
+    Result<sqlite3_stmt*> st = Prepared(kInsertDecision);
+    if (!st.ok()) return st.status();
+    {
+      StmtUse u(*st);
+      u.Text(1, d.item);
+      u.Text(2, d.policy);
+      u.Text(3, d.account);
+      u.Text(4, action);
+      u.Text(5, scope_json);
+      u.Text(6, d.category);
+      u.Text(7, d.rule);
+      u.Text(8, d.reason);
+      u.Int(9, d.review ? 1 : 0);
+      u.Text(10, d.lang);
+      u.Text(11, d.region);
+      u.Int(12, d.ts);
+      u.Text(13, signals_json);
+      u.Int(14, NowUnixSeconds());
+      int rc = sqlite3_step(u.get());
+      if (rc != SQLITE_DONE) return Error(rc, "storing the decision for item \"" + d.item + "\"");
+      added = sqlite3_changes(db_) == 1;
+    }
+    if (!added) return Status::Ok();  // already decided under this policy version
+    return AppendAuditLocked(actor, "decision", d.item, payload_json);
+  });
+  if (s.ok() && inserted != nullptr) *inserted = added;
+  return s;
+}
+
+Status SqliteStore::ForEachAudit(const std::function<void(const AuditEntry&)>& fn) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(
+      db_, "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit ORDER BY seq", -1, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return Error(rc, "reading the audit log");
+  }
+  AuditEntry e;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    e.seq = sqlite3_column_int64(s, 0);
+    e.ts = sqlite3_column_int64(s, 1);
+    ReadText(s, 2, &e.actor);
+    ReadText(s, 3, &e.action);
+    ReadText(s, 4, &e.subject);
+    ReadText(s, 5, &e.payload);
+    ReadText(s, 6, &e.prev_hash);
+    ReadText(s, 7, &e.hash);
+    fn(e);
+  }
+  Status out = rc == SQLITE_DONE ? Status::Ok() : Error(rc, "reading the audit log");
+  sqlite3_finalize(s);
+  return out;
+}
+
+Result<DecisionCounts> SqliteStore::CountDecisions(const std::string& policy_id) {
+  const char* sql = policy_id.empty()
+                        ? "SELECT action, category, COUNT(*) FROM decisions GROUP BY action, category "
+                          "ORDER BY action, category"
+                        : "SELECT action, category, COUNT(*) FROM decisions WHERE policy = ?1 "
+                          "GROUP BY action, category ORDER BY action, category";
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql, -1, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return Error(rc, "counting decisions");
+  }
+  if (!policy_id.empty()) sqlite3_bind_text64(s, 1, policy_id.data(), policy_id.size(), SQLITE_STATIC, SQLITE_UTF8);
+  DecisionCounts counts;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    std::string action, category;
+    ReadText(s, 0, &action);
+    ReadText(s, 1, &category);
+    const int64_t n = sqlite3_column_int64(s, 2);
+    counts.total += n;
+    counts.by_action_category.emplace_back(std::move(action), std::move(category), n);
+  }
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return Error(rc, "counting decisions");
+  return counts;
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int CurrentSchemaVersion() { return Migrations().back().version; }
+
+Result<std::unique_ptr<Store>> OpenSqliteStoreWithMigrations(const std::string& path,
+                                                             std::span<const Migration> migrations) {
+  if (path.empty()) return Status::Invalid("database path is empty");
+  sqlite3* db = nullptr;
+  // NOMUTEX: a Store is used by one thread at a time (see store.h).
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Io(path + ": cannot open database: " + detail);
+  }
+  auto store = std::make_unique<SqliteStore>(path, db);
+  if (Status s = store->Init(migrations); !s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace sqlite_store
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  return sqlite_store::OpenSqliteStoreWithMigrations(path, sqlite_store::Migrations());
+}
+
+}  // namespace evenhand
