@@ -1,2 +1,0 @@
-# Empty dependencies file for evenhand_pipeline.
-# This may be replaced when dependencies are built.
