@@ -1,0 +1,262 @@
+#include "text/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+namespace evenhand {
+namespace {
+
+const Normalizer& N() {
+  static const Normalizer n;
+  return n;
+}
+
+TermList List(std::string name, std::vector<std::string> terms) {
+  TermList l;
+  l.name = std::move(name);
+  l.terms = std::move(terms);
+  return l;
+}
+
+std::unique_ptr<TermMatcher> MustCompile(const std::vector<TermList>& lists,
+                                         const Normalizer& n = N()) {
+  auto r = TermMatcher::Compile(lists, n);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+
+using Hit = std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>;  // list, term, begin, end
+
+std::vector<Hit> ScanAll(const TermMatcher& m, std::string_view text, const Normalizer& n = N()) {
+  NormalizedText nt;
+  n.Normalize(text, &nt);
+  auto scratch = m.NewScratch();
+  std::vector<TermMatch> out;
+  m.Scan(nt, scratch.get(), &out);
+  std::vector<Hit> hits;
+  for (const auto& h : out) hits.emplace_back(h.list, h.term, h.begin, h.end);
+  return hits;
+}
+
+// ---- spans in the original text --------------------------------------------
+
+TEST(MatcherSpans, HiddenByZeroWidth) {
+  auto m = MustCompile({List("scam", {"free money"})});
+  ASSERT_TRUE(m);
+  const std::string text = "Get fr\u200Bee money now";  // ZWSP is 3 bytes
+  auto hits = ScanAll(*m, text);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0], Hit(0, 0, 4, 17));
+  EXPECT_EQ(text.substr(4, 13), "fr\u200Bee money");
+}
+
+TEST(MatcherSpans, HiddenByFullwidth) {
+  auto m = MustCompile({List("scam", {"free"})});
+  ASSERT_TRUE(m);
+  const std::string text = "win ｆｒｅｅ stuff";  // 4 x 3 bytes at [4,16)
+  auto hits = ScanAll(*m, text);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0], Hit(0, 0, 4, 16));
+}
+
+TEST(MatcherSpans, HiddenByLeetAndCase) {
+  auto m = MustCompile({List("scam", {"free money"})});
+  ASSERT_TRUE(m);
+  auto hits = ScanAll(*m, "Totally FR33 M0NEY!!");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0], Hit(0, 0, 8, 18));
+}
+
+TEST(MatcherSpans, HiddenByConfusablesAndSqueeze) {
+  auto m = MustCompile({List("phish", {"paypal"}), List("spam", {"free"})});
+  ASSERT_TRUE(m);
+  // Cyrillic er (2 bytes) at [6,8); "freeeee" at [19,26)
+  auto hits = ScanAll(*m, "login \u0440aypal now, freeeee");
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0], Hit(0, 0, 6, 13));
+  EXPECT_EQ(hits[1], Hit(1, 0, 19, 26));
+}
+
+TEST(MatcherSpans, TermsAreNormalisedToo) {
+  // A term written in fullwidth and upper case still matches plain text.
+  auto m = MustCompile({List("l", {"ＦＲＥＥ"})});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanAll(*m, "free"), std::vector<Hit>{Hit(0, 0, 0, 4)});
+}
+
+// ---- word boundaries -------------------------------------------------------
+
+TEST(MatcherWords, LatinWholeWords) {
+  auto m = MustCompile({List("scam", {"scam"})});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanAll(*m, "a scam!"), std::vector<Hit>{Hit(0, 0, 2, 6)});
+  EXPECT_TRUE(ScanAll(*m, "scampi").empty());
+  EXPECT_TRUE(ScanAll(*m, "antiscam").empty());
+  EXPECT_TRUE(ScanAll(*m, "scam2").empty());
+  EXPECT_EQ(ScanAll(*m, "scam"), std::vector<Hit>{Hit(0, 0, 0, 4)});
+  EXPECT_EQ(ScanAll(*m, "(scam)"), std::vector<Hit>{Hit(0, 0, 1, 5)});
+  EXPECT_EQ(ScanAll(*m, "scam-scam").size(), 2u);
+  // A non-ASCII letter next to the term is a word character too.
+  EXPECT_TRUE(ScanAll(*m, "scam\xC3\xA9").empty());   // "scamé"
+  EXPECT_TRUE(ScanAll(*m, "\xC3\xA9scam").empty());
+  EXPECT_EQ(ScanAll(*m, "\xC2\xABscam\xC2\xBB"), std::vector<Hit>{Hit(0, 0, 2, 6)});  // «scam»
+}
+
+TEST(MatcherWords, MultiwordPhrase) {
+  auto m = MustCompile({List("spam", {"free money", "free"})});
+  ASSERT_TRUE(m);
+  auto hits = ScanAll(*m, "get free money today");
+  // Both the phrase and the single word, ordered by end offset.
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0], Hit(0, 1, 4, 8));
+  EXPECT_EQ(hits[1], Hit(0, 0, 4, 14));
+  EXPECT_EQ(ScanAll(*m, "free moneyball"), std::vector<Hit>{Hit(0, 1, 0, 4)});
+  EXPECT_TRUE(ScanAll(*m, "carefree moneys").empty());
+}
+
+TEST(MatcherWords, ArabicScriptBoundaries) {
+  auto m = MustCompile({List("ar", {"مال"})});
+  ASSERT_TRUE(m);
+  // Between spaces: "هذا مال كثير"; مال is 6 bytes after "هذا " (7 bytes).
+  EXPECT_EQ(ScanAll(*m, "هذا مال كثير"), std::vector<Hit>{Hit(0, 0, 7, 13)});
+  // Between punctuation.
+  EXPECT_EQ(ScanAll(*m, "(مال)"), std::vector<Hit>{Hit(0, 0, 1, 7)});
+  EXPECT_EQ(ScanAll(*m, "مال،"), std::vector<Hit>{Hit(0, 0, 0, 6)});  // Arabic comma
+  // Prefix of a longer word (followed by an Arabic letter): no match.
+  EXPECT_TRUE(ScanAll(*m, "مالك").empty());
+  // Suffix of a longer word (preceded by an Arabic letter): no match.
+  EXPECT_TRUE(ScanAll(*m, "المال").empty());
+  // Harakat and tatweel are folded away in text, so the word still matches
+  // and the span covers them.
+  EXPECT_EQ(ScanAll(*m, "مَـال"), std::vector<Hit>{Hit(0, 0, 0, 10)});
+}
+
+TEST(MatcherWords, CombiningMarkIsAWordCharacter) {
+  // Without Arabic folding, harakat stay in the text; a mark after the term
+  // makes it part of a longer word.
+  NormalizerOptions o;
+  o.arabic_fold = false;
+  Normalizer n(o);
+  auto m = MustCompile({List("ar", {"مال"})}, n);
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(ScanAll(*m, "مالٌ", n).empty());
+  EXPECT_EQ(ScanAll(*m, "مال ٌ", n).size(), 1u);
+}
+
+TEST(MatcherWords, UrduSpellingMatchesArabicSpelling) {
+  auto m = MustCompile({List("ur", {"پاکستان", "مدرسہ"})});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanAll(*m, "پاكستان").size(), 1u);  // Arabic kaf in text
+  auto hits = ScanAll(*m, "یہ مدرسة ہے");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(std::get<1>(hits[0]), 1u);
+  EXPECT_TRUE(ScanAll(*m, "پاکستانی").empty());  // longer word ("Pakistani")
+}
+
+// ---- lists and terms -------------------------------------------------------
+
+TEST(MatcherLists, SameTermInTwoLists) {
+  auto m = MustCompile({List("a", {"fraud", "scam"}), List("b", {"lottery", "winner", "scam"})});
+  ASSERT_TRUE(m);
+  auto hits = ScanAll(*m, "it is a scam");
+  ASSERT_EQ(hits.size(), 2u);
+  std::sort(hits.begin(), hits.end());
+  EXPECT_EQ(hits[0], Hit(0, 1, 8, 12));
+  EXPECT_EQ(hits[1], Hit(1, 2, 8, 12));
+  EXPECT_EQ(m->list_count(), 2u);
+  EXPECT_EQ(m->list_name(1), "b");
+  EXPECT_EQ(m->term(1, 2), "scam");
+}
+
+TEST(MatcherLists, DuplicateNormalisedTermsInOneListReportOnce) {
+  auto m = MustCompile({List("a", {"Free", "FREE", "ｆｒｅｅ"})});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanAll(*m, "free"), std::vector<Hit>{Hit(0, 0, 0, 4)});
+}
+
+TEST(MatcherLists, EmptyTermAfterNormalisationIsAnError) {
+  auto r = TermMatcher::Compile({List("good", {"ok"}), List("bad_list", {"fine", "\u200B\u200D"})}, N());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalid);
+  EXPECT_NE(r.status().message().find("bad_list"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("term 2"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("empty"), std::string::npos) << r.status().message();
+}
+
+TEST(MatcherLists, NoListsMatchesNothing) {
+  auto m = MustCompile({});
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(ScanAll(*m, "anything").empty());
+  auto s = m->NewScratch();
+  EXPECT_EQ(m->ScanRaw("anything", s.get()), 0u);
+}
+
+TEST(MatcherLists, OutputIsClearedAndOrderedByEnd) {
+  auto m = MustCompile({List("a", {"win", "prize", "now"})});
+  ASSERT_TRUE(m);
+  NormalizedText nt;
+  auto s = m->NewScratch();
+  std::vector<TermMatch> out = {TermMatch{9, 9, 9, 9}};
+  N().Normalize("Win a prize now, win!", &nt);
+  m->Scan(nt, s.get(), &out);
+  ASSERT_EQ(out.size(), 4u);
+  for (size_t i = 1; i < out.size(); ++i) EXPECT_LE(out[i - 1].end, out[i].end);
+  EXPECT_EQ(out[0].term, 0u);
+  EXPECT_EQ(out[3].begin, 17u);
+}
+
+TEST(MatcherRaw, CountsCaseInsensitiveRawMatches) {
+  auto m = MustCompile({List("a", {"scam", "Free"})});
+  ASSERT_TRUE(m);
+  auto s = m->NewScratch();
+  EXPECT_EQ(m->ScanRaw("SCAM scampi FREE fr33", s.get()), 3u);  // no word check, no leet
+}
+
+// ---- threads ---------------------------------------------------------------
+
+TEST(MatcherThreads, SeparateScratchGivesIdenticalResults) {
+  auto m = MustCompile({List("spam", {"free money", "winner", "scam"}),
+                        List("ur", {"پاکستان", "مال"}), List("phish", {"paypal", "scam"})});
+  ASSERT_TRUE(m);
+  const std::vector<std::string> texts = {
+      "You are a WINNER of fr33 m0ney!!! not a scam",
+      "login to \u0440aypal now",
+      "پاكستان کا مال، مالك",
+      "nothing to see here",
+      "scam scam scampi scam.",
+      "ｆｒｅｅ ｍｏｎｅｙ for the winnerrrr"};
+  std::vector<std::vector<Hit>> expected;
+  for (const auto& t : texts) expected.push_back(ScanAll(*m, t));
+  ASSERT_EQ(expected[0].size(), 4u);  // winner, free money, scam x2 lists
+  ASSERT_EQ(expected[2].size(), 2u);
+
+  constexpr int kThreads = 4;
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int th = 0; th < kThreads; ++th) {
+    threads.emplace_back([&, th] {
+      auto scratch = m->NewScratch();
+      NormalizedText nt;
+      std::vector<TermMatch> out;
+      for (int rep = 0; rep < 300; ++rep) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          N().Normalize(texts[(i + th) % texts.size()], &nt);
+          m->Scan(nt, scratch.get(), &out);
+          std::vector<Hit> hits;
+          for (const auto& h : out) hits.emplace_back(h.list, h.term, h.begin, h.end);
+          if (hits != expected[(i + th) % texts.size()]) ++mismatches[th];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int th = 0; th < kThreads; ++th) EXPECT_EQ(mismatches[th], 0) << "thread " << th;
+}
+
+}  // namespace
+}  // namespace evenhand

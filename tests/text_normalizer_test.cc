@@ -1,0 +1,314 @@
+#include "text/normalizer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace evenhand {
+namespace {
+
+const Normalizer& N() {
+  static const Normalizer n;
+  return n;
+}
+
+std::string Norm(std::string_view s) { return N().Normalize(s); }
+
+// ---- Latin -----------------------------------------------------------------
+
+TEST(NormalizerLatin, CaseFolding) {
+  EXPECT_EQ(Norm("FREE Money"), "free money");
+  EXPECT_EQ(Norm("Straße"), "strasse");  // full case folding (non-ASCII path)
+}
+
+TEST(NormalizerLatin, FullwidthNfkc) {
+  EXPECT_EQ(Norm("ｆｒｅｅ"), "free");
+  EXPECT_EQ(Norm("ＦＲＥＥ ｍｏｎｅｙ"), "free money");
+}
+
+TEST(NormalizerLatin, Ligature) {
+  EXPECT_EQ(Norm("\xEF\xAC\x81nance"), "finance");  // U+FB01 "ﬁ"
+}
+
+TEST(NormalizerLatin, ZeroWidthInsideWord) {
+  EXPECT_EQ(Norm("fr\u200Bee"), "free");
+  EXPECT_EQ(Norm("s\u200Cc\u200Da\u2060m\uFEFF"), "scam");
+  EXPECT_EQ(Norm("sc\u00ADam"), "scam");  // soft hyphen
+}
+
+TEST(NormalizerLatin, BidiControlsStripped) {
+  EXPECT_EQ(Norm("\u202Escam\u202C"), "scam");
+  EXPECT_EQ(Norm("sc\u200Eam\u200F"), "scam");
+  EXPECT_EQ(Norm("\u2066sc\u2067am\u2068\u2069\u061C\u202A\u202B\u202D"), "scam");
+}
+
+TEST(NormalizerLatin, Leet) {
+  EXPECT_EQ(Norm("fr33 m0ney"), "free money");
+  EXPECT_EQ(Norm("p@yp4l"), "paypal");
+  EXPECT_EQ(Norm("$c4m"), "scam");
+  EXPECT_EQ(Norm("h4ck3r"), "hacker");
+}
+
+TEST(NormalizerLatin, LeetLeavesNumbersAlone) {
+  EXPECT_EQ(Norm("2026"), "2026");
+  EXPECT_EQ(Norm("in 2026 we paid $100, 7 times"), "in 2026 we paid $100, 7 times");
+}
+
+TEST(NormalizerLatin, Squeeze) {
+  EXPECT_EQ(Norm("freeeeee"), "free");
+  EXPECT_EQ(Norm("FREEEE"), "free");
+  EXPECT_EQ(Norm("good"), "good");  // two stay two
+  EXPECT_EQ(Norm("1000"), "1000");  // digits are not letters
+  EXPECT_EQ(Norm("!!!!"), "!!!!");
+  EXPECT_EQ(Norm("fr333"), "free");  // leet first, then squeeze
+}
+
+TEST(NormalizerLatin, OptionsCanBeDisabled) {
+  NormalizerOptions o;
+  o.leet = false;
+  o.squeeze = false;
+  o.case_fold = false;
+  Normalizer n(o);
+  EXPECT_EQ(n.Normalize("Fr33eee"), "Fr33eee");
+  EXPECT_EQ(n.Normalize("ＦＲ"), "FR");  // NFKC still on
+}
+
+TEST(NormalizerLatin, CustomLeetMap) {
+  NormalizerOptions o;
+  o.leet_map = {{U'8', U'b'}};
+  Normalizer n(o);
+  EXPECT_EQ(n.Normalize("8ad"), "bad");
+  EXPECT_EQ(n.Normalize("fr33"), "fr33");  // default map replaced
+}
+
+TEST(NormalizerLatin, InvalidUtf8BecomesReplacementChar) {
+  EXPECT_EQ(Norm(std::string("a\xFF" "b")), "a\xEF\xBF\xBD" "b");
+}
+
+// Non-ASCII input takes the ICU path; ASCII text inside it must come out as
+// the fast path would produce it.
+TEST(NormalizerLatin, FastAndGeneralPathsAgree) {
+  const char* cases[] = {"Fr33 M0NEY!!! freeeee $100 2026 p@ypal h4ck3rrr 3eee e333",
+                         "a-b_c 0x7f @home $$$ 5ecret", "AAA aaa Aaa 1st 33e"};
+  for (const char* c : cases) {
+    std::string ascii = Norm(c);
+    std::string mixed = Norm(std::string(c) + " \xC3\xA9");  // + " é"
+    EXPECT_EQ(mixed, ascii + " \xC3\xA9") << c;
+  }
+}
+
+// ---- Cyrillic --------------------------------------------------------------
+
+TEST(NormalizerCyrillic, ConfusablesInsideLatinWord) {
+  EXPECT_EQ(Norm("\u0440aypal"), "paypal");        // Cyrillic er + Latin
+  EXPECT_EQ(Norm("p\u0430yp\u0430l"), "paypal");   // Cyrillic a
+  EXPECT_EQ(Norm("\u0420AYPAL"), "paypal");        // uppercase Cyrillic Er
+  EXPECT_EQ(Norm("g\u043E\u043Egle"), "google");   // Cyrillic o
+}
+
+TEST(NormalizerCyrillic, AllCyrillicWordStaysCyrillic) {
+  EXPECT_EQ(Norm("\u0440\u0430\u0443"), "\u0440\u0430\u0443");  // "рау": every letter has an ASCII look-alike
+  EXPECT_EQ(Norm("МОСКВА"), "москва");
+  EXPECT_EQ(Norm("рaypal и Москва"), "paypal и москва");
+}
+
+TEST(NormalizerGreek, ConfusablesInsideLatinWord) {
+  EXPECT_EQ(Norm("\u03BFk"), "ok");  // Greek omicron
+  EXPECT_EQ(Norm("\u03BA\u03B1\u03BB\u03B7"), "\u03BA\u03B1\u03BB\u03B7");  // Greek word untouched
+}
+
+// ---- Arabic script ---------------------------------------------------------
+
+TEST(NormalizerArabic, UrduPakistan) {
+  // Urdu keheh (U+06A9) folds to Arabic kaf (U+0643); peh stays.
+  EXPECT_EQ(Norm("پاکستان"), "پاكستان");
+  EXPECT_EQ(Norm("پاکستان"), Norm("پاكستان"));
+}
+
+TEST(NormalizerArabic, YehKafHehVariantsFoldTogether) {
+  // Farsi yeh / yeh barree / alef maksura -> Arabic yeh.
+  EXPECT_EQ(Norm("\u06CC"), "\u064A");
+  EXPECT_EQ(Norm("\u06D2"), "\u064A");
+  EXPECT_EQ(Norm("\u0649"), "\u064A");
+  EXPECT_EQ(Norm("\u06D0"), "\u064A");
+  EXPECT_EQ(Norm("\u06CD"), "\u064A");
+  // Keheh / kaf with ring -> kaf.
+  EXPECT_EQ(Norm("\u06A9"), "\u0643");
+  EXPECT_EQ(Norm("\u06AB"), "\u0643");
+  // Heh goal / heh doachashmee / teh marbuta / heh with yeh -> heh.
+  EXPECT_EQ(Norm("\u06C1"), "\u0647");
+  EXPECT_EQ(Norm("\u06BE"), "\u0647");
+  EXPECT_EQ(Norm("\u0629"), "\u0647");
+  EXPECT_EQ(Norm("\u06C0"), "\u0647");
+  // Urdu spelling vs Arabic spelling of the same words.
+  EXPECT_EQ(Norm("کتاب"), Norm("كتاب"));       // book
+  EXPECT_EQ(Norm("مدرسہ"), Norm("مدرسة"));     // school: heh goal vs teh marbuta
+  EXPECT_EQ(Norm("علی"), Norm("علي"));         // Ali: Farsi yeh vs Arabic yeh
+  EXPECT_EQ(Norm("مصطفى"), Norm("مصطفي"));     // alef maksura
+  EXPECT_EQ(Norm("بھائی"), "بهايي");           // do-chashmi heh, hamza-on-yeh, Farsi yeh
+}
+
+TEST(NormalizerArabic, AlefAndHamzaForms) {
+  EXPECT_EQ(Norm("أحمد"), "احمد");
+  EXPECT_EQ(Norm("إسلام"), "اسلام");
+  EXPECT_EQ(Norm("آم"), "ام");
+  EXPECT_EQ(Norm("\u0671"), "\u0627");
+  EXPECT_EQ(Norm("مؤمن"), "مومن");
+  EXPECT_EQ(Norm("\u0626"), "\u064A");
+  // Decomposed alef + hamza above composes under NFKC, then folds.
+  EXPECT_EQ(Norm("\u0627\u0654"), "\u0627");
+}
+
+TEST(NormalizerArabic, TatweelRemoved) {
+  EXPECT_EQ(Norm("مـــال"), "مال");
+}
+
+TEST(NormalizerArabic, HarakatRemoved) {
+  EXPECT_EQ(Norm("مَالٌ"), "مال");
+  EXPECT_EQ(Norm("كِتَابٌ"), "كتاب");
+  EXPECT_EQ(Norm("\u0645\u0670"), "\u0645");  // superscript alef
+  EXPECT_EQ(Norm("\u0628\u06E1"), "\u0628");  // Quranic small high dotless head of khah
+}
+
+TEST(NormalizerArabic, Digits) {
+  EXPECT_EQ(Norm("٢٠٢٦"), "2026");   // Arabic-Indic
+  EXPECT_EQ(Norm("۲۰۲۶"), "2026");   // Extended Arabic-Indic (Urdu/Persian)
+}
+
+TEST(NormalizerArabic, PresentationFormsViaNfkc) {
+  // U+FEF7 LAM WITH ALEF WITH HAMZA ABOVE isolated -> lam + alef
+  EXPECT_EQ(Norm("\uFEF7"), "\u0644\u0627");
+  // U+FE8D/U+FE8E alef isolated/final forms
+  EXPECT_EQ(Norm("\uFE8D"), "\u0627");
+}
+
+TEST(NormalizerArabic, AllArabicWordsUntouchedByConfusables) {
+  // Arabic heh and alef have ASCII look-alike skeletons ('o', 'l'); they must
+  // stay Arabic in an all-Arabic word.
+  EXPECT_EQ(Norm("الله"), "الله");
+  EXPECT_EQ(Norm("سلام دنیا"), "سلام دنيا");
+}
+
+// ---- Devanagari ------------------------------------------------------------
+
+TEST(NormalizerDevanagari, PassesThroughNfkc) {
+  EXPECT_EQ(Norm("नमस्ते दुनिया"), "नमस्ते दुनिया");
+  // U+0958 QA is a composition exclusion: NFKC gives KA + NUKTA.
+  EXPECT_EQ(Norm("\u0958"), "\u0915\u093C");
+  // Devanagari digits are left as digits.
+  EXPECT_EQ(Norm("२०२६"), "२०२६");
+}
+
+// ---- offsets ---------------------------------------------------------------
+
+void ExpectSpans(const NormalizedText& t, const std::vector<std::pair<uint32_t, uint32_t>>& spans) {
+  ASSERT_EQ(t.text.size(), spans.size()) << t.text;
+  ASSERT_EQ(t.source_begin.size(), spans.size());
+  ASSERT_EQ(t.source_end.size(), spans.size());
+  for (size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_EQ(t.source_begin[i], spans[i].first) << "byte " << i;
+    EXPECT_EQ(t.source_end[i], spans[i].second) << "byte " << i;
+  }
+}
+
+TEST(NormalizerOffsets, AsciiOneToOne) {
+  NormalizedText t;
+  N().Normalize("Ab3 c", &t);  // "ab3" has a letter, so 3 -> e
+  EXPECT_EQ(t.text, "abe c");
+  ExpectSpans(t, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}});
+  EXPECT_EQ(t.OriginalBegin(0), 0u);
+  EXPECT_EQ(t.OriginalEnd(3), 3u);
+}
+
+TEST(NormalizerOffsets, RemovedCharactersProduceNoOutput) {
+  NormalizedText t;
+  N().Normalize("a\u200Bb", &t);  // ZWSP is 3 bytes at [1,4)
+  EXPECT_EQ(t.text, "ab");
+  ExpectSpans(t, {{0, 1}, {4, 5}});
+}
+
+TEST(NormalizerOffsets, SegmentMapsToWholeSpan) {
+  NormalizedText t;
+  // "x" + U+FB01 (3 bytes at [1,4)) + "y"
+  N().Normalize("x\xEF\xAC\x81y", &t);
+  EXPECT_EQ(t.text, "xfiy");
+  ExpectSpans(t, {{0, 1}, {1, 4}, {1, 4}, {4, 5}});
+}
+
+TEST(NormalizerOffsets, FullwidthMapsPerCharacter) {
+  NormalizedText t;
+  N().Normalize("ｆｒ", &t);  // each 3 bytes
+  EXPECT_EQ(t.text, "fr");
+  ExpectSpans(t, {{0, 3}, {3, 6}});
+}
+
+TEST(NormalizerOffsets, MultiByteOutputRepeatsSpan) {
+  NormalizedText t;
+  N().Normalize("aК", &t);  // Cyrillic capital KA (2 bytes) -> к (2 bytes)
+  EXPECT_EQ(t.text, "aк");
+  ExpectSpans(t, {{0, 1}, {1, 3}, {1, 3}});
+}
+
+TEST(NormalizerOffsets, CombiningSequenceIsOneSegment) {
+  NormalizedText t;
+  N().Normalize("E\u0301", &t);  // E + combining acute -> é (composed)
+  EXPECT_EQ(t.text, "\xC3\xA9");
+  ExpectSpans(t, {{0, 3}, {0, 3}});
+}
+
+TEST(NormalizerOffsets, SqueezeExtendsLastKeptLetter) {
+  NormalizedText t;
+  N().Normalize("freeee!", &t);
+  EXPECT_EQ(t.text, "free!");
+  ExpectSpans(t, {{0, 1}, {1, 2}, {2, 3}, {3, 6}, {6, 7}});
+  // Same through the general path (non-ASCII later in the text).
+  N().Normalize("freeee \xC3\xA9", &t);
+  EXPECT_EQ(t.text, "free \xC3\xA9");
+  ExpectSpans(t, {{0, 1}, {1, 2}, {2, 3}, {3, 6}, {6, 7}, {7, 9}, {7, 9}});
+}
+
+TEST(NormalizerOffsets, ArabicTatweelAndHarakat) {
+  NormalizedText t;
+  // م (0,2) ـ (2,4) َ (4,6) ا (6,8) ل (8,10)
+  N().Normalize("\u0645\u0640\u064E\u0627\u0644", &t);
+  EXPECT_EQ(t.text, "\u0645\u0627\u0644");
+  ExpectSpans(t, {{0, 2}, {0, 2}, {6, 8}, {6, 8}, {8, 10}, {8, 10}});
+}
+
+TEST(NormalizerOffsets, BuffersAreReused) {
+  NormalizedText t;
+  N().Normalize(std::string(300, 'x') + " y", &t);
+  const char* data = t.text.data();
+  const uint32_t* sb = t.source_begin.data();
+  N().Normalize("short text", &t);
+  N().Normalize("another one, still ASCII", &t);
+  EXPECT_EQ(t.text.data(), data);
+  EXPECT_EQ(t.source_begin.data(), sb);
+  EXPECT_EQ(t.text, "another one, still ascii");
+}
+
+TEST(NormalizerThreads, SharedNormalizerIsDeterministic) {
+  const std::vector<std::string> inputs = {"ＦＲＥＥ m0ney", "рaypal", "پاکستان زندہ باد",
+                                           "fr\u200Beeeee", "नमस्ते", "Plain ASCII text 2026"};
+  std::vector<std::string> expected;
+  for (const auto& s : inputs) expected.push_back(Norm(s));
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int th = 0; th < 4; ++th) {
+    threads.emplace_back([&, th] {
+      NormalizedText t;
+      for (int rep = 0; rep < 200; ++rep)
+        for (size_t i = 0; i < inputs.size(); ++i) {
+          N().Normalize(inputs[i], &t);
+          if (t.text != expected[i]) ++failures[th];
+        }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int f : failures) EXPECT_EQ(f, 0);
+}
+
+}  // namespace
+}  // namespace evenhand
