@@ -71,7 +71,7 @@ ExprError MustFail(std::string_view text) {
   return err;
 }
 
-TEST(PolicyExpr, Constants) {
+TEST(policy_expr, Constants) {
   Fixture f;
   EXPECT_TRUE(Eval("true", f));
   EXPECT_FALSE(Eval("false", f));
@@ -83,7 +83,7 @@ TEST(PolicyExpr, Constants) {
   EXPECT_TRUE(Eval("true != false", f));
 }
 
-TEST(PolicyExpr, PrecedenceOrAndNot) {
+TEST(policy_expr, PrecedenceOrAndNot) {
   Fixture f;
   // and binds tighter than or.
   EXPECT_TRUE(Eval("true or false and false", f));
@@ -101,7 +101,7 @@ TEST(PolicyExpr, PrecedenceOrAndNot) {
   EXPECT_TRUE(Eval("not region == \"BR\" and lang == 'ur'", f));
 }
 
-TEST(PolicyExpr, Comparisons) {
+TEST(policy_expr, Comparisons) {
   Fixture f;
   EXPECT_TRUE(Eval("text.length == 5", f));
   EXPECT_TRUE(Eval("text.length != 4", f));
@@ -116,7 +116,7 @@ TEST(PolicyExpr, Comparisons) {
   EXPECT_TRUE(Eval("account.age_days == 0.5", f));
 }
 
-TEST(PolicyExpr, StringEquality) {
+TEST(policy_expr, StringEquality) {
   Fixture f;
   EXPECT_TRUE(Eval("lang == \"ur\"", f));
   EXPECT_TRUE(Eval("lang == 'ur'", f));
@@ -135,7 +135,7 @@ TEST(PolicyExpr, StringEquality) {
   EXPECT_TRUE(Eval("region == ''", f));
 }
 
-TEST(PolicyExpr, InMembership) {
+TEST(policy_expr, InMembership) {
   Fixture f;
   EXPECT_TRUE(Eval("lang in ['ar', 'ur', \"fa\"]", f));
   EXPECT_FALSE(Eval("lang in ['ar', 'fa']", f));
@@ -146,7 +146,7 @@ TEST(PolicyExpr, InMembership) {
   EXPECT_TRUE(Eval("lang in ['ur'] and region in ['PK', 'IN']", f));
 }
 
-TEST(PolicyExpr, MissingAccount) {
+TEST(policy_expr, MissingAccount) {
   Fixture f;
   f.with_account = false;
   // Any comparison with a missing value is false, whatever the operator...
@@ -170,7 +170,7 @@ TEST(PolicyExpr, MissingAccount) {
   EXPECT_FALSE(Eval("not (account.age_days < 7)", f));
 }
 
-TEST(PolicyExpr, ListsAndCounts) {
+TEST(policy_expr, ListsAndCounts) {
   Fixture f;
   f.counts = {0, 3};
   EXPECT_FALSE(Eval("list.scam_terms", f));
@@ -191,7 +191,7 @@ TEST(PolicyExpr, ListsAndCounts) {
   EXPECT_TRUE(Eval("list.threats.count == 0", f));
 }
 
-TEST(PolicyExpr, MediaAndLength) {
+TEST(policy_expr, MediaAndLength) {
   Fixture f;
   EXPECT_FALSE(Eval("has_media", f));
   f.post.media.push_back(Media{"img/1.jpg"});
@@ -200,7 +200,7 @@ TEST(PolicyExpr, MediaAndLength) {
   EXPECT_TRUE(Eval("text.length == 8", f));
 }
 
-TEST(PolicyExpr, UsesLang) {
+TEST(policy_expr, UsesLang) {
   bool uses = false;
   MustCompile("region == 'PK' and list.threats", &uses);
   EXPECT_FALSE(uses);
@@ -210,14 +210,14 @@ TEST(PolicyExpr, UsesLang) {
   EXPECT_TRUE(uses) << "uses_lang is only ever set, never cleared";
 }
 
-TEST(PolicyExpr, WhitespaceAndLayout) {
+TEST(policy_expr, WhitespaceAndLayout) {
   Fixture f;
   f.counts = {1, 0};
   EXPECT_TRUE(Eval("  list.scam_terms\n  and\taccount.age_days<7  ", f));
   EXPECT_TRUE(Eval("(list.scam_terms)and(lang=='ur')", f));
 }
 
-TEST(PolicyExpr, EvaluationAllocatesNothing) {
+TEST(policy_expr, EvaluationAllocatesNothing) {
   Fixture f;
   f.counts = {2, 1};
   f.post.media.push_back(Media{"x"});
@@ -238,7 +238,7 @@ TEST(PolicyExpr, EvaluationAllocatesNothing) {
 
 // --- errors: message and exact byte offset ------------------------------------
 
-TEST(PolicyExprErrors, UnknownListName) {
+TEST(policy_expr_errors, UnknownListName) {
   ExprError err = MustFail("list.scam_terms and list.scamz");
   EXPECT_EQ(err.offset, 20);
   EXPECT_EQ(err.message, "unknown name \"list.scamz\" (lists: scam_terms, threats)");
@@ -256,7 +256,7 @@ TEST(PolicyExprErrors, UnknownListName) {
   EXPECT_EQ(none.message, "unknown name \"list.x\" (no lists are defined)");
 }
 
-TEST(PolicyExprErrors, UnknownName) {
+TEST(policy_expr_errors, UnknownName) {
   ExprError err = MustFail("has_media or langg == 'ur'");
   EXPECT_EQ(err.offset, 13);
   EXPECT_EQ(err.message, "unknown name \"langg\" (did you mean \"lang\"?)");
@@ -266,7 +266,7 @@ TEST(PolicyExprErrors, UnknownName) {
   EXPECT_NE(err.message.find("unknown name \"bogus\" (names: lang, region"), std::string::npos) << err.message;
 }
 
-TEST(PolicyExprErrors, TypeErrors) {
+TEST(policy_expr_errors, TypeErrors) {
   ExprError err = MustFail("region < 5");
   EXPECT_EQ(err.offset, 0);
   EXPECT_EQ(err.message, "type error: \"<\" needs numbers, got string (region)");
@@ -304,7 +304,7 @@ TEST(PolicyExprErrors, TypeErrors) {
   EXPECT_EQ(err.message, "type error: \"in\" needs a string or number on the left, got bool (has_media)");
 }
 
-TEST(PolicyExprErrors, SyntaxErrors) {
+TEST(policy_expr_errors, SyntaxErrors) {
   ExprError err = MustFail("(list.threats or has_media");
   EXPECT_EQ(err.offset, 26);
   EXPECT_EQ(err.message, "expected \")\", got end of expression");

@@ -40,7 +40,7 @@ constexpr std::string_view kRuleKeys[] = {"id", "when", "action", "scope", "cate
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-std::string JoinQuoted(std::span<const std::string_view> words) {
+std::string Join(std::span<const std::string_view> words) {
   std::string out;
   for (std::string_view w : words) out += (out.empty() ? "" : ", ") + std::string(w);
   return out;
@@ -113,7 +113,9 @@ class Builder {
     try {
       docs = YAML::LoadAll(source_);
     } catch (const YAML::Exception& e) {
-      AddMark(e.mark, "YAML syntax error: " + e.msg);
+      std::string hint;
+      if (e.msg == "illegal map value") hint = " (quote a value that holds \": \")";
+      AddMark(e.mark, "YAML syntax error: " + e.msg + hint);
       return true;
     }
     try {
@@ -238,7 +240,7 @@ class Builder {
       if (std::find(allowed.begin(), allowed.end(), e.name) != allowed.end()) continue;
       std::string_view hint = policy_internal::ClosestMatch(e.name, candidates);
       AddNode(e.key, where + "unknown key " + Quote(e.name) +
-                         (hint.empty() ? " (allowed: " + JoinQuoted(allowed) + ")"
+                         (hint.empty() ? " (allowed: " + Join(allowed) + ")"
                                        : " (did you mean " + Quote(hint) + "?)"));
     }
   }
@@ -368,7 +370,8 @@ class Builder {
             if (p.is_relative()) p = dir / p;
             std::error_code ec;
             if (!std::filesystem::is_regular_file(p, ec)) {
-              AddNode(f, where + "file " + Quote(rel) + " not found (looked for " + p.string() + ")");
+              AddNode(f, where + "file " + Quote(rel) + " not found" +
+                             (p.string() == rel ? std::string() : " (looked for " + p.string() + ")"));
               continue;
             }
             Status st = AppendTermFile(p.string(), &list);
@@ -487,7 +490,7 @@ class Builder {
             const std::vector<std::string_view>& all = AllCategories();
             std::string_view hint = policy_internal::ClosestMatch(value, all);
             AddEntry(*c, where + "unknown category " + Quote(value) +
-                             (hint.empty() ? " (DSA categories: " + JoinQuoted(all) + ")"
+                             (hint.empty() ? " (DSA categories: " + Join(all) + ")"
                                            : " (did you mean " + Quote(hint) + "?)"));
           }
         }
