@@ -81,7 +81,6 @@ void AuditVerifier::Add(const AuditEntry& e) {
   const bool first = report_.entries == 0;
   ++report_.entries;
   const std::string n = std::to_string(e.seq);
-  const int64_t prev_seq = last_seq_;
 
   // 1. Position: seq must continue the chain with no gap.
   bool position_broken = false;
@@ -124,12 +123,13 @@ void AuditVerifier::Add(const AuditEntry& e) {
                          ": does not start the chain (its predecessor hash is not the genesis hash; "
                          "it was edited or entries before it were removed)");
     } else {
-      Problem(e.seq, "entry " + n + ": does not follow entry " + std::to_string(prev_seq) +
+      Problem(e.seq, "entry " + n + ": does not follow entry " + std::to_string(prev_seq_) +
                          " (an entry before it was removed, reordered or edited)");
     }
   }
 
   if (e.seq > last_seq_) last_seq_ = e.seq;
+  prev_seq_ = e.seq;
   last_hash_ = e.hash;
   report_.head_hash = e.hash;
 }

@@ -79,7 +79,8 @@ class AuditVerifier {
   int64_t FindOriginalSeq(const AuditEntry& e);
 
   AuditVerifyReport report_;
-  int64_t last_seq_ = 0;
+  int64_t last_seq_ = 0;   // highest seq seen
+  int64_t prev_seq_ = 0;   // seq of the entry fed just before
   std::string last_hash_ = kGenesisHash;
   int64_t probes_left_ = 1000;  // entries we still search for a moved origin
 };
