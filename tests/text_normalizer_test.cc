@@ -87,6 +87,13 @@ TEST(NormalizerLatin, InvalidUtf8BecomesReplacementChar) {
   EXPECT_EQ(Norm(std::string("a\xFF" "b")), "a\xEF\xBF\xBD" "b");
 }
 
+TEST(NormalizerLatin, NulBytesPassThrough) {
+  const std::string ascii("a\0b", 3);
+  EXPECT_EQ(Norm(ascii), ascii);
+  const std::string mixed("\xC3\xA9\0\xD9\x85", 5);  // "é", NUL, Arabic meem
+  EXPECT_EQ(Norm(mixed), mixed);
+}
+
 // Non-ASCII input takes the ICU path; ASCII text inside it must come out as
 // the fast path would produce it.
 TEST(NormalizerLatin, FastAndGeneralPathsAgree) {
@@ -96,6 +103,30 @@ TEST(NormalizerLatin, FastAndGeneralPathsAgree) {
     std::string ascii = Norm(c);
     std::string mixed = Norm(std::string(c) + " \xC3\xA9");  // + " é"
     EXPECT_EQ(mixed, ascii + " \xC3\xA9") << c;
+  }
+}
+
+// Randomised: the vectorised ASCII path (16-byte blocks, runs and tokens
+// crossing block edges) must agree with the general path on text and spans.
+TEST(NormalizerLatin, FastPathMatchesGeneralPathRandomised) {
+  const std::string alphabet = "aaeeEE33x0@$ .-sS5w";
+  uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7FFF;
+  };
+  NormalizedText fast, general;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string s;
+    const size_t len = next() % 70;
+    for (size_t i = 0; i < len; ++i) s.push_back(alphabet[next() % alphabet.size()]);
+    N().Normalize(s, &fast);
+    N().Normalize(s + " \xC3\xA9", &general);  // " é" forces the general path
+    ASSERT_EQ(general.text, fast.text + " \xC3\xA9") << "input: '" << s << "'";
+    for (size_t i = 0; i < fast.text.size(); ++i) {
+      ASSERT_EQ(fast.source_begin[i], general.source_begin[i]) << "input: '" << s << "' byte " << i;
+      ASSERT_EQ(fast.source_end[i], general.source_end[i]) << "input: '" << s << "' byte " << i;
+    }
   }
 }
 

@@ -31,6 +31,10 @@
 
 #include "text/utf8.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace evenhand {
 
 namespace {
@@ -132,8 +136,10 @@ bool IsInvisible(char32_t c) {
   }
 }
 
-// Arabic-script folding. Returns the replacement, or 0 to remove the code
-// point. Code points outside the Arabic block come back unchanged.
+constexpr char32_t kRemove = 0x110000;  // not a code point
+
+// Arabic-script folding. Returns the replacement, or kRemove to remove the
+// code point. Code points outside the Arabic block come back unchanged.
 inline char32_t ArabicFold(char32_t c) {
   if (c < 0x0600 || c > 0x06FF) return c;
   switch (c) {
@@ -148,11 +154,11 @@ inline char32_t ArabicFold(char32_t c) {
     case 0x0629: case 0x06BE: case 0x06C0: case 0x06C1: case 0x06C2: case 0x06C3:
       return 0x0647;  // teh marbuta, heh doachashmee, heh goal forms -> heh
     case 0x0640:
-      return 0;  // tatweel
+      return kRemove;  // tatweel
     default:
       break;
   }
-  if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED)) return 0;
+  if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED)) return kRemove;
   if (c >= 0x0660 && c <= 0x0669) return U'0' + (c - 0x0660);
   if (c >= 0x06F0 && c <= 0x06F9) return U'0' + (c - 0x06F0);
   return c;
@@ -210,6 +216,11 @@ struct Normalizer::Tables {
   char32_t leet_ascii[128];  // 0: not a leet key
   std::unordered_map<char32_t, char32_t> leet_other;
   bool fast_ok = true;
+  // ASCII leet keys for the vectorised scan; when there are more than fit,
+  // leet_keys_all is false and every ASCII text gets the leet pass.
+  unsigned char leet_keys[16];
+  int leet_key_count = 0;
+  bool leet_keys_all = true;
 
   char32_t Leet(char32_t c) const {
     if (c < 0x80) return leet_ascii[c] ? leet_ascii[c] : c;
@@ -257,7 +268,13 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(std::move(options))
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (alnum) bits |= kAsciiTok;
     if (letter) bits |= kAsciiLetter;
-    if (t.leet_ascii[c]) bits |= kAsciiLeet | kAsciiTok;
+    if (t.leet_ascii[c]) {
+      bits |= kAsciiLeet | kAsciiTok;
+      if (t.leet_key_count < 16)
+        t.leet_keys[t.leet_key_count++] = static_cast<unsigned char>(c);
+      else
+        t.leet_keys_all = false;
+    }
     t.ascii_cls[c] = bits;
   }
 }
@@ -272,29 +289,104 @@ std::string Normalizer::Normalize(std::string_view in) const {
 
 namespace {
 
-// Applies leet to out[s, w) of the fast path and squeezes the range again.
-// Returns the new end.
-size_t FixAsciiToken(const char32_t* leet, bool squeeze, char* t, uint32_t* sb, uint32_t* se,
-                     size_t s, size_t w) {
-  for (size_t k = s; k < w; ++k) {
-    char32_t m = leet[static_cast<unsigned char>(t[k])];
-    if (m) t[k] = static_cast<char>(m);
+inline bool AllAscii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size(), i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    acc |= w;
   }
-  if (!squeeze) return w;
-  size_t o = s;
-  for (size_t k = s; k < w; ++k) {
-    char c = t[k];
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (letter && o - s >= 2 && t[o - 1] == c && t[o - 2] == c) {
-      se[o - 1] = std::max(se[o - 1], se[k]);
-      continue;
+  for (; i < n; ++i) acc |= static_cast<unsigned char>(p[i]);
+  return (acc & 0x8080808080808080ULL) == 0;
+}
+
+// Next index >= i holding an ASCII leet key, or n.
+inline size_t NextLeetKey(const uint8_t* cls, const unsigned char* keys, int key_count, bool keys_all,
+                          const char* o, size_t n, size_t i) {
+#if defined(__SSE2__)
+  if (keys_all) {
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + i));
+      __m128i hit = _mm_setzero_si128();
+      for (int k = 0; k < key_count; ++k)
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(keys[k]))));
+      if (int mask = _mm_movemask_epi8(hit)) return i + static_cast<size_t>(__builtin_ctz(mask));
     }
-    t[o] = c;
-    sb[o] = sb[k];
-    se[o] = se[k];
-    ++o;
   }
-  return o;
+#else
+  (void)keys;
+  (void)key_count;
+  (void)keys_all;
+#endif
+  while (i < n && !(cls[static_cast<unsigned char>(o[i])] & kAsciiLeet)) ++i;
+  return i;
+}
+
+// Fast path, pass 2: maps leet keys inside tokens that hold a letter,
+// looking from `from` on (no key occurs before it). Returns the first index
+// changed, or n.
+size_t AsciiLeet(const uint8_t* cls, const char32_t* leet, const unsigned char* keys, int key_count,
+                 bool keys_all, char* o, size_t n, size_t from) {
+  size_t first = n;
+  size_t i = from;
+  while (i < n) {
+    i = NextLeetKey(cls, keys, key_count, keys_all, o, n, i);
+    if (i == n) break;
+    size_t s = i, e = i + 1;
+    while (s > 0 && (cls[static_cast<unsigned char>(o[s - 1])] & kAsciiTok)) --s;
+    while (e < n && (cls[static_cast<unsigned char>(o[e])] & kAsciiTok)) ++e;
+    uint8_t letters = 0;
+    for (size_t k = s; k < e; ++k) letters |= cls[static_cast<unsigned char>(o[k])];
+    if (letters & kAsciiLetter) {
+      for (size_t k = s; k < e; ++k) {
+        char32_t m = leet[static_cast<unsigned char>(o[k])];
+        if (m) {
+          o[k] = static_cast<char>(m);
+          first = std::min(first, k);
+        }
+      }
+    }
+    i = e;
+  }
+  return first;
+}
+
+inline bool AsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+
+// Fast path, pass 3: squeezes runs of 3+ identical letters to 2; the last
+// kept letter's span grows over the dropped ones. Nothing before `from`
+// changes. Returns the new length.
+//
+// A letter is dropped exactly when it equals the two letters before it in
+// the input, so the kept stretches between drops move as blocks (memmove).
+// Reads never touch bytes already overwritten: the destination always ends
+// at least two bytes before the read position once anything was dropped.
+size_t AsciiSqueeze(char* o, uint32_t* sb, uint32_t* se, size_t n, size_t from) {
+  size_t w = from;      // write position
+  size_t chunk = from;  // start of the pending kept stretch
+  for (size_t k = std::max<size_t>(from, 2); k < n; ++k) {
+    const char c = o[k];
+    if (c != o[k - 1] || c != o[k - 2] || !AsciiLetter(c)) continue;
+    // Drop k: flush the stretch [chunk, k), then grow the last kept span.
+    const size_t len = k - chunk;
+    if (w != chunk && len) {
+      std::memmove(o + w, o + chunk, len);
+      std::memmove(sb + w, sb + chunk, len * sizeof(uint32_t));
+      std::memmove(se + w, se + chunk, len * sizeof(uint32_t));
+    }
+    w += len;
+    se[w - 1] = std::max(se[w - 1], se[k]);
+    chunk = k + 1;
+  }
+  const size_t len = n - chunk;
+  if (w != chunk && len) {
+    std::memmove(o + w, o + chunk, len);
+    std::memmove(sb + w, sb + chunk, len * sizeof(uint32_t));
+    std::memmove(se + w, se + chunk, len * sizeof(uint32_t));
+  }
+  return w + len;
 }
 
 }  // namespace
@@ -304,56 +396,80 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   const size_t n = in.size();
 
   // ---- ASCII fast path --------------------------------------------------
-  if (t.fast_ok) {
+  // Pass 1 folds case and writes identity offsets, noting where the first
+  // leet key and the first run of three identical letters occur (SSE2, 16
+  // bytes a step). Passes 2 (leet) and 3 (squeeze) start only from there.
+  if (t.fast_ok && AllAscii(in)) {
     out->text.resize(n);
     out->source_begin.resize(n);
     out->source_end.resize(n);
     char* o = out->text.data();
     uint32_t* sb = out->source_begin.data();
     uint32_t* se = out->source_end.data();
-    const bool squeeze = options_.squeeze;
-    size_t w = 0, tok_start = 0;
-    bool in_tok = false, tok_letter = false, tok_leet = false;
+    size_t first_leet = n, first_triple = n;
     size_t i = 0;
-    for (; i < n; ++i) {
-      unsigned char c = static_cast<unsigned char>(in[i]);
-      if (c >= 0x80) break;
-      uint8_t cls = t.ascii_cls[c];
-      if (cls & kAsciiTok) {
-        if (!in_tok) {
-          in_tok = true;
-          tok_start = w;
-          tok_letter = tok_leet = false;
+#if defined(__SSE2__)
+    {
+      const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
+      const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
+      const __m128i bit20 = _mm_set1_epi8(0x20);
+      const __m128i fold_mask = options_.case_fold ? bit20 : _mm_setzero_si128();
+      const __m128i step4 = _mm_set1_epi32(4), step16 = _mm_set1_epi32(16);
+      __m128i idx = _mm_setr_epi32(0, 1, 2, 3);
+      const __m128i one = _mm_set1_epi32(1);
+      const bool leet_on = options_.leet && t.leet_key_count > 0;
+      __m128i prev = _mm_setzero_si128();
+      for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
+        const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
+        const __m128i lc = _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), lc);
+        __m128i a = idx;
+        for (int q = 0; q < 4; ++q) {
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(sb + i + 4 * q), a);
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(se + i + 4 * q), _mm_add_epi32(a, one));
+          a = _mm_add_epi32(a, step4);
         }
-        char lc = t.ascii_fold[c];
-        if (cls & kAsciiLetter) {
-          tok_letter = true;
-          if (squeeze && w >= 2 && o[w - 1] == lc && o[w - 2] == lc) {
-            se[w - 1] = static_cast<uint32_t>(i + 1);
-            continue;
-          }
+        idx = _mm_add_epi32(idx, step16);
+        if (options_.squeeze && first_triple == n) {
+          const __m128i l = _mm_or_si128(v, bit20);
+          const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, lower_lo), _mm_cmplt_epi8(l, lower_hi));
+          const __m128i p1 = _mm_or_si128(_mm_slli_si128(lc, 1), _mm_srli_si128(prev, 15));
+          const __m128i p2 = _mm_or_si128(_mm_slli_si128(lc, 2), _mm_srli_si128(prev, 14));
+          const __m128i tri = _mm_and_si128(letter, _mm_and_si128(_mm_cmpeq_epi8(lc, p1), _mm_cmpeq_epi8(lc, p2)));
+          if (_mm_movemask_epi8(tri)) first_triple = i;
         }
-        tok_leet |= (cls & kAsciiLeet) != 0;
-        o[w] = lc;
-      } else {
-        if (in_tok) {
-          in_tok = false;
-          if (tok_leet && tok_letter) w = FixAsciiToken(t.leet_ascii, squeeze, o, sb, se, tok_start, w);
+        prev = lc;
+        if (leet_on && first_leet == n) {
+          __m128i hit = _mm_setzero_si128();
+          for (int k = 0; k < t.leet_key_count; ++k)
+            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lc, _mm_set1_epi8(static_cast<char>(t.leet_keys[k]))));
+          if (_mm_movemask_epi8(hit)) first_leet = i;
         }
-        o[w] = static_cast<char>(c);
       }
-      sb[w] = static_cast<uint32_t>(i);
-      se[w] = static_cast<uint32_t>(i + 1);
-      ++w;
     }
-    if (i == n) {
-      if (in_tok && tok_leet && tok_letter) w = FixAsciiToken(t.leet_ascii, squeeze, o, sb, se, tok_start, w);
+#endif
+    for (; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(in[i]);
+      const char lc = t.ascii_fold[c];
+      o[i] = lc;
+      sb[i] = static_cast<uint32_t>(i);
+      se[i] = static_cast<uint32_t>(i + 1);
+      const uint8_t k = t.ascii_cls[static_cast<unsigned char>(lc)];
+      if ((k & kAsciiLeet) && first_leet == n) first_leet = i;
+      if (options_.squeeze && (k & kAsciiLetter) && i >= 2 && o[i - 1] == lc && o[i - 2] == lc && first_triple == n)
+        first_triple = i;
+    }
+    if (options_.leet && !t.leet_keys_all) first_leet = 0;
+    size_t first_change = first_triple;
+    if (first_leet < n) first_change = std::min(first_change, AsciiLeet(t.ascii_cls, t.leet_ascii, t.leet_keys, t.leet_key_count, t.leet_keys_all, o, n, first_leet));
+    if (options_.squeeze && first_change < n) {
+      size_t w = AsciiSqueeze(o, sb, se, n, first_change);
       out->text.resize(w);
       out->source_begin.resize(w);
       out->source_end.resize(w);
-      return;
     }
-    // Non-ASCII byte: fall through to the general path from the start.
+    return;
   }
 
   // ---- General path -----------------------------------------------------
@@ -447,7 +563,7 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
     size_t w = 0;
     for (size_t k = 0; k < v.size(); ++k) {
       char32_t c = ArabicFold(v[k].c);
-      if (c == 0) continue;
+      if (c == kRemove) continue;
       v[w] = v[k];
       v[w].c = c;
       ++w;
