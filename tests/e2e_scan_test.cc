@@ -20,14 +20,14 @@ namespace fs = std::filesystem;
 const std::string kSource = EVENHAND_SOURCE_DIR;
 const std::string kBinary = EVENHAND_BINARY;
 
-struct Run {
+struct Outcome {
   int exit_code = -1;
   std::string out;  // stdout (stderr is merged when asked)
 };
 
-Run Exec(const std::string& args, bool merge_stderr = false) {
+Outcome Exec(const std::string& args, bool merge_stderr = false) {
   std::string cmd = kBinary + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  Run r;
+  Outcome r;
   std::FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
   char buf[65536];
@@ -71,7 +71,7 @@ const std::string kScanExamples =
 TEST(EndToEnd, ExamplesMatchTheGeneratorsExpectedDecisions) {
   fs::path dir = TempDir("examples");
   std::string out = (dir / "decisions.jsonl").string();
-  Run r = Exec(kScanExamples + " -o " + out + " --summary-json " + (dir / "summary.json").string());
+  Outcome r = Exec(kScanExamples + " -o " + out + " --summary-json " + (dir / "summary.json").string());
   ASSERT_EQ(r.exit_code, 0);
 
   auto expected = nlohmann::json::parse(ReadFile(kSource + "/examples/expected.json"));
@@ -101,8 +101,8 @@ TEST(EndToEnd, ExamplesMatchTheGeneratorsExpectedDecisions) {
 
 TEST(EndToEnd, OutputOrderIsTheInputOrderOnAnyThreadCount) {
   fs::path dir = TempDir("threads");
-  Run one = Exec(kScanExamples + " -q -j 1");
-  Run four = Exec(kScanExamples + " -q -j 4");
+  Outcome one = Exec(kScanExamples + " -q -j 1");
+  Outcome four = Exec(kScanExamples + " -q -j 4");
   ASSERT_EQ(one.exit_code, 0);
   ASSERT_EQ(four.exit_code, 0);
   EXPECT_GT(one.out.size(), 100000u);
@@ -117,13 +117,13 @@ TEST(EndToEnd, SecondScanIntoTheSameStoreAddsNoDuplicates) {
   int64_t audit = QueryInt(db, "SELECT COUNT(*) FROM audit");
   EXPECT_EQ(decisions, 2000);
   EXPECT_GE(audit, 2000);
-  Run second = Exec(kScanExamples + " -o /dev/null --db " + db, true);
+  Outcome second = Exec(kScanExamples + " -o /dev/null --db " + db, true);
   ASSERT_EQ(second.exit_code, 0);
   EXPECT_NE(second.out.find("stored 0 new decisions"), std::string::npos) << second.out;
   EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM decisions"), decisions);
   EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM audit"), audit);
 
-  Run verify = Exec("audit verify --db " + db);
+  Outcome verify = Exec("audit verify --db " + db);
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_NE(verify.out.find("audit chain ok"), std::string::npos);
 }
@@ -134,11 +134,11 @@ TEST(EndToEnd, AuditVerifyNamesAnEditedEntry) {
   ASSERT_EQ(Exec(kScanExamples + " -q -o /dev/null --db " + db).exit_code, 0);
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "UPDATE audit SET payload = replace(payload, 'remove', 'allow') WHERE seq = 1234", nullptr,
+  ASSERT_EQ(sqlite3_exec(h, "UPDATE audit SET payload = replace(payload, '\"review\":false', '\"review\":true') || ' ' WHERE seq = 1234", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(h);
-  Run verify = Exec("audit verify --db " + db);
+  Outcome verify = Exec("audit verify --db " + db);
   EXPECT_EQ(verify.exit_code, 1);
   EXPECT_NE(verify.out.find("entry 1234"), std::string::npos) << verify.out;
 }
@@ -155,7 +155,7 @@ TEST(EndToEnd, BadLineStopsWithFileLineFieldAndWritesNothing) {
   std::ofstream(input) << kBadInput;
   std::string db = (dir / "s.db").string();
   std::string out = (dir / "out.jsonl").string();
-  Run r = Exec("scan " + input + " --policy " + kSource + "/examples/policy.yaml -o " + out + " --db " + db, true);
+  Outcome r = Exec("scan " + input + " --policy " + kSource + "/examples/policy.yaml -o " + out + " --db " + db, true);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find(input + ":3: text: expected a string, got number"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(out));
@@ -170,7 +170,7 @@ TEST(EndToEnd, SkipReportsTheBadLineAndGoesOn) {
   std::string input = (dir / "in.jsonl").string();
   std::ofstream(input) << kBadInput;
   std::string out = (dir / "out.jsonl").string();
-  Run r = Exec("scan " + input + " --on-error skip --policy " + kSource + "/examples/policy.yaml -o " + out, true);
+  Outcome r = Exec("scan " + input + " --on-error skip --policy " + kSource + "/examples/policy.yaml -o " + out, true);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find(input + ":3: text: expected a string, got number"), std::string::npos) << r.out;
   std::string decisions = ReadFile(out);
@@ -181,11 +181,11 @@ TEST(EndToEnd, SkipReportsTheBadLineAndGoesOn) {
 }
 
 TEST(EndToEnd, VersionAndHelp) {
-  Run v = Exec("--version");
+  Outcome v = Exec("--version");
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("evenhand ", 0), 0u);
   for (const char* verb : {"scan", "policy check", "audit verify"}) {
-    Run h = Exec(std::string(verb) + " --help");
+    Outcome h = Exec(std::string(verb) + " --help");
     EXPECT_EQ(h.exit_code, 0) << verb;
     EXPECT_NE(h.out.find("Usage"), std::string::npos) << verb;
   }
@@ -197,10 +197,10 @@ TEST(EndToEnd, PolicyCheckReportsPositions) {
   std::ofstream(policy) << "policy: t\nversion: 1\nlists:\n  a:\n    terms: [x]\nrules:\n"
                            "  - id: r1\n    when: list.b\n    action: remove\n    category: violence\n"
                            "    reason: r\n";
-  Run r = Exec("policy check " + policy, true);
+  Outcome r = Exec("policy check " + policy, true);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find(policy + ":8:11:"), std::string::npos) << r.out;
-  Run ok = Exec("policy check " + kSource + "/examples/policy.yaml");
+  Outcome ok = Exec("policy check " + kSource + "/examples/policy.yaml");
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
 }
 

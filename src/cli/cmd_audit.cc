@@ -33,8 +33,7 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
       *exit_code = 1;
       return;
     }
-    for (const auto& p : report->problems)
-      std::printf("entry %lld: %s\n", static_cast<long long>(p.seq), p.what.c_str());
+    for (const auto& p : report->problems) std::printf("%s\n", p.what.c_str());
     bool head_ok = args->expect_head.empty() || args->expect_head == report->head_hash;
     if (!head_ok)
       std::printf("head %s does not match the expected %s (entries were added or cut at the end)\n",
