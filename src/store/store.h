@@ -3,7 +3,10 @@
 // backend-specific is visible outside the backend's folder.
 //
 // Writes are grouped: Begin() ... Commit() makes a batch durable at once;
-// Rollback() leaves stored data as it was before Begin(). A Store object is
+// Rollback() leaves stored data as it was before Begin(). Commit() returns
+// ok only once the batch is on disk, so its success may be acknowledged.
+// Outside Begin()/Commit() each write is its own durable transaction.
+// Destroying a Store with a batch open rolls the batch back. A Store object is
 // used by one thread at a time (the pipeline's writer thread); open one
 // Store per thread otherwise.
 #pragma once
@@ -40,16 +43,21 @@ class Store {
 
   // Stores a decision unless one with the same (item, policy) already
   // exists; an inserted decision also appends a "decision" audit entry by
-  // `actor`. Sets *inserted accordingly.
+  // `actor`. Sets *inserted accordingly. Invalid when item or policy is
+  // empty or item/actor hold a line break (see audit.h). Atomic: a failed
+  // call stores neither the decision nor its audit entry.
   virtual Status PutDecision(const Decision& decision, const std::string& actor, bool* inserted) = 0;
 
   // Appends one audit entry (seq, prev_hash, hash and ts assigned here).
+  // Fields are checked with ValidateAuditFields (audit.h).
   virtual Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                              const std::string& payload) = 0;
 
-  // Walks the whole audit chain in seq order.
+  // Walks the whole audit chain in seq order. `fn` must not call this Store.
   virtual Status ForEachAudit(const std::function<void(const AuditEntry&)>& fn) = 0;
 
+  // Decisions stored under `policy_id` ("name@version"; empty = all
+  // policies), grouped by (action, category), ordered by action then category.
   virtual Result<DecisionCounts> CountDecisions(const std::string& policy_id) = 0;
 
   virtual int schema_version() = 0;

