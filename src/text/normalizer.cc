@@ -5,8 +5,8 @@
 //    squeezed in one tight loop with no ICU call; the output vectors are
 //    resized in place, so a warm NormalizedText allocates nothing.
 //  * General path: decode -> strip invisibles -> NFKC(+case fold) segment by
-//    segment -> Arabic-script folding -> per token: confusables, leet,
-//    squeeze -> encode. Intermediate code points live in thread_local
+//    segment, Arabic-script folding on the way out -> per token: confusables,
+//    leet, squeeze -> encode. Intermediate code points live in thread_local
 //    scratch, so the steady state allocates nothing either.
 //
 // Offsets: every output byte carries the original span of the code point
@@ -457,12 +457,16 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
       se[i] = static_cast<uint32_t>(i + 1);
       const uint8_t k = t.ascii_cls[static_cast<unsigned char>(lc)];
       if ((k & kAsciiLeet) && first_leet == n) first_leet = i;
-      if (options_.squeeze && (k & kAsciiLetter) && i >= 2 && o[i - 1] == lc && o[i - 2] == lc && first_triple == n)
+      if (options_.squeeze && (k & kAsciiLetter) && i >= 2 && o[i - 1] == lc && o[i - 2] == lc &&
+          first_triple == n)
         first_triple = i;
     }
     if (options_.leet && !t.leet_keys_all) first_leet = 0;
     size_t first_change = first_triple;
-    if (first_leet < n) first_change = std::min(first_change, AsciiLeet(t.ascii_cls, t.leet_ascii, t.leet_keys, t.leet_key_count, t.leet_keys_all, o, n, first_leet));
+    if (first_leet < n) {
+      first_change = std::min(first_change, AsciiLeet(t.ascii_cls, t.leet_ascii, t.leet_keys, t.leet_key_count,
+                                                      t.leet_keys_all, o, n, first_leet));
+    }
     if (options_.squeeze && first_change < n) {
       size_t w = AsciiSqueeze(o, sb, se, n, first_change);
       out->text.resize(w);
@@ -477,16 +481,34 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   Scratch& s = ThreadScratch();
   std::vector<Cp>& a = s.a;
   std::vector<Cp>& v = s.v;
-  a.clear();
   v.clear();
 
   // 1. Decode, strip invisibles.
+  if (a.size() < n) a.resize(n);  // at most one code point per byte; never shrunk
+  size_t na = 0;
   for (size_t pos = 0; pos < n;) {
+    const unsigned char byte = static_cast<unsigned char>(in[pos]);
+    if (byte < 0x80) {
+      a[na++] = {byte, static_cast<uint32_t>(pos), static_cast<uint32_t>(pos + 1)};
+      ++pos;
+      continue;
+    }
     size_t b = pos;
     char32_t c = DecodeUtf8(in, &pos);
     if (options_.strip_invisible && c >= 0xAD && IsInvisible(c)) continue;
-    a.push_back({c, static_cast<uint32_t>(b), static_cast<uint32_t>(pos)});
+    a[na++] = {c, static_cast<uint32_t>(b), static_cast<uint32_t>(pos)};
   }
+  v.reserve(na + 16);
+
+  // Arabic-script folding is applied as code points leave NFKC.
+  const bool arabic = options_.arabic_fold;
+  auto emit = [&](char32_t c, uint32_t b, uint32_t e) {
+    if (arabic && c >= 0x0600 && c <= 0x06FF) {
+      c = ArabicFold(c);
+      if (c == kRemove) return;
+    }
+    v.push_back({c, b, e});
+  };
 
   // 2. NFKC (+ case fold), segment by segment.
   if (t.n2) {
@@ -495,7 +517,6 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
       if (c < 0x10000) return st.cls[c] & t.bb_bit;
       return unorm2_hasBoundaryBefore(t.n2, static_cast<UChar32>(c));
     };
-    const size_t na = a.size();
     size_t i = 0;
     while (i < na) {
       size_t j = i + 1;
@@ -508,7 +529,7 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
           continue;
         }
         if (c < 0x10000 && (st.cls[c] & t.self_bit)) {
-          v.push_back(a[i]);
+          emit(c, a[i].b, a[i].e);
           i = j;
           continue;
         }
@@ -534,46 +555,35 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
         len = unorm2_normalize(t.n2, s.u16.data(), static_cast<int32_t>(s.u16.size()), s.o16.data(),
                                static_cast<int32_t>(s.o16.size()), &err);
       }
-      if (U_FAILURE(err)) {
-        for (size_t k = i; k < j; ++k) v.push_back(a[k]);
-      } else if (static_cast<size_t>(len) == s.u16.size() &&
-                 std::equal(s.u16.begin(), s.u16.end(), s.o16.begin())) {
-        for (size_t k = i; k < j; ++k) v.push_back(a[k]);  // unchanged: keep per-character spans
+      if (U_FAILURE(err) || (static_cast<size_t>(len) == s.u16.size() &&
+                             std::equal(s.u16.begin(), s.u16.end(), s.o16.begin()))) {
+        for (size_t k = i; k < j; ++k) emit(a[k].c, a[k].b, a[k].e);  // unchanged: per-character spans
       } else {
         const uint32_t b = a[i].b, e = a[j - 1].e;
         for (int32_t k = 0; k < len;) {
           UChar32 c;
           U16_NEXT(s.o16.data(), k, len, c);
-          v.push_back({static_cast<char32_t>(c), b, e});
+          emit(static_cast<char32_t>(c), b, e);
         }
       }
       i = j;
     }
   } else if (options_.case_fold) {
-    for (const Cp& x : a) {
+    for (size_t k = 0; k < na; ++k) {
+      const Cp& x = a[k];
       char32_t c = x.c < 0x80 ? t.FoldAscii(x.c) : static_cast<char32_t>(u_foldCase(x.c, U_FOLD_CASE_DEFAULT));
-      v.push_back({c, x.b, x.e});
+      emit(c, x.b, x.e);
     }
   } else {
-    v.swap(a);
+    for (size_t k = 0; k < na; ++k) emit(a[k].c, a[k].b, a[k].e);
   }
 
-  // 3. Arabic-script folding (in place; may remove).
-  if (options_.arabic_fold) {
-    size_t w = 0;
-    for (size_t k = 0; k < v.size(); ++k) {
-      char32_t c = ArabicFold(v[k].c);
-      if (c == kRemove) continue;
-      v[w] = v[k];
-      v[w].c = c;
-      ++w;
-    }
-    v.resize(w);
-  }
-
-  // 4. Per token: confusables, leet, squeeze (in place; never grows).
+  // 3. Per token: confusables, leet, squeeze (in place; never grows).
   const bool use_leet = options_.leet;
-  auto is_tok = [&](char32_t c) { return IsWordCp(st, c) || (use_leet && t.IsLeetKey(c)); };
+  auto is_tok = [&](char32_t c) {
+    if (c < 0x80) return (t.ascii_cls[c] & kAsciiTok) != 0;
+    return IsWordCp(st, c) || (use_leet && t.IsLeetKey(c));
+  };
   {
     const size_t nv = v.size();
     size_t w = 0, i = 0;
@@ -613,7 +623,7 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
     v.resize(w);
   }
 
-  // 5. Encode.
+  // 4. Encode.
   size_t bytes = 0;
   for (const Cp& x : v) bytes += Utf8Len(x.c);
   out->text.resize(bytes);
