@@ -143,6 +143,15 @@ TEST(EndToEnd, AuditVerifyNamesAnEditedEntry) {
   EXPECT_NE(verify.out.find("entry 1234"), std::string::npos) << verify.out;
 }
 
+TEST(EndToEnd, AuditVerifyOfAMissingDatabaseFails) {
+  fs::path dir = TempDir("missingdb");
+  std::string db = (dir / "nope.db").string();
+  Outcome r = Exec("audit verify --db " + db, true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("no such database"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(db));
+}
+
 const std::string kBadInput =
     "{\"kind\":\"post\",\"id\":\"p1\",\"text\":\"click here for free money\"}\n"
     "{\"kind\":\"post\",\"id\":\"p2\",\"text\":\"fine\"}\n"

@@ -21,7 +21,7 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
   verify->add_option("--expect-head", args->expect_head,
                      "Hash of the last entry as published earlier; detects entries cut from the end");
   verify->callback([args, exit_code] {
-    auto store = OpenStore(args->db);
+    auto store = OpenStore(args->db, OpenMode::kMustExist);
     if (!store.ok()) {
       std::fprintf(stderr, "evenhand audit verify: %s\n", store.status().message().c_str());
       *exit_code = 1;
@@ -34,6 +34,8 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
       return;
     }
     for (const auto& p : report->problems) std::printf("%s\n", p.what.c_str());
+    if (report->problems_not_listed > 0)
+      std::printf("... and %lld more problems not listed\n", static_cast<long long>(report->problems_not_listed));
     bool head_ok = args->expect_head.empty() || args->expect_head == report->head_hash;
     if (!head_ok)
       std::printf("head %s does not match the expected %s (entries were added or cut at the end)\n",
@@ -43,7 +45,7 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
                   report->head_hash.c_str());
       *exit_code = 0;
     } else {
-      std::printf("audit chain BROKEN: %zu problem(s) in %lld entries\n", report->problems.size() + !head_ok,
+      std::printf("audit chain BROKEN: %zu problem(s) in %lld entries\n", report->problems.size() + report->problems_not_listed + !head_ok,
                   static_cast<long long>(report->entries));
       *exit_code = 1;
     }
@@ -53,7 +55,7 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
   auto* head = audit->add_subcommand("head", "Print the hash of the last audit entry (publish it to pin the log)");
   head->add_option("--db", *head_db, "Store URL")->required();
   head->callback([head_db, exit_code] {
-    auto store = OpenStore(*head_db);
+    auto store = OpenStore(*head_db, OpenMode::kMustExist);
     if (!store.ok()) {
       std::fprintf(stderr, "evenhand audit head: %s\n", store.status().message().c_str());
       *exit_code = 1;

@@ -6,17 +6,17 @@
 
 namespace evenhand {
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, OpenMode mode) {
   std::string_view u = url;
   if (u.empty()) return Status::Invalid("store URL is empty (give \"sqlite:PATH\" or a file path)");
-  if (u.starts_with("sqlite://")) return OpenSqliteStore(std::string(u.substr(9)));  // sqlite:///abs/path
-  if (u.starts_with("sqlite:")) return OpenSqliteStore(std::string(u.substr(7)));
+  if (u.starts_with("sqlite://")) return OpenSqliteStore(std::string(u.substr(9)), mode);  // sqlite:///abs/path
+  if (u.starts_with("sqlite:")) return OpenSqliteStore(std::string(u.substr(7)), mode);
   if (u.starts_with("postgres://") || u.starts_with("postgresql://"))
     return Status::Invalid("store URL \"" + url + "\": the PostgreSQL backend is not available in this build");
   if (size_t sep = u.find("://"); sep != std::string_view::npos && sep > 0)
     return Status::Invalid("store URL \"" + url + "\": unknown scheme \"" + std::string(u.substr(0, sep)) +
                            "\" (use \"sqlite:PATH\" or a file path)");
-  return OpenSqliteStore(url);
+  return OpenSqliteStore(url, mode);
 }
 
 Result<AuditVerifyReport> VerifyAudit(Store& store) {

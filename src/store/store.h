@@ -65,7 +65,10 @@ class Store {
 
 // Opens a store by URL: "sqlite:PATH" or a plain PATH (SQLite). Creates the
 // database and migrates its schema to the current version.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+// With OpenMode::kMustExist a missing database is a NotFound error instead
+// of a new empty one (for readers such as `audit verify`).
+enum class OpenMode { kCreate, kMustExist };
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, OpenMode mode = OpenMode::kCreate);
 
 // Verifies the audit chain of `store`.
 Result<AuditVerifyReport> VerifyAudit(Store& store);

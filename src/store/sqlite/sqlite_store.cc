@@ -14,6 +14,8 @@
 // never forked from (and seq INTEGER PRIMARY KEY would refuse a fork anyway).
 #include "store/sqlite/sqlite_store.h"
 
+#include <filesystem>
+
 #include <sqlite3.h>
 
 #include <array>
@@ -701,7 +703,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStoreWithMigrations(const std::string& 
 
 }  // namespace sqlite_store
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode) {
+  std::error_code ec;
+  if (mode == OpenMode::kMustExist && !std::filesystem::exists(path, ec))
+    return Status::NotFound(path + ": no such database");
   return sqlite_store::OpenSqliteStoreWithMigrations(path, sqlite_store::Migrations());
 }
 

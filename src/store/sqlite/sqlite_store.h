@@ -9,6 +9,6 @@
 
 namespace evenhand {
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode = OpenMode::kCreate);
 
 }  // namespace evenhand
