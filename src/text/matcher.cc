@@ -35,13 +35,13 @@ struct Pattern {
 
 // Word characters: letters, marks, decimal digits.
 struct WordTable {
-  bool ascii[128];
-  WordTable() {
+  bool ascii[128] = {};
+  constexpr WordTable() {
     for (int c = 0; c < 128; ++c)
       ascii[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 };
-const WordTable kWord;
+constexpr WordTable kWord;
 
 inline bool IsWordCp(char32_t c) {
   if (c < 0x80) return kWord.ascii[c];
