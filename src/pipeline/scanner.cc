@@ -55,16 +55,9 @@ void Scanner::Scan(const Post& post, State* state, Decision* d) const {
     d->lang.clear();
   }
 
-  // The policy sees the detected language when the post had none.
-  const Post* seen = &post;
-  Post with_lang;
-  if (post.lang.empty() && !d->lang.empty()) {
-    with_lang = post;
-    with_lang.lang = d->lang;
-    seen = &with_lang;
-  }
   EvalContext ctx;
-  ctx.post = seen;
+  ctx.post = &post;
+  ctx.lang = d->lang;  // the detected language when the post had none
   ctx.account = post.account_ref;
   // account.age_days is the account's age when the post was made; posts
   // without a timestamp are judged at the scan's reference time.

@@ -258,6 +258,20 @@ class PostField final : public StrNode {
   std::string Post::*field_;
 };
 
+// `lang`: the post's own language, or the one language id found for it.
+class LangField final : public StrNode {
+ public:
+  bool Eval(const EvalContext& ctx, std::string_view* out) const override {
+    if (!ctx.lang.empty()) {
+      *out = ctx.lang;
+      return true;
+    }
+    if (ctx.post == nullptr) return false;
+    *out = ctx.post->lang;
+    return true;
+  }
+};
+
 class AccountField final : public StrNode {
  public:
   explicit AccountField(std::string Account::*field) : field_(field) {}
@@ -518,7 +532,7 @@ class Parser {
     const std::string& name = t.text;
     if (name == "lang") {
       uses_lang_ = true;
-      return Str(out, std::make_unique<PostField>(&Post::lang));
+      return Str(out, std::make_unique<LangField>());
     }
     if (name == "region") return Str(out, std::make_unique<PostField>(&Post::region));
     if (name == "topic") return Str(out, std::make_unique<PostField>(&Post::topic));

@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/action.h"
@@ -29,6 +30,7 @@ struct EvalContext {
   const Account* account = nullptr;   // null when the post names none
   int64_t now = 0;                    // unix seconds, for account.age_days
   std::span<const uint32_t> list_counts;  // whole-word matches per list index
+  std::string_view lang;  // detected language when the post has none (else empty)
 };
 
 struct Rule {
