@@ -275,6 +275,23 @@ TEST_F(policy_loader_inline, EmptyAndNonMappingFiles) {
   EXPECT_NE(diags[0].message.find("must be a mapping"), std::string::npos);
 }
 
+TEST_F(policy_loader_inline, StrayTokenIsASyntaxErrorNotAHang) {
+  // yaml-cpp 0.7's LoadAll never returns on this input; the loader must.
+  auto diags = CheckText("# a comment\n, stray\npolicy: p\n");
+  ASSERT_EQ(diags.size(), 1u) << Dump(diags);
+  EXPECT_EQ(diags[0].line, 2);
+  EXPECT_EQ(diags[0].column, 1);
+  EXPECT_EQ(diags[0].message, "YAML syntax error: unexpected \",\"");
+}
+
+TEST_F(policy_loader_inline, OneDocumentOnly) {
+  auto diags = CheckText("policy: p\nversion: 1\nrules: []\n---\npolicy: q\n");
+  ASSERT_EQ(diags.size(), 1u) << Dump(diags);
+  EXPECT_EQ(diags[0].line, 4);
+  EXPECT_EQ(diags[0].message, "only one YAML document is allowed in a policy file");
+  EXPECT_TRUE(CheckText("---\npolicy: p\nversion: 1\nrules: []\n...\n").empty());
+}
+
 TEST_F(policy_loader_inline, UnknownTopLevelKeyAndDuplicateKeys) {
   auto diags = CheckText(
       "policy: p\nversion: 1\nrule:\n  - x\nrules:\n  - id: a\n    when: has_media\n    when: true\n"

@@ -9,6 +9,7 @@
 // its source text, which works for plain, quoted and block scalars.
 #include "policy/loader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -109,9 +110,10 @@ class Builder {
     for (size_t i = bom_; i < source_.size(); ++i)
       if (source_[i] == '\n') line_starts_.push_back(i + 1);
 
-    std::vector<YAML::Node> docs;
+    YAML::Node root;
     try {
-      docs = YAML::LoadAll(source_);
+      if (!CheckDocuments()) return true;
+      root = YAML::Load(source_);
     } catch (const YAML::Exception& e) {
       std::string hint;
       if (e.msg == "illegal map value") hint = " (quote a value that holds \": \")";
@@ -119,8 +121,7 @@ class Builder {
       return true;
     }
     try {
-      if (docs.size() > 1) AddNode(docs[1], "only one YAML document is allowed in a policy file");
-      Build(docs.empty() ? YAML::Node() : docs[0], out);
+      Build(root, out);
     } catch (const YAML::Exception& e) {
       AddMark(e.mark, "unexpected YAML structure: " + e.msg);
     }
@@ -134,6 +135,45 @@ class Builder {
   std::vector<PolicyDiagnostic>& diagnostics() { return diags_; }
 
  private:
+  // Looks at the document structure before loading the first document. A
+  // policy file holds one document; and yaml-cpp 0.7 (YAML::LoadAll) loops
+  // forever, allocating, when a document starts with a token it cannot
+  // parse (e.g. a stray "," at the start of a line): the parser reports
+  // an empty document again and again without moving. We read at most three
+  // document starts and report a parser that did not move as a syntax error
+  // (returns false: nothing to load). Throws YAML::ParserException for
+  // ordinary syntax errors.
+  bool CheckDocuments() {
+    struct Starts : YAML::EventHandler {
+      YAML::Mark last;
+      void OnDocumentStart(const YAML::Mark& m) override { last = m; }
+      void OnDocumentEnd() override {}
+      void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+      void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+      void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+      void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+      void OnSequenceEnd() override {}
+      void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+      void OnMapEnd() override {}
+    };
+    std::istringstream in(source_);
+    YAML::Parser parser(in);
+    Starts handler;
+    std::vector<YAML::Mark> starts;
+    for (int i = 0; i < 3 && parser.HandleNextDocument(handler); ++i) {
+      if (!starts.empty() && handler.last.pos <= starts.back().pos) {
+        size_t pos = std::min(static_cast<size_t>(std::max(handler.last.pos, 0)) + bom_, source_.size());
+        std::string what = pos < source_.size() ? "unexpected " + Quote(source_.substr(pos, 1)) : "unexpected text";
+        AddMark(handler.last, "YAML syntax error: " + what);
+        return false;
+      }
+      starts.push_back(handler.last);
+    }
+    // More than one document: say so, and go on checking the first.
+    if (starts.size() > 1) AddMark(starts[1], "only one YAML document is allowed in a policy file");
+    return true;
+  }
+
   // --- positions -------------------------------------------------------------
 
   void AddRaw(int line, int column, std::string message) {
