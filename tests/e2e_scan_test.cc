@@ -143,6 +143,26 @@ TEST(EndToEnd, AuditVerifyNamesAnEditedEntry) {
   EXPECT_NE(verify.out.find("entry 1234"), std::string::npos) << verify.out;
 }
 
+TEST(EndToEnd, AuditVerifyWithAPublishedHeadFindsACutTail) {
+  fs::path dir = TempDir("tail");
+  std::string db = (dir / "h.db").string();
+  ASSERT_EQ(Exec(kScanExamples + " -q -o /dev/null --db " + db).exit_code, 0);
+  Outcome head = Exec("audit head --db " + db);
+  ASSERT_EQ(head.exit_code, 0);
+  std::string hash = head.out.substr(0, 64);
+  EXPECT_EQ(Exec("audit verify --db " + db + " --expect-head " + hash).exit_code, 0);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, "DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  // The chain alone is still consistent; only the published head shows the cut.
+  EXPECT_EQ(Exec("audit verify --db " + db).exit_code, 0);
+  Outcome verify = Exec("audit verify --db " + db + " --expect-head " + hash);
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_NE(verify.out.find("does not match the expected"), std::string::npos) << verify.out;
+}
+
 TEST(EndToEnd, AuditVerifyOfAMissingDatabaseFails) {
   fs::path dir = TempDir("missingdb");
   std::string db = (dir / "nope.db").string();

@@ -6,6 +6,55 @@
 
 namespace evenhand::cli {
 
+namespace {
+
+// Opens an existing store and walks its chain; prints why on failure.
+bool OpenAndVerify(const std::string& db, const char* verb, AuditVerifyReport* report) {
+  auto store = OpenStore(db, OpenMode::kMustExist);
+  if (!store.ok()) {
+    std::fprintf(stderr, "evenhand audit %s: %s\n", verb, store.status().message().c_str());
+    return false;
+  }
+  auto verified = VerifyAudit(**store);
+  if (!verified.ok()) {
+    std::fprintf(stderr, "evenhand audit %s: %s\n", verb, verified.status().message().c_str());
+    return false;
+  }
+  *report = std::move(verified).value();
+  return true;
+}
+
+int Verify(const std::string& db, const std::string& expect_head) {
+  AuditVerifyReport report;
+  if (!OpenAndVerify(db, "verify", &report)) return 1;
+  for (const auto& p : report.problems) std::printf("%s\n", p.what.c_str());
+  if (report.problems_not_listed > 0)
+    std::printf("... and %lld more problems not listed\n", static_cast<long long>(report.problems_not_listed));
+  bool head_ok = expect_head.empty() || expect_head == report.head_hash;
+  if (!head_ok)
+    std::printf("head %s does not match the expected %s (entries were added or cut at the end)\n",
+                report.head_hash.c_str(), expect_head.c_str());
+  if (report.ok() && head_ok) {
+    std::printf("audit chain ok: %lld entries, head %s\n", static_cast<long long>(report.entries),
+                report.head_hash.c_str());
+    return 0;
+  }
+  std::printf("audit chain BROKEN: %lld problem(s) in %lld entries\n",
+              static_cast<long long>(report.problems.size() + report.problems_not_listed + !head_ok),
+              static_cast<long long>(report.entries));
+  return 1;
+}
+
+int Head(const std::string& db) {
+  AuditVerifyReport report;
+  if (!OpenAndVerify(db, "head", &report)) return 1;
+  std::printf("%s %lld\n", report.head_hash.c_str(), static_cast<long long>(report.entries));
+  if (!report.ok()) std::fprintf(stderr, "evenhand audit head: the chain is broken; run `audit verify`\n");
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace
+
 void AddAuditCommand(CLI::App& app, int* exit_code) {
   auto* audit = app.add_subcommand("audit", "Inspect the tamper-evident audit log");
   audit->require_subcommand(1);
@@ -20,56 +69,12 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
   verify->add_option("--db", args->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
   verify->add_option("--expect-head", args->expect_head,
                      "Hash of the last entry as published earlier; detects entries cut from the end");
-  verify->callback([args, exit_code] {
-    auto store = OpenStore(args->db, OpenMode::kMustExist);
-    if (!store.ok()) {
-      std::fprintf(stderr, "evenhand audit verify: %s\n", store.status().message().c_str());
-      *exit_code = 1;
-      return;
-    }
-    auto report = VerifyAudit(**store);
-    if (!report.ok()) {
-      std::fprintf(stderr, "evenhand audit verify: %s\n", report.status().message().c_str());
-      *exit_code = 1;
-      return;
-    }
-    for (const auto& p : report->problems) std::printf("%s\n", p.what.c_str());
-    if (report->problems_not_listed > 0)
-      std::printf("... and %lld more problems not listed\n", static_cast<long long>(report->problems_not_listed));
-    bool head_ok = args->expect_head.empty() || args->expect_head == report->head_hash;
-    if (!head_ok)
-      std::printf("head %s does not match the expected %s (entries were added or cut at the end)\n",
-                  report->head_hash.c_str(), args->expect_head.c_str());
-    if (report->ok() && head_ok) {
-      std::printf("audit chain ok: %lld entries, head %s\n", static_cast<long long>(report->entries),
-                  report->head_hash.c_str());
-      *exit_code = 0;
-    } else {
-      std::printf("audit chain BROKEN: %zu problem(s) in %lld entries\n", report->problems.size() + report->problems_not_listed + !head_ok,
-                  static_cast<long long>(report->entries));
-      *exit_code = 1;
-    }
-  });
+  verify->callback([args, exit_code] { *exit_code = Verify(args->db, args->expect_head); });
 
   auto head_db = std::make_shared<std::string>();
   auto* head = audit->add_subcommand("head", "Print the hash of the last audit entry (publish it to pin the log)");
   head->add_option("--db", *head_db, "Store URL")->required();
-  head->callback([head_db, exit_code] {
-    auto store = OpenStore(*head_db, OpenMode::kMustExist);
-    if (!store.ok()) {
-      std::fprintf(stderr, "evenhand audit head: %s\n", store.status().message().c_str());
-      *exit_code = 1;
-      return;
-    }
-    auto report = VerifyAudit(**store);
-    if (!report.ok()) {
-      std::fprintf(stderr, "evenhand audit head: %s\n", report.status().message().c_str());
-      *exit_code = 1;
-      return;
-    }
-    std::printf("%s %lld\n", report->head_hash.c_str(), static_cast<long long>(report->entries));
-    *exit_code = report->ok() ? 0 : 1;
-  });
+  head->callback([head_db, exit_code] { *exit_code = Head(*head_db); });
 }
 
 }  // namespace evenhand::cli
