@@ -37,7 +37,7 @@ std::unique_ptr<Scanner::State> Scanner::NewState() const {
 }
 
 void Scanner::Scan(const Post& post, State* state, Decision* d) const {
-  normalizer_.Normalize(post.text, &state->normalized);
+  normalizer_.NormalizeForMatch(post.text, &state->normalized);
   matcher_->Scan(state->normalized, state->scratch.get(), &state->matches);
 
   std::fill(state->list_counts.begin(), state->list_counts.end(), 0);

@@ -10,7 +10,9 @@
 // NormalizedText offset map.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
-// benchmark ceiling: plain Vectorscan, no normalisation, no word check).
+// benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
+// compiled on the first ScanRaw, not in Compile: a scan never uses it, and
+// compiling it would double the start-up cost of every `evenhand scan`.
 
 #include "text/matcher.h"
 
@@ -19,6 +21,7 @@
 #include <unicode/uchar.h>
 
 #include <climits>
+#include <mutex>
 #include <unordered_map>
 
 #include "text/utf8.h"
@@ -100,16 +103,35 @@ struct TermMatcher::Impl {
   std::vector<TermList> lists;   // names and terms as given
   std::vector<Pattern> patterns;  // normalised database: id -> (list, term)
   hs_database_t* db = nullptr;
+  // The raw database, built by RawDb() on first use (thread safe).
+  std::once_flag raw_once;
   hs_database_t* raw_db = nullptr;
 
   ~Impl() {
     if (db) hs_free_database(db);
     if (raw_db) hs_free_database(raw_db);
   }
+
+  // The caseless database over the raw terms; null when there are none (or
+  // Vectorscan rejected one, which the normalised database would have too).
+  hs_database_t* RawDb() {
+    std::call_once(raw_once, [this] {
+      std::vector<std::string> raw_lits;
+      for (const TermList& list : lists)
+        for (const std::string& term : list.terms)
+          if (!term.empty()) raw_lits.push_back(term);
+      if (raw_lits.empty()) return;
+      std::string error;
+      int bad = -1;
+      raw_db = CompileLits(raw_lits, HS_FLAG_CASELESS, &error, &bad);
+    });
+    return raw_db;
+  }
 };
 
 struct TermMatcher::Scratch::Impl {
   hs_scratch_t* scratch = nullptr;
+  bool raw_ready = false;  // scratch also fits the raw database
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
   }
@@ -125,8 +147,7 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
                                                           const Normalizer& normalizer) {
   auto impl = std::make_unique<Impl>();
   impl->lists = lists;
-  std::vector<std::string> norm_lits, raw_lits;
-  std::vector<std::pair<uint32_t, uint32_t>> raw_owner;
+  std::vector<std::string> norm_lits;
   for (uint32_t l = 0; l < lists.size(); ++l) {
     const TermList& list = lists[l];
     std::unordered_map<std::string, uint32_t> seen;  // identical normalised terms in one list
@@ -138,10 +159,6 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
                                            list.name, t + 1, term));
       if (norm.size() > UINT32_MAX)
         return Status::Invalid(fmt::format("list '{}': term {} is too long", list.name, t + 1));
-      if (!term.empty()) {
-        raw_lits.push_back(term);
-        raw_owner.emplace_back(l, t);
-      }
       if (!seen.emplace(norm, t).second) continue;
       impl->patterns.push_back({l, t, static_cast<uint32_t>(norm.size())});
       norm_lits.push_back(std::move(norm));
@@ -160,28 +177,13 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
       return Status::Invalid(fmt::format("term lists: {}", error));
     }
   }
-  if (!raw_lits.empty()) {
-    std::string error;
-    int bad = -1;
-    impl->raw_db = CompileLits(raw_lits, HS_FLAG_CASELESS, &error, &bad);
-    if (!impl->raw_db) {
-      if (bad >= 0 && static_cast<size_t>(bad) < raw_owner.size()) {
-        auto [l, t] = raw_owner[bad];
-        return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[l].name, t + 1,
-                                           lists[l].terms[t], error));
-      }
-      return Status::Invalid(fmt::format("term lists: {}", error));
-    }
-  }
   return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
 }
 
 std::unique_ptr<TermMatcher::Scratch> TermMatcher::NewScratch() const {
   auto s = std::make_unique<Scratch::Impl>();
-  // Both databases share one scratch (hs_alloc_scratch grows it to fit).
+  // Both databases share one scratch: ScanRaw grows it to fit the raw one.
   if (impl_->db && hs_alloc_scratch(impl_->db, &s->scratch) != HS_SUCCESS) s->scratch = nullptr;
-  if (impl_->raw_db && hs_alloc_scratch(impl_->raw_db, &s->scratch) != HS_SUCCESS)
-    s->scratch = nullptr;
   return std::make_unique<Scratch>(std::move(s));
 }
 
@@ -232,10 +234,15 @@ void TermMatcher::Scan(const NormalizedText& text, Scratch* scratch,
 
 size_t TermMatcher::ScanRaw(std::string_view text, Scratch* scratch) const {
   size_t count = 0;
-  if (!impl_->raw_db || text.empty()) return 0;
+  hs_database_t* raw_db = impl_->RawDb();
+  if (!raw_db || text.empty()) return 0;
+  Scratch::Impl* s = scratch->impl();
+  if (!s->raw_ready) {
+    if (hs_alloc_scratch(raw_db, &s->scratch) != HS_SUCCESS) return 0;
+    s->raw_ready = true;
+  }
   const size_t len = text.size() > UINT_MAX ? UINT_MAX : text.size();
-  hs_scan(impl_->raw_db, text.data(), static_cast<unsigned int>(len), 0, scratch->impl()->scratch,
-          CountMatch, &count);
+  hs_scan(raw_db, text.data(), static_cast<unsigned int>(len), 0, s->scratch, CountMatch, &count);
   return count;
 }
 

@@ -2,8 +2,11 @@
 //
 // Two paths:
 //  * ASCII fast path: pure-ASCII input is lowercased, leet-mapped and
-//    squeezed in one tight loop with no ICU call; the output vectors are
-//    resized in place, so a warm NormalizedText allocates nothing.
+//    squeezed with no ICU call; the output vectors are resized in place, so
+//    a warm NormalizedText allocates nothing. Case folding and leet map one
+//    byte to one byte, so the offset map is the identity up to the first
+//    letter a squeeze drops: offsets are written only from there on
+//    (NormalizedText::identity_len covers the rest).
 //  * General path: decode -> strip invisibles -> NFKC(+case fold) segment by
 //    segment, Arabic-script folding on the way out -> per token: confusables,
 //    leet, squeeze -> encode. Intermediate code points live in thread_local
@@ -205,6 +208,18 @@ Scratch& ThreadScratch() {
 // ASCII class bits for the fast path.
 enum : uint8_t { kAsciiTok = 1, kAsciiLetter = 2, kAsciiLeet = 4 };
 
+// The ASCII leet keys for the vectorised search. When there are more than
+// fit (or one is NUL, which the fast path's padding holds), `all` is false
+// and the search goes byte by byte through the class table.
+struct LeetKeys {
+  unsigned char keys[16];
+  int count = 0;
+  bool all = true;
+#if defined(__SSE2__)
+  __m128i vecs[16];  // keys[k] in every byte
+#endif
+};
+
 }  // namespace
 
 struct Normalizer::Tables {
@@ -216,11 +231,7 @@ struct Normalizer::Tables {
   char32_t leet_ascii[128];  // 0: not a leet key
   std::unordered_map<char32_t, char32_t> leet_other;
   bool fast_ok = true;
-  // ASCII leet keys for the vectorised scan; when there are more than fit,
-  // leet_keys_all is false and every ASCII text gets the leet pass.
-  unsigned char leet_keys[16];
-  int leet_key_count = 0;
-  bool leet_keys_all = true;
+  LeetKeys leet_keys;
 
   char32_t Leet(char32_t c) const {
     if (c < 0x80) return leet_ascii[c] ? leet_ascii[c] : c;
@@ -270,13 +281,17 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(std::move(options))
     if (letter) bits |= kAsciiLetter;
     if (t.leet_ascii[c]) {
       bits |= kAsciiLeet | kAsciiTok;
-      if (t.leet_key_count < 16)
-        t.leet_keys[t.leet_key_count++] = static_cast<unsigned char>(c);
+      if (t.leet_keys.count < 16 && c != 0)
+        t.leet_keys.keys[t.leet_keys.count++] = static_cast<unsigned char>(c);
       else
-        t.leet_keys_all = false;
+        t.leet_keys.all = false;
     }
     t.ascii_cls[c] = bits;
   }
+#if defined(__SSE2__)
+  for (int k = 0; k < t.leet_keys.count; ++k)
+    t.leet_keys.vecs[k] = _mm_set1_epi8(static_cast<char>(t.leet_keys.keys[k]));
+#endif
 }
 
 Normalizer::~Normalizer() = default;
@@ -289,75 +304,114 @@ std::string Normalizer::Normalize(std::string_view in) const {
 
 namespace {
 
-inline bool AllAscii(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size(), i = 0;
-  uint64_t acc = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    acc |= w;
+// The ASCII fast path works on the output buffer padded with kPad zero
+// bytes past the text, so every pass reads whole 16-byte blocks; a zero is
+// neither a letter nor a token character nor (see leet_keys_all) a leet key.
+constexpr size_t kPad = 16;
+
+// Pass 1: o[0, n) = in[0, n) with ASCII case folded when `fold`, and
+// o[n, n + kPad) = 0. Returns false, with o partly written, as soon as a byte
+// is not ASCII.
+bool FoldAsciiPadded(const char* in, size_t n, bool fold, const char* fold_table, char* o) {
+#if defined(__SSE2__)
+  const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
+  const __m128i fold_mask = fold ? _mm_set1_epi8(0x20) : _mm_setzero_si128();
+  auto fold_block = [&](__m128i v) {
+    const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
+    return _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
+  };
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+    if (_mm_movemask_epi8(v)) return false;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), fold_block(v));
   }
-  for (; i < n; ++i) acc |= static_cast<unsigned char>(p[i]);
-  return (acc & 0x8080808080808080ULL) == 0;
+  alignas(16) char tail[16] = {};
+  std::memcpy(tail, in + i, n - i);
+  const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+  if (_mm_movemask_epi8(v)) return false;
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), fold_block(v));  // i + 16 <= n + kPad
+  std::memset(o + n, 0, kPad);
+  (void)fold_table;
+  return true;
+#else
+  (void)fold;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c >= 0x80) return false;
+    o[i] = fold_table[c];
+  }
+  std::memset(o + n, 0, kPad);
+  return true;
+#endif
 }
 
-// Next index >= i holding an ASCII leet key, or n.
-inline size_t NextLeetKey(const uint8_t* cls, const unsigned char* keys, int key_count, bool keys_all,
-                          const char* o, size_t n, size_t i) {
+inline bool AsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+
+// Next index >= i holding an ASCII leet key, or n. o is padded (kPad).
+inline size_t NextLeetKey(const LeetKeys& keys, const uint8_t* cls, const char* o, size_t n, size_t i) {
 #if defined(__SSE2__)
-  if (keys_all) {
-    for (; i + 16 <= n; i += 16) {
+  if (keys.all) {
+    for (; i < n; i += 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + i));
-      __m128i hit = _mm_setzero_si128();
-      for (int k = 0; k < key_count; ++k)
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(keys[k]))));
-      if (int mask = _mm_movemask_epi8(hit)) return i + static_cast<size_t>(__builtin_ctz(mask));
+      __m128i hit = _mm_cmpeq_epi8(v, keys.vecs[0]);
+      for (int k = 1; k < keys.count; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, keys.vecs[k]));
+      if (int mask = _mm_movemask_epi8(hit)) return std::min(n, i + static_cast<size_t>(__builtin_ctz(mask)));
     }
+    return n;
   }
-#else
-  (void)keys;
-  (void)key_count;
-  (void)keys_all;
 #endif
   while (i < n && !(cls[static_cast<unsigned char>(o[i])] & kAsciiLeet)) ++i;
   return i;
 }
 
-// Fast path, pass 2: maps leet keys inside tokens that hold a letter,
-// looking from `from` on (no key occurs before it). Returns the first index
-// changed, or n.
-size_t AsciiLeet(const uint8_t* cls, const char32_t* leet, const unsigned char* keys, int key_count,
-                 bool keys_all, char* o, size_t n, size_t from) {
-  size_t first = n;
-  size_t i = from;
-  while (i < n) {
-    i = NextLeetKey(cls, keys, key_count, keys_all, o, n, i);
-    if (i == n) break;
+// Fast path, pass 2: maps the leet keys of every token that holds a letter
+// (in place; one byte for one byte). o is padded (kPad).
+void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, char* o, size_t n) {
+  if (keys.all && keys.count == 0) return;  // no ASCII keys
+  for (size_t i = NextLeetKey(keys, cls, o, n, 0); i < n; i = NextLeetKey(keys, cls, o, n, i)) {
+    // The token around the key: [s, e).
+    uint8_t seen = cls[static_cast<unsigned char>(o[i])];
     size_t s = i, e = i + 1;
-    while (s > 0 && (cls[static_cast<unsigned char>(o[s - 1])] & kAsciiTok)) --s;
-    while (e < n && (cls[static_cast<unsigned char>(o[e])] & kAsciiTok)) ++e;
-    uint8_t letters = 0;
-    for (size_t k = s; k < e; ++k) letters |= cls[static_cast<unsigned char>(o[k])];
-    if (letters & kAsciiLetter) {
-      for (size_t k = s; k < e; ++k) {
-        char32_t m = leet[static_cast<unsigned char>(o[k])];
-        if (m) {
-          o[k] = static_cast<char>(m);
-          first = std::min(first, k);
-        }
-      }
+    while (s > 0 && (cls[static_cast<unsigned char>(o[s - 1])] & kAsciiTok))
+      seen |= cls[static_cast<unsigned char>(o[--s])];
+    while (e < n && (cls[static_cast<unsigned char>(o[e])] & kAsciiTok)) seen |= cls[static_cast<unsigned char>(o[e++])];
+    if (seen & kAsciiLetter) {
+      for (size_t k = s; k < e; ++k)
+        if (char32_t m = leet[static_cast<unsigned char>(o[k])]) o[k] = static_cast<char>(m);
     }
     i = e;
   }
-  return first;
 }
 
-inline bool AsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+// Index of the first letter that equals the two bytes before it (the first
+// one a squeeze drops), or n. o is padded (kPad).
+size_t FirstSqueezeDrop(const char* o, size_t n) {
+#if defined(__SSE2__)
+  const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
+  const __m128i bit20 = _mm_set1_epi8(0x20);
+  for (size_t k = 2; k < n; k += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + k));
+    const __m128i p1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + k - 1));
+    const __m128i p2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + k - 2));
+    const __m128i l = _mm_or_si128(c, bit20);
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, lower_lo), _mm_cmplt_epi8(l, lower_hi));
+    const __m128i same = _mm_and_si128(_mm_cmpeq_epi8(c, p1), _mm_cmpeq_epi8(c, p2));
+    if (int mask = _mm_movemask_epi8(_mm_and_si128(letter, same)))
+      return std::min(n, k + static_cast<size_t>(__builtin_ctz(mask)));
+  }
+  return n;
+#else
+  for (size_t k = 2; k < n; ++k)
+    if (o[k] == o[k - 1] && o[k] == o[k - 2] && AsciiLetter(o[k])) return k;
+  return n;
+#endif
+}
 
 // Fast path, pass 3: squeezes runs of 3+ identical letters to 2; the last
 // kept letter's span grows over the dropped ones. Nothing before `from`
-// changes. Returns the new length.
+// changes; sb and se must hold the spans from index from - 1 on. Returns the
+// new length.
 //
 // A letter is dropped exactly when it equals the two letters before it in
 // the input, so the kept stretches between drops move as blocks (memmove).
@@ -392,88 +446,50 @@ size_t AsciiSqueeze(char* o, uint32_t* sb, uint32_t* se, size_t n, size_t from) 
 }  // namespace
 
 void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
+  NormalizeForMatch(in, out);
+  const size_t n = out->text.size();
+  out->source_begin.resize(n);
+  out->source_end.resize(n);
+  for (uint32_t i = 0; i < out->identity_len; ++i) {
+    out->source_begin[i] = i;
+    out->source_end[i] = i + 1;
+  }
+}
+
+void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) const {
   const Tables& t = *tables_;
   const size_t n = in.size();
 
   // ---- ASCII fast path --------------------------------------------------
-  // Pass 1 folds case and writes identity offsets, noting where the first
-  // leet key and the first run of three identical letters occur (SSE2, 16
-  // bytes a step). Passes 2 (leet) and 3 (squeeze) start only from there.
-  if (t.fast_ok && AllAscii(in)) {
-    out->text.resize(n);
-    out->source_begin.resize(n);
-    out->source_end.resize(n);
+  // Three passes over the padded output buffer, 16 bytes a step: fold case
+  // (bailing out to the general path at the first non-ASCII byte), map leet
+  // keys, find the first letter a squeeze drops. Offsets are written only
+  // from that letter on; before it the map is the identity.
+  if (t.fast_ok) {
+    out->text.resize(n + kPad);
     char* o = out->text.data();
-    uint32_t* sb = out->source_begin.data();
-    uint32_t* se = out->source_end.data();
-    size_t first_leet = n, first_triple = n;
-    size_t i = 0;
-#if defined(__SSE2__)
-    {
-      const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
-      const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
-      const __m128i bit20 = _mm_set1_epi8(0x20);
-      const __m128i fold_mask = options_.case_fold ? bit20 : _mm_setzero_si128();
-      const __m128i step4 = _mm_set1_epi32(4), step16 = _mm_set1_epi32(16);
-      __m128i idx = _mm_setr_epi32(0, 1, 2, 3);
-      const __m128i one = _mm_set1_epi32(1);
-      const bool leet_on = options_.leet && t.leet_key_count > 0;
-      __m128i prev = _mm_setzero_si128();
-      for (; i + 16 <= n; i += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
-        const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
-        const __m128i lc = _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), lc);
-        __m128i a = idx;
-        for (int q = 0; q < 4; ++q) {
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(sb + i + 4 * q), a);
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(se + i + 4 * q), _mm_add_epi32(a, one));
-          a = _mm_add_epi32(a, step4);
-        }
-        idx = _mm_add_epi32(idx, step16);
-        if (options_.squeeze && first_triple == n) {
-          const __m128i l = _mm_or_si128(v, bit20);
-          const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, lower_lo), _mm_cmplt_epi8(l, lower_hi));
-          const __m128i p1 = _mm_or_si128(_mm_slli_si128(lc, 1), _mm_srli_si128(prev, 15));
-          const __m128i p2 = _mm_or_si128(_mm_slli_si128(lc, 2), _mm_srli_si128(prev, 14));
-          const __m128i tri = _mm_and_si128(letter, _mm_and_si128(_mm_cmpeq_epi8(lc, p1), _mm_cmpeq_epi8(lc, p2)));
-          if (_mm_movemask_epi8(tri)) first_triple = i;
-        }
-        prev = lc;
-        if (leet_on && first_leet == n) {
-          __m128i hit = _mm_setzero_si128();
-          for (int k = 0; k < t.leet_key_count; ++k)
-            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lc, _mm_set1_epi8(static_cast<char>(t.leet_keys[k]))));
-          if (_mm_movemask_epi8(hit)) first_leet = i;
-        }
+    if (FoldAsciiPadded(in.data(), n, options_.case_fold, t.ascii_fold, o)) {
+      if (options_.leet) AsciiLeet(t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
+      const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
+      if (drop == n) {
+        out->text.resize(n);
+        out->identity_len = static_cast<uint32_t>(n);
+        return;
       }
+      // drop >= 2; the letter before it gets a wider span.
+      const size_t from = drop - 1;
+      if (out->source_begin.size() < n) out->source_begin.resize(n);
+      if (out->source_end.size() < n) out->source_end.resize(n);
+      uint32_t* sb = out->source_begin.data();
+      uint32_t* se = out->source_end.data();
+      for (size_t k = from; k < n; ++k) {
+        sb[k] = static_cast<uint32_t>(k);
+        se[k] = static_cast<uint32_t>(k + 1);
+      }
+      out->text.resize(AsciiSqueeze(o, sb, se, n, drop));
+      out->identity_len = static_cast<uint32_t>(from);
+      return;
     }
-#endif
-    for (; i < n; ++i) {
-      const unsigned char c = static_cast<unsigned char>(in[i]);
-      const char lc = t.ascii_fold[c];
-      o[i] = lc;
-      sb[i] = static_cast<uint32_t>(i);
-      se[i] = static_cast<uint32_t>(i + 1);
-      const uint8_t k = t.ascii_cls[static_cast<unsigned char>(lc)];
-      if ((k & kAsciiLeet) && first_leet == n) first_leet = i;
-      if (options_.squeeze && (k & kAsciiLetter) && i >= 2 && o[i - 1] == lc && o[i - 2] == lc &&
-          first_triple == n)
-        first_triple = i;
-    }
-    if (options_.leet && !t.leet_keys_all) first_leet = 0;
-    size_t first_change = first_triple;
-    if (first_leet < n) {
-      first_change = std::min(first_change, AsciiLeet(t.ascii_cls, t.leet_ascii, t.leet_keys, t.leet_key_count,
-                                                      t.leet_keys_all, o, n, first_leet));
-    }
-    if (options_.squeeze && first_change < n) {
-      size_t w = AsciiSqueeze(o, sb, se, n, first_change);
-      out->text.resize(w);
-      out->source_begin.resize(w);
-      out->source_end.resize(w);
-    }
-    return;
   }
 
   // ---- General path -----------------------------------------------------
@@ -624,6 +640,7 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   }
 
   // 4. Encode.
+  out->identity_len = 0;
   size_t bytes = 0;
   for (const Cp& x : v) bytes += Utf8Len(x.c);
   out->text.resize(bytes);

@@ -43,13 +43,20 @@ struct NormalizerOptions {
 // The result of normalising one text: UTF-8 bytes plus, for each output
 // byte i, the original byte span [source_begin[i], source_end[i]) that
 // produced it.
+//
+// Output bytes below identity_len came from the input byte at the same
+// index (span [i, i + 1)). Normalize also writes them into source_begin and
+// source_end; NormalizeForMatch leaves those entries unwritten (and the
+// arrays may then be longer than text), so read spans through OriginalBegin
+// and OriginalEnd, which work after either.
 struct NormalizedText {
   std::string text;
   std::vector<uint32_t> source_begin;
   std::vector<uint32_t> source_end;
+  uint32_t identity_len = 0;
   // Original span of normalised bytes [begin, end); end > begin.
-  uint32_t OriginalBegin(uint32_t begin) const { return source_begin[begin]; }
-  uint32_t OriginalEnd(uint32_t end) const { return source_end[end - 1]; }
+  uint32_t OriginalBegin(uint32_t begin) const { return begin < identity_len ? begin : source_begin[begin]; }
+  uint32_t OriginalEnd(uint32_t end) const { return end <= identity_len ? end : source_end[end - 1]; }
 };
 
 class Normalizer {
@@ -60,8 +67,13 @@ class Normalizer {
   Normalizer& operator=(const Normalizer&) = delete;
 
   // Normalises `in` into *out (cleared first). Never fails: invalid UTF-8
-  // bytes pass through as U+FFFD.
+  // bytes pass through as U+FFFD. Fills source_begin and source_end for
+  // every output byte.
   void Normalize(std::string_view in, NormalizedText* out) const;
+  // The same text and spans, but the offset entries below out->identity_len
+  // are not written (see NormalizedText): the scan hot path, where most
+  // texts are ASCII and the map is the identity up to the first squeeze.
+  void NormalizeForMatch(std::string_view in, NormalizedText* out) const;
   // Convenience for tests and term compilation (allocates).
   std::string Normalize(std::string_view in) const;
 
