@@ -140,6 +140,20 @@ TEST(policy_expr, StringEquality) {
   EXPECT_TRUE(Eval("region == ''", f));
 }
 
+TEST(policy_expr, LangPrefersDetectedLanguage) {
+  Fixture f;
+  f.post.lang.clear();
+  EvalContext ctx = f.Ctx();
+  auto e = MustCompile("lang == 'ur'");
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->EvalBool(ctx));
+  ctx.lang = "ur";  // what language id found when the post gave none
+  EXPECT_TRUE(e->EvalBool(ctx));
+  f.post.lang = "en";
+  ctx.lang = {};
+  EXPECT_FALSE(e->EvalBool(ctx));  // the post's own language otherwise
+}
+
 TEST(policy_expr, InMembership) {
   Fixture f;
   EXPECT_TRUE(Eval("lang in ['ar', 'ur', \"fa\"]", f));

@@ -26,7 +26,8 @@
 // missing only when EvalContext::post is null; list.NAME is false and
 // list.NAME.count is 0 for an index beyond list_counts.
 // account.age_days = (now - account->created) / 86400.0 (fractional days);
-// text.length = bytes of post->text; has_media = the post has media.
+// text.length = bytes of post->text; has_media = the post has media;
+// lang = EvalContext::lang when set (the detected language), else post->lang.
 // Numbers are doubles written as digits with an optional fraction and an
 // optional leading '-' (e.g. 7, 0.5, -1).
 #pragma once
