@@ -6,6 +6,16 @@
 
 namespace evenhand {
 
+namespace {
+
+// Appends a string literal without measuring it at run time.
+template <size_t N>
+inline void Lit(std::string* out, const char (&s)[N]) {
+  out->append(s, N - 1);
+}
+
+}  // namespace
+
 void AppendJsonString(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
@@ -16,13 +26,13 @@ void AppendJsonString(std::string* out, std::string_view s) {
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"': Lit(out, "\\\""); break;
+      case '\\': Lit(out, "\\\\"); break;
+      case '\n': Lit(out, "\\n"); break;
+      case '\r': Lit(out, "\\r"); break;
+      case '\t': Lit(out, "\\t"); break;
       default:
-        out->append("\\u00");
+        Lit(out, "\\u00");
         out->push_back(kHex[c >> 4]);
         out->push_back(kHex[c & 15]);
     }
@@ -32,53 +42,56 @@ void AppendJsonString(std::string* out, std::string_view s) {
 }
 
 void AppendDecisionJson(std::string* out, const Decision& d) {
-  out->append("{\"item\":");
+  Lit(out, "{\"item\":");
   AppendJsonString(out, d.item);
-  out->append(",\"action\":\"");
+  Lit(out, ",\"action\":\"");
   out->append(ActionName(d.action));
-  out->append("\",\"scope\":[");
+  Lit(out, "\",\"scope\":[");
   for (size_t i = 0; i < d.scope.size(); ++i) {
     if (i) out->push_back(',');
     AppendJsonString(out, d.scope[i]);
   }
-  out->append("],\"category\":");
+  Lit(out, "],\"category\":");
   AppendJsonString(out, d.category);
-  out->append(",\"rule\":");
+  Lit(out, ",\"rule\":");
   AppendJsonString(out, d.rule);
-  out->append(",\"policy\":");
+  Lit(out, ",\"policy\":");
   AppendJsonString(out, d.policy);
-  out->append(",\"review\":");
-  out->append(d.review ? "true" : "false");
+  Lit(out, ",\"review\":");
+  if (d.review)
+    Lit(out, "true");
+  else
+    Lit(out, "false");
   if (!d.reason.empty()) {
-    out->append(",\"reason\":");
+    Lit(out, ",\"reason\":");
     AppendJsonString(out, d.reason);
   }
   if (!d.account.empty()) {
-    out->append(",\"account\":");
+    Lit(out, ",\"account\":");
     AppendJsonString(out, d.account);
   }
   if (!d.lang.empty()) {
-    out->append(",\"lang\":");
+    Lit(out, ",\"lang\":");
     AppendJsonString(out, d.lang);
   }
   if (!d.region.empty()) {
-    out->append(",\"region\":");
+    Lit(out, ",\"region\":");
     AppendJsonString(out, d.region);
   }
-  out->append(",\"signals\":[");
+  Lit(out, ",\"signals\":[");
   for (size_t i = 0; i < d.signals.size(); ++i) {
     const Signal& s = d.signals[i];
     if (i) out->push_back(',');
-    out->append("{\"detector\":");
+    Lit(out, "{\"detector\":");
     AppendJsonString(out, s.detector);
-    out->append(",\"name\":");
+    Lit(out, ",\"name\":");
     AppendJsonString(out, s.name);
     fmt::format_to(std::back_inserter(*out), ",\"score\":{}", s.score);
-    out->append(",\"evidence\":");
+    Lit(out, ",\"evidence\":");
     AppendJsonString(out, s.evidence);
     out->push_back('}');
   }
-  out->append("]}\n");
+  Lit(out, "]}\n");
 }
 
 }  // namespace evenhand

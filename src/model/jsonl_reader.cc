@@ -4,7 +4,9 @@
 #include <simdjson.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "model/time.h"
@@ -92,16 +94,18 @@ ItemParser::~ItemParser() = default;
 ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* account, ReadError* e) {
   size_t start = line.find_first_not_of(" \t\r");
   if (start == std::string_view::npos) return Kind::kBlank;
-  if (!simdjson::validate_utf8(line.data(), line.size())) {
-    impl_->Fail(e, "", "line is not valid UTF-8");
-    return Kind::kError;
-  }
   std::string& buf = impl_->padded;
-  buf.assign(line);
-  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  buf.resize(line.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(buf.data(), line.data(), line.size());
+  std::memset(buf.data() + line.size(), 0, simdjson::SIMDJSON_PADDING);
   simdjson::dom::element doc;
+  // A successful parse has validated the whole line as UTF-8, so the
+  // separate check runs only to name the error.
   if (auto err = impl_->parser.parse(buf.data(), line.size(), false).get(doc)) {
-    impl_->Fail(e, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
+    if (!simdjson::validate_utf8(line.data(), line.size()))
+      impl_->Fail(e, "", "line is not valid UTF-8");
+    else
+      impl_->Fail(e, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
     return Kind::kError;
   }
   if (doc.type() != element_type::OBJECT) {
@@ -212,34 +216,38 @@ JsonlReader::~JsonlReader() {
   if (owned_ && file_) std::fclose(file_);
 }
 
-bool JsonlReader::ReadLine(std::string* line) {
-  line->clear();
-  bool any = false;
+bool JsonlReader::ReadLine(std::string_view* line) {
   for (;;) {
-    if (buffer_pos_ == buffer_end_) {
-      if (buffer_.empty()) buffer_.resize(1 << 20);
-      buffer_end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_);
-      buffer_pos_ = 0;
-      if (buffer_end_ == 0) break;
-    }
     const char* begin = buffer_.data() + buffer_pos_;
-    size_t available = buffer_end_ - buffer_pos_;
-    const void* newline = std::memchr(begin, '\n', available);
-    any = true;
-    if (newline) {
-      size_t n = static_cast<const char*>(newline) - begin;
-      line->append(begin, n);
+    const size_t available = buffer_end_ - buffer_pos_;
+    if (const void* newline = available ? std::memchr(begin, '\n', available) : nullptr) {
+      const size_t n = static_cast<size_t>(static_cast<const char*>(newline) - begin);
+      *line = std::string_view(begin, n);
       buffer_pos_ += n + 1;
       bytes_read_ += n + 1;
-      break;
+      ++line_no_;
+      return true;
     }
-    line->append(begin, available);
-    buffer_pos_ = buffer_end_;
-    bytes_read_ += available;
+    if (eof_) {
+      if (available == 0) return false;
+      *line = std::string_view(begin, available);  // last line, no '\n'
+      buffer_pos_ = buffer_end_;
+      bytes_read_ += available;
+      ++line_no_;
+      return true;
+    }
+    // Keep the partial line at the front, growing the buffer only when the
+    // line fills it, and read more after it.
+    if (buffer_pos_ > 0) {
+      std::memmove(buffer_.data(), begin, available);
+      buffer_pos_ = 0;
+      buffer_end_ = available;
+    }
+    if (buffer_end_ == buffer_.size()) buffer_.resize(std::max<size_t>(buffer_.size() * 2, 1 << 20));
+    const size_t got = std::fread(buffer_.data() + buffer_end_, 1, buffer_.size() - buffer_end_, file_);
+    if (got == 0) eof_ = true;
+    buffer_end_ += got;
   }
-  if (!any) return false;
-  ++line_no_;
-  return true;
 }
 
 bool JsonlReader::AddAccount(Account&& account, ReadError* error) {
@@ -256,21 +264,23 @@ bool JsonlReader::AddAccount(Account&& account, ReadError* error) {
 }
 
 JsonlReader::Next JsonlReader::NextPost(Post* post, ReadError* error) {
-  while (ReadLine(&line_)) {
+  std::string_view line;
+  while (ReadLine(&line)) {
     if (plain_lines_) {
-      if (line_.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (!simdjson::validate_utf8(line_.data(), line_.size())) {
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      if (!simdjson::validate_utf8(line.data(), line.size())) {
         *error = {path_, line_no_, "", "line is not valid UTF-8"};
         return Next::kError;
       }
       post->Clear();
-      post->id.assign("L");
-      fmt::format_to(std::back_inserter(post->id), "{}", line_no_);
-      post->text.assign(line_);
+      char id[24] = {'L'};
+      const auto [end, ec] = std::to_chars(id + 1, id + sizeof id, line_no_);
+      post->id.assign(id, static_cast<size_t>(end - id));
+      post->text.assign(line);
       post->line = line_no_;
       return Next::kPost;
     }
-    auto kind = parser_.Parse(line_, post, &scratch_account_, error);
+    auto kind = parser_.Parse(line, post, &scratch_account_, error);
     switch (kind) {
       case ItemParser::Kind::kBlank:
         continue;
@@ -307,8 +317,9 @@ Status JsonlReader::LoadAccounts(const std::string& path) {
   JsonlReader& r = **opened;
   Post post;
   ReadError error;
-  while (r.ReadLine(&r.line_)) {
-    auto kind = r.parser_.Parse(r.line_, &post, &r.scratch_account_, &error);
+  std::string_view line;
+  while (r.ReadLine(&line)) {
+    auto kind = r.parser_.Parse(line, &post, &r.scratch_account_, &error);
     if (kind == ItemParser::Kind::kBlank) continue;
     if (kind == ItemParser::Kind::kError) {
       error.file = r.path_;

@@ -77,7 +77,9 @@ class JsonlReader {
 
  private:
   JsonlReader(std::string path, std::FILE* file, bool owned, uint64_t size);
-  bool ReadLine(std::string* line);
+  // The next line without its '\n', as a view into buffer_ that stays valid
+  // until the next call. False at the end of the input.
+  bool ReadLine(std::string_view* line);
   // Registers an account; returns false (and fills error) on a duplicate id.
   bool AddAccount(Account&& account, ReadError* error);
 
@@ -88,10 +90,12 @@ class JsonlReader {
   uint64_t total_bytes_ = 0;
   int64_t line_no_ = 0;
   bool plain_lines_ = false;
+  // Input bytes [buffer_pos_, buffer_end_) not yet returned. Grows only to
+  // hold a line longer than itself, so memory is bounded by the longest line.
   std::vector<char> buffer_;
   size_t buffer_pos_ = 0;
   size_t buffer_end_ = 0;
-  std::string line_;
+  bool eof_ = false;
   ItemParser parser_;
   Account scratch_account_;
   std::unordered_map<std::string, std::unique_ptr<Account>> accounts_;

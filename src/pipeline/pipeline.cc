@@ -24,6 +24,8 @@ struct Batch {
 };
 
 // Everything the writer does with one finished batch, in input order.
+// Per-action and per-category counts are kept in flat tables while the scan
+// runs (no map lookup or string per item) and reach *stats in Finish.
 class Sink {
  public:
   Sink(const PipelineOptions& options, ScanStats* stats) : options_(options), stats_(stats) {}
@@ -34,8 +36,8 @@ class Sink {
       return Status::Io("writing decisions failed");
     for (size_t i = 0; i < batch.size; ++i) {
       const Decision& d = batch.decisions[i];
-      ++stats_->by_action[std::string(ActionName(d.action))];
-      if (!d.category.empty()) ++stats_->by_category[d.category];
+      ++action_counts_[static_cast<int>(d.action)];
+      if (!d.category.empty()) CountCategory(d.category);
       if (options_.store) {
         Status s = options_.store->PutPost(batch.posts[i]);
         if (!s.ok()) return s;
@@ -49,9 +51,38 @@ class Sink {
     return Status::Ok();
   }
 
+  // Adds the counts so far to stats->by_action and stats->by_category.
+  void Finish() {
+    for (int a = 0; a < kActionCount; ++a)
+      if (action_counts_[a]) stats_->by_action[std::string(ActionName(static_cast<Action>(a)))] += action_counts_[a];
+    for (const auto& [category, count] : category_counts_) stats_->by_category[category] += count;
+    std::fill(std::begin(action_counts_), std::end(action_counts_), 0);
+    category_counts_.clear();
+  }
+
  private:
+  // Categories are few: a linear search, starting with the last one hit.
+  void CountCategory(const std::string& category) {
+    if (last_category_ < category_counts_.size() && category_counts_[last_category_].first == category) {
+      ++category_counts_[last_category_].second;
+      return;
+    }
+    for (size_t k = 0; k < category_counts_.size(); ++k) {
+      if (category_counts_[k].first == category) {
+        ++category_counts_[k].second;
+        last_category_ = k;
+        return;
+      }
+    }
+    last_category_ = category_counts_.size();
+    category_counts_.emplace_back(category, 1);
+  }
+
   const PipelineOptions& options_;
   ScanStats* stats_;
+  uint64_t action_counts_[kActionCount] = {};
+  std::vector<std::pair<std::string, uint64_t>> category_counts_;
+  size_t last_category_ = 0;
 };
 
 void DecideBatch(const Scanner& scanner, Scanner::State* state, Batch* batch) {
@@ -103,11 +134,18 @@ Result<ScanStats> RunSingleThread(JsonlReader& reader, const Scanner& scanner, c
     progress.Update(stats.posts, reader.bytes_read(), reader.total_bytes());
     if (batch.size < options.batch_size) break;
   }
+  sink.Finish();
   return stats;
 }
 
-// Reader (calling thread) -> workers -> writer thread, with a fixed pool of
-// batches so memory stays bounded.
+// `threads` deciders: threads - 1 worker threads plus the calling thread,
+// which also reads every batch and writes every finished one, in input order
+// (so the Store is written from this one thread). A fixed pool of batches
+// circulates, so memory stays bounded.
+//
+// The calling thread's loop, by priority: write the next batches in order if
+// they are done; fill a free batch while input remains; else decide a queued
+// batch itself; else wait for a worker. Workers only decide batches.
 class ParallelRun {
  public:
   ParallelRun(JsonlReader& reader, const Scanner& scanner, const PipelineOptions& options, int threads)
@@ -118,111 +156,95 @@ class ParallelRun {
 
   Result<ScanStats> Run(Progress& progress) {
     std::vector<std::thread> workers;
-    for (int i = 0; i < threads_; ++i) workers.emplace_back([this] { WorkerLoop(); });
-    std::thread writer([this] { WriterLoop(); });
+    for (int i = 1; i < threads_; ++i) workers.emplace_back([this] { WorkerLoop(); });
+    auto state = scanner_.NewState();
 
-    Status read_status;
-    uint64_t seq = 0;
+    Status read_status, write_status;
+    uint64_t filled = 0;   // batches handed out (their seq numbers are 0..filled-1)
+    uint64_t written = 0;  // batches written, in order
+    bool input_done = false;
+    std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-      Batch* batch = TakeFree();
-      if (!batch) break;  // writer failed
-      if (!FillBatch(reader_, options_, batch, &stats_read_, &read_status)) {
-        ReturnFree(batch);
-        break;
+      // 1. Write the next batches in order.
+      if (Batch* batch = TakeDone(written)) {
+        lock.unlock();
+        if (write_status.ok()) write_status = sink_.Write(*batch);
+        ++written;
+        lock.lock();
+        free_.push_back(batch);
+        if (!write_status.ok()) input_done = true;  // read no further
+        continue;
       }
-      bool last = batch->size < options_.batch_size;
-      if (batch->size == 0) {
-        ReturnFree(batch);
-        break;
+      // 2. Fill a free batch.
+      if (!input_done && !free_.empty()) {
+        Batch* batch = free_.front();
+        free_.pop_front();
+        lock.unlock();
+        const bool ok = FillBatch(reader_, options_, batch, &stats_read_, &read_status);
+        const bool empty = !ok || batch->size == 0;
+        input_done = empty || batch->size < options_.batch_size;
+        if (!empty) {
+          batch->seq = filled++;
+          progress.Update(filled * options_.batch_size, reader_.bytes_read(), reader_.total_bytes());
+        }
+        lock.lock();
+        if (empty) {
+          free_.push_back(batch);
+        } else {
+          work_.push_back(batch);
+          work_cv_.notify_one();
+        }
+        continue;
       }
-      batch->seq = seq++;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        work_.push_back(batch);
+      if (input_done && written == filled) break;
+      // 3. Decide a queued batch here rather than wait.
+      if (!work_.empty()) {
+        Batch* batch = work_.front();
+        work_.pop_front();
+        lock.unlock();
+        DecideBatch(scanner_, state.get(), batch);
+        lock.lock();
+        done_.push_back(batch);
+        continue;
       }
-      work_cv_.notify_one();
-      progress.Update(seq * options_.batch_size, reader_.bytes_read(), reader_.total_bytes());
-      if (last) break;
+      // 4. Wait for a worker to finish a batch.
+      done_cv_.wait(lock);
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      total_batches_ = seq;
-      input_done_ = true;
-    }
+    stop_ = true;
+    lock.unlock();
     work_cv_.notify_all();
-    done_cv_.notify_all();
     for (auto& w : workers) w.join();
-    writer.join();
     if (!read_status.ok()) return read_status;
-    if (!write_status_.ok()) return write_status_;
+    if (!write_status.ok()) return write_status;
+    sink_.Finish();
     stats_.bad_lines = stats_read_.bad_lines;
     return stats_;
   }
 
  private:
-  Batch* TakeFree() {
-    std::unique_lock<std::mutex> lock(mu_);
-    free_cv_.wait(lock, [this] { return !free_.empty() || failed_; });
-    if (failed_) return nullptr;
-    Batch* b = free_.front();
-    free_.pop_front();
-    return b;
-  }
-
-  void ReturnFree(Batch* b) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      free_.push_back(b);
-    }
-    free_cv_.notify_one();
+  // The finished batch with sequence number `seq`, removed from done_, or
+  // null. Requires mu_.
+  Batch* TakeDone(uint64_t seq) {
+    auto it = std::find_if(done_.begin(), done_.end(), [&](Batch* b) { return b->seq == seq; });
+    if (it == done_.end()) return nullptr;
+    Batch* batch = *it;
+    done_.erase(it);
+    return batch;
   }
 
   void WorkerLoop() {
     auto state = scanner_.NewState();
+    std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
-      Batch* batch;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        work_cv_.wait(lock, [this] { return !work_.empty() || input_done_ || failed_; });
-        if (work_.empty()) return;
-        batch = work_.front();
-        work_.pop_front();
-      }
+      work_cv_.wait(lock, [this] { return !work_.empty() || stop_; });
+      if (work_.empty()) return;
+      Batch* batch = work_.front();
+      work_.pop_front();
+      lock.unlock();
       DecideBatch(scanner_, state.get(), batch);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        done_.push_back(batch);
-      }
+      lock.lock();
+      done_.push_back(batch);
       done_cv_.notify_one();
-    }
-  }
-
-  void WriterLoop() {
-    uint64_t next = 0;
-    for (;;) {
-      Batch* batch = nullptr;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        done_cv_.wait(lock, [&] {
-          if (input_done_ && next == total_batches_) return true;
-          return std::any_of(done_.begin(), done_.end(), [&](Batch* b) { return b->seq == next; });
-        });
-        if (input_done_ && next == total_batches_) return;
-        auto it = std::find_if(done_.begin(), done_.end(), [&](Batch* b) { return b->seq == next; });
-        batch = *it;
-        done_.erase(it);
-      }
-      if (write_status_.ok()) {
-        Status s = sink_.Write(*batch);
-        if (!s.ok()) {
-          write_status_ = s;
-          std::lock_guard<std::mutex> lock(mu_);
-          failed_ = true;
-          free_cv_.notify_all();
-        }
-      }
-      ++next;
-      ReturnFree(batch);
     }
   }
 
@@ -230,18 +252,15 @@ class ParallelRun {
   const Scanner& scanner_;
   const PipelineOptions& options_;
   int threads_;
-  ScanStats stats_;       // written by the writer thread only
-  ScanStats stats_read_;  // written by the reader only
+  ScanStats stats_;       // written by the calling thread only (through sink_)
+  ScanStats stats_read_;  // written by the calling thread only (FillBatch)
   Sink sink_;
-  Status write_status_;
 
   std::vector<Batch> pool_;
-  std::mutex mu_;
-  std::condition_variable free_cv_, work_cv_, done_cv_;
+  std::mutex mu_;  // guards the queues and stop_
+  std::condition_variable work_cv_, done_cv_;
   std::deque<Batch*> free_, work_, done_;
-  bool input_done_ = false;
-  bool failed_ = false;
-  uint64_t total_batches_ = 0;
+  bool stop_ = false;
 };
 
 }  // namespace

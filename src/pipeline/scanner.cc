@@ -1,13 +1,22 @@
 #include "pipeline/scanner.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <charconv>
 
 #include "model/time.h"
 #include "text/langid.h"
 
 namespace evenhand {
+
+namespace {
+
+void AppendUint(std::string* out, uint64_t v) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+}  // namespace
 
 Scanner::Scanner(std::shared_ptr<const Policy> policy, ScanOptions options)
     : policy_(std::move(policy)), options_(options) {}
@@ -100,12 +109,20 @@ void Scanner::Scan(const Post& post, State* state, Decision* d) const {
     for (const TermMatch& m : state->matches) {
       if (m.list != list) continue;
       if (quoted == options_.max_evidence) {
-        fmt::format_to(std::back_inserter(s.evidence), "; +{} more", state->list_counts[list] - quoted);
+        s.evidence.append("; +");
+        AppendUint(&s.evidence, state->list_counts[list] - quoted);
+        s.evidence.append(" more");
         break;
       }
       if (quoted++) s.evidence.append("; ");
-      fmt::format_to(std::back_inserter(s.evidence), "\"{}\" at [{},{})", matcher_->term(list, m.term), m.begin,
-                     m.end);
+      // "TERM" at [BEGIN,END)
+      s.evidence.push_back('"');
+      s.evidence.append(matcher_->term(list, m.term));
+      s.evidence.append("\" at [");
+      AppendUint(&s.evidence, m.begin);
+      s.evidence.push_back(',');
+      AppendUint(&s.evidence, m.end);
+      s.evidence.push_back(')');
     }
   }
 }
