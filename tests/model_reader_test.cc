@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <unistd.h>
 
 #include "model/jsonl_reader.h"
 
@@ -11,7 +13,9 @@ namespace evenhand {
 namespace {
 
 std::string WriteTemp(const std::string& name, const std::string& content) {
-  auto path = std::filesystem::temp_directory_path() / ("evenhand_reader_" + name);
+  // The process id keeps parallel test processes (ctest -j) apart.
+  auto path = std::filesystem::temp_directory_path() /
+              ("evenhand_reader_" + std::to_string(getpid()) + "_" + name);
   std::ofstream(path, std::ios::binary) << content;
   return path.string();
 }

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <unistd.h>
 
 #include "pipeline/scanner.h"
 #include "policy/loader.h"
@@ -12,7 +14,7 @@ namespace evenhand {
 namespace {
 
 std::shared_ptr<const Policy> LoadInline(const std::string& name, const std::string& yaml) {
-  auto dir = std::filesystem::temp_directory_path() / "evenhand_pipeline_test";
+  auto dir = std::filesystem::temp_directory_path() / ("evenhand_pipeline_test_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   auto path = dir / (name + ".yaml");
   std::ofstream(path) << yaml;
