@@ -11,6 +11,14 @@
 //    segment, Arabic-script folding on the way out -> per token: confusables,
 //    leet, squeeze -> encode. Intermediate code points live in thread_local
 //    scratch, so the steady state allocates nothing either.
+//  * Mixed text (mostly ASCII with a few other characters) takes the general
+//    path only for "islands" around the non-ASCII bytes and the fast path's
+//    passes for the ASCII stretches between them. An island [L, R) is cut
+//    where no step can reach across: the byte before L is an ASCII
+//    non-token character and the byte at L is ASCII (so no NFKC segment, no
+//    token and no run of letters spans L), and the byte at R is an ASCII
+//    non-token character (likewise for R). Each step is local to a segment
+//    or a token, so the result is byte for byte the general path's.
 //
 // Offsets: every output byte carries the original span of the code point
 // (or NFKC segment) that produced it. Removed characters produce no output;
@@ -492,7 +500,65 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
     }
   }
 
-  // ---- General path -----------------------------------------------------
+  // ---- Mixed text: islands through the general path ----------------------
+  size_t w = 0;
+  if (!t.fast_ok) {
+    AppendGeneral(in, 0, n, out, &w);
+  } else {
+    const uint8_t* cls = t.ascii_cls;
+    auto non_ascii = [&](size_t i) { return static_cast<unsigned char>(in[i]) >= 0x80; };
+    // An ASCII character that is no part of a token.
+    auto cut_char = [&](size_t i) {
+      const unsigned char c = static_cast<unsigned char>(in[i]);
+      return c < 0x80 && !(cls[c] & kAsciiTok);
+    };
+    size_t done = 0;  // input consumed so far
+    size_t p = done;  // the next non-ASCII byte
+    while (p < n && !non_ascii(p)) ++p;
+    while (p < n) {
+      // The island around p: from the last cut at or before p to the first
+      // cut after it (adjacent islands are fine: `done` is a cut too).
+      size_t left = p;
+      while (left > done && !(cut_char(left - 1) && !non_ascii(left))) --left;
+      size_t right = p + 1;
+      while (right < n && !cut_char(right)) ++right;
+      if (left > done) AppendAscii(in, done, left, out, &w);
+      AppendGeneral(in, left, right, out, &w);
+      done = p = right;
+      while (p < n && !non_ascii(p)) ++p;
+    }
+    if (done < n) AppendAscii(in, done, n, out, &w);
+  }
+  out->text.resize(w);
+  out->identity_len = 0;
+}
+
+void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, NormalizedText* out,
+                             size_t* w) const {
+  const Tables& t = *tables_;
+  const size_t n = end - begin;
+  const size_t at = *w;
+  if (out->text.size() < at + n + kPad) out->text.resize(at + n + kPad);
+  if (out->source_begin.size() < at + n) out->source_begin.resize(at + n);
+  if (out->source_end.size() < at + n) out->source_end.resize(at + n);
+  char* o = out->text.data() + at;
+  uint32_t* sb = out->source_begin.data() + at;
+  uint32_t* se = out->source_end.data() + at;
+  FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.ascii_fold, o);  // true: ASCII by contract
+  if (options_.leet) AsciiLeet(t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
+  for (size_t k = 0; k < n; ++k) {
+    sb[k] = static_cast<uint32_t>(begin + k);
+    se[k] = static_cast<uint32_t>(begin + k + 1);
+  }
+  const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
+  *w = at + (drop == n ? n : AsciiSqueeze(o, sb, se, n, drop));
+}
+
+void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end, NormalizedText* out,
+                               size_t* w) const {
+  const Tables& t = *tables_;
+  const std::string_view in = whole.substr(0, end);
+  const size_t n = end - begin;
   const StaticTables& st = *t.st;
   Scratch& s = ThreadScratch();
   std::vector<Cp>& a = s.a;
@@ -502,7 +568,7 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
   // 1. Decode, strip invisibles.
   if (a.size() < n) a.resize(n);  // at most one code point per byte; never shrunk
   size_t na = 0;
-  for (size_t pos = 0; pos < n;) {
+  for (size_t pos = begin; pos < end;) {
     const unsigned char byte = static_cast<unsigned char>(in[pos]);
     if (byte < 0x80) {
       a[na++] = {byte, static_cast<uint32_t>(pos), static_cast<uint32_t>(pos + 1)};
@@ -639,26 +705,27 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
     v.resize(w);
   }
 
-  // 4. Encode.
-  out->identity_len = 0;
+  // 4. Encode at *w.
   size_t bytes = 0;
   for (const Cp& x : v) bytes += Utf8Len(x.c);
-  out->text.resize(bytes);
-  out->source_begin.resize(bytes);
-  out->source_end.resize(bytes);
+  const size_t at = *w;
+  if (out->text.size() < at + bytes) out->text.resize(at + bytes);
+  if (out->source_begin.size() < at + bytes) out->source_begin.resize(at + bytes);
+  if (out->source_end.size() < at + bytes) out->source_end.resize(at + bytes);
   char* o = out->text.data();
   uint32_t* sb = out->source_begin.data();
   uint32_t* se = out->source_end.data();
-  size_t w = 0;
+  size_t pos = at;
   for (const Cp& x : v) {
-    char* p = PutUtf8(o + w, x.c);
-    size_t len = static_cast<size_t>(p - (o + w));
+    char* p = PutUtf8(o + pos, x.c);
+    size_t len = static_cast<size_t>(p - (o + pos));
     for (size_t k = 0; k < len; ++k) {
-      sb[w + k] = x.b;
-      se[w + k] = x.e;
+      sb[pos + k] = x.b;
+      se[pos + k] = x.e;
     }
-    w += len;
+    pos += len;
   }
+  *w = pos;
 }
 
 }  // namespace evenhand

@@ -81,6 +81,13 @@ class Normalizer {
 
  private:
   struct Tables;
+  // Normalises the ASCII bytes in[begin, end) into out->text at *w (the
+  // spans in out->source_begin/end), growing the buffers as needed; *w moves
+  // past the output.
+  void AppendAscii(std::string_view in, size_t begin, size_t end, NormalizedText* out, size_t* w) const;
+  // The same for any bytes, through ICU (the general path).
+  void AppendGeneral(std::string_view in, size_t begin, size_t end, NormalizedText* out, size_t* w) const;
+
   NormalizerOptions options_;
   std::unique_ptr<Tables> tables_;
 };
