@@ -38,7 +38,9 @@
 #include <unicode/utf16.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <mutex>
 
 #include "text/utf8.h"
 
@@ -50,7 +52,7 @@ namespace evenhand {
 
 namespace {
 
-// ---- process-wide tables (built once, then read-only) ----------------------
+// ---- process-wide tables (filled on first use, then read-only) ------------
 
 enum : uint8_t {
   kWord = 1,          // letter, mark or decimal digit
@@ -61,73 +63,106 @@ enum : uint8_t {
   kSelfKc = 32,       // NFKC: normalises to itself
 };
 
-struct StaticTables {
-  uint8_t cls[0x10000];
+// The BMP tables are filled lazily, 256 code points (a page) at a time, on
+// the first lookup in the page: building all 64K entries costs ICU calls
+// worth a good part of a short scan's start-up, and a text touches few pages.
+// A page is built under `mu` and published through its `ready` flag
+// (release/acquire), so lookups from any thread are race free.
+class StaticTables {
+ public:
+  StaticTables() {
+    UErrorCode st = U_ZERO_ERROR;
+    nfkc_cf_ = unorm2_getNFKCCasefoldInstance(&st);
+    st = U_ZERO_ERROR;
+    nfkc_ = unorm2_getNFKCInstance(&st);
+    st = U_ZERO_ERROR;
+    spoof_ = uspoof_open(&st);
+    if (U_FAILURE(st)) spoof_ = nullptr;
+  }
+
+  // kWord | kLetter | kBbCf | ... bits of BMP code point c.
+  uint8_t Cls(char32_t c) const {
+    Page(c);
+    return cls_[c];
+  }
   // ASCII skeleton (single ASCII letter/digit) of a non-ASCII BMP word
   // character, else 0.
-  char conf[0x10000];
-  const UNormalizer2* nfkc_cf = nullptr;
-  const UNormalizer2* nfkc = nullptr;
+  char Conf(char32_t c) const {
+    Page(c);
+    return conf_[c];
+  }
+
+ private:
+  void Page(char32_t c) const {
+    const size_t page = c >> 8;
+    if (!ready_[page].load(std::memory_order_acquire)) BuildPage(page);
+  }
+
+  void BuildPage(size_t page) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ready_[page].load(std::memory_order_relaxed)) return;
+    for (UChar32 c = static_cast<UChar32>(page << 8); c < static_cast<UChar32>((page + 1) << 8); ++c) {
+      uint8_t bits = 0;
+      uint32_t gc = U_GET_GC_MASK(c);
+      if (gc & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) bits |= kWord;
+      if (gc & U_GC_L_MASK) bits |= kLetter;
+      conf_[c] = 0;
+      if (U16_IS_SURROGATE(c)) {
+        cls_[c] = bits;
+        continue;
+      }
+      UChar u = static_cast<UChar>(c);
+      UErrorCode st = U_ZERO_ERROR;
+      if (nfkc_cf_) {
+        if (unorm2_hasBoundaryBefore(nfkc_cf_, c)) bits |= kBbCf;
+        st = U_ZERO_ERROR;
+        if (unorm2_isNormalized(nfkc_cf_, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfCf;
+      }
+      if (nfkc_) {
+        if (unorm2_hasBoundaryBefore(nfkc_, c)) bits |= kBbKc;
+        st = U_ZERO_ERROR;
+        if (unorm2_isNormalized(nfkc_, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfKc;
+      }
+      cls_[c] = bits;
+      if (spoof_ && c >= 0x80 && (bits & kWord)) {
+        UChar out[8];
+        st = U_ZERO_ERROR;
+        int32_t n = uspoof_getSkeleton(spoof_, 0, &u, 1, out, 8, &st);
+        if (U_SUCCESS(st) && n == 1 && out[0] < 0x80 &&
+            ((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') ||
+             (out[0] >= '0' && out[0] <= '9')))
+          conf_[c] = static_cast<char>(out[0]);
+      }
+    }
+    ready_[page].store(true, std::memory_order_release);
+  }
+
+ public:
+  const UNormalizer2* nfkc_cf() const { return nfkc_cf_; }
+  const UNormalizer2* nfkc() const { return nfkc_; }
+
+ private:
+  const UNormalizer2* nfkc_cf_ = nullptr;
+  const UNormalizer2* nfkc_ = nullptr;
+  USpoofChecker* spoof_ = nullptr;  // used under mu_ only
+  mutable std::mutex mu_;
+  mutable std::atomic<bool> ready_[256] = {};
+  mutable uint8_t cls_[0x10000];
+  mutable char conf_[0x10000];
 };
 
-StaticTables* BuildStatic() {
-  auto* t = new StaticTables();
-  std::memset(t->cls, 0, sizeof t->cls);
-  std::memset(t->conf, 0, sizeof t->conf);
-  UErrorCode st = U_ZERO_ERROR;
-  t->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
-  st = U_ZERO_ERROR;
-  t->nfkc = unorm2_getNFKCInstance(&st);
-  st = U_ZERO_ERROR;
-  USpoofChecker* sc = uspoof_open(&st);
-  if (U_FAILURE(st)) sc = nullptr;
-  for (UChar32 c = 0; c < 0x10000; ++c) {
-    uint8_t bits = 0;
-    uint32_t gc = U_GET_GC_MASK(c);
-    if (gc & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) bits |= kWord;
-    if (gc & U_GC_L_MASK) bits |= kLetter;
-    if (U16_IS_SURROGATE(c)) {
-      t->cls[c] = bits;
-      continue;
-    }
-    UChar u = static_cast<UChar>(c);
-    if (t->nfkc_cf) {
-      if (unorm2_hasBoundaryBefore(t->nfkc_cf, c)) bits |= kBbCf;
-      st = U_ZERO_ERROR;
-      if (unorm2_isNormalized(t->nfkc_cf, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfCf;
-    }
-    if (t->nfkc) {
-      if (unorm2_hasBoundaryBefore(t->nfkc, c)) bits |= kBbKc;
-      st = U_ZERO_ERROR;
-      if (unorm2_isNormalized(t->nfkc, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfKc;
-    }
-    t->cls[c] = bits;
-    if (sc && c >= 0x80 && (bits & kWord)) {
-      UChar out[8];
-      st = U_ZERO_ERROR;
-      int32_t n = uspoof_getSkeleton(sc, 0, &u, 1, out, 8, &st);
-      if (U_SUCCESS(st) && n == 1 && out[0] < 0x80 &&
-          ((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') ||
-           (out[0] >= '0' && out[0] <= '9')))
-        t->conf[c] = static_cast<char>(out[0]);
-    }
-  }
-  if (sc) uspoof_close(sc);
-  return t;
-}
-
 const StaticTables& Static() {
-  static const StaticTables* tables = BuildStatic();
+  static const StaticTables* tables = new StaticTables();
   return *tables;
 }
 
 inline bool IsLetterCp(const StaticTables& st, char32_t c) {
-  if (c < 0x10000) return st.cls[c] & kLetter;
+  if (c < 0x10000) return st.Cls(c) & kLetter;
   return U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_L_MASK;
 }
 
 inline bool IsWordCp(const StaticTables& st, char32_t c) {
-  if (c < 0x10000) return st.cls[c] & kWord;
+  if (c < 0x10000) return st.Cls(c) & kWord;
   return U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK);
 }
 
@@ -263,7 +298,7 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(std::move(options))
                          {U'5', U's'}, {U'7', U't'}, {U'@', U'a'}, {U'$', U's'}};
   }
   if (options_.nfkc) {
-    t.n2 = options_.case_fold ? t.st->nfkc_cf : t.st->nfkc;
+    t.n2 = options_.case_fold ? t.st->nfkc_cf() : t.st->nfkc();
     t.bb_bit = options_.case_fold ? kBbCf : kBbKc;
     t.self_bit = options_.case_fold ? kSelfCf : kSelfKc;
   }
@@ -596,7 +631,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
   if (t.n2) {
     auto boundary_before = [&](char32_t c) -> bool {
       if (c < 0x80) return true;
-      if (c < 0x10000) return st.cls[c] & t.bb_bit;
+      if (c < 0x10000) return st.Cls(c) & t.bb_bit;
       return unorm2_hasBoundaryBefore(t.n2, static_cast<UChar32>(c));
     };
     size_t i = 0;
@@ -610,7 +645,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
           i = j;
           continue;
         }
-        if (c < 0x10000 && (st.cls[c] & t.self_bit)) {
+        if (c < 0x10000 && (st.Cls(c) & t.self_bit)) {
           emit(c, a[i].b, a[i].e);
           i = j;
           continue;
@@ -691,7 +726,9 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
       for (size_t k = i; k < j; ++k) {
         Cp x = v[k];
         char32_t c = x.c;
-        if (do_conf && c >= 0x80 && c < 0x10000 && st.conf[c]) c = t.FoldAscii(static_cast<char32_t>(st.conf[c]));
+        if (do_conf && c >= 0x80 && c < 0x10000) {
+          if (const char skeleton = st.Conf(c)) c = t.FoldAscii(static_cast<char32_t>(skeleton));
+        }
         if (do_leet) c = t.Leet(c);
         if (options_.squeeze && w >= 2 && v[w - 1].c == c && v[w - 2].c == c && IsLetterCp(st, c)) {
           v[w - 1].e = std::max(v[w - 1].e, x.e);
