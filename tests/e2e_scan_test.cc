@@ -164,6 +164,13 @@ TEST(EndToEnd, AuditVerifyWithAPublishedHeadFindsACutTail) {
   EXPECT_NE(verify.out.find("does not match the expected"), std::string::npos) << verify.out;
 }
 
+TEST(EndToEnd, OutputToADeviceIsWrittenInPlaceNotReplaced) {
+  ASSERT_EQ(Exec(kScanExamples + " -q -o /dev/null").exit_code, 0);
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  for (const auto& entry : fs::directory_iterator("/dev"))
+    EXPECT_EQ(entry.path().string().find("null.tmp-"), std::string::npos) << entry.path();
+}
+
 TEST(EndToEnd, AuditVerifyOfAMissingDatabaseFails) {
   fs::path dir = TempDir("missingdb");
   std::string db = (dir / "nope.db").string();

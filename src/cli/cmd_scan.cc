@@ -111,11 +111,20 @@ int RunScanCommand(const ScanArgs& args) {
     store = std::move(opened).value();
   }
 
-  // Output goes to a temporary file renamed into place only on success.
+  // A regular file is written under a temporary name and renamed into place
+  // only on success. Anything else that exists (/dev/null, a FIFO, a
+  // terminal) is written directly: renaming over it would replace it.
   std::FILE* out = nullptr;
   std::string temp_output;
+  std::error_code ec;
+  auto output_type = std::filesystem::status(args.output, ec).type();
+  bool write_in_place = output_type != std::filesystem::file_type::not_found &&
+                        output_type != std::filesystem::file_type::regular;
   if (args.output == "-") {
     out = stdout;
+  } else if (write_in_place) {
+    out = std::fopen(args.output.c_str(), "wb");
+    if (!out) return fail(fmt::format("{}: cannot write", args.output));
   } else {
     temp_output = fmt::format("{}.tmp-{}", args.output, getpid());
     out = std::fopen(temp_output.c_str(), "wb");
@@ -153,7 +162,6 @@ int RunScanCommand(const ScanArgs& args) {
     return fail(stats.status().message() + (store ? " (nothing was stored)" : ""));
   }
   if (!temp_output.empty()) {
-    std::error_code ec;
     std::filesystem::rename(temp_output, args.output, ec);
     if (ec) return fail(fmt::format("{}: {}", args.output, ec.message()));
   }
