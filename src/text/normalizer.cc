@@ -408,10 +408,126 @@ inline size_t NextLeetKey(const LeetKeys& keys, const uint8_t* cls, const char* 
   return i;
 }
 
+#if defined(__SSE2__)
+// Bits of 64 bytes at p (all readable): token bytes (ASCII letters, digits,
+// leet keys), letters, leet keys. Needs keys.all (no NUL key), so zero
+// padding is none of them.
+inline void Classify64(const LeetKeys& keys, const char* p, uint64_t* tok, uint64_t* letter, uint64_t* key) {
+  const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
+  const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
+  const __m128i bit20 = _mm_set1_epi8(0x20);
+  uint64_t t = 0, l = 0, k = 0;
+  for (int b = 0; b < 4; ++b) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
+    const __m128i lc = _mm_or_si128(v, bit20);
+    const __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi));
+    const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi));
+    __m128i is_key = _mm_setzero_si128();
+    for (int j = 0; j < keys.count; ++j) is_key = _mm_or_si128(is_key, _mm_cmpeq_epi8(v, keys.vecs[j]));
+    const __m128i is_tok = _mm_or_si128(_mm_or_si128(is_letter, is_digit), is_key);
+    const int sh = 16 * b;
+    t |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_tok))) << sh;
+    l |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_letter))) << sh;
+    k |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_key))) << sh;
+  }
+  *tok = t;
+  *letter = l;
+  *key = k;
+}
+#endif
+
+// Seeds s (a subset of t) spread to higher bits while they stay inside t.
+inline uint64_t FillUp(uint64_t s, uint64_t t) {
+  uint64_t p = t;
+  s |= (s << 1) & p;
+  p &= p << 1;
+  s |= (s << 2) & p;
+  p &= p << 2;
+  s |= (s << 4) & p;
+  p &= p << 4;
+  s |= (s << 8) & p;
+  p &= p << 8;
+  s |= (s << 16) & p;
+  p &= p << 16;
+  s |= (s << 32) & p;
+  return s;
+}
+
+// Seeds s (a subset of t) spread to lower bits while they stay inside t.
+inline uint64_t FillDown(uint64_t s, uint64_t t) {
+  uint64_t p = t;
+  s |= (s >> 1) & p;
+  p &= p >> 1;
+  s |= (s >> 2) & p;
+  p &= p >> 2;
+  s |= (s >> 4) & p;
+  p &= p >> 4;
+  s |= (s >> 8) & p;
+  p &= p >> 8;
+  s |= (s >> 16) & p;
+  p &= p >> 16;
+  s |= (s >> 32) & p;
+  return s;
+}
+
+// Per-thread masks for AsciiLeet: token and letter-filled bits and key bits
+// per 64 bytes. Grows to the longest text seen, then stays.
+std::vector<uint64_t>& LeetMaskScratch() {
+  static thread_local std::vector<uint64_t> m;
+  return m;
+}
+
 // Fast path, pass 2: maps the leet keys of every token that holds a letter
 // (in place; one byte for one byte). o is padded (kPad).
+//
+// With the vectorised key search (keys.all) this works on bit masks, 64
+// bytes a word: classify each byte (token, letter, key), spread the letters
+// up through their token (carried across words), then down (backwards over
+// the words), and map the keys the spread reaches. Tokens are those of the
+// text before mapping, as in the byte-by-byte version below.
 void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, char* o, size_t n) {
   if (keys.all && keys.count == 0) return;  // no ASCII keys
+#if defined(__SSE2__)
+  if (keys.all) {
+    const size_t words = (n + 63) / 64;
+    std::vector<uint64_t>& m = LeetMaskScratch();
+    if (m.size() < 3 * words) m.resize(3 * words);
+    uint64_t* tk = m.data();  // tok, filled, key per word
+    uint64_t any_key = 0, carry = 0;
+    for (size_t w = 0; w < words; ++w) {
+      const size_t i = 64 * w;
+      uint64_t t, l, k;
+      if (i + 64 <= n) {
+        Classify64(keys, o + i, &t, &l, &k);
+      } else {
+        alignas(16) char tail[64] = {};
+        std::memcpy(tail, o + i, n - i);
+        Classify64(keys, tail, &t, &l, &k);
+      }
+      const uint64_t f = FillUp(l | (carry & t & 1), t);
+      carry = f >> 63;
+      tk[3 * w] = t;
+      tk[3 * w + 1] = f;
+      tk[3 * w + 2] = k;
+      any_key |= k;
+    }
+    if (!any_key) return;
+    carry = 0;
+    for (size_t w = words; w-- > 0;) {
+      const uint64_t t = tk[3 * w];
+      const uint64_t g = FillDown(tk[3 * w + 1] | ((carry << 63) & t), t);
+      carry = g & 1;
+      uint64_t hit = tk[3 * w + 2] & g;
+      char* base = o + 64 * w;
+      while (hit) {
+        const int b = __builtin_ctzll(hit);
+        base[b] = static_cast<char>(leet[static_cast<unsigned char>(base[b])]);
+        hit &= hit - 1;
+      }
+    }
+    return;
+  }
+#endif
   for (size_t i = NextLeetKey(keys, cls, o, n, 0); i < n; i = NextLeetKey(keys, cls, o, n, i)) {
     // The token around the key: [s, e).
     uint8_t seen = cls[static_cast<unsigned char>(o[i])];
