@@ -258,8 +258,13 @@ struct LeetKeys {
   unsigned char keys[16];
   int count = 0;
   bool all = true;
+  // The keys that are neither letters nor digits (the bit-mask pass compares
+  // only these; digits it classifies by range), and whether a letter is a key.
+  int sym_count = 0;
+  bool letter_key = false;
 #if defined(__SSE2__)
-  __m128i vecs[16];  // keys[k] in every byte
+  __m128i vecs[16];      // keys[k] in every byte
+  __m128i sym_vecs[16];  // the sym_count symbol keys in every byte
 #endif
 };
 
@@ -332,8 +337,14 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(std::move(options))
     t.ascii_cls[c] = bits;
   }
 #if defined(__SSE2__)
-  for (int k = 0; k < t.leet_keys.count; ++k)
-    t.leet_keys.vecs[k] = _mm_set1_epi8(static_cast<char>(t.leet_keys.keys[k]));
+  for (int k = 0; k < t.leet_keys.count; ++k) {
+    const unsigned char c = t.leet_keys.keys[k];
+    t.leet_keys.vecs[k] = _mm_set1_epi8(static_cast<char>(c));
+    if (t.ascii_cls[c] & kAsciiLetter)
+      t.leet_keys.letter_key = true;
+    else if (!(c >= '0' && c <= '9'))
+      t.leet_keys.sym_vecs[t.leet_keys.sym_count++] = _mm_set1_epi8(static_cast<char>(c));
+  }
 #endif
 }
 
@@ -410,8 +421,9 @@ inline size_t NextLeetKey(const LeetKeys& keys, const uint8_t* cls, const char* 
 
 #if defined(__SSE2__)
 // Bits of 64 bytes at p (all readable): token bytes (ASCII letters, digits,
-// leet keys), letters, leet keys. Needs keys.all (no NUL key), so zero
-// padding is none of them.
+// leet keys), letters, and digits or symbol keys (the bytes that may be keys,
+// letter keys aside). Needs keys.all (no NUL key), so zero padding is none
+// of them.
 inline void Classify64(const LeetKeys& keys, const char* p, uint64_t* tok, uint64_t* letter, uint64_t* key) {
   const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
   const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
@@ -422,9 +434,9 @@ inline void Classify64(const LeetKeys& keys, const char* p, uint64_t* tok, uint6
     const __m128i lc = _mm_or_si128(v, bit20);
     const __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi));
     const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi));
-    __m128i is_key = _mm_setzero_si128();
-    for (int j = 0; j < keys.count; ++j) is_key = _mm_or_si128(is_key, _mm_cmpeq_epi8(v, keys.vecs[j]));
-    const __m128i is_tok = _mm_or_si128(_mm_or_si128(is_letter, is_digit), is_key);
+    __m128i is_key = is_digit;
+    for (int j = 0; j < keys.sym_count; ++j) is_key = _mm_or_si128(is_key, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+    const __m128i is_tok = _mm_or_si128(is_letter, is_key);
     const int sh = 16 * b;
     t |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_tok))) << sh;
     l |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_letter))) << sh;
@@ -483,7 +495,7 @@ std::vector<uint64_t>& LeetMaskScratch() {
 // With the vectorised key search (keys.all) this works on bit masks, 64
 // bytes a word: classify each byte (token, letter, key), spread the letters
 // up through their token (carried across words), then down (backwards over
-// the words), and map the keys the spread reaches. Tokens are those of the
+// the words), and map the keys among the digits and symbols it reaches. Tokens are those of the
 // text before mapping, as in the byte-by-byte version below.
 void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, char* o, size_t n) {
   if (keys.all && keys.count == 0) return;  // no ASCII keys
@@ -508,10 +520,10 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
       carry = f >> 63;
       tk[3 * w] = t;
       tk[3 * w + 1] = f;
-      tk[3 * w + 2] = k;
+      tk[3 * w + 2] = keys.letter_key ? t : k;
       any_key |= k;
     }
-    if (!any_key) return;
+    if (!any_key && !keys.letter_key) return;
     carry = 0;
     for (size_t w = words; w-- > 0;) {
       const uint64_t t = tk[3 * w];
@@ -519,9 +531,9 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
       carry = g & 1;
       uint64_t hit = tk[3 * w + 2] & g;
       char* base = o + 64 * w;
-      while (hit) {
+      while (hit) {  // candidates: digits, symbol keys (every token byte when a letter is a key)
         const int b = __builtin_ctzll(hit);
-        base[b] = static_cast<char>(leet[static_cast<unsigned char>(base[b])]);
+        if (const char32_t mapped = leet[static_cast<unsigned char>(base[b])]) base[b] = static_cast<char>(mapped);
         hit &= hit - 1;
       }
     }
