@@ -117,6 +117,9 @@ TEST(EndToEnd, SecondScanIntoTheSameStoreAddsNoDuplicates) {
   int64_t decisions = QueryInt(db, "SELECT COUNT(*) FROM decisions");
   int64_t audit = QueryInt(db, "SELECT COUNT(*) FROM audit");
   EXPECT_EQ(decisions, 2000);
+  // Posts without "lang" are stored with the language CLD2 found for them.
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM posts WHERE lang = ''"), 0);
+  EXPECT_GT(QueryInt(db, "SELECT COUNT(*) FROM posts WHERE lang = 'pt'"), 300);
   EXPECT_GE(audit, 2000);
   Outcome second = Exec(kScanExamples + " -o /dev/null --db " + db, true);
   ASSERT_EQ(second.exit_code, 0);

@@ -39,7 +39,10 @@ class Sink {
       ++action_counts_[static_cast<int>(d.action)];
       if (!d.category.empty()) CountCategory(d.category);
       if (options_.store) {
-        Status s = options_.store->PutPost(batch.posts[i]);
+        // The stored post carries the language id found for it, if it had none.
+        Post& post = batch.posts[i];
+        if (post.lang.empty() && !d.lang.empty()) post.lang = d.lang;
+        Status s = options_.store->PutPost(post);
         if (!s.ok()) return s;
         bool inserted = false;
         s = options_.store->PutDecision(d, options_.actor, &inserted);
