@@ -202,12 +202,7 @@ class ParallelRun {
       if (input_done && written == filled) break;
       // 3. Decide a queued batch here rather than wait.
       if (!work_.empty()) {
-        Batch* batch = work_.front();
-        work_.pop_front();
-        lock.unlock();
-        DecideBatch(scanner_, state.get(), batch);
-        lock.lock();
-        done_.push_back(batch);
+        DecideNext(lock, state.get());
         continue;
       }
       // 4. Wait for a worker to finish a batch.
@@ -235,18 +230,24 @@ class ParallelRun {
     return batch;
   }
 
+  // Takes the oldest queued batch, decides it without holding mu_, and puts
+  // it on done_. Requires `lock` to hold mu_ and work_ to be non-empty.
+  void DecideNext(std::unique_lock<std::mutex>& lock, Scanner::State* state) {
+    Batch* batch = work_.front();
+    work_.pop_front();
+    lock.unlock();
+    DecideBatch(scanner_, state, batch);
+    lock.lock();
+    done_.push_back(batch);
+  }
+
   void WorkerLoop() {
     auto state = scanner_.NewState();
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
       work_cv_.wait(lock, [this] { return !work_.empty() || stop_; });
       if (work_.empty()) return;
-      Batch* batch = work_.front();
-      work_.pop_front();
-      lock.unlock();
-      DecideBatch(scanner_, state.get(), batch);
-      lock.lock();
-      done_.push_back(batch);
+      DecideNext(lock, state.get());
       done_cv_.notify_one();
     }
   }
