@@ -181,7 +181,7 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
   scan->add_option("input", args->input, "Items as JSON Lines (accounts and posts; '-' = stdin)")
       ->capture_default_str();
   scan->add_option("-p,--policy", args->policy, "Policy YAML file")->required()->check(CLI::ExistingFile);
-  scan->add_option("-o,--output", args->output, "Decisions JSONL ('-' = stdout); written atomically")
+  scan->add_option("-o,--output", args->output, "Decisions JSONL ('-' = stdout); a regular file appears only when the scan succeeds")
       ->capture_default_str();
   scan->add_option("--db", args->db, "Also store posts and decisions (with audit entries) in sqlite:PATH");
   scan->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
@@ -198,7 +198,8 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
   scan->add_option("--format", args->format, "Input format: jsonl, or lines (one post text a line)")
       ->check(CLI::IsMember({"jsonl", "lines"}))
       ->capture_default_str();
-  scan->add_option("--now", args->now, "Reference time for account ages (RFC 3339; default: now)");
+  scan->add_option("--now", args->now, "Time at which account.age_days is taken for posts without \"ts\" (RFC 3339; default: now); "
+                 "posts with a ts use their own time");
   scan->add_option("--summary-json", args->summary_json, "Write counts per action and category as JSON");
   scan->add_flag("-q,--quiet", args->quiet, "No summary and no progress bar");
   scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
