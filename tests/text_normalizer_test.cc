@@ -53,7 +53,8 @@ TEST(NormalizerLatin, Leet) {
 
 TEST(NormalizerLatin, LeetLeavesNumbersAlone) {
   EXPECT_EQ(Norm("2026"), "2026");
-  EXPECT_EQ(Norm("in 2026 we paid $100, 7 times"), "in 2026 we paid $100, 7 times");
+  // "$" outside a word with letters is no leet key but a separator.
+  EXPECT_EQ(Norm("in 2026 we paid $100, 7 times"), "in 2026 we paid  100  7 times");
 }
 
 TEST(NormalizerLatin, Squeeze) {
@@ -61,7 +62,7 @@ TEST(NormalizerLatin, Squeeze) {
   EXPECT_EQ(Norm("FREEEE"), "free");
   EXPECT_EQ(Norm("good"), "good");  // two stay two
   EXPECT_EQ(Norm("1000"), "1000");  // digits are not letters
-  EXPECT_EQ(Norm("!!!!"), "!!!!");
+  EXPECT_EQ(Norm("!!!!"), "    ");  // separators, not letters: never squeezed
   EXPECT_EQ(Norm("fr333"), "free");  // leet first, then squeeze
 }
 
@@ -83,15 +84,32 @@ TEST(NormalizerLatin, CustomLeetMap) {
   EXPECT_EQ(n.Normalize("fr33"), "fr33");  // default map replaced
 }
 
-TEST(NormalizerLatin, InvalidUtf8BecomesReplacementChar) {
-  EXPECT_EQ(Norm(std::string("a\xFF" "b")), "a\xEF\xBF\xBD" "b");
+TEST(NormalizerLatin, InvalidUtf8IsASeparator) {
+  // The bad byte decodes as U+FFFD, which is no word character.
+  EXPECT_EQ(Norm(std::string("a\xFF" "b")), "a b");
 }
 
-TEST(NormalizerLatin, NulBytesPassThrough) {
-  const std::string ascii("a\0b", 3);
-  EXPECT_EQ(Norm(ascii), ascii);
+TEST(NormalizerLatin, NulBytesAreSeparators) {
+  EXPECT_EQ(Norm(std::string("a\0b", 3)), "a b");
   const std::string mixed("\xC3\xA9\0\xD9\x85", 5);  // "é", NUL, Arabic meem
-  EXPECT_EQ(Norm(mixed), mixed);
+  EXPECT_EQ(Norm(mixed), "\xC3\xA9 \xD9\x85");
+}
+
+TEST(NormalizerLatin, EverySymbolBecomesOneSpace) {
+  EXPECT_EQ(Norm("win!!! cash-now: e.mail #tag"), "win    cash now  e mail  tag");
+  // One space per character; NFKC first makes the ellipsis three dots.
+  EXPECT_EQ(Norm("don\u2019t \u2014 stop\u2026"), "don t   stop   ");
+  EXPECT_EQ(Norm("\U0001F4B0money\U0001F4B0"), " money ");             // emoji
+  EXPECT_EQ(Norm("p@y $c4m $5"), "pay scam  5");  // keys in words map; outside words they separate
+  NormalizerOptions o;
+  o.leet = false;
+  EXPECT_EQ(Normalizer(o).Normalize("p@y $5"), "p y  5");
+}
+
+TEST(NormalizerArabic, PunctuationIsASeparator) {
+  // Arabic comma U+060C and question mark U+061F are separators; letters stay.
+  EXPECT_EQ(Norm("\u0633\u0644\u0627\u0645\u060C\u0645\u0631\u062D\u0628\u0627\u061F"),
+            "\u0633\u0644\u0627\u0645 \u0645\u0631\u062D\u0628\u0627 ");
 }
 
 // Non-ASCII input takes the ICU path; ASCII text inside it must come out as
@@ -292,7 +310,7 @@ TEST(NormalizerOffsets, CombiningSequenceIsOneSegment) {
 TEST(NormalizerOffsets, SqueezeExtendsLastKeptLetter) {
   NormalizedText t;
   N().Normalize("freeee!", &t);
-  EXPECT_EQ(t.text, "free!");
+  EXPECT_EQ(t.text, "free ");
   ExpectSpans(t, {{0, 1}, {1, 2}, {2, 3}, {3, 6}, {6, 7}});
   // Same through the general path (non-ASCII later in the text).
   N().Normalize("freeee \xC3\xA9", &t);
@@ -317,7 +335,7 @@ TEST(NormalizerOffsets, BuffersAreReused) {
   N().Normalize("another one, still ASCII", &t);
   EXPECT_EQ(t.text.data(), data);
   EXPECT_EQ(t.source_begin.data(), sb);
-  EXPECT_EQ(t.text, "another one, still ascii");
+  EXPECT_EQ(t.text, "another one  still ascii");
 }
 
 TEST(NormalizerThreads, SharedNormalizerIsDeterministic) {

@@ -91,8 +91,8 @@ class Sink {
 void DecideBatch(const Scanner& scanner, Scanner::State* state, Batch* batch) {
   if (batch->decisions.size() < batch->size) batch->decisions.resize(batch->size);
   batch->out.clear();
+  scanner.ScanBatch(batch->posts.data(), batch->size, state, batch->decisions.data());
   for (size_t i = 0; i < batch->size; ++i) {
-    scanner.Scan(batch->posts[i], state, &batch->decisions[i]);
     AppendDecisionJson(&batch->out, batch->decisions[i]);
   }
 }

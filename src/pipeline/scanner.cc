@@ -41,16 +41,35 @@ std::unique_ptr<Scanner::State> Scanner::NewState() const {
   auto state = std::make_unique<State>();
   state->scratch = matcher_->NewScratch();
   state->list_counts.assign(policy_->lists().size(), 0);
-  state->first_match.assign(policy_->lists().size(), -1);
   return state;
 }
 
-void Scanner::Scan(const Post& post, State* state, Decision* d) const {
-  normalizer_.NormalizeForMatch(post.text, &state->normalized);
-  matcher_->Scan(state->normalized, state->scratch.get(), &state->matches);
+void Scanner::Scan(const Post& post, State* state, Decision* d) const { ScanBatch(&post, 1, state, d); }
 
+void Scanner::ScanBatch(const Post* posts, size_t count, State* state, Decision* decisions) const {
+  for (size_t done = 0; done < count;) {
+    const size_t n = std::min(count - done, kScanChunk);
+    for (size_t i = 0; i < n; ++i) {
+      normalizer_.NormalizeForMatch(posts[done + i].text, &state->normalized[i]);
+      state->texts[i] = &state->normalized[i];
+    }
+    matcher_->ScanMany(state->texts, n, state->scratch.get(), &state->matches);
+    const TermMatch* m = state->matches.data();
+    const TermMatch* const all_end = m + state->matches.size();
+    for (size_t i = 0; i < n; ++i) {
+      const TermMatch* e = m;
+      while (e != all_end && e->text == i) ++e;
+      Decide(posts[done + i], m, e, state, &decisions[done + i]);
+      m = e;
+    }
+    done += n;
+  }
+}
+
+void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* end, State* state,
+                     Decision* d) const {
   std::fill(state->list_counts.begin(), state->list_counts.end(), 0);
-  for (const TermMatch& m : state->matches) ++state->list_counts[m.list];
+  for (const TermMatch* m = begin; m != end; ++m) ++state->list_counts[m->list];
 
   d->item.assign(post.id);
   d->account.assign(post.account);
@@ -106,7 +125,8 @@ void Scanner::Scan(const Post& post, State* state, Decision* d) const {
     s.score = 1.0;
     s.evidence.clear();
     int quoted = 0;
-    for (const TermMatch& m : state->matches) {
+    for (const TermMatch* it = begin; it != end; ++it) {
+      const TermMatch& m = *it;
       if (m.list != list) continue;
       if (quoted == options_.max_evidence) {
         s.evidence.append("; +");

@@ -37,6 +37,12 @@ class Scanner {
 
   // Decides one post. `decision` is overwritten.
   void Scan(const Post& post, State* state, Decision* decision) const;
+  // Decides posts[0, count) into decisions[0, count), exactly as Scan would
+  // one by one, but matching the terms of up to kScanChunk posts in one
+  // Vectorscan call.
+  void ScanBatch(const Post* posts, size_t count, State* state, Decision* decisions) const;
+
+  static constexpr size_t kScanChunk = 32;
 
   const Policy& policy() const { return *policy_; }
   const TermMatcher& matcher() const { return *matcher_; }
@@ -44,6 +50,8 @@ class Scanner {
 
  private:
   Scanner(std::shared_ptr<const Policy> policy, ScanOptions options);
+  // Evaluates the policy for `post` given its term matches [begin, end).
+  void Decide(const Post& post, const TermMatch* begin, const TermMatch* end, State* state, Decision* d) const;
 
   std::shared_ptr<const Policy> policy_;
   ScanOptions options_;
@@ -53,11 +61,11 @@ class Scanner {
 };
 
 struct Scanner::State {
-  NormalizedText normalized;
+  NormalizedText normalized[Scanner::kScanChunk];  // one per post of a chunk
+  const NormalizedText* texts[Scanner::kScanChunk];
   std::unique_ptr<TermMatcher::Scratch> scratch;
   std::vector<TermMatch> matches;
   std::vector<uint32_t> list_counts;
-  std::vector<int32_t> first_match;  // per list: index of its first match in `matches`
 };
 
 }  // namespace evenhand

@@ -1,13 +1,17 @@
 // TermMatcher: see matcher.h.
 //
-// Every (list, term) pair becomes one Vectorscan literal (hs_compile_lit_multi,
-// so no regex escaping is needed) whose id indexes `patterns`. Terms are
-// literals, so the start of a match is exactly end - length: the database is
-// compiled without HS_FLAG_SOM_LEFTMOST, which keeps Vectorscan on its fastest
-// literal engines and yields exactly one report per (pattern, end), hence one
-// per (list, term, start). Whole-word checks run in the match callback on the
-// normalised text; spans are mapped back to the original text through the
-// NormalizedText offset map.
+// Every (list, term) pair becomes one Vectorscan literal " term " (the
+// normalised term, trimmed of separators, with a space on either side;
+// hs_compile_lit_multi, so no regex escaping is needed) whose id indexes
+// `patterns`. The texts are copied into one scan buffer as
+// " text \0 text \0 ...": the normaliser has turned every non-word
+// character into a space, so a literal match there is exactly a whole-word
+// match, and no term (all spaces and word characters) can span the NUL
+// between two texts. Terms are literals, so the start of a match is exactly
+// end - length: the database is compiled without HS_FLAG_SOM_LEFTMOST,
+// which keeps Vectorscan on its fastest literal engines and yields exactly
+// one report per (pattern, end). Spans are mapped back to the original text
+// through each NormalizedText's offset map.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
 // benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
@@ -18,13 +22,13 @@
 
 #include <fmt/format.h>
 #include <hs/hs.h>
-#include <unicode/uchar.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
-#include "text/utf8.h"
 
 namespace evenhand {
 
@@ -33,44 +37,8 @@ namespace {
 struct Pattern {
   uint32_t list;
   uint32_t term;
-  uint32_t len;  // bytes of the normalised term
+  uint32_t len;  // bytes of the literal: the normalised term and its two spaces
 };
-
-// Word characters: letters, marks, decimal digits.
-struct WordTable {
-  bool ascii[128] = {};
-  constexpr WordTable() {
-    for (int c = 0; c < 128; ++c)
-      ascii[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  }
-};
-constexpr WordTable kWord;
-
-inline bool IsWordCp(char32_t c) {
-  if (c < 0x80) return kWord.ascii[c];
-  return U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK);
-}
-
-// Is the code point that starts at text[pos] a word character?
-inline bool WordAt(const char* text, size_t len, size_t pos) {
-  unsigned char c = static_cast<unsigned char>(text[pos]);
-  if (c < 0x80) return kWord.ascii[c];
-  size_t p = pos;
-  return IsWordCp(DecodeUtf8(std::string_view(text, len), &p));
-}
-
-// Is the code point that ends just before text[pos] a word character?
-inline bool WordBefore(const char* text, size_t len, size_t pos) {
-  unsigned char c = static_cast<unsigned char>(text[pos - 1]);
-  if (c < 0x80) return kWord.ascii[c];
-  size_t p = pos - 1;
-  // Step back over at most three continuation bytes to the lead byte.
-  while (p > 0 && pos - p < 4 && (static_cast<unsigned char>(text[p]) & 0xC0) == 0x80) --p;
-  size_t q = p;
-  char32_t cp = DecodeUtf8(std::string_view(text, len), &q);
-  if (q != pos) return false;  // not a well-formed character ending at pos
-  return IsWordCp(cp);
-}
 
 hs_database_t* CompileLits(const std::vector<std::string>& lits, unsigned flag, std::string* error,
                            int* bad_index) {
@@ -131,6 +99,8 @@ struct TermMatcher::Impl {
 
 struct TermMatcher::Scratch::Impl {
   hs_scratch_t* scratch = nullptr;
+  std::string buffer;            // " text \0 text \0 ..." for one scan
+  std::vector<uint32_t> starts;  // buffer offset of each text's first byte
   bool raw_ready = false;  // scratch also fits the raw database
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
@@ -154,9 +124,11 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
     for (uint32_t t = 0; t < list.terms.size(); ++t) {
       const std::string& term = list.terms[t];
       std::string norm = normalizer.Normalize(term);
-      if (norm.empty())
-        return Status::Invalid(fmt::format("list '{}': term {} \"{}\" is empty after normalisation",
-                                           list.name, t + 1, term));
+      const size_t first = norm.find_first_not_of(' ');
+      if (first == std::string::npos)
+        return Status::Invalid(fmt::format("list '{}': term {} \"{}\" has no letter or digit", list.name,
+                                           t + 1, term));
+      norm = " " + norm.substr(first, norm.find_last_not_of(' ') + 1 - first) + " ";
       if (norm.size() > UINT32_MAX)
         return Status::Invalid(fmt::format("list '{}': term {} is too long", list.name, t + 1));
       if (!seen.emplace(norm, t).second) continue;
@@ -191,9 +163,9 @@ namespace {
 
 struct ScanContext {
   const Pattern* patterns;
-  const char* text;
-  size_t len;
-  const NormalizedText* nt;
+  const NormalizedText* const* texts;
+  const uint32_t* starts;
+  size_t count;
   std::vector<TermMatch>* out;
 };
 
@@ -201,17 +173,20 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
   const Pattern& p = c->patterns[id];
-  const size_t end = static_cast<size_t>(to);
-  const size_t start = end - p.len;
-  if (start > 0 && WordBefore(c->text, c->len, start)) return 0;
-  if (end < c->len && WordAt(c->text, c->len, end)) return 0;
-  TermMatch m{p.list, p.term, c->nt->OriginalBegin(static_cast<uint32_t>(start)),
-              c->nt->OriginalEnd(static_cast<uint32_t>(end))};
+  // The term lies between the literal's two spaces.
+  const uint32_t end = static_cast<uint32_t>(to) - 1;
+  const uint32_t begin = static_cast<uint32_t>(to) - p.len + 1;
+  const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, begin) -
+                                              c->starts) - 1;
+  const NormalizedText& nt = *c->texts[text];
+  const uint32_t base = c->starts[text];
+  TermMatch m{p.list, p.term, nt.OriginalBegin(begin - base), nt.OriginalEnd(end - base), text};
   std::vector<TermMatch>& out = *c->out;
   out.push_back(m);
-  // Keep ascending end order (Vectorscan reports in end order in practice;
+  // Keep (text, end) order (Vectorscan reports in end order in practice;
   // this guards the rare exception without sorting).
-  for (size_t i = out.size() - 1; i > 0 && out[i - 1].end > out[i].end; --i) std::swap(out[i - 1], out[i]);
+  auto before = [](const TermMatch& a, const TermMatch& b) { return a.text < b.text || (a.text == b.text && a.end < b.end); };
+  for (size_t i = out.size() - 1; i > 0 && before(out[i], out[i - 1]); --i) std::swap(out[i - 1], out[i]);
   return 0;
 }
 
@@ -224,12 +199,42 @@ int CountMatch(unsigned int, unsigned long long, unsigned long long, unsigned in
 
 void TermMatcher::Scan(const NormalizedText& text, Scratch* scratch,
                        std::vector<TermMatch>* out) const {
+  const NormalizedText* texts[1] = {&text};
+  ScanMany(texts, 1, scratch, out);
+}
+
+void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scratch* scratch,
+                           std::vector<TermMatch>* out) const {
   out->clear();
-  if (!impl_->db || text.text.empty()) return;
-  ScanContext ctx{impl_->patterns.data(), text.text.data(), text.text.size(), &text, out};
-  const size_t len = text.text.size() > UINT_MAX ? UINT_MAX : text.text.size();
-  hs_scan(impl_->db, text.text.data(), static_cast<unsigned int>(len), 0, scratch->impl()->scratch,
-          OnMatch, &ctx);
+  if (!impl_->db || count == 0) return;
+  Scratch::Impl* s = scratch->impl();
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) total += texts[i]->text.size() + 3;
+  if (total > UINT_MAX) {  // beyond one Vectorscan call: one text at a time
+    std::vector<TermMatch> one;
+    for (size_t i = 0; i < count; ++i) {
+      if (texts[i]->text.size() + 3 > UINT_MAX) continue;  // a text over 4 GiB is not scanned
+      ScanMany(texts + i, 1, scratch, &one);
+      for (TermMatch& m : one) m.text = static_cast<uint32_t>(i);
+      out->insert(out->end(), one.begin(), one.end());
+    }
+    return;
+  }
+  if (s->buffer.size() < total) s->buffer.resize(total);
+  s->starts.resize(count);
+  char* b = s->buffer.data();
+  size_t w = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string& t = texts[i]->text;
+    b[w++] = ' ';
+    s->starts[i] = static_cast<uint32_t>(w);
+    std::memcpy(b + w, t.data(), t.size());
+    w += t.size();
+    b[w++] = ' ';
+    b[w++] = '\0';
+  }
+  ScanContext ctx{impl_->patterns.data(), texts, s->starts.data(), count, out};
+  hs_scan(impl_->db, b, static_cast<unsigned int>(w), 0, s->scratch, OnMatch, &ctx);
 }
 
 size_t TermMatcher::ScanRaw(std::string_view text, Scratch* scratch) const {

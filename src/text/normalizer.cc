@@ -1,15 +1,15 @@
 // Normalizer: see normalizer.h for the steps and promises.
 //
 // Two paths:
-//  * ASCII fast path: pure-ASCII input is lowercased, leet-mapped and
-//    squeezed with no ICU call; the output vectors are resized in place, so
+//  * ASCII fast path: pure-ASCII input is lowercased, leet-mapped,
+//    separated (symbols -> spaces) and squeezed with no ICU call; the output vectors are resized in place, so
 //    a warm NormalizedText allocates nothing. Case folding and leet map one
 //    byte to one byte, so the offset map is the identity up to the first
 //    letter a squeeze drops: offsets are written only from there on
 //    (NormalizedText::identity_len covers the rest).
 //  * General path: decode -> strip invisibles -> NFKC(+case fold) segment by
 //    segment, Arabic-script folding on the way out -> per token: confusables,
-//    leet, squeeze -> encode. Intermediate code points live in thread_local
+//    leet, squeeze -> separators -> encode. Intermediate code points live in thread_local
 //    scratch, so the steady state allocates nothing either.
 //  * Mixed text (mostly ASCII with a few other characters) takes the general
 //    path only for "islands" around the non-ASCII bytes and the fast path's
@@ -275,6 +275,7 @@ struct Normalizer::Tables {
   const UNormalizer2* n2 = nullptr;  // null when nfkc is off
   uint8_t bb_bit = 0, self_bit = 0;
   char ascii_fold[128];
+  char ascii_pass1[128];  // pass 1 byte by byte: folded word bytes, leet keys, else ' '
   uint8_t ascii_cls[128];
   char32_t leet_ascii[128];  // 0: not a leet key
   std::unordered_map<char32_t, char32_t> leet_other;
@@ -335,6 +336,7 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(std::move(options))
         t.leet_keys.all = false;
     }
     t.ascii_cls[c] = bits;
+    t.ascii_pass1[c] = (alnum || t.leet_ascii[c]) ? t.ascii_fold[c] : ' ';
   }
 #if defined(__SSE2__)
   for (int k = 0; k < t.leet_keys.count; ++k) {
@@ -363,33 +365,47 @@ namespace {
 // neither a letter nor a token character nor (see leet_keys_all) a leet key.
 constexpr size_t kPad = 16;
 
-// Pass 1: o[0, n) = in[0, n) with ASCII case folded when `fold`, and
-// o[n, n + kPad) = 0. Returns false, with o partly written, as soon as a byte
-// is not ASCII.
-bool FoldAsciiPadded(const char* in, size_t n, bool fold, const char* fold_table, char* o) {
+// Pass 1: o[0, n) = in[0, n) with ASCII case folded when `fold` and every
+// byte that is neither a letter, a digit nor a leet key turned into a space
+// (separators), and o[n, n + kPad) = 0. Leet keys stay for pass 2, which maps
+// or blanks them. Returns false, with o partly written, as soon as a byte is
+// not ASCII. `fold_table` (the same mapping, byte by byte) serves when the
+// keys do not fit the vector compare.
+bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, const char* fold_table,
+                     char* o) {
 #if defined(__SSE2__)
-  const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
-  const __m128i fold_mask = fold ? _mm_set1_epi8(0x20) : _mm_setzero_si128();
-  auto fold_block = [&](__m128i v) {
-    const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
-    return _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
-  };
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+  if (keys.all) {
+    const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
+    const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
+    const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
+    const __m128i bit20 = _mm_set1_epi8(0x20), space = _mm_set1_epi8(' ');
+    const __m128i fold_mask = fold ? bit20 : _mm_setzero_si128();
+    auto map_block = [&](__m128i v) {
+      const __m128i lc = _mm_or_si128(v, bit20);
+      const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
+      __m128i keep = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi)),
+                                  _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi)));
+      for (int j = 0; j < keys.sym_count; ++j) keep = _mm_or_si128(keep, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+      const __m128i folded = _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
+      return _mm_or_si128(_mm_and_si128(keep, folded), _mm_andnot_si128(keep, space));
+    };
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+      if (_mm_movemask_epi8(v)) return false;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), map_block(v));
+    }
+    alignas(16) char tail[16] = {};
+    std::memcpy(tail, in + i, n - i);
+    const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
     if (_mm_movemask_epi8(v)) return false;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), fold_block(v));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), map_block(v));  // i + 16 <= n + kPad
+    std::memset(o + n, 0, kPad);
+    return true;
   }
-  alignas(16) char tail[16] = {};
-  std::memcpy(tail, in + i, n - i);
-  const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
-  if (_mm_movemask_epi8(v)) return false;
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), fold_block(v));  // i + 16 <= n + kPad
-  std::memset(o + n, 0, kPad);
-  (void)fold_table;
-  return true;
-#else
+#endif
   (void)fold;
+  (void)keys;
   for (size_t i = 0; i < n; ++i) {
     const unsigned char c = static_cast<unsigned char>(in[i]);
     if (c >= 0x80) return false;
@@ -397,10 +413,10 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const char* fold_table
   }
   std::memset(o + n, 0, kPad);
   return true;
-#endif
 }
 
 inline bool AsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+inline bool AsciiWordByte(unsigned char c) { return AsciiLetter(static_cast<char>(c)) || (c >= '0' && c <= '9'); }
 
 // Next index >= i holding an ASCII leet key, or n. o is padded (kPad).
 inline size_t NextLeetKey(const LeetKeys& keys, const uint8_t* cls, const char* o, size_t n, size_t i) {
@@ -421,30 +437,34 @@ inline size_t NextLeetKey(const LeetKeys& keys, const uint8_t* cls, const char* 
 
 #if defined(__SSE2__)
 // Bits of 64 bytes at p (all readable): token bytes (ASCII letters, digits,
-// leet keys), letters, and digits or symbol keys (the bytes that may be keys,
-// letter keys aside). Needs keys.all (no NUL key), so zero padding is none
-// of them.
-inline void Classify64(const LeetKeys& keys, const char* p, uint64_t* tok, uint64_t* letter, uint64_t* key) {
+// leet keys), letters, digits or symbol keys (the bytes that may be keys,
+// letter keys aside), and symbol keys alone. Needs keys.all (no NUL key), so
+// zero padding is none of them.
+inline void Classify64(const LeetKeys& keys, const char* p, uint64_t* tok, uint64_t* letter, uint64_t* key,
+                       uint64_t* sym) {
   const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
   const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
   const __m128i bit20 = _mm_set1_epi8(0x20);
-  uint64_t t = 0, l = 0, k = 0;
+  uint64_t t = 0, l = 0, k = 0, y = 0;
   for (int b = 0; b < 4; ++b) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
     const __m128i lc = _mm_or_si128(v, bit20);
     const __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi));
     const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi));
-    __m128i is_key = is_digit;
-    for (int j = 0; j < keys.sym_count; ++j) is_key = _mm_or_si128(is_key, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+    __m128i is_sym = _mm_setzero_si128();
+    for (int j = 0; j < keys.sym_count; ++j) is_sym = _mm_or_si128(is_sym, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+    const __m128i is_key = _mm_or_si128(is_digit, is_sym);
     const __m128i is_tok = _mm_or_si128(is_letter, is_key);
     const int sh = 16 * b;
     t |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_tok))) << sh;
     l |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_letter))) << sh;
     k |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_key))) << sh;
+    y |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(is_sym))) << sh;
   }
   *tok = t;
   *letter = l;
   *key = k;
+  *sym = y;
 }
 #endif
 
@@ -490,12 +510,15 @@ std::vector<uint64_t>& LeetMaskScratch() {
 }
 
 // Fast path, pass 2: maps the leet keys of every token that holds a letter
-// (in place; one byte for one byte). o is padded (kPad).
+// and turns the symbol keys of the other tokens into spaces (separators, as
+// pass 1 did for every other symbol); in place, one byte for one byte. o is
+// padded (kPad).
 //
 // With the vectorised key search (keys.all) this works on bit masks, 64
-// bytes a word: classify each byte (token, letter, key), spread the letters
-// up through their token (carried across words), then down (backwards over
-// the words), and map the keys among the digits and symbols it reaches. Tokens are those of the
+// bytes a word: classify each byte (token, letter, key, symbol key), spread
+// the letters up through their token (carried across words), then down
+// (backwards over the words), and map the keys among the digits and symbols
+// it reaches; blank the symbol keys it does not. Tokens are those of the
 // text before mapping, as in the byte-by-byte version below.
 void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, char* o, size_t n) {
   if (keys.all && keys.count == 0) return;  // no ASCII keys
@@ -503,38 +526,44 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
   if (keys.all) {
     const size_t words = (n + 63) / 64;
     std::vector<uint64_t>& m = LeetMaskScratch();
-    if (m.size() < 3 * words) m.resize(3 * words);
-    uint64_t* tk = m.data();  // tok, filled, key per word
+    if (m.size() < 4 * words) m.resize(4 * words);
+    uint64_t* tk = m.data();  // tok, filled, key candidates, symbol keys per word
     uint64_t any_key = 0, carry = 0;
     for (size_t w = 0; w < words; ++w) {
       const size_t i = 64 * w;
-      uint64_t t, l, k;
+      uint64_t t, l, k, y;
       if (i + 64 <= n) {
-        Classify64(keys, o + i, &t, &l, &k);
+        Classify64(keys, o + i, &t, &l, &k, &y);
       } else {
         alignas(16) char tail[64] = {};
         std::memcpy(tail, o + i, n - i);
-        Classify64(keys, tail, &t, &l, &k);
+        Classify64(keys, tail, &t, &l, &k, &y);
       }
       const uint64_t f = FillUp(l | (carry & t & 1), t);
       carry = f >> 63;
-      tk[3 * w] = t;
-      tk[3 * w + 1] = f;
-      tk[3 * w + 2] = keys.letter_key ? t : k;
+      tk[4 * w] = t;
+      tk[4 * w + 1] = f;
+      tk[4 * w + 2] = keys.letter_key ? t : k;
+      tk[4 * w + 3] = y;
       any_key |= k;
     }
     if (!any_key && !keys.letter_key) return;
     carry = 0;
     for (size_t w = words; w-- > 0;) {
-      const uint64_t t = tk[3 * w];
-      const uint64_t g = FillDown(tk[3 * w + 1] | ((carry << 63) & t), t);
+      const uint64_t t = tk[4 * w];
+      const uint64_t g = FillDown(tk[4 * w + 1] | ((carry << 63) & t), t);
       carry = g & 1;
-      uint64_t hit = tk[3 * w + 2] & g;
+      uint64_t hit = tk[4 * w + 2] & g;
       char* base = o + 64 * w;
       while (hit) {  // candidates: digits, symbol keys (every token byte when a letter is a key)
         const int b = __builtin_ctzll(hit);
         if (const char32_t mapped = leet[static_cast<unsigned char>(base[b])]) base[b] = static_cast<char>(mapped);
         hit &= hit - 1;
+      }
+      uint64_t blank = tk[4 * w + 3] & ~g;
+      while (blank) {  // symbol keys outside any token with a letter
+        base[__builtin_ctzll(blank)] = ' ';
+        blank &= blank - 1;
       }
     }
     return;
@@ -547,9 +576,13 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
     while (s > 0 && (cls[static_cast<unsigned char>(o[s - 1])] & kAsciiTok))
       seen |= cls[static_cast<unsigned char>(o[--s])];
     while (e < n && (cls[static_cast<unsigned char>(o[e])] & kAsciiTok)) seen |= cls[static_cast<unsigned char>(o[e++])];
-    if (seen & kAsciiLetter) {
-      for (size_t k = s; k < e; ++k)
-        if (char32_t m = leet[static_cast<unsigned char>(o[k])]) o[k] = static_cast<char>(m);
+    for (size_t k = s; k < e; ++k) {
+      const unsigned char c = static_cast<unsigned char>(o[k]);
+      if (seen & kAsciiLetter) {
+        if (char32_t mapped = leet[c]) o[k] = static_cast<char>(mapped);
+      } else if (!AsciiWordByte(c)) {
+        o[k] = ' ';  // a symbol key in a token without letters is a separator
+      }
     }
     i = e;
   }
@@ -639,7 +672,7 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
   if (t.fast_ok) {
     out->text.resize(n + kPad);
     char* o = out->text.data();
-    if (FoldAsciiPadded(in.data(), n, options_.case_fold, t.ascii_fold, o)) {
+    if (FoldAsciiPadded(in.data(), n, options_.case_fold, t.leet_keys, t.ascii_pass1, o)) {
       if (options_.leet) AsciiLeet(t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
       const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
       if (drop == n) {
@@ -707,7 +740,7 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
   char* o = out->text.data() + at;
   uint32_t* sb = out->source_begin.data() + at;
   uint32_t* se = out->source_end.data() + at;
-  FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.ascii_fold, o);  // true: ASCII by contract
+  FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.leet_keys, t.ascii_pass1, o);  // true: ASCII by contract
   if (options_.leet) AsciiLeet(t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
   for (size_t k = 0; k < n; ++k) {
     sb[k] = static_cast<uint32_t>(begin + k);
@@ -870,9 +903,12 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     v.resize(w);
   }
 
-  // 4. Encode at *w.
+  // 4. Separators, then encode at *w.
   size_t bytes = 0;
-  for (const Cp& x : v) bytes += Utf8Len(x.c);
+  for (Cp& x : v) {
+    if (!IsWordCp(st, x.c)) x.c = U' ';
+    bytes += Utf8Len(x.c);
+  }
   const size_t at = *w;
   if (out->text.size() < at + bytes) out->text.resize(at + bytes);
   if (out->source_begin.size() < at + bytes) out->source_begin.resize(at + bytes);

@@ -8,8 +8,11 @@
 // Arabic-script folding (alef/hamza forms -> ا, Farsi/Urdu yeh forms -> ي,
 // keheh/kaf forms -> ك, heh forms -> ه, teh marbuta -> ه, tatweel and
 // harakat removed), the leet map (only inside tokens that contain a letter,
-// so "fr33" -> "free" but "2026" stays), and squeezing of runs of three or
-// more identical letters down to two ("freeeee" -> "free").
+// so "fr33" -> "free" but "2026" stays), squeezing of runs of three or
+// more identical letters down to two ("freeeee" -> "free"), and separators:
+// every character that is not a letter, a mark or a digit becomes one space
+// ("win! $100" -> "win  100"), so in the output a word boundary is always a
+// space byte (or an end of the text). The term matcher relies on that.
 //
 // Thread safety: a Normalizer is immutable after construction and may be
 // shared by any number of threads; each thread passes its own
