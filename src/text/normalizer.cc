@@ -365,6 +365,14 @@ namespace {
 // neither a letter nor a token character nor (see leet_keys_all) a leet key.
 constexpr size_t kPad = 16;
 
+// What pass 1 saw, to let pass 2 skip work: leet keys can change a token
+// only when one sits next to a letter (a token holding both has such a
+// pair), and symbol keys need blanking only when there are any.
+struct Pass1Info {
+  bool key_by_letter = true;  // a leet key next to a letter (true when unknown)
+  bool symbol_key = true;     // a leet key that is no letter or digit (true when unknown)
+};
+
 // Pass 1: o[0, n) = in[0, n) with ASCII case folded when `fold` and every
 // byte that is neither a letter, a digit nor a leet key turned into a space
 // (separators), and o[n, n + kPad) = 0. Leet keys stay for pass 2, which maps
@@ -372,7 +380,7 @@ constexpr size_t kPad = 16;
 // not ASCII. `fold_table` (the same mapping, byte by byte) serves when the
 // keys do not fit the vector compare.
 bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, const char* fold_table,
-                     char* o) {
+                     char* o, Pass1Info* info) {
 #if defined(__SSE2__)
   if (keys.all) {
     const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
@@ -380,12 +388,25 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, 
     const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
     const __m128i bit20 = _mm_set1_epi8(0x20), space = _mm_set1_epi8(' ');
     const __m128i fold_mask = fold ? bit20 : _mm_setzero_si128();
+    const bool any_keys = keys.count > 0;
+    uint32_t prev_letter = 0, prev_key = 0, by_letter = 0, symbols = 0;
     auto map_block = [&](__m128i v) {
       const __m128i lc = _mm_or_si128(v, bit20);
       const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
-      __m128i keep = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi)),
-                                  _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi)));
-      for (int j = 0; j < keys.sym_count; ++j) keep = _mm_or_si128(keep, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+      const __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi));
+      const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi));
+      __m128i is_sym = _mm_setzero_si128();
+      for (int j = 0; j < keys.sym_count; ++j) is_sym = _mm_or_si128(is_sym, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+      const __m128i keep = _mm_or_si128(_mm_or_si128(is_letter, is_digit), is_sym);
+      if (any_keys) {  // digits are keys only when some digit is one; over-reporting is safe
+        const uint32_t letter = static_cast<uint32_t>(_mm_movemask_epi8(is_letter));
+        const uint32_t sym = static_cast<uint32_t>(_mm_movemask_epi8(is_sym));
+        const uint32_t key = static_cast<uint32_t>(_mm_movemask_epi8(is_digit)) | sym;
+        by_letter |= (key & ((letter << 1) | prev_letter)) | (letter & ((key << 1) | prev_key));
+        symbols |= sym;
+        prev_letter = letter >> 15;
+        prev_key = key >> 15;
+      }
       const __m128i folded = _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
       return _mm_or_si128(_mm_and_si128(keep, folded), _mm_andnot_si128(keep, space));
     };
@@ -401,19 +422,37 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, 
     if (_mm_movemask_epi8(v)) return false;
     _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i), map_block(v));  // i + 16 <= n + kPad
     std::memset(o + n, 0, kPad);
+    info->key_by_letter = by_letter != 0 || keys.letter_key;
+    info->symbol_key = symbols != 0;
     return true;
   }
 #endif
   (void)fold;
-  (void)keys;
   for (size_t i = 0; i < n; ++i) {
     const unsigned char c = static_cast<unsigned char>(in[i]);
     if (c >= 0x80) return false;
     o[i] = fold_table[c];
   }
   std::memset(o + n, 0, kPad);
+  *info = Pass1Info{};
   return true;
 }
+
+#if defined(__SSE2__)
+// Pass 2 when no leet key touches a letter: every symbol key is a
+// separator. Needs keys.all; o is padded (kPad).
+void BlankSymbolKeys(const LeetKeys& keys, char* o, size_t n) {
+  const __m128i space = _mm_set1_epi8(' ');
+  for (size_t i = 0; i < n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + i));
+    __m128i is_sym = _mm_setzero_si128();
+    for (int j = 0; j < keys.sym_count; ++j) is_sym = _mm_or_si128(is_sym, _mm_cmpeq_epi8(v, keys.sym_vecs[j]));
+    if (_mm_movemask_epi8(is_sym))  // padding holds no key, so whole blocks are safe to rewrite
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i),
+                       _mm_or_si128(_mm_and_si128(is_sym, space), _mm_andnot_si128(is_sym, v)));
+  }
+}
+#endif
 
 inline bool AsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
 inline bool AsciiWordByte(unsigned char c) { return AsciiLetter(static_cast<char>(c)) || (c >= '0' && c <= '9'); }
@@ -588,6 +627,19 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
   }
 }
 
+// Pass 2 as pass 1 allows: the full leet pass, only the blanking of symbol
+// keys, or nothing.
+void AsciiLeetAfter(const Pass1Info& info, const LeetKeys& keys, const uint8_t* cls, const char32_t* leet,
+                    char* o, size_t n) {
+#if defined(__SSE2__)
+  if (keys.all && !info.key_by_letter) {
+    if (info.symbol_key) BlankSymbolKeys(keys, o, n);
+    return;
+  }
+#endif
+  AsciiLeet(keys, cls, leet, o, n);
+}
+
 // Index of the first letter that equals the two bytes before it (the first
 // one a squeeze drops), or n. o is padded (kPad).
 size_t FirstSqueezeDrop(const char* o, size_t n) {
@@ -672,8 +724,9 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
   if (t.fast_ok) {
     out->text.resize(n + kPad);
     char* o = out->text.data();
-    if (FoldAsciiPadded(in.data(), n, options_.case_fold, t.leet_keys, t.ascii_pass1, o)) {
-      if (options_.leet) AsciiLeet(t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
+    Pass1Info info;
+    if (FoldAsciiPadded(in.data(), n, options_.case_fold, t.leet_keys, t.ascii_pass1, o, &info)) {
+      if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
       const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
       if (drop == n) {
         out->text.resize(n);
@@ -740,8 +793,9 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
   char* o = out->text.data() + at;
   uint32_t* sb = out->source_begin.data() + at;
   uint32_t* se = out->source_end.data() + at;
-  FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.leet_keys, t.ascii_pass1, o);  // true: ASCII by contract
-  if (options_.leet) AsciiLeet(t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
+  Pass1Info info;
+  FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.leet_keys, t.ascii_pass1, o, &info);  // ASCII by contract
+  if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
   for (size_t k = 0; k < n; ++k) {
     sb[k] = static_cast<uint32_t>(begin + k);
     se[k] = static_cast<uint32_t>(begin + k + 1);
