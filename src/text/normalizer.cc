@@ -390,7 +390,7 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, 
     const __m128i fold_mask = fold ? bit20 : _mm_setzero_si128();
     const bool any_keys = keys.count > 0;
     uint32_t prev_letter = 0, prev_key = 0, by_letter = 0, symbols = 0;
-    auto map_block = [&](__m128i v) {
+    auto map_block = [&](__m128i v) __attribute__((always_inline)) {
       const __m128i lc = _mm_or_si128(v, bit20);
       const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
       const __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi));
