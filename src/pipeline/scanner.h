@@ -42,7 +42,7 @@ class Scanner {
   // Vectorscan call.
   void ScanBatch(const Post* posts, size_t count, State* state, Decision* decisions) const;
 
-  static constexpr size_t kScanChunk = 32;
+  static constexpr size_t kScanChunk = 64;
 
   const Policy& policy() const { return *policy_; }
   const TermMatcher& matcher() const { return *matcher_; }
