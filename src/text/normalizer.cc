@@ -383,7 +383,6 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, 
                      char* o, Pass1Info* info) {
 #if defined(__SSE2__)
   if (keys.all) {
-    const __m128i upper_lo = _mm_set1_epi8('A' - 1), upper_hi = _mm_set1_epi8('Z' + 1);
     const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
     const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
     const __m128i bit20 = _mm_set1_epi8(0x20), space = _mm_set1_epi8(' ');
@@ -392,7 +391,6 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, 
     uint32_t prev_letter = 0, prev_key = 0, by_letter = 0, symbols = 0;
     auto map_block = [&](__m128i v) __attribute__((always_inline)) {
       const __m128i lc = _mm_or_si128(v, bit20);
-      const __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, upper_lo), _mm_cmplt_epi8(v, upper_hi));
       const __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(lc, lower_lo), _mm_cmplt_epi8(lc, lower_hi));
       const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi));
       __m128i is_sym = _mm_setzero_si128();
@@ -407,7 +405,7 @@ bool FoldAsciiPadded(const char* in, size_t n, bool fold, const LeetKeys& keys, 
         prev_letter = letter >> 15;
         prev_key = key >> 15;
       }
-      const __m128i folded = _mm_add_epi8(v, _mm_and_si128(is_upper, fold_mask));
+      const __m128i folded = _mm_or_si128(v, _mm_and_si128(is_letter, fold_mask));  // letter | 0x20 = lower case
       return _mm_or_si128(_mm_and_si128(keep, folded), _mm_andnot_si128(keep, space));
     };
     size_t i = 0;
