@@ -9,5 +9,9 @@ namespace evenhand::cli {
 void AddScanCommand(CLI::App& app, int* exit_code);
 void AddPolicyCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
+void AddOrderCommand(CLI::App& app, int* exit_code);
+void AddAuthorityCommand(CLI::App& app, int* exit_code);
+void AddSorCommand(CLI::App& app, int* exit_code);
+void AddRegimeCommand(CLI::App& app, int* exit_code);
 
 }  // namespace evenhand::cli

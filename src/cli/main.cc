@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   evenhand::cli::AddScanCommand(app, &exit_code);
   evenhand::cli::AddPolicyCommand(app, &exit_code);
   evenhand::cli::AddAuditCommand(app, &exit_code);
+  evenhand::cli::AddOrderCommand(app, &exit_code);
+  evenhand::cli::AddAuthorityCommand(app, &exit_code);
+  evenhand::cli::AddSorCommand(app, &exit_code);
+  evenhand::cli::AddRegimeCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

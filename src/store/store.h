@@ -29,6 +29,48 @@ struct DecisionCounts {
   std::vector<std::tuple<std::string, std::string, int64_t>> by_action_category;
 };
 
+// A stored decision with what the store knows of its post (statements of
+// reasons need the post's date, region and media). `post` holds id,
+// account, ts, lang, text, topic, region and media; when the post was never
+// stored, post_found is false and `post` is empty but for its id.
+struct StoredDecision {
+  Decision decision;
+  int64_t stored_at = 0;  // unix seconds: when the decision was made durable
+  Post post;
+  bool post_found = false;
+};
+
+// A registered issuing authority (court, regulator, police, ministry) and
+// the jurisdiction it may issue orders for.
+struct AuthorityRecord {
+  std::string id;
+  std::string name;
+  std::string jurisdiction;  // ISO 3166-1 alpha-2 or "EU"
+  std::string kind;          // court | regulator | police | ministry | other
+  int64_t added = 0;         // unix seconds
+};
+
+// A case (order, notice, data request, appeal) as stored: the columns the
+// store indexes, plus the whole record as a JSON document in `body`, whose
+// shape belongs to the cases module.
+struct CaseRecord {
+  std::string id;            // platform id, unique across kinds
+  std::string kind;          // "order", "notice", "datareq", ...
+  std::string issuer;        // authority id or notifier; (kind, issuer, reference) is unique
+  std::string reference;     // the issuer's own reference
+  std::string jurisdiction;
+  std::string state;
+  int64_t received = 0;      // unix seconds
+  int64_t deadline = 0;      // unix seconds; 0 = none
+  std::string body;          // JSON object
+};
+
+struct CaseFilter {
+  std::string kind;   // empty = any
+  std::string state;  // empty = any
+  std::string issuer; // empty = any
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -59,6 +101,34 @@ class Store {
   // Decisions stored under `policy_id` ("name@version"; empty = all
   // policies), grouped by (action, category), ordered by action then category.
   virtual Result<DecisionCounts> CountDecisions(const std::string& policy_id) = 0;
+
+  // Walks the decisions stored under `policy_id` ("name@version"; empty =
+  // all), in the order they were stored. `fn` must not call this Store;
+  // returning false from it stops the walk early (still Ok).
+  virtual Status ForEachDecision(const std::string& policy_id,
+                                 const std::function<bool(const StoredDecision&)>& fn) = 0;
+
+  // ---- Cases (see cases/) ----
+  // Upserts an authority and appends an "authority.put" audit entry.
+  virtual Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) = 0;
+  virtual Result<std::vector<AuthorityRecord>> ListAuthorities() = 0;
+  virtual Result<bool> HasPost(const std::string& id) = 0;
+  virtual Result<bool> HasAccount(const std::string& id) = 0;
+  // Inserts `c` unless a case with the same (kind, issuer, reference) exists;
+  // then *inserted is false and *existing holds the stored one. An insert
+  // appends the audit entry (actor, audit_action, c.id, audit_payload) in
+  // the same transaction. Returns once durable.
+  virtual Status InsertCase(const CaseRecord& c, const std::string& actor, const std::string& audit_action,
+                            const std::string& audit_payload, bool* inserted, CaseRecord* existing) = 0;
+  // Replaces case c.id if its stored state is still `expected_state`
+  // (Conflict otherwise; NotFound if there is no such case) and appends the
+  // audit entry, atomically. Returns once durable.
+  virtual Status UpdateCase(const CaseRecord& c, const std::string& expected_state, const std::string& actor,
+                            const std::string& audit_action, const std::string& audit_payload) = 0;
+  // NotFound when there is no such case.
+  virtual Result<CaseRecord> GetCase(const std::string& id) = 0;
+  // Ordered by received time, then id.
+  virtual Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) = 0;
 
   virtual int schema_version() = 0;
 };

@@ -93,6 +93,30 @@ CREATE TABLE audit (
 -- Append-only by API: the Store only ever INSERTs here. Edits made behind
 -- its back are found by the hash chain (AuditVerifier), not prevented.
 )sql"},
+    {2, "authorities and cases (orders, notices, data requests, appeals)",
+     R"sql(
+CREATE TABLE authorities (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  added        INTEGER NOT NULL
+);
+
+CREATE TABLE cases (
+  id           TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  issuer       TEXT NOT NULL,
+  reference    TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  received     INTEGER NOT NULL,
+  deadline     INTEGER NOT NULL,  -- 0 = none
+  body         TEXT NOT NULL,     -- JSON, shape owned by cases/
+  UNIQUE (kind, issuer, reference)
+);
+CREATE INDEX cases_by_state ON cases (kind, state, deadline);
+)sql"},
 };
 
 // Cached prepared statements.
@@ -216,7 +240,20 @@ class SqliteStore final : public Store {
                      const std::string& payload) override;
   Status ForEachAudit(const std::function<void(const AuditEntry&)>& fn) override;
   Result<DecisionCounts> CountDecisions(const std::string& policy_id) override;
+  Status ForEachDecision(const std::string& policy_id,
+                         const std::function<bool(const StoredDecision&)>& fn) override;
   int schema_version() override { return schema_version_; }
+
+  Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
+  Result<std::vector<AuthorityRecord>> ListAuthorities() override;
+  Result<bool> HasPost(const std::string& id) override;
+  Result<bool> HasAccount(const std::string& id) override;
+  Status InsertCase(const CaseRecord& c, const std::string& actor, const std::string& audit_action,
+                    const std::string& audit_payload, bool* inserted, CaseRecord* existing) override;
+  Status UpdateCase(const CaseRecord& c, const std::string& expected_state, const std::string& actor,
+                    const std::string& audit_action, const std::string& audit_payload) override;
+  Result<CaseRecord> GetCase(const std::string& id) override;
+  Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) override;
 
  private:
   Status Error(int rc, const std::string& doing) const;
@@ -676,6 +713,297 @@ Result<DecisionCounts> SqliteStore::CountDecisions(const std::string& policy_id)
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return Error(rc, "counting decisions");
   return counts;
+}
+
+Status SqliteStore::ForEachDecision(const std::string& policy_id,
+                                    const std::function<bool(const StoredDecision&)>& fn) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(
+      db_,
+      "SELECT d.item, d.policy, d.account, d.action, d.scope, d.category, d.rule, d.reason, d.review, d.lang, "
+      "d.region, d.ts, d.signals, d.stored_at, p.id IS NOT NULL, p.account, p.ts, p.lang, p.text, p.topic, "
+      "p.region, p.media FROM decisions d LEFT JOIN posts p ON p.id = d.item "
+      "WHERE ?1 = '' OR d.policy = ?1 ORDER BY d.id",
+      -1, &raw, nullptr);
+  OwnedStmt owned(raw);
+  if (rc != SQLITE_OK) return Error(rc, "reading decisions");
+  sqlite3_stmt* s = owned.get();
+  sqlite3_bind_text64(s, 1, policy_id.data(), policy_id.size(), SQLITE_STATIC, SQLITE_UTF8);
+  StoredDecision row;
+  std::string text;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    Decision& d = row.decision;
+    d.Clear();
+    ReadText(s, 0, &d.item);
+    ReadText(s, 1, &d.policy);
+    ReadText(s, 2, &d.account);
+    ReadText(s, 3, &text);
+    std::optional<Action> action = ParseAction(text);
+    if (!action) return Status::Corrupt(path_ + ": decision for \"" + d.item + "\": unknown action \"" + text + "\"");
+    d.action = *action;
+    ReadText(s, 4, &text);
+    nlohmann::json scope = nlohmann::json::parse(text, nullptr, false);
+    if (!scope.is_array()) return Status::Corrupt(path_ + ": decision for \"" + d.item + "\": scope is not a JSON array");
+    for (const auto& c : scope)
+      if (c.is_string()) d.scope.push_back(c.get<std::string>());
+    ReadText(s, 5, &d.category);
+    ReadText(s, 6, &d.rule);
+    ReadText(s, 7, &d.reason);
+    d.review = sqlite3_column_int64(s, 8) != 0;
+    ReadText(s, 9, &d.lang);
+    ReadText(s, 10, &d.region);
+    d.ts = sqlite3_column_int64(s, 11);
+    ReadText(s, 12, &text);
+    nlohmann::json signals = nlohmann::json::parse(text, nullptr, false);
+    if (signals.is_array()) {
+      for (const auto& j : signals) {
+        if (!j.is_object()) continue;
+        Signal sig;
+        sig.detector = j.value("detector", "");
+        sig.name = j.value("name", "");
+        sig.score = j.value("score", 1.0);
+        sig.evidence = j.value("evidence", "");
+        d.signals.push_back(std::move(sig));
+      }
+    }
+    row.stored_at = sqlite3_column_int64(s, 13);
+    row.post_found = sqlite3_column_int64(s, 14) != 0;
+    Post& p = row.post;
+    p.Clear();
+    p.id = d.item;
+    if (row.post_found) {
+      ReadText(s, 15, &p.account);
+      p.ts = sqlite3_column_int64(s, 16);
+      ReadText(s, 17, &p.lang);
+      ReadText(s, 18, &p.text);
+      ReadText(s, 19, &p.topic);
+      ReadText(s, 20, &p.region);
+      ReadText(s, 21, &text);
+      nlohmann::json media = nlohmann::json::parse(text, nullptr, false);
+      if (media.is_array())
+        for (const auto& m : media)
+          if (m.is_object()) p.media.push_back(Media{m.value("path", "")});
+    }
+    if (!fn(row)) return Status::Ok();
+  }
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "reading decisions");
+}
+
+// ---- Cases ------------------------------------------------------------------
+// Low volume: statements are prepared per call (OwnedStmt finalizes them).
+
+namespace {
+
+OwnedStmt PrepareOwned(sqlite3* db, const char* sql, int* rc) {
+  sqlite3_stmt* raw = nullptr;
+  *rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+  return OwnedStmt(raw);
+}
+
+void BindText(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text64(s, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+constexpr const char* kCaseColumns = "id, kind, issuer, reference, jurisdiction, state, received, deadline, body";
+
+void ReadCase(sqlite3_stmt* s, CaseRecord* c) {
+  ReadText(s, 0, &c->id);
+  ReadText(s, 1, &c->kind);
+  ReadText(s, 2, &c->issuer);
+  ReadText(s, 3, &c->reference);
+  ReadText(s, 4, &c->jurisdiction);
+  ReadText(s, 5, &c->state);
+  c->received = sqlite3_column_int64(s, 6);
+  c->deadline = sqlite3_column_int64(s, 7);
+  ReadText(s, 8, &c->body);
+}
+
+}  // namespace
+
+Status SqliteStore::PutAuthority(const AuthorityRecord& a, const std::string& actor) {
+  if (a.id.empty()) return Status::Invalid("authority: id is empty");
+  if (a.jurisdiction.empty()) return Status::Invalid("authority \"" + a.id + "\": jurisdiction is empty");
+  if (Status s = ValidateAuditFields(actor, "authority.put", a.id, ""); !s.ok())
+    return Status::Invalid("authority \"" + a.id + "\": " + s.message());
+  nlohmann::ordered_json payload;
+  payload["name"] = a.name;
+  payload["jurisdiction"] = a.jurisdiction;
+  payload["kind"] = a.kind;
+  const std::string doing = "storing authority \"" + a.id + "\"";
+  return WriteOp(doing, [&]() -> Status {
+    int rc = 0;
+    OwnedStmt st = PrepareOwned(db_,
+                                "INSERT INTO authorities (id, name, jurisdiction, kind, added) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                                "jurisdiction = excluded.jurisdiction, kind = excluded.kind",
+                                &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(st.get(), 1, a.id);
+    BindText(st.get(), 2, a.name);
+    BindText(st.get(), 3, a.jurisdiction);
+    BindText(st.get(), 4, a.kind);
+    sqlite3_bind_int64(st.get(), 5, a.added != 0 ? a.added : NowUnixSeconds());
+    rc = sqlite3_step(st.get());
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    return AppendAuditLocked(actor, "authority.put", a.id, Dump(payload));
+  });
+}
+
+Result<std::vector<AuthorityRecord>> SqliteStore::ListAuthorities() {
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(db_, "SELECT id, name, jurisdiction, kind, added FROM authorities ORDER BY id", &rc);
+  if (rc != SQLITE_OK) return Error(rc, "listing authorities");
+  std::vector<AuthorityRecord> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    AuthorityRecord a;
+    ReadText(st.get(), 0, &a.id);
+    ReadText(st.get(), 1, &a.name);
+    ReadText(st.get(), 2, &a.jurisdiction);
+    ReadText(st.get(), 3, &a.kind);
+    a.added = sqlite3_column_int64(st.get(), 4);
+    out.push_back(std::move(a));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "listing authorities");
+  return out;
+}
+
+namespace {
+
+Result<bool> RowExists(sqlite3* db, const char* sql, const std::string& id, const std::string& doing,
+                       const std::function<Status(int, const std::string&)>& error) {
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(db, sql, &rc);
+  if (rc != SQLITE_OK) return error(rc, doing);
+  BindText(st.get(), 1, id);
+  rc = sqlite3_step(st.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return error(rc, doing);
+}
+
+}  // namespace
+
+Result<bool> SqliteStore::HasPost(const std::string& id) {
+  return RowExists(db_, "SELECT 1 FROM posts WHERE id = ?1", id, "looking up post \"" + id + "\"",
+                   [this](int rc, const std::string& d) { return Error(rc, d); });
+}
+
+Result<bool> SqliteStore::HasAccount(const std::string& id) {
+  return RowExists(db_, "SELECT 1 FROM accounts WHERE id = ?1 UNION ALL SELECT 1 FROM posts WHERE account = ?1 LIMIT 1",
+                   id, "looking up account \"" + id + "\"",
+                   [this](int rc, const std::string& d) { return Error(rc, d); });
+}
+
+Status SqliteStore::InsertCase(const CaseRecord& c, const std::string& actor, const std::string& audit_action,
+                               const std::string& audit_payload, bool* inserted, CaseRecord* existing) {
+  if (inserted != nullptr) *inserted = false;
+  if (c.id.empty() || c.kind.empty()) return Status::Invalid("case: id and kind are required");
+  if (Status s = ValidateAuditFields(actor, audit_action, c.id, audit_payload); !s.ok())
+    return Status::Invalid("case \"" + c.id + "\": " + s.message());
+  const std::string doing = "storing " + c.kind + " \"" + c.id + "\"";
+  bool added = false;
+  Status s = WriteOp(doing, [&]() -> Status {
+    int rc = 0;
+    const std::string find = std::string("SELECT ") + kCaseColumns +
+                             " FROM cases WHERE kind = ?1 AND issuer = ?2 AND reference = ?3";
+    OwnedStmt q = PrepareOwned(db_, find.c_str(), &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(q.get(), 1, c.kind);
+    BindText(q.get(), 2, c.issuer);
+    BindText(q.get(), 3, c.reference);
+    rc = sqlite3_step(q.get());
+    if (rc == SQLITE_ROW) {
+      if (existing != nullptr) ReadCase(q.get(), existing);
+      return Status::Ok();
+    }
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    const std::string insert = std::string("INSERT INTO cases (") + kCaseColumns +
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    OwnedStmt st = PrepareOwned(db_, insert.c_str(), &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(st.get(), 1, c.id);
+    BindText(st.get(), 2, c.kind);
+    BindText(st.get(), 3, c.issuer);
+    BindText(st.get(), 4, c.reference);
+    BindText(st.get(), 5, c.jurisdiction);
+    BindText(st.get(), 6, c.state);
+    sqlite3_bind_int64(st.get(), 7, c.received);
+    sqlite3_bind_int64(st.get(), 8, c.deadline);
+    BindText(st.get(), 9, c.body);
+    rc = sqlite3_step(st.get());
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::Conflict(doing + ": a case with this id already exists");
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    added = true;
+    return AppendAuditLocked(actor, audit_action, c.id, audit_payload);
+  });
+  if (s.ok() && inserted != nullptr) *inserted = added;
+  return s;
+}
+
+Status SqliteStore::UpdateCase(const CaseRecord& c, const std::string& expected_state, const std::string& actor,
+                               const std::string& audit_action, const std::string& audit_payload) {
+  if (Status s = ValidateAuditFields(actor, audit_action, c.id, audit_payload); !s.ok())
+    return Status::Invalid("case \"" + c.id + "\": " + s.message());
+  const std::string doing = "updating " + c.kind + " \"" + c.id + "\"";
+  return WriteOp(doing, [&]() -> Status {
+    int rc = 0;
+    OwnedStmt q = PrepareOwned(db_, "SELECT state FROM cases WHERE id = ?1", &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(q.get(), 1, c.id);
+    rc = sqlite3_step(q.get());
+    if (rc == SQLITE_DONE) return Status::NotFound("no case \"" + c.id + "\"");
+    if (rc != SQLITE_ROW) return Error(rc, doing);
+    std::string state;
+    ReadText(q.get(), 0, &state);
+    if (state != expected_state)
+      return Status::Conflict(doing + ": it is \"" + state + "\" now, not \"" + expected_state + "\"");
+    OwnedStmt st = PrepareOwned(db_,
+                                "UPDATE cases SET state = ?2, deadline = ?3, jurisdiction = ?4, body = ?5 WHERE id = ?1",
+                                &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(st.get(), 1, c.id);
+    BindText(st.get(), 2, c.state);
+    sqlite3_bind_int64(st.get(), 3, c.deadline);
+    BindText(st.get(), 4, c.jurisdiction);
+    BindText(st.get(), 5, c.body);
+    rc = sqlite3_step(st.get());
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    return AppendAuditLocked(actor, audit_action, c.id, audit_payload);
+  });
+}
+
+Result<CaseRecord> SqliteStore::GetCase(const std::string& id) {
+  int rc = 0;
+  const std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ?1";
+  OwnedStmt st = PrepareOwned(db_, sql.c_str(), &rc);
+  if (rc != SQLITE_OK) return Error(rc, "reading case \"" + id + "\"");
+  BindText(st.get(), 1, id);
+  rc = sqlite3_step(st.get());
+  if (rc == SQLITE_DONE) return Status::NotFound("no case \"" + id + "\"");
+  if (rc != SQLITE_ROW) return Error(rc, "reading case \"" + id + "\"");
+  CaseRecord c;
+  ReadCase(st.get(), &c);
+  return c;
+}
+
+Result<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseFilter& f) {
+  int rc = 0;
+  const std::string sql = std::string("SELECT ") + kCaseColumns +
+                          " FROM cases WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR state = ?2) AND "
+                          "(?3 = '' OR issuer = ?3) ORDER BY received, id";
+  OwnedStmt st = PrepareOwned(db_, sql.c_str(), &rc);
+  if (rc != SQLITE_OK) return Error(rc, "listing cases");
+  BindText(st.get(), 1, f.kind);
+  BindText(st.get(), 2, f.state);
+  BindText(st.get(), 3, f.issuer);
+  std::vector<CaseRecord> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    CaseRecord c;
+    ReadCase(st.get(), &c);
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "listing cases");
+  return out;
 }
 
 }  // namespace

@@ -1,0 +1,29 @@
+#include "cases/regime_lookup.h"
+
+#include <memory>
+
+namespace evenhand {
+
+RegimeLookup MakeRegimeLookup(std::vector<Regime> regimes) {
+  auto owned = std::make_shared<const std::vector<Regime>>(std::move(regimes));
+  return [owned](const std::string& jurisdiction, const std::string& category, bool emergency) {
+    RegimeAnswer answer;
+    for (const Regime& r : *owned) {
+      if (r.jurisdiction != jurisdiction) continue;
+      if (!answer.regime_found) answer.regime_id = r.id;  // named in a rejection when none covers
+      answer.regime_found = true;
+      if (r.Resolve(category).empty()) continue;
+      const std::optional<double> hours = r.DeadlineHours(category, emergency);
+      const bool better = !answer.category_covered ||
+                          (hours && (!answer.deadline_hours || *hours < *answer.deadline_hours));
+      if (better) {
+        answer.category_covered = true;
+        answer.regime_id = r.id;
+        answer.deadline_hours = hours;
+      }
+    }
+    return answer;
+  };
+}
+
+}  // namespace evenhand

@@ -1,0 +1,323 @@
+// `evenhand order submit|list|show|act|close` and `evenhand authority
+// add|list`: legal orders from authorities, JSON in and out.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cases/order_desk.h"
+#include "cases/order_json.h"
+#include "cases/regime_lookup.h"
+#include "cli/commands.h"
+#include "model/time.h"
+#include "regimes/overrides.h"
+#include "regimes/regime_loader.h"
+#include "store/store.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+constexpr const char* kDefaultRegimes = "policies/regimes";
+
+struct Common {
+  std::string db;
+  std::string regimes = kDefaultRegimes;
+  std::string overrides;
+  std::string actor;
+  std::string now;  // RFC 3339; empty = wall clock
+};
+
+int Fail(const char* verb, const std::string& message) {
+  std::fprintf(stderr, "evenhand %s: %s\n", verb, message.c_str());
+  return 1;
+}
+
+void PrintJson(const nlohmann::ordered_json& j) { std::printf("%s\n", j.dump().c_str()); }
+
+// Parses a duration such as "6h", "90m", "2d" or plain seconds.
+std::optional<int64_t> ParseDuration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (...) {
+    return std::nullopt;
+  }
+  if (n < 0) return std::nullopt;
+  const std::string unit = text.substr(used);
+  if (unit.empty() || unit == "s") return n;
+  if (unit == "m") return n * 60;
+  if (unit == "h") return n * 3600;
+  if (unit == "d") return n * 86400;
+  return std::nullopt;
+}
+
+bool ResolveNow(const Common& c, const char* verb, int64_t* now) {
+  if (c.now.empty()) {
+    *now = NowUnixSeconds();
+    return true;
+  }
+  auto t = ParseTimestamp(c.now);
+  if (!t) {
+    Fail(verb, "--now: \"" + c.now + "\" is not an RFC 3339 time");
+    return false;
+  }
+  *now = *t;
+  return true;
+}
+
+// Opens the store and the desk (with the regimes) for a verb.
+struct Desk {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<OrderDesk> desk;
+};
+
+Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
+  auto regimes = LoadRegimeDir(c.regimes);
+  if (!regimes.ok()) return regimes.status();
+  std::vector<Regime> loaded = std::move(regimes).value();
+  if (!c.overrides.empty())
+    if (Status s = ApplyOverrides(c.overrides, &loaded); !s.ok()) return s;
+  auto store = OpenStore(c.db, mode);
+  if (!store.ok()) return store.status();
+  Desk d;
+  d.store = std::move(store).value();
+  d.desk = std::make_unique<OrderDesk>(d.store.get(), MakeRegimeLookup(std::move(loaded)));
+  return d;
+}
+
+int Submit(const Common& c, const std::string& path) {
+  int64_t now = 0;
+  if (!ResolveNow(c, "order submit", &now)) return 1;
+  std::unique_ptr<std::ifstream> file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*file) return Fail("order submit", path + ": cannot open");
+    in = file.get();
+  }
+  // Parse everything first: a malformed line stores nothing at all.
+  std::vector<Order> orders;
+  std::string line;
+  bool bad = false;
+  for (int64_t line_no = 1; std::getline(*in, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto order = ParseOrderSubmission(line, now);
+    if (!order.ok()) {
+      std::fprintf(stderr, "%s:%lld: %s\n", path.c_str(), static_cast<long long>(line_no),
+                   order.status().message().c_str());
+      bad = true;
+      continue;
+    }
+    orders.push_back(std::move(order).value());
+  }
+  if (bad) return Fail("order submit", "nothing was submitted");
+  if (orders.empty()) return Fail("order submit", path + ": no orders");
+  auto desk = OpenDesk(c, OpenMode::kCreate);
+  if (!desk.ok()) return Fail("order submit", desk.status().message());
+  for (Order& o : orders) {
+    auto r = desk->desk->Submit(std::move(o), c.actor);
+    if (!r.ok()) return Fail("order submit", r.status().message());
+    nlohmann::ordered_json j = OrderToJson(r->order);
+    j["duplicate"] = r->duplicate;
+    PrintJson(j);  // printed only once durable
+  }
+  return 0;
+}
+
+int List(const Common& c, const std::string& state, const std::string& due_within) {
+  int64_t now = 0;
+  if (!ResolveNow(c, "order list", &now)) return 1;
+  std::optional<OrderState> s;
+  if (!state.empty()) {
+    s = ParseOrderState(state);
+    if (!s) return Fail("order list", "--state: unknown state \"" + state + "\"");
+  }
+  std::optional<int64_t> due;
+  if (!due_within.empty()) {
+    due = ParseDuration(due_within);
+    if (!due) return Fail("order list", "--due-within: \"" + due_within + "\" is not a duration such as 6h");
+  }
+  auto desk = OpenDesk(c, OpenMode::kMustExist);
+  if (!desk.ok()) return Fail("order list", desk.status().message());
+  auto orders = desk->desk->List(s, due, now);
+  if (!orders.ok()) return Fail("order list", orders.status().message());
+  for (const Order& o : *orders) {
+    nlohmann::ordered_json j = OrderToJson(o);
+    if (o.deadline != 0) j["seconds_left"] = o.deadline - now;
+    PrintJson(j);
+  }
+  return 0;
+}
+
+int Show(const Common& c, const std::string& id) {
+  auto desk = OpenDesk(c, OpenMode::kMustExist);
+  if (!desk.ok()) return Fail("order show", desk.status().message());
+  auto o = desk->desk->Get(id);
+  if (!o.ok()) return Fail("order show", o.status().message());
+  nlohmann::ordered_json j = OrderToJson(*o);
+  nlohmann::ordered_json history = nlohmann::ordered_json::array();
+  Status s = desk->store->ForEachAudit([&](const AuditEntry& e) {
+    if (e.subject != id) return;
+    nlohmann::ordered_json h;
+    h["seq"] = e.seq;
+    h["ts"] = FormatTimestamp(e.ts);
+    h["actor"] = e.actor;
+    h["action"] = e.action;
+    h["payload"] = nlohmann::ordered_json::parse(e.payload, nullptr, false);
+    history.push_back(std::move(h));
+  });
+  if (!s.ok()) return Fail("order show", s.message());
+  j["history"] = std::move(history);
+  std::printf("%s\n", j.dump(2).c_str());
+  return 0;
+}
+
+int Act(const Common& c, const char* verb, const std::string& id, const std::string& event_name,
+        const std::string& outcome_name, const std::string& reason, const std::string& appeal) {
+  int64_t now = 0;
+  if (!ResolveNow(c, verb, &now)) return 1;
+  auto event = ParseOrderEvent(event_name);
+  if (!event) return Fail(verb, "--event: unknown event \"" + event_name + "\"");
+  OrderEventArgs args;
+  if (!outcome_name.empty()) {
+    auto outcome = ParseOrderOutcome(outcome_name);
+    if (!outcome || *outcome == OrderOutcome::kNone)
+      return Fail(verb, "--outcome: \"" + outcome_name + "\" is not withheld, removed_globally or no_action");
+    args.outcome = *outcome;
+  }
+  args.reason = reason;
+  args.appeal = appeal;
+  auto desk = OpenDesk(c, OpenMode::kMustExist);
+  if (!desk.ok()) return Fail(verb, desk.status().message());
+  auto o = desk->desk->Apply(id, *event, args, c.actor, now);
+  if (!o.ok()) return Fail(verb, o.status().message());
+  PrintJson(OrderToJson(*o));
+  return 0;
+}
+
+void AddCommon(CLI::App* cmd, Common* c, bool actor) {
+  cmd->add_option("--db", c->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
+  cmd->add_option("--regimes", c->regimes, "Directory of regime files")->capture_default_str();
+  cmd->add_option("--overrides", c->overrides, "Deployment overrides of regime deadlines (YAML)");
+  cmd->add_option("--now", c->now, "Reference time, RFC 3339 (default: the clock)");
+  if (actor) cmd->add_option("--actor", c->actor, "Who does this (recorded in the audit log)")->required();
+}
+
+}  // namespace
+
+void AddOrderCommand(CLI::App& app, int* exit_code) {
+  auto* order = app.add_subcommand("order", "Legal orders from authorities: intake, deadlines, lifecycle");
+  order->require_subcommand(1);
+  auto c = std::make_shared<Common>();
+
+  auto path = std::make_shared<std::string>();
+  auto* submit = order->add_subcommand(
+      "submit",
+      "Take in orders (JSON Lines: authority, jurisdiction, legal_basis {instrument, provision}, category, "
+      "emergency, targets [{item|account: ID}], reference, received). Each is stored accepted (with the regime's "
+      "deadline) or rejected (with the reason) before it is printed; a repeat of (authority, reference) returns "
+      "the order on file");
+  AddCommon(submit, c.get(), true);
+  submit->add_option("FILE", *path, "Orders, one JSON object a line; - for stdin")->required();
+  submit->callback([c, path, exit_code] { *exit_code = Submit(*c, *path); });
+
+  struct ListArgs {
+    std::string state, due_within;
+  };
+  auto la = std::make_shared<ListArgs>();
+  auto* list = order->add_subcommand("list", "List orders as JSON Lines, oldest first");
+  AddCommon(list, c.get(), false);
+  list->add_option("--state", la->state, "Only orders in this state (received, accepted, in_review, ...)");
+  list->add_option("--due-within", la->due_within,
+                   "Only open orders due within this time (6h, 90m, 2d; 0 = already overdue)");
+  list->callback([c, la, exit_code] { *exit_code = List(*c, la->state, la->due_within); });
+
+  auto id = std::make_shared<std::string>();
+  auto* show = order->add_subcommand("show", "Show one order with its audit history");
+  AddCommon(show, c.get(), false);
+  show->add_option("ID", *id, "Order id (ord-...)")->required();
+  show->callback([c, id, exit_code] { *exit_code = Show(*c, *id); });
+
+  struct ActArgs {
+    std::string event, outcome, reason, appeal;
+  };
+  auto aa = std::make_shared<ActArgs>();
+  auto* act = order->add_subcommand(
+      "act",
+      "Move an order on: --event review | act --outcome withheld|removed_globally|no_action | reject | reopen "
+      "--appeal TEXT | uphold | reverse");
+  AddCommon(act, c.get(), true);
+  act->add_option("ID", *id, "Order id")->required();
+  act->add_option("--event", aa->event, "review, act, reject, reopen, uphold, reverse")->required();
+  act->add_option("--outcome", aa->outcome, "For act: withheld (in the jurisdiction), removed_globally, no_action");
+  act->add_option("--reason", aa->reason,
+                  "Why (required to reject, for no_action, and for removed_globally: the global policy broken)");
+  act->add_option("--appeal", aa->appeal, "For reopen: the appeal or counter-notice");
+  act->callback([c, id, aa, exit_code] {
+    *exit_code = Act(*c, "order act", *id, aa->event, aa->outcome, aa->reason, aa->appeal);
+  });
+
+  auto* close = order->add_subcommand("close", "Close an actioned, upheld or reversed order");
+  AddCommon(close, c.get(), true);
+  close->add_option("ID", *id, "Order id")->required();
+  close->callback([c, id, exit_code] { *exit_code = Act(*c, "order close", *id, "close", "", "", ""); });
+}
+
+void AddAuthorityCommand(CLI::App& app, int* exit_code) {
+  auto* authority = app.add_subcommand("authority", "Register the authorities that may issue orders");
+  authority->require_subcommand(1);
+  struct Args {
+    std::string db, actor;
+    AuthorityRecord record;
+  };
+  auto a = std::make_shared<Args>();
+  auto* add = authority->add_subcommand("add", "Register (or update) an authority for one jurisdiction");
+  add->add_option("--db", a->db, "Store URL")->required();
+  add->add_option("--id", a->record.id, "Short id, used in orders")->required();
+  add->add_option("--name", a->record.name, "Full name")->required();
+  add->add_option("--jurisdiction", a->record.jurisdiction, "ISO 3166-1 alpha-2 code, or EU")->required();
+  add->add_option("--kind", a->record.kind, "court, regulator, government, law_enforcement")
+      ->check(CLI::IsMember({"court", "regulator", "government", "law_enforcement", "other"}))
+      ->required();
+  add->add_option("--actor", a->actor, "Who registers it (audit log)")->required();
+  add->callback([a, exit_code] {
+    auto store = OpenStore(a->db);
+    if (!store.ok()) {
+      *exit_code = Fail("authority add", store.status().message());
+      return;
+    }
+    if (Status s = (*store)->PutAuthority(a->record, a->actor); !s.ok()) {
+      *exit_code = Fail("authority add", s.message());
+      return;
+    }
+    PrintJson({{"id", a->record.id}, {"name", a->record.name}, {"jurisdiction", a->record.jurisdiction},
+               {"kind", a->record.kind}});
+    *exit_code = 0;
+  });
+
+  auto db = std::make_shared<std::string>();
+  auto* list = authority->add_subcommand("list", "List registered authorities as JSON Lines");
+  list->add_option("--db", *db, "Store URL")->required();
+  list->callback([db, exit_code] {
+    auto store = OpenStore(*db, OpenMode::kMustExist);
+    if (!store.ok()) {
+      *exit_code = Fail("authority list", store.status().message());
+      return;
+    }
+    auto all = (*store)->ListAuthorities();
+    if (!all.ok()) {
+      *exit_code = Fail("authority list", all.status().message());
+      return;
+    }
+    for (const AuthorityRecord& r : *all)
+      PrintJson({{"id", r.id}, {"name", r.name}, {"jurisdiction", r.jurisdiction}, {"kind", r.kind},
+                 {"added", FormatTimestamp(r.added)}});
+    *exit_code = 0;
+  });
+}
+
+}  // namespace evenhand::cli

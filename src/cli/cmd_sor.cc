@@ -1,0 +1,183 @@
+// `evenhand sor export`: one DSA statement of reasons per stored action
+// decision (label, withhold, remove, suspend_account), written in the DSA
+// Transparency Database's shape (dsa-json or dsa-csv). Statements that the
+// database would refuse are reported on stderr with every field error;
+// --strict turns them into a failure, --eea-only keeps only what the
+// database takes (restrictions in EEA countries).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cases/statement_builder.h"
+#include "cases/statement_export.h"
+#include "cases/statement_validate.h"
+#include "cli/commands.h"
+#include "store/store.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+struct SorArgs {
+  std::string db;
+  std::string format;
+  std::string output = "-";
+  std::string platform;
+  std::string policy;
+  std::string terms_url;
+  bool eea_only = false;
+  bool strict = false;
+};
+
+constexpr size_t kFlushBytes = 1 << 20;
+constexpr int kErrorsShown = 10;
+
+// Output that appears under its final name only when complete.
+class Output {
+ public:
+  ~Output() {
+    if (file_ != nullptr && file_ != stdout) std::fclose(file_);
+    if (!temp_.empty()) std::filesystem::remove(temp_);
+  }
+  Status Open(const std::string& path) {
+    path_ = path;
+    if (path == "-") {
+      file_ = stdout;
+      return Status::Ok();
+    }
+    temp_ = fmt::format("{}.tmp-{}", path, getpid());
+    file_ = std::fopen(temp_.c_str(), "wb");
+    if (file_ == nullptr) {
+      temp_.clear();
+      return Status::Io(path + ": cannot create the output file");
+    }
+    return Status::Ok();
+  }
+  Status Write(std::string* buf) {
+    if (!buf->empty() && std::fwrite(buf->data(), 1, buf->size(), file_) != buf->size())
+      return Status::Io(path_ + ": write failed");
+    buf->clear();
+    return Status::Ok();
+  }
+  Status Finish() {
+    if (std::fflush(file_) != 0) return Status::Io(path_ + ": write failed");
+    if (file_ == stdout) return Status::Ok();
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!closed) return Status::Io(path_ + ": write failed");
+    std::error_code ec;
+    std::filesystem::rename(temp_, path_, ec);
+    if (ec) return Status::Io(path_ + ": cannot move the finished file into place: " + ec.message());
+    temp_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  std::string temp_;
+  std::FILE* file_ = nullptr;
+};
+
+int Export(const SorArgs& args) {
+  const auto fail = [](const std::string& msg) {
+    std::fprintf(stderr, "evenhand sor export: %s\n", msg.c_str());
+    return 1;
+  };
+  std::optional<StatementFormat> format = ParseStatementFormat(args.format);
+  if (!format) return fail("--format must be dsa-json or dsa-csv, not \"" + args.format + "\"");
+  auto store = OpenStore(args.db, OpenMode::kMustExist);
+  if (!store.ok()) return fail(store.status().message());
+
+  Output out;
+  if (Status s = out.Open(args.output); !s.ok()) return fail(s.message());
+  StatementOptions options;
+  options.platform_name = args.platform;
+  options.terms_url = args.terms_url;
+
+  std::string buf;
+  if (*format == StatementFormat::kDsaCsv) AppendDsaCsvHeader(&buf);
+  int64_t decisions = 0, written = 0, outside_eea = 0, invalid = 0;
+  std::vector<std::string> shown;
+  Status write_status;
+  Status walk = (*store)->ForEachDecision(args.policy, [&](const StoredDecision& row) {
+    ++decisions;
+    std::optional<Statement> st = BuildStatement(row.decision, row.post, row.stored_at, options);
+    if (!st) return true;  // allow / review: nothing restricted
+    if (args.eea_only && !RestrictToEea(&*st)) {
+      ++outside_eea;
+      return true;
+    }
+    std::vector<FieldError> errors = ValidateStatement(*st);
+    if (!errors.empty()) {
+      ++invalid;
+      if (static_cast<int>(shown.size()) < kErrorsShown) shown.push_back(st->puid + ": " + DescribeErrors(errors));
+    }
+    if (*format == StatementFormat::kDsaJson) {
+      AppendDsaJson(&buf, *st);
+    } else {
+      AppendDsaCsvRow(&buf, *st);
+    }
+    ++written;
+    if (buf.size() >= kFlushBytes) write_status = out.Write(&buf);
+    return write_status.ok();
+  });
+  if (!walk.ok()) return fail(walk.message());
+  if (!write_status.ok()) return fail(write_status.message());
+
+  for (const std::string& line : shown) std::fprintf(stderr, "  %s\n", line.c_str());
+  if (invalid > static_cast<int64_t>(shown.size()))
+    std::fprintf(stderr, "  ... and %lld more\n", static_cast<long long>(invalid - static_cast<int64_t>(shown.size())));
+  if (invalid > 0 && args.strict)
+    return fail(fmt::format("{} of {} statements fail the DSA schema (listed above); nothing was written", invalid,
+                            written));
+
+  if (Status s = out.Write(&buf); !s.ok()) return fail(s.message());
+  if (Status s = out.Finish(); !s.ok()) return fail(s.message());
+  std::fprintf(stderr, "wrote %lld statements of reasons (%s) for %lld stored decisions", static_cast<long long>(written),
+               args.format.c_str(), static_cast<long long>(decisions));
+  if (args.eea_only)
+    std::fprintf(stderr, "; %lld restrict nothing in the EEA and were left out", static_cast<long long>(outside_eea));
+  std::fprintf(stderr, "\n");
+  if (invalid > 0)
+    std::fprintf(stderr,
+                 "%lld statements fail the DSA schema (listed above); the database would refuse them. "
+                 "Use --eea-only for a submission file, --strict to fail instead.\n",
+                 static_cast<long long>(invalid));
+  return 0;
+}
+
+}  // namespace
+
+void AddSorCommand(CLI::App& app, int* exit_code) {
+  auto* sor = app.add_subcommand("sor", "Statements of reasons (DSA Art. 17) for the stored decisions");
+  sor->require_subcommand(1);
+
+  auto args = std::make_shared<SorArgs>();
+  auto* exp = sor->add_subcommand(
+      "export",
+      "Write one statement of reasons per stored action decision (label, withhold, remove, suspend_account) in\n"
+      "the DSA Transparency Database's shape. allow and review decisions restrict nothing and give none.\n"
+      "puids are stable: exporting again gives the same ids.");
+  exp->add_option("--db", args->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
+  exp->add_option("--format", args->format,
+                  "dsa-json: one submission-API JSON object a line; dsa-csv: the database's CSV columns")
+      ->required();
+  exp->add_option("-o,--output", args->output,
+                  "Output file ('-' = stdout); a file appears only when the export succeeds")
+      ->capture_default_str();
+  exp->add_option("--platform", args->platform, "Platform name for the platform_name column (dsa-csv)");
+  exp->add_option("--policy", args->policy, "Only decisions of this policy version (name@version); default: all");
+  exp->add_option("--terms-url", args->terms_url,
+                  "URL of the terms of service, written as decision_ground_reference_url of own-initiative "
+                  "statements");
+  exp->add_flag("--eea-only", args->eea_only,
+                "Keep only EEA countries in territorial_scope and leave out statements restricting nothing in "
+                "the EEA (e.g. a withhold in PK): what the database accepts");
+  exp->add_flag("--strict", args->strict, "Fail, writing nothing, if any statement breaks the DSA schema");
+  exp->callback([args, exit_code] { *exit_code = Export(*args); });
+}
+
+}  // namespace evenhand::cli
