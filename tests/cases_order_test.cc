@@ -136,7 +136,7 @@ TEST_F(OrderDeskTest, EachRejectionIsStoredWithItsReason) {
        "not registered for jurisdiction EU"},
       {"no regime", [](Order* o) { o->authority = "xx-court"; o->jurisdiction = "XX"; },
        "no regime is configured for jurisdiction XX"},
-      {"category not covered", [](Order* o) { o->category = "copyright"; }, "not covered by regime pk-peca"},
+      {"category not covered", [](Order* o) { o->category = "copyright"; }, "not covered by the regimes of PK (pk-peca)"},
       {"unknown item", [](Order* o) { o->targets.push_back({"item", "p404"}); }, "unknown targets: item \"p404\""},
       {"unknown account", [](Order* o) { o->targets = {{"account", "ghost"}}; }, "account \"ghost\""},
   };
@@ -199,6 +199,7 @@ TEST_F(OrderDeskTest, FullLifecycleWithAppealAndEveryTransitionAudited) {
   ASSERT_TRUE(acted.ok()) << acted.status().message();
   EXPECT_EQ(acted->state, OrderState::kActioned);
   EXPECT_EQ(acted->actioned_at, t + 60);
+  EXPECT_TRUE(acted->InForce());
   ASSERT_TRUE(desk_->Apply(o.id, OrderEvent::kClose, {}, "mod-2", t + 120).ok());
   OrderEventArgs appeal;
   appeal.appeal = "the post is a news report, not defamation";
@@ -208,6 +209,8 @@ TEST_F(OrderDeskTest, FullLifecycleWithAppealAndEveryTransitionAudited) {
   auto reversed = desk_->Apply(o.id, OrderEvent::kReverse, {}, "mod-3", t + 900);
   ASSERT_TRUE(reversed.ok());
   EXPECT_EQ(reversed->state, OrderState::kReversed);
+  EXPECT_EQ(reversed->reversed_at, t + 900);
+  EXPECT_FALSE(reversed->InForce());
   ASSERT_TRUE(desk_->Apply(o.id, OrderEvent::kClose, {}, "mod-3", t + 901).ok());
 
   std::vector<std::pair<std::string, std::string>> trail;  // (action, actor) for this order

@@ -53,7 +53,8 @@ Result<std::string> OrderDesk::RejectionReason(const Order& o, RegimeAnswer* reg
   *regime = regimes_ ? regimes_(o.jurisdiction, o.category, o.emergency) : RegimeAnswer{};
   if (!regime->regime_found) return "no regime is configured for jurisdiction " + o.jurisdiction;
   if (!regime->category_covered)
-    return "category \"" + o.category + "\" is not covered by regime " + regime->regime_id;
+    return "category \"" + o.category + "\" is not covered by the regimes of " + o.jurisdiction + " (" +
+           regime->regime_id + ")";
   std::string unknown;
   for (const OrderTarget& t : o.targets) {
     Result<bool> has = t.kind == "item" ? store_->HasPost(t.id) : store_->HasAccount(t.id);
@@ -148,6 +149,10 @@ Result<Order> OrderDesk::Apply(const std::string& id, OrderEvent event, const Or
       break;
     case OrderEvent::kClose:
       o.closed_at = now;
+      break;
+    case OrderEvent::kReverse:
+      o.reversed_at = now;
+      if (!args.reason.empty()) o.reason = args.reason;
       break;
     default:
       if (!args.reason.empty()) o.reason = args.reason;

@@ -95,6 +95,7 @@ nlohmann::ordered_json OrderToJson(const Order& o) {
   j["appeal"] = o.appeal;
   j["actioned_at"] = o.actioned_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.actioned_at)) : nlohmann::ordered_json();
   j["closed_at"] = o.closed_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.closed_at)) : nlohmann::ordered_json();
+  j["reversed_at"] = o.reversed_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.reversed_at)) : nlohmann::ordered_json();
   return j;
 }
 
@@ -134,6 +135,7 @@ Result<Order> OrderFromJson(std::string_view text) {
   o.appeal = str("appeal");
   o.actioned_at = time("actioned_at");
   o.closed_at = time("closed_at");
+  o.reversed_at = time("reversed_at");
   return o;
 }
 

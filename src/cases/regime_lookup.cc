@@ -10,7 +10,9 @@ RegimeLookup MakeRegimeLookup(std::vector<Regime> regimes) {
     RegimeAnswer answer;
     for (const Regime& r : *owned) {
       if (r.jurisdiction != jurisdiction) continue;
-      if (!answer.regime_found) answer.regime_id = r.id;  // named in a rejection when none covers
+      // Until one covers the category, regime_id lists the jurisdiction's
+      // regimes (named in the rejection).
+      if (!answer.category_covered) answer.regime_id += (answer.regime_found ? ", " : "") + r.id;
       answer.regime_found = true;
       if (r.Resolve(category).empty()) continue;
       const std::optional<double> hours = r.DeadlineHours(category, emergency);

@@ -1,5 +1,6 @@
-// `evenhand order submit|list|show|act|close` and `evenhand authority
-// add|list`: legal orders from authorities, JSON in and out.
+// `evenhand order submit|list|show|act|close`, `evenhand appeal file|decide`
+// (appeals and counter-notices against actioned orders) and `evenhand
+// authority add|list`: legal orders from authorities, JSON in and out.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -265,6 +266,34 @@ void AddOrderCommand(CLI::App& app, int* exit_code) {
   AddCommon(close, c.get(), true);
   close->add_option("ID", *id, "Order id")->required();
   close->callback([c, id, exit_code] { *exit_code = Act(*c, "order close", *id, "close", "", "", ""); });
+}
+
+void AddAppealCommand(CLI::App& app, int* exit_code) {
+  auto* appeal = app.add_subcommand(
+      "appeal", "Appeals and counter-notices against actioned orders: file one (reopens the order), decide it");
+  appeal->require_subcommand(1);
+  auto c = std::make_shared<Common>();
+  struct Args {
+    std::string order, text, outcome, reason;
+  };
+  auto a = std::make_shared<Args>();
+  auto* file = appeal->add_subcommand("file", "File an appeal or counter-notice: the order goes back to reopened");
+  AddCommon(file, c.get(), true);
+  file->add_option("--order", a->order, "Order id")->required();
+  file->add_option("--text", a->text, "The appeal or counter-notice, as received")->required();
+  file->callback([c, a, exit_code] { *exit_code = Act(*c, "appeal file", a->order, "reopen", "", "", a->text); });
+
+  auto* decide = appeal->add_subcommand(
+      "decide", "Decide a filed appeal: upheld (the action stands) or reversed (the item is reinstated)");
+  AddCommon(decide, c.get(), true);
+  decide->add_option("--order", a->order, "Order id")->required();
+  decide->add_option("--outcome", a->outcome, "upheld or reversed")
+      ->check(CLI::IsMember({"upheld", "reversed"}))
+      ->required();
+  decide->add_option("--reason", a->reason, "Why");
+  decide->callback([c, a, exit_code] {
+    *exit_code = Act(*c, "appeal decide", a->order, a->outcome == "upheld" ? "uphold" : "reverse", "", a->reason, "");
+  });
 }
 
 void AddAuthorityCommand(CLI::App& app, int* exit_code) {

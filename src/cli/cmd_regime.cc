@@ -126,8 +126,9 @@ int Show(const RegimeOptions& o) {
                     h->source.c_str(), h->note.empty() ? "" : ": ", h->note.c_str());
     if (!c.note.empty()) std::printf("    note: %s\n", c.note.c_str());
   }
-  std::printf("\ninformation requests: normal %s h, emergency %s h%s%s\n", HoursText(r->info_request.normal).c_str(),
-              HoursText(r->info_request.emergency).c_str(), r->info_request.normal.source.empty() ? "" : "; source: ",
+  auto with_unit = [](const Hours& h) { return h.value ? HoursText(h) + " h" : std::string("no hour figure"); };
+  std::printf("\ninformation requests: normal %s, emergency %s%s%s\n", with_unit(r->info_request.normal).c_str(),
+              with_unit(r->info_request.emergency).c_str(), r->info_request.normal.source.empty() ? "" : "; source: ",
               r->info_request.normal.source.c_str());
   if (!r->info_request_note.empty()) std::printf("    note: %s\n", r->info_request_note.c_str());
 

@@ -11,6 +11,8 @@ void AddPolicyCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
 void AddOrderCommand(CLI::App& app, int* exit_code);
 void AddAuthorityCommand(CLI::App& app, int* exit_code);
+void AddVisibleCommand(CLI::App& app, int* exit_code);
+void AddAppealCommand(CLI::App& app, int* exit_code);
 void AddSorCommand(CLI::App& app, int* exit_code);
 void AddRegimeCommand(CLI::App& app, int* exit_code);
 

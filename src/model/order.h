@@ -52,6 +52,15 @@ struct Order {
   std::string appeal;        // the appeal or counter-notice that reopened it
   int64_t actioned_at = 0;
   int64_t closed_at = 0;
+  int64_t reversed_at = 0;   // set when an appeal reversed the action: the item is reinstated
+
+  // Whether the order's action currently restricts its targets: actioned
+  // (withheld or removed globally) and not reversed on appeal.
+  bool InForce() const {
+    return (outcome == OrderOutcome::kWithheld || outcome == OrderOutcome::kRemovedGlobally) && reversed_at == 0 &&
+           (state == OrderState::kActioned || state == OrderState::kClosed || state == OrderState::kReopened ||
+            state == OrderState::kUpheld);
+  }
 };
 
 }  // namespace evenhand

@@ -113,6 +113,8 @@ class Store {
   virtual Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) = 0;
   virtual Result<std::vector<AuthorityRecord>> ListAuthorities() = 0;
   virtual Result<bool> HasPost(const std::string& id) = 0;
+  // The stored post (account, ts, region, ...); NotFound when unknown.
+  virtual Result<Post> GetPost(const std::string& id) = 0;
   virtual Result<bool> HasAccount(const std::string& id) = 0;
   // Inserts `c` unless a case with the same (kind, issuer, reference) exists;
   // then *inserted is false and *existing holds the stored one. An insert
@@ -129,6 +131,12 @@ class Store {
   virtual Result<CaseRecord> GetCase(const std::string& id) = 0;
   // Ordered by received time, then id.
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) = 0;
+  // Data-disclosure reads (cases/datareq_package.h). The stored account;
+  // NotFound when no account record exists (posts may still name it).
+  virtual Result<Account> GetAccount(const std::string& id) = 0;
+  // The stored posts of `account_id` (media not loaded), ordered by ts then
+  // id; empty when there are none.
+  virtual Result<std::vector<Post>> PostsByAccount(const std::string& account_id) = 0;
 
   virtual int schema_version() = 0;
 };

@@ -247,6 +247,7 @@ class SqliteStore final : public Store {
   Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
   Result<std::vector<AuthorityRecord>> ListAuthorities() override;
   Result<bool> HasPost(const std::string& id) override;
+  Result<Post> GetPost(const std::string& id) override;
   Result<bool> HasAccount(const std::string& id) override;
   Status InsertCase(const CaseRecord& c, const std::string& actor, const std::string& audit_action,
                     const std::string& audit_payload, bool* inserted, CaseRecord* existing) override;
@@ -254,6 +255,8 @@ class SqliteStore final : public Store {
                     const std::string& audit_action, const std::string& audit_payload) override;
   Result<CaseRecord> GetCase(const std::string& id) override;
   Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) override;
+  Result<Account> GetAccount(const std::string& id) override;
+  Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
 
  private:
   Status Error(int rc, const std::string& doing) const;
@@ -888,6 +891,26 @@ Result<bool> SqliteStore::HasPost(const std::string& id) {
                    [this](int rc, const std::string& d) { return Error(rc, d); });
 }
 
+Result<Post> SqliteStore::GetPost(const std::string& id) {
+  const std::string doing = "reading post \"" + id + "\"";
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(db_, "SELECT account, ts, lang, text, topic, region FROM posts WHERE id = ?1", &rc);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  BindText(st.get(), 1, id);
+  rc = sqlite3_step(st.get());
+  if (rc == SQLITE_DONE) return Status::NotFound("no post \"" + id + "\"");
+  if (rc != SQLITE_ROW) return Error(rc, doing);
+  Post p;
+  p.id = id;
+  ReadText(st.get(), 0, &p.account);
+  p.ts = sqlite3_column_int64(st.get(), 1);
+  ReadText(st.get(), 2, &p.lang);
+  ReadText(st.get(), 3, &p.text);
+  ReadText(st.get(), 4, &p.topic);
+  ReadText(st.get(), 5, &p.region);
+  return p;
+}
+
 Result<bool> SqliteStore::HasAccount(const std::string& id) {
   return RowExists(db_, "SELECT 1 FROM accounts WHERE id = ?1 UNION ALL SELECT 1 FROM posts WHERE account = ?1 LIMIT 1",
                    id, "looking up account \"" + id + "\"",
@@ -1003,6 +1026,45 @@ Result<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseFilter& f) {
     out.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return Error(rc, "listing cases");
+  return out;
+}
+
+Result<Account> SqliteStore::GetAccount(const std::string& id) {
+  const std::string doing = "reading account \"" + id + "\"";
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(db_, "SELECT created, country FROM accounts WHERE id = ?1", &rc);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  BindText(st.get(), 1, id);
+  rc = sqlite3_step(st.get());
+  if (rc == SQLITE_DONE) return Status::NotFound("no account \"" + id + "\"");
+  if (rc != SQLITE_ROW) return Error(rc, doing);
+  Account a;
+  a.id = id;
+  a.created = sqlite3_column_int64(st.get(), 0);
+  ReadText(st.get(), 1, &a.country);
+  return a;
+}
+
+Result<std::vector<Post>> SqliteStore::PostsByAccount(const std::string& account_id) {
+  const std::string doing = "reading the posts of account \"" + account_id + "\"";
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(
+      db_, "SELECT id, ts, lang, text, topic, region FROM posts WHERE account = ?1 ORDER BY ts, id", &rc);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  BindText(st.get(), 1, account_id);
+  std::vector<Post> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    Post p;
+    ReadText(st.get(), 0, &p.id);
+    p.account = account_id;
+    p.ts = sqlite3_column_int64(st.get(), 1);
+    ReadText(st.get(), 2, &p.lang);
+    ReadText(st.get(), 3, &p.text);
+    ReadText(st.get(), 4, &p.topic);
+    ReadText(st.get(), 5, &p.region);
+    out.push_back(std::move(p));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, doing);
   return out;
 }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Notice and action on the examples, step by step (README: "Legal orders").
+# Run after scripts/quickstart.sh, which scans examples/ into out/examples.db.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ev=./build/bin/evenhand
+db=out/examples.db
+now=2026-11-21T12:00:00Z
+
+# 1. Register the authorities that may issue orders, each for its jurisdiction.
+$ev authority add --db $db --id pta --name "Pakistan Telecommunication Authority" --jurisdiction PK \
+  --kind regulator --actor admin
+$ev authority add --db $db --id tjsp --name "Tribunal de Justiça de São Paulo" --jurisdiction BR \
+  --kind court --actor admin
+
+# 2. Take in the orders: valid ones are accepted with the regime's deadline,
+#    invalid ones are stored as rejected with the reason; the last line
+#    repeats the first order's (authority, reference) and changes nothing.
+$ev order submit --db $db --actor intake --now $now examples/cases/orders.jsonl
+
+# 3. Open orders due in the next 6 hours or already overdue (the emergency
+#    order had 12 h from 10:30 on the 20th).
+$ev order list --db $db --now $now --due-within 6h
+
+# 4. Review and act on the PTA order: withhold p0005 in Pakistan only.
+id=$($ev order list --db $db --now $now --state accepted | grep 'PTA/CVS/2026/0417' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+$ev order act --db $db --now 2026-11-21T12:05:00Z --actor mod-aisha "$id" --event review
+$ev order act --db $db --now 2026-11-21T12:20:00Z --actor mod-aisha "$id" --event act --outcome withheld
+
+# 5. Withheld in Pakistan, still visible from Brazil.
+$ev visible --db $db p0005 --from PK
+$ev visible --db $db p0005 --from BR
+
+# 6. The author files a counter-notice; a second moderator upholds the action.
+$ev appeal file --db $db --now 2026-11-22T08:00:00Z --actor user-a187 --order "$id" \
+  --text "The post only greets friends; it is not unlawful under s.37"
+$ev appeal decide --db $db --now 2026-11-22T09:00:00Z --actor mod-bilal --order "$id" --outcome upheld \
+  --reason "Order re-checked against s.37; withholding in PK stands"
+$ev order close --db $db --now 2026-11-22T09:01:00Z --actor mod-bilal "$id"
+$ev order show --db $db "$id"
+
+# 7. Every step is in the audit chain.
+$ev audit verify --db $db

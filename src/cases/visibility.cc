@@ -1,0 +1,91 @@
+#include "cases/visibility.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "cases/order_json.h"
+
+namespace evenhand {
+
+namespace {
+
+constexpr std::array<std::string_view, 27> kEuMembers = {
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"};
+
+}  // namespace
+
+bool JurisdictionCovers(const std::string& jurisdiction, const std::string& country) {
+  if (jurisdiction == country) return true;
+  if (jurisdiction == "EU") return std::find(kEuMembers.begin(), kEuMembers.end(), country) != kEuMembers.end();
+  return false;
+}
+
+Result<VisibilityAnswer> VisibleFrom(Store& store, const std::string& item, const std::string& country) {
+  VisibilityAnswer answer;
+  std::string account;
+  Result<Post> post = store.GetPost(item);
+  if (post.ok()) {
+    answer.item_known = true;
+    account = post->account;
+  } else if (post.status().code() != Status::Code::kNotFound) {
+    return post.status();
+  }
+
+  auto restrict = [&](bool applies, std::string why) {
+    (applies ? answer.because : answer.elsewhere).push_back(std::move(why));
+    if (applies) answer.visible = false;
+  };
+
+  Status walked = store.ForEachDecision("", [&](const StoredDecision& sd) {
+    const Decision& d = sd.decision;
+    if (d.item != item) return true;
+    answer.item_known = true;
+    const std::string who = "decision " + d.policy + (d.rule.empty() ? "" : " rule " + d.rule);
+    switch (d.action) {
+      case Action::kRemove:
+        restrict(true, "removed everywhere by " + who);
+        break;
+      case Action::kSuspendAccount:
+        restrict(true, "account suspended by " + who);
+        break;
+      case Action::kWithhold:
+        if (d.scope.empty()) {
+          restrict(true, "withheld everywhere by " + who);
+        } else {
+          for (const std::string& j : d.scope)
+            restrict(JurisdictionCovers(j, country), "withheld in " + j + " by " + who);
+        }
+        break;
+      default:
+        break;
+    }
+    return true;
+  });
+  if (!walked.ok()) return walked;
+
+  CaseFilter filter;
+  filter.kind = "order";
+  Result<std::vector<CaseRecord>> orders = store.ListCases(filter);
+  if (!orders.ok()) return orders.status();
+  for (const CaseRecord& c : *orders) {
+    Result<Order> o = OrderFromJson(c.body);
+    if (!o.ok()) return o.status();
+    bool targets = false;
+    for (const OrderTarget& t : o->targets)
+      targets = targets || (t.kind == "item" && t.id == item) || (t.kind == "account" && !account.empty() && t.id == account);
+    if (!targets) continue;
+    answer.item_known = true;
+    if (!o->InForce()) continue;
+    const std::string who = "order " + o->id + " (" + o->authority + ", " + o->legal_basis.instrument + " " +
+                            o->legal_basis.provision + ")";
+    if (o->outcome == OrderOutcome::kRemovedGlobally)
+      restrict(true, "removed everywhere by " + who + ": " + o->reason);
+    else
+      restrict(JurisdictionCovers(o->jurisdiction, country), "withheld in " + o->jurisdiction + " by " + who);
+  }
+  return answer;
+}
+
+}  // namespace evenhand

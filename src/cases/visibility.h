@@ -1,0 +1,36 @@
+// Geo-scoped visibility: may a viewer in country CC see an item?
+//
+// An item is hidden from CC when any of these holds, and visible otherwise:
+//  * a stored decision removed it, or suspended its account (everywhere);
+//  * a stored decision withheld it with a scope that covers CC;
+//  * an order in force (actioned and not reversed on appeal, see
+//    Order::InForce) targets the item or its account and either removed it
+//    globally or withheld it in a jurisdiction that covers CC.
+// A jurisdiction covers a country when they are equal, or when it is "EU"
+// and the country is an EU member state. Each restriction found is named
+// in `because`, so the answer can be checked.
+//
+// Reads decisions and orders through the Store (a linear walk of both: a
+// tool for reviewers and tests, not a serving path).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/status.h"
+#include "store/store.h"
+
+namespace evenhand {
+
+struct VisibilityAnswer {
+  bool item_known = false;            // the item is a stored post or has a decision or order
+  bool visible = true;
+  std::vector<std::string> because;   // every restriction that applies to the country
+  std::vector<std::string> elsewhere; // restrictions in other jurisdictions (for context)
+};
+
+bool JurisdictionCovers(const std::string& jurisdiction, const std::string& country);
+
+Result<VisibilityAnswer> VisibleFrom(Store& store, const std::string& item, const std::string& country);
+
+}  // namespace evenhand
