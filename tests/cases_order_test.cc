@@ -9,6 +9,7 @@
 #include <map>
 
 #include "cases/order_json.h"
+#include "cases/order_statements.h"
 #include "model/time.h"
 
 namespace evenhand {
@@ -318,6 +319,46 @@ TEST_F(OrderDeskTest, DueWithinListsOnlyOpenOrdersWithNearDeadlines) {
   w.outcome = OrderOutcome::kWithheld;
   ASSERT_TRUE(desk_->Apply(normal.id, OrderEvent::kAct, w, "mod", kReceived).ok());
   EXPECT_EQ(desk_->List(std::nullopt, 0, kReceived + 49 * 3600)->size(), 1u);
+}
+
+TEST_F(OrderDeskTest, StatementsOfReasonsForOrdersInForce) {
+  Regime pk;
+  pk.id = "pk-peca";
+  pk.jurisdiction = "PK";
+  RegimeCategory defamation;
+  defamation.id = "defamation";
+  defamation.dsa_categories = {"illegal_or_harmful_speech"};
+  pk.categories.push_back(defamation);
+  const std::vector<Regime> regimes = {pk};
+  auto collect = [&] {
+    std::vector<Statement> out;
+    EXPECT_TRUE(ForEachOrderStatement(*store_, regimes, {}, [&](const Statement& s) { out.push_back(s); }).ok());
+    return out;
+  };
+  Order account_order = Draft("acct");
+  account_order.targets = {{"account", "a1"}};  // a1 posted p1 and p2
+  Order o = MustSubmit(account_order);
+  EXPECT_TRUE(collect().empty()) << "accepted but not actioned: nothing restricted yet";
+  ASSERT_TRUE(desk_->Apply(o.id, OrderEvent::kReview, {}, "mod", kReceived).ok());
+  OrderEventArgs w;
+  w.outcome = OrderOutcome::kWithheld;
+  ASSERT_TRUE(desk_->Apply(o.id, OrderEvent::kAct, w, "mod", kReceived + 600).ok());
+  std::vector<Statement> st = collect();
+  ASSERT_EQ(st.size(), 2u);
+  for (const Statement& s : st) {
+    EXPECT_EQ(s.category, "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH");
+    EXPECT_EQ(s.territorial_scope, std::vector<std::string>{"PK"});
+    EXPECT_EQ(s.decision_ground, "DECISION_GROUND_ILLEGAL_CONTENT");
+    EXPECT_EQ(s.source_identity, "pta");
+  }
+  EXPECT_NE(st[0].puid, st[1].puid);
+  // Reversed on appeal: the items are reinstated and no statement remains.
+  OrderEventArgs appeal;
+  appeal.appeal = "counter-notice";
+  ASSERT_TRUE(desk_->Apply(o.id, OrderEvent::kReopen, appeal, "user", kReceived + 700).ok());
+  EXPECT_EQ(collect().size(), 2u) << "the action stands while the appeal is pending";
+  ASSERT_TRUE(desk_->Apply(o.id, OrderEvent::kReverse, {}, "mod-2", kReceived + 800).ok());
+  EXPECT_TRUE(collect().empty());
 }
 
 TEST(OrderJson, SubmissionErrorsNameTheField) {

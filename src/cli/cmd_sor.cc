@@ -1,5 +1,6 @@
 // `evenhand sor export`: one DSA statement of reasons per stored action
-// decision (label, withhold, remove, suspend_account), written in the DSA
+// decision (label, withhold, remove, suspend_account) and per item an
+// authority's order in force restricts (cases/order_statements.h), in the DSA
 // Transparency Database's shape (dsa-json or dsa-csv). Statements that the
 // database would refuse are reported on stderr with every field error;
 // --strict turns them into a failure, --eea-only keeps only what the
@@ -11,10 +12,12 @@
 #include <filesystem>
 #include <memory>
 
+#include "cases/order_statements.h"
 #include "cases/statement_builder.h"
 #include "cases/statement_export.h"
 #include "cases/statement_validate.h"
 #include "cli/commands.h"
+#include "regimes/regime_loader.h"
 #include "store/store.h"
 
 namespace evenhand::cli {
@@ -28,6 +31,7 @@ struct SorArgs {
   std::string platform;
   std::string policy;
   std::string terms_url;
+  std::string regimes = "policies/regimes";
   bool eea_only = false;
   bool strict = false;
 };
@@ -99,12 +103,11 @@ int Export(const SorArgs& args) {
 
   std::string buf;
   if (*format == StatementFormat::kDsaCsv) AppendDsaCsvHeader(&buf);
-  int64_t decisions = 0, written = 0, outside_eea = 0, invalid = 0;
+  int64_t decisions = 0, ordered = 0, written = 0, outside_eea = 0, invalid = 0;
   std::vector<std::string> shown;
   Status write_status;
-  Status walk = (*store)->ForEachDecision(args.policy, [&](const StoredDecision& row) {
-    ++decisions;
-    std::optional<Statement> st = BuildStatement(row.decision, row.post, row.stored_at, options);
+  // Writes one statement; false once writing failed.
+  auto emit = [&](std::optional<Statement> st) {
     if (!st) return true;  // allow / review: nothing restricted
     if (args.eea_only && !RestrictToEea(&*st)) {
       ++outside_eea;
@@ -123,9 +126,23 @@ int Export(const SorArgs& args) {
     ++written;
     if (buf.size() >= kFlushBytes) write_status = out.Write(&buf);
     return write_status.ok();
+  };
+  Status walk = (*store)->ForEachDecision(args.policy, [&](const StoredDecision& row) {
+    ++decisions;
+    return emit(BuildStatement(row.decision, row.post, row.stored_at, options));
   });
   if (!walk.ok()) return fail(walk.message());
   if (!write_status.ok()) return fail(write_status.message());
+  if (args.policy.empty()) {  // orders are under no policy: exported with "all"
+    auto regimes = LoadRegimeDir(args.regimes);
+    if (!regimes.ok()) return fail(regimes.status().message());
+    walk = ForEachOrderStatement(**store, *regimes, options, [&](const Statement& st) {
+      ++ordered;
+      if (write_status.ok()) emit(st);
+    });
+    if (!walk.ok()) return fail(walk.message());
+    if (!write_status.ok()) return fail(write_status.message());
+  }
 
   for (const std::string& line : shown) std::fprintf(stderr, "  %s\n", line.c_str());
   if (invalid > static_cast<int64_t>(shown.size()))
@@ -136,8 +153,9 @@ int Export(const SorArgs& args) {
 
   if (Status s = out.Write(&buf); !s.ok()) return fail(s.message());
   if (Status s = out.Finish(); !s.ok()) return fail(s.message());
-  std::fprintf(stderr, "wrote %lld statements of reasons (%s) for %lld stored decisions", static_cast<long long>(written),
-               args.format.c_str(), static_cast<long long>(decisions));
+  std::fprintf(stderr, "wrote %lld statements of reasons (%s) for %lld stored decisions and %lld ordered actions",
+               static_cast<long long>(written), args.format.c_str(), static_cast<long long>(decisions),
+               static_cast<long long>(ordered));
   if (args.eea_only)
     std::fprintf(stderr, "; %lld restrict nothing in the EEA and were left out", static_cast<long long>(outside_eea));
   std::fprintf(stderr, "\n");
@@ -158,8 +176,9 @@ void AddSorCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<SorArgs>();
   auto* exp = sor->add_subcommand(
       "export",
-      "Write one statement of reasons per stored action decision (label, withhold, remove, suspend_account) in\n"
-      "the DSA Transparency Database's shape. allow and review decisions restrict nothing and give none.\n"
+      "Write one statement of reasons per stored action decision (label, withhold, remove, suspend_account) and\n"
+      "per item restricted by an authority's order in force, in the DSA Transparency Database's shape. allow\n"
+      "and review decisions restrict nothing and give none.\n"
       "puids are stable: exporting again gives the same ids.");
   exp->add_option("--db", args->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
   exp->add_option("--format", args->format,
@@ -169,7 +188,10 @@ void AddSorCommand(CLI::App& app, int* exit_code) {
                   "Output file ('-' = stdout); a file appears only when the export succeeds")
       ->capture_default_str();
   exp->add_option("--platform", args->platform, "Platform name for the platform_name column (dsa-csv)");
-  exp->add_option("--policy", args->policy, "Only decisions of this policy version (name@version); default: all");
+  exp->add_option("--policy", args->policy,
+                  "Only decisions of this policy version (name@version); default: all decisions and all orders");
+  exp->add_option("--regimes", args->regimes, "Directory of regime files (maps an order's category to a DSA one)")
+      ->capture_default_str();
   exp->add_option("--terms-url", args->terms_url,
                   "URL of the terms of service, written as decision_ground_reference_url of own-initiative "
                   "statements");
