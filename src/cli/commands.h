@@ -11,6 +11,7 @@ void AddPolicyCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
 void AddOrderCommand(CLI::App& app, int* exit_code);
 void AddAuthorityCommand(CLI::App& app, int* exit_code);
+void AddDataRequestCommand(CLI::App& app, int* exit_code);
 void AddVisibleCommand(CLI::App& app, int* exit_code);
 void AddAppealCommand(CLI::App& app, int* exit_code);
 void AddSorCommand(CLI::App& app, int* exit_code);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   evenhand::cli::AddAuditCommand(app, &exit_code);
   evenhand::cli::AddOrderCommand(app, &exit_code);
   evenhand::cli::AddAuthorityCommand(app, &exit_code);
+  evenhand::cli::AddDataRequestCommand(app, &exit_code);
   evenhand::cli::AddVisibleCommand(app, &exit_code);
   evenhand::cli::AddAppealCommand(app, &exit_code);
   evenhand::cli::AddSorCommand(app, &exit_code);

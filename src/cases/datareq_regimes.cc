@@ -1,0 +1,38 @@
+#include "cases/datareq_regimes.h"
+
+#include <memory>
+
+namespace evenhand {
+
+namespace {
+
+// Keeps the shorter of two optional figures; true when `candidate` won.
+bool KeepShorter(std::optional<double>* best, std::optional<double> candidate) {
+  if (!candidate || (*best && **best <= *candidate)) return false;
+  *best = candidate;
+  return true;
+}
+
+}  // namespace
+
+InfoRequestLookup MakeInfoRequestLookup(std::vector<Regime> regimes) {
+  auto owned = std::make_shared<const std::vector<Regime>>(std::move(regimes));
+  return [owned](const std::string& jurisdiction) {
+    InfoRequestAnswer answer;
+    bool normal_from_regime = false;
+    for (const Regime& r : *owned) {
+      if (r.jurisdiction != jurisdiction) continue;
+      if (!answer.regime_found) answer.regime_id = r.id;
+      answer.regime_found = true;
+      if (KeepShorter(&answer.normal_hours, r.DeadlineHours(kInfoRequestKey, false))) {
+        answer.regime_id = r.id;
+        normal_from_regime = true;
+      }
+      if (KeepShorter(&answer.emergency_hours, r.DeadlineHours(kInfoRequestKey, true)) && !normal_from_regime)
+        answer.regime_id = r.id;
+    }
+    return answer;
+  };
+}
+
+}  // namespace evenhand

@@ -1,0 +1,28 @@
+// The bridge from loaded regimes to the DataRequestDesk: for a request's
+// jurisdiction, the information-request deadline in hours (normal and
+// emergency; Regime::DeadlineHours(kInfoRequestKey, ...)). When several
+// regimes of the jurisdiction set a figure, the shortest wins: the
+// platform must meet the strictest one that may apply. The lookup copies
+// the regimes it is given; thread safe once built.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "regimes/regime.h"
+
+namespace evenhand {
+
+struct InfoRequestAnswer {
+  bool regime_found = false;  // some regime covers the jurisdiction
+  std::string regime_id;      // the regime a figure came from (else the first found)
+  std::optional<double> normal_hours;     // nullopt: no hour figure in law or deployment
+  std::optional<double> emergency_hours;  // likewise
+};
+using InfoRequestLookup = std::function<InfoRequestAnswer(const std::string& jurisdiction)>;
+
+InfoRequestLookup MakeInfoRequestLookup(std::vector<Regime> regimes);
+
+}  // namespace evenhand

@@ -1,0 +1,99 @@
+#include "cases/datareq_stats.h"
+
+#include <map>
+#include <tuple>
+
+namespace evenhand {
+
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+OJson CountsJson(const OutcomeCounts& c) {
+  OJson j;
+  j["granted"] = c.granted;
+  j["partly_granted"] = c.partly_granted;
+  j["refused"] = c.refused;
+  j["rejected"] = c.rejected;
+  j["pending"] = c.pending;
+  j["total"] = c.total();
+  return j;
+}
+
+}  // namespace
+
+std::string_view DataRequestOutcomeName(DataRequestOutcome o) {
+  switch (o) {
+    case DataRequestOutcome::kGranted: return "granted";
+    case DataRequestOutcome::kPartlyGranted: return "partly_granted";
+    case DataRequestOutcome::kRefused: return "refused";
+    case DataRequestOutcome::kRejected: return "rejected";
+    case DataRequestOutcome::kPending: return "pending";
+  }
+  return "?";
+}
+
+DataRequestOutcome OutcomeOf(const DataRequest& r) {
+  switch (r.state) {
+    case DataRequestState::kDisclosed:
+      return r.withheld_fields.empty() ? DataRequestOutcome::kGranted : DataRequestOutcome::kPartlyGranted;
+    case DataRequestState::kRefused: return DataRequestOutcome::kRefused;
+    case DataRequestState::kRejected: return DataRequestOutcome::kRejected;
+    default: return DataRequestOutcome::kPending;
+  }
+}
+
+void OutcomeCounts::Add(DataRequestOutcome o) {
+  switch (o) {
+    case DataRequestOutcome::kGranted: ++granted; break;
+    case DataRequestOutcome::kPartlyGranted: ++partly_granted; break;
+    case DataRequestOutcome::kRefused: ++refused; break;
+    case DataRequestOutcome::kRejected: ++rejected; break;
+    case DataRequestOutcome::kPending: ++pending; break;
+  }
+}
+
+DataRequestStats CountDataRequests(const std::vector<DataRequest>& requests, int64_t now, int64_t since,
+                                   int64_t until) {
+  DataRequestStats stats;
+  std::map<std::tuple<std::string, std::string, bool>, OutcomeCounts> rows;
+  for (const DataRequest& r : requests) {
+    if (since != 0 && r.received < since) continue;
+    if (until != 0 && r.received >= until) continue;
+    const DataRequestOutcome o = OutcomeOf(r);
+    std::string kind(LegalProcessKindName(r.legal_process.kind));
+    if (kind.empty()) kind = "none";
+    rows[{r.jurisdiction, kind, r.emergency}].Add(o);
+    stats.all.Add(o);
+    if (!r.emergency) continue;
+    stats.emergency.Add(o);
+    if (r.follow_up.kind != LegalProcessKind::kNone) ++stats.emergency_followed_up;
+    if (r.FollowUpOverdue(now)) ++stats.emergency_flagged;
+  }
+  for (const auto& [key, counts] : rows)
+    stats.rows.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), counts});
+  return stats;
+}
+
+nlohmann::ordered_json DataRequestStatsToJson(const DataRequestStats& s) {
+  OJson j;
+  j["all"] = CountsJson(s.all);
+  OJson e = CountsJson(s.emergency);
+  e["followed_up"] = s.emergency_followed_up;
+  e["flagged"] = s.emergency_flagged;
+  j["emergency"] = std::move(e);
+  OJson rows = OJson::array();
+  for (const DataRequestStatsRow& r : s.rows) {
+    OJson row;
+    row["jurisdiction"] = r.jurisdiction;
+    row["legal_process"] = r.legal_process;
+    row["emergency"] = r.emergency;
+    const OJson counts = CountsJson(r.counts);
+    for (auto it = counts.begin(); it != counts.end(); ++it) row[it.key()] = it.value();
+    rows.push_back(std::move(row));
+  }
+  j["rows"] = std::move(rows);
+  return j;
+}
+
+}  // namespace evenhand

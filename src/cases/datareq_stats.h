@@ -1,0 +1,53 @@
+// Transparency counts of data-disclosure requests: every request, granted
+// or not, counted by jurisdiction x legal process kind (as the request
+// arrived) x outcome, with emergency requests counted in rows of their
+// own and in a separate summary. Pure functions over loaded requests.
+//
+// Outcomes: granted (disclosed, nothing withheld), partly_granted
+// (disclosed with some requested field withheld), refused, rejected
+// (at intake), pending (accepted, prepared or approved).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/data_request.h"
+
+namespace evenhand {
+
+enum class DataRequestOutcome { kGranted, kPartlyGranted, kRefused, kRejected, kPending };
+
+std::string_view DataRequestOutcomeName(DataRequestOutcome outcome);  // "granted", "partly_granted", ...
+DataRequestOutcome OutcomeOf(const DataRequest& request);
+
+struct OutcomeCounts {
+  int64_t granted = 0, partly_granted = 0, refused = 0, rejected = 0, pending = 0;
+  int64_t total() const { return granted + partly_granted + refused + rejected + pending; }
+  void Add(DataRequestOutcome o);
+};
+
+struct DataRequestStatsRow {
+  std::string jurisdiction;
+  std::string legal_process;  // kind name; "none" when the request named none
+  bool emergency = false;
+  OutcomeCounts counts;
+};
+
+struct DataRequestStats {
+  std::vector<DataRequestStatsRow> rows;  // ordered by jurisdiction, process, emergency
+  OutcomeCounts all;
+  OutcomeCounts emergency;           // the emergency requests only
+  int64_t emergency_followed_up = 0;  // legal process recorded after the fact
+  int64_t emergency_flagged = 0;      // follow-up overdue at `now`
+};
+
+// Counts `requests` received in [since, until) (0 = open end).
+DataRequestStats CountDataRequests(const std::vector<DataRequest>& requests, int64_t now, int64_t since = 0,
+                                   int64_t until = 0);
+nlohmann::ordered_json DataRequestStatsToJson(const DataRequestStats& stats);
+
+}  // namespace evenhand
