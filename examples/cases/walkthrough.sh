@@ -39,5 +39,24 @@ $ev appeal decide --db $db --now 2026-11-22T09:00:00Z --actor mod-bilal --order 
 $ev order close --db $db --now 2026-11-22T09:01:00Z --actor mod-bilal "$id"
 $ev order show --db $db "$id"
 
-# 7. Every step is in the audit chain.
+# 7. Notices from users and trusted flaggers (DSA Art. 16 and 22). Each is
+#    answered at once: a receipt, or a rejection with the reason (no
+#    explanation, unknown item, no good-faith statement, no location). The
+#    registered trusted flagger's notice is listed first; the NetzDG complaint
+#    about a threat runs 24 h from receipt; Brazil's and the DSA's run
+#    "diligently", with no hour figure.
+$ev notice submit --db $db --actor intake --now $now --trusted-flaggers examples/cases/trusted_flaggers.txt \
+  examples/cases/notices.jsonl
+$ev notice list --db $db --now $now --state confirmed
+$ev notice list --db $db --now $now --due-within 24h
+
+#    Review the NetzDG complaint, withhold p0017 in Germany, and send the
+#    decision, its reason and the redress options back to the notifier.
+nid=$($ev notice list --db $db --now $now --due-within 24h | head -1 | sed -E 's/.*"id":"([^"]+)".*/\1/')
+$ev notice review --db $db --now 2026-11-21T12:10:00Z --actor mod-jonas "$nid"
+$ev notice decide --db $db --now 2026-11-21T12:30:00Z --actor mod-jonas "$nid" --outcome action_taken \
+  --action withheld --reason "A threat to kill (s.241 StGB), manifestly unlawful in Germany"
+$ev notice show --db $db "$nid"
+
+# 8. Every step is in the audit chain.
 $ev audit verify --db $db

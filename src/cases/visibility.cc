@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "cases/notice_json.h"
+#include "cases/notice_statements.h"
 #include "cases/order_json.h"
 
 namespace evenhand {
@@ -84,6 +86,24 @@ Result<VisibilityAnswer> VisibleFrom(Store& store, const std::string& item, cons
       restrict(true, "removed everywhere by " + who + ": " + o->reason);
     else
       restrict(JurisdictionCovers(o->jurisdiction, country), "withheld in " + o->jurisdiction + " by " + who);
+  }
+
+  filter.kind = "notice";
+  Result<std::vector<CaseRecord>> notices = store.ListCases(filter);
+  if (!notices.ok()) return notices.status();
+  for (const CaseRecord& c : *notices) {
+    Result<Notice> n = NoticeFromJson(c.body);
+    if (!n.ok()) return n.status();
+    bool names = false;
+    for (const std::string& l : n->location) names = names || l == item;
+    if (!names) continue;
+    answer.item_known = true;
+    if (!NoticeRestricts(*n)) continue;
+    const std::string who = "notice " + n->id + (n->priority ? " (trusted flagger)" : "");
+    if (n->action == NoticeAction::kRemoved)
+      restrict(true, "removed everywhere on " + who + ": " + n->reason);
+    else
+      restrict(JurisdictionCovers(n->jurisdiction, country), "withheld in " + n->jurisdiction + " on " + who);
   }
   return answer;
 }

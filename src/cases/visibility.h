@@ -5,7 +5,9 @@
 //  * a stored decision withheld it with a scope that covers CC;
 //  * an order in force (actioned and not reversed on appeal, see
 //    Order::InForce) targets the item or its account and either removed it
-//    globally or withheld it in a jurisdiction that covers CC.
+//    globally or withheld it in a jurisdiction that covers CC;
+//  * a decided notice names the item and removed it, or withheld it in a
+//    jurisdiction that covers CC (NoticeRestricts).
 // A jurisdiction covers a country when they are equal, or when it is "EU"
 // and the country is an EU member state. Each restriction found is named
 // in `because`, so the answer can be checked.

@@ -1,6 +1,7 @@
 // `evenhand sor export`: one DSA statement of reasons per stored action
 // decision (label, withhold, remove, suspend_account) and per item an
-// authority's order in force restricts (cases/order_statements.h), in the DSA
+// authority's order in force restricts (cases/order_statements.h) and per
+// item a decided notice acted on (cases/notice_statements.h), in the DSA
 // Transparency Database's shape (dsa-json or dsa-csv). Statements that the
 // database would refuse are reported on stderr with every field error;
 // --strict turns them into a failure, --eea-only keeps only what the
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cases/notice_statements.h"
 #include "cases/order_statements.h"
 #include "cases/statement_builder.h"
 #include "cases/statement_export.h"
@@ -103,7 +105,7 @@ int Export(const SorArgs& args) {
 
   std::string buf;
   if (*format == StatementFormat::kDsaCsv) AppendDsaCsvHeader(&buf);
-  int64_t decisions = 0, ordered = 0, written = 0, outside_eea = 0, invalid = 0;
+  int64_t decisions = 0, ordered = 0, noticed = 0, written = 0, outside_eea = 0, invalid = 0;
   std::vector<std::string> shown;
   Status write_status;
   // Writes one statement; false once writing failed.
@@ -141,6 +143,11 @@ int Export(const SorArgs& args) {
       if (write_status.ok()) emit(st);
     });
     if (!walk.ok()) return fail(walk.message());
+    walk = ForEachNoticeStatement(**store, *regimes, options, [&](const Statement& st) {
+      ++noticed;
+      if (write_status.ok()) emit(st);
+    });
+    if (!walk.ok()) return fail(walk.message());
     if (!write_status.ok()) return fail(write_status.message());
   }
 
@@ -153,9 +160,11 @@ int Export(const SorArgs& args) {
 
   if (Status s = out.Write(&buf); !s.ok()) return fail(s.message());
   if (Status s = out.Finish(); !s.ok()) return fail(s.message());
-  std::fprintf(stderr, "wrote %lld statements of reasons (%s) for %lld stored decisions and %lld ordered actions",
+  std::fprintf(stderr,
+               "wrote %lld statements of reasons (%s) for %lld stored decisions, %lld ordered actions and %lld "
+               "actions on notices",
                static_cast<long long>(written), args.format.c_str(), static_cast<long long>(decisions),
-               static_cast<long long>(ordered));
+               static_cast<long long>(ordered), static_cast<long long>(noticed));
   if (args.eea_only)
     std::fprintf(stderr, "; %lld restrict nothing in the EEA and were left out", static_cast<long long>(outside_eea));
   std::fprintf(stderr, "\n");

@@ -10,6 +10,7 @@ void AddScanCommand(CLI::App& app, int* exit_code);
 void AddPolicyCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
 void AddOrderCommand(CLI::App& app, int* exit_code);
+void AddNoticeCommand(CLI::App& app, int* exit_code);
 void AddAuthorityCommand(CLI::App& app, int* exit_code);
 void AddDataRequestCommand(CLI::App& app, int* exit_code);
 void AddVisibleCommand(CLI::App& app, int* exit_code);

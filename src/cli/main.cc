@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   evenhand::cli::AddPolicyCommand(app, &exit_code);
   evenhand::cli::AddAuditCommand(app, &exit_code);
   evenhand::cli::AddOrderCommand(app, &exit_code);
+  evenhand::cli::AddNoticeCommand(app, &exit_code);
   evenhand::cli::AddAuthorityCommand(app, &exit_code);
   evenhand::cli::AddDataRequestCommand(app, &exit_code);
   evenhand::cli::AddVisibleCommand(app, &exit_code);
