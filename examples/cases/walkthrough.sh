@@ -58,5 +58,25 @@ $ev notice decide --db $db --now 2026-11-21T12:30:00Z --actor mod-jonas "$nid" -
   --action withheld --reason "A threat to kill (s.241 StGB), manifestly unlawful in Germany"
 $ev notice show --db $db "$nid"
 
-# 8. Every step is in the audit chain.
+# 8. Data requests. A request needs a legal process (a warrant, court order,
+#    subpoena or statutory notice), or the emergency flag, in which case the
+#    process must follow within the window. The package holds only the fields
+#    asked for that the process covers, and a second person must approve it.
+$ev authority add --db $db --id fia-cyber --name "FIA Cyber Crime Wing" --jurisdiction PK \
+  --kind law_enforcement --actor admin
+$ev datareq submit --db $db --actor intake --now $now examples/cases/datareqs.jsonl
+#    6 lines: 4 accepted (one an emergency without process, flagged for
+#    follow-up), 2 rejected (no legal process; a field not in the catalogue).
+rid=$($ev datareq list --db $db --now $now --state accepted | grep 'PTA/INFO/2026/77' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+$ev datareq prepare --db $db --now 2026-11-21T13:00:00Z --actor analyst-1 "$rid"   # a statutory notice covers subscriber data only
+$ev datareq approve --db $db --now 2026-11-21T13:05:00Z --actor analyst-1 "$rid" || echo "(refused: four-eyes)"
+$ev datareq approve --db $db --now 2026-11-21T13:10:00Z --actor legal-2 "$rid"
+$ev datareq disclose --db $db --now 2026-11-21T13:20:00Z --actor legal-2 -o out/package.json "$rid"
+cat out/package.json; echo
+$ev datareq stats --db $db --now 2026-11-21T14:00:00Z
+
+# 9. Statements of reasons for every action, in the DSA database's shape.
+$ev sor export --db $db --format dsa-json --eea-only -o out/statements.jsonl
+
+# 10. Every step is in the audit chain.
 $ev audit verify --db $db
