@@ -379,9 +379,9 @@ TEST_F(DataRequestDeskTest, FieldNotAskedForNeverAppearsInThePackage) {
   EXPECT_TRUE(pkg["records"][1]["account.posts"].empty());
   // Nothing else of the accounts leaks: not the text, the country, the
   // creation date, the post ids, regions or languages.
-  for (const char* value : {"SECRET-TEXT", "\"PK\"", "\"AE\"", "\"ur\"", "\"p1\"", "\"p2\"",
-                            FormatTimestamp(kReceived - 400 * 86400).c_str()})
-    EXPECT_EQ(r.package.find(value), std::string::npos) << value;
+  const std::vector<std::string> never = {"SECRET-TEXT", "\"PK\"", "\"AE\"", "\"ur\"", "\"p1\"", "\"p2\"",
+                                         FormatTimestamp(kReceived - 400 * 86400)};
+  for (const std::string& value : never) EXPECT_EQ(r.package.find(value), std::string::npos) << value;
 }
 
 TEST_F(DataRequestDeskTest, AskedForButNotCoveredIsWithheldAndListed) {

@@ -2,6 +2,8 @@
 // the way the README and examples/cases/walkthrough.sh use it. Expected
 // outcomes are written here by hand from the request file.
 #include <gtest/gtest.h>
+
+#include "e2e_util.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,35 +19,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kSource = EVENHAND_SOURCE_DIR;
-const std::string kBinary = EVENHAND_BINARY;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome Exec(const std::string& args) {
-  std::string cmd = "cd " + kSource + " && " + kBinary + " " + args + " 2>&1";
-  Outcome r;
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line, nullptr, false));
-  return out;
-}
+using evenhand::e2e::Exec;
+using evenhand::e2e::JsonLines;
+using evenhand::e2e::Outcome;
 
 TEST(DataRequestsEndToEnd, ExampleRequestsMinimisedAndApprovedByASecondPerson) {
   const fs::path dir = fs::temp_directory_path() / ("evenhand_e2e_datareq_" + std::to_string(getpid()));

@@ -3,6 +3,8 @@
 // and the README use them. Expected outcomes are written here by hand from
 // the order file and the regime files, not taken from the program.
 #include <gtest/gtest.h>
+
+#include "e2e_util.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,39 +19,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kSource = EVENHAND_SOURCE_DIR;
-const std::string kBinary = EVENHAND_BINARY;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
-
-Outcome Exec(const std::string& args) {
-  std::string cmd = "cd " + kSource + " && " + kBinary + " " + args + " 2>&1";
-  Outcome r;
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line, nullptr, false));
-    start = end + 1;
-  }
-  return out;
-}
+using evenhand::e2e::Exec;
+using evenhand::e2e::JsonLines;
+using evenhand::e2e::Outcome;
 
 class OrdersEndToEnd : public ::testing::Test {
  protected:

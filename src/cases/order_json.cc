@@ -58,7 +58,8 @@ Result<Order> ParseOrderSubmission(std::string_view text, int64_t now) {
     const std::string where = "targets[" + std::to_string(i) + "]";
     if (!t.is_object() || t.size() != 1)
       return Status::Invalid(where + ": must be {\"item\": ID} or {\"account\": ID}");
-    const auto& [kind, id] = *t.items().begin();
+    const std::string kind = t.begin().key();
+    const Json& id = t.begin().value();
     if (kind != "item" && kind != "account")
       return Status::Invalid(where + ": must be {\"item\": ID} or {\"account\": ID}");
     if (!id.is_string() || id.get<std::string>().empty()) return Status::Invalid(where + "." + kind + ": must be a non-empty string");

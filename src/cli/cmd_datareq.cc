@@ -17,10 +17,9 @@
 #include "cases/datareq_json.h"
 #include "cases/datareq_regimes.h"
 #include "cases/datareq_stats.h"
+#include "cli/case_cli.h"
 #include "cli/commands.h"
 #include "model/time.h"
-#include "regimes/overrides.h"
-#include "regimes/regime_loader.h"
 #include "store/store.h"
 
 namespace evenhand::cli {
@@ -29,12 +28,7 @@ namespace {
 
 using OJson = nlohmann::ordered_json;
 
-struct Common {
-  std::string db;
-  std::string regimes = "policies/regimes";
-  std::string overrides;
-  std::string actor;
-  std::string now;  // RFC 3339; empty = wall clock
+struct Common : CaseFlags {
   double follow_up_hours = 48.0;
 };
 
@@ -42,8 +36,6 @@ int Fail(const std::string& verb, const std::string& message) {
   std::fprintf(stderr, "evenhand datareq %s: %s\n", verb.c_str(), message.c_str());
   return 1;
 }
-
-void PrintJson(const OJson& j) { std::printf("%s\n", j.dump(-1, ' ', false, OJson::error_handler_t::replace).c_str()); }
 
 bool ParseTime(const std::string& verb, const char* flag, const std::string& text, int64_t* out) {
   auto t = ParseTimestamp(text);
@@ -56,11 +48,13 @@ bool ParseTime(const std::string& verb, const char* flag, const std::string& tex
 }
 
 bool ResolveNow(const Common& c, const std::string& verb, int64_t* now) {
-  if (c.now.empty()) {
-    *now = NowUnixSeconds();
-    return true;
+  Result<int64_t> t = cli::ResolveNow(c);
+  if (!t.ok()) {
+    Fail(verb, t.status().message());
+    return false;
   }
-  return ParseTime(verb, "--now", c.now, now);
+  *now = *t;
+  return true;
 }
 
 struct Desk {
@@ -70,18 +64,15 @@ struct Desk {
 
 Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
   if (!(c.follow_up_hours > 0)) return Status::Invalid("--follow-up-hours: must be more than 0");
-  auto regimes = LoadRegimeDir(c.regimes);
-  if (!regimes.ok()) return regimes.status();
-  std::vector<Regime> loaded = std::move(regimes).value();
-  if (!c.overrides.empty())
-    if (Status s = ApplyOverrides(c.overrides, &loaded); !s.ok()) return s;
+  auto loaded = LoadRegimes(c);
+  if (!loaded.ok()) return loaded.status();
   auto store = OpenStore(c.db, mode);
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();
   DataRequestDeskOptions options;
   options.follow_up_default_hours = c.follow_up_hours;
-  d.desk = std::make_unique<DataRequestDesk>(d.store.get(), MakeInfoRequestLookup(std::move(loaded)), options);
+  d.desk = std::make_unique<DataRequestDesk>(d.store.get(), MakeInfoRequestLookup(std::move(loaded).value()), options);
   return d;
 }
 
@@ -115,29 +106,15 @@ Status WriteTemp(const std::string& path, const std::string& text, std::string* 
 int Submit(const Common& c, const std::string& path) {
   int64_t now = 0;
   if (!ResolveNow(c, "submit", &now)) return 1;
-  std::unique_ptr<std::ifstream> file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*file) return Fail("submit", path + ": cannot open");
-    in = file.get();
-  }
   // Parse everything first: a malformed line stores nothing at all.
   std::vector<DataRequest> requests;
-  std::string line;
-  bool bad = false;
-  for (int64_t line_no = 1; std::getline(*in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  Result<int64_t> parsed = ParseEachLine(path, [&](std::string_view line) {
     auto r = ParseDataRequestSubmission(line, now);
-    if (!r.ok()) {
-      std::fprintf(stderr, "%s:%lld: %s\n", path.c_str(), static_cast<long long>(line_no),
-                   r.status().message().c_str());
-      bad = true;
-      continue;
-    }
+    if (!r.ok()) return r.status();
     requests.push_back(std::move(r).value());
-  }
-  if (bad) return Fail("submit", "nothing was submitted");
+    return Status::Ok();
+  });
+  if (!parsed.ok()) return Fail("submit", parsed.status().message());
   if (requests.empty()) return Fail("submit", path + ": no data requests");
   auto desk = OpenDesk(c, OpenMode::kCreate);
   if (!desk.ok()) return Fail("submit", desk.status().message());
@@ -146,7 +123,7 @@ int Submit(const Common& c, const std::string& path) {
     if (!res.ok()) return Fail("submit", res.status().message());
     OJson j = DataRequestToJson(res->request, false);
     j["duplicate"] = res->duplicate;
-    PrintJson(j);  // printed only once durable
+    PrintJsonLine(j);  // printed only once durable
   }
   return 0;
 }
@@ -166,7 +143,7 @@ int List(const Common& c, const std::string& state, bool flagged) {
   for (const DataRequest& r : *all) {
     OJson j = DataRequestToJson(r, false);
     j["follow_up_overdue"] = r.FollowUpOverdue(now);
-    PrintJson(j);
+    PrintJsonLine(j);
   }
   return 0;
 }
@@ -203,7 +180,7 @@ int Step(const Common& c, const std::string& verb,
   if (!desk.ok()) return Fail(verb, desk.status().message());
   auto r = call(*desk->desk, now);
   if (!r.ok()) return Fail(verb, r.status().message());
-  PrintJson(DataRequestToJson(*r, with_package));
+  PrintJsonLine(DataRequestToJson(*r, with_package));
   return 0;
 }
 
@@ -234,7 +211,7 @@ int Disclose(const Common& c, const std::string& id, const std::string& out) {
   OJson j = DataRequestToJson(*r, false);
   j["package_file"] = out;
   j["notify_users_now"] = r->user_notified_at != 0 ? OJson(r->targets) : OJson::array();
-  PrintJson(j);
+  PrintJsonLine(j);
   return 0;
 }
 
@@ -259,7 +236,7 @@ int NotifyDue(const Common& c, bool mark) {
       if (!marked.ok()) return Fail("notify-due", marked.status().message());
       j["notified_at"] = FormatTimestamp(marked->user_notified_at);
     }
-    PrintJson(j);
+    PrintJsonLine(j);
   }
   return 0;
 }
@@ -279,12 +256,7 @@ int Stats(const Common& c, const std::string& since_text, const std::string& unt
 }
 
 void AddCommon(CLI::App* cmd, Common* c, bool actor) {
-  cmd->add_option("--db", c->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
-  cmd->add_option("--regimes", c->regimes, "Directory of regime files (information-request deadlines)")
-      ->capture_default_str();
-  cmd->add_option("--overrides", c->overrides, "Deployment overrides of regime deadlines (YAML; category info_request)");
-  cmd->add_option("--now", c->now, "Reference time, RFC 3339 (default: the clock)");
-  if (actor) cmd->add_option("--actor", c->actor, "Who does this (recorded in the audit log)")->required();
+  AddCaseFlags(cmd, c, actor, "Directory of regime files (information-request deadlines)");
 }
 
 }  // namespace

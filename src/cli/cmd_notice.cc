@@ -11,23 +11,17 @@
 #include "cases/notice_desk.h"
 #include "cases/notice_json.h"
 #include "cases/regime_lookup.h"
+#include "cli/case_cli.h"
 #include "cli/commands.h"
 #include "model/time.h"
-#include "regimes/overrides.h"
-#include "regimes/regime_loader.h"
 #include "store/store.h"
 
 namespace evenhand::cli {
 
 namespace {
 
-struct Common {
-  std::string db;
-  std::string regimes = "policies/regimes";
-  std::string overrides;
+struct Common : CaseFlags {
   std::string flaggers;
-  std::string actor;
-  std::string now;  // RFC 3339; empty = wall clock
 };
 
 int Fail(const std::string& verb, const std::string& message) {
@@ -35,30 +29,10 @@ int Fail(const std::string& verb, const std::string& message) {
   return 1;
 }
 
-void PrintJson(const nlohmann::ordered_json& j) { std::printf("%s\n", j.dump().c_str()); }
-
-// "6h", "90m", "2d", "30s" or plain seconds.
-std::optional<int64_t> ParseDuration(const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  if (digits == 0 || digits > 12) return std::nullopt;
-  const int64_t n = std::stoll(text.substr(0, digits));
-  const std::string unit = text.substr(digits);
-  if (unit.empty() || unit == "s") return n;
-  if (unit == "m") return n * 60;
-  if (unit == "h") return n * 3600;
-  if (unit == "d") return n * 86400;
-  return std::nullopt;
-}
-
 bool ResolveNow(const Common& c, const std::string& verb, int64_t* now) {
-  if (c.now.empty()) {
-    *now = NowUnixSeconds();
-    return true;
-  }
-  auto t = ParseTimestamp(c.now);
-  if (!t) {
-    Fail(verb, "--now: \"" + c.now + "\" is not an RFC 3339 time");
+  Result<int64_t> t = cli::ResolveNow(c);
+  if (!t.ok()) {
+    Fail(verb, t.status().message());
     return false;
   }
   *now = *t;
@@ -93,12 +67,9 @@ Result<Desk> OpenDesk(const Common& c, OpenMode mode, bool with_intake) {
   RegimeLookup lookup;
   FlaggerCheck flaggers;
   if (with_intake) {
-    auto regimes = LoadRegimeDir(c.regimes);
-    if (!regimes.ok()) return regimes.status();
-    std::vector<Regime> loaded = std::move(regimes).value();
-    if (!c.overrides.empty())
-      if (Status s = ApplyOverrides(c.overrides, &loaded); !s.ok()) return s;
-    lookup = MakeRegimeLookup(std::move(loaded));
+    auto loaded = LoadRegimes(c);
+    if (!loaded.ok()) return loaded.status();
+    lookup = MakeRegimeLookup(std::move(loaded).value());
     auto f = LoadFlaggers(c.flaggers);
     if (!f.ok()) return f.status();
     flaggers = std::move(f).value();
@@ -115,28 +86,15 @@ int Submit(const Common& c, const std::string& path) {
   const std::string verb = "notice submit";
   int64_t now = 0;
   if (!ResolveNow(c, verb, &now)) return 1;
-  std::unique_ptr<std::ifstream> file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*file) return Fail(verb, path + ": cannot open");
-    in = file.get();
-  }
   // Parse everything first: a malformed line stores nothing at all.
   std::vector<Notice> notices;
-  std::string line;
-  bool bad = false;
-  for (long long line_no = 1; std::getline(*in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  Result<int64_t> parsed = ParseEachLine(path, [&](std::string_view line) {
     auto notice = ParseNoticeSubmission(line, now);
-    if (!notice.ok()) {
-      std::fprintf(stderr, "%s:%lld: %s\n", path.c_str(), line_no, notice.status().message().c_str());
-      bad = true;
-      continue;
-    }
+    if (!notice.ok()) return notice.status();
     notices.push_back(std::move(notice).value());
-  }
-  if (bad) return Fail(verb, "nothing was submitted");
+    return Status::Ok();
+  });
+  if (!parsed.ok()) return Fail(verb, parsed.status().message());
   if (notices.empty()) return Fail(verb, path + ": no notices");
   auto desk = OpenDesk(c, OpenMode::kCreate, true);
   if (!desk.ok()) return Fail(verb, desk.status().message());
@@ -146,7 +104,7 @@ int Submit(const Common& c, const std::string& path) {
     nlohmann::ordered_json j = NoticeToJson(r->notice);
     j["duplicate"] = r->duplicate;
     j["receipt"] = NoticeMessageToJson(r->receipt);
-    PrintJson(j);  // printed only once durable
+    PrintJsonLine(j);  // printed only once durable
   }
   return 0;
 }
@@ -172,7 +130,7 @@ int List(const Common& c, const std::string& state, const std::string& due_withi
   for (const Notice& n : *notices) {
     nlohmann::ordered_json j = NoticeToJson(n);
     if (n.deadline != 0) j["seconds_left"] = n.deadline - now;
-    PrintJson(j);
+    PrintJsonLine(j);
   }
   return 0;
 }
@@ -229,15 +187,11 @@ int Move(const Common& c, const std::string& verb, const std::string& id, const 
                      : verb == "notice review" ? desk->desk->Review(id, c.actor, now)
                                                : desk->desk->Inform(id, c.actor, now);
   if (!n.ok()) return Fail(verb, n.status().message());
-  PrintJson(NoticeToJson(*n));
+  PrintJsonLine(NoticeToJson(*n));
   return 0;
 }
 
-void AddCommon(CLI::App* cmd, Common* c, bool actor) {
-  cmd->add_option("--db", c->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
-  cmd->add_option("--now", c->now, "Reference time, RFC 3339 (default: the clock)");
-  if (actor) cmd->add_option("--actor", c->actor, "Who does this (recorded in the audit log)")->required();
-}
+void AddCommon(CLI::App* cmd, Common* c, bool actor) { AddCaseFlags(cmd, c, actor); }
 
 }  // namespace
 

@@ -2,68 +2,32 @@
 // (appeals and counter-notices against actioned orders) and `evenhand
 // authority add|list`: legal orders from authorities, JSON in and out.
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "cases/order_desk.h"
 #include "cases/order_json.h"
 #include "cases/regime_lookup.h"
+#include "cli/case_cli.h"
 #include "cli/commands.h"
 #include "model/time.h"
-#include "regimes/overrides.h"
-#include "regimes/regime_loader.h"
 #include "store/store.h"
 
 namespace evenhand::cli {
 
 namespace {
 
-constexpr const char* kDefaultRegimes = "policies/regimes";
-
-struct Common {
-  std::string db;
-  std::string regimes = kDefaultRegimes;
-  std::string overrides;
-  std::string actor;
-  std::string now;  // RFC 3339; empty = wall clock
-};
+using Common = CaseFlags;
 
 int Fail(const char* verb, const std::string& message) {
   std::fprintf(stderr, "evenhand %s: %s\n", verb, message.c_str());
   return 1;
 }
 
-void PrintJson(const nlohmann::ordered_json& j) { std::printf("%s\n", j.dump().c_str()); }
-
-// Parses a duration such as "6h", "90m", "2d" or plain seconds.
-std::optional<int64_t> ParseDuration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  size_t used = 0;
-  long long n = 0;
-  try {
-    n = std::stoll(text, &used);
-  } catch (...) {
-    return std::nullopt;
-  }
-  if (n < 0) return std::nullopt;
-  const std::string unit = text.substr(used);
-  if (unit.empty() || unit == "s") return n;
-  if (unit == "m") return n * 60;
-  if (unit == "h") return n * 3600;
-  if (unit == "d") return n * 86400;
-  return std::nullopt;
-}
-
 bool ResolveNow(const Common& c, const char* verb, int64_t* now) {
-  if (c.now.empty()) {
-    *now = NowUnixSeconds();
-    return true;
-  }
-  auto t = ParseTimestamp(c.now);
-  if (!t) {
-    Fail(verb, "--now: \"" + c.now + "\" is not an RFC 3339 time");
+  Result<int64_t> t = cli::ResolveNow(c);
+  if (!t.ok()) {
+    Fail(verb, t.status().message());
     return false;
   }
   *now = *t;
@@ -77,45 +41,28 @@ struct Desk {
 };
 
 Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
-  auto regimes = LoadRegimeDir(c.regimes);
+  auto regimes = LoadRegimes(c);
   if (!regimes.ok()) return regimes.status();
-  std::vector<Regime> loaded = std::move(regimes).value();
-  if (!c.overrides.empty())
-    if (Status s = ApplyOverrides(c.overrides, &loaded); !s.ok()) return s;
   auto store = OpenStore(c.db, mode);
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();
-  d.desk = std::make_unique<OrderDesk>(d.store.get(), MakeRegimeLookup(std::move(loaded)));
+  d.desk = std::make_unique<OrderDesk>(d.store.get(), MakeRegimeLookup(std::move(regimes).value()));
   return d;
 }
 
 int Submit(const Common& c, const std::string& path) {
   int64_t now = 0;
   if (!ResolveNow(c, "order submit", &now)) return 1;
-  std::unique_ptr<std::ifstream> file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*file) return Fail("order submit", path + ": cannot open");
-    in = file.get();
-  }
   // Parse everything first: a malformed line stores nothing at all.
   std::vector<Order> orders;
-  std::string line;
-  bool bad = false;
-  for (int64_t line_no = 1; std::getline(*in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  Result<int64_t> parsed = ParseEachLine(path, [&](std::string_view line) {
     auto order = ParseOrderSubmission(line, now);
-    if (!order.ok()) {
-      std::fprintf(stderr, "%s:%lld: %s\n", path.c_str(), static_cast<long long>(line_no),
-                   order.status().message().c_str());
-      bad = true;
-      continue;
-    }
+    if (!order.ok()) return order.status();
     orders.push_back(std::move(order).value());
-  }
-  if (bad) return Fail("order submit", "nothing was submitted");
+    return Status::Ok();
+  });
+  if (!parsed.ok()) return Fail("order submit", parsed.status().message());
   if (orders.empty()) return Fail("order submit", path + ": no orders");
   auto desk = OpenDesk(c, OpenMode::kCreate);
   if (!desk.ok()) return Fail("order submit", desk.status().message());
@@ -124,7 +71,7 @@ int Submit(const Common& c, const std::string& path) {
     if (!r.ok()) return Fail("order submit", r.status().message());
     nlohmann::ordered_json j = OrderToJson(r->order);
     j["duplicate"] = r->duplicate;
-    PrintJson(j);  // printed only once durable
+    PrintJsonLine(j);  // printed only once durable
   }
   return 0;
 }
@@ -149,7 +96,7 @@ int List(const Common& c, const std::string& state, const std::string& due_withi
   for (const Order& o : *orders) {
     nlohmann::ordered_json j = OrderToJson(o);
     if (o.deadline != 0) j["seconds_left"] = o.deadline - now;
-    PrintJson(j);
+    PrintJsonLine(j);
   }
   return 0;
 }
@@ -196,16 +143,12 @@ int Act(const Common& c, const char* verb, const std::string& id, const std::str
   if (!desk.ok()) return Fail(verb, desk.status().message());
   auto o = desk->desk->Apply(id, *event, args, c.actor, now);
   if (!o.ok()) return Fail(verb, o.status().message());
-  PrintJson(OrderToJson(*o));
+  PrintJsonLine(OrderToJson(*o));
   return 0;
 }
 
 void AddCommon(CLI::App* cmd, Common* c, bool actor) {
-  cmd->add_option("--db", c->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
-  cmd->add_option("--regimes", c->regimes, "Directory of regime files")->capture_default_str();
-  cmd->add_option("--overrides", c->overrides, "Deployment overrides of regime deadlines (YAML)");
-  cmd->add_option("--now", c->now, "Reference time, RFC 3339 (default: the clock)");
-  if (actor) cmd->add_option("--actor", c->actor, "Who does this (recorded in the audit log)")->required();
+  AddCaseFlags(cmd, c, actor, "Directory of regime files (deadlines per jurisdiction and category)");
 }
 
 }  // namespace
@@ -323,7 +266,7 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code) {
       *exit_code = Fail("authority add", s.message());
       return;
     }
-    PrintJson({{"id", a->record.id}, {"name", a->record.name}, {"jurisdiction", a->record.jurisdiction},
+    PrintJsonLine({{"id", a->record.id}, {"name", a->record.name}, {"jurisdiction", a->record.jurisdiction},
                {"kind", a->record.kind}});
     *exit_code = 0;
   });
@@ -343,7 +286,7 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code) {
       return;
     }
     for (const AuthorityRecord& r : *all)
-      PrintJson({{"id", r.id}, {"name", r.name}, {"jurisdiction", r.jurisdiction}, {"kind", r.kind},
+      PrintJsonLine({{"id", r.id}, {"name", r.name}, {"jurisdiction", r.jurisdiction}, {"kind", r.kind},
                  {"added", FormatTimestamp(r.added)}});
     *exit_code = 0;
   });
