@@ -8,8 +8,12 @@ PACKAGES=(
   libvectorscan-dev libicu-dev libcld2-dev
   libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
   libcli11-dev libfmt-dev libssl-dev
+  libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
+  libfaiss-dev  # bench/faiss_bank_bench (the bank-search peer); optional for the build
   python3
+  chromium fonts-dejavu-core  # e2e_report_test looks at the HTML report in headless Chromium
 )
 
 missing=()

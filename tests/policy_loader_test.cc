@@ -102,7 +102,11 @@ TEST(policy_loader, EvaluatesValidFixture) {
   post.lang = "en";
   Account young{"a1", 1000, "PK"};
   std::vector<uint32_t> counts = {1, 0};  // scam_terms, threats
-  EvalContext ctx{&post, &young, 1000 + 86400, counts, {}};
+  EvalContext ctx;
+  ctx.post = &post;
+  ctx.account = &young;
+  ctx.now = 1000 + 86400;
+  ctx.list_counts = counts;
   EXPECT_EQ(p.Evaluate(ctx), 1);  // scam terms from a one-day-old account
   ctx.account = nullptr;
   EXPECT_EQ(p.Evaluate(ctx), -1);  // no account: age comparison is false
@@ -125,7 +129,9 @@ TEST(policy_loader, FirstMatchingRuleWins) {
   EXPECT_FALSE(p.uses_lang());
   Post post;
   std::vector<uint32_t> counts(3, 0);
-  EvalContext ctx{&post, nullptr, 0, counts, {}};
+  EvalContext ctx;
+  ctx.post = &post;
+  ctx.list_counts = counts;
   auto eval = [&](uint32_t a, uint32_t b, uint32_t c) {
     counts = {a, b, c};
     ctx.list_counts = counts;

@@ -75,6 +75,8 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
   auto* head = audit->add_subcommand("head", "Print the hash of the last audit entry (publish it to pin the log)");
   head->add_option("--db", *head_db, "Store URL")->required();
   head->callback([head_db, exit_code] { *exit_code = Head(*head_db); });
+
+  AddAuditConsistencyCommand(*audit, exit_code);
 }
 
 }  // namespace evenhand::cli

@@ -93,6 +93,8 @@ int RunScanCommand(const ScanArgs& args) {
     if (!now) return fail(fmt::format("--now: \"{}\" is not an RFC 3339 timestamp", args.now));
     scan_options.now = *now;
   }
+  // Media paths in posts are relative to the input file (stdin: the working directory).
+  if (args.input != "-") scan_options.media_dir = std::filesystem::path(args.input).parent_path().string();
   auto scanner = Scanner::Create(*policy, scan_options);
   if (!scanner.ok()) return fail(fmt::format("{}: {}", args.policy, scanner.status().message()));
 

@@ -17,5 +17,12 @@ void AddVisibleCommand(CLI::App& app, int* exit_code);
 void AddAppealCommand(CLI::App& app, int* exit_code);
 void AddSorCommand(CLI::App& app, int* exit_code);
 void AddRegimeCommand(CLI::App& app, int* exit_code);
+void AddHashCommand(CLI::App& app, int* exit_code);
+void AddBankCommand(CLI::App& app, int* exit_code);
+void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, predict
+void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks, evaluate
+void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sla|penalties
+// `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
+void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
 
 }  // namespace evenhand::cli

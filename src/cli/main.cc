@@ -22,6 +22,11 @@ int main(int argc, char** argv) {
   evenhand::cli::AddAppealCommand(app, &exit_code);
   evenhand::cli::AddSorCommand(app, &exit_code);
   evenhand::cli::AddRegimeCommand(app, &exit_code);
+  evenhand::cli::AddHashCommand(app, &exit_code);
+  evenhand::cli::AddBankCommand(app, &exit_code);
+  evenhand::cli::AddClassifyCommands(app, &exit_code);
+  evenhand::cli::AddBehaviorCommands(app, &exit_code);
+  evenhand::cli::AddReportCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

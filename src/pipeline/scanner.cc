@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "bank/bank_io.h"
 #include "model/time.h"
 #include "text/langid.h"
 
@@ -34,13 +35,39 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(std::shared_ptr<const Policy> p
     case ScanOptions::DetectLang::kNever: scanner->detect_lang_ = false; break;
     case ScanOptions::DetectLang::kAuto: scanner->detect_lang_ = scanner->policy_->uses_lang(); break;
   }
+  for (const BankRef& ref : scanner->policy_->banks()) {
+    auto bank = OpenBank(ref.file, ref.name);
+    if (!bank.ok()) return bank.status();
+    if (ref.negative) {
+      BankInfo info = (*bank)->info();
+      info.negative = true;
+      (*bank)->set_info(info);
+    }
+    scanner->banks_.Add(std::shared_ptr<const Bank>(std::move(bank).value()), ref.radius, ref.dihedral);
+  }
+  scanner->banks_.set_min_quality(options.min_quality);
+  for (const ClassifierRef& ref : scanner->policy_->classifiers()) {
+    auto slot = classify::ClassifierSlot::Open(ref.file);
+    if (!slot.ok()) return Status::Invalid("classifier \"" + ref.name + "\": " + slot.status().message());
+    auto model = (*slot)->Current();
+    if (!ref.label.empty() ? model->label_index(ref.label) < 0 : model->positive_index() < 0)
+      return Status::Invalid("classifier \"" + ref.name + "\": " + ref.file +
+                             (ref.label.empty() ? " has no positive label: name one with {model: ..., label: ...}"
+                                                : " has no label \"" + ref.label + "\""));
+    scanner->classifiers_.push_back(std::move(slot).value());
+  }
   return scanner;
 }
 
 std::unique_ptr<Scanner::State> Scanner::NewState() const {
   auto state = std::make_unique<State>();
+  state->hasher = PdqHasher(options_.pdq_mode);
+  state->bank_distances.assign(banks_.size(), -1);
+  state->image_best.assign(banks_.size(), -1);
   state->scratch = matcher_->NewScratch();
   state->list_counts.assign(policy_->lists().size(), 0);
+  for (size_t c = 0; c < classifiers_.size(); ++c) state->classifier_scratch.push_back(classify::Classifier::NewScratch());
+  state->classifier_scores.assign(classifiers_.size() * kScanChunk, 0.0f);
   return state;
 }
 
@@ -54,11 +81,14 @@ void Scanner::ScanBatch(const Post* posts, size_t count, State* state, Decision*
       state->texts[i] = &state->normalized[i];
     }
     matcher_->ScanMany(state->texts, n, state->scratch.get(), &state->matches);
+    if (!classifiers_.empty()) ScoreClassifiers(n, state);
     const TermMatch* m = state->matches.data();
     const TermMatch* const all_end = m + state->matches.size();
     for (size_t i = 0; i < n; ++i) {
       const TermMatch* e = m;
       while (e != all_end && e->text == i) ++e;
+      if (!classifiers_.empty())
+        state->post_scores = std::span<const float>(state->classifier_scores).subspan(i * classifiers_.size(), classifiers_.size());
       Decide(posts[done + i], m, e, state, &decisions[done + i]);
       m = e;
     }
@@ -91,6 +121,9 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
   // without a timestamp are judged at the scan's reference time.
   ctx.now = post.ts != 0 ? post.ts : options_.now;
   ctx.list_counts = state->list_counts;
+  MatchMedia(post, state);
+  ctx.bank_distances = state->bank_distances;
+  ctx.classifier_scores = state->post_scores;
   int rule_index = policy_->Evaluate(ctx);
 
   d->policy.assign(policy_->id());
@@ -115,7 +148,8 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
   size_t n = 0;
   for (uint32_t list = 0; list < state->list_counts.size(); ++list)
     if (state->list_counts[list] > 0) ++n;
-  d->signals.resize(n);
+  d->signals.resize(n + state->media_signals.size());
+  for (size_t i = 0; i < state->media_signals.size(); ++i) d->signals[n + i] = state->media_signals[i];
   size_t k = 0;
   for (uint32_t list = 0; list < state->list_counts.size(); ++list) {
     if (state->list_counts[list] == 0) continue;
@@ -145,6 +179,44 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
       s.evidence.push_back(')');
     }
   }
+  // One signal per classifier that scored its label as more likely than not.
+  for (size_t c = 0; c < state->post_scores.size(); ++c) {
+    const float score = state->post_scores[c];
+    if (score < 0.5f) continue;
+    Signal& s = d->signals.emplace_back();
+    s.detector.assign("classifier");
+    s.name.assign(policy_->classifiers()[c].name);
+    s.score = score;
+    s.evidence.clear();
+  }
+}
+
+void Scanner::ScoreClassifiers(size_t n, State* state) const {
+  const size_t nc = classifiers_.size();
+  for (size_t c = 0; c < nc; ++c) {
+    const std::shared_ptr<const classify::Classifier> model = classifiers_[c]->Current();
+    const std::string& label = policy_->classifiers()[c].label;
+    const int index = label.empty() ? model->positive_index() : model->label_index(label);
+    state->label_scores.resize(model->labels().size());
+    for (size_t i = 0; i < n; ++i) {
+      float& out = state->classifier_scores[i * nc + c];
+      if (index < 0) {  // a swapped-in model without the label: no score
+        out = -1.0f;
+        continue;
+      }
+      model->ScoreNormalized(state->normalized[i].text, state->classifier_scratch[c].get(), state->label_scores.data());
+      out = state->label_scores[static_cast<size_t>(index)];
+    }
+  }
+}
+
+Status Scanner::ReloadClassifiers() const {
+  Status first;
+  for (const auto& slot : classifiers_) {
+    Status st = slot->ReloadIfChanged();
+    if (!st.ok() && first.ok()) first = st;
+  }
+  return first;
 }
 
 }  // namespace evenhand

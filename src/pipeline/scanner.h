@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "bank/bank_set.h"
+#include "classify/classifier_slot.h"
+#include "image/decoder.h"
+#include "image/pdq.h"
 #include "model/item.h"
 #include "model/status.h"
 #include "policy/policy.h"
@@ -24,6 +28,12 @@ struct ScanOptions {
   enum class DetectLang { kAuto, kAlways, kNever } detect_lang = DetectLang::kAuto;
   int64_t now = 0;           // account ages for posts without ts (0 = wall clock at Create)
   int max_evidence = 3;      // matches quoted per signal
+  // Known-media matching: a post's media paths are resolved against
+  // media_dir (the input file's folder) unless absolute; each image is
+  // PDQ-hashed and matched against the policy's banks.
+  std::string media_dir;
+  PdqMode pdq_mode = PdqMode::kFullResolution;
+  int min_quality = 50;      // PDQ quality below this never matches
 };
 
 class Scanner {
@@ -58,6 +68,25 @@ class Scanner {
   Normalizer normalizer_;
   std::unique_ptr<TermMatcher> matcher_;
   bool detect_lang_ = false;
+  BankSet banks_;  // in the order of policy().banks()
+
+  // Hashes the post's media and fills state->bank_distances and the media signals.
+  void MatchMedia(const Post& post, State* state) const;
+
+ public:
+  // Classifiers (policy().classifiers() order), loaded at Create and shared
+  // by all threads. Each chunk of posts is scored with the model current
+  // when the chunk starts, so a hot swap never mixes models within a chunk.
+  const std::vector<std::shared_ptr<classify::ClassifierSlot>>& classifiers() const { return classifiers_; }
+  // For a long-running process: reloads every classifier whose model files
+  // changed on disk; on failure the old model stays current (see
+  // ClassifierSlot::ReloadIfChanged) and the first error is returned.
+  Status ReloadClassifiers() const;
+
+ private:
+  std::vector<std::shared_ptr<classify::ClassifierSlot>> classifiers_;
+  // Fills state->classifier_scores for the n normalised texts of a chunk.
+  void ScoreClassifiers(size_t n, State* state) const;
 };
 
 struct Scanner::State {
@@ -66,6 +95,19 @@ struct Scanner::State {
   std::unique_ptr<TermMatcher::Scratch> scratch;
   std::vector<TermMatch> matches;
   std::vector<uint32_t> list_counts;
+  // Known-media matching scratch, reused across posts.
+  ImageDecoder decoder;
+  PdqHasher hasher;
+  Image image;
+  BankSet::Scratch bank_scratch;
+  std::vector<int> bank_distances, image_best;
+  std::vector<Signal> media_signals;
+  // Classifier scoring: one scratch per classifier; scores [post * classifiers + c].
+  std::vector<std::unique_ptr<classify::Classifier::Scratch>> classifier_scratch;
+  std::vector<float> classifier_scores;
+  std::vector<float> label_scores;
+  std::span<const float> post_scores;  // the post being decided
+  std::string path;
 };
 
 }  // namespace evenhand

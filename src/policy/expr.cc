@@ -203,6 +203,57 @@ class NumConst final : public NumNode {
   double v_;
 };
 
+class BankMatch final : public BoolNode {
+ public:
+  explicit BankMatch(size_t index) : index_(index) {}
+  bool EvalBool(const EvalContext& ctx) const override {
+    return index_ < ctx.bank_distances.size() && ctx.bank_distances[index_] >= 0;
+  }
+
+ private:
+  size_t index_;
+};
+
+class BankDistance final : public NumNode {
+ public:
+  explicit BankDistance(size_t index) : index_(index) {}
+  bool Eval(const EvalContext& ctx, double* out) const override {
+    if (index_ >= ctx.bank_distances.size() || ctx.bank_distances[index_] < 0) return false;
+    *out = static_cast<double>(ctx.bank_distances[index_]);
+    return true;
+  }
+
+ private:
+  size_t index_;
+};
+
+class ClassifierScore final : public NumNode {
+ public:
+  explicit ClassifierScore(size_t index) : index_(index) {}
+  bool Eval(const EvalContext& ctx, double* out) const override {
+    if (index_ >= ctx.classifier_scores.size() || ctx.classifier_scores[index_] < 0) return false;
+    *out = static_cast<double>(ctx.classifier_scores[index_]);
+    return true;
+  }
+
+ private:
+  size_t index_;
+};
+
+// A behaviour signal of EvalContext (negative = missing).
+class BehaviorField final : public NumNode {
+ public:
+  explicit BehaviorField(double EvalContext::*field) : field_(field) {}
+  bool Eval(const EvalContext& ctx, double* out) const override {
+    if (ctx.*field_ < 0) return false;
+    *out = ctx.*field_;
+    return true;
+  }
+
+ private:
+  double EvalContext::*field_;
+};
+
 class ListCount final : public NumNode {
  public:
   explicit ListCount(size_t index) : index_(index) {}
@@ -301,10 +352,13 @@ struct Operand {
 constexpr std::string_view kBuiltinNames[] = {
     "lang",        "region",           "topic",       "account.country",
     "account.id",  "account.age_days", "text.length", "has_media",
+    "account.network_size", "account.coordination_score", "account.automation_score", "cluster.size",
 };
 
 class Parser {
  public:
+  void set_banks(const std::vector<std::string>* banks) { banks_ = banks; }
+  void set_classifiers(const std::vector<std::string>* classifiers) { classifiers_ = classifiers; }
   Parser(std::string_view text, const std::vector<Token>& tokens, const std::vector<std::string>& list_names,
          ExprError* error)
       : text_(text), toks_(tokens), lists_(list_names), error_(error) {}
@@ -540,6 +594,12 @@ class Parser {
     if (name == "account.id") return Str(out, std::make_unique<AccountField>(&Account::id));
     if (name == "account.age_days") return Num(out, std::make_unique<AccountAgeDays>());
     if (name == "text.length") return Num(out, std::make_unique<TextLength>());
+    if (name == "account.network_size") return Num(out, std::make_unique<BehaviorField>(&EvalContext::network_size));
+    if (name == "account.coordination_score")
+      return Num(out, std::make_unique<BehaviorField>(&EvalContext::coordination_score));
+    if (name == "account.automation_score")
+      return Num(out, std::make_unique<BehaviorField>(&EvalContext::automation_score));
+    if (name == "cluster.size") return Num(out, std::make_unique<BehaviorField>(&EvalContext::cluster_size));
     if (name == "has_media") {
       out->type = Type::kBool;
       out->b = std::make_unique<HasMedia>();
@@ -569,6 +629,40 @@ class Parser {
       for (const std::string& l : lists_) known += (known.empty() ? "" : ", ") + l;
       return Fail(t.offset, "unknown name \"" + name + "\" (" + (known.empty() ? "no lists are defined" : "lists: " + known) + ")");
     }
+    if (rest.starts_with("bank.")) {
+      rest.remove_prefix(5);
+      size_t dot = rest.rfind('.');
+      std::string_view bank = dot == std::string_view::npos ? rest : rest.substr(0, dot);
+      std::string_view suffix = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+      static const std::vector<std::string> kNoBanks;
+      const std::vector<std::string>& banks = banks_ != nullptr ? *banks_ : kNoBanks;
+      for (size_t i = 0; i < banks.size(); ++i) {
+        if (banks[i] != bank) continue;
+        if (suffix == "distance") return Num(out, std::make_unique<BankDistance>(i));
+        if (suffix == "match") {
+          out->type = Type::kBool;
+          out->b = std::make_unique<BankMatch>(i);
+          return true;
+        }
+        return Fail(t.offset, "unknown name \"" + name + "\" (use bank." + std::string(bank) + ".match or bank." +
+                                  std::string(bank) + ".distance)");
+      }
+      std::string known;
+      for (const std::string& b : banks) known += (known.empty() ? "" : ", ") + b;
+      return Fail(t.offset, "unknown name \"" + name + "\" (" +
+                                (known.empty() ? "no banks are defined" : "banks: " + known) + ")");
+    }
+    if (rest.starts_with("classifier.")) {
+      rest.remove_prefix(11);
+      static const std::vector<std::string> kNone;
+      const std::vector<std::string>& names = classifiers_ != nullptr ? *classifiers_ : kNone;
+      for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == rest) return Num(out, std::make_unique<ClassifierScore>(i));
+      std::string known;
+      for (const std::string& c : names) known += (known.empty() ? "" : ", ") + c;
+      return Fail(t.offset, "unknown name \"" + name + "\" (" +
+                                (known.empty() ? "no classifiers are defined" : "classifiers: " + known) + ")");
+    }
     std::vector<std::string_view> candidates(std::begin(kBuiltinNames), std::end(kBuiltinNames));
     std::string_view hint = policy_internal::ClosestMatch(name, candidates);
     if (!hint.empty()) return Fail(t.offset, "unknown name \"" + name + "\" (did you mean \"" + std::string(hint) + "\"?)");
@@ -591,6 +685,8 @@ class Parser {
   std::string_view text_;
   const std::vector<Token>& toks_;
   const std::vector<std::string>& lists_;
+  const std::vector<std::string>* banks_ = nullptr;
+  const std::vector<std::string>* classifiers_ = nullptr;
   ExprError* error_;
   size_t pos_ = 0;
   bool uses_lang_ = false;
@@ -599,12 +695,16 @@ class Parser {
 }  // namespace
 
 std::shared_ptr<const Expr> CompileExpr(std::string_view text, const std::vector<std::string>& list_names,
-                                        ExprError* error, bool* uses_lang) {
+                                        ExprError* error, bool* uses_lang,
+                                        const std::vector<std::string>* bank_names,
+                                        const std::vector<std::string>* classifier_names) {
   ExprError scratch;
   if (error == nullptr) error = &scratch;
   std::vector<Token> tokens;
   if (!policy_internal::Lex(text, &tokens, error)) return nullptr;
   Parser parser(text, tokens, list_names, error);
+  parser.set_banks(bank_names);
+  parser.set_classifiers(classifier_names);
   std::unique_ptr<BoolNode> root = parser.ParseRoot();
   if (!root) return nullptr;
   if (uses_lang != nullptr && parser.uses_lang()) *uses_lang = true;

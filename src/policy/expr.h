@@ -10,7 +10,15 @@
 //
 // Names: list.NAME (bool: at least one whole-word match), list.NAME.count
 // (number), lang, region, topic, account.country, account.id (strings),
-// account.age_days, text.length (numbers), has_media (bool).
+// account.age_days, text.length (numbers), has_media (bool),
+// bank.NAME.match (bool: some media of the post is within the bank's radius)
+// and bank.NAME.distance (number: the smallest such distance; missing, so
+// every comparison is false, when there is no match),
+// classifier.NAME (number: the calibrated probability, 0..1, that the
+// classifier's label applies; missing when no score was computed).
+// Behaviour (numbers; missing unless a behaviour run filled them):
+// account.network_size, account.coordination_score, account.automation_score,
+// cluster.size (see EvalContext and src/behavior).
 // Strings are "double" or 'single' quoted. Types are checked at compile
 // time: and/or/not need bools, < <= > >= need numbers, == != need equal
 // types. Unknown names and type errors are reported with the column of the
@@ -58,7 +66,11 @@ class Expr {
 // When the expression reads `lang`, sets *uses_lang to true (never writes
 // false, so one flag can collect a whole policy); uses_lang may be null.
 // The returned Expr is immutable and safe to evaluate from many threads.
+// `bank_names` are the policy's banks (index = EvalContext::bank_distances index); may be null.
+// `classifier_names` likewise for EvalContext::classifier_scores; may be null.
 std::shared_ptr<const Expr> CompileExpr(std::string_view text, const std::vector<std::string>& list_names,
-                                        ExprError* error, bool* uses_lang);
+                                        ExprError* error, bool* uses_lang,
+                                        const std::vector<std::string>* bank_names = nullptr,
+                                        const std::vector<std::string>* classifier_names = nullptr);
 
 }  // namespace evenhand

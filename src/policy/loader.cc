@@ -35,7 +35,9 @@ std::string PolicyDiagnostic::ToString() const {
 
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"policy", "version", "lists", "rules"};
+constexpr std::string_view kTopKeys[] = {"policy", "version", "lists", "banks", "classifiers", "rules"};
+constexpr std::string_view kClassifierKeys[] = {"model", "label"};
+constexpr std::string_view kBankKeys[] = {"file", "radius", "dihedral", "negative"};
 constexpr std::string_view kListKeys[] = {"files", "terms"};
 constexpr std::string_view kRuleKeys[] = {"id", "when", "action", "scope", "category", "reason", "review"};
 
@@ -87,6 +89,8 @@ struct Loaded {
   int64_t version = 0;
   std::vector<TermList> lists;
   std::vector<Rule> rules;
+  std::vector<BankRef> banks;
+  std::vector<ClassifierRef> classifiers;
   bool uses_lang = false;
 };
 
@@ -337,6 +341,8 @@ class Builder {
 
     std::vector<std::string> list_names;
     if (const Entry* e = Find(top, "lists")) ParseLists(*e, out, &list_names);
+    if (const Entry* e = Find(top, "banks")) ParseBanks(*e, out, &bank_names_);
+    if (const Entry* e = Find(top, "classifiers")) ParseClassifiers(*e, out);
 
     if (const Entry* e = Find(top, "rules")) {
       ParseRules(*e, list_names, out);
@@ -367,6 +373,106 @@ class Builder {
       return;
     }
     out->version = v;
+  }
+
+  // banks:
+  //   known_csam: {file: banks/known_csam.ehb, radius: 31, dihedral: false}
+  void ParseBanks(const Entry& e, Loaded* out, std::vector<std::string>* names) {
+    if (e.empty()) return;
+    if (!e.value.IsMap()) {
+      AddEntry(e, "\"banks\" must be a mapping of bank name to {file: PATH, radius: 31}");
+      return;
+    }
+    const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+    for (const Entry& be : Entries(e.value)) {
+      const std::string where = "bank " + Quote(be.name) + ": ";
+      if (!IsListName(be.name))
+        AddNode(be.key, "bank name " + Quote(be.name) + " must be an identifier: [a-z_][a-z0-9_]*");
+      names->push_back(be.name);
+      BankRef ref;
+      ref.name = be.name;
+      ref.line = static_cast<int>(be.key.Mark().line) + 1;
+      if (be.empty() || !be.value.IsMap()) {
+        AddEntry(be, where + "must be a mapping with \"file\" (and optionally \"radius\", \"dihedral\")");
+        continue;
+      }
+      std::vector<Entry> keys = Entries(be.value);
+      CheckKeys(keys, kBankKeys, where);
+      if (const Entry* f = Find(keys, "file")) {
+        std::string rel;
+        if (GetString(*f, where, &rel)) {
+          std::filesystem::path p(rel);
+          if (p.is_relative()) p = dir / p;
+          std::error_code ec;
+          if (!std::filesystem::is_regular_file(p, ec))
+            AddEntry(*f, where + "file " + Quote(rel) + " not found (looked for " + p.string() + ")");
+          ref.file = p.string();
+        }
+      } else {
+        AddNode(be.key, where + "missing \"file\" (a bank file: .ehb, hash list .txt or .csv)");
+      }
+      if (const Entry* r = Find(keys, "radius")) {
+        std::string text;
+        int v = -1;
+        if (GetString(*r, where, &text)) {
+          auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+          if (ec != std::errc() || ptr != text.data() + text.size() || v < 0 || v > 64)
+            AddEntry(*r, where + "\"radius\" must be an integer 0..64 (PDQ bits; 31 is upstream's threshold)");
+          else
+            ref.radius = v;
+        }
+      }
+      for (const char* flag : {"dihedral", "negative"}) {
+        const Entry* d = Find(keys, flag);
+        std::string text;
+        if (d == nullptr || !GetString(*d, where, &text)) continue;
+        bool* target = std::string_view(flag) == "dihedral" ? &ref.dihedral : &ref.negative;
+        if (text == "true") *target = true;
+        else if (text != "false") AddEntry(*d, where + Quote(flag) + " must be true or false");
+      }
+      out->banks.push_back(std::move(ref));
+    }
+  }
+
+  // classifiers:
+  //   spam: models/spam.ftz                    # name -> model (made by `evenhand train`)
+  //   toxic: {model: models/tox.ftz, label: toxic}
+  // The model file must exist here; it is loaded and checked by the pipeline.
+  void ParseClassifiers(const Entry& e, Loaded* out) {
+    if (e.empty()) return;
+    if (!e.value.IsMap()) {
+      AddEntry(e, "\"classifiers\" must be a mapping of classifier name to model path, e.g. spam: models/spam.ftz");
+      return;
+    }
+    const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+    for (const Entry& ce : Entries(e.value)) {
+      const std::string where = "classifier " + Quote(ce.name) + ": ";
+      if (!IsListName(ce.name))
+        AddNode(ce.key, "classifier name " + Quote(ce.name) + " must be an identifier: [a-z_][a-z0-9_]*");
+      classifier_names_.push_back(ce.name);
+      ClassifierRef ref;
+      ref.name = ce.name;
+      ref.line = LineOf(ce.key);
+      std::string rel;
+      const Entry* model = &ce;
+      std::vector<Entry> keys;
+      if (!ce.empty() && ce.value.IsMap()) {
+        keys = Entries(ce.value);
+        CheckKeys(keys, kClassifierKeys, where);
+        model = Find(keys, "model");
+        if (model == nullptr) AddNode(ce.key, where + "missing \"model\" (the model file)");
+        if (const Entry* l = Find(keys, "label")) GetString(*l, where, &ref.label);
+      }
+      if (model != nullptr && GetString(*model, where, &rel)) {
+        std::filesystem::path p(rel);
+        if (p.is_relative()) p = dir / p;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(p, ec))
+          AddEntry(*model, where + "model " + Quote(rel) + " not found (looked for " + p.string() + ")");
+        ref.file = p.string();
+      }
+      out->classifiers.push_back(std::move(ref));
+    }
   }
 
   void ParseLists(const Entry& e, Loaded* out, std::vector<std::string>* names) {
@@ -484,7 +590,8 @@ class Builder {
       if (const Entry* w = Find(keys, "when")) {
         if (GetString(*w, where, &rule.when_text)) {
           ExprError err;
-          rule.when = CompileExpr(rule.when_text, list_names, &err, &out->uses_lang);
+          rule.when = CompileExpr(rule.when_text, list_names, &err, &out->uses_lang, &bank_names_,
+                                 &classifier_names_);
           if (!rule.when)
             AddPos(ScalarPos(w->value, rule.when_text, static_cast<size_t>(std::max(err.offset, 0))), err.message);
         }
@@ -589,6 +696,8 @@ class Builder {
   }
 
   std::string path_;
+  std::vector<std::string> bank_names_;  // the policy's banks, for `when`
+  std::vector<std::string> classifier_names_;  // the policy's classifiers, for `when`
   std::string source_;
   size_t bom_ = 0;
   std::vector<size_t> line_starts_;
@@ -619,6 +728,8 @@ Result<std::shared_ptr<const Policy>> PolicyLoader::Load(const std::string& path
   policy->id_ = policy->name_ + "@" + std::to_string(policy->version_);
   policy->lists_ = std::move(loaded.lists);
   policy->rules_ = std::move(loaded.rules);
+  policy->banks_ = std::move(loaded.banks);
+  policy->classifiers_ = std::move(loaded.classifiers);
   policy->uses_lang_ = loaded.uses_lang;
   return std::shared_ptr<const Policy>(std::move(policy));
 }

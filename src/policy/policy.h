@@ -31,6 +31,42 @@ struct EvalContext {
   int64_t now = 0;                    // unix seconds, for account.age_days
   std::span<const uint32_t> list_counts;  // whole-word matches per list index
   std::string_view lang;  // detected language when the post has none (else empty)
+  // Per bank index (Policy::banks): smallest PDQ distance of the post's media
+  // to the bank within its radius, or -1 (no match). bank.NAME.match is
+  // false and bank.NAME.distance missing for an index beyond the span.
+  std::span<const int> bank_distances;
+  // Per classifier index (Policy::classifiers): the calibrated probability of
+  // the classifier's label for this post, or negative when none was
+  // computed. classifier.NAME is missing (every comparison false) for a
+  // negative score or an index beyond the span.
+  std::span<const float> classifier_scores;
+  // Behaviour signals (src/behavior) of the post's account, or of the
+  // account being judged; negative = missing (every comparison false).
+  // account.network_size, account.coordination_score (0..1),
+  // account.automation_score (0..1), cluster.size (near-duplicate posts).
+  double network_size = -1;
+  double coordination_score = -1;
+  double automation_score = -1;
+  double cluster_size = -1;
+};
+
+// A trained text classifier the policy names (`classifiers:`); the pipeline
+// loads it (src/classify) once per run and shares it between threads.
+struct ClassifierRef {
+  std::string name;   // used as classifier.NAME in `when`
+  std::string file;   // the model, resolved against the policy file's folder
+  std::string label;  // whose score classifier.NAME is; "" = the model's positive label
+  int line = 0;
+};
+
+// A hash bank the policy names (`banks:`); the pipeline loads it.
+struct BankRef {
+  std::string name;       // used as bank.NAME in `when`
+  std::string file;       // resolved against the policy file's folder
+  int radius = 31;        // PDQ match threshold, 0..64
+  bool dihedral = false;  // also match the 8 rotations/flips of each image
+  bool negative = false;  // a safe list: its matches suppress all bank matches
+  int line = 0;
 };
 
 struct Rule {
@@ -52,6 +88,8 @@ class Policy {
   const std::string& id() const { return id_; }  // "name@version"
   const std::vector<TermList>& lists() const { return lists_; }
   const std::vector<Rule>& rules() const { return rules_; }
+  const std::vector<BankRef>& banks() const { return banks_; }
+  const std::vector<ClassifierRef>& classifiers() const { return classifiers_; }
   // True when some rule reads `lang` (so the pipeline runs language id).
   bool uses_lang() const { return uses_lang_; }
 
@@ -65,6 +103,8 @@ class Policy {
   std::string id_;
   std::vector<TermList> lists_;
   std::vector<Rule> rules_;
+  std::vector<BankRef> banks_;
+  std::vector<ClassifierRef> classifiers_;
   bool uses_lang_ = false;
 };
 

@@ -1,0 +1,82 @@
+// The flat record every report reads: one row per case that asks for an
+// action (own-initiative decision, user notice, authority order), with the
+// dimensions the reports group by, and the data requests beside it.
+//
+// LoadRecord reads a Store once (decisions, orders, notices, data
+// requests) and keeps only what the analytics need, so that every report
+// of one run works from the same snapshot. Ownership: the record owns its
+// rows; it holds no reference to the Store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/data_request.h"
+#include "model/status.h"
+#include "store/store.h"
+
+namespace evenhand::analytics {
+
+enum class Source { kOwnInitiative, kNotice, kOrder };
+std::string_view SourceName(Source s);  // "own_initiative", "notice", "order"
+
+// How a case ended, for the reports. kRejected: refused at intake (never
+// counts in time-to-action). kOpen: still waiting (right-censored).
+enum class Outcome { kOpen, kRejected, kNoAction, kWithheld, kRemoved, kLabelled, kSuspended };
+std::string_view OutcomeName(Outcome o);  // "open", "rejected", "no_action", "withheld", ...
+
+struct CaseRow {
+  Source source = Source::kOwnInitiative;
+  std::string id;            // decision item id, notice id or order id
+  std::string category;      // DSA short form or the regime's category id
+  std::string jurisdiction;  // where the law applies (orders, notices); the post's region for decisions
+  std::string authority;     // orders: authority id; notices: "user" | "trusted_flagger"; decisions: the policy
+  std::string regime;        // regime whose deadline runs; empty if none
+  std::string topic, lang, region;  // of the (first) item concerned; empty when unknown
+  int64_t received = 0;      // unix seconds: when the clock starts
+  int64_t acted = 0;         // unix seconds: when it was decided; 0 = still open
+  int64_t deadline = 0;      // unix seconds; 0 = none
+  Outcome outcome = Outcome::kOpen;
+  bool automated = false;    // own-initiative decisions taken without human review
+  bool emergency = false;
+  bool appealed = false;     // orders: an appeal or counter-notice was filed
+  bool reversed = false;     // orders: the action was reversed on appeal
+  bool appeal_open = false;  // orders: reopened by an appeal not yet decided
+  std::string reason;        // why rejected / why no action
+
+  bool open() const { return outcome == Outcome::kOpen; }
+  // Restricts the content (withheld, removed, suspended); labels do not.
+  bool restricts() const {
+    return outcome == Outcome::kWithheld || outcome == Outcome::kRemoved || outcome == Outcome::kSuspended;
+  }
+};
+
+struct Record {
+  int64_t as_of = 0;  // the reference time: open cases are censored here
+  std::vector<CaseRow> cases;
+  std::vector<DataRequest> data_requests;
+};
+
+struct LoadOptions {
+  int64_t as_of = 0;   // required
+  int64_t from = 0;    // keep cases received in [from, to); 0 = open end
+  int64_t to = 0;
+  bool decisions = true;  // own-initiative decisions (the largest table) can be skipped
+};
+
+// Reads every case of `store`. Own-initiative decisions with action
+// "allow" are not cases (nothing was asked of anyone) and are skipped; a
+// decision's clock starts at the post's time (or when it was stored, if the
+// post has none) and stops when it was stored; "review" decisions are open
+// until a human decides. Orders and notices take topic, language and region
+// from their first item target. A case acted on after `as_of` counts as
+// open at `as_of`.
+Result<Record> LoadRecord(Store& store, const LoadOptions& options);
+
+// Hours from receipt to action (or to `as_of` for open cases). Rejected
+// cases are not observations (callers skip them).
+double HoursToAction(const CaseRow& row, int64_t as_of);
+
+}  // namespace evenhand::analytics

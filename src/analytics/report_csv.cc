@@ -1,0 +1,85 @@
+#include "analytics/report_csv.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace evenhand::analytics {
+
+namespace {
+
+std::string N(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string I(int64_t v) { return std::to_string(v); }
+
+std::string Line(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvField(cells[i]);
+  return out + "\r\n";
+}
+
+std::vector<std::string> CountCells(const ComplianceCounts& c) {
+  return {I(c.fully), I(c.partly), I(c.not_complied), I(c.rejected), I(c.pending), I(c.total())};
+}
+
+std::vector<std::string> Join(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::vector<std::pair<std::string, std::string>> TransparencyCsvFiles(const TransparencyReport& r) {
+  const std::vector<std::string> outcome_cols = {"fully_complied", "partly_complied", "not_complied",
+                                                 "rejected",       "pending",         "total"};
+  std::vector<std::pair<std::string, std::string>> files;
+  std::string s = Line(Join({"country", "authority", "category"}, outcome_cols));
+  for (const OrdersRow& o : r.orders) s += Line(Join({o.country, o.authority, o.category}, CountCells(o.counts)));
+  files.emplace_back("orders.csv", s);
+  s = Line({"outcome", "reason", "count"});
+  for (const ReasonRow& x : r.reasons) s += Line({x.outcome, x.reason, I(x.count)});
+  files.emplace_back("order_reasons.csv", s);
+  s = Line(Join({"notifier", "category"}, outcome_cols));
+  for (const NoticesRow& n : r.notices) s += Line(Join({n.notifier, n.category}, CountCells(n.counts)));
+  files.emplace_back("notices.csv", s);
+  s = Line({"jurisdiction", "legal_process", "emergency", "granted", "partly_granted", "refused", "rejected",
+            "pending", "total"});
+  for (const DataRequestStatsRow& d : r.data_requests.rows) {
+    const OutcomeCounts& c = d.counts;
+    s += Line({d.jurisdiction, d.legal_process, d.emergency ? "true" : "false", I(c.granted), I(c.partly_granted),
+               I(c.refused), I(c.rejected), I(c.pending), I(c.total())});
+  }
+  files.emplace_back("data_requests.csv", s);
+  s = Line({"category", "action", "automated", "human"});
+  for (const OwnInitiativeRow& o : r.own_initiative) s += Line({o.category, o.action, I(o.automated), I(o.human)});
+  files.emplace_back("own_initiative.csv", s);
+  s = Line({"orders_actioned", "appealed", "upheld", "reversed", "pending"});
+  s += Line({I(r.appeals.actioned), I(r.appeals.appealed), I(r.appeals.upheld()), I(r.appeals.reversed),
+             I(r.appeals.pending)});
+  files.emplace_back("appeals.csv", s);
+  s = Line({"source", "cases", "open", "median_hours", "median_ci_low", "median_ci_high", "p90_hours", "p90_ci_low",
+            "p90_ci_high"});
+  for (const TimeSummary& t : r.times)
+    s += Line({t.source, I(t.cases), I(t.open), N(t.median.value), N(t.median.low), N(t.median.high), N(t.p90.value),
+               N(t.p90.low), N(t.p90.high)});
+  files.emplace_back("time_to_action.csv", s);
+  s = Line({"member_state", "type_of_illegal_content", "number_of_orders", "median_hours_to_confirm_receipt",
+            "median_hours_to_give_effect"});
+  for (const DsaOrdersRow& d : r.dsa_orders)
+    s += Line({d.member_state, d.category, I(d.orders), N(d.median_hours_to_confirm), N(d.median_hours_to_effect.value)});
+  files.emplace_back("dsa_orders_received.csv", s);
+  return files;
+}
+
+}  // namespace evenhand::analytics

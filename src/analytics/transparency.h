@@ -1,0 +1,108 @@
+// The transparency report: what a platform publishes about the orders,
+// notices and data requests it received and the actions it took, for a
+// period. Built from a Record; written out by report_html.h (a page with
+// charts), report_csv.h (one CSV a table) and TransparencyToJson.
+//
+// Sections:
+//   - government removal orders by country, authority and category, by
+//     outcome: fully complied (removed globally), partly complied (withheld
+//     in the issuing jurisdiction only), not complied (no action, with the
+//     reason), rejected at intake (with the reason), pending;
+//   - notices from users and trusted flaggers, by kind, category, outcome;
+//   - data requests by country, legal process and outcome, emergency
+//     requests apart (cases/datareq_stats.h);
+//   - own-initiative actions by category and action, automated vs. human;
+//   - appeals of orders and reversals;
+//   - time to action per source: Kaplan-Meier median and p90 with their
+//     confidence intervals (open cases censored at the report's end);
+//   - orders from EU Member States' authorities in the shape of the DSA
+//     harmonised transparency template (Implementing Regulation (EU)
+//     2024/2835, orders to act, Art. 9 / 15(1)(a)): per Member State and
+//     type of illegal content, the number of orders, the median time to
+//     confirm receipt and the median time to give effect.
+// Pure function of a Record; thread safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analytics/record.h"
+#include "analytics/survival.h"
+#include "cases/datareq_stats.h"
+
+namespace evenhand::analytics {
+
+struct ComplianceCounts {
+  int64_t fully = 0, partly = 0, not_complied = 0, rejected = 0, pending = 0;
+  int64_t total() const { return fully + partly + not_complied + rejected + pending; }
+  void Add(const CaseRow& row);
+};
+
+struct OrdersRow {
+  std::string country, authority, category;
+  ComplianceCounts counts;
+};
+
+struct ReasonRow {
+  std::string outcome;  // "not_complied" | "rejected"
+  std::string reason;
+  int64_t count = 0;
+};
+
+struct NoticesRow {
+  std::string notifier, category;  // notifier: user | trusted_flagger
+  ComplianceCounts counts;         // fully: removed; partly: withheld or labelled
+};
+
+struct OwnInitiativeRow {
+  std::string category, action;  // action: withheld, removed, labelled, suspended, open (awaiting review)
+  int64_t automated = 0, human = 0;
+};
+
+struct AppealsSummary {
+  int64_t actioned = 0;  // orders acted on (appealable)
+  int64_t appealed = 0, reversed = 0, pending = 0;
+  int64_t upheld() const { return appealed - reversed - pending; }
+};
+
+struct TimeSummary {
+  std::string source;  // own_initiative | notice | order | all
+  int64_t cases = 0, open = 0;
+  QuantileEstimate median, p90;  // hours
+  KaplanMeier km;
+};
+
+struct DsaOrdersRow {
+  std::string member_state, category;
+  int64_t orders = 0;
+  double median_hours_to_confirm = 0;  // intake confirms receipt when it stores the order
+  QuantileEstimate median_hours_to_effect;
+};
+
+struct TransparencyReport {
+  int64_t from = 0, to = 0, as_of = 0;
+  std::vector<OrdersRow> orders;
+  ComplianceCounts orders_total;
+  std::vector<std::pair<std::string, ComplianceCounts>> orders_by_country;
+  std::vector<ReasonRow> reasons;
+  std::vector<NoticesRow> notices;
+  ComplianceCounts notices_total;
+  DataRequestStats data_requests;
+  std::vector<OwnInitiativeRow> own_initiative;
+  int64_t own_automated = 0, own_human = 0;
+  AppealsSummary appeals;
+  std::vector<TimeSummary> times;
+  std::vector<DsaOrdersRow> dsa_orders;
+};
+
+// `record` should hold the cases received in [from, to) (LoadOptions);
+// open cases are censored at record.as_of.
+TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, int64_t to);
+nlohmann::ordered_json TransparencyToJson(const TransparencyReport& report);
+// True for the 27 EU Member States' ISO codes (and "EL" for Greece) and "EU".
+bool IsEuMemberState(const std::string& code);
+
+}  // namespace evenhand::analytics

@@ -1,0 +1,142 @@
+// BehaviorDetector: content-neutral account detection over a stream of
+// posts. It reads only behaviour -- which accounts post near-identical
+// text, the same URL or the same media within a short window, and how
+// regularly they post -- never what a post argues for or against.
+//
+//   Add(post)  normalises the text, shingles it (sketch.h), assigns it to a
+//              near-duplicate cluster (near_dup.h), records its co-actions
+//              (coaction.h) and the account's cadence (cadence.h).
+//   Finish()   keeps co-action edges of weight >= min_edge_weight, finds
+//              communities (community.h) of >= min_network_size accounts,
+//              scores them and samples their evidence.
+//   Resolve()  (optional) re-reads the input file once to turn evidence
+//              line numbers into post ids, excerpts, URLs and media paths,
+//              and to build each network's timeline.
+//
+// Memory: bounded by the options (clusters, items, edges: fixed tables)
+// plus O(1) per distinct account (~120 bytes and its id). Per post, Add
+// allocates nothing once warm (new accounts excepted). Not thread safe:
+// one detector per stream; the sketch functions it uses are.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "behavior/cadence.h"
+#include "behavior/coaction.h"
+#include "behavior/near_dup.h"
+#include "model/item.h"
+#include "model/status.h"
+#include "text/normalizer.h"
+
+namespace evenhand::behavior {
+
+struct BehaviorOptions {
+  NearDupOptions near_dup;
+  CoActionOptions coaction;
+  uint32_t min_edge_weight = 3;   // co-actions before a pair of accounts counts as linked
+  uint32_t min_network_size = 3;  // accounts
+  // A linked pair must also make up a fair share of both accounts'
+  // co-actions: weight / sqrt(degree_a * degree_b) >= min_association.
+  // Accounts that share many popular items meet many others by chance, a
+  // few times each; coordinated accounts meet the same few partners again
+  // and again. Independent of the stream's length.
+  double min_association = 0.01;
+  // Each member keeps at least this many linked partners inside its network
+  // (the network's k-core): chance links form paths and stars, a
+  // coordinated group forms a dense block.
+  uint32_t min_links_per_account = 2;
+  int min_tokens = 5;             // shorter texts are not clustered ("thanks!" is not evidence)
+  int evidence_per_network = 8;
+  size_t max_clusters_reported = 200;
+};
+
+struct EvidenceSample {
+  std::string kind;  // near_duplicate_text | same_url | same_media
+  std::string account_a, account_b;
+  uint64_t line_a = 0, line_b = 0;
+  int64_t ts_a = 0, ts_b = 0;
+  uint32_t pair_weight = 0;  // co-actions of this pair in total
+  // Filled by Resolve: post ids and the shared item (excerpt, URL or media path).
+  std::string post_a, post_b, item;
+};
+
+struct Network {
+  uint32_t id = 0;
+  double score = 0;     // 0..1: density of the co-action graph times strength of its ties
+  double density = 0;   // linked pairs / possible pairs
+  std::vector<std::string> accounts;  // sorted
+  int64_t first_ts = 0, last_ts = 0;  // of the co-actions
+  uint64_t co_actions = 0;            // sum of internal edge weights
+  uint32_t links = 0;                 // internal edges
+  std::map<std::string, uint64_t> kinds;      // co-actions by kind (edges' first sample kinds)
+  std::map<std::string, uint32_t> countries;  // registration countries, counts only ("" = unknown)
+  std::vector<EvidenceSample> evidence;
+  int64_t bucket_seconds = 0;                 // timeline (Resolve): posts by members per bucket
+  std::vector<std::pair<int64_t, uint32_t>> timeline;
+};
+
+struct AccountSignals {
+  std::string id;
+  int network = -1;  // index into BehaviorResult::networks
+  uint32_t network_size = 0;
+  double coordination_score = 0;  // 0..1 from the account's co-action weight inside its network
+  double automation_score = 0, rate_per_hour = 0, burstiness = 0, regularity = 0;
+  uint32_t posts = 0;
+  uint32_t max_cluster_size = 0;  // largest near-duplicate cluster it posted into (size then)
+};
+
+struct ClusterReport {
+  ClusterSummary summary;
+  std::string first_post, excerpt;  // Resolve
+};
+
+struct BehaviorResult {
+  std::vector<Network> networks;       // by score, then size
+  std::vector<AccountSignals> accounts;  // every account seen, in first-seen order
+  std::vector<ClusterReport> clusters;   // the largest, by size
+  uint64_t posts = 0, clustered_posts = 0, clusters_created = 0, edges = 0, edges_pruned = 0;
+};
+
+class BehaviorDetector {
+ public:
+  explicit BehaviorDetector(BehaviorOptions options);
+  ~BehaviorDetector();
+  void Add(const Post& post);
+  BehaviorResult Finish();
+  // Re-reads `path` (a JSONL file, not "-") to fill evidence and timelines.
+  static Status Resolve(const std::string& path, BehaviorResult* result);
+  // Country of an account as the input gave it (for the aggregate).
+  const BehaviorOptions& options() const { return options_; }
+
+ private:
+  struct AccountState {
+    CadenceStats cadence;
+    uint32_t max_cluster = 0;
+    std::string country;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const;
+  };
+  uint32_t AccountIndex(const Post& post);
+
+  BehaviorOptions options_;
+  Normalizer normalizer_;
+  NearDupIndex near_dup_;
+  CoActionGraph graph_;
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> account_index_;
+  std::vector<std::string> account_ids_;
+  std::vector<AccountState> accounts_;
+  std::vector<ClusterSummary> closed_;
+  NormalizedText normalized_;
+  std::vector<uint64_t> shingles_;
+  uint64_t posts_ = 0, clustered_ = 0;
+};
+
+}  // namespace evenhand::behavior

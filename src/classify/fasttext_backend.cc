@@ -1,0 +1,476 @@
+// fastText behind a Status interface. See fasttext_backend.h.
+#include "classify/fasttext_backend.h"
+
+#include <fasttext/autotune.h>
+#include <fasttext/densematrix.h>
+#include <fasttext/fasttext.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <streambuf>
+
+namespace evenhand::classify::internal {
+
+namespace {
+
+constexpr int32_t kMagic = 793712314;  // fastText's file magic
+constexpr int32_t kMaxVersion = 12;     // the newest format libfasttext 0.9.2 writes
+
+// Swallows everything written to it.
+class NullBuf final : public std::streambuf {
+ protected:
+  int overflow(int c) override { return traits_type::not_eof(c); }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+// Points std::cout and std::cerr at nothing while alive (training only: the
+// CLI runs one training at a time, and it keeps fastText's progress lines
+// out of evenhand's outputs).
+class QuietConsole {
+ public:
+  QuietConsole() : out_(std::cout.rdbuf(&null_)), err_(std::cerr.rdbuf(&null_)) {}
+  ~QuietConsole() {
+    std::cout.rdbuf(out_);
+    std::cerr.rdbuf(err_);
+  }
+
+ private:
+  NullBuf null_;
+  std::streambuf* out_;
+  std::streambuf* err_;
+};
+
+// A read-only stream over bytes we own, without copying them.
+class ViewBuf final : public std::streambuf {
+ public:
+  ViewBuf(const char* data, size_t size) {
+    char* p = const_cast<char*>(data);  // never written: a get area only
+    setg(p, p, p + size);
+  }
+};
+
+// fastText's FastText keeps its dictionary and model protected; a subclass
+// reaches them for the allocation-free featuriser below.
+class Model final : public fasttext::FastText {
+ public:
+  fasttext::Dictionary& dict() { return *dict_; }
+  const fasttext::Dictionary& dict() const { return *dict_; }
+  const fasttext::Model& model() const { return *model_; }
+  const fasttext::Args& args() const { return *args_; }
+  const fasttext::DenseMatrix* dense_input() const { return dynamic_cast<const fasttext::DenseMatrix*>(input_.get()); }
+  const fasttext::DenseMatrix* dense_output() const { return dynamic_cast<const fasttext::DenseMatrix*>(output_.get()); }
+  // loadModel(istream) expects the header read, with `version` set from it.
+  void LoadAfterHeader(std::istream& in, int32_t file_version) {
+    version = file_version;
+    loadModel(in);
+  }
+};
+
+
+// Walks the whole file as fastText 0.9.2 lays it out (args, dictionary,
+// input matrix, output matrix), bounds-checking every count and length, so
+// that fastText's own loader -- which trusts the counts it reads -- never
+// sees a file whose counts run past its end. Returns "" when the layout
+// holds, else what is wrong.
+class LayoutCheck {
+ public:
+  LayoutCheck(const std::string& b) : b_(b) {}
+
+  std::string Run() {
+    pos_ = 8;  // magic and version, checked by the caller
+    int32_t a[12];
+    for (int32_t& v : a)
+      if (!Read(&v)) return "truncated arguments";
+    double t;
+    if (!Read(&t)) return "truncated arguments";
+    const int32_t dim = a[0], word_ngrams = a[5], loss = a[6], model = a[7], bucket = a[8], minn = a[9], maxn = a[10];
+    if (dim < 1 || dim > 10000) return "bad dimension";
+    if (loss < 1 || loss > 4 || model < 1 || model > 3) return "bad loss or model kind";
+    if (word_ngrams < 1 || word_ngrams > 100 || bucket < 0 || bucket > 100000000) return "bad n-gram settings";
+    if (minn < 0 || maxn < 0 || minn > 100 || maxn > 100) return "bad subword settings";
+    int32_t size, nwords, nlabels;
+    int64_t ntokens, prune;
+    if (!Read(&size) || !Read(&nwords) || !Read(&nlabels) || !Read(&ntokens) || !Read(&prune)) return "truncated dictionary";
+    if (size < 1 || size > 30000000 || nwords < 0 || nlabels < 0 || int64_t{nwords} + nlabels != size)
+      return "bad dictionary size";
+    int32_t seen_words = 0, seen_labels = 0;
+    for (int32_t i = 0; i < size; ++i) {
+      const size_t nul = b_.find('\0', pos_);
+      if (nul == std::string::npos || nul - pos_ > 65536) return "bad dictionary entry";
+      pos_ = nul + 1;
+      int64_t count;
+      int8_t type;
+      if (!Read(&count) || !Read(&type) || type < 0 || type > 1) return "bad dictionary entry";
+      (type == 0 ? seen_words : seen_labels) += 1;
+    }
+    if (seen_words != nwords || seen_labels != nlabels) return "dictionary counts disagree";
+    if (prune < -1 || prune > 100000000 || !Skip(static_cast<uint64_t>(std::max<int64_t>(prune, 0)) * 8))
+      return "bad pruning index";
+    bool quant;
+    if (!ReadBool(&quant)) return "truncated input matrix";
+    int64_t rows = 0;
+    if (std::string e = Matrix(quant, dim, &rows); !e.empty()) return "input matrix: " + e;
+    if (prune < 0 && rows != int64_t{nwords} + bucket) return "input matrix: wrong number of rows";
+    bool qout;
+    if (!ReadBool(&qout)) return "truncated output matrix";
+    if (std::string e = Matrix(qout, dim, &rows); !e.empty()) return "output matrix: " + e;
+    if (model == 3 && rows != nlabels) return "output matrix: wrong number of rows";
+    if (pos_ != b_.size()) return "trailing bytes";
+    return "";
+  }
+
+ private:
+  template <typename T>
+  bool Read(T* v) {
+    if (b_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(v, b_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  bool ReadBool(bool* v) {
+    uint8_t c;
+    if (!Read(&c) || c > 1) return false;
+    *v = c == 1;
+    return true;
+  }
+  bool Skip(uint64_t n) {
+    if (b_.size() - pos_ < n) return false;
+    pos_ += static_cast<size_t>(n);
+    return true;
+  }
+  // A product quantizer: dim, nsubq, dsub, lastdsub, dim * 256 centroids.
+  bool Pq(int64_t expect_dim) {
+    int32_t d, nsubq, dsub, lastdsub;
+    if (!Read(&d) || !Read(&nsubq) || !Read(&dsub) || !Read(&lastdsub)) return false;
+    if (d != expect_dim || nsubq < 1 || dsub < 1 || lastdsub < 1 || nsubq > d) return false;
+    return Skip(uint64_t(d) * 256 * 4);
+  }
+  std::string Matrix(bool quant, int32_t dim, int64_t* rows) {
+    if (!quant) {
+      int64_t m, n;
+      if (!Read(&m) || !Read(&n)) return "truncated";
+      if (m < 1 || m > 1000000000 || n != dim) return "bad shape";
+      *rows = m;
+      return Skip(uint64_t(m) * uint64_t(n) * 4) ? "" : "truncated";
+    }
+    bool qnorm;
+    int64_t m, n;
+    int32_t codesize;
+    if (!ReadBool(&qnorm) || !Read(&m) || !Read(&n) || !Read(&codesize)) return "truncated";
+    if (m < 1 || m > 1000000000 || n != dim || codesize < 0) return "bad shape";
+    *rows = m;
+    if (!Skip(uint64_t(codesize)) || !Pq(n)) return "bad quantizer";
+    if (qnorm && (!Skip(uint64_t(m)) || !Pq(1))) return "bad norm quantizer";
+    return "";
+  }
+
+  const std::string& b_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+// fastText's word hash (32-bit FNV-1a over the bytes, each taken as a
+// signed char): word n-gram ids are built from it, so it must agree.
+uint32_t WordHash(std::string_view w) {
+  uint32_t h = 2166136261u;
+  for (char c : w) {
+    h ^= static_cast<uint32_t>(static_cast<int32_t>(static_cast<signed char>(c)));
+    h *= 16777619u;
+  }
+  return h;
+}
+
+struct FastTextBackend::Impl {
+  Model ft;
+  // The vocabulary in a compact open-addressing table (fastText's own spans
+  // 30 M slots, so each look-up there is a cache miss): slot -> word id,
+  // words' bytes in one arena. Built once at load.
+  struct Slot {
+    uint32_t hash = 0;
+    int32_t id = -1;
+  };
+  std::vector<Slot> table;
+  uint64_t mask = 0;
+  std::string arena;
+  std::vector<uint32_t> offsets;  // word i is arena[offsets[i], offsets[i + 1])
+  int32_t Find(std::string_view w, uint32_t h) const {
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = table[i];
+      if (s.id < 0) return -1;
+      if (s.hash == h) {
+        const uint32_t b = offsets[static_cast<size_t>(s.id)], e = offsets[static_cast<size_t>(s.id) + 1];
+        if (std::string_view(arena.data() + b, e - b) == w) return s.id;
+      }
+    }
+  }
+  int32_t nwords = 0;
+  int32_t nlabels = 0;
+  int word_ngrams = 1;
+  uint64_t bucket = 0;
+  int maxn = 0;
+  bool pruned = false;  // quantized with a cutoff: word n-grams need fastText's own reader
+  // Dense matrices and softmax: the scores are computed here directly (mean
+  // of the input rows, output product, softmax) -- the same arithmetic as
+  // fastText's Model::predict without a virtual call per row.
+  const float* wi = nullptr;
+  const float* wo = nullptr;
+  int64_t dim = 0;
+};
+
+struct FastTextBackend::Scratch {
+  Scratch(int dim, int nlabels) : state(dim, nlabels, 0) {}
+  fasttext::Model::State state;
+  fasttext::Predictions heap;
+  std::vector<int32_t> ids;
+  std::vector<int32_t> hashes;
+  std::string token;
+  std::vector<float> hidden;
+};
+
+FastTextBackend::FastTextBackend(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FastTextBackend::~FastTextBackend() = default;
+
+Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::string& bytes, const std::string& what) {
+  if (bytes.size() < 8) return Status::Corrupt(what + ": not a fastText model (file too short)");
+  int32_t magic = 0, version = 0;
+  std::memcpy(&magic, bytes.data(), 4);
+  std::memcpy(&version, bytes.data() + 4, 4);
+  if (magic != kMagic) return Status::Corrupt(what + ": not a fastText model (bad magic number)");
+  if (version < 11 || version > kMaxVersion)
+    return Status::Corrupt(what + ": unsupported fastText format version " + std::to_string(version));
+  if (std::string e = LayoutCheck(bytes).Run(); !e.empty()) return Status::Corrupt(what + ": not a valid fastText model: " + e);
+  auto impl = std::make_unique<Impl>();
+  try {
+    ViewBuf buf(bytes.data() + 8, bytes.size() - 8);
+    std::istream in(&buf);
+    impl->ft.LoadAfterHeader(in, version);
+    if (!in) return Status::Corrupt(what + ": truncated fastText model");
+  } catch (const std::exception& e) {
+    return Status::Corrupt(what + ": cannot load fastText model: " + e.what());
+  } catch (...) {
+    return Status::Corrupt(what + ": cannot load fastText model");
+  }
+  const fasttext::Args& args = impl->ft.args();
+  if (args.model != fasttext::model_name::sup)
+    return Status::Invalid(what + ": a word-vector model, not a supervised classifier");
+  if (args.loss != fasttext::loss_name::softmax && args.loss != fasttext::loss_name::ova)
+    return Status::Invalid(what + ": loss \"" + args.lossToString(args.loss) +
+                           "\" is not supported (train with softmax or one-vs-all)");
+  fasttext::Dictionary& dict = impl->ft.dict();
+  impl->nwords = dict.nwords();
+  impl->nlabels = dict.nlabels();
+  impl->word_ngrams = args.wordNgrams;
+  impl->bucket = static_cast<uint64_t>(args.bucket);
+  impl->maxn = args.maxn;
+  impl->pruned = dict.isPruned();
+  {
+    uint64_t size = 16;
+    while (size < uint64_t(impl->nwords) * 2) size *= 2;
+    impl->table.assign(size, Impl::Slot{});
+    impl->mask = size - 1;
+    impl->offsets.push_back(0);
+    for (int32_t i = 0; i < impl->nwords; ++i) {
+      const std::string w = dict.getWord(i);
+      impl->arena += w;
+      impl->offsets.push_back(static_cast<uint32_t>(impl->arena.size()));
+      const uint32_t h = WordHash(w);
+      uint64_t k = h & impl->mask;
+      while (impl->table[k].id >= 0) k = (k + 1) & impl->mask;
+      impl->table[k] = Impl::Slot{h, i};
+    }
+  }
+  if (!impl->ft.isQuant() && args.loss == fasttext::loss_name::softmax) {
+    const fasttext::DenseMatrix* in = impl->ft.dense_input();
+    const fasttext::DenseMatrix* out = impl->ft.dense_output();
+    if (in != nullptr && out != nullptr && out->size(0) == impl->nlabels) {
+      impl->wi = in->data();
+      impl->wo = out->data();
+      impl->dim = in->size(1);
+    }
+  }
+  if (impl->nlabels < 2) return Status::Invalid(what + ": the model has fewer than two labels");
+  std::vector<std::string> labels;
+  for (int32_t i = 0; i < impl->nlabels; ++i) {
+    std::string l = dict.getLabel(i);
+    if (l.starts_with(kLabelPrefix)) l.erase(0, kLabelPrefix.size());
+    labels.push_back(std::move(l));
+  }
+  std::unique_ptr<FastTextBackend> backend(new FastTextBackend(std::move(impl)));
+  backend->labels_ = std::move(labels);
+  return backend;
+}
+
+int FastTextBackend::dim() const { return impl_->ft.getDimension(); }
+bool FastTextBackend::quantized() const { return impl_->ft.isQuant(); }
+
+void FastTextBackend::ScratchDeleter::operator()(Scratch* s) const { delete s; }
+
+FastTextBackend::ScratchPtr FastTextBackend::NewScratch() const {
+  ScratchPtr s(new Scratch(dim(), impl_->nlabels));
+  s->heap.reserve(static_cast<size_t>(impl_->nlabels) + 1);
+  s->ids.reserve(1024);
+  s->hashes.reserve(512);
+  s->token.reserve(64);
+  s->hidden.assign(static_cast<size_t>(dim()), 0.0f);
+  return s;
+}
+
+void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) const {
+  const Impl& m = *impl_;
+  const size_t n_labels = static_cast<size_t>(m.nlabels);
+  if (m.pruned) {  // rare: fall back to fastText's reader (allocates)
+    std::vector<float> p = PredictReference(text);
+    for (size_t i = 0; i < n_labels; ++i) probs[i] = p[i];
+    return;
+  }
+  const fasttext::Dictionary& dict = m.ft.dict();
+  s->ids.clear();
+  s->hashes.clear();
+  // One word: its id (or subwords), and its hash for the word n-grams --
+  // what fastText's Dictionary::getLine does for each token. Labels are not
+  // in the table (ids >= nwords), so a word id found is a word.
+  auto add_word = [&](std::string_view w) {
+    const uint32_t h = WordHash(w);
+    const int32_t wid = m.Find(w, h);
+    if (wid >= 0) {
+      if (m.maxn <= 0) {
+        s->ids.push_back(wid);
+      } else {
+        const std::vector<int32_t>& sub = dict.getSubwords(wid);
+        s->ids.insert(s->ids.end(), sub.begin(), sub.end());
+      }
+    } else {
+      if (w.starts_with(kLabelPrefix)) return;
+      s->token.assign(w.data(), w.size());
+      if (m.maxn > 0 && s->token != fasttext::Dictionary::EOS)
+        dict.computeSubwords(fasttext::Dictionary::BOW + s->token + fasttext::Dictionary::EOW, s->ids);
+    }
+    s->hashes.push_back(static_cast<int32_t>(h));
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    size_t j = i;
+    while (j < text.size() && text[j] != ' ') ++j;
+    if (j > i) add_word(text.substr(i, j - i));
+    i = j;
+  }
+  add_word(fasttext::Dictionary::EOS);  // the line's end, as in training
+  if (m.bucket > 0) {
+    const size_t nh = s->hashes.size();
+    for (size_t a = 0; a < nh; ++a) {
+      uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(s->hashes[a]));
+      for (size_t b = a + 1; b < nh && b < a + static_cast<size_t>(m.word_ngrams); ++b) {
+        h = h * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(s->hashes[b]));
+        s->ids.push_back(m.nwords + static_cast<int32_t>(h % m.bucket));
+      }
+    }
+  }
+  if (s->ids.empty()) {
+    for (size_t k = 0; k < n_labels; ++k) probs[k] = 1.0f / static_cast<float>(n_labels);
+    return;
+  }
+  if (m.wi != nullptr) {
+    const size_t d = static_cast<size_t>(m.dim);
+    float* h = s->hidden.data();
+    std::fill(h, h + d, 0.0f);
+    for (int32_t id : s->ids) {
+      const float* row = m.wi + static_cast<size_t>(id) * d;
+      for (size_t k = 0; k < d; ++k) h[k] += row[k];
+    }
+    const float inv = 1.0f / static_cast<float>(s->ids.size());
+    for (size_t k = 0; k < d; ++k) h[k] *= inv;
+    float max = -1e30f;
+    for (size_t l = 0; l < n_labels; ++l) {
+      const float* row = m.wo + l * d;
+      float dot = 0;
+      for (size_t k = 0; k < d; ++k) dot += row[k] * h[k];
+      probs[l] = dot;
+      max = std::max(max, dot);
+    }
+    float z = 0;
+    for (size_t l = 0; l < n_labels; ++l) z += (probs[l] = std::exp(probs[l] - max));
+    for (size_t l = 0; l < n_labels; ++l) probs[l] /= z;
+    return;
+  }
+  // With softmax and one-vs-all losses the state's output holds every
+  // label's probability once predict has run (k = 1 keeps its heap small).
+  m.ft.model().predict(s->ids, 1, 0.0f, s->heap, s->state);
+  for (size_t k = 0; k < n_labels; ++k) probs[k] = s->state.output[static_cast<int64_t>(k)];
+}
+
+std::vector<float> FastTextBackend::PredictReference(std::string_view text) const {
+  std::vector<float> probs(labels_.size(), 0.0f);
+  std::istringstream in(std::string(text) + "\n");
+  std::vector<std::pair<fasttext::real, std::string>> preds;
+  try {
+    impl_->ft.predictLine(in, preds, -1, 0.0f);
+  } catch (...) {
+    return probs;
+  }
+  for (const auto& [p, label] : preds) {
+    std::string_view l(label);
+    if (l.starts_with(kLabelPrefix)) l.remove_prefix(kLabelPrefix.size());
+    for (size_t k = 0; k < labels_.size(); ++k)
+      if (labels_[k] == l) probs[k] = p;
+  }
+  return probs;
+}
+
+Status TrainFastText(const FastTextParams& p, const std::string& train_file, const std::string& validation_file,
+                     const std::string& out_path) {
+  QuietConsole quiet;
+  try {
+    fasttext::Args a;
+    a.input = train_file;
+    a.model = fasttext::model_name::sup;
+    a.loss = p.one_vs_all ? fasttext::loss_name::ova : fasttext::loss_name::softmax;
+    a.setManual("loss");  // autotune must keep a loss whose outputs are probabilities
+    a.dim = p.dim;
+    a.epoch = p.epoch;
+    a.lr = p.lr;
+    a.wordNgrams = p.word_ngrams;
+    a.bucket = p.bucket;
+    a.minCount = p.min_count;
+    a.minCountLabel = 0;
+    a.minn = p.minn;
+    a.maxn = p.maxn;
+    a.thread = p.threads;
+    a.seed = p.seed;
+    a.verbose = 0;
+    if (a.wordNgrams <= 1 && a.maxn == 0 && p.autotune_seconds == 0) a.bucket = 0;
+    auto ft = std::make_shared<fasttext::FastText>();
+    if (p.autotune_seconds > 0) {
+      a.autotuneValidationFile = validation_file;
+      a.autotuneDuration = p.autotune_seconds;
+      a.autotuneMetric = "f1";
+      fasttext::Autotune tuner(ft);
+      tuner.train(a);
+    } else {
+      ft->train(a);
+    }
+    if (p.quantize) {
+      fasttext::Args q = ft->getArgs();
+      q.input = train_file;
+      q.qout = false;
+      q.retrain = false;
+      q.qnorm = false;
+      q.cutoff = 0;  // no pruning: the featuriser computes n-gram ids directly
+      q.dsub = static_cast<size_t>(p.dsub);
+      q.verbose = 0;
+      ft->quantize(q);
+    }
+    ft->saveModel(out_path);
+  } catch (const std::exception& e) {
+    return Status::Invalid(std::string("fastText training failed: ") + e.what());
+  } catch (...) {
+    return Status::Internal("fastText training failed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace evenhand::classify::internal

@@ -1,0 +1,188 @@
+#include "classify/trainer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "classify/classifier.h"
+#include "classify/fasttext_backend.h"
+#include "text/normalizer.h"
+
+namespace evenhand::classify {
+
+namespace {
+
+bool IsNegativeName(std::string s) {
+  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  static const char* kNames[] = {"ham", "ok", "clean", "benign", "negative", "normal", "safe", "none", "0", "false", "no"};
+  for (const char* n : kNames)
+    if (s == n) return true;
+  return false;
+}
+
+// A temporary file that removes itself.
+struct TempFile {
+  std::string path;
+  ~TempFile() {
+    if (!path.empty()) std::remove(path.c_str());
+  }
+};
+
+Status WriteFastTextFile(const std::vector<std::string>& labels, const std::vector<std::string>& texts,
+                         const std::vector<size_t>& rows, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::Io(path + ": cannot write training file");
+  for (size_t r : rows) out << internal::kLabelPrefix << labels[r] << ' ' << texts[r] << '\n';
+  if (!out.flush()) return Status::Io(path + ": write error");
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string ChoosePositive(const std::vector<std::string>& labels, const std::vector<size_t>& counts) {
+  if (labels.size() != 2) return "";
+  const bool neg0 = IsNegativeName(labels[0]), neg1 = IsNegativeName(labels[1]);
+  if (neg0 != neg1) return neg0 ? labels[1] : labels[0];
+  return counts[0] <= counts[1] ? labels[0] : labels[1];
+}
+
+Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, const TrainOptions& o,
+                                     const std::string& model_path) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.calibration_fraction < 0 || o.calibration_fraction >= 0.9)
+    return Status::Invalid("calibration fraction must be in [0, 0.9)");
+  // Labels in first-seen order, with counts.
+  std::vector<std::string> labels;
+  std::map<std::string, size_t> index;
+  std::vector<size_t> counts;
+  for (const auto& ex : data) {
+    auto [it, inserted] = index.emplace(ex.label, labels.size());
+    if (inserted) {
+      labels.push_back(ex.label);
+      counts.push_back(0);
+    }
+    ++counts[it->second];
+  }
+  if (labels.size() < 2) return Status::Invalid("training needs at least two labels (found " + std::to_string(labels.size()) + ")");
+  std::string positive = o.positive.empty() ? ChoosePositive(labels, counts) : o.positive;
+  if (!positive.empty() && index.count(positive) == 0) return Status::Invalid("positive label \"" + positive + "\" is not in the data");
+
+  Normalizer normalizer;
+  std::vector<std::string> texts(data.size()), row_labels(data.size());
+  NormalizedText nt;
+  for (size_t i = 0; i < data.size(); ++i) {
+    normalizer.NormalizeForMatch(data[i].text, &nt);
+    texts[i] = nt.text;
+    row_labels[i] = data[i].label;
+  }
+
+  // Stratified split: per label, a seeded shuffle; the first share goes to calibration.
+  std::vector<size_t> fit_rows, cal_rows;
+  std::mt19937_64 rng(static_cast<uint64_t>(o.seed));
+  for (size_t l = 0; l < labels.size(); ++l) {
+    std::vector<size_t> rows;
+    for (size_t i = 0; i < data.size(); ++i)
+      if (data[i].label == labels[l]) rows.push_back(i);
+    std::shuffle(rows.begin(), rows.end(), rng);
+    const size_t n_cal = o.calibration_fraction > 0 && rows.size() >= 2
+                             ? std::max<size_t>(1, static_cast<size_t>(rows.size() * o.calibration_fraction))
+                             : 0;
+    cal_rows.insert(cal_rows.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n_cal));
+    fit_rows.insert(fit_rows.end(), rows.begin() + static_cast<std::ptrdiff_t>(n_cal), rows.end());
+  }
+  std::shuffle(fit_rows.begin(), fit_rows.end(), rng);  // fastText reads in file order
+  if (o.autotune_seconds > 0 && cal_rows.empty())
+    return Status::Invalid("--autotune-seconds needs a calibration split to validate on");
+
+  namespace fs = std::filesystem;
+  const fs::path out(model_path);
+  const std::string dir = out.has_parent_path() ? out.parent_path().string() : ".";
+  const std::string stem = dir + "/." + out.filename().string() + "." + std::to_string(::getpid());
+  TempFile fit_file{stem + ".fit.txt"}, cal_file{stem + ".cal.txt"}, model_tmp{stem + ".model.tmp"};
+  if (Status st = WriteFastTextFile(row_labels, texts, fit_rows, fit_file.path); !st.ok()) return st;
+  if (!cal_rows.empty())
+    if (Status st = WriteFastTextFile(row_labels, texts, cal_rows, cal_file.path); !st.ok()) return st;
+
+  internal::FastTextParams p;
+  p.dim = o.dim;
+  p.epoch = o.epoch;
+  p.lr = o.lr;
+  p.word_ngrams = o.word_ngrams;
+  p.bucket = o.bucket;
+  p.min_count = o.min_count;
+  p.threads = o.threads;
+  p.seed = o.seed;
+  p.quantize = o.quantize;
+  p.autotune_seconds = o.autotune_seconds;
+  if (Status st = internal::TrainFastText(p, fit_file.path, cal_file.path, model_tmp.path); !st.ok()) return st;
+
+  ModelMeta meta;
+  std::string bytes;
+  if (Status st = ReadWholeFile(model_tmp.path, &bytes); !st.ok()) return st;
+  meta.model_bytes = bytes.size();
+  meta.model_sha256 = Sha256Hex(bytes);
+  meta.labels = labels;
+  meta.positive = positive;
+
+  // Fit the calibration on the held-out part with the model just trained.
+  if (!cal_rows.empty() && o.calibration != Calibration::Method::kNone) {
+    auto c = Classifier::FromParts(bytes, meta, model_tmp.path);
+    if (!c.ok()) return c.status();
+    auto scratch = Classifier::NewScratch();
+    std::vector<float> raw(labels.size());
+    std::vector<std::vector<CalibrationPoint>> points(labels.size());
+    for (size_t r : cal_rows) {
+      (*c)->RawNormalized(texts[r], scratch.get(), raw.data());
+      for (size_t l = 0; l < labels.size(); ++l) points[l].push_back({raw[l], row_labels[r] == labels[l]});
+    }
+    for (size_t l = 0; l < labels.size(); ++l) {
+      if (!positive.empty() && labels.size() == 2 && labels[l] != positive) continue;
+      meta.calibration[labels[l]] = o.calibration == Calibration::Method::kPlatt ? Calibration::FitPlatt(points[l])
+                                                                                 : Calibration::FitIsotonic(points[l]);
+    }
+  }
+
+  TrainSummary summary;
+  summary.fit_examples = fit_rows.size();
+  summary.calibration_examples = cal_rows.size();
+  summary.labels = labels;
+  summary.positive = positive;
+  summary.model_bytes = bytes.size();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  nlohmann::ordered_json t;
+  t["examples"] = data.size();
+  t["fit_examples"] = fit_rows.size();
+  t["calibration_examples"] = cal_rows.size();
+  nlohmann::ordered_json per_label;
+  for (size_t l = 0; l < labels.size(); ++l) per_label[labels[l]] = counts[l];
+  t["label_counts"] = per_label;
+  t["calibration_method"] = cal_rows.empty() ? "none" : CalibrationMethodName(o.calibration);
+  t["dim"] = o.dim;
+  t["epoch"] = o.epoch;
+  t["lr"] = o.lr;
+  t["word_ngrams"] = o.word_ngrams;
+  t["bucket"] = o.bucket;
+  t["seed"] = o.seed;
+  t["quantized"] = o.quantize;
+  t["autotune_seconds"] = o.autotune_seconds;
+  t["seconds"] = summary.seconds;
+  meta.training_json = t.dump();
+
+  // Model first, then its metadata: until the metadata lands, the checksum
+  // check rejects the new model (a reloader keeps the old one).
+  if (std::rename(model_tmp.path.c_str(), model_path.c_str()) != 0)
+    return Status::Io(model_path + ": cannot rename the trained model into place");
+  model_tmp.path.clear();
+  if (Status st = WriteMeta(model_path, meta); !st.ok()) return st;
+  return summary;
+}
+
+}  // namespace evenhand::classify

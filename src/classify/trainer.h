@@ -1,0 +1,59 @@
+// Training an evenhand classifier from labeled examples.
+//
+// TrainClassifier normalises every text as the term matcher would, splits
+// the examples (stratified per label, deterministic for a seed) into a
+// fitting part and a held-out calibration part, trains fastText on the
+// fitting part, scores the calibration part with the new model and fits the
+// calibration on it, then writes MODEL and MODEL.meta.json (each through a
+// temporary file and a rename, the model first, so a reader never sees a
+// new model with an old checksum pass as valid). Nothing fastText prints
+// reaches the console.
+//
+// The positive label (the one `classifier.NAME` means in policies) is
+// options.positive, or for two labels where one is a usual negative name
+// (ham, ok, clean, benign, negative, normal, safe, none, 0, false, no) the
+// other one, or else the rarer label. Multi-class models have none unless
+// named.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "classify/calibration.h"
+#include "classify/labeled_data.h"
+#include "model/status.h"
+
+namespace evenhand::classify {
+
+struct TrainOptions {
+  int dim = 16;          // small rows and buckets keep prediction in cache (see docs/PERFORMANCE.md)
+  int epoch = 25;
+  double lr = 0.5;
+  int word_ngrams = 2;
+  int bucket = 20000;
+  int min_count = 1;
+  int threads = 1;            // > 1 trains faster but not reproducibly (fastText is lock-free)
+  int seed = 1;
+  bool quantize = false;
+  int autotune_seconds = 0;   // > 0: fastText autotune, validated on the calibration part
+  double calibration_fraction = 0.2;
+  Calibration::Method calibration = Calibration::Method::kIsotonic;
+  std::string positive;       // "" = chosen as described above
+};
+
+struct TrainSummary {
+  size_t fit_examples = 0;
+  size_t calibration_examples = 0;
+  std::vector<std::string> labels;
+  std::string positive;
+  double seconds = 0;
+  uint64_t model_bytes = 0;
+};
+
+Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, const TrainOptions& options,
+                                     const std::string& model_path);
+
+// The positive label for `labels` with the counts given (see above).
+std::string ChoosePositive(const std::vector<std::string>& labels, const std::vector<size_t>& counts);
+
+}  // namespace evenhand::classify

@@ -1,0 +1,201 @@
+// `evenhand bank import|match|stats|export`: hash banks on the command line.
+//
+//   bank import LIST... -o BANK.ehb --name N [--category C --source S --label L --negative --append]
+//   bank match BANK [IMAGE...] [--hashes LIST] [--radius 31] [--dihedral]
+//   bank stats BANK...
+//   bank export BANK [-o FILE]
+//
+// match prints "query,match_hash,distance,label" per match (query = file name
+// or the query hash); exit 0 whether or not anything matched, 1 on bad input.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bank/bank.h"
+#include "bank/bank_io.h"
+#include "cli/commands.h"
+#include "image/decoder.h"
+#include "image/pdq.h"
+
+namespace evenhand::cli {
+namespace {
+
+int Fail(const std::string& msg) {
+  std::fprintf(stderr, "evenhand bank: %s\n", msg.c_str());
+  return 1;
+}
+
+struct ImportArgs {
+  std::vector<std::string> inputs;
+  std::string out, name, label, source, category;
+  bool negative = false, append = false;
+};
+
+int RunImport(const ImportArgs& a) {
+  if (!ValidBankName(a.name)) return Fail("--name \"" + a.name + "\" must be [a-z0-9_]+ (it is used as bank.NAME)");
+  std::unique_ptr<Bank> bank;
+  if (a.append && IsBinaryBank(a.out)) {
+    auto loaded = LoadBank(a.out);
+    if (!loaded.ok()) return Fail(loaded.status().message());
+    bank = std::move(loaded).value();
+  } else {
+    bank = std::make_unique<Bank>(BankInfo{a.name, a.label, a.source, a.category, a.negative});
+  }
+  size_t added = 0;
+  for (const std::string& in : a.inputs) {
+    HashList list;
+    Status s = ReadHashList(in, &list);
+    if (!s.ok()) return Fail(s.message());
+    bank->AddMany(list.hashes, list.labels);
+    added += list.hashes.size();
+  }
+  Status s = SaveBank(*bank, a.out);
+  if (!s.ok()) return Fail(s.message());
+  std::fprintf(stderr, "bank %s: %zu hashes imported, %zu in %s\n", bank->info().name.c_str(), added, bank->size(),
+               a.out.c_str());
+  return 0;
+}
+
+struct MatchArgs {
+  std::string bank;
+  std::vector<std::string> images;
+  std::string hashes;
+  int radius = kDefaultMatchRadius;
+  bool dihedral = false;
+  bool reference_cli = false;
+};
+
+int RunMatch(const MatchArgs& a) {
+  auto bank = OpenBank(a.bank, "bank");
+  if (!bank.ok()) return Fail(bank.status().message());
+  std::vector<HashMatch> matches;
+  std::string line;
+  char hex[64];
+  size_t queries = 0, found = 0;
+  auto report = [&](const std::string& query, const Hash256* hashes, size_t n) {
+    matches.clear();
+    for (size_t i = 0; i < n; ++i) (*bank)->Search(hashes[i], a.radius, &matches);
+    // Best distance per entry over the variants.
+    std::sort(matches.begin(), matches.end(), [](const HashMatch& x, const HashMatch& y) {
+      return x.id != y.id ? x.id < y.id : x.distance < y.distance;
+    });
+    uint32_t last = UINT32_MAX;
+    for (const HashMatch& m : matches) {
+      if (m.id == last) continue;
+      last = m.id;
+      WriteHex((*bank)->index().hash(m.id), hex);
+      line = query + "," + std::string(hex, 64) + "," + std::to_string(m.distance) + "," + (*bank)->EntryLabel(m.id) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      ++found;
+    }
+    ++queries;
+  };
+  if (!a.hashes.empty()) {
+    HashList list;
+    Status s = ReadHashList(a.hashes, &list);
+    if (!s.ok()) return Fail(s.message());
+    for (const Hash256& h : list.hashes) report(ToHex(h), &h, 1);
+  }
+  ImageDecoder decoder;
+  PdqHasher hasher(a.reference_cli ? PdqMode::kReferenceCli : PdqMode::kFullResolution);
+  Image image;
+  int failures = 0;
+  for (const std::string& file : a.images) {
+    Status s = decoder.DecodeFile(file, &image);
+    if (!s.ok()) {
+      std::fprintf(stderr, "evenhand bank match: %s\n", s.message().c_str());
+      ++failures;
+      continue;
+    }
+    PdqDihedral d = a.dihedral ? hasher.HashDihedral(image) : PdqDihedral{};
+    if (!a.dihedral) {
+      PdqResult r = hasher.Hash(image);
+      d.hash[0] = r.hash;
+      d.quality = r.quality;
+    }
+    if (d.quality < 50) {
+      std::fprintf(stderr, "evenhand bank match: %s: quality %d < 50, not matched\n", file.c_str(), d.quality);
+      continue;
+    }
+    report(file, d.hash, a.dihedral ? 8 : 1);
+  }
+  std::fprintf(stderr, "%zu queries, %zu matches within %d bits\n", queries, found, a.radius);
+  return failures == 0 ? 0 : 1;
+}
+
+int RunStats(const std::vector<std::string>& banks) {
+  for (const std::string& path : banks) {
+    auto start = std::chrono::steady_clock::now();
+    auto bank = OpenBank(path, "bank");
+    if (!bank.ok()) return Fail(bank.status().message());
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const BankInfo& i = (*bank)->info();
+    std::printf("%s\n  name: %s\n  label: %s\n  source: %s\n  category: %s\n  kind: %s\n  hashes: %zu\n"
+                "  index memory: %.1f MiB\n  loaded in: %.1f ms\n",
+                path.c_str(), i.name.c_str(), i.label.c_str(), i.source.c_str(), i.category.c_str(),
+                i.negative ? "negative (safe list)" : "positive", (*bank)->size(),
+                (*bank)->index().MemoryBytes() / 1048576.0, ms);
+  }
+  return 0;
+}
+
+int RunExport(const std::string& path, const std::string& out) {
+  auto bank = OpenBank(path, "bank");
+  if (!bank.ok()) return Fail(bank.status().message());
+  std::string text = ExportText(**bank);
+  if (out.empty() || out == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  std::ofstream f(out + ".tmp", std::ios::binary);
+  f << text;
+  f.close();
+  if (!f || std::rename((out + ".tmp").c_str(), out.c_str()) != 0) return Fail(out + ": write failed");
+  return 0;
+}
+
+}  // namespace
+
+void AddBankCommand(CLI::App& app, int* exit_code) {
+  CLI::App* bank = app.add_subcommand("bank", "Hash banks: import lists of known PDQ hashes, match, inspect, export");
+  bank->require_subcommand(1);
+
+  auto imp = std::make_shared<ImportArgs>();
+  CLI::App* c = bank->add_subcommand("import",
+                                     "Build a bank file (.ehb, compact binary) from hash lists: text (one 64-hex hash a\n"
+                                     "line, optionally \"hash,label\") or CSV with a hash/pdq/signal_value column");
+  c->add_option("inputs", imp->inputs, "Hash lists (.txt or .csv)")->required();
+  c->add_option("-o,--out", imp->out, "Bank file to write (replaced atomically)")->required();
+  c->add_option("--name", imp->name, "Bank name, used in policies as bank.NAME")->required();
+  c->add_option("--label", imp->label, "Human title");
+  c->add_option("--source", imp->source, "Who supplied the hashes (NCMEC, GIFCT, StopNCII, internal, ...)");
+  c->add_option("--category", imp->category, "Category of the listed content (child_sexual_abuse, terrorist_content, ncii, ...)");
+  c->add_flag("--negative", imp->negative, "A safe list: its matches suppress matches from positive banks");
+  c->add_flag("--append", imp->append, "Add to an existing bank file instead of replacing it");
+  c->callback([imp, exit_code]() { *exit_code = RunImport(*imp); });
+
+  auto m = std::make_shared<MatchArgs>();
+  c = bank->add_subcommand("match", "Match images or hashes against a bank: prints query,match_hash,distance,label");
+  c->add_option("bank", m->bank, "Bank file (.ehb, or a hash list)")->required();
+  c->add_option("images", m->images, "Images to hash and match");
+  c->add_option("--hashes", m->hashes, "A hash list to match (text or CSV)");
+  c->add_option("--radius", m->radius, "Match threshold in bits (default 31, upstream's)")->check(CLI::Range(0, 256));
+  c->add_flag("--dihedral", m->dihedral, "Also match the 8 rotations/flips of each image");
+  c->add_flag("--reference-cli", m->reference_cli, "Hash images as the reference CLI does (512x512 pre-resize)");
+  c->callback([m, exit_code]() { *exit_code = RunMatch(*m); });
+
+  auto stats = std::make_shared<std::vector<std::string>>();
+  c = bank->add_subcommand("stats", "Show a bank's name, category, size and index memory");
+  c->add_option("banks", *stats, "Bank files")->required();
+  c->callback([stats, exit_code]() { *exit_code = RunStats(*stats); });
+
+  auto exp = std::make_shared<std::pair<std::string, std::string>>();
+  c = bank->add_subcommand("export", "Write a bank's live hashes as text (\"hash\" or \"hash,label\" lines)");
+  c->add_option("bank", exp->first, "Bank file")->required();
+  c->add_option("-o,--out", exp->second, "Output file (default stdout)");
+  c->callback([exp, exit_code]() { *exit_code = RunExport(exp->first, exp->second); });
+}
+
+}  // namespace evenhand::cli

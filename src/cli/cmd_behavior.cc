@@ -1,0 +1,398 @@
+// The behaviour verbs (issue 6):
+//   evenhand behavior INPUT [--policy P] [--db D] [-o decisions.jsonl]
+//                     [--networks N.jsonl] [--signals S.jsonl] [tuning flags]
+//     streams the posts through BehaviorDetector, writes the networks and
+//     account signals, evaluates the behaviour policy once per account and
+//     stores networks (cases of kind "network") and decisions.
+//   evenhand networks --db D --html F [--json]   the network report
+//   evenhand evaluate --truth T (--networks N.jsonl | --db D)   precision/recall
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "behavior/detector.h"
+#include "behavior/evaluate.h"
+#include "behavior/hash.h"
+#include "behavior/network_html.h"
+#include "behavior/network_json.h"
+#include "cli/commands.h"
+#include "model/json_write.h"
+#include "model/jsonl_reader.h"
+#include "model/time.h"
+#include "pipeline/progress.h"
+#include "policy/loader.h"
+#include "store/store.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+using behavior::BehaviorDetector;
+using behavior::BehaviorOptions;
+using behavior::BehaviorResult;
+
+int Fail(const char* verb, const std::string& msg) {
+  std::fprintf(stderr, "evenhand %s: %s\n", verb, msg.c_str());
+  return 1;
+}
+
+// Writes `text` to `path` through a temporary file renamed into place.
+Status WriteFileAtomic(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) return Status::Io(tmp + ": cannot open for writing");
+    out << text;
+    if (!out.flush()) return Status::Io(tmp + ": write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::Io(path + ": cannot rename into place");
+  return Status::Ok();
+}
+
+struct BehaviorArgs {
+  std::string input, policy, db, out, networks, signals, accounts;
+  int64_t window = 60;
+  uint32_t min_weight = 3, min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
+  double similarity = 0.5, min_association = 0.01;
+  int min_tokens = 5;
+  bool no_resolve = false;
+};
+
+// The decision for one account under the behaviour policy (allow = none).
+bool DecideAccount(const Policy& policy, const behavior::AccountSignals& s, const BehaviorResult& r,
+                   const Account* account, int64_t now, Decision* d) {
+  EvalContext ctx;
+  ctx.account = account;
+  ctx.now = now;
+  ctx.network_size = s.network >= 0 ? s.network_size : 0;
+  ctx.coordination_score = s.coordination_score;
+  ctx.automation_score = s.automation_score;
+  ctx.cluster_size = s.max_cluster_size;
+  int rule = policy.Evaluate(ctx);
+  if (rule < 0) return false;
+  const Rule& ru = policy.rules()[rule];
+  if (ru.action == Action::kAllow) return false;
+  d->Clear();
+  d->item = "account:" + s.id;
+  d->account = s.id;
+  d->action = ru.action;
+  d->scope = ru.scope;
+  d->category = ru.category;
+  d->rule = ru.id;
+  d->policy = policy.id();
+  d->reason = ru.reason;
+  d->review = ru.review;
+  d->ts = now;
+  char buf[256];
+  if (s.network >= 0) {
+    const behavior::Network& n = r.networks[s.network];
+    Signal sig;
+    sig.detector = "behavior";
+    sig.name = "coordinated_network";
+    sig.score = std::round(s.coordination_score * 1000) / 1000;
+    std::snprintf(buf, sizeof buf, "network #%u: %zu accounts, score %.2f, %llu co-actions, %u linked pairs",
+                  n.id, n.accounts.size(), n.score, static_cast<unsigned long long>(n.co_actions), n.links);
+    sig.evidence = buf;
+    for (const behavior::EvidenceSample& e : n.evidence) {
+      if (e.account_a != s.id && e.account_b != s.id) continue;
+      std::snprintf(buf, sizeof buf, "; %s with %s, %llds apart (%s / %s)", e.kind.c_str(),
+                    (e.account_a == s.id ? e.account_b : e.account_a).c_str(),
+                    static_cast<long long>(std::llabs(e.ts_a - e.ts_b)),
+                    e.post_a.empty() ? ("line " + std::to_string(e.line_a)).c_str() : e.post_a.c_str(),
+                    e.post_b.empty() ? ("line " + std::to_string(e.line_b)).c_str() : e.post_b.c_str());
+      sig.evidence += buf;
+      break;
+    }
+    d->signals.push_back(std::move(sig));
+  }
+  Signal cad;
+  cad.detector = "behavior";
+  cad.name = "cadence";
+  cad.score = std::round(s.automation_score * 1000) / 1000;
+  std::snprintf(buf, sizeof buf, "%u posts, %.2f/hour, burstiness %.2f, regularity %.2f, largest near-duplicate cluster %u",
+                s.posts, s.rate_per_hour, s.burstiness, s.regularity, s.max_cluster_size);
+  cad.evidence = buf;
+  d->signals.push_back(std::move(cad));
+  return true;
+}
+
+int RunBehavior(const BehaviorArgs& a) {
+  std::shared_ptr<const Policy> policy;
+  if (!a.policy.empty()) {
+    auto p = PolicyLoader::Load(a.policy);
+    if (!p.ok()) return Fail("behavior", p.status().message());
+    policy = std::move(p).value();
+  }
+  auto reader = JsonlReader::Open(a.input);
+  if (!reader.ok()) return Fail("behavior", reader.status().message());
+  if (!a.accounts.empty()) {
+    Status st = (*reader)->LoadAccounts(a.accounts);
+    if (!st.ok()) return Fail("behavior", st.message());
+  }
+  BehaviorOptions opt;
+  opt.coaction.window = a.window;
+  opt.coaction.max_edges = a.max_edges;
+  opt.near_dup.capacity = a.max_clusters;
+  opt.near_dup.min_similarity = a.similarity;
+  opt.min_edge_weight = a.min_weight;
+  opt.min_network_size = a.min_size;
+  opt.min_association = a.min_association;
+  opt.min_tokens = a.min_tokens;
+  auto detector = std::make_unique<BehaviorDetector>(opt);
+  Progress progress(StderrIsTty());
+  Post post;
+  ReadError err;
+  auto t0 = std::chrono::steady_clock::now();
+  for (;;) {
+    JsonlReader::Next next = (*reader)->NextPost(&post, &err);
+    if (next == JsonlReader::Next::kEof) break;
+    if (next == JsonlReader::Next::kError) {
+      progress.Finish();
+      return Fail("behavior", err.ToString());
+    }
+    detector->Add(post);
+    if ((post.line & 1023) == 0) progress.Update(post.line, (*reader)->bytes_read(), (*reader)->total_bytes());
+  }
+  progress.Finish();
+  BehaviorResult r = detector->Finish();
+  detector.reset();
+  if (!a.no_resolve && a.input != "-") {
+    Status st = BehaviorDetector::Resolve(a.input, &r);
+    if (!st.ok()) return Fail("behavior", st.message());
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::string net_text, sig_text, dec_text;
+  for (const behavior::Network& n : r.networks) net_text += behavior::NetworkToJson(n).dump() + "\n";
+  std::vector<Decision> decisions;
+  for (const behavior::AccountSignals& s : r.accounts) {
+    if (s.network >= 0 || s.automation_score >= 0.5) sig_text += behavior::AccountSignalsToJson(s, r).dump() + "\n";
+    if (!policy) continue;
+    const Account* acc = nullptr;
+    if (auto it = (*reader)->accounts().find(s.id); it != (*reader)->accounts().end()) acc = it->second.get();
+    Decision d;
+    if (DecideAccount(*policy, s, r, acc, 0, &d)) {
+      AppendDecisionJson(&dec_text, d);
+      decisions.push_back(std::move(d));
+    }
+  }
+  if (!a.networks.empty()) {
+    Status st = WriteFileAtomic(a.networks, net_text);
+    if (!st.ok()) return Fail("behavior", st.message());
+  }
+  if (!a.signals.empty()) {
+    Status st = WriteFileAtomic(a.signals, sig_text);
+    if (!st.ok()) return Fail("behavior", st.message());
+  }
+  if (!a.out.empty()) {
+    Status st = a.out == "-" ? (std::fputs(dec_text.c_str(), stdout), Status::Ok()) : WriteFileAtomic(a.out, dec_text);
+    if (!st.ok()) return Fail("behavior", st.message());
+  }
+  uint64_t stored_networks = 0, stored_decisions = 0;
+  if (!a.db.empty()) {
+    auto store = OpenStore(a.db);
+    if (!store.ok()) return Fail("behavior", store.status().message());
+    Store& s = **store;
+    Status st = s.Begin();
+    for (size_t i = 0; st.ok() && i < r.networks.size(); ++i) {
+      const behavior::Network& n = r.networks[i];
+      std::string joined;
+      for (const std::string& acc : n.accounts) joined += acc + "\n";
+      char ref[32];
+      std::snprintf(ref, sizeof ref, "%016llx", static_cast<unsigned long long>(behavior::HashBytes(joined)));
+      CaseRecord c;
+      c.id = std::string("net-") + ref;
+      c.kind = "network";
+      c.issuer = "behavior";
+      c.reference = ref;
+      c.state = "in_review";
+      c.received = n.first_ts;
+      c.body = behavior::NetworkToJson(n).dump();
+      bool inserted = false;
+      CaseRecord existing;
+      nlohmann::ordered_json payload;
+      payload["network"] = n.id;
+      payload["accounts"] = n.accounts.size();
+      payload["score"] = std::round(n.score * 1000) / 1000;
+      st = s.InsertCase(c, "behavior", "network.detected", payload.dump(), &inserted, &existing);
+      stored_networks += inserted;
+    }
+    for (size_t i = 0; st.ok() && i < decisions.size(); ++i) {
+      bool inserted = false;
+      st = s.PutDecision(decisions[i], "behavior", &inserted);
+      stored_decisions += inserted;
+    }
+    if (st.ok()) st = s.Commit();
+    if (!st.ok()) {
+      s.Rollback();
+      return Fail("behavior", st.message());
+    }
+  }
+  uint64_t flagged = 0;
+  for (const auto& n : r.networks) flagged += n.accounts.size();
+  std::fprintf(stderr,
+               "behavior: %llu posts, %zu accounts in %.1f s (%.0f posts/s); %llu near-duplicate clusters, %llu "
+               "co-action pairs (%llu pruned); %zu networks with %llu accounts; %zu account decisions",
+               static_cast<unsigned long long>(r.posts), r.accounts.size(), secs, r.posts / std::max(secs, 1e-9),
+               static_cast<unsigned long long>(r.clusters_created), static_cast<unsigned long long>(r.edges),
+               static_cast<unsigned long long>(r.edges_pruned), r.networks.size(),
+               static_cast<unsigned long long>(flagged), decisions.size());
+  if (!a.db.empty())
+    std::fprintf(stderr, " (stored: %llu new networks, %llu new decisions)", static_cast<unsigned long long>(stored_networks),
+                 static_cast<unsigned long long>(stored_decisions));
+  std::fprintf(stderr, "\n");
+  return 0;
+}
+
+Result<std::vector<behavior::Network>> LoadNetworksFromDb(const std::string& db) {
+  auto store = OpenStore(db, OpenMode::kMustExist);
+  if (!store.ok()) return store.status();
+  CaseFilter f;
+  f.kind = "network";
+  auto cases = (*store)->ListCases(f);
+  if (!cases.ok()) return cases.status();
+  std::vector<behavior::Network> out;
+  for (const CaseRecord& c : *cases) {
+    nlohmann::json j = nlohmann::json::parse(c.body, nullptr, false);
+    auto n = behavior::NetworkFromJson(j);
+    if (!n.ok()) return Status::Corrupt(db + ": case " + c.id + ": " + n.status().message());
+    out.push_back(std::move(n).value());
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.score > y.score; });
+  return out;
+}
+
+Result<std::vector<behavior::Network>> LoadNetworksFromFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::Io(path + ": cannot open");
+  std::vector<behavior::Network> out;
+  std::string line;
+  int64_t no = 0;
+  while (std::getline(in, line)) {
+    ++no;
+    if (line.empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) return Status::Invalid(path + ":" + std::to_string(no) + ": invalid JSON");
+    auto n = behavior::NetworkFromJson(j);
+    if (!n.ok()) return Status::Invalid(path + ":" + std::to_string(no) + ": " + n.status().message());
+    out.push_back(std::move(n).value());
+  }
+  return out;
+}
+
+}  // namespace
+
+void AddBehaviorCommands(CLI::App& app, int* exit_code) {
+  auto a = std::make_shared<BehaviorArgs>();
+  auto* cmd = app.add_subcommand(
+      "behavior",
+      "Find near-duplicate floods, coordinated account networks and automated cadence in a JSONL stream "
+      "(behaviour only, never viewpoint); networks go to human review");
+  cmd->add_option("INPUT", a->input, "JSON Lines posts and accounts (time-ordered; \"-\" = stdin)")->required();
+  cmd->add_option("--policy", a->policy, "Behaviour policy evaluated once per account (e.g. policies/behavior.yaml)");
+  cmd->add_option("--db", a->db, "Store URL: networks become cases of kind \"network\", decisions are stored");
+  cmd->add_option("-o,--output", a->out, "Account decisions as JSON Lines (\"-\" = stdout)");
+  cmd->add_option("--networks", a->networks, "Write the networks as JSON Lines");
+  cmd->add_option("--signals", a->signals, "Write account signals (networked or automated accounts) as JSON Lines");
+  cmd->add_option("--accounts", a->accounts, "Accounts JSONL read before INPUT");
+  cmd->add_option("--window", a->window, "Co-action window in seconds")->capture_default_str();
+  cmd->add_option("--min-weight", a->min_weight, "Co-actions before two accounts count as linked")->capture_default_str();
+  cmd->add_option("--min-association", a->min_association,
+                  "Share of both accounts' co-actions a linked pair must make up (weight / sqrt(deg_a * deg_b))")
+      ->capture_default_str();
+  cmd->add_option("--min-size", a->min_size, "Smallest network reported (accounts)")->capture_default_str();
+  cmd->add_option("--similarity", a->similarity, "MinHash similarity for near-duplicates (0..1)")->capture_default_str();
+  cmd->add_option("--min-tokens", a->min_tokens, "Shorter texts are not clustered")->capture_default_str();
+  cmd->add_option("--max-edges", a->max_edges, "Co-action pair table size (memory bound, 64 B each)")->capture_default_str();
+  cmd->add_option("--max-clusters", a->max_clusters, "Live near-duplicate clusters (memory bound, ~330 B each)")
+      ->capture_default_str();
+  cmd->add_flag("--no-resolve", a->no_resolve, "Do not re-read INPUT to resolve evidence post ids and time lines");
+  cmd->callback([a, exit_code] { *exit_code = RunBehavior(*a); });
+
+  struct NetArgs {
+    std::string db, html, file;
+    bool json = false;
+  };
+  auto n = std::make_shared<NetArgs>();
+  auto* net = app.add_subcommand("networks", "Report the coordinated networks found by `evenhand behavior`");
+  net->add_option("--db", n->db, "Store written by `evenhand behavior --db`");
+  net->add_option("--from", n->file, "Or read a --networks JSONL file");
+  net->add_option("--html", n->html, "Write the HTML report here");
+  net->add_flag("--json", n->json, "Print the networks as JSON Lines");
+  net->callback([n, exit_code] {
+    if (n->db.empty() == n->file.empty()) {
+      *exit_code = Fail("networks", "give exactly one of --db or --from");
+      return;
+    }
+    auto nets = n->db.empty() ? LoadNetworksFromFile(n->file) : LoadNetworksFromDb(n->db);
+    if (!nets.ok()) {
+      *exit_code = Fail("networks", nets.status().message());
+      return;
+    }
+    if (!n->html.empty()) {
+      Status st = WriteFileAtomic(n->html, behavior::RenderNetworksHtml(*nets, "evenhand: coordinated networks"));
+      if (!st.ok()) {
+        *exit_code = Fail("networks", st.message());
+        return;
+      }
+    }
+    if (n->json) {
+      for (const auto& x : *nets) std::printf("%s\n", behavior::NetworkToJson(x).dump().c_str());
+    } else {
+      std::printf("%-8s %8s %6s %10s  %-20s %-20s\n", "network", "accounts", "score", "co-actions", "first", "last");
+      for (const auto& x : *nets)
+        std::printf("#%-7u %8zu %6.2f %10llu  %-20s %-20s\n", x.id, x.accounts.size(), x.score,
+                    static_cast<unsigned long long>(x.co_actions), FormatTimestamp(x.first_ts).c_str(),
+                    FormatTimestamp(x.last_ts).c_str());
+    }
+    *exit_code = 0;
+  });
+
+  struct EvalArgs {
+    std::string truth, networks, db;
+    double min_precision = 0, min_recall = 0;
+  };
+  auto e = std::make_shared<EvalArgs>();
+  auto* ev = app.add_subcommand("evaluate", "Account-level precision and recall of detected networks against ground truth");
+  ev->add_option("--truth", e->truth, "Ground truth JSON written by the generator (tools/behavior_gen)")->required();
+  ev->add_option("--networks", e->networks, "Networks JSONL written by `evenhand behavior --networks`");
+  ev->add_option("--db", e->db, "Or the store written by `evenhand behavior --db`");
+  ev->add_option("--min-precision", e->min_precision, "Exit 1 when precision is below this");
+  ev->add_option("--min-recall", e->min_recall, "Exit 1 when recall is below this");
+  ev->callback([e, exit_code] {
+    if (e->db.empty() == e->networks.empty()) {
+      *exit_code = Fail("evaluate", "give exactly one of --networks or --db");
+      return;
+    }
+    std::ifstream in(e->truth);
+    if (!in) {
+      *exit_code = Fail("evaluate", e->truth + ": cannot open");
+      return;
+    }
+    nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
+    if (truth.is_discarded()) {
+      *exit_code = Fail("evaluate", e->truth + ": invalid JSON");
+      return;
+    }
+    auto nets = e->db.empty() ? LoadNetworksFromFile(e->networks) : LoadNetworksFromDb(e->db);
+    if (!nets.ok()) {
+      *exit_code = Fail("evaluate", nets.status().message());
+      return;
+    }
+    std::vector<std::vector<std::string>> detected;
+    for (const auto& x : *nets) detected.push_back(x.accounts);
+    auto r = behavior::Evaluate(truth, detected);
+    if (!r.ok()) {
+      *exit_code = Fail("evaluate", e->truth + ": " + r.status().message());
+      return;
+    }
+    std::printf("%s\n", r->ToJson().dump(2).c_str());
+    *exit_code = (r->precision < e->min_precision || r->recall < e->min_recall) ? 1 : 0;
+  });
+}
+
+}  // namespace evenhand::cli

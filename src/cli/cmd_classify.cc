@@ -1,0 +1,216 @@
+// `evenhand train`, `evenhand eval`, `evenhand predict`: trained text
+// classifiers (src/classify). Reports go to stdout (text, or JSON with
+// --format json); fastText's own console output never reaches them.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "classify/classifier.h"
+#include "classify/evaluate.h"
+#include "classify/labeled_data.h"
+#include "classify/trainer.h"
+#include "cli/commands.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+using classify::LabeledFields;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 1;
+}
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::Io(tmp + ": cannot write");
+    out << text;
+    if (!out.flush()) return Status::Io(tmp + ": write error");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::Io(path + ": cannot rename into place");
+  return Status::Ok();
+}
+
+struct TrainArgs {
+  std::string data, output, calibration = "isotonic";
+  LabeledFields fields;
+  classify::TrainOptions options;
+};
+
+int RunTrain(const TrainArgs& a) {
+  auto data = classify::ReadLabeledJsonl(a.data, a.fields);
+  if (!data.ok()) return Fail(data.status().message());
+  classify::TrainOptions o = a.options;
+  if (!classify::ParseCalibrationMethod(a.calibration, &o.calibration))
+    return Fail("--calibration must be isotonic, platt or none");
+  if (o.autotune_seconds > 0) std::fprintf(stderr, "autotuning for %d s...\n", o.autotune_seconds);
+  auto s = classify::TrainClassifier(*data, o, a.output);
+  if (!s.ok()) return Fail(s.status().message());
+  std::string labels;
+  for (const auto& l : s->labels) labels += (labels.empty() ? "" : ", ") + l;
+  std::printf("trained %s (+ %s) in %.2f s: %zu examples fitted, %zu held out for %s calibration; labels %s; "
+              "positive label: %s; %llu bytes\n",
+              a.output.c_str(), classify::MetaPathFor(a.output).c_str(), s->seconds, s->fit_examples,
+              s->calibration_examples, a.calibration.c_str(), labels.c_str(),
+              s->positive.empty() ? "(none)" : s->positive.c_str(), static_cast<unsigned long long>(s->model_bytes));
+  return 0;
+}
+
+struct EvalArgs {
+  std::string model, data, format = "text", json, pr_csv, pr_svg;
+  LabeledFields fields;
+  classify::EvalOptions options;
+};
+
+int RunEval(const EvalArgs& a) {
+  auto model = classify::Classifier::Load(a.model);
+  if (!model.ok()) return Fail(model.status().message());
+  auto data = classify::ReadLabeledJsonl(a.data, a.fields);
+  if (!data.ok()) return Fail(data.status().message());
+  auto report = classify::Evaluate(**model, *data, a.options);
+  if (!report.ok()) return Fail(report.status().message());
+  const std::string json = classify::EvalReportJson(*report);
+  for (const auto& [path, text] : {std::pair{a.json, json}, std::pair{a.pr_csv, classify::PrCurveCsv(*report)},
+                                   std::pair{a.pr_svg, classify::PrCurveSvg(*report)}})
+    if (!path.empty())
+      if (Status st = WriteFile(path, text); !st.ok()) return Fail(st.message());
+  std::fputs(a.format == "json" ? json.c_str() : classify::EvalReportText(*report).c_str(), stdout);
+  return 0;
+}
+
+struct PredictArgs {
+  std::string model, data = "-", text_field = "text", output = "-";
+  bool lines = false;
+};
+
+int RunPredict(const PredictArgs& a) {
+  auto model = classify::Classifier::Load(a.model);
+  if (!model.ok()) return Fail(model.status().message());
+  const classify::Classifier& c = **model;
+  std::vector<classify::LabeledExample> rows;
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (a.data != "-") {
+    file.open(a.data, std::ios::binary);
+    if (!file) return Fail(a.data + ": cannot open");
+    in = &file;
+  }
+  FILE* out = stdout;
+  std::string tmp;
+  if (a.output != "-") {
+    tmp = a.output + ".tmp";
+    out = std::fopen(tmp.c_str(), "wb");
+    if (out == nullptr) return Fail(tmp + ": cannot write");
+  }
+  auto scratch = classify::Classifier::NewScratch();
+  std::vector<float> scores(c.labels().size());
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(*in, line)) {
+    ++n;
+    std::string id = std::to_string(n), text;
+    if (a.lines) {
+      text = line;
+    } else {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return Fail(fmt::format("{}:{}: invalid JSON", a.data, n));
+      auto t = j.find(a.text_field);
+      if (t == j.end() || !t->is_string()) return Fail(fmt::format("{}:{}: {}: missing or not a string", a.data, n, a.text_field));
+      text = t->get<std::string>();
+      if (auto i = j.find("id"); i != j.end()) id = i->is_string() ? i->get<std::string>() : i->dump();
+    }
+    c.Score(text, scratch.get(), scores.data());
+    const size_t best = static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+    nlohmann::ordered_json o;
+    o["id"] = id;
+    o["label"] = c.labels()[best];
+    if (c.positive_index() >= 0) o["score"] = scores[static_cast<size_t>(c.positive_index())];
+    nlohmann::ordered_json s;
+    for (size_t l = 0; l < scores.size(); ++l) s[c.labels()[l]] = scores[l];
+    o["scores"] = s;
+    std::fputs((o.dump() + "\n").c_str(), out);
+  }
+  if (out != stdout) {
+    if (std::fclose(out) != 0 || std::rename(tmp.c_str(), a.output.c_str()) != 0) return Fail(a.output + ": write error");
+  }
+  return 0;
+}
+
+void AddFieldOptions(CLI::App* cmd, LabeledFields* f, bool group) {
+  cmd->add_option("--text-field", f->text, "JSON field holding the text")->capture_default_str();
+  cmd->add_option("--label-field", f->label, "JSON field holding the label")->capture_default_str();
+  if (group) cmd->add_option("--group-field", f->group, "JSON field naming a group to report on separately (e.g. hard-ham)")->capture_default_str();
+}
+
+}  // namespace
+
+void AddClassifyCommands(CLI::App& app, int* exit_code) {
+  auto ta = std::make_shared<TrainArgs>();
+  auto* train = app.add_subcommand(
+      "train",
+      "Train a text classifier (fastText) on labeled JSONL; writes MODEL and MODEL.meta.json (checksum, labels,\n"
+      "calibration). Texts are normalised as the term matcher sees them. A stratified share of the data is\n"
+      "held out to calibrate scores into probabilities.");
+  train->add_option("--data", ta->data, "Labeled JSONL, one example a line")->required()->check(CLI::ExistingFile);
+  AddFieldOptions(train, &ta->fields, false);
+  train->add_option("-o,--output", ta->output, "Model file to write (e.g. spam.ftz)")->required();
+  train->add_flag("--quantize", ta->options.quantize, "Product-quantize the model (smaller file, slightly slower)");
+  train->add_option("--autotune-seconds", ta->options.autotune_seconds,
+                    "Search fastText hyperparameters for N seconds, validated on the held-out share (0 = off)")
+      ->check(CLI::NonNegativeNumber);
+  train->add_option("--calibration", ta->calibration, "isotonic, platt or none")->capture_default_str();
+  train->add_option("--calibration-fraction", ta->options.calibration_fraction,
+                    "Share of each label held out for calibration")->capture_default_str();
+  train->add_option("--positive", ta->options.positive,
+                    "The label classifier.NAME means in policies (default: for two labels, the one that is not "
+                    "ham/ok/clean/negative/..., else the rarer)");
+  train->add_option("--dim", ta->options.dim, "Embedding dimension")->capture_default_str();
+  train->add_option("--epoch", ta->options.epoch, "Training epochs")->capture_default_str();
+  train->add_option("--lr", ta->options.lr, "Learning rate")->capture_default_str();
+  train->add_option("--word-ngrams", ta->options.word_ngrams, "Word n-gram length")->capture_default_str();
+  train->add_option("--bucket", ta->options.bucket, "Hash buckets for word n-grams")->capture_default_str();
+  train->add_option("--threads", ta->options.threads, "Training threads (1 = reproducible)")->capture_default_str();
+  train->add_option("--seed", ta->options.seed, "Seed for the split and fastText")->capture_default_str();
+  train->callback([ta, exit_code] { *exit_code = RunTrain(*ta); });
+
+  auto ea = std::make_shared<EvalArgs>();
+  ea->fields.group = "group";
+  auto* eval = app.add_subcommand(
+      "eval",
+      "Evaluate a classifier on labeled JSONL: precision, recall, F1 per label, ROC-AUC, the threshold for a\n"
+      "target precision, the reliability curve of calibrated scores, per-group false-positive rates; the\n"
+      "precision-recall curve as CSV and SVG.");
+  eval->add_option("--model", ea->model, "Model file (with its .meta.json beside it)")->required();
+  eval->add_option("--data", ea->data, "Labeled JSONL")->required()->check(CLI::ExistingFile);
+  AddFieldOptions(eval, &ea->fields, true);
+  eval->add_option("--threshold", ea->options.threshold, "Decision threshold on the positive label's calibrated score")
+      ->capture_default_str();
+  eval->add_option("--target-precision", ea->options.target_precision, "Report the threshold reaching this precision")
+      ->capture_default_str();
+  eval->add_option("--bins", ea->options.reliability_bins, "Reliability-curve bins")->capture_default_str();
+  eval->add_option("--format", ea->format, "stdout report: text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  eval->add_option("--json", ea->json, "Also write the JSON report to this file");
+  eval->add_option("--pr-csv", ea->pr_csv, "Write the precision-recall curve as CSV");
+  eval->add_option("--pr-svg", ea->pr_svg, "Write the precision-recall curve as an SVG chart");
+  eval->callback([ea, exit_code] { *exit_code = RunEval(*ea); });
+
+  auto pa = std::make_shared<PredictArgs>();
+  auto* predict = app.add_subcommand(
+      "predict",
+      "Score texts with a classifier: one JSON line per input {id, label, score (positive label), scores}.");
+  predict->add_option("--model", pa->model, "Model file (with its .meta.json beside it)")->required();
+  predict->add_option("--data", pa->data, "JSONL input (\"-\" = stdin)")->capture_default_str();
+  predict->add_option("--text-field", pa->text_field, "JSON field holding the text")->capture_default_str();
+  predict->add_flag("--lines", pa->lines, "Input is plain text, one text a line (ids are line numbers)");
+  predict->add_option("-o,--output", pa->output, "Output JSONL (\"-\" = stdout)")->capture_default_str();
+  predict->callback([pa, exit_code] { *exit_code = RunPredict(*pa); });
+}
+
+}  // namespace evenhand::cli

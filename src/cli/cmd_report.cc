@@ -1,0 +1,330 @@
+// `evenhand report transparency|sla|penalties` and `evenhand audit
+// consistency`: the compliance analytics (src/analytics/) over a store.
+// Reports only read the store. Files are written to a temporary name and
+// renamed into place, so a failed run leaves no half-written report.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include "analytics/consistency.h"
+#include "analytics/penalties.h"
+#include "analytics/record.h"
+#include "analytics/report_csv.h"
+#include "analytics/report_html.h"
+#include "analytics/sla.h"
+#include "analytics/transparency.h"
+#include "cli/case_cli.h"
+#include "cli/commands.h"
+#include "model/time.h"
+#include "regimes/regime_loader.h"
+#include "store/store.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+using analytics::Record;
+
+int Fail(const std::string& verb, const std::string& message) {
+  std::fprintf(stderr, "evenhand %s: %s\n", verb.c_str(), message.c_str());
+  return 1;
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& contents) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::Io(tmp + ": cannot create: " + std::strerror(errno));
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return Status::Io(tmp + ": write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::Io(path + ": cannot rename into place: " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+// Opens the store and reads the record. `from`/`to` are RFC 3339 or empty.
+Result<Record> Load(const CaseFlags& flags, const std::string& from, const std::string& to, bool decisions) {
+  analytics::LoadOptions options;
+  auto now = ResolveNow(flags);
+  if (!now.ok()) return now.status();
+  options.as_of = *now;
+  options.decisions = decisions;
+  if (!from.empty()) {
+    auto t = ParseTimestamp(from);
+    if (!t) return Status::Invalid("--from: \"" + from + "\" is not an RFC 3339 time");
+    options.from = *t;
+  }
+  if (!to.empty()) {
+    auto t = ParseTimestamp(to);
+    if (!t) return Status::Invalid("--to: \"" + to + "\" is not an RFC 3339 time");
+    options.to = *t;
+    if (options.to < options.as_of) options.as_of = options.to;  // the report looks at the period's end
+  }
+  auto store = OpenStore(flags.db, OpenMode::kMustExist);
+  if (!store.ok()) return store.status();
+  return analytics::LoadRecord(**store, options);
+}
+
+std::string Hours(double h) {
+  if (std::isnan(h)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", h);
+  return buf;
+}
+
+// ---- report transparency
+
+struct TransparencyArgs : CaseFlags {
+  std::string from, to, html, csv, json, title = "Transparency report";
+};
+
+int Transparency(const TransparencyArgs& a) {
+  auto record = Load(a, a.from, a.to, true);
+  if (!record.ok()) return Fail("report transparency", record.status().message());
+  const int64_t from = a.from.empty() ? 0 : *ParseTimestamp(a.from);
+  const int64_t to = a.to.empty() ? 0 : *ParseTimestamp(a.to);
+  const analytics::TransparencyReport report = analytics::BuildTransparencyReport(*record, from, to);
+  const nlohmann::ordered_json json = analytics::TransparencyToJson(report);
+  if (a.html.empty() && a.csv.empty() && a.json.empty()) {
+    PrintJsonLine(json);
+    return 0;
+  }
+  if (!a.json.empty())
+    if (Status s = WriteFileAtomic(a.json, json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+        !s.ok())
+      return Fail("report transparency", s.message());
+  if (!a.html.empty())
+    if (Status s = WriteFileAtomic(a.html, analytics::RenderTransparencyHtml(report, a.title)); !s.ok())
+      return Fail("report transparency", s.message());
+  if (!a.csv.empty()) {
+    if (::mkdir(a.csv.c_str(), 0755) != 0 && errno != EEXIST)
+      return Fail("report transparency", a.csv + ": cannot create directory: " + std::strerror(errno));
+    for (const auto& [name, contents] : analytics::TransparencyCsvFiles(report))
+      if (Status s = WriteFileAtomic(a.csv + "/" + name, contents); !s.ok())
+        return Fail("report transparency", s.message());
+  }
+  std::fprintf(stderr, "transparency report: %lld orders, %lld notices, %lld data requests, %lld own-initiative actions\n",
+               static_cast<long long>(report.orders_total.total()), static_cast<long long>(report.notices_total.total()),
+               static_cast<long long>(report.data_requests.all.total()),
+               static_cast<long long>(report.own_automated + report.own_human));
+  return 0;
+}
+
+// ---- report sla
+
+struct SlaArgs : CaseFlags {
+  std::string due_within = "6h";
+  std::string from, to;
+  bool json = false;
+};
+
+int Sla(const SlaArgs& a) {
+  auto window = ParseDuration(a.due_within);
+  if (!window) return Fail("report sla", "--due-within: \"" + a.due_within + "\" is not a duration (6h, 90m, 2d)");
+  auto record = Load(a, a.from, a.to, false);
+  if (!record.ok()) return Fail("report sla", record.status().message());
+  const analytics::SlaReport r = analytics::ComputeSla(*record, *window);
+  if (a.json) {
+    PrintJsonLine(analytics::SlaToJson(r));
+    return 0;
+  }
+  std::printf("deadline compliance as of %s (due soon: within %s)\n", FormatTimestamp(r.as_of).c_str(),
+              a.due_within.c_str());
+  std::printf("%-7s %-26s %-34s %6s %7s %5s %11s %8s %9s %8s %9s\n", "source", "regime", "category", "cases",
+              "on_time", "late", "late_med_h", "late_max", "overdue", "due_soon", "no_dline");
+  auto row = [](const analytics::SlaRow& x) {
+    std::printf("%-7s %-26s %-34s %6lld %7lld %5lld %11s %8s %9lld %8lld %9lld\n", x.source.c_str(),
+                x.regime.empty() ? "(none)" : x.regime.c_str(), x.category.c_str(), static_cast<long long>(x.cases),
+                static_cast<long long>(x.on_time), static_cast<long long>(x.late), Hours(x.late_median_hours).c_str(),
+                Hours(x.late_max_hours).c_str(), static_cast<long long>(x.open_overdue),
+                static_cast<long long>(x.open_due_soon), static_cast<long long>(x.no_deadline));
+  };
+  for (const auto& x : r.rows) row(x);
+  row(r.total);
+  for (const auto& x : r.rows)
+    for (const auto& id : x.overdue_ids) std::printf("overdue: %s (%s, %s)\n", id.c_str(), x.regime.c_str(), x.category.c_str());
+  return 0;
+}
+
+// ---- report penalties
+
+struct PenaltyArgs : CaseFlags {
+  std::string regime;
+  std::vector<std::string> turnover;  // AMOUNT CURRENCY
+  bool json = false;
+};
+
+void PrintLines(const char* heading, const std::vector<analytics::PenaltyLine>& lines) {
+  if (lines.empty()) return;
+  std::printf("%s:\n", heading);
+  for (const auto& l : lines) {
+    std::string exposure = "unquantified";
+    if (l.exposure) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s %.0f", l.currency.c_str(), *l.exposure);
+      exposure = buf;
+    }
+    std::printf("  %-16s %-22s %s%s\n    source: %s\n", std::string(PenaltyKindName(l.penalty.kind)).c_str(),
+                exposure.c_str(), l.basis.c_str(), l.triggered ? "" : " (not triggered)", l.penalty.source.c_str());
+    if (!l.penalty.note.empty()) std::printf("    note: %s\n", l.penalty.note.c_str());
+  }
+}
+
+int Penalties(const PenaltyArgs& a) {
+  std::optional<analytics::Turnover> turnover;
+  if (!a.turnover.empty()) {
+    char* end = nullptr;
+    const double amount = std::strtod(a.turnover[0].c_str(), &end);
+    if (a.turnover.size() != 2 || end == a.turnover[0].c_str() || *end != '\0' || amount < 0 ||
+        a.turnover[1].size() != 3)
+      return Fail("report penalties", "--turnover: want AMOUNT CURRENCY, e.g. --turnover 2.5e9 EUR");
+    turnover = analytics::Turnover{amount, a.turnover[1]};
+  }
+  auto regimes = LoadRegimes(a);
+  if (!regimes.ok()) return Fail("report penalties", regimes.status().message());
+  const Regime* regime = FindRegime(*regimes, a.regime);
+  if (regime == nullptr) return Fail("report penalties", "--regime: no regime \"" + a.regime + "\" in " + a.regimes);
+  auto record = Load(a, "", "", false);
+  if (!record.ok()) return Fail("report penalties", record.status().message());
+  const analytics::PenaltyExposure e = analytics::ComputePenaltyExposure(*regime, *record, turnover);
+  if (a.json) {
+    PrintJsonLine(analytics::PenaltyExposureToJson(e));
+    return 0;
+  }
+  std::printf("%s (%s): %s\n", e.regime.c_str(), e.jurisdiction.c_str(), e.instrument.c_str());
+  std::printf("cases %lld; non-compliant %lld (late %lld, open past deadline %lld, refused %lld); days late %lld\n",
+              static_cast<long long>(e.cases), static_cast<long long>(e.non_compliant), static_cast<long long>(e.late),
+              static_cast<long long>(e.open_overdue), static_cast<long long>(e.refused),
+              static_cast<long long>(e.days_late));
+  for (const auto& r : e.range) std::printf("statutory exposure: %s %.0f - %.0f\n", r.currency.c_str(), r.low, r.high);
+  if (e.range.empty()) std::printf("statutory exposure: none quantified\n");
+  for (const auto& r : e.precedent_range)
+    std::printf("by precedent (reported cases, not the schedule): %s %.0f - %.0f\n", r.currency.c_str(), r.low, r.high);
+  PrintLines("statutory lines", e.statutory);
+  PrintLines("precedent lines", e.precedent);
+  PrintLines("lines on individuals (not counted above)", e.individual);
+  PrintLines("escalation", e.escalation);
+  return 0;
+}
+
+// ---- audit consistency
+
+struct AuditArgs : CaseFlags {
+  std::string by = "topic";
+  std::string correction = "holm";
+  analytics::AuditOptions options;
+  bool json = false;
+  bool all = false;
+};
+
+int Consistency(AuditArgs a) {
+  auto by = analytics::ParseDimension(a.by);
+  if (!by) return Fail("audit consistency", "--by: \"" + a.by + "\" is not topic, region, language or authority");
+  a.options.by = *by;
+  if (a.correction == "holm") a.options.correction = analytics::Correction::kHolm;
+  else if (a.correction == "bh" || a.correction == "benjamini-hochberg")
+    a.options.correction = analytics::Correction::kBenjaminiHochberg;
+  else if (a.correction == "none") a.options.correction = analytics::Correction::kNone;
+  else return Fail("audit consistency", "--correction: \"" + a.correction + "\" is not holm, bh or none");
+  auto record = Load(a, "", "", true);
+  if (!record.ok()) return Fail("audit consistency", record.status().message());
+  const analytics::AuditReport r = analytics::AuditConsistency(*record, a.options);
+  if (a.json) {
+    PrintJsonLine(analytics::AuditToJson(r));
+    return 0;
+  }
+  std::printf("even-handedness by %s: %lld cases audited (%lld without a %s), %zu comparisons, %lld flagged\n",
+              a.by.c_str(), static_cast<long long>(r.cases), static_cast<long long>(r.without_value), a.by.c_str(),
+              r.comparisons.size(), static_cast<long long>(r.flagged));
+  for (const auto& c : r.comparisons) {
+    if (!c.flagged && !a.all) continue;
+    std::printf("%s %s/%s %s: %s vs %s (n %lld vs %lld): %s\n", c.flagged ? "FLAG" : "ok  ", c.source.c_str(),
+                c.category.c_str(), std::string(analytics::TestName(c.test)).c_str(), c.group.c_str(),
+                c.other.c_str(), static_cast<long long>(c.n_group), static_cast<long long>(c.n_other),
+                c.evidence.c_str());
+  }
+  if (a.all)
+    for (const auto& s : r.skipped) std::printf("not tested: %s\n", s.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddReportCommand(CLI::App& app, int* exit_code) {
+  auto* report = app.add_subcommand("report", "Compliance reports: transparency, deadlines, penalty exposure");
+  report->require_subcommand(1);
+
+  auto t = std::make_shared<TransparencyArgs>();
+  auto* tr = report->add_subcommand(
+      "transparency",
+      "Orders, notices, data requests, own-initiative actions, appeals and times to action for a period, as "
+      "HTML (charts), CSV and JSON; prints the JSON when no output is named");
+  AddCaseFlags(tr, t.get(), false);
+  tr->add_option("--from", t->from, "Start of the period, RFC 3339 (cases received from then on)");
+  tr->add_option("--to", t->to, "End of the period, RFC 3339 (exclusive); open cases are counted as of then");
+  tr->add_option("--html", t->html, "Write the self-contained HTML report here");
+  tr->add_option("--csv", t->csv, "Write one CSV per table into this directory (created if missing)");
+  tr->add_option("--json", t->json, "Write the JSON report here");
+  tr->add_option("--title", t->title, "Heading of the HTML report")->capture_default_str();
+  tr->callback([t, exit_code] { *exit_code = Transparency(*t); });
+
+  auto s = std::make_shared<SlaArgs>();
+  auto* sla = report->add_subcommand(
+      "sla", "Deadline compliance per regime and category: on time, late (by how much), open and overdue, due soon");
+  AddCaseFlags(sla, s.get(), false);
+  sla->add_option("--due-within", s->due_within, "Window for \"due soon\" (6h, 90m, 2d)")->capture_default_str();
+  sla->add_option("--from", s->from, "Only cases received from then on (RFC 3339)");
+  sla->add_option("--to", s->to, "Only cases received before then (RFC 3339)");
+  sla->add_flag("--json", s->json, "Print JSON instead of a table");
+  sla->callback([s, exit_code] { *exit_code = Sla(*s); });
+
+  auto p = std::make_shared<PenaltyArgs>();
+  auto* pen = report->add_subcommand(
+      "penalties",
+      "Penalty exposure under one regime: its schedule applied to the record, with the lines and sources behind "
+      "the range; precedent amounts kept apart from statutory ones");
+  AddCaseFlags(pen, p.get(), false, "Directory of regime files");
+  pen->add_option("--regime", p->regime, "Regime id (see `evenhand regime list`)")->required();
+  pen->add_option("--turnover", p->turnover, "Turnover for percentage-of-turnover lines: AMOUNT CURRENCY")
+      ->expected(2);
+  pen->add_flag("--json", p->json, "Print JSON instead of text");
+  pen->callback([p, exit_code] { *exit_code = Penalties(*p); });
+}
+
+void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code) {
+  auto a = std::make_shared<AuditArgs>();
+  auto* cmd = audit.add_subcommand(
+      "consistency",
+      "Even-handedness audit: compare groups on time to action (log-rank, ratio of medians) and action rate "
+      "(difference with CI) within each source and category; flag only significant AND material disparities");
+  AddCaseFlags(cmd, a.get(), false);
+  cmd->add_option("--by", a->by, "Group by topic, region, language or authority")->capture_default_str();
+  cmd->add_option("--alpha", a->options.alpha, "Significance level after correction")->capture_default_str();
+  cmd->add_option("--correction", a->correction, "Multiple-comparison correction: holm, bh or none")
+      ->capture_default_str();
+  cmd->add_option("--min-ratio", a->options.min_ratio,
+                  "Material when the ratio of medians is at least this (or at most its inverse)")
+      ->capture_default_str();
+  cmd->add_option("--min-rate-diff", a->options.min_rate_diff,
+                  "Material when action rates differ by at least this share (0.05 = 5 points)")
+      ->capture_default_str();
+  cmd->add_option("--min-group", a->options.min_group, "Groups smaller than this are not tested")
+      ->capture_default_str();
+  cmd->add_flag("--all", a->all, "Print every comparison and untested group, not only the flagged ones");
+  cmd->add_flag("--json", a->json, "Print JSON (every comparison with its evidence)");
+  cmd->callback([a, exit_code] { *exit_code = Consistency(*a); });
+}
+
+}  // namespace evenhand::cli

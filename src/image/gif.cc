@@ -1,0 +1,129 @@
+// GIF decoding with giflib: the first frame only, drawn at its offset on the
+// logical screen (filled with the background colour); transparent pixels
+// keep the background. Records after the first frame are never read, so a
+// file with thousands of frames costs one frame.
+#include <gif_lib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "image/codecs.h"
+
+namespace evenhand::image_internal {
+namespace {
+
+struct Source {
+  const uint8_t* data;
+  size_t size;
+  size_t pos;
+};
+
+int ReadFn(GifFileType* gif, GifByteType* out, int n) {
+  auto* s = static_cast<Source*>(gif->UserData);
+  size_t take = std::min(static_cast<size_t>(n), s->size - s->pos);
+  std::memcpy(out, s->data + s->pos, take);
+  s->pos += take;
+  return static_cast<int>(take);
+}
+
+Status Fail(std::string_view name, GifFileType* gif, const char* what) {
+  int code = gif != nullptr ? gif->Error : 0;
+  std::string msg = std::string(name) + ": corrupt GIF: " + what;
+  if (code != 0 && GifErrorString(code) != nullptr) msg += std::string(" (") + GifErrorString(code) + ")";
+  if (gif != nullptr) DGifCloseFile(gif, nullptr);
+  return Status::Corrupt(std::move(msg));
+}
+
+}  // namespace
+
+Status DecodeGif(const uint8_t* data, size_t size, std::string_view name, const DecodeLimits& limits, Image* out) {
+  Source src{data, size, 0};
+  int error = 0;
+  GifFileType* gif = DGifOpen(&src, ReadFn, &error);
+  if (gif == nullptr) return Status::Corrupt(std::string(name) + ": corrupt GIF header");
+  Status limit = CheckDimensions(name, static_cast<uint64_t>(gif->SWidth), static_cast<uint64_t>(gif->SHeight),
+                                 limits);
+  if (!limit.ok()) {
+    DGifCloseFile(gif, nullptr);
+    return limit;
+  }
+  int transparent = -1;
+  for (int records = 0;; ++records) {
+    if (records > limits.max_gif_records) return Fail(name, gif, "too many records before the first frame");
+    GifRecordType type;
+    if (DGifGetRecordType(gif, &type) == GIF_ERROR) return Fail(name, gif, "bad record");
+    if (type == TERMINATE_RECORD_TYPE) return Fail(name, gif, "no image in file");
+    if (type == EXTENSION_RECORD_TYPE) {
+      int code = 0;
+      GifByteType* ext = nullptr;
+      if (DGifGetExtension(gif, &code, &ext) == GIF_ERROR) return Fail(name, gif, "bad extension");
+      if (code == GRAPHICS_EXT_FUNC_CODE && ext != nullptr && ext[0] >= 4) {
+        GraphicsControlBlock gcb;
+        if (DGifExtensionToGCB(ext[0], ext + 1, &gcb) == GIF_OK) transparent = gcb.TransparentColor;
+      }
+      while (ext != nullptr) {
+        if (DGifGetExtensionNext(gif, &ext) == GIF_ERROR) return Fail(name, gif, "bad extension");
+      }
+      continue;
+    }
+    if (type != IMAGE_DESC_RECORD_TYPE) continue;
+    if (DGifGetImageDesc(gif) == GIF_ERROR) return Fail(name, gif, "bad image descriptor");
+    break;
+  }
+  const GifImageDesc& desc = gif->Image;
+  const ColorMapObject* map = desc.ColorMap != nullptr ? desc.ColorMap : gif->SColorMap;
+  if (map == nullptr) return Fail(name, gif, "no colour map");
+  int fw = desc.Width, fh = desc.Height;
+  limit = CheckDimensions(name, static_cast<uint64_t>(fw), static_cast<uint64_t>(fh), limits);
+  if (!limit.ok()) {
+    DGifCloseFile(gif, nullptr);
+    return limit;
+  }
+  // Canvas: the logical screen, grown to hold the frame if a writer got it wrong.
+  int cw = std::max(gif->SWidth, desc.Left + fw), ch = std::max(gif->SHeight, desc.Top + fh);
+  limit = CheckDimensions(name, static_cast<uint64_t>(cw), static_cast<uint64_t>(ch), limits);
+  if (!limit.ok()) {
+    DGifCloseFile(gif, nullptr);
+    return limit;
+  }
+  GifColorType bg{0, 0, 0};
+  if (gif->SColorMap != nullptr && gif->SBackGroundColor < gif->SColorMap->ColorCount) {
+    bg = gif->SColorMap->Colors[gif->SBackGroundColor];
+  }
+  out->Reset(cw, ch, 3);
+  uint8_t* px = out->pixels.data();
+  for (size_t i = 0, n = static_cast<size_t>(cw) * ch; i < n; ++i) {
+    px[3 * i] = bg.Red; px[3 * i + 1] = bg.Green; px[3 * i + 2] = bg.Blue;
+  }
+  std::vector<GifPixelType> line(static_cast<size_t>(fw));
+  auto draw = [&](int y) {
+    uint8_t* row = out->Row(desc.Top + y) + 3 * desc.Left;
+    for (int x = 0; x < fw; ++x) {
+      int idx = line[x];
+      if (idx == transparent || idx >= map->ColorCount) continue;
+      row[3 * x] = map->Colors[idx].Red;
+      row[3 * x + 1] = map->Colors[idx].Green;
+      row[3 * x + 2] = map->Colors[idx].Blue;
+    }
+  };
+  if (desc.Interlace) {
+    static constexpr int kStart[4] = {0, 4, 2, 1}, kStep[4] = {8, 8, 4, 2};
+    for (int pass = 0; pass < 4; ++pass) {
+      for (int y = kStart[pass]; y < fh; y += kStep[pass]) {
+        if (DGifGetLine(gif, line.data(), fw) == GIF_ERROR) return Fail(name, gif, "truncated image data");
+        draw(y);
+      }
+    }
+  } else {
+    for (int y = 0; y < fh; ++y) {
+      if (DGifGetLine(gif, line.data(), fw) == GIF_ERROR) return Fail(name, gif, "truncated image data");
+      draw(y);
+    }
+  }
+  DGifCloseFile(gif, nullptr);
+  return Status::Ok();
+}
+
+}  // namespace evenhand::image_internal

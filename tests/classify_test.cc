@@ -1,0 +1,379 @@
+// Tests of src/classify: training, reload, prediction (against fastText's own
+// reader), calibration and metrics on hand-computed cases, model validation
+// at load, and hot swap under concurrent predictions.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "classify/calibration.h"
+#include "classify/classifier.h"
+#include "classify/classifier_slot.h"
+#include "classify/evaluate.h"
+#include "classify/metrics.h"
+#include "classify/model_file.h"
+#include "classify/trainer.h"
+
+namespace evenhand::classify {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("evenhand_classify_" + std::to_string(::getpid()) + "_" +
+                                         std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+// A small two-label corpus: spam draws from one vocabulary, ham from
+// another, both share filler words; a few examples are mislabelled noise.
+std::vector<LabeledExample> MakeCorpus(int n, uint32_t seed) {
+  const std::vector<std::string> spam = {"FREE", "winner", "click", "prize", "cash", "offer", "viagra", "lottery", "urgent", "money!!"};
+  const std::vector<std::string> ham = {"meeting", "tomorrow", "patch", "review", "lunch", "kernel", "thanks", "agenda", "build", "report"};
+  const std::vector<std::string> filler = {"the", "a", "you", "to", "and", "is", "for", "this", "we", "it"};
+  std::mt19937 rng(seed);
+  std::vector<LabeledExample> out;
+  for (int i = 0; i < n; ++i) {
+    const bool is_spam = i % 3 == 0;  // a third spam
+    const auto& v = is_spam ? spam : ham;
+    std::string text;
+    const int words = 6 + static_cast<int>(rng() % 10);
+    for (int w = 0; w < words; ++w) {
+      text += (rng() % 2 ? v[rng() % v.size()] : filler[rng() % filler.size()]);
+      text += w % 4 == 3 ? ". " : " ";
+    }
+    LabeledExample ex;
+    ex.id = std::to_string(i);
+    ex.text = text;
+    ex.label = is_spam ? "spam" : "ham";
+    if (rng() % 50 == 0) ex.label = is_spam ? "ham" : "spam";  // noise
+    ex.group = is_spam ? "s" : "h";
+    out.push_back(std::move(ex));
+  }
+  return out;
+}
+
+TrainOptions FastOptions() {
+  TrainOptions o;
+  o.dim = 8;
+  o.epoch = 15;
+  o.bucket = 10000;
+  o.threads = 1;
+  return o;
+}
+
+TEST(ClassifyTrain, TrainReloadPredict) {
+  TempDir dir;
+  const std::string model = dir.file("m.ftz");
+  auto summary = TrainClassifier(MakeCorpus(300, 7), FastOptions(), model);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->positive, "spam");  // "ham" is a usual negative name
+  EXPECT_EQ(summary->fit_examples + summary->calibration_examples, 300u);
+  EXPECT_GT(summary->calibration_examples, 50u);
+  ASSERT_TRUE(fs::exists(MetaPathFor(model)));
+
+  auto c = Classifier::Load(model);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const Classifier& cl = **c;
+  ASSERT_EQ(cl.labels().size(), 2u);
+  const int spam = cl.label_index("spam");
+  ASSERT_EQ(cl.positive_index(), spam);
+  auto scratch = Classifier::NewScratch();
+  float s[2];
+  cl.Score("URGENT: you are a WINNER, click for your FREE cash prize", scratch.get(), s);
+  EXPECT_GT(s[spam], 0.8f);
+  EXPECT_NEAR(s[0] + s[1], 1.0f, 1e-5);
+  cl.Score("thanks for the review, see you at the meeting tomorrow", scratch.get(), s);
+  EXPECT_LT(s[spam], 0.2f);
+  // Scores are calibrated probabilities: never certainties.
+  EXPECT_GT(s[spam], 0.0f);
+}
+
+TEST(ClassifyTrain, FeaturiserMatchesFastTextReader) {
+  for (bool quantize : {false, true}) {
+    TempDir dir;
+    const std::string model = dir.file("m.ftz");
+    TrainOptions o = FastOptions();
+    o.quantize = quantize;
+    auto summary = TrainClassifier(MakeCorpus(300, 11), o, model);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    auto c = Classifier::Load(model);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    auto scratch = Classifier::NewScratch();
+    std::string long_text;
+    for (int i = 0; i < 1500; ++i) long_text += i % 7 ? "meeting " : "prize ";
+    const std::vector<std::string> texts = {"free cash prize", "meeting tomorrow about the kernel patch",
+                                            "unseenword another unseen", "", "a", long_text,
+                                            "prize prize prize meeting meeting"};
+    for (const std::string& text : texts) {
+      NormalizedText nt;
+      (*c)->normalizer().Normalize(text, &nt);
+      float raw[2];
+      (*c)->RawNormalized(nt.text, scratch.get(), raw);
+      std::vector<float> ref = (*c)->RawReference(nt.text);
+      ASSERT_EQ(ref.size(), 2u);
+      EXPECT_NEAR(raw[0], ref[0], 1e-4) << "quantize=" << quantize << " text: " << text.substr(0, 40);
+      EXPECT_NEAR(raw[1], ref[1], 1e-4) << "quantize=" << quantize << " text: " << text.substr(0, 40);
+    }
+  }
+}
+
+TEST(ClassifyMetrics, HandCase) {
+  // Positives 0.9 0.8 0.6 0.3; negatives 0.7 0.55 0.4 0.2.
+  const std::vector<Scored> items = {{0.9, true}, {0.8, true}, {0.7, false}, {0.6, true},
+                                     {0.55, false}, {0.4, false}, {0.3, true}, {0.2, false}};
+  // ROC-AUC recomputed here by counting pairs: 12 of 16 pairs ordered right.
+  double wins = 0, pairs = 0;
+  for (const auto& p : items)
+    for (const auto& n : items)
+      if (p.positive && !n.positive) {
+        pairs += 1;
+        wins += p.score > n.score ? 1 : p.score == n.score ? 0.5 : 0;
+      }
+  EXPECT_DOUBLE_EQ(wins / pairs, 0.75);
+  EXPECT_DOUBLE_EQ(RocAuc(items), 0.75);
+  EXPECT_DOUBLE_EQ(RocAuc(std::vector<Scored>{{0.5, true}, {0.5, false}}), 0.5);
+  EXPECT_TRUE(std::isnan(RocAuc(std::vector<Scored>{{0.5, true}})));
+
+  auto curve = PrecisionRecallCurve(items);
+  ASSERT_EQ(curve.size(), 8u);
+  EXPECT_DOUBLE_EQ(curve[3].threshold, 0.6);  // tp 3, fp 1
+  EXPECT_DOUBLE_EQ(curve[3].precision, 0.75);
+  EXPECT_DOUBLE_EQ(curve[3].recall, 0.75);
+  auto at = ThresholdForPrecision(curve, 0.9);
+  ASSERT_TRUE(at.has_value());
+  EXPECT_DOUBLE_EQ(at->threshold, 0.8);
+  EXPECT_DOUBLE_EQ(at->recall, 0.5);
+  EXPECT_FALSE(ThresholdForPrecision(std::vector<PrPoint>{}, 0.5).has_value());
+
+  Confusion cm = ConfusionAt(items, 0.5);  // predicted: .9 .8 .7 .6 .55
+  EXPECT_EQ(cm.tp, 3u);
+  EXPECT_EQ(cm.fp, 2u);
+  EXPECT_EQ(cm.fn, 1u);
+  EXPECT_EQ(cm.tn, 2u);
+  EXPECT_DOUBLE_EQ(cm.precision(), 0.6);
+  EXPECT_DOUBLE_EQ(cm.recall(), 0.75);
+  EXPECT_DOUBLE_EQ(cm.f1(), 2 * 0.6 * 0.75 / 1.35);
+
+  auto bins = ReliabilityCurve(items, 2);  // [0,.5): .4 .3 .2 ; [.5,1]: the rest
+  ASSERT_EQ(bins.size(), 2u);
+  EXPECT_EQ(bins[0].count, 3u);
+  EXPECT_NEAR(bins[0].mean_score, 0.3, 1e-12);
+  EXPECT_NEAR(bins[0].observed, 1.0 / 3, 1e-12);
+  EXPECT_EQ(bins[1].count, 5u);
+  EXPECT_NEAR(bins[1].observed, 0.6, 1e-12);
+  EXPECT_NEAR(ExpectedCalibrationError(bins), (3 * std::abs(0.3 - 1.0 / 3) + 5 * std::abs(0.71 - 0.6)) / 8, 1e-12);
+}
+
+TEST(ClassifyCalibration, IsotonicHandCase) {
+  const std::vector<CalibrationPoint> pts = {{0.1, false}, {0.2, true}, {0.3, false}, {0.4, true}, {0.5, true}};
+  Calibration c = Calibration::FitIsotonic(pts);
+  // Blocks: {0.1}: 0, {0.2, 0.3}: 1/2, {0.4, 0.5}: 1; clamped to [1/6, 5/6].
+  ASSERT_EQ(c.xs().size(), 3u);
+  EXPECT_NEAR(c.xs()[1], 0.25, 1e-12);
+  EXPECT_NEAR(c.Apply(0.0), 1.0 / 6, 1e-12);
+  EXPECT_NEAR(c.Apply(0.25), 0.5, 1e-12);
+  EXPECT_NEAR(c.Apply(0.35), 0.5 + 0.5 * (5.0 / 6 - 0.5), 1e-12);
+  EXPECT_NEAR(c.Apply(0.9), 5.0 / 6, 1e-12);
+}
+
+TEST(ClassifyCalibration, PlattIsMonotoneAndFitsRates) {
+  std::vector<CalibrationPoint> pts;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 2000; ++i) {
+    const double s = (rng() % 1000) / 1000.0;
+    const double p_true = 0.2 + 0.6 * s;  // the truth is a gentler slope than the raw score
+    pts.push_back({s, (rng() % 10000) / 10000.0 < p_true});
+  }
+  Calibration c = Calibration::FitPlatt(pts);
+  double prev = -1;
+  for (double s = 0.01; s < 1; s += 0.05) {
+    EXPECT_GT(c.Apply(s), prev);
+    prev = c.Apply(s);
+  }
+  EXPECT_NEAR(c.Apply(0.5), 0.5, 0.06);
+  EXPECT_GT(c.Apply(0.02), 0.1);
+  EXPECT_LT(c.Apply(0.98), 0.9);
+}
+
+TEST(ClassifyEval, ReportMatchesRecount) {
+  TempDir dir;
+  const std::string model = dir.file("m.ftz");
+  ASSERT_TRUE(TrainClassifier(MakeCorpus(300, 5), FastOptions(), model).ok());
+  auto c = Classifier::Load(model);
+  ASSERT_TRUE(c.ok());
+  auto test = MakeCorpus(120, 99);
+  EvalOptions o;
+  auto r = Evaluate(**c, test, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Recount precision/recall of "spam" and the group FPR here.
+  auto scratch = Classifier::NewScratch();
+  const int spam = (*c)->label_index("spam");
+  size_t tp = 0, fp = 0, fn = 0, h_neg = 0, h_fp = 0;
+  for (const auto& ex : test) {
+    float s[2];
+    (*c)->Score(ex.text, scratch.get(), s);
+    const bool pred = s[spam] >= 0.5f, truth = ex.label == "spam";
+    tp += pred && truth;
+    fp += pred && !truth;
+    fn += !pred && truth;
+    if (ex.group == "h" && !truth) {
+      ++h_neg;
+      h_fp += pred;
+    }
+  }
+  const LabelReport& l = r->labels[static_cast<size_t>(spam)];
+  EXPECT_EQ(l.confusion.tp, tp);
+  EXPECT_EQ(l.confusion.fp, fp);
+  EXPECT_EQ(l.confusion.fn, fn);
+  EXPECT_GT(l.confusion.f1(), 0.8);
+  EXPECT_GT(l.roc_auc, 0.9);
+  ASSERT_FALSE(r->groups.empty());  // groups only when asked: the corpus sets them
+  for (const auto& g : r->groups)
+    if (g.group == "h") {
+      EXPECT_EQ(g.confusion.fp, h_fp);
+      EXPECT_EQ(g.confusion.fp + g.confusion.tn, h_neg);
+    }
+  EXPECT_NE(EvalReportJson(*r).find("\"roc_auc\""), std::string::npos);
+  EXPECT_NE(PrCurveSvg(*r).find("<polyline"), std::string::npos);
+  EXPECT_EQ(PrCurveCsv(*r).rfind("label,threshold,precision,recall,tp,fp\n", 0), 0u);
+}
+
+// --- load-time validation ---------------------------------------------------
+
+class ClassifyLoad : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model_ = dir_.file("m.ftz");
+    ASSERT_TRUE(TrainClassifier(MakeCorpus(150, 1), FastOptions(), model_).ok());
+    ASSERT_TRUE(ReadWholeFile(model_, &bytes_).ok());
+  }
+  void Write(const std::string& bytes) {
+    std::ofstream out(model_, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  std::string Error() {
+    auto c = Classifier::Load(model_);
+    EXPECT_FALSE(c.ok());
+    return c.ok() ? "" : c.status().message();
+  }
+  TempDir dir_;
+  std::string model_, bytes_;
+};
+
+TEST_F(ClassifyLoad, MissingModel) {
+  auto c = Classifier::Load(dir_.file("nope.ftz"));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(c.status().message().find("nope.ftz"), std::string::npos);
+  auto slot = ClassifierSlot::Open(dir_.file("nope.ftz"));
+  EXPECT_FALSE(slot.ok());
+}
+
+TEST_F(ClassifyLoad, MissingMetadata) {
+  fs::remove(MetaPathFor(model_));
+  EXPECT_NE(Error().find("metadata not found"), std::string::npos);
+}
+
+TEST_F(ClassifyLoad, Truncated) {
+  Write(bytes_.substr(0, bytes_.size() / 2));
+  EXPECT_NE(Error().find("truncated"), std::string::npos);
+}
+
+TEST_F(ClassifyLoad, FlippedByte) {
+  std::string b = bytes_;
+  b[b.size() / 2] ^= 0x40;
+  Write(b);
+  EXPECT_NE(Error().find("SHA-256"), std::string::npos);
+}
+
+TEST_F(ClassifyLoad, GarbageWithMatchingMetadata) {
+  // Even with metadata that vouches for it, a file that is not a fastText
+  // model is refused before fastText parses it.
+  for (std::string garbage : {std::string(4096, 'x'), bytes_.substr(0, 200) + std::string(100000, '\xff'),
+                              bytes_.substr(0, 70) + std::string(64, '\x7f')}) {
+    Write(garbage);
+    ModelMeta meta;
+    std::string ignored;
+    // Rewrite the metadata to match the garbage.
+    std::string meta_text;
+    ASSERT_TRUE(ReadWholeFile(MetaPathFor(model_), &meta_text).ok());
+    meta.model_bytes = garbage.size();
+    meta.model_sha256 = Sha256Hex(garbage);
+    meta.labels = {"spam", "ham"};
+    meta.positive = "spam";
+    ASSERT_TRUE(WriteMeta(model_, meta).ok());
+    const std::string e = Error();
+    EXPECT_NE(e.find("m.ftz"), std::string::npos) << e;
+  }
+}
+
+TEST_F(ClassifyLoad, BadMetadataJson) {
+  std::ofstream(MetaPathFor(model_)) << "{not json";
+  EXPECT_NE(Error().find("not a JSON object"), std::string::npos);
+}
+
+// --- hot swap ------------------------------------------------------------------
+
+TEST(ClassifySwap, ConcurrentPredictionsDuringSwaps) {
+  TempDir dir;
+  const std::string a = dir.file("a.ftz"), b = dir.file("b.ftz");
+  ASSERT_TRUE(TrainClassifier(MakeCorpus(150, 2), FastOptions(), a).ok());
+  TrainOptions other = FastOptions();
+  other.dim = 12;  // a different shape: scratch buffers must adapt
+  ASSERT_TRUE(TrainClassifier(MakeCorpus(150, 3), other, b).ok());
+  auto slot = ClassifierSlot::Open(a);
+  ASSERT_TRUE(slot.ok()) << slot.status().ToString();
+  auto model_b = Classifier::Load(b);
+  ASSERT_TRUE(model_b.ok());
+  auto model_a = (*slot)->Current();
+
+  std::atomic<bool> stop{false};
+  std::atomic<long> predictions{0};
+  std::atomic<int> bad{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t)
+    readers.emplace_back([&] {
+      auto scratch = Classifier::NewScratch();
+      float s[2];
+      while (!stop.load()) {
+        std::shared_ptr<const Classifier> c = (*slot)->Current();
+        c->Score("free cash prize for the winner", scratch.get(), s);
+        if (!(s[0] >= 0 && s[0] <= 1 && std::abs(s[0] + s[1] - 1) < 1e-4)) ++bad;
+        ++predictions;
+      }
+    });
+  for (int i = 0; i < 200; ++i) (*slot)->Set(i % 2 ? model_a : *model_b);
+  // Reload from disk: replace a's files with b's (model, then metadata).
+  fs::copy_file(b, a, fs::copy_options::overwrite_existing);
+  bool swapped = true;
+  EXPECT_FALSE((*slot)->ReloadIfChanged(&swapped).ok());  // metadata not yet there: old model kept
+  EXPECT_FALSE(swapped);
+  fs::copy_file(MetaPathFor(b), MetaPathFor(a), fs::copy_options::overwrite_existing);
+  EXPECT_TRUE((*slot)->ReloadIfChanged(&swapped).ok());
+  EXPECT_TRUE(swapped);
+  EXPECT_TRUE((*slot)->ReloadIfChanged(&swapped).ok());
+  EXPECT_FALSE(swapped);  // unchanged since
+  while (predictions.load() < 2000) std::this_thread::yield();
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ((*slot)->Current()->meta().model_sha256, (*model_b)->meta().model_sha256);
+}
+
+}  // namespace
+}  // namespace evenhand::classify

@@ -1,0 +1,184 @@
+// End to end: `evenhand report transparency|sla|penalties` and `evenhand
+// audit consistency` on the examples, with a PTA order acted on 30 hours
+// after its 48-hour deadline (worked by hand below), and the HTML report
+// looked at in headless Chromium: the screenshot must show every chart's
+// bars (the palette's colours) — skipped when no Chromium is installed.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e_util.h"
+#include "image/decoder.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using evenhand::e2e::Exec;
+using evenhand::e2e::JsonLines;
+
+class ReportEndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("evenhand_e2e_report_" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "db.sqlite").string();
+    auto ok = [](const std::string& args) {
+      auto r = Exec(args);
+      EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.out;
+      return r;
+    };
+    ok("scan examples/posts.jsonl --policy examples/policy.yaml -q -o " + (dir_ / "d.jsonl").string() + " --db " + db_);
+    ok("authority add --db " + db_ + " --id pta --name PTA --jurisdiction PK --kind regulator --actor admin");
+    ok("authority add --db " + db_ + " --id tjsp --name TJSP --jurisdiction BR --kind court --actor admin");
+    ok("order submit --db " + db_ + " --actor intake --now 2026-11-21T12:00:00Z examples/cases/orders.jsonl");
+    // PTA/CVS/2026/0417: received 2026-11-20T09:00Z, 48 h -> due 2026-11-22T09:00Z.
+    // Acted on 2026-11-23T15:00Z: 30 h late, so 2 days late under a per-day count.
+    auto list = ok("order list --db " + db_ + " --now 2026-11-21T12:00:00Z --state accepted");
+    for (const auto& o : JsonLines(list.out))
+      if (o.value("reference", "") == "PTA/CVS/2026/0417") order_ = o.value("id", "");
+    ok("order act --db " + db_ + " --now 2026-11-23T14:00:00Z --actor mod " + order_ + " --event review");
+    ok("order act --db " + db_ + " --now 2026-11-23T15:00:00Z --actor mod " + order_ +
+       " --event act --outcome withheld");
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static fs::path dir_;
+  static std::string db_, order_;
+};
+
+fs::path ReportEndToEnd::dir_;
+std::string ReportEndToEnd::db_, ReportEndToEnd::order_;
+
+const std::string kNow = " --now 2026-11-24T00:00:00Z";
+
+TEST_F(ReportEndToEnd, SlaCountsTheLateOrderAndTheOverdueEmergencyOrder) {
+  ASSERT_FALSE(order_.empty());
+  auto r = Exec("report sla --json --db " + db_ + kNow, false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& row : j["rows"])
+    if (row["regime"] == "pk-peca-rbuoc-2021") {
+      found = true;
+      EXPECT_EQ(row["late"], 1);
+      EXPECT_DOUBLE_EQ(row["late_max_hours"].get<double>(), 30.0);
+      // The emergency order (due 2026-11-20T22:30Z) is still open.
+      EXPECT_EQ(row["open_overdue"], 1);
+      EXPECT_EQ(row["on_time"], 0);
+    }
+  EXPECT_TRUE(found) << r.out;
+  auto text = Exec("report sla --db " + db_ + kNow);
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("overdue: "), std::string::npos) << text.out;
+}
+
+TEST_F(ReportEndToEnd, PenaltiesUnderPecaAndAustralia) {
+  auto r = Exec("report penalties --json --regime pk-peca-rbuoc-2021 --db " + db_ + kNow, false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  // Late by 30 h (2 days) + the emergency order open since 2026-11-20T22:30Z
+  // (3 days 1.5 h -> 4 days): 6 days; the schedule's only money line is the
+  // PKR 500m maximum.
+  EXPECT_EQ(j["non_compliant"], 2);
+  EXPECT_EQ(j["days_late"], 6);
+  ASSERT_EQ(j["range"].size(), 1u);
+  EXPECT_EQ(j["range"][0]["currency"], "PKR");
+  EXPECT_DOUBLE_EQ(j["range"][0]["high"].get<double>(), 500000000);
+  EXPECT_EQ(j["escalation"].size(), 2u);
+  for (const auto& line : j["statutory"]) EXPECT_FALSE(line["source"].get<std::string>().empty());
+  // No Australian orders: nothing triggered.
+  auto au = nlohmann::json::parse(
+      Exec("report penalties --json --regime au-osa-2021 --turnover 1e9 AUD --db " + db_ + kNow, false).out);
+  EXPECT_EQ(au["cases"], 0);
+  EXPECT_DOUBLE_EQ(au["range"][0]["high"].get<double>(), 0);
+  EXPECT_NE(Exec("report penalties --regime no-such-regime --db " + db_).exit_code, 0);
+  EXPECT_NE(Exec("report penalties --regime eu-dsa --turnover lots EUR --db " + db_).exit_code, 0);
+}
+
+TEST_F(ReportEndToEnd, ConsistencyAuditRunsOnEveryDimension) {
+  for (const char* by : {"topic", "region", "language", "authority"}) {
+    auto r = Exec(std::string("audit consistency --json --by ") + by + " --db " + db_, false);
+    ASSERT_EQ(r.exit_code, 0) << by << r.out;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_GT(j["cases"].get<int>(), 0) << by;
+    EXPECT_TRUE(j["comparisons"].is_array());
+  }
+  EXPECT_NE(Exec("audit consistency --by viewpoint --db " + db_).exit_code, 0);
+}
+
+TEST_F(ReportEndToEnd, TransparencyWritesHtmlCsvAndJson) {
+  const std::string html = (dir_ / "report.html").string(), csv = (dir_ / "csv").string(),
+                    json = (dir_ / "report.json").string();
+  auto r = Exec("report transparency --db " + db_ + " --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --html " +
+                html + " --csv " + csv + " --json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(json);
+  auto j = nlohmann::json::parse(in);
+  // orders.jsonl: 7 distinct orders (the 8th line repeats the first): 3
+  // accepted, 4 rejected; one acted on (withheld in PK: partly complied).
+  EXPECT_EQ(j["government_orders"]["total"]["total"], 7);
+  EXPECT_EQ(j["government_orders"]["total"]["rejected"], 4);
+  EXPECT_EQ(j["government_orders"]["total"]["partly_complied"], 1);
+  EXPECT_EQ(j["government_orders"]["total"]["pending"], 2);
+  EXPECT_GT(j["own_initiative"]["automated"].get<int>(), 0);
+  for (const char* f : {"orders.csv", "order_reasons.csv", "notices.csv", "data_requests.csv", "own_initiative.csv",
+                        "appeals.csv", "time_to_action.csv", "dsa_orders_received.csv"})
+    EXPECT_TRUE(fs::exists(fs::path(csv) / f)) << f;
+  // A period with nothing in it still gives a whole report.
+  EXPECT_EQ(Exec("report transparency --db " + db_ + " --from 2020-01-01T00:00:00Z --to 2020-02-01T00:00:00Z --html " +
+                 (dir_ / "empty.html").string()).exit_code,
+            0);
+  EXPECT_NE(Exec("report transparency --db " + db_ + " --from yesterday").exit_code, 0);
+  EXPECT_NE(Exec("report transparency --db " + (dir_ / "missing.db").string()).exit_code, 0);
+}
+
+std::string FindChromium() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome", "headless_shell"}) {
+    const std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) == 0) return name;
+  }
+  return "";
+}
+
+TEST_F(ReportEndToEnd, HtmlReportRendersInHeadlessChromium) {
+  const std::string chromium = FindChromium();
+  if (chromium.empty()) GTEST_SKIP() << "no Chromium installed (scripts/install-deps.sh installs it)";
+  const std::string html = (dir_ / "shot.html").string(), png = (dir_ / "shot.png").string();
+  ASSERT_EQ(Exec("report transparency --db " + db_ + " --html " + html).exit_code, 0);
+  // A phone-sized window: 412 px wide, tall enough for the whole page.
+  const std::string cmd = chromium + " --headless --no-sandbox --disable-gpu --hide-scrollbars " +
+                          "--window-size=412,6000 --screenshot=" + png + " file://" + html + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  evenhand::ImageDecoder decoder;
+  evenhand::Image image;
+  ASSERT_TRUE(decoder.DecodeFile(png, &image).ok());
+  ASSERT_EQ(image.channels, 3);
+  ASSERT_EQ(image.width, 412);
+  // The charts' first two series colours (#0072B2 blue, #E69F00 orange) and
+  // the own-initiative bars must be on the page: a chart that failed to
+  // render would leave them out.
+  int64_t blue = 0, orange = 0;
+  for (int y = 0; y < image.height; ++y) {
+    const uint8_t* p = image.Row(y);
+    for (int x = 0; x < image.width; ++x, p += 3) {
+      if (std::abs(p[0] - 0x00) < 12 && std::abs(p[1] - 0x72) < 12 && std::abs(p[2] - 0xB2) < 12) ++blue;
+      if (std::abs(p[0] - 0xE6) < 12 && std::abs(p[1] - 0x9F) < 12 && std::abs(p[2] - 0x00) < 12) ++orange;
+    }
+  }
+  EXPECT_GT(blue, 500);
+  EXPECT_GT(orange, 500);
+  // Kept for a person to look at (the build folder is not committed).
+  std::error_code ignored;
+  fs::copy_file(png, fs::path(EVENHAND_SOURCE_DIR) / "build" / "report-screenshot.png",
+                fs::copy_options::overwrite_existing, ignored);
+}
+
+}  // namespace
