@@ -19,7 +19,7 @@
 namespace evenhand {
 namespace {
 
-const std::string kHashes = std::string(EVENHAND_SOURCE_DIR) + "/../shared/testdata/pdq/hashes/";
+const std::string kHashes = std::string(EVENHAND_SOURCE_DIR) + "/tests/data/pdq/hashes/";
 
 std::vector<std::pair<uint32_t, int>> Sorted(std::vector<HashMatch> v) {
   std::vector<std::pair<uint32_t, int>> out;

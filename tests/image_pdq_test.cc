@@ -1,4 +1,4 @@
-// PDQ against the reference's expected hashes in ../shared/testdata/pdq:
+// PDQ against the reference's expected hashes in tests/data/pdq (a copy of ../shared/testdata/pdq):
 // every image of all four files (full resolution, reference CLI, and their
 // dihedral variants) must give the identical hash (Hamming distance 0) and
 // the identical quality. No image is excepted: our decoders reproduce the
@@ -17,7 +17,7 @@
 namespace evenhand {
 namespace {
 
-const std::string kData = std::string(EVENHAND_SOURCE_DIR) + "/../shared/testdata/pdq/";
+const std::string kData = std::string(EVENHAND_SOURCE_DIR) + "/tests/data/pdq/";
 
 struct Row {
   std::vector<Hash256> hashes;  // 1 or 8
