@@ -48,20 +48,17 @@ Status DecodePng(const uint8_t* data, size_t size, std::string_view name, const 
   // Decompressed chunk size bound (zTXt/iCCP bombs); pixel data is bounded below.
   png_set_chunk_malloc_max(png, 8u << 20);
   png_bytep* volatile rows = nullptr;
-  volatile int refused = 0;
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_read_struct(&png, &info, nullptr);
     delete[] rows;
-    if (refused) return Status::Invalid(std::string(reader.message));
     return Status::Corrupt(std::string(name) + ": corrupt PNG: " + reader.message);
   }
   png_read_info(png, info);
   png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
-  Status limit = CheckDimensions(name, w, h, limits);
-  if (!limit.ok()) {
-    std::snprintf(reader.message, sizeof reader.message, "%s", limit.message().c_str());
-    refused = 1;
-    png_longjmp(png, 1);
+  if (Status limit = CheckDimensions(name, w, h, limits); !limit.ok()) {
+    // Returned directly: a longjmp past `limit` would skip its destructor.
+    png_destroy_read_struct(&png, &info, nullptr);
+    return limit;
   }
   int color = png_get_color_type(png, info);
   int depth = png_get_bit_depth(png, info);
