@@ -16,6 +16,7 @@
 #include "analytics/report_html.h"
 #include "analytics/sla.h"
 #include "analytics/synthetic.h"
+#include "analytics/times.h"
 #include "analytics/transparency.h"
 #include "regimes/regime_loader.h"
 
@@ -399,6 +400,43 @@ TEST(Transparency, CsvFilesQuoteAndHaveHeaders) {
   EXPECT_EQ(files[0].second.substr(0, 26), "country,authority,category");
   EXPECT_NE(files[1].second.find("\"lawful speech, \"\"satire\"\"\""), std::string::npos);
   for (const auto& [name, body] : files) EXPECT_EQ(body.find("nan"), std::string::npos) << name;
+}
+
+}  // namespace
+}  // namespace evenhand::analytics
+
+namespace evenhand::analytics {
+namespace {
+
+TEST(Times, KaplanMeierPerGroupWithOpenCasesCensored) {
+  Record rec;
+  rec.as_of = kT0 + 100 * kHour;
+  auto add = [&](const std::string& cat, int64_t hours, bool open) {
+    CaseRow c;
+    c.source = Source::kNotice;
+    c.category = cat;
+    c.received = kT0;
+    c.acted = open ? 0 : kT0 + hours * kHour;
+    c.outcome = open ? Outcome::kOpen : Outcome::kRemoved;
+    rec.cases.push_back(c);
+  };
+  // a: 1, 2, 3 h and one open (censored at 100 h): S = 3/4, 2/4, 1/4, so the
+  // median is 2 h (the first time S <= 0.5) and the p90 is not reached.
+  add("a", 1, false);
+  add("a", 2, false);
+  add("a", 3, false);
+  add("a", 0, true);
+  // b: all open: not reached.
+  add("b", 0, true);
+  const auto rows = TimeToActionBy(rec, Dimension::kCategory);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].value, "a");
+  EXPECT_EQ(rows[0].cases, 4);
+  EXPECT_EQ(rows[0].open, 1);
+  EXPECT_DOUBLE_EQ(rows[0].median.value, 2);
+  EXPECT_FALSE(rows[0].p90.reached());
+  EXPECT_FALSE(rows[1].median.reached());
+  EXPECT_TRUE(TimeToActionBy(Record{kT0, {}, {}}, Dimension::kTopic).empty());
 }
 
 }  // namespace

@@ -114,6 +114,24 @@ TEST_F(ReportEndToEnd, ConsistencyAuditRunsOnEveryDimension) {
   EXPECT_NE(Exec("audit consistency --by viewpoint --db " + db_).exit_code, 0);
 }
 
+TEST_F(ReportEndToEnd, TimesPerCategoryCensorTheOpenOrders) {
+  auto r = Exec("report times --json --by category --db " + db_ + kNow, false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& row : j["rows"])
+    if (row["source"] == "order" && row["value"] == "unlawful_content_s37") {
+      found = true;
+      // Two accepted PTA orders: one acted on 78 h after receipt (20th 09:00
+      // to 23rd 15:00), one open (censored at 85.5 h): S falls to 1/2 at 78 h.
+      EXPECT_EQ(row["cases"], 2);
+      EXPECT_EQ(row["open"], 1);
+      EXPECT_DOUBLE_EQ(row["median"]["hours"].get<double>(), 78.0);
+    }
+  EXPECT_TRUE(found) << r.out;
+  EXPECT_NE(Exec("report times --by colour --db " + db_).exit_code, 0);
+}
+
 TEST_F(ReportEndToEnd, TransparencyWritesHtmlCsvAndJson) {
   const std::string html = (dir_ / "report.html").string(), csv = (dir_ / "csv").string(),
                     json = (dir_ / "report.json").string();

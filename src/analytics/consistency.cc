@@ -1,5 +1,6 @@
 #include "analytics/consistency.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -26,37 +27,44 @@ std::string Hours(const QuantileEstimate& q) {
   return q.reached() ? Fmt("%.1f h", q.value) : std::string("not reached");
 }
 
-void CompareTimes(const std::vector<const CaseRow*>& in, const std::vector<const CaseRow*>& out, int64_t as_of,
-                  double level, Comparison* c) {
-  std::vector<Observation> a, b;
-  for (const CaseRow* r : in) a.push_back({HoursToAction(*r, as_of), !r->open()});
-  for (const CaseRow* r : out) b.push_back({HoursToAction(*r, as_of), !r->open()});
-  c->n_group = static_cast<int64_t>(a.size());
-  c->n_other = static_cast<int64_t>(b.size());
-  c->median_group = KmQuantile(EstimateKaplanMeier(a, level), 0.5);
-  c->median_other = KmQuantile(EstimateKaplanMeier(b, level), 0.5);
-  c->median_ratio = c->median_group.reached() && c->median_other.reached() && c->median_other.value > 0
-                        ? c->median_group.value / c->median_other.value
-                        : kNaN;
-  c->log_rank = LogRankTest(a, b);
+// What a group contributes to every comparison it is in, computed once.
+struct GroupData {
+  std::vector<Observation> sorted;  // by time, ascending
+  QuantileEstimate median;
+  int64_t decided = 0, restricted = 0;
+};
+
+GroupData Prepare(const std::vector<const CaseRow*>& rows, int64_t as_of, double level) {
+  GroupData g;
+  g.sorted.reserve(rows.size());
+  for (const CaseRow* r : rows) {
+    g.sorted.push_back({HoursToAction(*r, as_of), !r->open()});
+    if (!r->open()) {
+      ++g.decided;
+      g.restricted += r->restricts();
+    }
+  }
+  std::sort(g.sorted.begin(), g.sorted.end(),
+            [](const Observation& x, const Observation& y) { return x.time < y.time; });
+  g.median = KmQuantile(EstimateKaplanMeier(g.sorted, level), 0.5);
+  return g;
+}
+
+void CompareTimes(const GroupData& a, const GroupData& b, Comparison* c) {
+  c->n_group = static_cast<int64_t>(a.sorted.size());
+  c->n_other = static_cast<int64_t>(b.sorted.size());
+  c->median_group = a.median;
+  c->median_other = b.median;
+  c->median_ratio = a.median.reached() && b.median.reached() && b.median.value > 0 ? a.median.value / b.median.value
+                                                                                    : kNaN;
+  c->log_rank = LogRankTestSorted(a.sorted, b.sorted);
   c->p_value = c->log_rank.p_value;
 }
 
-void CompareRates(const std::vector<const CaseRow*>& in, const std::vector<const CaseRow*>& out, double level,
-                  Comparison* c) {
-  auto count = [](const std::vector<const CaseRow*>& rows, int64_t* x, int64_t* n) {
-    for (const CaseRow* r : rows)
-      if (!r->open()) {
-        ++*n;
-        *x += r->restricts();
-      }
-  };
-  int64_t x1 = 0, n1 = 0, x2 = 0, n2 = 0;
-  count(in, &x1, &n1);
-  count(out, &x2, &n2);
-  c->n_group = n1;
-  c->n_other = n2;
-  c->rate = CompareProportions(x1, n1, x2, n2, level);
+void CompareRates(const GroupData& a, const GroupData& b, double level, Comparison* c) {
+  c->n_group = a.decided;
+  c->n_other = b.decided;
+  c->rate = CompareProportions(a.restricted, a.decided, b.restricted, b.decided, level);
   c->p_value = std::isnan(c->rate.p_value) ? 1.0 : c->rate.p_value;
 }
 
@@ -88,12 +96,15 @@ std::string_view DimensionName(Dimension d) {
     case Dimension::kRegion: return "region";
     case Dimension::kLanguage: return "language";
     case Dimension::kAuthority: return "authority";
+    case Dimension::kCategory: return "category";
+    case Dimension::kJurisdiction: return "jurisdiction";
   }
   return "?";
 }
 
 std::optional<Dimension> ParseDimension(std::string_view name) {
-  for (Dimension d : {Dimension::kTopic, Dimension::kRegion, Dimension::kLanguage, Dimension::kAuthority})
+  for (Dimension d : {Dimension::kTopic, Dimension::kRegion, Dimension::kLanguage, Dimension::kAuthority,
+                      Dimension::kCategory, Dimension::kJurisdiction})
     if (DimensionName(d) == name) return d;
   if (name == "lang") return Dimension::kLanguage;
   return std::nullopt;
@@ -105,6 +116,8 @@ const std::string& DimensionValue(const CaseRow& row, Dimension d) {
     case Dimension::kRegion: return row.region;
     case Dimension::kLanguage: return row.lang;
     case Dimension::kAuthority: return row.authority;
+    case Dimension::kCategory: return row.category;
+    case Dimension::kJurisdiction: return row.jurisdiction;
   }
   return row.topic;
 }
@@ -127,9 +140,11 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
   }
   for (const auto& [key, stratum] : strata) {
     std::vector<const std::string*> tested;
+    std::vector<GroupData> data;
     for (const auto& [group, rows] : stratum.groups) {
       if (static_cast<int64_t>(rows.size()) >= options.min_group) {
         tested.push_back(&group);
+        data.push_back(Prepare(rows, record.as_of, options.level));
         continue;
       }
       report.skipped.push_back(key.first + "/" + key.second + ": " + group + ": " + std::to_string(rows.size()) +
@@ -143,10 +158,8 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
           std::tie(c.source, c.category) = key;
           c.group = *tested[i];
           c.other = *tested[j];
-          const auto& a = stratum.groups.at(c.group);
-          const auto& b = stratum.groups.at(c.other);
-          if (test == Test::kTimeToAction) CompareTimes(a, b, record.as_of, options.level, &c);
-          else CompareRates(a, b, options.level, &c);
+          if (test == Test::kTimeToAction) CompareTimes(data[i], data[j], &c);
+          else CompareRates(data[i], data[j], options.level, &c);
           if (test == Test::kActionRate && (c.n_group < options.min_group || c.n_other < options.min_group))
             continue;  // too few decided cases to compare rates
           report.comparisons.push_back(std::move(c));

@@ -34,8 +34,12 @@
 
 namespace evenhand::analytics {
 
-enum class Dimension { kTopic, kRegion, kLanguage, kAuthority };
-std::string_view DimensionName(Dimension d);  // "topic", "region", "language", "authority"
+// kCategory and kJurisdiction are for the time-to-action breakdown
+// (times.h); within the audit's source x category strata, grouping by
+// category compares nothing.
+enum class Dimension { kTopic, kRegion, kLanguage, kAuthority, kCategory, kJurisdiction };
+// "topic", "region", "language", "authority", "category", "jurisdiction"
+std::string_view DimensionName(Dimension d);
 std::optional<Dimension> ParseDimension(std::string_view name);
 // The row's value on `d` ("" when unknown).
 const std::string& DimensionValue(const CaseRow& row, Dimension d);

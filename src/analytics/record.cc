@@ -71,7 +71,6 @@ Status LoadDecisions(Store& store, const LoadOptions& options, Record* record) {
     row.lang = !sd.post.lang.empty() ? sd.post.lang : d.lang;
     row.region = !sd.post.region.empty() ? sd.post.region : d.region;
     row.jurisdiction = row.region;
-    row.reason = d.reason;
     record->cases.push_back(std::move(row));
     return true;
   });

@@ -85,35 +85,26 @@ QuantileEstimate KmQuantile(const KaplanMeier& km, double q) {
 }
 
 LogRankResult LogRankTest(const std::vector<Observation>& a, const std::vector<Observation>& b) {
+  std::vector<Observation> sa = a, sb = b;
+  std::sort(sa.begin(), sa.end(), EventsFirst);
+  std::sort(sb.begin(), sb.end(), EventsFirst);
+  return LogRankTestSorted(sa, sb);
+}
+
+LogRankResult LogRankTestSorted(const std::vector<Observation>& a, const std::vector<Observation>& b) {
   LogRankResult r;
   if (a.empty() || b.empty()) {
     r.chi_square = kNaN;
     return r;
   }
-  struct Tagged {
-    double time;
-    bool event;
-    bool in_a;
-  };
-  std::vector<Tagged> all;
-  all.reserve(a.size() + b.size());
-  for (const auto& o : a) all.push_back({o.time, o.event, true});
-  for (const auto& o : b) all.push_back({o.time, o.event, false});
-  std::sort(all.begin(), all.end(), [](const Tagged& x, const Tagged& y) { return x.time < y.time; });
   double n_a = static_cast<double>(a.size()), n_b = static_cast<double>(b.size());
-  size_t i = 0;
-  while (i < all.size()) {
-    const double t = all[i].time;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    // The next distinct time in either group, and what happens at it.
+    const double t = j == b.size() || (i < a.size() && a[i].time <= b[j].time) ? a[i].time : b[j].time;
     double d_a = 0, d_b = 0, gone_a = 0, gone_b = 0;
-    for (; i < all.size() && all[i].time == t; ++i) {
-      if (all[i].in_a) {
-        gone_a += 1;
-        d_a += all[i].event;
-      } else {
-        gone_b += 1;
-        d_b += all[i].event;
-      }
-    }
+    for (; i < a.size() && a[i].time == t; ++i) gone_a += 1, d_a += a[i].event;
+    for (; j < b.size() && b[j].time == t; ++j) gone_b += 1, d_b += b[j].event;
     const double n = n_a + n_b, d = d_a + d_b;
     if (d > 0) {
       r.observed_a += d_a;

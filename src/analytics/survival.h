@@ -69,5 +69,8 @@ struct LogRankResult {
   double p_value = 1;
 };
 LogRankResult LogRankTest(const std::vector<Observation>& a, const std::vector<Observation>& b);
+// The same for inputs already sorted by time (ascending): no copy, one
+// merge pass, O(|a| + |b|). For callers that compare one group many times.
+LogRankResult LogRankTestSorted(const std::vector<Observation>& a, const std::vector<Observation>& b);
 
 }  // namespace evenhand::analytics

@@ -24,6 +24,8 @@ std::string& Field(CaseRow& row, Dimension d) {
     case Dimension::kRegion: return row.region;
     case Dimension::kLanguage: return row.lang;
     case Dimension::kAuthority: return row.authority;
+    case Dimension::kCategory: return row.category;
+    case Dimension::kJurisdiction: return row.jurisdiction;
   }
   return row.topic;
 }

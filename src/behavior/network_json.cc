@@ -96,6 +96,20 @@ Result<Network> NetworkFromJson(const nlohmann::json& j) {
   return n;
 }
 
+nlohmann::ordered_json ClusterToJson(const ClusterReport& c) {
+  nlohmann::ordered_json j;
+  j["cluster"] = c.summary.id;
+  j["size"] = c.summary.size;
+  j["accounts"] = c.summary.accounts;
+  j["first"] = FormatTimestamp(c.summary.first_ts);
+  j["last"] = FormatTimestamp(c.summary.last_ts);
+  j["span_seconds"] = c.summary.last_ts - c.summary.first_ts;
+  j["first_post"] = c.first_post;
+  j["first_line"] = c.summary.first_ref;
+  j["excerpt"] = c.excerpt;
+  return j;
+}
+
 nlohmann::ordered_json AccountSignalsToJson(const AccountSignals& s, const BehaviorResult& r) {
   auto round3 = [](double v) { return std::round(v * 1000) / 1000; };
   nlohmann::ordered_json j;

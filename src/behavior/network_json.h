@@ -15,6 +15,7 @@ namespace evenhand::behavior {
 
 nlohmann::ordered_json NetworkToJson(const Network& n);
 Result<Network> NetworkFromJson(const nlohmann::json& j);
+nlohmann::ordered_json ClusterToJson(const ClusterReport& c);
 nlohmann::ordered_json AccountSignalsToJson(const AccountSignals& s, const BehaviorResult& r);
 
 }  // namespace evenhand::behavior

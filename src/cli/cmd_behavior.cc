@@ -54,7 +54,7 @@ Status WriteFileAtomic(const std::string& path, const std::string& text) {
 }
 
 struct BehaviorArgs {
-  std::string input, policy, db, out, networks, signals, accounts;
+  std::string input, policy, db, out, networks, signals, clusters, accounts;
   int64_t window = 60;
   uint32_t min_weight = 3, min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
   double similarity = 0.5, min_association = 0.01;
@@ -184,6 +184,12 @@ int RunBehavior(const BehaviorArgs& a) {
     Status st = WriteFileAtomic(a.networks, net_text);
     if (!st.ok()) return Fail("behavior", st.message());
   }
+  if (!a.clusters.empty()) {
+    std::string text;
+    for (const behavior::ClusterReport& c : r.clusters) text += behavior::ClusterToJson(c).dump() + "\n";
+    Status st = WriteFileAtomic(a.clusters, text);
+    if (!st.ok()) return Fail("behavior", st.message());
+  }
   if (!a.signals.empty()) {
     Status st = WriteFileAtomic(a.signals, sig_text);
     if (!st.ok()) return Fail("behavior", st.message());
@@ -298,6 +304,8 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output", a->out, "Account decisions as JSON Lines (\"-\" = stdout)");
   cmd->add_option("--networks", a->networks, "Write the networks as JSON Lines");
   cmd->add_option("--signals", a->signals, "Write account signals (networked or automated accounts) as JSON Lines");
+  cmd->add_option("--clusters", a->clusters,
+                  "Write the largest near-duplicate clusters (size, accounts, time span, first post) as JSON Lines");
   cmd->add_option("--accounts", a->accounts, "Accounts JSONL read before INPUT");
   cmd->add_option("--window", a->window, "Co-action window in seconds")->capture_default_str();
   cmd->add_option("--min-weight", a->min_weight, "Co-actions before two accounts count as linked")->capture_default_str();

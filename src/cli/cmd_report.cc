@@ -17,6 +17,7 @@
 #include "analytics/report_csv.h"
 #include "analytics/report_html.h"
 #include "analytics/sla.h"
+#include "analytics/times.h"
 #include "analytics/transparency.h"
 #include "cli/case_cli.h"
 #include "cli/commands.h"
@@ -219,6 +220,41 @@ int Penalties(const PenaltyArgs& a) {
   return 0;
 }
 
+// ---- report times
+
+struct TimesArgs : CaseFlags {
+  std::string by = "category";
+  std::string from, to;
+  bool json = false;
+};
+
+int Times(const TimesArgs& a) {
+  auto by = analytics::ParseDimension(a.by);
+  if (!by)
+    return Fail("report times",
+                "--by: \"" + a.by + "\" is not category, jurisdiction, authority, topic, language or region");
+  auto record = Load(a, a.from, a.to, true);
+  if (!record.ok()) return Fail("report times", record.status().message());
+  const auto rows = analytics::TimeToActionBy(*record, *by);
+  if (a.json) {
+    PrintJsonLine(analytics::TimeRowsToJson(rows, *by));
+    return 0;
+  }
+  auto q = [](const analytics::QuantileEstimate& e) {
+    if (!e.reached()) return std::string("not reached");
+    return Hours(e.value) + " (" + Hours(e.low) + "-" + (std::isnan(e.high) ? std::string("not reached") : Hours(e.high)) +
+           ")";
+  };
+  std::printf("time to action in hours by %s (Kaplan-Meier; open cases censored as of %s)\n", a.by.c_str(),
+              FormatTimestamp(record->as_of).c_str());
+  std::printf("%-15s %-28s %8s %7s  %-24s %s\n", "source", a.by.c_str(), "cases", "open", "median (95% CI)",
+              "p90 (95% CI)");
+  for (const auto& r : rows)
+    std::printf("%-15s %-28s %8lld %7lld  %-24s %s\n", r.source.c_str(), r.value.empty() ? "(none)" : r.value.c_str(),
+                static_cast<long long>(r.cases), static_cast<long long>(r.open), q(r.median).c_str(), q(r.p90).c_str());
+  return 0;
+}
+
 // ---- audit consistency
 
 struct AuditArgs : CaseFlags {
@@ -231,7 +267,8 @@ struct AuditArgs : CaseFlags {
 
 int Consistency(AuditArgs a) {
   auto by = analytics::ParseDimension(a.by);
-  if (!by) return Fail("audit consistency", "--by: \"" + a.by + "\" is not topic, region, language or authority");
+  if (!by || *by == analytics::Dimension::kCategory)
+    return Fail("audit consistency", "--by: \"" + a.by + "\" is not topic, region, language, authority or jurisdiction");
   a.options.by = *by;
   if (a.correction == "holm") a.options.correction = analytics::Correction::kHolm;
   else if (a.correction == "bh" || a.correction == "benjamini-hochberg")
@@ -263,7 +300,7 @@ int Consistency(AuditArgs a) {
 }  // namespace
 
 void AddReportCommand(CLI::App& app, int* exit_code) {
-  auto* report = app.add_subcommand("report", "Compliance reports: transparency, deadlines, penalty exposure");
+  auto* report = app.add_subcommand("report", "Compliance reports: transparency, deadlines, times to action, penalty exposure");
   report->require_subcommand(1);
 
   auto t = std::make_shared<TransparencyArgs>();
@@ -290,6 +327,17 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
   sla->add_flag("--json", s->json, "Print JSON instead of a table");
   sla->callback([s, exit_code] { *exit_code = Sla(*s); });
 
+  auto tm = std::make_shared<TimesArgs>();
+  auto* times = report->add_subcommand(
+      "times", "Time to action (Kaplan-Meier median and p90 with 95% CI, open cases censored) per source and group");
+  AddCaseFlags(times, tm.get(), false);
+  times->add_option("--by", tm->by, "Group by category, jurisdiction, authority, topic, language or region")
+      ->capture_default_str();
+  times->add_option("--from", tm->from, "Only cases received from then on (RFC 3339)");
+  times->add_option("--to", tm->to, "Only cases received before then (RFC 3339); open cases are counted as of then");
+  times->add_flag("--json", tm->json, "Print JSON instead of a table");
+  times->callback([tm, exit_code] { *exit_code = Times(*tm); });
+
   auto p = std::make_shared<PenaltyArgs>();
   auto* pen = report->add_subcommand(
       "penalties",
@@ -310,7 +358,8 @@ void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code) {
       "Even-handedness audit: compare groups on time to action (log-rank, ratio of medians) and action rate "
       "(difference with CI) within each source and category; flag only significant AND material disparities");
   AddCaseFlags(cmd, a.get(), false);
-  cmd->add_option("--by", a->by, "Group by topic, region, language or authority")->capture_default_str();
+  cmd->add_option("--by", a->by, "Group by topic, region, language, authority or jurisdiction")
+      ->capture_default_str();
   cmd->add_option("--alpha", a->options.alpha, "Significance level after correction")->capture_default_str();
   cmd->add_option("--correction", a->correction, "Multiple-comparison correction: holm, bh or none")
       ->capture_default_str();

@@ -23,6 +23,7 @@ struct ScanArgs {
   std::string output = "-";
   std::string db;
   std::string accounts;
+  std::string behavior_signals;  // evenhand behavior --signals output
   std::string on_error = "stop";
   std::string detect_lang = "auto";
   std::string format = "jsonl";
@@ -95,6 +96,11 @@ int RunScanCommand(const ScanArgs& args) {
   }
   // Media paths in posts are relative to the input file (stdin: the working directory).
   if (args.input != "-") scan_options.media_dir = std::filesystem::path(args.input).parent_path().string();
+  if (!args.behavior_signals.empty()) {
+    auto signals = behavior::LoadAccountSignals(args.behavior_signals);
+    if (!signals.ok()) return fail(signals.status().message());
+    scan_options.behavior = std::make_shared<const behavior::AccountBehaviorMap>(std::move(signals).value());
+  }
   auto scanner = Scanner::Create(*policy, scan_options);
   if (!scanner.ok()) return fail(fmt::format("{}: {}", args.policy, scanner.status().message()));
 
@@ -187,6 +193,9 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   scan->add_option("--db", args->db, "Also store posts and decisions (with audit entries) in sqlite:PATH");
   scan->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
+  scan->add_option("--behavior-signals", args->behavior_signals,
+                   "Account signals from `evenhand behavior --signals` (account.network_size, account.coordination_score, "
+                   "account.automation_score, cluster.size)");
   scan->add_option("-j,--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
   scan->add_option("--on-error", args->on_error,
                    "Bad input line: stop (exit 1, nothing stored or written) or skip (report and go on)")

@@ -124,6 +124,15 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
   MatchMedia(post, state);
   ctx.bank_distances = state->bank_distances;
   ctx.classifier_scores = state->post_scores;
+  if (options_.behavior) {
+    ctx.network_size = ctx.coordination_score = ctx.automation_score = ctx.cluster_size = 0;
+    if (auto it = options_.behavior->find(post.account); it != options_.behavior->end()) {
+      ctx.network_size = it->second.network_size;
+      ctx.coordination_score = it->second.coordination_score;
+      ctx.automation_score = it->second.automation_score;
+      ctx.cluster_size = it->second.cluster_size;
+    }
+  }
   int rule_index = policy_->Evaluate(ctx);
 
   d->policy.assign(policy_->id());

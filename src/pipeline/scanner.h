@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bank/bank_set.h"
+#include "behavior/signals_file.h"
 #include "classify/classifier_slot.h"
 #include "image/decoder.h"
 #include "image/pdq.h"
@@ -34,6 +35,9 @@ struct ScanOptions {
   std::string media_dir;
   PdqMode pdq_mode = PdqMode::kFullResolution;
   int min_quality = 50;      // PDQ quality below this never matches
+  // Account behaviour signals (`evenhand behavior --signals`), by account
+  // id; when set, an account not in it has zero network and cadence signals.
+  std::shared_ptr<const behavior::AccountBehaviorMap> behavior;
 };
 
 class Scanner {
