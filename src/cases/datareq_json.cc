@@ -1,5 +1,7 @@
 #include "cases/datareq_json.h"
 
+#include "cases/json_fields.h"
+
 #include "model/time.h"
 
 namespace evenhand {
@@ -8,18 +10,6 @@ namespace {
 
 using Json = nlohmann::json;
 using OJson = nlohmann::ordered_json;
-
-Status GetString(const Json& obj, const char* field, std::string* out, bool required) {
-  auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) {
-    if (required) return Status::Invalid(std::string(field) + ": missing");
-    return Status::Ok();
-  }
-  if (!it->is_string()) return Status::Invalid(std::string(field) + ": must be a string");
-  *out = it->get<std::string>();
-  if (required && out->empty()) return Status::Invalid(std::string(field) + ": is empty");
-  return Status::Ok();
-}
 
 Status GetTime(const Json& obj, const char* field, int64_t* out) {
   auto it = obj.find(field);
@@ -36,13 +26,13 @@ Status ParseProcess(const Json& j, const std::string& where, LegalProcess* out) 
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "kind" && it.key() != "reference") return Status::Invalid(where + "." + it.key() + ": unknown field");
   std::string kind;
-  if (Status s = GetString(j, "kind", &kind, false); !s.ok()) return Status::Invalid(where + "." + s.message());
+  if (Status s = GetJsonString(j, "kind", &kind, false); !s.ok()) return Status::Invalid(where + "." + s.message());
   auto k = ParseLegalProcessKind(kind);
   if (!k)
     return Status::Invalid(where + ".kind: \"" + kind +
                            "\" is not court_order, warrant, subpoena, statutory_notice or emergency_none");
   out->kind = *k;
-  if (Status s = GetString(j, "reference", &out->reference, false); !s.ok())
+  if (Status s = GetJsonString(j, "reference", &out->reference, false); !s.ok())
     return Status::Invalid(where + "." + s.message());
   return Status::Ok();
 }
@@ -76,9 +66,9 @@ Result<DataRequest> ParseDataRequestSubmission(std::string_view text, int64_t no
     if (!known) return Status::Invalid(it.key() + ": unknown field");
   }
   DataRequest r;
-  if (Status s = GetString(j, "authority", &r.authority, true); !s.ok()) return s;
-  if (Status s = GetString(j, "jurisdiction", &r.jurisdiction, true); !s.ok()) return s;
-  if (Status s = GetString(j, "reference", &r.reference, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "authority", &r.authority, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "jurisdiction", &r.jurisdiction, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "reference", &r.reference, true); !s.ok()) return s;
   if (auto it = j.find("legal_process"); it != j.end() && !it->is_null())
     if (Status s = ParseProcess(*it, "legal_process", &r.legal_process); !s.ok()) return s;
   if (auto it = j.find("emergency"); it != j.end() && !it->is_null()) {

@@ -1,5 +1,7 @@
 #include "cases/notice_json.h"
 
+#include "cases/json_fields.h"
+
 #include "model/time.h"
 #include "store/sha256.h"
 
@@ -12,18 +14,6 @@ using OJson = nlohmann::ordered_json;
 
 // Reads an optional string member; Invalid when present but not a string,
 // or (when required) missing or empty.
-Status GetString(const Json& obj, const std::string& where, const char* field, std::string* out, bool required) {
-  auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) {
-    if (required) return Status::Invalid(where + field + ": missing");
-    return Status::Ok();
-  }
-  if (!it->is_string()) return Status::Invalid(where + field + ": must be a string");
-  *out = it->get<std::string>();
-  if (required && out->empty()) return Status::Invalid(where + field + ": is empty");
-  return Status::Ok();
-}
-
 Status CheckKnown(const Json& obj, const std::string& where, std::initializer_list<const char*> known) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool ok = false;
@@ -39,18 +29,18 @@ Status ParseNotifier(const Json& j, Notifier* n) {
     return Status::Invalid("notifier: must be an object {name, contact, kind, flagger_id}");
   const Json& o = *it;
   if (Status s = CheckKnown(o, "notifier.", {"name", "contact", "kind", "flagger_id"}); !s.ok()) return s;
-  if (Status s = GetString(o, "notifier.", "name", &n->name, false); !s.ok()) return s;
-  if (Status s = GetString(o, "notifier.", "contact", &n->contact, true); !s.ok()) return s;
+  if (Status s = GetJsonString(o, "name", &n->name, false, "notifier."); !s.ok()) return s;
+  if (Status s = GetJsonString(o, "contact", &n->contact, true, "notifier."); !s.ok()) return s;
   const size_t at = n->contact.find('@');
   if (at == std::string::npos || at == 0 || at + 1 == n->contact.size() ||
       n->contact.find_first_of(" \t\r\n") != std::string::npos)
     return Status::Invalid("notifier.contact: \"" + n->contact + "\" is not an e-mail address");
   std::string kind = "user";
-  if (Status s = GetString(o, "notifier.", "kind", &kind, false); !s.ok()) return s;
+  if (Status s = GetJsonString(o, "kind", &kind, false, "notifier."); !s.ok()) return s;
   auto parsed = ParseNotifierKind(kind);
   if (!parsed) return Status::Invalid("notifier.kind: \"" + kind + "\" is not user or trusted_flagger");
   n->kind = *parsed;
-  if (Status s = GetString(o, "notifier.", "flagger_id", &n->flagger_id, n->kind == NotifierKind::kTrustedFlagger);
+  if (Status s = GetJsonString(o, "flagger_id", &n->flagger_id, n->kind == NotifierKind::kTrustedFlagger, "notifier.");
       !s.ok())
     return s;
   return Status::Ok();
@@ -70,12 +60,12 @@ Result<Notice> ParseNoticeSubmission(std::string_view text, int64_t now) {
     return s;
   Notice n;
   if (Status s = ParseNotifier(j, &n.notifier); !s.ok()) return s;
-  if (Status s = GetString(j, "", "explanation", &n.explanation, false); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "explanation", &n.explanation, false); !s.ok()) return s;
   n.category = "not_specified_notice";
-  if (Status s = GetString(j, "", "category", &n.category, false); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "category", &n.category, false); !s.ok()) return s;
   if (n.category.empty()) n.category = "not_specified_notice";
-  if (Status s = GetString(j, "", "jurisdiction", &n.jurisdiction, false); !s.ok()) return s;
-  if (Status s = GetString(j, "", "reference", &n.reference, false); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "jurisdiction", &n.jurisdiction, false); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "reference", &n.reference, false); !s.ok()) return s;
   if (auto it = j.find("location"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) return Status::Invalid("location: must be an array of item ids");
     for (size_t i = 0; i < it->size(); ++i) {

@@ -1,5 +1,7 @@
 #include "cases/order_json.h"
 
+#include "cases/json_fields.h"
+
 #include "model/time.h"
 
 namespace evenhand {
@@ -9,18 +11,6 @@ namespace {
 using Json = nlohmann::json;
 
 // Reads an optional string member; Invalid when present but not a string.
-Status GetString(const Json& obj, const char* field, std::string* out, bool required) {
-  auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) {
-    if (required) return Status::Invalid(std::string(field) + ": missing");
-    return Status::Ok();
-  }
-  if (!it->is_string()) return Status::Invalid(std::string(field) + ": must be a string");
-  *out = it->get<std::string>();
-  if (required && out->empty()) return Status::Invalid(std::string(field) + ": is empty");
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<Order> ParseOrderSubmission(std::string_view text, int64_t now) {
@@ -35,15 +25,15 @@ Result<Order> ParseOrderSubmission(std::string_view text, int64_t now) {
     if (!known) return Status::Invalid(it.key() + ": unknown field");
   }
   Order o;
-  if (Status s = GetString(j, "authority", &o.authority, true); !s.ok()) return s;
-  if (Status s = GetString(j, "jurisdiction", &o.jurisdiction, true); !s.ok()) return s;
-  if (Status s = GetString(j, "category", &o.category, true); !s.ok()) return s;
-  if (Status s = GetString(j, "reference", &o.reference, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "authority", &o.authority, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "jurisdiction", &o.jurisdiction, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "category", &o.category, true); !s.ok()) return s;
+  if (Status s = GetJsonString(j, "reference", &o.reference, true); !s.ok()) return s;
   if (auto it = j.find("legal_basis"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) return Status::Invalid("legal_basis: must be an object {instrument, provision}");
-    if (Status s = GetString(*it, "instrument", &o.legal_basis.instrument, false); !s.ok())
+    if (Status s = GetJsonString(*it, "instrument", &o.legal_basis.instrument, false); !s.ok())
       return Status::Invalid("legal_basis." + s.message());
-    if (Status s = GetString(*it, "provision", &o.legal_basis.provision, false); !s.ok())
+    if (Status s = GetJsonString(*it, "provision", &o.legal_basis.provision, false); !s.ok())
       return Status::Invalid("legal_basis." + s.message());
   }
   if (auto it = j.find("emergency"); it != j.end() && !it->is_null()) {
