@@ -2,20 +2,27 @@
 // The JPEGs are made in-process from the PDQ test photos
 // (../shared/testdata/pdq/images, or the directory given): each is decoded,
 // resized to 1024x768 (bilinear) and encoded with libjpeg at quality 90,
-// in memory. Then every file is decoded from memory and hashed, ROUNDS times,
-// in the exact mode and in the fast path (JPEG decoded at 1/2 scale), and
-// the fast path's largest distance from the exact hash is reported.
-//   usage: hash_bench [ROUNDS=10] [IMAGE_DIR]
+// in memory. Then every file is decoded from memory and hashed, ROUNDS times:
+//   exact           PdqHasher::HashMemory: libjpeg's rows stream into the hash
+//   exact (Image)   ImageDecoder::DecodeMemory into an RGB Image, then Hash
+//   fast            HashMemory with the JPEG decoded at 1/2 DCT scale
+// and the largest distance of each from the exact hash is reported (the two
+// exact ones must be 0).
+//   usage: hash_bench [ROUNDS=10] [IMAGE_DIR] [--write-jpegs DIR] [--fast-min-quality Q]
+// --write-jpegs also writes the 35 JPEGs to DIR (for peers measured on the same files).
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <jpeglib.h>
+#include <time.h>
 
 #include "image/decoder.h"
 #include "image/pdq.h"
@@ -25,6 +32,12 @@ using namespace evenhand;
 namespace {
 
 constexpr int kW = 1024, kH = 768;
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 void Resize(const Image& in, std::vector<uint8_t>* out) {
   out->resize(static_cast<size_t>(kW) * kH * 3);
@@ -76,49 +89,104 @@ std::vector<uint8_t> EncodeJpeg(const std::vector<uint8_t>& rgb) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int rounds = argc > 1 ? std::atoi(argv[1]) : 10;
-  const std::string dir = argc > 2 ? argv[2] : std::string(EVENHAND_SOURCE_DIR) + "/../shared/testdata/pdq/images";
+  int rounds = 10;
+  std::string dir = std::string(EVENHAND_SOURCE_DIR) + "/../shared/testdata/pdq/images";
+  std::string write_dir;
+  int fast_min_quality = -1;
+  int positional = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--write-jpegs") == 0 && i + 1 < argc) {
+      write_dir = argv[++i];
+    } else if (std::strcmp(argv[i], "--fast-min-quality") == 0 && i + 1 < argc) {
+      fast_min_quality = std::atoi(argv[++i]);
+    } else if (positional++ == 0) {
+      rounds = std::atoi(argv[i]);
+    } else {
+      dir = argv[i];
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) names.push_back(e.path().string());
+  }
+  std::sort(names.begin(), names.end());
   std::vector<std::vector<uint8_t>> files;
+  std::vector<std::string> kept;
   ImageDecoder loader;
   Image image;
   std::vector<uint8_t> rgb;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file() || !loader.DecodeFile(e.path().string(), &image).ok()) continue;
+  for (const std::string& name : names) {
+    if (!loader.DecodeFile(name, &image).ok()) continue;
     Resize(image, &rgb);
     files.push_back(EncodeJpeg(rgb));
+    kept.push_back(std::filesystem::relative(name, dir).string());
+  }
+  if (!write_dir.empty()) {
+    std::filesystem::create_directories(write_dir);
+    for (size_t i = 0; i < files.size(); ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "/%02zu.jpg", i);
+      std::ofstream(write_dir + name, std::ios::binary)
+          .write(reinterpret_cast<const char*>(files[i].data()), static_cast<std::streamsize>(files[i].size()));
+    }
+    std::printf("wrote %zu JPEGs to %s (NN.jpg in the order below)\n", files.size(), write_dir.c_str());
   }
   std::printf("%zu JPEGs of %dx%d (quality 90), %d rounds, one thread\n", files.size(), kW, kH, rounds);
-  std::vector<Hash256> exact(files.size());
-  for (int denom : {1, 2}) {
+  std::vector<PdqResult> exact(files.size());
+  const bool verbose = std::getenv("HASH_BENCH_VERBOSE") != nullptr;
+  enum Way { kExact, kExactImage, kFast };
+  for (Way way : {kExact, kExactImage, kFast}) {
     DecodeOptions options;
-    options.jpeg_scale_denom = denom;
+    options.jpeg_scale_denom = way == kFast ? 2 : 1;
     ImageDecoder decoder(options);
     PdqHasher hasher;
+    if (fast_min_quality >= 0) hasher.set_fast_min_quality(fast_min_quality);
     int worst = 0;
-    double decode_s = 0, hash_s = 0;
-    for (int r = 0; r < rounds; ++r) {
+    double seconds = 0, cpu_seconds = 0;
+    for (int r = -1; r < rounds; ++r) {  // round -1 warms buffers and caches, untimed
       for (size_t i = 0; i < files.size(); ++i) {
+        PdqResult h;
         auto t0 = std::chrono::steady_clock::now();
-        Status s = decoder.DecodeMemory(files[i].data(), files[i].size(), "bench.jpg", &image);
-        auto t1 = std::chrono::steady_clock::now();
+        const double c0 = ThreadCpuSeconds();
+        Status s;
+        if (way == kExactImage) {
+          s = decoder.DecodeMemory(files[i].data(), files[i].size(), "bench.jpg", &image);
+          if (s.ok()) h = hasher.Hash(image);
+        } else {
+          s = hasher.HashMemory(decoder, files[i].data(), files[i].size(), "bench.jpg", &h);
+        }
+        if (r >= 0) {
+          seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          cpu_seconds += ThreadCpuSeconds() - c0;
+        }
         if (!s.ok()) {
           std::fprintf(stderr, "%s\n", s.ToString().c_str());
           return 1;
         }
-        PdqResult h = hasher.Hash(image);
-        auto t2 = std::chrono::steady_clock::now();
-        decode_s += std::chrono::duration<double>(t1 - t0).count();
-        hash_s += std::chrono::duration<double>(t2 - t1).count();
-        if (denom == 1) exact[i] = h.hash;
-        else worst = std::max(worst, Distance(h.hash, exact[i]));
-        if (denom > 1 && r == 0 && std::getenv("HASH_BENCH_VERBOSE"))
-          std::printf("  image %zu: quality %d, fast path %d bits from exact\n", i, h.quality, Distance(h.hash, exact[i]));
+        if (way == kExact) exact[i] = h;
+        const int d = Distance(h.hash, exact[i].hash);
+        worst = std::max(worst, d);
+        if (way == kFast && r == -1 && verbose)
+          std::printf("  %02zu %s: exact quality %d, fast quality %d, %d bits from exact\n", i, kept[i].c_str(),
+                      exact[i].quality, h.quality, d);
       }
     }
     const double n = static_cast<double>(files.size()) * rounds;
-    std::printf("%s: %.1f images/s (decode %.2f ms, PDQ %.2f ms per image)", denom == 1 ? "exact" : "fast (1/2 DCT scale)",
-                n / (decode_s + hash_s), 1e3 * decode_s / n, 1e3 * hash_s / n);
-    if (denom > 1) std::printf(", largest distance from exact: %d bits", worst);
+    const char* label = way == kExact ? "exact (streaming HashMemory)" : way == kExactImage ? "exact (DecodeMemory + Hash(Image))" : "fast (1/2 DCT scale)";
+    std::printf("%s: %.1f images/s (%.2f ms per image; by thread CPU time %.1f images/s), largest distance from exact: %d bits",
+                label, n / seconds, 1e3 * seconds / n, n / cpu_seconds, worst);
+    if (way == kExact && !write_dir.empty()) {
+      std::ofstream out(write_dir + "/evenhand_exact.csv");
+      for (size_t i = 0; i < files.size(); ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "%02zu.jpg", i);
+        out << ToHex(exact[i].hash) << ',' << exact[i].quality << ',' << name << '\n';
+      }
+    }
+    if (way == kFast) {
+      std::printf(", %lld of %zu files re-hashed at full size (fast quality < %d)",
+                  static_cast<long long>(hasher.fast_fallbacks() / (rounds + 1)), files.size(), hasher.fast_min_quality());
+    }
     std::printf("\n");
   }
   return 0;

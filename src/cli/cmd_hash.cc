@@ -26,32 +26,34 @@ int RunHash(const HashArgs& args) {
   options.jpeg_scale_denom = args.fast;
   ImageDecoder decoder(options);
   PdqHasher hasher(args.reference_cli ? PdqMode::kReferenceCli : PdqMode::kFullResolution);
-  Image image;
   int failures = 0;
   char hex[65];
   hex[64] = 0;
   std::string line;
   for (const std::string& file : args.files) {
-    Status s = decoder.DecodeFile(file, &image);
-    if (!s.ok()) {
-      std::fprintf(stderr, "evenhand hash: %s\n", s.message().c_str());
-      ++failures;
-      continue;
-    }
+    // Decode and hash in one streaming pass (no full-size image is kept).
     line.clear();
     int quality;
+    Status s;
     if (args.dihedral) {
-      PdqDihedral d = hasher.HashDihedral(image);
+      PdqDihedral d;
+      s = hasher.HashFileDihedral(decoder, file, &d);
       for (const Hash256& h : d.hash) {
         WriteHex(h, hex);
         line.append(hex, 64).push_back(',');
       }
       quality = d.quality;
     } else {
-      PdqResult r = hasher.Hash(image);
+      PdqResult r;
+      s = hasher.HashFile(decoder, file, &r);
       WriteHex(r.hash, hex);
       line.append(hex, 64).push_back(',');
       quality = r.quality;
+    }
+    if (!s.ok()) {
+      std::fprintf(stderr, "evenhand hash: %s\n", s.message().c_str());
+      ++failures;
+      continue;
     }
     line += std::to_string(quality) + "," + file + "\n";
     std::fwrite(line.data(), 1, line.size(), stdout);

@@ -33,6 +33,11 @@ const char* ImageFormatName(ImageFormat f) {
 
 namespace image_internal {
 
+bool WithinDimensionLimits(uint64_t width, uint64_t height, const DecodeLimits& limits) {
+  return width != 0 && height != 0 && width <= static_cast<uint64_t>(limits.max_dimension) &&
+         height <= static_cast<uint64_t>(limits.max_dimension) && width * height <= limits.max_pixels;
+}
+
 Status CheckDimensions(std::string_view name, uint64_t width, uint64_t height, const DecodeLimits& limits) {
   if (width == 0 || height == 0) {
     return Status::Corrupt(std::string(name) + ": image has a zero dimension");
@@ -48,7 +53,7 @@ Status CheckDimensions(std::string_view name, uint64_t width, uint64_t height, c
 
 }  // namespace image_internal
 
-Status ImageDecoder::DecodeFile(const std::string& path, Image* out) {
+Status ImageDecoder::LoadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::Io(path + ": cannot open: " + std::strerror(errno));
   struct stat st;
@@ -74,6 +79,12 @@ Status ImageDecoder::DecodeFile(const std::string& path, Image* out) {
     got += static_cast<size_t>(r);
   }
   ::close(fd);
+  return Status::Ok();
+}
+
+Status ImageDecoder::DecodeFile(const std::string& path, Image* out) {
+  Status s = LoadFile(path);
+  if (!s.ok()) return s;
   return DecodeMemory(file_.data(), file_.size(), path, out);
 }
 
@@ -82,7 +93,10 @@ Status ImageDecoder::DecodeMemory(const uint8_t* data, size_t size, std::string_
     return Status::Invalid(std::string(name) + ": file is " + std::to_string(size) + " bytes, over the limit");
   }
   switch (SniffImageFormat(data, size)) {
-    case ImageFormat::kJpeg: return image_internal::DecodeJpeg(data, size, name, options_, out);
+    case ImageFormat::kJpeg: {
+      image_internal::ImageSink sink(out);
+      return image_internal::DecodeJpeg(data, size, name, options_, options_.jpeg_scale_denom, &sink, &batch_);
+    }
     case ImageFormat::kPng: return image_internal::DecodePng(data, size, name, options_.limits, out);
     case ImageFormat::kWebp: return image_internal::DecodeWebp(data, size, name, options_.limits, out);
     case ImageFormat::kGif: return image_internal::DecodeGif(data, size, name, options_.limits, out);
@@ -90,6 +104,21 @@ Status ImageDecoder::DecodeMemory(const uint8_t* data, size_t size, std::string_
   }
   return Status::Invalid(std::string(name) + ": not a JPEG, PNG, WebP or GIF file" +
                          (size == 0 ? " (empty)" : ""));
+}
+
+Status ImageDecoder::DecodeMemoryTo(const uint8_t* data, size_t size, std::string_view name, RowSink* sink,
+                                    int jpeg_scale_denom) {
+  if (size > options_.limits.max_file_bytes) {
+    return Status::Invalid(std::string(name) + ": file is " + std::to_string(size) + " bytes, over the limit");
+  }
+  if (SniffImageFormat(data, size) == ImageFormat::kJpeg) {
+    const int denom = jpeg_scale_denom > 0 ? jpeg_scale_denom : options_.jpeg_scale_denom;
+    return image_internal::DecodeJpeg(data, size, name, options_, denom, sink, &batch_);
+  }
+  Status s = DecodeMemory(data, size, name, &image_);
+  if (!s.ok()) return s;
+  image_internal::StreamImage(image_, sink);
+  return Status::Ok();
 }
 
 }  // namespace evenhand

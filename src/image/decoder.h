@@ -10,9 +10,14 @@
 // EXIF orientation is ignored, as the PDQ reference does, so hashes match
 // the reference's.
 //
-// Thread safety: an ImageDecoder keeps a reusable file buffer; use one per
-// thread. Decoding into an Image whose capacity fits allocates nothing
-// beyond what the codec libraries allocate internally.
+// Streaming: DecodeMemoryTo hands the rows to a RowSink in batches, top to
+// bottom. JPEG rows come straight from libjpeg's scanline loop (no full-size
+// buffer); the other formats are decoded into an internal Image first.
+//
+// Thread safety: an ImageDecoder keeps reusable file, row and image buffers;
+// use one per thread. Once they have grown to the largest image seen,
+// decoding allocates nothing beyond what the codec libraries allocate
+// internally.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +45,22 @@ struct DecodeOptions {
   int min_scaled_side = 256;
 };
 
+// Receives decoded rows. Begin is called once, before any row, with the
+// decoded size and the file's own size (they differ only when a JPEG is
+// decoded at a reduced DCT scale). `channels` is 1 (grey), 3 (RGB) or 4
+// (RGB plus an unused byte, only when AcceptsRgbx()). Rows arrives with
+// rows [y, y + count) in order; row i starts at first + i * stride.
+// A sink must not throw; after an error Status the rows seen are partial.
+class RowSink {
+ public:
+  virtual bool AcceptsRgbx() const { return false; }
+  virtual void Begin(int width, int height, int channels, int source_width, int source_height) = 0;
+  virtual void Rows(int y, int count, const uint8_t* first, size_t stride) = 0;
+
+ protected:
+  ~RowSink() = default;
+};
+
 class ImageDecoder {
  public:
   explicit ImageDecoder(DecodeOptions options = {}) : options_(options) {}
@@ -49,11 +70,22 @@ class ImageDecoder {
   // Decodes an in-memory file; `name` is used in error messages.
   Status DecodeMemory(const uint8_t* data, size_t size, std::string_view name, Image* out);
 
+  // Streams the decoded rows of an in-memory file to `sink`. `jpeg_scale_denom`
+  // overrides options().jpeg_scale_denom when > 0.
+  Status DecodeMemoryTo(const uint8_t* data, size_t size, std::string_view name, RowSink* sink,
+                        int jpeg_scale_denom = 0);
+
+  // Reads `path` (checking the file-size limit) into file(), for DecodeMemoryTo.
+  Status LoadFile(const std::string& path);
+  const std::vector<uint8_t>& file() const { return file_; }
+
   const DecodeOptions& options() const { return options_; }
 
  private:
   DecodeOptions options_;
-  std::vector<uint8_t> file_;  // reused across DecodeFile calls
+  std::vector<uint8_t> file_;   // reused across LoadFile / DecodeFile calls
+  std::vector<uint8_t> batch_;  // JPEG rows handed to a sink, reused
+  Image image_;                 // non-JPEG formats when streaming, reused
 };
 
 }  // namespace evenhand

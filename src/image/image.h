@@ -20,12 +20,17 @@ struct Image {
   int height = 0;
   int channels = 0;             // 1 (grey) or 3 (RGB)
   std::vector<uint8_t> pixels;  // height * width * channels bytes; capacity reused
+  // The size stored in the file: differs from width x height only when a
+  // JPEG was decoded at a reduced DCT scale (the hash's fast path uses it).
+  int source_width = 0;
+  int source_height = 0;
 
   const uint8_t* Row(int y) const { return pixels.data() + static_cast<size_t>(y) * width * channels; }
   uint8_t* Row(int y) { return pixels.data() + static_cast<size_t>(y) * width * channels; }
   // Sets the shape and sizes `pixels` (keeps capacity; no allocation when it fits).
   void Reset(int w, int h, int c) {
     width = w; height = h; channels = c;
+    source_width = w; source_height = h;
     pixels.resize(static_cast<size_t>(w) * h * c);
   }
 };

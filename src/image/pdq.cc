@@ -4,84 +4,263 @@
 #include <cmath>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "image/codecs.h"
+
 namespace evenhand {
 namespace {
 
 constexpr int kDownsample = 64;
 constexpr int kMinSide = 5;
-constexpr int kJaroszPasses = 2;
-constexpr int kStrip = 16;  // rows transposed together for the horizontal pass
+constexpr int kStrip = 8;  // rows transposed together for the horizontal passes (one vector of lanes)
 
 constexpr float kLumaR = 0.299f, kLumaG = 0.587f, kLumaB = 0.114f;
 
 // The reference's window: round(old / (2 * new)) the integer way.
 int JaroszWindow(int old_side, int new_side) { return (old_side + 2 * new_side - 1) / (2 * new_side); }
 
-// One box-filter pass along the slow axis of an n x lanes array, all lanes at
-// once: lane l of row r is in[r * lanes + l]. Per lane it is exactly the
-// reference's one-dimensional box (same additions in the same order, same
-// divisions), so results are bit-identical; across lanes it vectorises and
-// walks memory in order, which is what makes the column pass cache-friendly.
-// With `pick` (npick ascending slow-axis positions; else null), only those outputs are
-// written, packed: output k (position pick[k]) goes to out[k * lanes + l].
-// The running sums are the same, so the picked values are bit-identical.
+// Every kernel below does, per value, exactly the reference's float
+// operations in the reference's order (no FMA, no reassociation), so results
+// are bit-identical; they only vectorise across independent values.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
-// An AVX2 clone (8 lanes a vector), chosen at load time where the CPU has
-// it. Same IEEE operations per lane (no FMA), so bit-identical results.
+// An AVX2 clone, chosen at load time where the CPU has it. Same IEEE
+// operations per value (no FMA), so bit-identical results.
 #define EVENHAND_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define EVENHAND_AVX2_CLONES
 #endif
 
-EVENHAND_AVX2_CLONES
-void BoxAlongSlowAxis(const float* in, float* out, int n, int lanes, int window, float* sums,
-                      const int* pick, int npick) {
+// Eight floats / eight 32-bit lanes (GCC vector extension; two SSE registers
+// on baseline x86-64, one AVX register in the AVX2 clones). Only ever local
+// variables, loaded and stored with memcpy (any alignment, no aliasing issue).
+typedef float V8f __attribute__((vector_size(32)));
+typedef int32_t V8i __attribute__((vector_size(32)));  // signed: converts to float in one instruction
+
+// One box-filter pass along the slow axis of an n x (8 * kVecs) array, all
+// lanes at once: lane l of row r is in[r * 8 * kVecs + l]. Per lane it is
+// exactly the reference's one-dimensional box (same additions in the same
+// order, same divisions). Only the npick ascending positions in `pick` are
+// written, packed: output k (position pick[k]) goes to out[k * lanes + l]; a
+// null `pick` writes every position.
+#define EVENHAND_INLINE inline __attribute__((always_inline))
+
+template <int kVecs>
+EVENHAND_INLINE void AddLanes(V8f* sums, const float* row) {
+  for (int v = 0; v < kVecs; ++v) {
+    V8f x;
+    std::memcpy(&x, row + 8 * v, sizeof x);
+    sums[v] += x;
+  }
+}
+
+template <int kVecs>
+EVENHAND_INLINE void SubLanes(V8f* sums, const float* row) {
+  for (int v = 0; v < kVecs; ++v) {
+    V8f x;
+    std::memcpy(&x, row + 8 * v, sizeof x);
+    sums[v] -= x;
+  }
+}
+
+// Writes output `position` (sums / d) where it is wanted; returns the next pick.
+template <int kVecs>
+EVENHAND_INLINE int EmitLanes(const V8f* sums, float d, float* out, int position, const int* pick, int npick,
+                              int next) {
+  const V8f dv = {d, d, d, d, d, d, d, d};
+  if (pick == nullptr) {
+    float* o = out + static_cast<size_t>(position) * 8 * kVecs;
+    for (int v = 0; v < kVecs; ++v) {
+      const V8f q = sums[v] / dv;
+      std::memcpy(o + 8 * v, &q, sizeof q);
+    }
+    return next;
+  }
+  for (; next < npick && pick[next] == position; ++next) {
+    float* o = out + static_cast<size_t>(next) * 8 * kVecs;
+    for (int v = 0; v < kVecs; ++v) {
+      const V8f q = sums[v] / dv;
+      std::memcpy(o + 8 * v, &q, sizeof q);
+    }
+  }
+  return next;
+}
+
+// One box-filter pass along the slow axis of an n x (8 * kVecs) array, all
+// lanes at once: lane l of row r is in[r * 8 * kVecs + l]. Per lane it is
+// exactly the reference's one-dimensional box (same additions in the same
+// order, same divisions). Only the npick ascending positions in `pick` are
+// written, packed: output k (position pick[k]) goes to out[k * lanes + l]; a
+// null `pick` writes every position.
+template <int kVecs>
+EVENHAND_INLINE void BoxLanes(const float* in, float* out, int n, int window, const int* pick, int npick) {
+  constexpr int kLanes = 8 * kVecs;
   const int half = (window + 2) / 2;
   const int p1 = half - 1, p2 = window - half + 1, p3 = n - window, p4 = half - 1;
-  std::fill(sums, sums + lanes, 0.0f);
-  const size_t step = static_cast<size_t>(lanes);
+  V8f sums[kVecs];
+  for (int v = 0; v < kVecs; ++v) sums[v] = V8f{};
   const float* ri = in;
   const float* li = in;
   int position = 0;  // slow-axis index of the next output
   int next = 0;      // next pick to fill
-  // Writes the output at `position` (sums / d) where it is wanted.
-  auto emit = [&](float d) {
-    if (pick == nullptr) {
-      float* oi = out + static_cast<size_t>(position) * step;
-      for (int l = 0; l < lanes; ++l) oi[l] = sums[l] / d;
-    } else {
-      while (next < npick && pick[next] == position) {
-        float* oi = out + static_cast<size_t>(next) * step;
-        for (int l = 0; l < lanes; ++l) oi[l] = sums[l] / d;
-        ++next;
-      }
-    }
-    ++position;
-  };
   int current = 0;
-  for (int t = 0; t < p1; ++t, ri += step) {
-    for (int l = 0; l < lanes; ++l) sums[l] += ri[l];
+  for (int t = 0; t < p1; ++t, ri += kLanes) {
+    AddLanes<kVecs>(sums, ri);
     ++current;
   }
-  for (int t = 0; t < p2; ++t, ri += step) {
+  for (int t = 0; t < p2; ++t, ri += kLanes) {
     ++current;
-    for (int l = 0; l < lanes; ++l) sums[l] += ri[l];
-    emit(static_cast<float>(current));
+    AddLanes<kVecs>(sums, ri);
+    next = EmitLanes<kVecs>(sums, static_cast<float>(current), out, position++, pick, npick, next);
   }
-  {
-    const float d = static_cast<float>(current);
-    for (int t = 0; t < p3; ++t, ri += step, li += step) {
-      for (int l = 0; l < lanes; ++l) {
-        sums[l] += ri[l];
-        sums[l] -= li[l];
-      }
-      emit(d);
+  for (int t = 0; t < p3; ++t, ri += kLanes, li += kLanes) {
+    AddLanes<kVecs>(sums, ri);
+    SubLanes<kVecs>(sums, li);
+    next = EmitLanes<kVecs>(sums, static_cast<float>(current), out, position++, pick, npick, next);
+  }
+  for (int t = 0; t < p4; ++t, li += kLanes) {
+    --current;
+    SubLanes<kVecs>(sums, li);
+    next = EmitLanes<kVecs>(sums, static_cast<float>(current), out, position++, pick, npick, next);
+  }
+}
+
+EVENHAND_AVX2_CLONES
+void BoxStrip(const float* in, float* out, int n, int window, const int* pick, int npick) {
+  BoxLanes<kStrip / 8>(in, out, n, window, pick, npick);
+}
+
+EVENHAND_AVX2_CLONES
+void BoxLanes64(const float* in, float* out, int n, int window, const int* pick, int npick) {
+  BoxLanes<8>(in, out, n, window, pick, npick);
+}
+
+// One step of a vertical box over a whole row of n lanes: sums += add, then
+// (when sub) sums -= sub, then (when out) out = sums / d.
+EVENHAND_AVX2_CLONES
+void BoxStep(float* sums, const float* add, const float* sub, float* out, float d, int n) {
+  const V8f dv = {d, d, d, d, d, d, d, d};
+  int l = 0;
+  for (; l + 8 <= n; l += 8) {
+    V8f s, x;
+    std::memcpy(&s, sums + l, sizeof s);
+    if (add != nullptr) {
+      std::memcpy(&x, add + l, sizeof x);
+      s += x;
+    }
+    if (sub != nullptr) {
+      std::memcpy(&x, sub + l, sizeof x);
+      s -= x;
+    }
+    std::memcpy(sums + l, &s, sizeof s);
+    if (out != nullptr) {
+      const V8f q = s / dv;
+      std::memcpy(out + l, &q, sizeof q);
     }
   }
-  for (int t = 0; t < p4; ++t, li += step) {
-    --current;
-    for (int l = 0; l < lanes; ++l) sums[l] -= li[l];
-    emit(static_cast<float>(current));
+  for (; l < n; ++l) {
+    float s = sums[l];
+    if (add != nullptr) s += add[l];
+    if (sub != nullptr) s -= sub[l];
+    sums[l] = s;
+    if (out != nullptr) out[l] = s / d;
+  }
+}
+
+// Luma of n RGBX pixels: (0.299 R + 0.587 G) + 0.114 B in float, as the reference.
+EVENHAND_AVX2_CLONES
+void LumaRgbx(const uint8_t* p, int n, float* out) {
+  const V8f r_coeff = {kLumaR, kLumaR, kLumaR, kLumaR, kLumaR, kLumaR, kLumaR, kLumaR};
+  const V8f g_coeff = {kLumaG, kLumaG, kLumaG, kLumaG, kLumaG, kLumaG, kLumaG, kLumaG};
+  const V8f b_coeff = {kLumaB, kLumaB, kLumaB, kLumaB, kLumaB, kLumaB, kLumaB, kLumaB};
+  int x = 0;
+  for (; x + 8 <= n; x += 8) {
+    V8i px;
+    std::memcpy(&px, p + 4 * x, sizeof px);  // little-endian: R in the low byte
+    const V8f r = __builtin_convertvector(px & 0xff, V8f);
+    const V8f g = __builtin_convertvector((px >> 8) & 0xff, V8f);
+    const V8f b = __builtin_convertvector((px >> 16) & 0xff, V8f);
+    const V8f y = (r_coeff * r + g_coeff * g) + b_coeff * b;
+    std::memcpy(out + x, &y, sizeof y);
+  }
+  for (; x < n; ++x) out[x] = kLumaR * p[4 * x] + kLumaG * p[4 * x + 1] + kLumaB * p[4 * x + 2];
+}
+
+void LumaRow(const uint8_t* p, int channels, int n, float* out) {
+  if (channels == 4) {
+    LumaRgbx(p, n, out);
+  } else if (channels == 3) {
+    for (int x = 0; x < n; ++x) out[x] = kLumaR * p[3 * x] + kLumaG * p[3 * x + 1] + kLumaB * p[3 * x + 2];
+  } else {
+    for (int x = 0; x < n; ++x) out[x] = static_cast<float>(p[x]);
+  }
+}
+
+inline float LumaOf(const uint8_t* p, int channels) {
+  if (channels == 1) return static_cast<float>(p[0]);
+  return kLumaR * p[0] + kLumaG * p[1] + kLumaB * p[2];
+}
+
+// out (cols x rows) = transpose of in (rows x cols); 4 x 4 blocks with SSE.
+void Transpose(const float* in, int rows, int cols, float* out) {
+  int r0 = 0;
+#if defined(__SSE2__)
+  for (; r0 + 4 <= rows; r0 += 4) {
+    const float* i0 = in + static_cast<size_t>(r0) * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      __m128 a = _mm_loadu_ps(i0 + c), b = _mm_loadu_ps(i0 + cols + c);
+      __m128 e = _mm_loadu_ps(i0 + 2 * cols + c), f = _mm_loadu_ps(i0 + 3 * cols + c);
+      _MM_TRANSPOSE4_PS(a, b, e, f);
+      _mm_storeu_ps(out + static_cast<size_t>(c) * rows + r0, a);
+      _mm_storeu_ps(out + static_cast<size_t>(c + 1) * rows + r0, b);
+      _mm_storeu_ps(out + static_cast<size_t>(c + 2) * rows + r0, e);
+      _mm_storeu_ps(out + static_cast<size_t>(c + 3) * rows + r0, f);
+    }
+    for (; c < cols; ++c) {
+      for (int r = r0; r < r0 + 4; ++r) out[static_cast<size_t>(c) * rows + r] = in[static_cast<size_t>(r) * cols + c];
+    }
+  }
+#endif
+  for (; r0 < rows; ++r0) {
+    for (int c = 0; c < cols; ++c) out[static_cast<size_t>(c) * rows + r0] = in[static_cast<size_t>(r0) * cols + c];
+  }
+}
+
+// The fast path's window: the one whose two passes on the decoded image
+// (plus the DCT scaling's own average of `scale` pixels) best match the
+// variance of the full-size filter, in full-size pixels.
+int FastWindow(int full_window, double scale) {
+  const double want = 2.0 * (full_window * full_window - 1) / 12.0;
+  int best = 1;
+  double best_err = 1e300;
+  for (int w = 1; w <= full_window; ++w) {
+    const double got = 2.0 * scale * scale * (w * w - 1) / 12.0 + (scale * scale - 1) / 12.0;
+    if (std::abs(got - want) < best_err) {
+      best_err = std::abs(got - want);
+      best = w;
+    }
+  }
+  return best;
+}
+
+// The fast path's sample positions on a side of `side` decoded pixels from
+// `source` ones: where the full-size sample's filter is centred. Two passes of
+// an even window shift the centre by one pixel, of an odd one by none. The
+// centre falls between two decoded pixels: pick gets both (2i, 2i + 1) and
+// frac the weight of the second, for a linear interpolation.
+void FastPicks(int source, int side, int full_window, int window, int* pick, float* frac) {
+  const double scale = static_cast<double>(source) / side;
+  for (int i = 0; i < kDownsample; ++i) {
+    const int full_pick = static_cast<int>(((i + 0.5) * source) / kDownsample);
+    const double centre = full_pick + 0.5 + (full_window % 2 == 0 ? 1 : 0);
+    const double q = std::clamp(centre / scale - 0.5 - (window % 2 == 0 ? 1 : 0), 0.0, side - 1.0);
+    const int q0 = std::min(static_cast<int>(q), side - 2);
+    pick[2 * i] = q0;
+    pick[2 * i + 1] = q0 + 1;
+    frac[i] = static_cast<float>(q - q0);
   }
 }
 
@@ -205,116 +384,251 @@ bool ReferenceCliResizeMap(int width, int height, int src_x[512], int src_y[512]
   return true;
 }
 
-bool PdqHasher::Transform(const Image& image, int* quality) {
-  int rows = image.height, cols = image.width;
-  const int ch = image.channels;
-  int src_x[512], src_y[512];
-  const bool resize = mode_ == PdqMode::kReferenceCli && ReferenceCliResizeMap(cols, rows, src_x, src_y);
-  if (resize) rows = cols = 512;
-  const size_t n = static_cast<size_t>(rows) * cols;
-  if (luma_.size() < n) luma_.resize(n);
-  float* luma = luma_.data();
-  if (resize) {
-    for (int y = 0; y < 512; ++y) {
-      const uint8_t* row = image.Row(src_y[y]);
-      float* dst = luma + 512 * y;
-      for (int x = 0; x < 512; ++x) dst[x] = LumaOf(row + ch * src_x[x], ch);
-    }
-  } else if (ch == 1) {
-    const uint8_t* p = image.pixels.data();
-    for (size_t i = 0; i < n; ++i) luma[i] = static_cast<float>(p[i]);
+void PdqHasher::Begin(int width, int height, int channels, int source_width, int source_height) {
+  in_width_ = width;
+  in_channels_ = channels;
+  cli_resize_ = mode_ == PdqMode::kReferenceCli && ReferenceCliResizeMap(width, height, src_x_, src_y_);
+  next_cli_row_ = 0;
+  if (cli_resize_) {
+    Start(512, 512, 512, 512);
+  } else if (mode_ == PdqMode::kFullResolution) {
+    Start(height, width, source_height, source_width);
   } else {
-    const uint8_t* p = image.pixels.data();
-    for (size_t i = 0; i < n; ++i) luma[i] = kLumaR * p[3 * i] + kLumaG * p[3 * i + 1] + kLumaB * p[3 * i + 2];
+    Start(height, width, height, width);
   }
-  return TransformLuma(luma, rows, cols, quality);
 }
 
-bool PdqHasher::TransformLuma(float* luma, int rows, int cols, int* quality) {
-  if (rows < kMinSide || cols < kMinSide) return false;
-  const size_t n = static_cast<size_t>(rows) * cols;
-  // tmp_ also holds the last pass's rows x 64 samples; strips its 64 x kStrip.
-  const size_t tmp_size = std::max(n, static_cast<size_t>(rows) * kDownsample);
-  if (tmp_.size() < tmp_size) tmp_.resize(tmp_size);
-  const size_t strip = static_cast<size_t>(std::max(cols, kDownsample)) * kStrip;
-  if (strip_a_.size() < strip) {
-    strip_a_.resize(strip);
-    strip_b_.resize(strip);
-  }
-  const size_t lanes_max = static_cast<size_t>(std::max({cols, kStrip, kDownsample}));
-  if (sums_.size() < lanes_max) sums_.resize(lanes_max);
-  const int window_along_rows = JaroszWindow(cols, kDownsample);
-  const int window_along_cols = JaroszWindow(rows, kDownsample);
-  float* a = luma;
-  float* b = tmp_.data();
-  // The 64 x 64 sample positions of the decimation.
-  int pick_rows[kDownsample], pick_cols[kDownsample];
-  for (int i = 0; i < kDownsample; ++i) {
-    pick_rows[i] = static_cast<int>(((i + 0.5) * rows) / kDownsample);
-    pick_cols[i] = static_cast<int>(((i + 0.5) * cols) / kDownsample);
-  }
-  for (int pass = 0; pass < kJaroszPasses; ++pass) {
-    // The last pass computes only what the decimation reads: its horizontal
-    // half writes the 64 sampled columns of every row (into b, rows x 64),
-    // its vertical half runs on those 64 columns and writes the 64 sampled
-    // rows. Each output is still the same running sum, so bit-identical.
-    const bool last = pass == kJaroszPasses - 1;
-    // Along rows (horizontal): transpose strips of kStrip rows so the pass
-    // walks memory in order with kStrip lanes.
-    for (int y0 = 0; y0 < rows; y0 += kStrip) {
-      const int lanes = std::min(kStrip, rows - y0);
-      float* sa = strip_a_.data();
-      for (int r = 0; r < lanes; ++r) {
-        const float* src = a + static_cast<size_t>(y0 + r) * cols;
-        for (int x = 0; x < cols; ++x) sa[static_cast<size_t>(x) * lanes + r] = src[x];
-      }
-      const float* sb = strip_b_.data();
-      if (last) {
-        BoxAlongSlowAxis(sa, strip_b_.data(), cols, lanes, window_along_rows, sums_.data(), pick_cols, kDownsample);
-        for (int r = 0; r < lanes; ++r) {
-          float* dst = b + static_cast<size_t>(y0 + r) * kDownsample;
-          for (int k = 0; k < kDownsample; ++k) dst[k] = sb[static_cast<size_t>(k) * lanes + r];
-        }
-        continue;
-      }
-      BoxAlongSlowAxis(sa, strip_b_.data(), cols, lanes, window_along_rows, sums_.data(), nullptr, 0);
-      for (int r = 0; r < lanes; ++r) {
-        float* dst = b + static_cast<size_t>(y0 + r) * cols;
-        for (int x = 0; x < cols; ++x) dst[x] = sb[static_cast<size_t>(x) * lanes + r];
-      }
+void PdqHasher::Start(int rows, int cols, int source_rows, int source_cols) {
+  rows_ = rows;
+  cols_ = cols;
+  strip_n_ = luma_rows_ = 0;
+  v1_current_ = 0;
+  strip2_n_ = strip2_y0_ = 0;
+  fast_ = source_rows != rows || source_cols != cols;
+  if (rows < kMinSide || cols < kMinSide) return;  // hashed as zeros; rows are ignored
+  if (fast_) {
+    const int full_h = JaroszWindow(source_cols, kDownsample), full_v = JaroszWindow(source_rows, kDownsample);
+    win_h_ = FastWindow(full_h, static_cast<double>(source_cols) / cols);
+    win_v_ = FastWindow(full_v, static_cast<double>(source_rows) / rows);
+    FastPicks(source_cols, cols, full_h, win_h_, pick_cols_, frac_cols_);
+    FastPicks(source_rows, rows, full_v, win_v_, pick_rows_, frac_rows_);
+  } else {
+    win_h_ = JaroszWindow(cols, kDownsample);
+    win_v_ = JaroszWindow(rows, kDownsample);
+    for (int i = 0; i < kDownsample; ++i) {
+      pick_rows_[i] = static_cast<int>(((i + 0.5) * rows) / kDownsample);
+      pick_cols_[i] = static_cast<int>(((i + 0.5) * cols) / kDownsample);
     }
-    // Along columns (vertical): every column at once, rows in memory order.
-    if (last) {
-      BoxAlongSlowAxis(b, block64_, rows, kDownsample, window_along_cols, sums_.data(), pick_rows, kDownsample);
+  }
+  // The ring holds whole strips (a multiple of kStrip rows) and at least
+  // window + kStrip rows, so a strip written into it never overwrites a row
+  // the vertical box still has to subtract.
+  ring_rows_ = (win_v_ + 2 * kStrip - 1) / kStrip * kStrip;
+  const size_t c = static_cast<size_t>(cols);
+  auto grow = [](std::vector<float>* v, size_t n) {
+    if (v->size() < n) v->resize(n);
+  };
+  grow(&strip_rows_, kStrip * c);
+  grow(&strip_a_, kStrip * std::max<size_t>(c, 2 * kDownsample));
+  grow(&strip_b_, kStrip * std::max<size_t>(c, 2 * kDownsample));
+  grow(&strip2_rows_, kStrip * c);
+  grow(&ring_, static_cast<size_t>(ring_rows_) * c);
+  grow(&cols64_, static_cast<size_t>(rows) * kDownsample);
+  grow(&v1_sums_, c);
+  std::fill(v1_sums_.begin(), v1_sums_.begin() + cols, 0.0f);
+}
+
+float* PdqHasher::NextLumaRow() { return strip_rows_.data() + static_cast<size_t>(strip_n_) * cols_; }
+
+void PdqHasher::CommitLumaRow() {
+  ++luma_rows_;
+  if (++strip_n_ == kStrip) FlushStrip1();
+}
+
+void PdqHasher::Rows(int y, int count, const uint8_t* first, size_t stride) {
+  if (rows_ < kMinSide || cols_ < kMinSide) return;
+  for (int i = 0; i < count; ++i) {
+    const uint8_t* row = first + i * stride;
+    if (cli_resize_) {
+      for (; next_cli_row_ < 512 && src_y_[next_cli_row_] == y + i; ++next_cli_row_) {
+        float* out = NextLumaRow();
+        for (int x = 0; x < 512; ++x) out[x] = LumaOf(row + in_channels_ * src_x_[x], in_channels_);
+        CommitLumaRow();
+      }
     } else {
-      BoxAlongSlowAxis(b, a, rows, cols, window_along_cols, sums_.data(), nullptr, 0);
+      LumaRow(row, in_channels_, in_width_, NextLumaRow());
+      CommitLumaRow();
     }
+  }
+}
+
+// First horizontal box on the strip's rows (transposed so the box runs with
+// kStrip lanes in memory order), written back as rows into the ring, then the
+// vertical box takes them one by one. A partial last strip runs all kStrip lanes
+// (the unused ones on stale values) and keeps only its own rows.
+void PdqHasher::FlushStrip1() {
+  const int t0 = luma_rows_ - strip_n_;
+  Transpose(strip_rows_.data(), kStrip, cols_, strip_a_.data());
+  BoxStrip(strip_a_.data(), strip_b_.data(), cols_, win_h_, nullptr, 0);
+  Transpose(strip_b_.data(), cols_, kStrip, ring_.data() + static_cast<size_t>(t0 % ring_rows_) * cols_);
+  for (int t = t0; t < luma_rows_; ++t) PushV1(t);
+  strip_n_ = 0;
+}
+
+// The reference's box phases, one input row at a time (lanes = columns).
+void PdqHasher::PushV1(int t) {
+  const int half = (win_v_ + 2) / 2, p1 = half - 1;
+  const float* row = ring_.data() + static_cast<size_t>(t % ring_rows_) * cols_;
+  ++v1_current_;
+  if (t < p1) {
+    BoxStep(v1_sums_.data(), row, nullptr, nullptr, 1.0f, cols_);
+  } else if (t < win_v_) {
+    BoxStep(v1_sums_.data(), row, nullptr, strip2_rows_.data() + static_cast<size_t>(strip2_n_) * cols_,
+            static_cast<float>(v1_current_), cols_);
+    EmitV1();
+  } else {
+    v1_current_ = win_v_;
+    const float* old = ring_.data() + static_cast<size_t>((t - win_v_) % ring_rows_) * cols_;
+    BoxStep(v1_sums_.data(), row, old, strip2_rows_.data() + static_cast<size_t>(strip2_n_) * cols_,
+            static_cast<float>(v1_current_), cols_);
+    EmitV1();
+  }
+}
+
+void PdqHasher::EmitV1() {
+  if (++strip2_n_ == kStrip) FlushStrip2();
+}
+
+// Second horizontal box: only the 64 sampled columns of each row are kept.
+void PdqHasher::FlushStrip2() {
+  Transpose(strip2_rows_.data(), kStrip, cols_, strip_a_.data());
+  BoxStrip(strip_a_.data(), strip_b_.data(), cols_, win_h_, pick_cols_, fast_ ? 2 * kDownsample : kDownsample);
+  for (int r = 0; r < strip2_n_; ++r) {
+    float* dst = cols64_.data() + static_cast<size_t>(strip2_y0_ + r) * kDownsample;
+    const float* sb = strip_b_.data() + r;
+    if (fast_) {
+      for (int k = 0; k < kDownsample; ++k) {
+        const float f = frac_cols_[k];
+        dst[k] = (1 - f) * sb[static_cast<size_t>(2 * k) * kStrip] + f * sb[static_cast<size_t>(2 * k + 1) * kStrip];
+      }
+    } else {
+      for (int k = 0; k < kDownsample; ++k) dst[k] = sb[static_cast<size_t>(k) * kStrip];
+    }
+  }
+  strip2_y0_ += strip2_n_;
+  strip2_n_ = 0;
+}
+
+bool PdqHasher::Finish(int* quality) {
+  *quality = 0;
+  if (rows_ < kMinSide || cols_ < kMinSide || luma_rows_ != rows_) return false;
+  if (strip_n_ > 0) FlushStrip1();
+  // The vertical box's last phase: the window shrinks past the bottom edge.
+  const int p4 = (win_v_ + 2) / 2 - 1;
+  for (int k = 0; k < p4; ++k) {
+    const float* old = ring_.data() + static_cast<size_t>((rows_ - win_v_ + k) % ring_rows_) * cols_;
+    --v1_current_;
+    BoxStep(v1_sums_.data(), nullptr, old, strip2_rows_.data() + static_cast<size_t>(strip2_n_) * cols_,
+            static_cast<float>(v1_current_), cols_);
+    EmitV1();
+  }
+  if (strip2_n_ > 0) FlushStrip2();
+  // Second vertical box on the 64 kept columns, only at the 64 sampled rows.
+  if (fast_) {
+    // Both neighbours of every sampled row, then the interpolation.
+    BoxLanes64(cols64_.data(), block128_, rows_, win_v_, pick_rows_, 2 * kDownsample);
+    for (int i = 0; i < kDownsample; ++i) {
+      const float f = frac_rows_[i];
+      const float* a = block128_ + 2 * i * kDownsample;
+      for (int j = 0; j < kDownsample; ++j) block64_[i * kDownsample + j] = (1 - f) * a[j] + f * a[kDownsample + j];
+    }
+  } else {
+    BoxLanes64(cols64_.data(), block64_, rows_, win_v_, pick_rows_, kDownsample);
   }
   *quality = Quality(block64_);
   Dct64To16(block64_, dct_);
   return true;
 }
 
-PdqResult PdqHasher::Hash(const Image& image) {
-  PdqResult r;
-  if (Transform(image, &r.quality)) r.hash = BitsAboveMedian(dct_);
-  return r;
+Status PdqHasher::Run(ImageDecoder& decoder, const uint8_t* data, size_t size, std::string_view name,
+                      int* quality, bool* hashed) {
+  Status s = decoder.DecodeMemoryTo(data, size, name, this);
+  if (!s.ok()) return s;
+  *hashed = Finish(quality);
+  if (fast_ && *quality < fast_min_quality_) {
+    ++fast_fallbacks_;
+    s = decoder.DecodeMemoryTo(data, size, name, this, /*jpeg_scale_denom=*/1);
+    if (!s.ok()) return s;
+    *hashed = Finish(quality);
+  }
+  return Status::Ok();
 }
 
-PdqResult PdqHasher::HashLuma(float* luma, int rows, int cols) {
+Status PdqHasher::HashMemory(ImageDecoder& decoder, const uint8_t* data, size_t size, std::string_view name,
+                             PdqResult* out) {
+  *out = PdqResult{};
+  bool hashed = false;
+  Status s = Run(decoder, data, size, name, &out->quality, &hashed);
+  if (s.ok() && hashed) out->hash = BitsAboveMedian(dct_);
+  return s;
+}
+
+Status PdqHasher::HashMemoryDihedral(ImageDecoder& decoder, const uint8_t* data, size_t size, std::string_view name,
+                                     PdqDihedral* out) {
+  *out = PdqDihedral{};
+  bool hashed = false;
+  Status s = Run(decoder, data, size, name, &out->quality, &hashed);
+  if (s.ok() && hashed) DihedralHashes(out);
+  return s;
+}
+
+Status PdqHasher::HashFile(ImageDecoder& decoder, const std::string& path, PdqResult* out) {
+  *out = PdqResult{};
+  Status s = decoder.LoadFile(path);
+  if (!s.ok()) return s;
+  return HashMemory(decoder, decoder.file().data(), decoder.file().size(), path, out);
+}
+
+Status PdqHasher::HashFileDihedral(ImageDecoder& decoder, const std::string& path, PdqDihedral* out) {
+  *out = PdqDihedral{};
+  Status s = decoder.LoadFile(path);
+  if (!s.ok()) return s;
+  return HashMemoryDihedral(decoder, decoder.file().data(), decoder.file().size(), path, out);
+}
+
+PdqResult PdqHasher::Hash(const Image& image) {
   PdqResult r;
-  if (TransformLuma(luma, rows, cols, &r.quality)) r.hash = BitsAboveMedian(dct_);
+  image_internal::StreamImage(image, this);
+  if (Finish(&r.quality)) r.hash = BitsAboveMedian(dct_);
   return r;
 }
 
 PdqDihedral PdqHasher::HashDihedral(const Image& image) {
   PdqDihedral r;
-  if (!Transform(image, &r.quality)) return r;
+  image_internal::StreamImage(image, this);
+  if (Finish(&r.quality)) DihedralHashes(&r);
+  return r;
+}
+
+void PdqHasher::DihedralHashes(PdqDihedral* out) const {
   float variant[256];
   for (int v = 0; v < 8; ++v) {
     DihedralDct(dct_, v, variant);
-    r.hash[v] = BitsAboveMedian(variant);
+    out->hash[v] = BitsAboveMedian(variant);
   }
+}
+
+PdqResult PdqHasher::HashLuma(const float* luma, int rows, int cols) {
+  PdqResult r;
+  cli_resize_ = false;
+  Start(rows, cols, rows, cols);
+  if (rows >= kMinSide && cols >= kMinSide) {
+    for (int y = 0; y < rows; ++y) {
+      std::memcpy(NextLumaRow(), luma + static_cast<size_t>(y) * cols, sizeof(float) * cols);
+      CommitLumaRow();
+    }
+  }
+  if (Finish(&r.quality)) r.hash = BitsAboveMedian(dct_);
   return r;
 }
 

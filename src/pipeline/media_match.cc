@@ -25,7 +25,17 @@ void Scanner::MatchMedia(const Post& post, State* state) const {
     } else {
       state->path.assign(rel);
     }
-    Status s = state->decoder.DecodeFile(state->path, &state->image);
+    // Decode and hash in one streaming pass (no full-size image is kept).
+    PdqDihedral hashes;
+    Status s;
+    if (banks_.any_dihedral()) {
+      s = state->hasher.HashFileDihedral(state->decoder, state->path, &hashes);
+    } else {
+      PdqResult r;
+      s = state->hasher.HashFile(state->decoder, state->path, &r);
+      hashes.hash[0] = r.hash;
+      hashes.quality = r.quality;
+    }
     if (!s.ok()) {
       Signal& sig = state->media_signals.emplace_back();
       sig.detector = "media";
@@ -33,14 +43,6 @@ void Scanner::MatchMedia(const Post& post, State* state) const {
       sig.score = 0;
       sig.evidence = s.message();
       continue;
-    }
-    PdqDihedral hashes;
-    if (banks_.any_dihedral()) {
-      hashes = state->hasher.HashDihedral(state->image);
-    } else {
-      PdqResult r = state->hasher.Hash(state->image);
-      hashes.hash[0] = r.hash;
-      hashes.quality = r.quality;
     }
     banks_.Match(hashes.hash, banks_.any_dihedral() ? 8 : 1, hashes.quality, &state->bank_scratch,
                  state->image_best.data());

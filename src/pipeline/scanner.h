@@ -102,7 +102,6 @@ struct Scanner::State {
   // Known-media matching scratch, reused across posts.
   ImageDecoder decoder;
   PdqHasher hasher;
-  Image image;
   BankSet::Scratch bank_scratch;
   std::vector<int> bank_distances, image_best;
   std::vector<Signal> media_signals;
