@@ -12,9 +12,14 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
   libfaiss-dev  # bench/faiss_bank_bench (the bank-search peer); optional for the build
+  libcpp-httplib-dev wrk  # evenhand serve (HTTP API) and its load test (bench/http_load.sh)
   python3
   chromium fonts-dejavu-core  # e2e_report_test looks at the HTML report in headless Chromium
 )
+# scripts/browser-test.sh (tests/browser, playwright-core) needs Node.js >= 18 and npm;
+# a Node.js already on the PATH (e.g. from another repository) is kept.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

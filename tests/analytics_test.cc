@@ -2,8 +2,14 @@
 // hand for four regimes (from the shipped regime files), deadline
 // compliance with planted late and overdue orders, the even-handedness
 // audit on seeded synthetic records with and without planted disparities,
-// empty records and groups, and the transparency report's builders.
+// empty records and groups, the transparency report's builders, and
+// loading a record from a real store, alone and in parallel slices.
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <ctime>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <tuple>
@@ -19,6 +25,7 @@
 #include "analytics/times.h"
 #include "analytics/transparency.h"
 #include "regimes/regime_loader.h"
+#include "store/store.h"
 
 namespace evenhand::analytics {
 namespace {
@@ -32,16 +39,23 @@ Regime LoadShipped(const std::string& file) {
   return r.ok() ? std::move(r).value() : Regime{};
 }
 
-CaseRow Order(const std::string& regime, int64_t deadline, int64_t acted, Outcome outcome = Outcome::kWithheld) {
+CaseRow Order(Record& rec, const std::string& regime, int64_t deadline, int64_t acted,
+              Outcome outcome = Outcome::kWithheld) {
   CaseRow c;
   c.source = Source::kOrder;
   c.id = "o" + std::to_string(deadline) + "-" + std::to_string(acted);
-  c.regime = regime;
+  c.regime = rec.Intern(regime);
   c.received = deadline != 0 ? deadline - 24 * kHour : kT0 - kDay;
   c.deadline = deadline;
   c.acted = acted;
   c.outcome = acted == 0 && outcome == Outcome::kWithheld ? Outcome::kOpen : outcome;
   return c;
+}
+
+Record EmptyRecord() {
+  Record rec;
+  rec.as_of = kT0;
+  return rec;
 }
 
 const MoneyRange* RangeIn(const std::vector<MoneyRange>& ranges, const std::string& currency) {
@@ -56,12 +70,12 @@ TEST(Penalties, AustraliaPerDayLateAndFixedMaximum) {
   const Regime au = LoadShipped("au-osa-2021.yaml");
   Record rec;
   rec.as_of = kT0 + 30 * kDay;
-  rec.cases.push_back(Order("au-osa-2021", kT0, kT0 + 36 * kHour));        // 1.5 days late -> 2 days
-  rec.cases.push_back(Order("au-osa-2021", kT0, kT0 + 3 * kDay));          // exactly 3 days late -> 3
-  rec.cases.push_back(Order("au-osa-2021", kT0, kT0 - kHour));             // in time
-  rec.cases.push_back(Order("au-osa-2021", kT0, 0, Outcome::kRejected));   // rejected: no clock
-  rec.cases.push_back(Order("au-osa-2021", rec.as_of - 10 * kHour, 0));    // open, 10 h overdue -> 1 day
-  rec.cases.push_back(Order("other-regime", kT0, kT0 + 9 * kDay));         // another regime's
+  rec.cases.push_back(Order(rec, "au-osa-2021", kT0, kT0 + 36 * kHour));        // 1.5 days late -> 2 days
+  rec.cases.push_back(Order(rec, "au-osa-2021", kT0, kT0 + 3 * kDay));          // exactly 3 days late -> 3
+  rec.cases.push_back(Order(rec, "au-osa-2021", kT0, kT0 - kHour));             // in time
+  rec.cases.push_back(Order(rec, "au-osa-2021", kT0, 0, Outcome::kRejected));   // rejected: no clock
+  rec.cases.push_back(Order(rec, "au-osa-2021", rec.as_of - 10 * kHour, 0));    // open, 10 h overdue -> 1 day
+  rec.cases.push_back(Order(rec, "other-regime", kT0, kT0 + 9 * kDay));         // another regime's
   const PenaltyExposure e = ComputePenaltyExposure(au, rec, std::nullopt);
   EXPECT_EQ(e.cases, 4);
   EXPECT_EQ(e.late, 2);
@@ -83,8 +97,8 @@ TEST(Penalties, UnitedKingdomTurnoverShareAndPrecedentsApart) {
   const Regime uk = LoadShipped("uk-osa-2023.yaml");
   Record rec;
   rec.as_of = kT0 + 100 * kDay;
-  rec.cases.push_back(Order("uk-osa-2023", kT0, kT0 + 9 * kDay + 12 * kHour));  // 9.5 days -> 10
-  rec.cases.push_back(Order("uk-osa-2023", kT0, kT0 + 80 * kDay));              // 80 days
+  rec.cases.push_back(Order(rec, "uk-osa-2023", kT0, kT0 + 9 * kDay + 12 * kHour));  // 9.5 days -> 10
+  rec.cases.push_back(Order(rec, "uk-osa-2023", kT0, kT0 + 80 * kDay));              // 80 days
   // Statutory: 10% of GBP 1bn = 100,000,000 and the fixed GBP 18,000,000:
   // both discretionary maxima, so low 0, high 118,000,000.
   const PenaltyExposure e = ComputePenaltyExposure(uk, rec, Turnover{1e9, "GBP"});
@@ -112,7 +126,7 @@ TEST(Penalties, BrazilPrecedentsReproduceTheReportedSum) {
   const Regime br = LoadShipped("br-marco-civil-stf-2025.yaml");
   Record rec;
   rec.as_of = kT0 + 400 * kDay;
-  rec.cases.push_back(Order("br-marco-civil-stf-2025", kT0, kT0 + 199 * kDay));  // 199 days late
+  rec.cases.push_back(Order(rec, "br-marco-civil-stf-2025", kT0, kT0 + 199 * kDay));  // 199 days late
   const PenaltyExposure e = ComputePenaltyExposure(br, rec, std::nullopt);
   EXPECT_EQ(e.days_late, 199);
   // Precedents: 1,500 x 199 = 298,500 (the TJGO figure in the file's note);
@@ -143,19 +157,19 @@ TEST(Penalties, PakistanNothingTriggeredWhenEverythingIsInTime) {
   const Regime pk = LoadShipped("pk-peca-rbuoc-2021.yaml");
   Record rec;
   rec.as_of = kT0 + 10 * kDay;
-  rec.cases.push_back(Order("pk-peca-rbuoc-2021", kT0, kT0 - 5 * kHour));
+  rec.cases.push_back(Order(rec, "pk-peca-rbuoc-2021", kT0, kT0 - 5 * kHour));
   PenaltyExposure e = ComputePenaltyExposure(pk, rec, std::nullopt);
   EXPECT_EQ(e.non_compliant, 0);
   ASSERT_NE(RangeIn(e.range, "PKR"), nullptr);
   EXPECT_DOUBLE_EQ(RangeIn(e.range, "PKR")->high, 0);
   for (const auto& l : e.escalation) EXPECT_FALSE(l.triggered);
   // One refusal (no action) is non-compliance: up to PKR 500,000,000.
-  rec.cases.push_back(Order("pk-peca-rbuoc-2021", kT0, kT0 + kHour, Outcome::kNoAction));
+  rec.cases.push_back(Order(rec, "pk-peca-rbuoc-2021", kT0, kT0 + kHour, Outcome::kNoAction));
   e = ComputePenaltyExposure(pk, rec, std::nullopt);
   EXPECT_EQ(e.refused, 1);
   EXPECT_DOUBLE_EQ(RangeIn(e.range, "PKR")->high, 500000000);
   // An empty record: no cases, nothing triggered.
-  e = ComputePenaltyExposure(pk, Record{kT0, {}, {}}, std::nullopt);
+  e = ComputePenaltyExposure(pk, EmptyRecord(), std::nullopt);
   EXPECT_EQ(e.cases, 0);
   EXPECT_DOUBLE_EQ(RangeIn(e.range, "PKR")->high, 0);
 }
@@ -189,15 +203,15 @@ TEST(Sla, FindsEveryPlantedLateAndOverdueOrder) {
 TEST(Sla, DueSoonAndNoDeadline) {
   Record rec;
   rec.as_of = kT0;
-  rec.cases.push_back(Order("r", kT0 + 2 * kHour, 0));   // due within 6 h
-  rec.cases.push_back(Order("r", kT0 + 30 * kHour, 0));  // later
-  rec.cases.push_back(Order("r", 0, 0));                 // the law sets no hour figure
+  rec.cases.push_back(Order(rec, "r", kT0 + 2 * kHour, 0));   // due within 6 h
+  rec.cases.push_back(Order(rec, "r", kT0 + 30 * kHour, 0));  // later
+  rec.cases.push_back(Order(rec, "r", 0, 0));                 // the law sets no hour figure
   const SlaReport r = ComputeSla(rec, 6 * kHour);
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0].open_due_soon, 1);
   EXPECT_EQ(r.rows[0].open_later, 1);
   EXPECT_EQ(r.rows[0].no_deadline, 1);
-  EXPECT_TRUE(ComputeSla(Record{kT0, {}, {}}, kHour).rows.empty());
+  EXPECT_TRUE(ComputeSla(EmptyRecord(), kHour).rows.empty());
 }
 
 // ---- the even-handedness audit
@@ -291,17 +305,17 @@ TEST(Audit, SignificantButImmaterialIsNotFlagged) {
 }
 
 TEST(Audit, EmptyAndSmallGroups) {
-  EXPECT_TRUE(AuditConsistency(Record{kT0, {}, {}}, AuditOptions{}).comparisons.empty());
+  EXPECT_TRUE(AuditConsistency(EmptyRecord(), AuditOptions{}).comparisons.empty());
   Record rec;
   rec.as_of = kT0;
   for (int i = 0; i < 30; ++i) {
-    CaseRow c = Order("r", 0, kT0 - kHour);
+    CaseRow c = Order(rec, "r", 0, kT0 - kHour);
     c.received = kT0 - 2 * kHour;
-    c.topic = i < 3 ? "tiny" : "big";
+    c.topic = rec.Intern(i < 3 ? "tiny" : "big");
     rec.cases.push_back(c);
   }
   CaseRow unknown = rec.cases.back();
-  unknown.topic.clear();
+  unknown.topic = kNoSym;
   rec.cases.push_back(unknown);
   const AuditReport r = AuditConsistency(rec, AuditOptions{});
   EXPECT_TRUE(r.comparisons.empty());  // 3 vs 27: below min_group, listed as not tested
@@ -318,13 +332,13 @@ Record SmallRecord() {
     CaseRow c;
     c.source = Source::kOrder;
     c.id = "o" + std::to_string(rec.cases.size());
-    c.jurisdiction = country;
-    c.authority = "auth-" + country;
-    c.category = cat;
+    c.jurisdiction = rec.Intern(country);
+    c.authority = rec.Intern("auth-" + country);
+    c.category = rec.Intern(cat);
     c.received = kT0;
     c.acted = o == Outcome::kOpen || o == Outcome::kRejected ? 0 : kT0 + hours * kHour;
     c.outcome = o;
-    c.reason = reason;
+    c.reason = rec.Intern(reason);
     rec.cases.push_back(c);
   };
   order("DE", "illegal_or_harmful_speech", Outcome::kWithheld, 2, "");
@@ -336,7 +350,7 @@ Record SmallRecord() {
   rec.cases[0].reversed = true;
   CaseRow own;
   own.source = Source::kOwnInitiative;
-  own.category = "scams_and_fraud";
+  own.category = rec.Intern("scams_and_fraud");
   own.received = kT0;
   own.acted = kT0 + 60;
   own.outcome = Outcome::kRemoved;
@@ -377,7 +391,7 @@ TEST(Transparency, CountsOutcomesReasonsAppealsAndTheDsaTable) {
 }
 
 TEST(Transparency, HtmlIsSelfContainedWithWholeCharts) {
-  for (const Record& rec : {SmallRecord(), Record{kT0, {}, {}}}) {
+  for (const Record& rec : {SmallRecord(), EmptyRecord()}) {
     const std::string html = RenderTransparencyHtml(BuildTransparencyReport(rec, 0, 0), "Report <test>");
     EXPECT_NE(html.find("name=\"viewport\""), std::string::npos);
     EXPECT_NE(html.find("Report &lt;test&gt;"), std::string::npos);
@@ -414,7 +428,7 @@ TEST(Times, KaplanMeierPerGroupWithOpenCasesCensored) {
   auto add = [&](const std::string& cat, int64_t hours, bool open) {
     CaseRow c;
     c.source = Source::kNotice;
-    c.category = cat;
+    c.category = rec.Intern(cat);
     c.received = kT0;
     c.acted = open ? 0 : kT0 + hours * kHour;
     c.outcome = open ? Outcome::kOpen : Outcome::kRemoved;
@@ -436,7 +450,107 @@ TEST(Times, KaplanMeierPerGroupWithOpenCasesCensored) {
   EXPECT_DOUBLE_EQ(rows[0].median.value, 2);
   EXPECT_FALSE(rows[0].p90.reached());
   EXPECT_FALSE(rows[1].median.reached());
-  EXPECT_TRUE(TimeToActionBy(Record{kT0, {}, {}}, Dimension::kTopic).empty());
+  EXPECT_TRUE(TimeToActionBy(EmptyRecord(), Dimension::kTopic).empty());
+}
+
+}  // namespace
+}  // namespace evenhand::analytics
+
+// ---- loading from the store
+
+namespace evenhand::analytics {
+namespace {
+
+namespace fs = std::filesystem;
+
+// LoadRecord reads the decisions with the lean scan, alone or in slices on
+// more connections: the reports must come out the same either way, and
+// match what the posts and decisions say.
+TEST(LoadRecord, ParallelSlicesGiveTheSameReports) {
+  const fs::path dir = fs::temp_directory_path() / ("evenhand-load-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string db = (dir / "store.db").string();
+  {
+    auto store = OpenStore(db);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    ASSERT_TRUE((*store)->Begin().ok());
+    const char* topics[] = {"health", "sport", "music"};
+    for (int i = 0; i < 300; ++i) {
+      Post p;
+      p.id = "p" + std::to_string(i);
+      p.account = "a";
+      p.ts = kT0 + i * 60;
+      p.lang = i % 2 ? "en" : "ur";
+      p.topic = topics[i % 3];
+      p.region = i % 4 ? "PK" : "BR";
+      if (i != 7) {  // p7's post is missing
+        ASSERT_TRUE((*store)->PutPost(p).ok());
+      }
+      Decision d;
+      d.item = p.id;
+      d.account = "a";
+      d.action = i % 5 == 0 ? Action::kAllow : i % 5 == 1 ? Action::kReview : Action::kRemove;
+      d.category = i % 2 ? "scams_and_fraud" : "violence";
+      d.policy = "p@1";
+      d.rule = "r";
+      d.lang = "xx";
+      d.region = "YY";
+      d.ts = p.ts;
+      ASSERT_TRUE((*store)->PutDecision(d, "test", nullptr).ok());
+    }
+    ASSERT_TRUE((*store)->Commit().ok());
+  }
+  // Decisions far apart in storage order, so that the second slice has some.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "INSERT INTO decisions (id, item, policy, account, action, scope, category, rule, reason, "
+                         "review, lang, region, ts, signals, stored_at) SELECT id + 70000, item, 'p@2', account, "
+                         "action, scope, category, rule, reason, review, lang, region, ts, signals, ts + 7200 "
+                         "FROM decisions",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+
+  auto store = OpenStore(db, OpenMode::kMustExist);
+  auto second = OpenStore(db, OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok() && second.ok());
+  LoadOptions options;
+  // After every stored_at (the Store stamps its own decisions with the
+  // clock), so that only "review" decisions are open.
+  options.as_of = static_cast<int64_t>(std::time(nullptr)) + kDay;
+  auto alone = LoadRecord(**store, options);
+  options.readers = {second->get()};
+  auto sliced = LoadRecord(**store, options);
+  ASSERT_TRUE(alone.ok() && sliced.ok());
+  // 600 decisions, a fifth of them "allow" (not cases).
+  EXPECT_EQ(alone->cases.size(), 480u);
+  EXPECT_EQ(sliced->cases.size(), 480u);
+  int64_t missing_post = 0, review_open = 0;
+  for (const CaseRow& c : alone->cases) {
+    if (c.id == "p7") {
+      ++missing_post;
+      EXPECT_EQ(c.topic, kNoSym);
+      EXPECT_EQ(alone->Name(c.region), "YY");  // the decision's own region when the post is unknown
+    } else {
+      EXPECT_NE(alone->Name(c.region), "YY");
+    }
+    review_open += c.open();
+  }
+  EXPECT_EQ(missing_post, 2);
+  EXPECT_EQ(review_open, 120);
+  for (Dimension d : {Dimension::kTopic, Dimension::kRegion, Dimension::kLanguage}) {
+    AuditOptions o;
+    o.by = d;
+    o.min_group = 5;
+    EXPECT_EQ(AuditToJson(AuditConsistency(*alone, o)).dump(), AuditToJson(AuditConsistency(*sliced, o)).dump());
+    EXPECT_EQ(TimeRowsToJson(TimeToActionBy(*alone, d), d).dump(), TimeRowsToJson(TimeToActionBy(*sliced, d), d).dump());
+  }
+  EXPECT_EQ(TransparencyToJson(BuildTransparencyReport(*alone, 0, 0)).dump(),
+            TransparencyToJson(BuildTransparencyReport(*sliced, 0, 0)).dump());
+  store->reset();
+  second->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "classify/classifier.h"
 #include "classify/model_file.h"
 #include "classify/trainer.h"
 #include "pipeline/scanner.h"
@@ -74,6 +75,50 @@ TEST_F(ClassifyPipeline, ScoresDecideAndSignal) {
   (*scanner)->Scan(post, state.get(), &d);
   EXPECT_EQ(d.rule, "");
   EXPECT_TRUE(d.signals.empty());
+}
+
+// Scores are computed only when a rule's evaluation reaches classifier.NAME:
+// a post decided by an earlier rule, or whose `and` fails before the
+// classifier, carries no classifier signal even when it is spam; a post that
+// reaches it does.
+TEST_F(ClassifyPipeline, LazyScoringOnlyWhenReached) {
+  const std::string path = (dir_ / "lazy.yaml").string();
+  std::ofstream(path) << "policy: t\nversion: 1\n"
+                      << "lists:\n  urgent:\n    terms: [urgent]\n  money:\n    terms: [cash, money]\n"
+                      << "classifiers:\n  spam: spam.ftz\n"
+                      << "rules:\n"
+                      << "  - {id: urgent, when: list.urgent, action: review, category: other_violation_tc, reason: u}\n"
+                      << "  - {id: money-spam, when: list.money and classifier.spam >= 0.9, action: label,"
+                         " category: scams_and_fraud, reason: s}\n";
+  auto policy = PolicyLoader::Load(path);
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  auto scanner = Scanner::Create(*policy, ScanOptions{});
+  ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
+  auto state = (*scanner)->NewState();
+  auto classifier_signals = [](const Decision& d) {
+    int n = 0;
+    for (const Signal& s : d.signals) n += s.detector == "classifier";
+    return n;
+  };
+  Post posts[3];
+  posts[0].text = "urgent: win free cash now, claim your prize money";  // decided by rule 1
+  posts[1].text = "free lottery winner click, claim your prize";         // no money term: `and` stops
+  posts[2].text = "win free cash now, claim your prize money";           // reaches the classifier
+  Decision d[3];
+  (*scanner)->ScanBatch(posts, 3, state.get(), d);
+  EXPECT_EQ(d[0].rule, "urgent");
+  EXPECT_EQ(classifier_signals(d[0]), 0);
+  EXPECT_EQ(d[1].rule, "");
+  EXPECT_EQ(classifier_signals(d[1]), 0);
+  EXPECT_EQ(d[2].rule, "money-spam");
+  ASSERT_EQ(classifier_signals(d[2]), 1);
+  // The same post scored eagerly by the model gives the score the rule saw.
+  auto model = classify::Classifier::Load((dir_ / "spam.ftz").string());
+  ASSERT_TRUE(model.ok());
+  auto scratch = classify::Classifier::NewScratch();
+  float s[2];
+  (*model)->Score(posts[2].text, scratch.get(), s);
+  EXPECT_FLOAT_EQ(static_cast<float>(d[2].signals.back().score), s[(*model)->positive_index()]);
 }
 
 TEST_F(ClassifyPipeline, MappingFormAndLabel) {

@@ -104,12 +104,19 @@ TEST(ClassifyTrain, TrainReloadPredict) {
 }
 
 TEST(ClassifyTrain, FeaturiserMatchesFastTextReader) {
-  for (bool quantize : {false, true}) {
+  // With word bigrams (the table keyed by fastText's hash) and without (its
+  // own hash, eight bytes a step): words of 1 to 20 bytes, at the text's end too.
+  for (auto [quantize, word_ngrams] : {std::pair{false, 2}, std::pair{true, 2}, std::pair{false, 1}}) {
     TempDir dir;
     const std::string model = dir.file("m.ftz");
     TrainOptions o = FastOptions();
     o.quantize = quantize;
-    auto summary = TrainClassifier(MakeCorpus(300, 11), o, model);
+    o.word_ngrams = word_ngrams;
+    std::vector<LabeledExample> corpus = MakeCorpus(300, 11);
+    for (int i = 0; i < 20; ++i)  // in-vocabulary words longer than eight and sixteen bytes
+      corpus.push_back({"long" + std::to_string(i), i % 2 ? "internationalization report" : "supercalifragilistic prize",
+                        i % 2 ? "ham" : "spam", i % 2 ? "h" : "s"});
+    auto summary = TrainClassifier(corpus, o, model);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
     auto c = Classifier::Load(model);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -118,7 +125,9 @@ TEST(ClassifyTrain, FeaturiserMatchesFastTextReader) {
     for (int i = 0; i < 1500; ++i) long_text += i % 7 ? "meeting " : "prize ";
     const std::vector<std::string> texts = {"free cash prize", "meeting tomorrow about the kernel patch",
                                             "unseenword another unseen", "", "a", long_text,
-                                            "prize prize prize meeting meeting"};
+                                            "prize prize prize meeting meeting",
+                                            "internationalization of the supercalifragilistic prize",
+                                            "prize internationalization"};
     for (const std::string& text : texts) {
       NormalizedText nt;
       (*c)->normalizer().Normalize(text, &nt);
@@ -126,8 +135,8 @@ TEST(ClassifyTrain, FeaturiserMatchesFastTextReader) {
       (*c)->RawNormalized(nt.text, scratch.get(), raw);
       std::vector<float> ref = (*c)->RawReference(nt.text);
       ASSERT_EQ(ref.size(), 2u);
-      EXPECT_NEAR(raw[0], ref[0], 1e-4) << "quantize=" << quantize << " text: " << text.substr(0, 40);
-      EXPECT_NEAR(raw[1], ref[1], 1e-4) << "quantize=" << quantize << " text: " << text.substr(0, 40);
+      EXPECT_NEAR(raw[0], ref[0], 1e-4) << "quantize=" << quantize << " n=" << word_ngrams << " text: " << text.substr(0, 40);
+      EXPECT_NEAR(raw[1], ref[1], 1e-4) << "quantize=" << quantize << " n=" << word_ngrams << " text: " << text.substr(0, 40);
     }
   }
 }

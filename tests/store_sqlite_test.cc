@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -607,6 +609,109 @@ TEST_F(SqliteStoreTest, CountDecisionsGroupsByActionAndCategory) {
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->total, 0);
   EXPECT_TRUE(none->by_action_category.empty());
+}
+
+// ScanDecisionFacts must give every decision the same post facts as the
+// full ForEachDecision walk, whatever order the posts were stored in.
+TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto post = [&](const std::string& id, int64_t ts, const std::string& topic) {
+    Post p;
+    p.id = id;
+    p.account = "a1";
+    p.ts = ts;
+    p.lang = "ur";
+    p.topic = topic;
+    p.region = "PK";
+    p.text = "text of " + id;
+    ASSERT_TRUE(store->PutPost(p).ok());
+  };
+  auto decide = [&](const std::string& item, const std::string& policy, Action a) {
+    ASSERT_TRUE(store->PutDecision(MakeDecision(item, policy, a), "scan", nullptr).ok());
+  };
+  ASSERT_TRUE(store->Begin().ok());
+  for (int i = 0; i < 20; ++i) {  // the pipeline's order: each post, then its decision
+    post("p" + std::to_string(i), 1793500000 + i, i % 2 ? "health" : "sport");
+    decide("p" + std::to_string(i), "default@3", i % 3 ? Action::kRemove : Action::kReview);
+  }
+  post("q1", 1793600001, "music");  // posts stored ahead of their decisions, in another order
+  post("q0", 1793600000, "finance");
+  post("unused", 1793600002, "religion");
+  decide("q0", "default@3", Action::kWithhold);
+  decide("nopost", "default@3", Action::kLabel);  // no post stored
+  decide("q1", "default@3", Action::kAllow);
+  decide("p3", "default@4", Action::kRemove);      // an old post under a new policy
+  post("p3", 1793500003, "elections");             // and the post edited since
+  ASSERT_TRUE(store->Commit().ok());
+  // Decisions far apart in storage order, so that slices have several
+  // blocks, down to a negative rowid and up to the largest one.
+  for (int64_t id : {int64_t{70000}, int64_t{200000}, int64_t{-5}, INT64_MAX})
+    RawExec(path_, "INSERT INTO decisions (id, item, policy, account, action, scope, category, rule, reason, review, "
+                   "lang, region, ts, signals, stored_at) VALUES (" + std::to_string(id) + ", 'p" +
+                   std::to_string(id % 20) + "', 'raw@" + std::to_string(id) +
+                   "', 'a1', 'remove', '[]', 'violence', 'r', 'x', 0, 'de', 'DE', 5, '[]', 6)");
+
+  auto key = [](std::string_view item, std::string_view policy) { return std::string(item) + "|" + std::string(policy); };
+  std::vector<std::string> expected;
+  ASSERT_TRUE(store
+                  ->ForEachDecision("", [&](const StoredDecision& sd) {
+                    const Decision& d = sd.decision;
+                    expected.push_back(key(d.item, d.policy) + "|" + std::string(ActionName(d.action)) + "|" +
+                                       d.category + "|" + std::to_string(d.review) + "|" + d.lang + "|" + d.region +
+                                       "|" + std::to_string(d.ts) + "|" + std::to_string(sd.stored_at) + "|" +
+                                       std::to_string(sd.post_found) + "|" + std::to_string(sd.post.ts) + "|" +
+                                       sd.post.lang + "|" + sd.post.topic + "|" + sd.post.region);
+                    return true;
+                  })
+                  .ok());
+  ASSERT_EQ(expected.size(), 28u);
+  auto scan = [&](const ScanSlice& slice, std::vector<std::string>* out) {
+    return store->ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
+      out->push_back(key(f.item, f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) + "|" +
+                     std::to_string(f.review) + "|" + std::string(f.lang) + "|" + std::string(f.region) + "|" +
+                     std::to_string(f.ts) + "|" + std::to_string(f.stored_at) + "|" + std::to_string(f.post_found) +
+                     "|" + std::to_string(f.post_ts) + "|" + std::string(f.post_lang) + "|" +
+                     std::string(f.post_topic) + "|" + std::string(f.post_region));
+      return true;
+    });
+  };
+  std::vector<std::string> whole;
+  ASSERT_TRUE(scan(ScanSlice{}, &whole).ok());
+  EXPECT_EQ(whole, expected);  // same rows, same storage order
+  auto row_of = [&](const std::string& prefix) {
+    for (const std::string& r : whole)
+      if (r.rfind(prefix, 0) == 0) return r;
+    return std::string();
+  };
+  auto ends_with = [](const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  EXPECT_TRUE(ends_with(row_of("p3|default@4|"), "|1|1793500003|ur|elections|PK"));  // the post as edited
+  EXPECT_TRUE(ends_with(row_of("q0|default@3|"), "|1|1793600000|ur|finance|PK"));
+  EXPECT_TRUE(ends_with(row_of("nopost|"), "|0|0|||"));
+  // Two or three slices: disjoint, and together every decision.
+  for (int parts : {2, 3}) {
+    std::vector<std::string> joined;
+    for (int k = 0; k < parts; ++k) {
+      std::vector<std::string> part;
+      ASSERT_TRUE(scan(ScanSlice{k, parts}, &part).ok());
+      if (parts == 2) {
+        EXPECT_EQ(part.size(), k == 0 ? 24u : 4u);  // block 0 | blocks -1, 1, 3 and the last
+      }
+      joined.insert(joined.end(), part.begin(), part.end());
+    }
+    std::vector<std::string> a = joined, b = expected;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b) << parts << " slices";
+  }
+  // Early stop, and slices that do not exist.
+  int seen = 0;
+  EXPECT_TRUE(store->ScanDecisionFacts(ScanSlice{}, [&](const DecisionFacts&) { return ++seen < 3; }).ok());
+  EXPECT_EQ(seen, 3);
+  EXPECT_FALSE(store->ScanDecisionFacts(ScanSlice{2, 2}, [](const DecisionFacts&) { return true; }).ok());
+  EXPECT_FALSE(store->ScanDecisionFacts(ScanSlice{0, 0}, [](const DecisionFacts&) { return true; }).ok());
 }
 
 // ---- the audit chain on a real file

@@ -7,15 +7,13 @@
 #include <map>
 #include <tuple>
 
+#include "analytics/time_order.h"
+
 namespace evenhand::analytics {
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-struct Stratum {
-  std::map<std::string, std::vector<const CaseRow*>> groups;
-};
 
 std::string Fmt(const char* format, double a, double b = 0, double c = 0, double d = 0) {
   char buf[256];
@@ -29,26 +27,19 @@ std::string Hours(const QuantileEstimate& q) {
 
 // What a group contributes to every comparison it is in, computed once.
 struct GroupData {
-  std::vector<Observation> sorted;  // by time, ascending
+  Sym value = kNoSym;
+  std::vector<Observation> sorted;  // by time, ascending (filled in time order)
   QuantileEstimate median;
-  int64_t decided = 0, restricted = 0;
+  int64_t size = 0, decided = 0, restricted = 0;
 };
 
-GroupData Prepare(const std::vector<const CaseRow*>& rows, int64_t as_of, double level) {
-  GroupData g;
-  g.sorted.reserve(rows.size());
-  for (const CaseRow* r : rows) {
-    g.sorted.push_back({HoursToAction(*r, as_of), !r->open()});
-    if (!r->open()) {
-      ++g.decided;
-      g.restricted += r->restricts();
-    }
-  }
-  std::sort(g.sorted.begin(), g.sorted.end(),
-            [](const Observation& x, const Observation& y) { return x.time < y.time; });
-  g.median = KmQuantile(EstimateKaplanMeier(g.sorted, level), 0.5);
-  return g;
-}
+// One source x category stratum and its groups.
+struct StratumData {
+  Source source = Source::kOwnInitiative;
+  Sym category = kNoSym;
+  std::vector<int32_t> group_of;  // by value Sym: index in `groups`, -1 = none yet
+  std::vector<GroupData> groups;
+};
 
 void CompareTimes(const GroupData& a, const GroupData& b, Comparison* c) {
   c->n_group = static_cast<int64_t>(a.sorted.size());
@@ -110,7 +101,19 @@ std::optional<Dimension> ParseDimension(std::string_view name) {
   return std::nullopt;
 }
 
-const std::string& DimensionValue(const CaseRow& row, Dimension d) {
+Sym DimensionValue(const CaseRow& row, Dimension d) {
+  switch (d) {
+    case Dimension::kTopic: return row.topic;
+    case Dimension::kRegion: return row.region;
+    case Dimension::kLanguage: return row.lang;
+    case Dimension::kAuthority: return row.authority;
+    case Dimension::kCategory: return row.category;
+    case Dimension::kJurisdiction: return row.jurisdiction;
+  }
+  return row.topic;
+}
+
+Sym DimensionValue(const TimedCase& row, Dimension d) {
   switch (d) {
     case Dimension::kTopic: return row.topic;
     case Dimension::kRegion: return row.region;
@@ -127,39 +130,81 @@ std::string_view TestName(Test t) { return t == Test::kTimeToAction ? "time_to_a
 AuditReport AuditConsistency(const Record& record, const AuditOptions& options) {
   AuditReport report;
   report.options = options;
-  std::map<std::pair<std::string, std::string>, Stratum> strata;
-  for (const CaseRow& row : record.cases) {
-    if (row.outcome == Outcome::kRejected) continue;
-    const std::string& value = DimensionValue(row, options.by);
-    if (value.empty()) {
+  // Two walks in time order: one to find and size the groups, one to fill
+  // them, so that every group's observations come out sorted.
+  const size_t symbols = record.symbols.size();
+  std::vector<int32_t> stratum_of(3 * symbols, -1);  // by source x category Sym
+  std::vector<StratumData> strata;
+  std::vector<TimedCase> scratch;
+  const std::vector<TimedCase>& order = TimeOrder(record, &scratch);  // no rejected case
+  auto group = [&](const TimedCase& row, Sym value) -> GroupData& {
+    int32_t& si = stratum_of[static_cast<size_t>(row.source) * symbols + row.category];
+    if (si < 0) {
+      si = static_cast<int32_t>(strata.size());
+      StratumData& fresh = strata.emplace_back();
+      fresh.source = row.source;
+      fresh.category = row.category;
+      fresh.group_of.assign(symbols, -1);
+    }
+    StratumData& stratum = strata[si];
+    int32_t& gi = stratum.group_of[value];
+    if (gi < 0) {
+      gi = static_cast<int32_t>(stratum.groups.size());
+      stratum.groups.emplace_back().value = value;
+    }
+    return stratum.groups[gi];
+  };
+  for (const TimedCase& row : order) {
+    const Sym value = DimensionValue(row, options.by);
+    if (value == kNoSym) {
       ++report.without_value;
       continue;
     }
     ++report.cases;
-    strata[{std::string(SourceName(row.source)), row.category}].groups[value].push_back(&row);
+    GroupData& g = group(row, value);
+    ++g.size;
+    if (row.event) {
+      ++g.decided;
+      g.restricted += row.restricts;
+    }
   }
-  for (const auto& [key, stratum] : strata) {
-    std::vector<const std::string*> tested;
-    std::vector<GroupData> data;
-    for (const auto& [group, rows] : stratum.groups) {
-      if (static_cast<int64_t>(rows.size()) >= options.min_group) {
-        tested.push_back(&group);
-        data.push_back(Prepare(rows, record.as_of, options.level));
+  for (StratumData& stratum : strata)
+    for (GroupData& g : stratum.groups) g.sorted.reserve(g.size);
+  for (const TimedCase& row : order)
+    if (const Sym value = DimensionValue(row, options.by); value != kNoSym)
+      group(row, value).sorted.push_back({row.hours, row.event});
+  // Strata by source name then category, groups by name.
+  std::sort(strata.begin(), strata.end(), [&](const StratumData& a, const StratumData& b) {
+    const std::string_view sa = SourceName(a.source), sb = SourceName(b.source);
+    return sa != sb ? sa < sb : record.Name(a.category) < record.Name(b.category);
+  });
+  for (StratumData& stratum : strata) {
+    std::sort(stratum.groups.begin(), stratum.groups.end(),
+              [&](const GroupData& a, const GroupData& b) { return record.Name(a.value) < record.Name(b.value); });
+    const std::string source(SourceName(stratum.source));
+    const std::string& category = record.Name(stratum.category);
+    std::vector<GroupData*> tested;
+    for (GroupData& g : stratum.groups) {
+      if (static_cast<int64_t>(g.sorted.size()) >= options.min_group) {
+        g.median = KmQuantile(EstimateKaplanMeierSorted(g.sorted, options.level), 0.5);
+        tested.push_back(&g);
         continue;
       }
-      report.skipped.push_back(key.first + "/" + key.second + ": " + group + ": " + std::to_string(rows.size()) +
-                               " case(s), fewer than " + std::to_string(options.min_group));
+      report.skipped.push_back(source + "/" + category + ": " + record.Name(g.value) + ": " +
+                               std::to_string(g.sorted.size()) + " case(s), fewer than " +
+                               std::to_string(options.min_group));
     }
     for (Test test : {Test::kTimeToAction, Test::kActionRate})
       for (size_t i = 0; i < tested.size(); ++i)
         for (size_t j = i + 1; j < tested.size(); ++j) {
           Comparison c;
           c.test = test;
-          std::tie(c.source, c.category) = key;
-          c.group = *tested[i];
-          c.other = *tested[j];
-          if (test == Test::kTimeToAction) CompareTimes(data[i], data[j], &c);
-          else CompareRates(data[i], data[j], options.level, &c);
+          c.source = source;
+          c.category = category;
+          c.group = record.Name(tested[i]->value);
+          c.other = record.Name(tested[j]->value);
+          if (test == Test::kTimeToAction) CompareTimes(*tested[i], *tested[j], &c);
+          else CompareRates(*tested[i], *tested[j], options.level, &c);
           if (test == Test::kActionRate && (c.n_group < options.min_group || c.n_other < options.min_group))
             continue;  // too few decided cases to compare rates
           report.comparisons.push_back(std::move(c));

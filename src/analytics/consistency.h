@@ -41,8 +41,9 @@ enum class Dimension { kTopic, kRegion, kLanguage, kAuthority, kCategory, kJuris
 // "topic", "region", "language", "authority", "category", "jurisdiction"
 std::string_view DimensionName(Dimension d);
 std::optional<Dimension> ParseDimension(std::string_view name);
-// The row's value on `d` ("" when unknown).
-const std::string& DimensionValue(const CaseRow& row, Dimension d);
+// The row's value on `d` (kNoSym when unknown; record.Name() gives the text).
+Sym DimensionValue(const CaseRow& row, Dimension d);
+Sym DimensionValue(const TimedCase& row, Dimension d);
 
 struct AuditOptions {
   Dimension by = Dimension::kTopic;

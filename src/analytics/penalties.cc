@@ -46,8 +46,11 @@ PenaltyExposure ComputePenaltyExposure(const Regime& regime, const Record& recor
   e.jurisdiction = regime.jurisdiction;
   e.instrument = regime.instrument;
   std::vector<CaseFacts> bad;
+  const std::optional<Sym> regime_sym = regime.id.empty() ? std::nullopt : record.symbols.Find(regime.id);
   for (const CaseRow& c : record.cases) {
-    if (c.regime != regime.id || c.outcome == Outcome::kRejected || c.source == Source::kOwnInitiative) continue;
+    if (!regime_sym || c.regime != *regime_sym || c.outcome == Outcome::kRejected ||
+        c.source == Source::kOwnInitiative)
+      continue;
     ++e.cases;
     bool non_compliant = false;
     if (c.outcome == Outcome::kNoAction) {

@@ -1,8 +1,12 @@
 #include "analytics/record.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 
+#include "analytics/time_order.h"
 #include "cases/datareq_json.h"
 #include "cases/notice_json.h"
 #include "cases/order_json.h"
@@ -22,13 +26,14 @@ bool InWindow(int64_t t, const LoadOptions& o) { return (o.from == 0 || t >= o.f
 // Topic, language and region of a post, looked up once per id.
 class PostFacts {
  public:
-  explicit PostFacts(Store& store) : store_(store) {}
+  PostFacts(Store& store, Symbols& symbols) : store_(store), symbols_(symbols) {}
   void Fill(const std::string& item, CaseRow* row) {
     auto it = cache_.find(item);
     if (it == cache_.end()) {
       Facts f;
-      if (auto post = store_.GetPost(item); post.ok()) f = {post->topic, post->lang, post->region};
-      it = cache_.emplace(item, std::move(f)).first;
+      if (auto post = store_.GetPost(item); post.ok())
+        f = {symbols_.Intern(post->topic), symbols_.Intern(post->lang), symbols_.Intern(post->region)};
+      it = cache_.emplace(item, f).first;
     }
     row->topic = it->second.topic;
     row->lang = it->second.lang;
@@ -37,9 +42,10 @@ class PostFacts {
 
  private:
   struct Facts {
-    std::string topic, lang, region;
+    Sym topic = kNoSym, lang = kNoSym, region = kNoSym;
   };
   Store& store_;
+  Symbols& symbols_;
   std::unordered_map<std::string, Facts> cache_;
 };
 
@@ -53,27 +59,71 @@ Outcome FromAction(Action a) {
   }
 }
 
-Status LoadDecisions(Store& store, const LoadOptions& options, Record* record) {
-  return store.ForEachDecision("", [&](const StoredDecision& sd) {
-    const Decision& d = sd.decision;
-    if (d.action == Action::kAllow) return true;
-    CaseRow row;
+// The own-initiative decisions of one slice of the decisions table, into
+// `out` (its own symbols, as_of and window as in `options`).
+Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions& options, Record* out) {
+  Status failed = Status::Ok();
+  SymCache category, policy, topic, lang, region;
+  Symbols& symbols = out->symbols;
+  Status s = store.ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
+    const std::optional<Action> action = ParseAction(f.action);
+    if (!action) {
+      failed = Status::Corrupt("decision for \"" + std::string(f.item) + "\": unknown action \"" +
+                               std::string(f.action) + "\"");
+      return false;
+    }
+    if (*action == Action::kAllow) return true;
+    const int64_t received = f.post_ts != 0 ? f.post_ts : (f.ts != 0 ? f.ts : f.stored_at);
+    if (!InWindow(received, options)) return true;
+    CaseRow& row = out->cases.emplace_back();
     row.source = Source::kOwnInitiative;
-    row.id = d.item;
-    row.category = d.category;
-    row.authority = d.policy;
-    row.received = sd.post.ts != 0 ? sd.post.ts : (d.ts != 0 ? d.ts : sd.stored_at);
-    if (!InWindow(row.received, options)) return true;
-    row.outcome = FromAction(d.action);
-    if (row.outcome != Outcome::kOpen) row.acted = std::max(sd.stored_at, row.received);
-    row.automated = !d.review && d.action != Action::kReview;
-    row.topic = sd.post.topic;
-    row.lang = !sd.post.lang.empty() ? sd.post.lang : d.lang;
-    row.region = !sd.post.region.empty() ? sd.post.region : d.region;
+    row.id.assign(f.item);
+    row.category = category.Intern(symbols, f.category);
+    row.authority = policy.Intern(symbols, f.policy);
+    row.received = received;
+    row.outcome = FromAction(*action);
+    if (row.outcome != Outcome::kOpen) row.acted = std::max(f.stored_at, row.received);
+    row.automated = !f.review && *action != Action::kReview;
+    row.topic = topic.Intern(symbols, f.post_topic);
+    row.lang = lang.Intern(symbols, !f.post_lang.empty() ? f.post_lang : f.lang);
+    row.region = region.Intern(symbols, !f.post_region.empty() ? f.post_region : f.region);
     row.jurisdiction = row.region;
-    record->cases.push_back(std::move(row));
     return true;
   });
+  return s.ok() ? failed : s;
+}
+
+// Moves the rows of `part` to the end of `record`, re-interning their values.
+void Append(Record&& part, Record* record) {
+  std::vector<Sym> map(part.symbols.size());
+  for (Sym i = 0; i < map.size(); ++i) map[i] = record->Intern(part.Name(i));
+  record->cases.reserve(record->cases.size() + part.cases.size());
+  for (CaseRow& row : part.cases) {
+    for (Sym* s : {&row.category, &row.jurisdiction, &row.authority, &row.regime, &row.topic, &row.lang, &row.region,
+                   &row.reason})
+      *s = map[*s];
+    record->cases.push_back(std::move(row));
+  }
+}
+
+Status LoadDecisions(Store& store, const LoadOptions& options, Record* record) {
+  if (options.readers.empty()) return LoadDecisionSlice(store, ScanSlice{}, options, record);
+  // Slice 0 goes straight into `record` on this thread; the others into
+  // records of their own, appended after.
+  const int parts = static_cast<int>(options.readers.size()) + 1;
+  std::vector<Record> slices(parts);
+  std::vector<Status> status(parts, Status::Ok());
+  std::vector<std::thread> threads;
+  for (int k = 1; k < parts; ++k)
+    threads.emplace_back([&, k] {
+      status[k] = LoadDecisionSlice(*options.readers[k - 1], ScanSlice{k, parts}, options, &slices[k]);
+    });
+  status[0] = LoadDecisionSlice(store, ScanSlice{0, parts}, options, record);
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : status)
+    if (!s.ok()) return s;
+  for (int k = 1; k < parts; ++k) Append(std::move(slices[k]), record);
+  return Status::Ok();
 }
 
 Status LoadOrders(Store& store, const LoadOptions& options, PostFacts& facts, Record* record) {
@@ -87,17 +137,17 @@ Status LoadOrders(Store& store, const LoadOptions& options, PostFacts& facts, Re
     CaseRow row;
     row.source = Source::kOrder;
     row.id = o.id;
-    row.category = o.category;
-    row.jurisdiction = o.jurisdiction;
-    row.authority = o.authority;
-    row.regime = o.regime;
+    row.category = record->Intern(o.category);
+    row.jurisdiction = record->Intern(o.jurisdiction);
+    row.authority = record->Intern(o.authority);
+    row.regime = record->Intern(o.regime);
     row.received = o.received;
     row.deadline = o.deadline;
     row.emergency = o.emergency;
     row.appealed = !o.appeal.empty();
     row.reversed = o.reversed_at != 0;
     row.appeal_open = o.state == OrderState::kReopened;
-    row.reason = o.reason;
+    row.reason = record->Intern(o.reason);
     if (o.state == OrderState::kRejected) {
       row.outcome = Outcome::kRejected;
     } else if (o.actioned_at != 0) {
@@ -127,13 +177,13 @@ Status LoadNotices(Store& store, const LoadOptions& options, PostFacts& facts, R
     CaseRow row;
     row.source = Source::kNotice;
     row.id = n.id;
-    row.category = n.category;
-    row.jurisdiction = n.jurisdiction;
-    row.authority = std::string(NotifierKindName(n.notifier.kind));
-    row.regime = n.regime;
+    row.category = record->Intern(n.category);
+    row.jurisdiction = record->Intern(n.jurisdiction);
+    row.authority = record->Intern(NotifierKindName(n.notifier.kind));
+    row.regime = record->Intern(n.regime);
     row.received = n.received;
     row.deadline = n.deadline;
-    row.reason = n.reason;
+    row.reason = record->Intern(n.reason);
     if (n.state == NoticeState::kRejected) {
       row.outcome = Outcome::kRejected;
     } else if (n.decided_at != 0) {
@@ -191,7 +241,7 @@ Result<Record> LoadRecord(Store& store, const LoadOptions& options) {
   if (options.as_of == 0) return Status::Invalid("LoadRecord: as_of is required");
   Record record;
   record.as_of = options.as_of;
-  PostFacts facts(store);
+  PostFacts facts(store, record.symbols);
   if (options.decisions)
     if (Status s = LoadDecisions(store, options, &record); !s.ok()) return s;
   if (Status s = LoadOrders(store, options, facts, &record); !s.ok()) return s;
@@ -203,6 +253,8 @@ Result<Record> LoadRecord(Store& store, const LoadOptions& options) {
       row.acted = 0;
       row.outcome = Outcome::kOpen;
     }
+  if (record.cases.size() > UINT32_MAX) return Status::Invalid("LoadRecord: more than 2^32 cases");
+  IndexByTime(&record);
   return record;
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/symbols.h"
 #include "model/data_request.h"
 #include "model/status.h"
 #include "store/store.h"
@@ -27,14 +28,16 @@ std::string_view SourceName(Source s);  // "own_initiative", "notice", "order"
 enum class Outcome { kOpen, kRejected, kNoAction, kWithheld, kRemoved, kLabelled, kSuspended };
 std::string_view OutcomeName(Outcome o);  // "open", "rejected", "no_action", "withheld", ...
 
+// Dimension values are interned in the Record's symbol table
+// (record.Name(row.topic) gives the text; kNoSym is "").
 struct CaseRow {
   Source source = Source::kOwnInitiative;
-  std::string id;            // decision item id, notice id or order id
-  std::string category;      // DSA short form or the regime's category id
-  std::string jurisdiction;  // where the law applies (orders, notices); the post's region for decisions
-  std::string authority;     // orders: authority id; notices: "user" | "trusted_flagger"; decisions: the policy
-  std::string regime;        // regime whose deadline runs; empty if none
-  std::string topic, lang, region;  // of the (first) item concerned; empty when unknown
+  std::string id;         // decision item id, notice id or order id
+  Sym category = kNoSym;  // DSA short form or the regime's category id
+  Sym jurisdiction = kNoSym;  // where the law applies (orders, notices); the post's region for decisions
+  Sym authority = kNoSym;     // orders: authority id; notices: "user" | "trusted_flagger"; decisions: the policy
+  Sym regime = kNoSym;        // regime whose deadline runs; kNoSym if none
+  Sym topic = kNoSym, lang = kNoSym, region = kNoSym;  // of the (first) item concerned; kNoSym when unknown
   int64_t received = 0;      // unix seconds: when the clock starts
   int64_t acted = 0;         // unix seconds: when it was decided; 0 = still open
   int64_t deadline = 0;      // unix seconds; 0 = none
@@ -44,7 +47,7 @@ struct CaseRow {
   bool appealed = false;     // orders: an appeal or counter-notice was filed
   bool reversed = false;     // orders: the action was reversed on appeal
   bool appeal_open = false;  // orders: reopened by an appeal not yet decided
-  std::string reason;        // why rejected / why no action
+  Sym reason = kNoSym;       // why rejected / why no action
 
   bool open() const { return outcome == Outcome::kOpen; }
   // Restricts the content (withheld, removed, suspended); labels do not.
@@ -53,10 +56,36 @@ struct CaseRow {
   }
 };
 
+// A case in the time order (Record::by_time): the fields a report walking
+// the cases by time reads, copied from its CaseRow so that the walk reads
+// memory in order.
+struct TimedCase {
+  double hours = 0;  // HoursToAction(row, as_of)
+  uint32_t row = 0;  // index in Record::cases
+  Source source = Source::kOwnInitiative;
+  bool event = false;      // acted on: !row.open()
+  bool restricts = false;  // row.restricts()
+  Sym category = kNoSym, jurisdiction = kNoSym, authority = kNoSym;
+  Sym topic = kNoSym, lang = kNoSym, region = kNoSym;
+};
+
 struct Record {
   int64_t as_of = 0;  // the reference time: open cases are censored here
+  Symbols symbols;    // the text of every Sym in `cases`
   std::vector<CaseRow> cases;
   std::vector<DataRequest> data_requests;
+  // The cases that count in time to action (all but rejected ones), by
+  // ascending HoursToAction, with what the reports group them by: sorted
+  // once for every report of a run. Set by IndexByTime() (time_order.h),
+  // which LoadRecord and GenerateRecord call; reports sort for themselves
+  // when it is not current (TimeOrder). Call IndexByTime() again after
+  // changing `cases`.
+  std::vector<TimedCase> by_time;
+  size_t by_time_cases = 0;   // cases.size() when by_time was made
+  int64_t by_time_as_of = 0;  // as_of when by_time was made
+
+  Sym Intern(std::string_view value) { return symbols.Intern(value); }
+  const std::string& Name(Sym id) const { return symbols.Name(id); }
 };
 
 struct LoadOptions {
@@ -64,9 +93,18 @@ struct LoadOptions {
   int64_t from = 0;    // keep cases received in [from, to); 0 = open end
   int64_t to = 0;
   bool decisions = true;  // own-initiative decisions (the largest table) can be skipped
+  // More Store objects open on the same database, one per extra thread: the
+  // decisions are then read in 1 + readers.size() slices at once (see
+  // Store::ScanDecisionFacts). Each is used by its own thread only while
+  // LoadRecord runs. The record holds the same cases as with none (the
+  // decisions' order among themselves may differ; no report depends on it).
+  // On this project's 2-core machine it did not pay (docs/PERFORMANCE.md).
+  std::vector<Store*> readers;
 };
 
-// Reads every case of `store`. Own-initiative decisions with action
+// Reads every case of `store` and indexes it by time (IndexByTime). The
+// decisions are read with Store::ScanDecisionFacts (no JSON, no text).
+// Own-initiative decisions with action
 // "allow" are not cases (nothing was asked of anyone) and are skipped; a
 // decision's clock starts at the post's time (or when it was stored, if the
 // post has none) and stops when it was stored; "review" decisions are open

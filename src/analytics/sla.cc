@@ -91,7 +91,7 @@ SlaReport ComputeSla(const Record& record, int64_t due_within) {
   report.total.source = "all";
   for (const CaseRow& c : record.cases) {
     if (c.source == Source::kOwnInitiative || c.outcome == Outcome::kRejected) continue;
-    auto& [row, late] = rows[{std::string(SourceName(c.source)), c.regime, c.category}];
+    auto& [row, late] = rows[{std::string(SourceName(c.source)), record.Name(c.regime), record.Name(c.category)}];
     Count(c, record.as_of, due_within, &row, &late);
     Count(c, record.as_of, due_within, &report.total, &all_late);
   }

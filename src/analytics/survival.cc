@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "analytics/stats.h"
 
@@ -27,46 +28,61 @@ double KaplanMeier::SurvivalAt(double t) const {
 }
 
 KaplanMeier EstimateKaplanMeier(std::vector<Observation> obs, double level) {
-  KaplanMeier km;
-  km.level = level;
-  km.n = static_cast<int64_t>(obs.size());
   std::sort(obs.begin(), obs.end(), EventsFirst);
-  const double z = NormalQuantile(0.5 + level / 2);
-  double s = 1, greenwood = 0;  // running sum of d / (n (n - d))
-  int64_t at_risk = km.n, censored_since = 0;
-  size_t i = 0;
-  while (i < obs.size()) {
-    const double t = obs[i].time;
-    int64_t d = 0, c = 0;
-    for (; i < obs.size() && obs[i].time == t; ++i) (obs[i].event ? d : c) += 1;
-    if (d == 0) {
-      censored_since += c;
-      at_risk -= c;
-      continue;
-    }
-    KmStep step;
-    step.time = t;
-    step.at_risk = at_risk;
-    step.events = d;
-    step.censored = censored_since + c;
-    s *= 1.0 - static_cast<double>(d) / at_risk;
-    if (at_risk > d) greenwood += static_cast<double>(d) / (static_cast<double>(at_risk) * (at_risk - d));
-    step.survival = s;
-    step.std_err = s * std::sqrt(greenwood);
-    if (s > 0 && s < 1) {
-      // log(-log S) has standard error sqrt(greenwood) / |log S|.
-      const double se = std::sqrt(greenwood) / std::fabs(std::log(s));
-      step.low = std::pow(s, std::exp(z * se));
-      step.high = std::pow(s, std::exp(-z * se));
-    } else {
-      step.low = step.high = s;
-    }
-    km.events += d;
-    km.steps.push_back(step);
-    censored_since = 0;
-    at_risk -= d + c;
+  return EstimateKaplanMeierSorted(obs, level);
+}
+
+KaplanMeier EstimateKaplanMeierSorted(const std::vector<Observation>& obs, double level) {
+  KaplanMeierBuilder km(static_cast<int64_t>(obs.size()), level);
+  for (const Observation& o : obs) km.Add(o.time, o.event);
+  return km.Finish();
+}
+
+KaplanMeierBuilder::KaplanMeierBuilder(int64_t n, double level) {
+  km_.level = level;
+  km_.n = n;
+  z_ = NormalQuantile(0.5 + level / 2);
+  at_risk_ = n;
+}
+
+// Events and censorings at one time are counted together, so their order
+// within a tie does not matter.
+void KaplanMeierBuilder::Flush() {
+  const double t = time_;
+  const int64_t d = events_, c = censored_;
+  pending_ = false;
+  events_ = censored_ = 0;
+  if (d == 0) {
+    censored_since_ += c;
+    at_risk_ -= c;
+    return;
   }
-  return km;
+  KmStep step;
+  step.time = t;
+  step.at_risk = at_risk_;
+  step.events = d;
+  step.censored = censored_since_ + c;
+  s_ *= 1.0 - static_cast<double>(d) / at_risk_;
+  if (at_risk_ > d) greenwood_ += static_cast<double>(d) / (static_cast<double>(at_risk_) * (at_risk_ - d));
+  step.survival = s_;
+  step.std_err = s_ * std::sqrt(greenwood_);
+  if (s_ > 0 && s_ < 1) {
+    // log(-log S) has standard error sqrt(greenwood) / |log S|.
+    const double se = std::sqrt(greenwood_) / std::fabs(std::log(s_));
+    step.low = std::pow(s_, std::exp(z_ * se));
+    step.high = std::pow(s_, std::exp(-z_ * se));
+  } else {
+    step.low = step.high = s_;
+  }
+  km_.events += d;
+  km_.steps.push_back(step);
+  censored_since_ = 0;
+  at_risk_ -= d + c;
+}
+
+KaplanMeier KaplanMeierBuilder::Finish() {
+  if (pending_) Flush();
+  return std::move(km_);
 }
 
 QuantileEstimate KmQuantile(const KaplanMeier& km, double q) {

@@ -45,6 +45,39 @@ struct KaplanMeier {
 // Sorts a copy of `obs`; at tied times events count before censorings
 // (the usual convention: a case censored at t was at risk at t).
 KaplanMeier EstimateKaplanMeier(std::vector<Observation> obs, double level = 0.95);
+// The same for observations already sorted by time (ascending; within a
+// tie in any order): no copy, no sort.
+KaplanMeier EstimateKaplanMeierSorted(const std::vector<Observation>& sorted, double level = 0.95);
+
+// The same again, fed one observation at a time in ascending time order
+// (within a tie in any order) and keeping none of them: for callers that
+// walk cases already sorted by time. `n` is the number of observations
+// that will be added; Finish() once, after the last. Gives exactly the
+// estimate EstimateKaplanMeierSorted gives for the same observations.
+class KaplanMeierBuilder {
+ public:
+  explicit KaplanMeierBuilder(int64_t n, double level = 0.95);
+  void Add(double time, bool event) {
+    if (pending_ && time != time_) Flush();
+    if (!pending_) {
+      pending_ = true;
+      time_ = time;
+    }
+    (event ? events_ : censored_) += 1;
+  }
+  KaplanMeier Finish();
+
+ private:
+  void Flush();  // the tie at time_
+
+  KaplanMeier km_;
+  double z_ = 0;
+  double s_ = 1, greenwood_ = 0;  // running sum of d / (n (n - d))
+  int64_t at_risk_ = 0, censored_since_ = 0;
+  bool pending_ = false;
+  double time_ = 0;
+  int64_t events_ = 0, censored_ = 0;  // at time_
+};
 
 // The q-quantile of the time to event (q = 0.5: median; 0.9: p90): the first
 // event time at which S(t) <= 1 - q. `low`/`high` are the first times at

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <random>
 
+#include "analytics/time_order.h"
+
 namespace evenhand::analytics {
 
 namespace {
@@ -18,7 +20,7 @@ class Draw {
   std::mt19937_64 rng_;
 };
 
-std::string& Field(CaseRow& row, Dimension d) {
+Sym Field(const CaseRow& row, Dimension d) {
   switch (d) {
     case Dimension::kTopic: return row.topic;
     case Dimension::kRegion: return row.region;
@@ -42,16 +44,16 @@ Record GenerateRecord(const SyntheticSpec& spec) {
     CaseRow row;
     row.source = i % 2 == 0 ? Source::kOwnInitiative : Source::kNotice;
     row.id = "syn-" + std::to_string(i);
-    row.category = spec.categories[draw.Index(spec.categories.size())];
-    row.topic = spec.topics[draw.Index(spec.topics.size())];
-    row.region = spec.regions[draw.Index(spec.regions.size())];
-    row.lang = spec.langs[draw.Index(spec.langs.size())];
+    row.category = record.Intern(spec.categories[draw.Index(spec.categories.size())]);
+    row.topic = record.Intern(spec.topics[draw.Index(spec.topics.size())]);
+    row.region = record.Intern(spec.regions[draw.Index(spec.regions.size())]);
+    row.lang = record.Intern(spec.langs[draw.Index(spec.langs.size())]);
     row.jurisdiction = row.region;
-    row.authority = row.source == Source::kNotice ? "user" : "synthetic@1";
+    row.authority = record.Intern(row.source == Source::kNotice ? "user" : "synthetic@1");
     row.received = spec.as_of - static_cast<int64_t>(draw.Uniform() * window);
     double factor = 1.0, rate = spec.action_rate;
     for (const PlantedDisparity& p : spec.planted)
-      if (Field(row, p.by) == p.group) {
+      if (record.Name(Field(row, p.by)) == p.group) {
         factor *= p.time_factor;
         rate += p.rate_delta;
       }
@@ -70,13 +72,13 @@ Record GenerateRecord(const SyntheticSpec& spec) {
     CaseRow row;
     row.source = Source::kOrder;
     row.id = "syn-ord-" + std::to_string(i);
-    row.category = "synthetic_category";
-    row.regime = "synthetic-regime";
-    row.jurisdiction = "PK";
-    row.authority = "synthetic-authority";
-    row.topic = spec.topics[draw.Index(spec.topics.size())];
-    row.region = "PK";
-    row.lang = spec.langs[draw.Index(spec.langs.size())];
+    row.category = record.Intern("synthetic_category");
+    row.regime = record.Intern("synthetic-regime");
+    row.jurisdiction = record.Intern("PK");
+    row.authority = record.Intern("synthetic-authority");
+    row.topic = record.Intern(spec.topics[draw.Index(spec.topics.size())]);
+    row.region = row.jurisdiction;
+    row.lang = record.Intern(spec.langs[draw.Index(spec.langs.size())]);
     // Received at least 3 days before as_of, so in-time orders are closed.
     row.received = spec.as_of - 3 * 86400 - static_cast<int64_t>(draw.Uniform() * (window - 3 * 86400));
     row.deadline = row.received + 24 * 3600;
@@ -91,6 +93,7 @@ Record GenerateRecord(const SyntheticSpec& spec) {
     }
     record.cases.push_back(std::move(row));
   }
+  IndexByTime(&record);
   return record;
 }
 

@@ -42,6 +42,7 @@ struct SyntheticSpec {
   int64_t as_of = 1795000000;  // the reference time; cases arrive in the 30 days before
 };
 
+// The record comes indexed by time (IndexByTime).
 Record GenerateRecord(const SyntheticSpec& spec);
 
 }  // namespace evenhand::analytics

@@ -1,27 +1,58 @@
 #include "analytics/times.h"
 
+#include <algorithm>
 #include <cmath>
-#include <map>
+#include <cstdint>
+
+#include "analytics/time_order.h"
 
 namespace evenhand::analytics {
 
 std::vector<TimeRow> TimeToActionBy(const Record& record, Dimension by, double level) {
-  std::map<std::pair<std::string, std::string>, std::vector<Observation>> groups;
-  for (const CaseRow& c : record.cases) {
-    if (c.outcome == Outcome::kRejected) continue;
-    groups[{std::string(SourceName(c.source)), DimensionValue(c, by)}].push_back(
-        {HoursToAction(c, record.as_of), !c.open()});
+  // Two walks of the time order: one to size the groups, one to feed each
+  // group's Kaplan-Meier estimate its observations, already sorted.
+  struct Group {
+    Source source = Source::kOwnInitiative;
+    Sym value = kNoSym;
+    int64_t cases = 0, open = 0;
+  };
+  const size_t symbols = record.symbols.size();
+  std::vector<int32_t> group_of(3 * symbols, -1);  // by source x value Sym
+  std::vector<Group> groups;
+  std::vector<TimedCase> scratch;
+  const std::vector<TimedCase>& order = TimeOrder(record, &scratch);  // no rejected case
+  for (const TimedCase& c : order) {
+    int32_t& gi = group_of[static_cast<size_t>(c.source) * symbols + DimensionValue(c, by)];
+    if (gi < 0) {
+      gi = static_cast<int32_t>(groups.size());
+      groups.push_back(Group{c.source, DimensionValue(c, by), 0, 0});
+    }
+    ++groups[gi].cases;
+    groups[gi].open += !c.event;
   }
+  std::vector<KaplanMeierBuilder> km;
+  km.reserve(groups.size());
+  for (const Group& g : groups) km.emplace_back(g.cases, level);
+  for (const TimedCase& c : order)
+    km[group_of[static_cast<size_t>(c.source) * symbols + DimensionValue(c, by)]].Add(c.hours, c.event);
+  // Rows by source name, then value.
+  std::vector<size_t> rank(groups.size());
+  for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  std::sort(rank.begin(), rank.end(), [&](size_t a, size_t b) {
+    const std::string_view sa = SourceName(groups[a].source), sb = SourceName(groups[b].source);
+    return sa != sb ? sa < sb : record.Name(groups[a].value) < record.Name(groups[b].value);
+  });
   std::vector<TimeRow> rows;
-  for (auto& [key, obs] : groups) {
+  for (size_t i : rank) {
+    const Group& g = groups[i];
     TimeRow row;
-    row.source = key.first;
-    row.value = key.second;
-    row.cases = static_cast<int64_t>(obs.size());
-    for (const Observation& o : obs) row.open += !o.event;
-    const KaplanMeier km = EstimateKaplanMeier(std::move(obs), level);
-    row.median = KmQuantile(km, 0.5);
-    row.p90 = KmQuantile(km, 0.9);
+    row.source = std::string(SourceName(g.source));
+    row.value = record.Name(g.value);
+    row.cases = g.cases;
+    row.open = g.open;
+    const KaplanMeier estimate = km[i].Finish();
+    row.median = KmQuantile(estimate, 0.5);
+    row.p90 = KmQuantile(estimate, 0.9);
     rows.push_back(std::move(row));
   }
   return rows;

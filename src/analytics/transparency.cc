@@ -1,29 +1,49 @@
 #include "analytics/transparency.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
 
+#include "analytics/time_order.h"
 #include "model/time.h"
 
 namespace evenhand::analytics {
 
 namespace {
 
-TimeSummary Summarise(const std::string& source, const std::vector<const CaseRow*>& rows, int64_t as_of) {
+// `sorted`: by time, ascending.
+TimeSummary Summarise(const std::string& source, const std::vector<Observation>& sorted) {
   TimeSummary t;
   t.source = source;
-  std::vector<Observation> obs;
-  for (const CaseRow* r : rows) {
-    obs.push_back({HoursToAction(*r, as_of), !r->open()});
-    ++t.cases;
-    t.open += r->open();
-  }
-  t.km = EstimateKaplanMeier(std::move(obs));
+  t.cases = static_cast<int64_t>(sorted.size());
+  for (const Observation& o : sorted) t.open += !o.event;
+  t.km = EstimateKaplanMeierSorted(sorted);
   t.median = KmQuantile(t.km, 0.5);
   t.p90 = KmQuantile(t.km, 0.9);
+  return t;
+}
+
+// The time summary of each source, from two walks of the time order (one
+// to count, one to feed the estimates): no per-case copy is kept.
+std::vector<TimeSummary> SummariseSources(const std::vector<TimedCase>& order) {
+  std::vector<TimeSummary> t(3);
+  for (const TimedCase& c : order) {
+    TimeSummary& s = t[static_cast<size_t>(c.source)];
+    ++s.cases;
+    s.open += !c.event;
+  }
+  std::vector<KaplanMeierBuilder> km;
+  for (const TimeSummary& s : t) km.emplace_back(s.cases);
+  for (const TimedCase& c : order) km[static_cast<size_t>(c.source)].Add(c.hours, c.event);
+  for (size_t i = 0; i < t.size(); ++i) {
+    t[i].source = std::string(SourceName(static_cast<Source>(i)));
+    t[i].km = km[i].Finish();
+    t[i].median = KmQuantile(t[i].km, 0.5);
+    t[i].p90 = KmQuantile(t[i].km, 0.9);
+  }
   return t;
 }
 
@@ -68,44 +88,52 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
   std::map<std::string, ComplianceCounts> by_country;
   std::map<std::pair<std::string, std::string>, int64_t> reasons;
   std::map<std::pair<std::string, std::string>, ComplianceCounts> notices;
-  std::map<std::pair<std::string, std::string>, OwnInitiativeRow> own;
-  std::map<std::pair<std::string, std::string>, std::vector<const CaseRow*>> dsa;
-  std::map<Source, std::vector<const CaseRow*>> timed;
-  std::vector<const CaseRow*> all_timed;
+  // Own-initiative actions: many, so counted in a flat table by category
+  // Sym x outcome, named afterwards.
+  constexpr size_t kOutcomes = static_cast<size_t>(Outcome::kSuspended) + 1;
+  std::vector<std::array<int64_t, 2>> own_counts(record.symbols.size() * kOutcomes, {0, 0});  // human, automated
   for (const CaseRow& c : record.cases) {
-    if (c.outcome != Outcome::kRejected) {
-      timed[c.source].push_back(&c);
-      all_timed.push_back(&c);
-    }
     switch (c.source) {
       case Source::kOrder: {
-        orders[{c.jurisdiction, c.authority, c.category}].Add(c);
-        by_country[c.jurisdiction].Add(c);
+        const std::string& country = record.Name(c.jurisdiction);
+        orders[{country, record.Name(c.authority), record.Name(c.category)}].Add(c);
+        by_country[country].Add(c);
         r.orders_total.Add(c);
-        if ((c.outcome == Outcome::kNoAction || c.outcome == Outcome::kRejected) && !c.reason.empty())
-          ++reasons[{c.outcome == Outcome::kRejected ? "rejected" : "not_complied", c.reason}];
+        if ((c.outcome == Outcome::kNoAction || c.outcome == Outcome::kRejected) && c.reason != kNoSym)
+          ++reasons[{c.outcome == Outcome::kRejected ? "rejected" : "not_complied", record.Name(c.reason)}];
         if (!c.open() && c.outcome != Outcome::kRejected && c.outcome != Outcome::kNoAction) {
           ++r.appeals.actioned;
           r.appeals.appealed += c.appealed;
           r.appeals.reversed += c.reversed;
           r.appeals.pending += c.appeal_open;
         }
-        if (IsEuMemberState(c.jurisdiction) && c.outcome != Outcome::kRejected)
-          dsa[{c.jurisdiction, c.category}].push_back(&c);
         break;
       }
       case Source::kNotice:
-        notices[{c.authority, c.category}].Add(c);
+        notices[{record.Name(c.authority), record.Name(c.category)}].Add(c);
         r.notices_total.Add(c);
         break;
-      case Source::kOwnInitiative: {
-        OwnInitiativeRow& row = own[{c.category, std::string(OutcomeName(c.outcome))}];
-        (c.automated ? row.automated : row.human) += 1;
+      case Source::kOwnInitiative:
+        ++own_counts[c.category * kOutcomes + static_cast<size_t>(c.outcome)][c.automated];
         (c.automated ? r.own_automated : r.own_human) += 1;
         break;
-      }
     }
   }
+  std::map<std::pair<std::string, std::string>, OwnInitiativeRow> own;
+  for (size_t i = 0; i < own_counts.size(); ++i) {
+    const auto [human, automated] = own_counts[i];
+    if (human == 0 && automated == 0) continue;
+    const std::string& category = record.Name(static_cast<Sym>(i / kOutcomes));
+    const std::string outcome(OutcomeName(static_cast<Outcome>(i % kOutcomes)));
+    own[{category, outcome}] = OwnInitiativeRow{category, outcome, automated, human};
+  }
+  // Times: walks in time order, so every sample comes out sorted.
+  std::vector<TimedCase> scratch;
+  const std::vector<TimedCase>& order = TimeOrder(record, &scratch);  // no rejected case
+  std::map<std::pair<std::string, std::string>, std::vector<Observation>> dsa;
+  for (const TimedCase& c : order)
+    if (c.source == Source::kOrder && IsEuMemberState(record.Name(c.jurisdiction)))
+      dsa[{record.Name(c.jurisdiction), record.Name(c.category)}].push_back({c.hours, c.event});
   for (auto& [k, v] : orders) r.orders.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), v});
   for (auto& [k, v] : by_country) r.orders_by_country.emplace_back(k, v);
   std::stable_sort(r.orders_by_country.begin(), r.orders_by_country.end(),
@@ -114,20 +142,15 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
   std::stable_sort(r.reasons.begin(), r.reasons.end(),
                    [](const ReasonRow& a, const ReasonRow& b) { return a.count > b.count; });
   for (auto& [k, v] : notices) r.notices.push_back({k.first, k.second, v});
-  for (auto& [k, v] : own) {
-    v.category = k.first;
-    v.action = k.second;
-    r.own_initiative.push_back(v);
-  }
+  for (auto& [k, v] : own) r.own_initiative.push_back(v);
   r.data_requests = CountDataRequests(record.data_requests, record.as_of, from, to);
-  for (Source s : {Source::kOwnInitiative, Source::kNotice, Source::kOrder})
-    r.times.push_back(Summarise(std::string(SourceName(s)), timed[s], record.as_of));
-  for (auto& [k, rows] : dsa) {
+  r.times = SummariseSources(order);  // own initiative, notices, orders
+  for (auto& [k, obs] : dsa) {
     DsaOrdersRow row;
     row.member_state = k.first;
     row.category = k.second;
-    row.orders = static_cast<int64_t>(rows.size());
-    row.median_hours_to_effect = Summarise("", rows, record.as_of).median;
+    row.orders = static_cast<int64_t>(obs.size());
+    row.median_hours_to_effect = Summarise("", obs).median;
     r.dsa_orders.push_back(row);
   }
   return r;

@@ -5,8 +5,14 @@
 #include <fasttext/densematrix.h>
 #include <fasttext/fasttext.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -171,46 +177,173 @@ class LayoutCheck {
   size_t pos_ = 0;
 };
 
+typedef float Float4 __attribute__((vector_size(16)));
+
+inline Float4 Load4(const float* p) {
+  Float4 x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+
+// h[k, k + 4V) = the sum over ids of rows' columns [k, k + 4V), kept in V
+// registers of four floats while the rows stream past. Each column is summed
+// in the order of ids, starting from zero: the same arithmetic as adding
+// whole rows one after another.
+template <int V>
+void SumColumns(const float* wi, size_t d, const std::vector<int32_t>& ids, size_t k, float* h) {
+  static_assert(V == 1 || V == 2 || V == 4);
+  Float4 a0 = {}, a1 = {}, a2 = {}, a3 = {};  // named, so they stay in registers
+  for (int32_t id : ids) {
+    const float* row = wi + static_cast<size_t>(id) * d + k;
+    a0 += Load4(row);
+    if constexpr (V >= 2) a1 += Load4(row + 4);
+    if constexpr (V == 4) {
+      a2 += Load4(row + 8);
+      a3 += Load4(row + 12);
+    }
+  }
+  std::memcpy(h + k, &a0, sizeof a0);
+  if constexpr (V >= 2) std::memcpy(h + k + 4, &a1, sizeof a1);
+  if constexpr (V == 4) {
+    std::memcpy(h + k + 8, &a2, sizeof a2);
+    std::memcpy(h + k + 12, &a3, sizeof a3);
+  }
+}
+
+// h[0, d) = the sum of the rows `ids` of the row-major matrix wi (d columns).
+void SumRows(const float* wi, size_t d, const std::vector<int32_t>& ids, float* h) {
+  size_t k = 0;
+  for (; k + 16 <= d; k += 16) SumColumns<4>(wi, d, ids, k, h);
+  if (k + 8 <= d) {
+    SumColumns<2>(wi, d, ids, k, h);
+    k += 8;
+  }
+  if (k + 4 <= d) {
+    SumColumns<1>(wi, d, ids, k, h);
+    k += 4;
+  }
+  for (; k < d; ++k) {
+    float a = 0;
+    for (int32_t id : ids) a += wi[static_cast<size_t>(id) * d + k];
+    h[k] = a;
+  }
+}
+
 }  // namespace
 
 // fastText's word hash (32-bit FNV-1a over the bytes, each taken as a
 // signed char): word n-gram ids are built from it, so it must agree.
+// WordHashStep adds one byte.
+constexpr uint32_t kWordHashSeed = 2166136261u;
+inline uint32_t WordHashStep(uint32_t h, char c) {
+  return (h ^ static_cast<uint32_t>(static_cast<int32_t>(static_cast<signed char>(c)))) * 16777619u;
+}
 uint32_t WordHash(std::string_view w) {
-  uint32_t h = 2166136261u;
-  for (char c : w) {
-    h ^= static_cast<uint32_t>(static_cast<int32_t>(static_cast<signed char>(c)));
-    h *= 16777619u;
-  }
+  uint32_t h = kWordHashSeed;
+  for (char c : w) h = WordHashStep(h, c);
   return h;
 }
+
+// The look-up table's hash for models without word n-grams, whose ids need
+// no fastText hash: eight bytes a step instead of one. Bytes [p + n, limit)
+// may be read (never used) to load the last bytes in one go.
+inline uint64_t Mix(uint64_t h, uint64_t x) {
+  h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
+uint32_t FastWordHash(const char* p, size_t n, const char* limit) {
+  static_assert(std::endian::native == std::endian::little, "the two tail loads below agree on little-endian only");
+  uint64_t h = n;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    h = Mix(h, x);
+  }
+  if (n > 0) {
+    uint64_t x = 0;
+    if (limit - p >= 8) {
+      std::memcpy(&x, p, 8);
+      x &= ~uint64_t{0} >> (64 - 8 * n);
+    } else {
+      for (size_t i = 0; i < n; ++i) x |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    }
+    h = Mix(h, x);
+  }
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
+// The first ' ' in [p, end), or end; sixteen bytes a step where SSE2 is.
+inline const char* NextSpace(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; end - p >= 16; p += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, space)));
+    if (mask != 0) return p + __builtin_ctz(mask);
+  }
+#endif
+  while (p != end && *p != ' ') ++p;
+  return p;
+}
+
+// x % d without a division instruction (which costs tens of cycles): with
+// m = ceil(2^128 / d), x % d is the high 64 bits of (m * x mod 2^128) * d,
+// exact for every 64-bit x and d >= 1 (Lemire, Kaser and Kurz, "Faster
+// remainder by direct computation", 2019).
+class FastModulo {
+ public:
+  explicit FastModulo(uint64_t d = 1) : m_(~static_cast<unsigned __int128>(0) / d + 1), d_(d) {}
+  uint64_t operator()(uint64_t x) const {
+    const unsigned __int128 low = m_ * x;
+    const unsigned __int128 a = static_cast<unsigned __int128>(static_cast<uint64_t>(low)) * d_;
+    const unsigned __int128 b = static_cast<unsigned __int128>(static_cast<uint64_t>(low >> 64)) * d_;
+    return static_cast<uint64_t>((b + (a >> 64)) >> 64);
+  }
+
+ private:
+  unsigned __int128 m_;
+  uint64_t d_;
+};
 
 struct FastTextBackend::Impl {
   Model ft;
   // The vocabulary in a compact open-addressing table (fastText's own spans
-  // 30 M slots, so each look-up there is a cache miss): slot -> word id,
-  // words' bytes in one arena. Built once at load.
+  // 30 M slots, so each look-up there is a cache miss): a slot holds the
+  // word's hash, id and place in the arena of words' bytes, so a look-up
+  // touches the slot and the word's bytes only. Built once at load.
   struct Slot {
     uint32_t hash = 0;
     int32_t id = -1;
+    uint32_t offset = 0;
+    uint32_t size = 0;
   };
   std::vector<Slot> table;
   uint64_t mask = 0;
   std::string arena;
-  std::vector<uint32_t> offsets;  // word i is arena[offsets[i], offsets[i + 1])
-  int32_t Find(std::string_view w, uint32_t h) const {
-    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+  bool Holds(uint64_t slot, std::string_view w) const {
+    const Slot& s = table[slot];
+    return s.size == w.size() && std::memcmp(arena.data() + s.offset, w.data(), w.size()) == 0;
+  }
+  // The first slot at or after `from` (in probe order) with hash h, or -1
+  // when the probe reaches an empty slot.
+  int64_t Probe(uint32_t h, uint64_t from) const {
+    for (uint64_t i = from & mask;; i = (i + 1) & mask) {
       const Slot& s = table[i];
       if (s.id < 0) return -1;
-      if (s.hash == h) {
-        const uint32_t b = offsets[static_cast<size_t>(s.id)], e = offsets[static_cast<size_t>(s.id) + 1];
-        if (std::string_view(arena.data() + b, e - b) == w) return s.id;
-      }
+      if (s.hash == h) return static_cast<int64_t>(i);
     }
+  }
+  // Word n-gram ids are built from fastText's hash of each word, so models
+  // with them key the table by it; others by FastWordHash.
+  bool fasttext_hash = true;
+  uint32_t TableHash(std::string_view w) const {
+    return fasttext_hash ? WordHash(w) : FastWordHash(w.data(), w.size(), w.data() + w.size());
   }
   int32_t nwords = 0;
   int32_t nlabels = 0;
   int word_ngrams = 1;
   uint64_t bucket = 0;
+  FastModulo bucket_mod;  // x % bucket
   int maxn = 0;
   bool pruned = false;  // quantized with a cutoff: word n-grams need fastText's own reader
   // Dense matrices and softmax: the scores are computed here directly (mean
@@ -227,6 +360,8 @@ struct FastTextBackend::Scratch {
   fasttext::Predictions heap;
   std::vector<int32_t> ids;
   std::vector<int32_t> hashes;
+  std::vector<std::string_view> words;  // into the text being predicted
+  std::vector<int64_t> slots;
   std::string token;
   std::vector<float> hidden;
 };
@@ -264,7 +399,9 @@ Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::s
   impl->nwords = dict.nwords();
   impl->nlabels = dict.nlabels();
   impl->word_ngrams = args.wordNgrams;
+  impl->fasttext_hash = args.wordNgrams > 1;
   impl->bucket = static_cast<uint64_t>(args.bucket);
+  if (impl->bucket > 0) impl->bucket_mod = FastModulo(impl->bucket);
   impl->maxn = args.maxn;
   impl->pruned = dict.isPruned();
   {
@@ -272,15 +409,14 @@ Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::s
     while (size < uint64_t(impl->nwords) * 2) size *= 2;
     impl->table.assign(size, Impl::Slot{});
     impl->mask = size - 1;
-    impl->offsets.push_back(0);
     for (int32_t i = 0; i < impl->nwords; ++i) {
       const std::string w = dict.getWord(i);
+      if (impl->arena.size() + w.size() > UINT32_MAX) return Status::Invalid(what + ": vocabulary too large");
+      const Impl::Slot slot{impl->TableHash(w), i, static_cast<uint32_t>(impl->arena.size()), static_cast<uint32_t>(w.size())};
       impl->arena += w;
-      impl->offsets.push_back(static_cast<uint32_t>(impl->arena.size()));
-      const uint32_t h = WordHash(w);
-      uint64_t k = h & impl->mask;
+      uint64_t k = slot.hash & impl->mask;
       while (impl->table[k].id >= 0) k = (k + 1) & impl->mask;
-      impl->table[k] = Impl::Slot{h, i};
+      impl->table[k] = slot;
     }
   }
   if (!impl->ft.isQuant() && args.loss == fasttext::loss_name::softmax) {
@@ -314,6 +450,8 @@ FastTextBackend::ScratchPtr FastTextBackend::NewScratch() const {
   s->heap.reserve(static_cast<size_t>(impl_->nlabels) + 1);
   s->ids.reserve(1024);
   s->hashes.reserve(512);
+  s->words.reserve(512);
+  s->slots.reserve(512);
   s->token.reserve(64);
   s->hidden.assign(static_cast<size_t>(dim()), 0.0f);
   return s;
@@ -330,43 +468,76 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
   const fasttext::Dictionary& dict = m.ft.dict();
   s->ids.clear();
   s->hashes.clear();
-  // One word: its id (or subwords), and its hash for the word n-grams --
-  // what fastText's Dictionary::getLine does for each token. Labels are not
-  // in the table (ids >= nwords), so a word id found is a word.
-  auto add_word = [&](std::string_view w) {
-    const uint32_t h = WordHash(w);
-    const int32_t wid = m.Find(w, h);
-    if (wid >= 0) {
+  // What fastText's Dictionary::getLine does for each token -- its word id
+  // (or subwords) and its hash for the word n-grams -- in three passes, so
+  // that the cache misses of many words' look-ups overlap:
+  // 1. split, hash, and request each word's first table slot;
+  s->words.clear();
+  auto push = [&](std::string_view w, uint32_t h) {
+    if (w.starts_with(kLabelPrefix)) return;  // never a word: skipped, as getLine does
+    s->words.push_back(w);
+    s->hashes.push_back(static_cast<int32_t>(h));
+    __builtin_prefetch(&m.table[h & m.mask]);
+  };
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (m.fasttext_hash) {
+    for (;;) {
+      while (p != end && *p == ' ') ++p;
+      if (p == end) break;
+      const char* const begin = p;
+      uint32_t h = kWordHashSeed;  // WordHash, computed while the word is found
+      for (; p != end && *p != ' '; ++p) h = WordHashStep(h, *p);
+      push(std::string_view(begin, static_cast<size_t>(p - begin)), h);
+    }
+  } else {
+    for (;;) {
+      while (p != end && *p == ' ') ++p;
+      if (p == end) break;
+      const char* const word_end = NextSpace(p, end);
+      const size_t n = static_cast<size_t>(word_end - p);
+      push(std::string_view(p, n), FastWordHash(p, n, end));
+      p = word_end;
+    }
+  }
+  push(fasttext::Dictionary::EOS, m.TableHash(fasttext::Dictionary::EOS));  // the line's end, as in training
+  // 2. find the slot with the word's hash and request that word's bytes;
+  const size_t nw = s->words.size();
+  s->slots.resize(nw);
+  for (size_t a = 0; a < nw; ++a) {
+    const uint32_t h = static_cast<uint32_t>(s->hashes[a]);
+    const int64_t slot = m.Probe(h, h);
+    s->slots[a] = slot;
+    if (slot >= 0) __builtin_prefetch(m.arena.data() + m.table[static_cast<size_t>(slot)].offset);
+  }
+  // 3. compare the bytes (a different word with the same hash: probe on),
+  //    and emit the ids in the text's order. Labels are not in the table
+  //    (ids >= nwords), so a word id found is a word.
+  for (size_t a = 0; a < nw; ++a) {
+    const std::string_view w = s->words[a];
+    const uint32_t h = static_cast<uint32_t>(s->hashes[a]);
+    int64_t slot = s->slots[a];
+    while (slot >= 0 && !m.Holds(static_cast<uint64_t>(slot), w)) slot = m.Probe(h, static_cast<uint64_t>(slot) + 1);
+    if (slot >= 0) {
+      const int32_t wid = m.table[static_cast<size_t>(slot)].id;
       if (m.maxn <= 0) {
         s->ids.push_back(wid);
       } else {
         const std::vector<int32_t>& sub = dict.getSubwords(wid);
         s->ids.insert(s->ids.end(), sub.begin(), sub.end());
       }
-    } else {
-      if (w.starts_with(kLabelPrefix)) return;
+    } else if (m.maxn > 0 && w != fasttext::Dictionary::EOS) {
       s->token.assign(w.data(), w.size());
-      if (m.maxn > 0 && s->token != fasttext::Dictionary::EOS)
-        dict.computeSubwords(fasttext::Dictionary::BOW + s->token + fasttext::Dictionary::EOW, s->ids);
+      dict.computeSubwords(fasttext::Dictionary::BOW + s->token + fasttext::Dictionary::EOW, s->ids);
     }
-    s->hashes.push_back(static_cast<int32_t>(h));
-  };
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && text[i] == ' ') ++i;
-    size_t j = i;
-    while (j < text.size() && text[j] != ' ') ++j;
-    if (j > i) add_word(text.substr(i, j - i));
-    i = j;
   }
-  add_word(fasttext::Dictionary::EOS);  // the line's end, as in training
   if (m.bucket > 0) {
     const size_t nh = s->hashes.size();
     for (size_t a = 0; a < nh; ++a) {
       uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(s->hashes[a]));
       for (size_t b = a + 1; b < nh && b < a + static_cast<size_t>(m.word_ngrams); ++b) {
         h = h * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(s->hashes[b]));
-        s->ids.push_back(m.nwords + static_cast<int32_t>(h % m.bucket));
+        s->ids.push_back(m.nwords + static_cast<int32_t>(m.bucket_mod(h)));
       }
     }
   }
@@ -377,11 +548,7 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
   if (m.wi != nullptr) {
     const size_t d = static_cast<size_t>(m.dim);
     float* h = s->hidden.data();
-    std::fill(h, h + d, 0.0f);
-    for (int32_t id : s->ids) {
-      const float* row = m.wi + static_cast<size_t>(id) * d;
-      for (size_t k = 0; k < d; ++k) h[k] += row[k];
-    }
+    SumRows(m.wi, d, s->ids, h);
     const float inv = 1.0f / static_cast<float>(s->ids.size());
     for (size_t k = 0; k < d; ++k) h[k] *= inv;
     float max = -1e30f;

@@ -97,6 +97,14 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
     cal_rows.insert(cal_rows.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n_cal));
     fit_rows.insert(fit_rows.end(), rows.begin() + static_cast<std::ptrdiff_t>(n_cal), rows.end());
   }
+  const size_t distinct_fit = fit_rows.size();
+  if (o.positive_repeat < 1 || o.positive_repeat > 100) return Status::Invalid("positive repeat must be in [1, 100]");
+  if (o.positive_repeat > 1) {  // extra copies of the positives, spread by the shuffle below
+    if (positive.empty()) return Status::Invalid("positive repeat needs a positive label");
+    for (size_t i = 0; i < distinct_fit; ++i)
+      if (row_labels[fit_rows[i]] == positive)
+        for (int k = 1; k < o.positive_repeat; ++k) fit_rows.push_back(fit_rows[i]);
+  }
   std::shuffle(fit_rows.begin(), fit_rows.end(), rng);  // fastText reads in file order
   if (o.autotune_seconds > 0 && cal_rows.empty())
     return Status::Invalid("--autotune-seconds needs a calibration split to validate on");
@@ -117,6 +125,8 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
   p.word_ngrams = o.word_ngrams;
   p.bucket = o.bucket;
   p.min_count = o.min_count;
+  p.minn = o.minn;
+  p.maxn = o.maxn;
   p.threads = o.threads;
   p.seed = o.seed;
   p.quantize = o.quantize;
@@ -150,7 +160,7 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
   }
 
   TrainSummary summary;
-  summary.fit_examples = fit_rows.size();
+  summary.fit_examples = distinct_fit;
   summary.calibration_examples = cal_rows.size();
   summary.labels = labels;
   summary.positive = positive;
@@ -159,7 +169,7 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
 
   nlohmann::ordered_json t;
   t["examples"] = data.size();
-  t["fit_examples"] = fit_rows.size();
+  t["fit_examples"] = distinct_fit;
   t["calibration_examples"] = cal_rows.size();
   nlohmann::ordered_json per_label;
   for (size_t l = 0; l < labels.size(); ++l) per_label[labels[l]] = counts[l];
@@ -170,6 +180,10 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
   t["lr"] = o.lr;
   t["word_ngrams"] = o.word_ngrams;
   t["bucket"] = o.bucket;
+  t["min_count"] = o.min_count;
+  t["positive_repeat"] = o.positive_repeat;
+  t["minn"] = o.minn;
+  t["maxn"] = o.maxn;
   t["seed"] = o.seed;
   t["quantized"] = o.quantize;
   t["autotune_seconds"] = o.autotune_seconds;

@@ -32,11 +32,17 @@ struct TrainOptions {
   int word_ngrams = 2;
   int bucket = 20000;
   int min_count = 1;
+  int minn = 0;               // character n-grams of minn..maxn bytes (0 = off: one row per word)
+  int maxn = 0;
   int threads = 1;            // > 1 trains faster but not reproducibly (fastText is lock-free)
   int seed = 1;
   bool quantize = false;
   int autotune_seconds = 0;   // > 0: fastText autotune, validated on the calibration part
   double calibration_fraction = 0.2;
+  // Each positive example appears this many times in the fitting part (a
+  // class weight for a rare positive label; the calibration part is not
+  // repeated, so calibrated scores stay probabilities).
+  int positive_repeat = 1;
   Calibration::Method calibration = Calibration::Method::kIsotonic;
   std::string positive;       // "" = chosen as described above
 };

@@ -176,6 +176,13 @@ void AddClassifyCommands(CLI::App& app, int* exit_code) {
   train->add_option("--lr", ta->options.lr, "Learning rate")->capture_default_str();
   train->add_option("--word-ngrams", ta->options.word_ngrams, "Word n-gram length")->capture_default_str();
   train->add_option("--bucket", ta->options.bucket, "Hash buckets for word n-grams")->capture_default_str();
+  train->add_option("--min-count", ta->options.min_count, "Words seen fewer times than this are left out of the vocabulary")
+      ->capture_default_str();
+  train->add_option("--positive-repeat", ta->options.positive_repeat,
+                    "Repeat each positive example N times when fitting (a class weight for a rare label)")
+      ->capture_default_str();
+  train->add_option("--minn", ta->options.minn, "Shortest character n-gram (0 = none)")->capture_default_str();
+  train->add_option("--maxn", ta->options.maxn, "Longest character n-gram (0 = none)")->capture_default_str();
   train->add_option("--threads", ta->options.threads, "Training threads (1 = reproducible)")->capture_default_str();
   train->add_option("--seed", ta->options.seed, "Seed for the split and fastText")->capture_default_str();
   train->callback([ta, exit_code] { *exit_code = RunTrain(*ta); });

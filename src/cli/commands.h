@@ -22,6 +22,8 @@ void AddBankCommand(CLI::App& app, int* exit_code);
 void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, predict
 void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks, evaluate
 void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sla|penalties
+void AddServeCommand(CLI::App& app, int* exit_code);   // serve: HTTP API + dashboard
+void AddKeysCommand(CLI::App& app, int* exit_code);    // keys create|list|revoke
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
 

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   evenhand::cli::AddClassifyCommands(app, &exit_code);
   evenhand::cli::AddBehaviorCommands(app, &exit_code);
   evenhand::cli::AddReportCommand(app, &exit_code);
+  evenhand::cli::AddServeCommand(app, &exit_code);
+  evenhand::cli::AddKeysCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -67,7 +67,11 @@ std::unique_ptr<Scanner::State> Scanner::NewState() const {
   state->scratch = matcher_->NewScratch();
   state->list_counts.assign(policy_->lists().size(), 0);
   for (size_t c = 0; c < classifiers_.size(); ++c) state->classifier_scratch.push_back(classify::Classifier::NewScratch());
-  state->classifier_scores.assign(classifiers_.size() * kScanChunk, 0.0f);
+  state->classifier_models.resize(classifiers_.size());
+  state->classifier_labels.assign(classifiers_.size(), -1);
+  state->post_scores.assign(classifiers_.size(), State::kNotScored);
+  state->lazy.scanner = this;
+  state->lazy.state = state.get();
   return state;
 }
 
@@ -81,14 +85,13 @@ void Scanner::ScanBatch(const Post* posts, size_t count, State* state, Decision*
       state->texts[i] = &state->normalized[i];
     }
     matcher_->ScanMany(state->texts, n, state->scratch.get(), &state->matches);
-    if (!classifiers_.empty()) ScoreClassifiers(n, state);
+    if (!classifiers_.empty()) SnapshotClassifiers(state);
     const TermMatch* m = state->matches.data();
     const TermMatch* const all_end = m + state->matches.size();
     for (size_t i = 0; i < n; ++i) {
       const TermMatch* e = m;
       while (e != all_end && e->text == i) ++e;
-      if (!classifiers_.empty())
-        state->post_scores = std::span<const float>(state->classifier_scores).subspan(i * classifiers_.size(), classifiers_.size());
+      state->lazy.text = state->normalized[i].text;
       Decide(posts[done + i], m, e, state, &decisions[done + i]);
       m = e;
     }
@@ -123,7 +126,10 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
   ctx.list_counts = state->list_counts;
   MatchMedia(post, state);
   ctx.bank_distances = state->bank_distances;
-  ctx.classifier_scores = state->post_scores;
+  if (!classifiers_.empty()) {
+    std::fill(state->post_scores.begin(), state->post_scores.end(), State::kNotScored);
+    ctx.lazy_classifiers = &state->lazy;
+  }
   if (options_.behavior) {
     ctx.network_size = ctx.coordination_score = ctx.automation_score = ctx.cluster_size = 0;
     if (auto it = options_.behavior->find(post.account); it != options_.behavior->end()) {
@@ -188,7 +194,8 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
       s.evidence.push_back(')');
     }
   }
-  // One signal per classifier that scored its label as more likely than not.
+  // One signal per classifier the evaluation read that scored its label as
+  // more likely than not.
   for (size_t c = 0; c < state->post_scores.size(); ++c) {
     const float score = state->post_scores[c];
     if (score < 0.5f) continue;
@@ -200,23 +207,30 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
   }
 }
 
-void Scanner::ScoreClassifiers(size_t n, State* state) const {
-  const size_t nc = classifiers_.size();
-  for (size_t c = 0; c < nc; ++c) {
-    const std::shared_ptr<const classify::Classifier> model = classifiers_[c]->Current();
+void Scanner::SnapshotClassifiers(State* state) const {
+  for (size_t c = 0; c < classifiers_.size(); ++c) {
+    std::shared_ptr<const classify::Classifier>& model = state->classifier_models[c];
+    model = classifiers_[c]->Current();
     const std::string& label = policy_->classifiers()[c].label;
-    const int index = label.empty() ? model->positive_index() : model->label_index(label);
-    state->label_scores.resize(model->labels().size());
-    for (size_t i = 0; i < n; ++i) {
-      float& out = state->classifier_scores[i * nc + c];
-      if (index < 0) {  // a swapped-in model without the label: no score
-        out = -1.0f;
-        continue;
-      }
-      model->ScoreNormalized(state->normalized[i].text, state->classifier_scratch[c].get(), state->label_scores.data());
-      out = state->label_scores[static_cast<size_t>(index)];
-    }
+    // A swapped-in model without the label gives no score (-1).
+    state->classifier_labels[c] = label.empty() ? model->positive_index() : model->label_index(label);
   }
+}
+
+float Scanner::ScoreClassifier(size_t c, State* state) const {
+  const int index = state->classifier_labels[c];
+  if (index < 0) return -1.0f;
+  const classify::Classifier& model = *state->classifier_models[c];
+  state->label_scores.resize(model.labels().size());
+  model.ScoreNormalized(state->lazy.text, state->classifier_scratch[c].get(), state->label_scores.data());
+  return state->label_scores[static_cast<size_t>(index)];
+}
+
+float Scanner::State::LazyScores::Score(size_t index) {
+  if (index >= state->post_scores.size()) return -1.0f;
+  float& score = state->post_scores[index];
+  if (score == kNotScored) score = scanner->ScoreClassifier(index, state);
+  return score;
 }
 
 Status Scanner::ReloadClassifiers() const {

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bank/bank_set.h"
@@ -81,6 +82,11 @@ class Scanner {
   // Classifiers (policy().classifiers() order), loaded at Create and shared
   // by all threads. Each chunk of posts is scored with the model current
   // when the chunk starts, so a hot swap never mixes models within a chunk.
+  // Scoring is lazy: a post is scored by a classifier only when the policy's
+  // evaluation reaches classifier.NAME (see ClassifierScores in
+  // policy/policy.h), at most once per post and classifier, into buffers of
+  // the State (no allocation per post). A decision's "classifier" signals
+  // are those scores the evaluation read that are >= 0.5.
   const std::vector<std::shared_ptr<classify::ClassifierSlot>>& classifiers() const { return classifiers_; }
   // For a long-running process: reloads every classifier whose model files
   // changed on disk; on failure the old model stays current (see
@@ -89,8 +95,10 @@ class Scanner {
 
  private:
   std::vector<std::shared_ptr<classify::ClassifierSlot>> classifiers_;
-  // Fills state->classifier_scores for the n normalised texts of a chunk.
-  void ScoreClassifiers(size_t n, State* state) const;
+  // Takes the current model of every classifier for the next chunk.
+  void SnapshotClassifiers(State* state) const;
+  // Scores the post state->lazy.text with classifier c (no cache: see State::LazyScores).
+  float ScoreClassifier(size_t c, State* state) const;
 };
 
 struct Scanner::State {
@@ -105,11 +113,22 @@ struct Scanner::State {
   BankSet::Scratch bank_scratch;
   std::vector<int> bank_distances, image_best;
   std::vector<Signal> media_signals;
-  // Classifier scoring: one scratch per classifier; scores [post * classifiers + c].
+  // Classifier scoring, per classifier: a scratch, the model and label index
+  // taken at the start of the chunk, and the post's score (kNotScored until
+  // the evaluation asks; negative = no score).
   std::vector<std::unique_ptr<classify::Classifier::Scratch>> classifier_scratch;
-  std::vector<float> classifier_scores;
+  std::vector<std::shared_ptr<const classify::Classifier>> classifier_models;
+  std::vector<int> classifier_labels;
+  std::vector<float> post_scores;
   std::vector<float> label_scores;
-  std::span<const float> post_scores;  // the post being decided
+  static constexpr float kNotScored = -2.0f;
+  // What EvalContext::lazy_classifiers points at while a post is decided.
+  struct LazyScores final : ClassifierScores {
+    float Score(size_t index) override;
+    const Scanner* scanner = nullptr;
+    State* state = nullptr;
+    std::string_view text;  // the post's normalised text
+  } lazy;
   std::string path;
 };
 

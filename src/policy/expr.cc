@@ -231,8 +231,15 @@ class ClassifierScore final : public NumNode {
  public:
   explicit ClassifierScore(size_t index) : index_(index) {}
   bool Eval(const EvalContext& ctx, double* out) const override {
-    if (index_ >= ctx.classifier_scores.size() || ctx.classifier_scores[index_] < 0) return false;
-    *out = static_cast<double>(ctx.classifier_scores[index_]);
+    float score;
+    if (ctx.lazy_classifiers != nullptr) {
+      score = ctx.lazy_classifiers->Score(index_);
+    } else {
+      if (index_ >= ctx.classifier_scores.size()) return false;
+      score = ctx.classifier_scores[index_];
+    }
+    if (score < 0) return false;
+    *out = static_cast<double>(score);
     return true;
   }
 

@@ -24,6 +24,20 @@ namespace evenhand {
 
 class Expr;
 
+// Classifier scores computed on demand. When EvalContext::lazy_classifiers
+// is set, classifier.NAME asks it for the score only when a rule's
+// evaluation reaches that name (and/or short-circuit, first matching rule
+// wins), so a post whose decision never reads a classifier is never scored.
+// Score(index) is the calibrated probability, or negative when there is
+// none; an implementation computes each index at most once per post.
+class ClassifierScores {
+ public:
+  virtual float Score(size_t index) = 0;
+
+ protected:
+  ~ClassifierScores() = default;
+};
+
 // What a rule's expression can see for one post.
 struct EvalContext {
   const Post* post = nullptr;
@@ -40,6 +54,9 @@ struct EvalContext {
   // computed. classifier.NAME is missing (every comparison false) for a
   // negative score or an index beyond the span.
   std::span<const float> classifier_scores;
+  // When set, classifier scores come from here (computed lazily) and
+  // classifier_scores is not read.
+  ClassifierScores* lazy_classifiers = nullptr;
   // Behaviour signals (src/behavior) of the post's account, or of the
   // account being judged; negative = missing (every comparison false).
   // account.network_size, account.coordination_score (0..1),

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/item.h"
@@ -65,6 +66,53 @@ struct CaseRecord {
   std::string body;          // JSON object
 };
 
+// What the analytics read of one stored decision and its post: plain
+// columns only (no signals, scope, rule, reason, text or media, no JSON).
+// The views point into the store's buffers and are valid only during the
+// callback that receives them. post_* are empty / 0 when post_found is false.
+struct DecisionFacts {
+  std::string_view item, policy, action, category, lang, region;
+  bool review = false;
+  int64_t ts = 0;
+  int64_t stored_at = 0;
+  bool post_found = false;
+  int64_t post_ts = 0;
+  std::string_view post_lang, post_topic, post_region;
+};
+
+// A slice of the decisions table for ScanDecisionFacts: part `part` of
+// `parts` (0 <= part < parts), fixed runs of the storage order dealt out
+// in turn, so that the slices are about equal. Slices are disjoint and
+// together hold every decision, so `parts` readers, each with its own
+// Store, may read one slice each at the same time (each sees its own
+// snapshot: decisions stored meanwhile may be in some slices only).
+struct ScanSlice {
+  int part = 0;
+  int parts = 1;
+};
+
+// An API key of the HTTP server (src/server/): only the SHA-256 of the
+// whole key is kept, never the key. `id` is the key's public part.
+struct ApiKeyRecord {
+  std::string id;         // 8 hex, unique
+  std::string hash;       // sha256 hex of the whole key
+  std::string role;       // authority | moderator | auditor | admin
+  std::string authority;  // authority id for role "authority", else empty
+  std::string name;       // a label for people
+  int64_t created = 0;    // unix seconds
+  int64_t revoked = 0;    // unix seconds; 0 = live
+};
+
+// A moderator's review of a stored decision flagged for review.
+struct DecisionReview {
+  std::string item;
+  std::string policy;   // "name@version" of the decision reviewed
+  std::string verdict;  // confirm | overturn
+  std::string reason;
+  std::string actor;
+  int64_t at = 0;       // unix seconds
+};
+
 struct CaseFilter {
   std::string kind;   // empty = any
   std::string state;  // empty = any
@@ -108,6 +156,12 @@ class Store {
   virtual Status ForEachDecision(const std::string& policy_id,
                                  const std::function<bool(const StoredDecision&)>& fn) = 0;
 
+  // Read-only, for the analytics: walks every decision of `slice` (all
+  // policies) in the order they were stored, with the facts of its post,
+  // reading only the columns DecisionFacts names. `fn` must not call this
+  // Store; returning false from it stops the walk early (still Ok).
+  virtual Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) = 0;
+
   // ---- Cases (see cases/) ----
   // Upserts an authority and appends an "authority.put" audit entry.
   virtual Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) = 0;
@@ -137,6 +191,21 @@ class Store {
   // The stored posts of `account_id` (media not loaded), ordered by ts then
   // id; empty when there are none.
   virtual Result<std::vector<Post>> PostsByAccount(const std::string& account_id) = 0;
+
+  // ---- API keys and decision reviews (server/) ----
+  // Inserts a key (Conflict when the id exists) and appends a "key.create"
+  // audit entry (role, authority, name; never the hash) by `actor`.
+  virtual Status PutApiKey(const ApiKeyRecord& key, const std::string& actor) = 0;
+  // NotFound when there is no such key (revoked keys are returned).
+  virtual Result<ApiKeyRecord> GetApiKey(const std::string& id) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> ListApiKeys() = 0;  // by creation, then id
+  // Marks a key revoked at `now` with a "key.revoke" audit entry; NotFound /
+  // Conflict (already revoked).
+  virtual Status RevokeApiKey(const std::string& id, int64_t now, const std::string& actor) = 0;
+  // Stores a review with a "decision.review" audit entry by review.actor;
+  // Conflict when (item, policy) was reviewed already.
+  virtual Status PutDecisionReview(const DecisionReview& review) = 0;
+  virtual Result<std::vector<DecisionReview>> ListDecisionReviews() = 0;  // in the order stored
 
   virtual int schema_version() = 0;
 };

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -116,6 +117,28 @@ CREATE TABLE cases (
   UNIQUE (kind, issuer, reference)
 );
 CREATE INDEX cases_by_state ON cases (kind, state, deadline);
+)sql"},
+    {3, "API keys (hashes only) and moderators' reviews of decisions",
+     R"sql(
+CREATE TABLE api_keys (
+  id        TEXT PRIMARY KEY,
+  hash      TEXT NOT NULL,     -- sha256 hex of the whole key
+  role      TEXT NOT NULL,
+  authority TEXT NOT NULL,     -- '' unless role = 'authority'
+  name      TEXT NOT NULL,
+  created   INTEGER NOT NULL,
+  revoked   INTEGER NOT NULL   -- 0 = live
+);
+
+CREATE TABLE decision_reviews (
+  item    TEXT NOT NULL,
+  policy  TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  reason  TEXT NOT NULL,
+  actor   TEXT NOT NULL,
+  at      INTEGER NOT NULL,
+  PRIMARY KEY (item, policy)
+);
 )sql"},
 };
 
@@ -242,6 +265,7 @@ class SqliteStore final : public Store {
   Result<DecisionCounts> CountDecisions(const std::string& policy_id) override;
   Status ForEachDecision(const std::string& policy_id,
                          const std::function<bool(const StoredDecision&)>& fn) override;
+  Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) override;
   int schema_version() override { return schema_version_; }
 
   Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
@@ -257,6 +281,12 @@ class SqliteStore final : public Store {
   Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) override;
   Result<Account> GetAccount(const std::string& id) override;
   Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
+  Status PutApiKey(const ApiKeyRecord& key, const std::string& actor) override;
+  Result<ApiKeyRecord> GetApiKey(const std::string& id) override;
+  Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
+  Status RevokeApiKey(const std::string& id, int64_t now, const std::string& actor) override;
+  Status PutDecisionReview(const DecisionReview& review) override;
+  Result<std::vector<DecisionReview>> ListDecisionReviews() override;
 
  private:
   Status Error(int rc, const std::string& doing) const;
@@ -823,6 +853,133 @@ void ReadCase(sqlite3_stmt* s, CaseRecord* c) {
 
 }  // namespace
 
+// ---- Analytics scan ---------------------------------------------------------
+
+namespace {
+
+std::string_view ColumnView(sqlite3_stmt* s, int col) {
+  const unsigned char* p = sqlite3_column_text(s, col);
+  const int n = sqlite3_column_bytes(s, col);
+  return p == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+}
+
+// Rowid blocks of the decisions table that ScanSlice hands out round-robin:
+// fixed, so that readers with their own connections agree on the slices.
+constexpr int kScanBlockBits = 16;
+
+}  // namespace
+
+// The post of each decision is found by walking the posts table in storage
+// order beside the decisions ("zipper"): the pipeline stores each post just
+// before its decision, so the next post is nearly always the one wanted.
+// When it is not, the post is looked up by id and the walk moves on from
+// there. Either way each decision gets its own post (ids are unique), so
+// the result does not depend on the order; only the speed does.
+Status SqliteStore::ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) {
+  if (slice.parts < 1 || slice.part < 0 || slice.part >= slice.parts)
+    return Status::Invalid("ScanDecisionFacts: slice " + std::to_string(slice.part) + " of " +
+                           std::to_string(slice.parts) + " does not exist");
+  int rc = SQLITE_OK;
+  OwnedStmt dec = PrepareOwned(db_,
+                               "SELECT item, policy, action, category, review, lang, region, ts, stored_at "
+                               "FROM decisions WHERE id >= ?1 AND id <= ?2 ORDER BY id",
+                               &rc);
+  if (rc != SQLITE_OK) return Error(rc, "reading decisions");
+  OwnedStmt walk =
+      PrepareOwned(db_, "SELECT rowid, id, ts, lang, topic, region FROM posts WHERE rowid >= ?1 ORDER BY rowid", &rc);
+  if (rc != SQLITE_OK) return Error(rc, "reading posts");
+  OwnedStmt find = PrepareOwned(db_, "SELECT rowid, ts, lang, topic, region FROM posts WHERE id = ?1", &rc);
+  if (rc != SQLITE_OK) return Error(rc, "reading posts");
+
+  bool walk_on = false;  // `walk` holds a current row
+  auto walk_from = [&](int64_t rowid) -> bool {
+    sqlite3_reset(walk.get());
+    sqlite3_bind_int64(walk.get(), 1, rowid);
+    rc = sqlite3_step(walk.get());
+    walk_on = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+  };
+  bool stopped = false;
+  // Visits the decisions with rowid in [first, last]; false on a read error (rc).
+  auto visit = [&](int64_t first, int64_t last) -> bool {
+    sqlite3_stmt* d = dec.get();
+    sqlite3_reset(d);
+    sqlite3_bind_int64(d, 1, first);
+    sqlite3_bind_int64(d, 2, last);
+    DecisionFacts f;
+    while ((rc = sqlite3_step(d)) == SQLITE_ROW) {
+      f.item = ColumnView(d, 0);
+      f.policy = ColumnView(d, 1);
+      f.action = ColumnView(d, 2);
+      f.category = ColumnView(d, 3);
+      f.review = sqlite3_column_int64(d, 4) != 0;
+      f.lang = ColumnView(d, 5);
+      f.region = ColumnView(d, 6);
+      f.ts = sqlite3_column_int64(d, 7);
+      f.stored_at = sqlite3_column_int64(d, 8);
+      sqlite3_stmt* post = nullptr;  // the statement whose row is the post
+      int64_t found_rowid = 0;
+      if (walk_on && ColumnView(walk.get(), 1) == f.item) {
+        post = walk.get();
+      } else {
+        sqlite3_reset(find.get());
+        sqlite3_bind_text64(find.get(), 1, f.item.data(), f.item.size(), SQLITE_STATIC, SQLITE_UTF8);
+        rc = sqlite3_step(find.get());
+        if (rc == SQLITE_ROW) {
+          post = find.get();
+          found_rowid = sqlite3_column_int64(post, 0);
+        } else if (rc != SQLITE_DONE) {
+          return false;
+        }
+      }
+      const int off = post == walk.get() ? 1 : 0;  // `walk` has the id column, `find` has not
+      f.post_found = post != nullptr;
+      f.post_ts = post ? sqlite3_column_int64(post, 1 + off) : 0;
+      f.post_lang = post ? ColumnView(post, 2 + off) : std::string_view();
+      f.post_topic = post ? ColumnView(post, 3 + off) : std::string_view();
+      f.post_region = post ? ColumnView(post, 4 + off) : std::string_view();
+      if (!fn(f)) {
+        stopped = true;
+        return true;
+      }
+      if (post == walk.get()) {
+        rc = sqlite3_step(walk.get());
+        walk_on = rc == SQLITE_ROW;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
+      } else if (post != nullptr && !walk_from(found_rowid + 1)) {
+        return false;
+      }
+    }
+    return rc == SQLITE_DONE;
+  };
+
+  bool ok = true;
+  if (slice.parts == 1) {
+    ok = visit(INT64_MIN, INT64_MAX);
+  } else {
+    // Block by block, skipping empty ones: each next block is found by
+    // seeking the first rowid past the last one visited.
+    OwnedStmt next = PrepareOwned(db_, "SELECT min(id) FROM decisions WHERE id >= ?1", &rc);
+    if (rc != SQLITE_OK) return Error(rc, "reading decisions");
+    constexpr int64_t kBlock = int64_t{1} << kScanBlockBits;
+    int64_t from = INT64_MIN;
+    while (ok && !stopped) {
+      sqlite3_reset(next.get());
+      sqlite3_bind_int64(next.get(), 1, from);
+      rc = sqlite3_step(next.get());
+      if (rc != SQLITE_ROW) return Error(rc, "reading decisions");
+      if (sqlite3_column_type(next.get(), 0) == SQLITE_NULL) break;  // no more decisions
+      const int64_t b = sqlite3_column_int64(next.get(), 0) >> kScanBlockBits;  // floor, also below 0
+      const int64_t first = b * kBlock, last = first + (kBlock - 1);
+      if ((b % slice.parts + slice.parts) % slice.parts == slice.part) ok = visit(first, last);
+      if (last == INT64_MAX) break;
+      from = last + 1;
+    }
+  }
+  if (!ok) return Error(rc, "reading decisions and their posts");
+  return Status::Ok();
+}
+
 Status SqliteStore::PutAuthority(const AuthorityRecord& a, const std::string& actor) {
   if (a.id.empty()) return Status::Invalid("authority: id is empty");
   if (a.jurisdiction.empty()) return Status::Invalid("authority \"" + a.id + "\": jurisdiction is empty");
@@ -1065,6 +1222,154 @@ Result<std::vector<Post>> SqliteStore::PostsByAccount(const std::string& account
     out.push_back(std::move(p));
   }
   if (rc != SQLITE_DONE) return Error(rc, doing);
+  return out;
+}
+
+// ---- API keys and decision reviews ----------------------------------------
+
+namespace {
+
+constexpr const char* kKeyColumns = "id, hash, role, authority, name, created, revoked";
+
+void ReadKey(sqlite3_stmt* s, ApiKeyRecord* k) {
+  ReadText(s, 0, &k->id);
+  ReadText(s, 1, &k->hash);
+  ReadText(s, 2, &k->role);
+  ReadText(s, 3, &k->authority);
+  ReadText(s, 4, &k->name);
+  k->created = sqlite3_column_int64(s, 5);
+  k->revoked = sqlite3_column_int64(s, 6);
+}
+
+}  // namespace
+
+Status SqliteStore::PutApiKey(const ApiKeyRecord& k, const std::string& actor) {
+  if (k.id.empty() || k.hash.empty() || k.role.empty()) return Status::Invalid("api key: id, hash and role are required");
+  nlohmann::ordered_json payload;
+  payload["role"] = k.role;
+  payload["authority"] = k.authority;
+  payload["name"] = k.name;
+  const std::string p = Dump(payload);
+  if (Status s = ValidateAuditFields(actor, "key.create", k.id, p); !s.ok()) return s;
+  const std::string doing = "storing API key \"" + k.id + "\"";
+  return WriteOp(doing, [&]() -> Status {
+    int rc = 0;
+    OwnedStmt st = PrepareOwned(
+        db_, "INSERT INTO api_keys (id, hash, role, authority, name, created, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+        &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(st.get(), 1, k.id);
+    BindText(st.get(), 2, k.hash);
+    BindText(st.get(), 3, k.role);
+    BindText(st.get(), 4, k.authority);
+    BindText(st.get(), 5, k.name);
+    sqlite3_bind_int64(st.get(), 6, k.created != 0 ? k.created : NowUnixSeconds());
+    rc = sqlite3_step(st.get());
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::Conflict("API key \"" + k.id + "\" exists already");
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    return AppendAuditLocked(actor, "key.create", k.id, p);
+  });
+}
+
+Result<ApiKeyRecord> SqliteStore::GetApiKey(const std::string& id) {
+  int rc = 0;
+  const std::string sql = std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE id = ?1";
+  OwnedStmt st = PrepareOwned(db_, sql.c_str(), &rc);
+  if (rc != SQLITE_OK) return Error(rc, "reading API key");
+  BindText(st.get(), 1, id);
+  rc = sqlite3_step(st.get());
+  if (rc == SQLITE_DONE) return Status::NotFound("no API key \"" + id + "\"");
+  if (rc != SQLITE_ROW) return Error(rc, "reading API key");
+  ApiKeyRecord k;
+  ReadKey(st.get(), &k);
+  return k;
+}
+
+Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys() {
+  int rc = 0;
+  const std::string sql = std::string("SELECT ") + kKeyColumns + " FROM api_keys ORDER BY created, id";
+  OwnedStmt st = PrepareOwned(db_, sql.c_str(), &rc);
+  if (rc != SQLITE_OK) return Error(rc, "listing API keys");
+  std::vector<ApiKeyRecord> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    ApiKeyRecord k;
+    ReadKey(st.get(), &k);
+    out.push_back(std::move(k));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "listing API keys");
+  return out;
+}
+
+Status SqliteStore::RevokeApiKey(const std::string& id, int64_t now, const std::string& actor) {
+  if (Status s = ValidateAuditFields(actor, "key.revoke", id, ""); !s.ok()) return s;
+  const std::string doing = "revoking API key \"" + id + "\"";
+  return WriteOp(doing, [&]() -> Status {
+    int rc = 0;
+    OwnedStmt q = PrepareOwned(db_, "SELECT revoked FROM api_keys WHERE id = ?1", &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(q.get(), 1, id);
+    rc = sqlite3_step(q.get());
+    if (rc == SQLITE_DONE) return Status::NotFound("no API key \"" + id + "\"");
+    if (rc != SQLITE_ROW) return Error(rc, doing);
+    if (sqlite3_column_int64(q.get(), 0) != 0) return Status::Conflict("API key \"" + id + "\" is revoked already");
+    OwnedStmt st = PrepareOwned(db_, "UPDATE api_keys SET revoked = ?2 WHERE id = ?1", &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(st.get(), 1, id);
+    sqlite3_bind_int64(st.get(), 2, now != 0 ? now : NowUnixSeconds());
+    rc = sqlite3_step(st.get());
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    return AppendAuditLocked(actor, "key.revoke", id, "");
+  });
+}
+
+Status SqliteStore::PutDecisionReview(const DecisionReview& r) {
+  if (r.item.empty() || r.policy.empty() || r.verdict.empty())
+    return Status::Invalid("decision review: item, policy and verdict are required");
+  nlohmann::ordered_json payload;
+  payload["policy"] = r.policy;
+  payload["verdict"] = r.verdict;
+  payload["reason"] = r.reason;
+  const std::string p = Dump(payload);
+  if (Status s = ValidateAuditFields(r.actor, "decision.review", r.item, p); !s.ok()) return s;
+  const std::string doing = "storing the review of item \"" + r.item + "\"";
+  return WriteOp(doing, [&]() -> Status {
+    int rc = 0;
+    OwnedStmt st = PrepareOwned(db_,
+                                "INSERT INTO decision_reviews (item, policy, verdict, reason, actor, at) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(st.get(), 1, r.item);
+    BindText(st.get(), 2, r.policy);
+    BindText(st.get(), 3, r.verdict);
+    BindText(st.get(), 4, r.reason);
+    BindText(st.get(), 5, r.actor);
+    sqlite3_bind_int64(st.get(), 6, r.at != 0 ? r.at : NowUnixSeconds());
+    rc = sqlite3_step(st.get());
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+      return Status::Conflict("the decision on item \"" + r.item + "\" was reviewed already");
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    return AppendAuditLocked(r.actor, "decision.review", r.item, p);
+  });
+}
+
+Result<std::vector<DecisionReview>> SqliteStore::ListDecisionReviews() {
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(
+      db_, "SELECT item, policy, verdict, reason, actor, at FROM decision_reviews ORDER BY rowid", &rc);
+  if (rc != SQLITE_OK) return Error(rc, "listing decision reviews");
+  std::vector<DecisionReview> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    DecisionReview r;
+    ReadText(st.get(), 0, &r.item);
+    ReadText(st.get(), 1, &r.policy);
+    ReadText(st.get(), 2, &r.verdict);
+    ReadText(st.get(), 3, &r.reason);
+    ReadText(st.get(), 4, &r.actor);
+    r.at = sqlite3_column_int64(st.get(), 5);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "listing decision reviews");
   return out;
 }
 

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Load test of `evenhand serve` on loopback with wrk: POST /v1/scan, one
+# item per request (each stores a new decision, group-committed), for 1 and
+# 2 server threads. Bounded: DURATION seconds per run (default 10).
+#
+# Usage: bash bench/http_load.sh [BUILD_DIR] ; env: DURATION, RATE (paced
+# runs' target requests/s, default 10000; see bench/http_scan.lua for how
+# wrk 4 is made to send at a fixed rate), THREADS ("1 2"), CONNS (wrk
+# connections = server --connections, default 64), DB_DIR (where the
+# store goes; default /tmp, on the disk: every commit is fsynced).
+# Run it under the build lock:  flock /tmp/evenhand-build.lock bash bench/http_load.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build="${1:-$root/build}"
+bin="$build/bin/evenhand"
+duration="${DURATION:-10}"
+rates="${RATE:-10000}"
+threads_list="${THREADS:-1 2}"
+command -v wrk >/dev/null || { echo "http_load: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+[ -x "$bin" ] || { echo "http_load: $bin not built" >&2; exit 1; }
+
+work="$(mktemp -d "${DB_DIR:-/tmp}/evenhand-http-load.XXXXXX")"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=18181
+run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced)
+  local t="$1" c="$2" r="$3"
+  rm -f "$work"/db.sqlite*
+  key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --name bench 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+  (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
+    --listen "127.0.0.1:$port" --threads "$t" --connections "$c" --rate-limit 0 2>"$work/serve.log") &
+  server_pid=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  local out
+  local wt=$(( c < 2 ? c : 2 ))
+  out="$(EVENHAND_KEY="$key" RATE="$r" WRK_THREADS="$wt" wrk -t "$wt" -c "$c" -d "${duration}s" --latency \
+    -s "$here/http_scan.lua" "http://127.0.0.1:$port/v1/scan")"
+  [ -n "${VERBOSE:-}" ] && echo "$out" >&2
+  local stored
+  stored="$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^evenhand_scan_items_total/ {print $2}')"
+  local commits
+  commits="$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^evenhand_store_commits_total/ {print $2}')"
+  local metrics commit_p99
+  metrics="$(curl -s "http://127.0.0.1:$port/metrics")"
+  [ -n "${VERBOSE:-}" ] && grep -E 'duration_seconds_bucket\{route="POST /v1/scan"|commit_duration' <<<"$metrics" >&2
+  # The smallest bucket bound holding 99 % of the group commits.
+  commit_p99="$(awk -F'[{}" ]+' '/^evenhand_store_commit_duration_seconds_bucket/ {b[++n]=$3; c[n]=$NF}
+    END {for (i=1;i<=n;i++) if (c[i] >= 0.99*c[n]) {printf "%s", (b[i]=="+Inf" ? b[i] : b[i]*1000 "ms"); exit}}' <<<"$metrics")"
+  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  local rps p50 p99 non2xx
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+  printf '| %s | %s | %s | %s | %s | %s | %s | <= %s | %s |\n' "$t" "$c" "$([ "$r" = 0 ] && echo "unpaced" || echo "$r")" \
+    "$rps" "$p50" "$p99" "${stored:-?} / ${commits:-?}" "$commit_p99" "${non2xx:-0}"
+  port=$((port + 1))
+}
+
+echo "http_load: $(date -u +%FT%TZ), $(nproc) cores, wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), ${duration}s per run"
+echo "| server threads | connections | target req/s | req/s | p50 | p99 | items stored / commits | commit p99 | non-2xx |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+conns="${CONNS:-64}"
+for t in $threads_list; do
+  run "$t" "$conns" 0          # as fast as it goes
+  for r in $rates; do run "$t" "$conns" "$r"; done   # paced
+done
+# One connection per server thread: no group commit can form.
+for t in $threads_list; do run "$t" "$t" 0; done

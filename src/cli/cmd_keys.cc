@@ -1,0 +1,113 @@
+// `evenhand keys create|list|revoke`: API keys of `evenhand serve`. A new
+// key is printed once; the store keeps only its SHA-256.
+#include <cstdio>
+#include <ctime>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "model/time.h"
+#include "server/api_key.h"
+#include "store/store.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+int Fail(const char* verb, const std::string& message) {
+  std::fprintf(stderr, "evenhand keys %s: %s\n", verb, message.c_str());
+  return 1;
+}
+
+void Print(const ApiKeyRecord& k, const std::string* key) {
+  nlohmann::ordered_json j;
+  j["id"] = k.id;
+  if (key != nullptr) j["key"] = *key;
+  j["role"] = k.role;
+  j["authority"] = k.authority;
+  j["name"] = k.name;
+  j["created"] = FormatTimestamp(k.created);
+  j["revoked"] = k.revoked != 0 ? FormatTimestamp(k.revoked) : std::string();
+  std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+}
+
+struct Args {
+  std::string db, role, authority, name, actor = "cli", id;
+};
+
+int Create(const Args& a) {
+  auto role = server::ParseRole(a.role);
+  if (!role) return Fail("create", "--role: authority, moderator, auditor or admin");
+  auto store = OpenStore(a.db);
+  if (!store.ok()) return Fail("create", store.status().message());
+  if (!a.authority.empty()) {
+    auto all = (*store)->ListAuthorities();
+    if (!all.ok()) return Fail("create", all.status().message());
+    bool known = false;
+    for (const AuthorityRecord& r : *all) known = known || r.id == a.authority;
+    if (!known)
+      return Fail("create", "--authority: \"" + a.authority + "\" is not registered (evenhand authority add)");
+  }
+  auto key = server::GenerateApiKey(*role, a.authority, a.name, static_cast<int64_t>(std::time(nullptr)));
+  if (!key.ok()) return Fail("create", key.status().message());
+  if (Status s = (*store)->PutApiKey(key->record, a.actor); !s.ok()) return Fail("create", s.message());
+  Print(key->record, &key->key);  // printed only once stored
+  std::fprintf(stderr, "keep the key now: it is not stored and cannot be shown again\n");
+  return 0;
+}
+
+}  // namespace
+
+void AddKeysCommand(CLI::App& app, int* exit_code) {
+  auto* keys = app.add_subcommand("keys", "API keys for `evenhand serve`: create (shown once), list, revoke");
+  keys->require_subcommand(1);
+  auto a = std::make_shared<Args>();
+  auto* create = keys->add_subcommand("create", "Create a key; prints it once as JSON (the store keeps its hash)");
+  create->add_option("--db", a->db, "Store URL")->required();
+  create->add_option("--role", a->role, "authority, moderator, auditor or admin")
+      ->check(CLI::IsMember({"authority", "moderator", "auditor", "admin"}))
+      ->required();
+  create->add_option("--authority", a->authority, "For --role authority: the registered authority id it speaks for");
+  create->add_option("--name", a->name, "A label for people (who holds the key)");
+  create->add_option("--actor", a->actor, "Who creates it (audit log)")->capture_default_str();
+  create->callback([a, exit_code] { *exit_code = Create(*a); });
+
+  auto* list = keys->add_subcommand("list", "List keys as JSON Lines (ids, roles; never secrets)");
+  list->add_option("--db", a->db, "Store URL")->required();
+  list->callback([a, exit_code] {
+    auto store = OpenStore(a->db, OpenMode::kMustExist);
+    if (!store.ok()) {
+      *exit_code = Fail("list", store.status().message());
+      return;
+    }
+    auto all = (*store)->ListApiKeys();
+    if (!all.ok()) {
+      *exit_code = Fail("list", all.status().message());
+      return;
+    }
+    for (const ApiKeyRecord& k : *all) Print(k, nullptr);
+    *exit_code = 0;
+  });
+
+  auto* revoke = keys->add_subcommand("revoke", "Revoke a key (a running server stops accepting it within 2 s)");
+  revoke->add_option("--db", a->db, "Store URL")->required();
+  revoke->add_option("ID", a->id, "Key id (the 8 hex after ehk_)")->required();
+  revoke->add_option("--actor", a->actor, "Who revokes it (audit log)")->capture_default_str();
+  revoke->callback([a, exit_code] {
+    auto store = OpenStore(a->db, OpenMode::kMustExist);
+    if (!store.ok()) {
+      *exit_code = Fail("revoke", store.status().message());
+      return;
+    }
+    if (Status s = (*store)->RevokeApiKey(a->id, static_cast<int64_t>(std::time(nullptr)), a->actor); !s.ok()) {
+      *exit_code = Fail("revoke", s.message());
+      return;
+    }
+    auto k = (*store)->GetApiKey(a->id);
+    if (k.ok()) Print(*k, nullptr);
+    *exit_code = 0;
+  });
+}
+
+}  // namespace evenhand::cli

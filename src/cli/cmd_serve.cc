@@ -1,0 +1,125 @@
+// `evenhand serve`: the HTTP API (docs/API.md) and the dashboard on one port.
+// SIGTERM / SIGINT stop it gracefully: the listener closes, requests in
+// flight finish and their writes commit, then the process exits 0.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "server/server.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+struct ServeArgs {
+  server::ServerOptions options;
+  std::string listen = "127.0.0.1:8080";
+  bool no_web = false;
+};
+
+bool IsDir(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int Serve(ServeArgs& a) {
+  const size_t colon = a.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    std::fprintf(stderr, "evenhand serve: --listen: want HOST:PORT, e.g. 127.0.0.1:8080\n");
+    return 1;
+  }
+  a.options.host = a.listen.substr(0, colon);
+  char* end = nullptr;
+  const long port = std::strtol(a.listen.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535) {
+    std::fprintf(stderr, "evenhand serve: --listen: \"%s\" is not a port\n", a.listen.c_str() + colon + 1);
+    return 1;
+  }
+  a.options.port = static_cast<int>(port);
+#ifdef EVENHAND_WEB_DIR
+  if (a.options.web_dir.empty() && !a.no_web && IsDir(EVENHAND_WEB_DIR)) a.options.web_dir = EVENHAND_WEB_DIR;
+#endif
+  if (a.no_web) a.options.web_dir.clear();
+
+  // Signals are taken by one thread with sigwait; block them everywhere else
+  // (threads made from here on inherit the mask).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto srv = server::Server::Create(a.options);
+  if (!srv.ok()) {
+    std::fprintf(stderr, "evenhand serve: %s\n", srv.status().message().c_str());
+    return 1;
+  }
+  auto bound = (*srv)->Bind();
+  if (!bound.ok()) {
+    std::fprintf(stderr, "evenhand serve: %s\n", bound.status().message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "evenhand serve: listening on http://%s:%d/ (%d threads, %d connections; dashboard %s)\n",
+               a.options.host.c_str(), *bound, a.options.threads, a.options.connections,
+               a.options.web_dir.empty() ? "off" : a.options.web_dir.c_str());
+  std::atomic<bool> done{false};
+  server::Server* s = srv->get();
+  std::thread waiter([&] {
+    const timespec tick{0, 200'000'000};
+    while (!done.load()) {
+      const int sig = sigtimedwait(&signals, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        std::fprintf(stderr, "evenhand serve: %s: finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        s->Stop();
+        return;
+      }
+    }
+  });
+  Status st = s->Run();
+  done.store(true);
+  waiter.join();
+  srv->reset();
+  if (!st.ok()) {
+    std::fprintf(stderr, "evenhand serve: %s\n", st.message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "evenhand serve: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "Run the JSON HTTP API (/v1, see docs/API.md) and the web dashboard");
+  cmd->add_option("--db", a->options.db, "Store URL (SQLite path); created if missing")->required();
+  cmd->add_option("--policy", a->options.policy, "Policy file for /v1/scan (reloadable: POST /v1/policy/reload)")
+      ->required();
+  cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  cmd->add_option("--threads", a->options.threads, "Requests handled on the CPU at once (server threads)")
+      ->capture_default_str();
+  cmd->add_option("--connections", a->options.connections,
+                  "Connections served at once (one mostly-waiting thread each; keep-alive clients hold one)")
+      ->capture_default_str();
+  cmd->add_option("--regimes", a->options.regimes, "Directory of regime files (order deadlines)")
+      ->capture_default_str();
+  cmd->add_option("--overrides", a->options.overrides, "Deployment overrides of the regimes (YAML)");
+  cmd->add_option("--web", a->options.web_dir, "Directory of dashboard files (default: the source tree's web/)");
+  cmd->add_flag("--no-web", a->no_web, "Serve no dashboard files");
+  cmd->add_option("--media-dir", a->options.media_dir,
+                  "Directory that scanned posts' media paths resolve in (default: media refused)");
+  cmd->add_option("--max-body", a->options.max_body, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--rate-limit", a->options.rate_limit, "Requests per second per key (0 = no limit)")
+      ->capture_default_str();
+  cmd->add_option("--rate-burst", a->options.rate_burst, "Burst per key (0 = twice the rate)")->capture_default_str();
+  cmd->callback([a, exit_code] { *exit_code = Serve(*a); });
+}
+
+}  // namespace evenhand::cli

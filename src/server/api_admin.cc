@@ -1,0 +1,213 @@
+// Api: reports (read only), keys and the policy in force.
+#include <cmath>
+
+#include "analytics/consistency.h"
+#include "analytics/penalties.h"
+#include "analytics/record.h"
+#include "analytics/sla.h"
+#include "analytics/times.h"
+#include "analytics/transparency.h"
+#include "model/time.h"
+#include "policy/loader.h"
+#include "regimes/regime_loader.h"
+#include "server/api.h"
+#include "server/duration.h"
+
+namespace evenhand::server {
+
+namespace {
+
+
+nlohmann::ordered_json KeyView(const ApiKeyRecord& k) {
+  nlohmann::ordered_json j;
+  j["id"] = k.id;
+  j["role"] = k.role;
+  j["authority"] = k.authority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(k.authority);
+  j["name"] = k.name;
+  j["created"] = FormatTimestamp(k.created);
+  j["revoked"] = k.revoked != 0 ? nlohmann::ordered_json(FormatTimestamp(k.revoked)) : nlohmann::ordered_json(nullptr);
+  return j;
+}
+
+}  // namespace
+
+// ---- reports
+
+bool Api::LoadReport(const Ctx& c, bool decisions, analytics::Record* record, int64_t* from, int64_t* to,
+                     ApiResponse* error) {
+  analytics::LoadOptions lo;
+  lo.as_of = c.now;
+  lo.decisions = decisions;
+  *from = *to = 0;
+  if (std::string f = c.Query("from"); !f.empty()) {
+    auto t = ParseTimestamp(f);
+    if (!t) return *error = Error(400, "bad_query", "from: \"" + f + "\" is not an RFC 3339 time"), false;
+    *from = lo.from = *t;
+  }
+  if (std::string t_ = c.Query("to"); !t_.empty()) {
+    auto t = ParseTimestamp(t_);
+    if (!t) return *error = Error(400, "bad_query", "to: \"" + t_ + "\" is not an RFC 3339 time"), false;
+    *to = lo.to = *t;
+    if (lo.to < lo.as_of) lo.as_of = lo.to;  // the report looks at the period's end
+  }
+  ReadLease rd(this);
+  auto r = analytics::LoadRecord(*rd->store, lo);
+  if (!r.ok()) return *error = FromStatus(r.status()), false;
+  *record = std::move(r).value();
+  return true;
+}
+
+ApiResponse Api::ReportSla(Ctx& c) {
+  std::string within = c.Query("due_within");
+  if (within.empty()) within = "6h";
+  auto window = ParseQueryDuration(within);
+  if (!window) return Error(400, "bad_query", "due_within: \"" + within + "\" is not a duration such as 6h");
+  analytics::Record record;
+  int64_t from = 0, to = 0;
+  ApiResponse error;
+  if (!LoadReport(c, false, &record, &from, &to, &error)) return error;
+  return Json(200, analytics::SlaToJson(analytics::ComputeSla(record, *window)));
+}
+
+ApiResponse Api::ReportTransparency(Ctx& c) {
+  analytics::Record record;
+  int64_t from = 0, to = 0;
+  ApiResponse error;
+  if (!LoadReport(c, true, &record, &from, &to, &error)) return error;
+  return Json(200, analytics::TransparencyToJson(analytics::BuildTransparencyReport(record, from, to)));
+}
+
+ApiResponse Api::ReportTimes(Ctx& c) {
+  std::string by_name = c.Query("by");
+  if (by_name.empty()) by_name = "category";
+  auto by = analytics::ParseDimension(by_name);
+  if (!by)
+    return Error(400, "bad_query", "by: category, jurisdiction, authority, topic, language or region");
+  analytics::Record record;
+  int64_t from = 0, to = 0;
+  ApiResponse error;
+  if (!LoadReport(c, true, &record, &from, &to, &error)) return error;
+  return Json(200, analytics::TimeRowsToJson(analytics::TimeToActionBy(record, *by), *by));
+}
+
+ApiResponse Api::ReportPenalties(Ctx& c) {
+  const std::string id = c.Query("regime");
+  if (id.empty()) return Error(400, "bad_query", "regime: required (a regime id)");
+  const Regime* regime = FindRegime(regimes_, id);
+  if (regime == nullptr) return Error(404, "not_found", "no regime \"" + id + "\"");
+  std::optional<analytics::Turnover> turnover;
+  if (std::string t = c.Query("turnover"); !t.empty()) {
+    char* end = nullptr;
+    const double amount = std::strtod(t.c_str(), &end);
+    const std::string currency = c.Query("currency");
+    if (end == t.c_str() || *end != '\0' || !(amount >= 0) || !std::isfinite(amount) || currency.size() != 3)
+      return Error(400, "bad_query", "turnover: a non-negative amount, with currency: a 3-letter code");
+    turnover = analytics::Turnover{amount, currency};
+  }
+  analytics::Record record;
+  int64_t from = 0, to = 0;
+  ApiResponse error;
+  if (!LoadReport(c, false, &record, &from, &to, &error)) return error;
+  return Json(200, analytics::PenaltyExposureToJson(analytics::ComputePenaltyExposure(*regime, record, turnover)));
+}
+
+// ---- keys
+
+ApiResponse Api::ListKeys(Ctx&) {
+  Result<std::vector<ApiKeyRecord>> all = Status::Internal("not run");
+  {
+    ReadLease rd(this);
+    all = rd->store->ListApiKeys();
+  }
+  if (!all.ok()) return FromStatus(all.status());
+  nlohmann::ordered_json j;
+  j["keys"] = nlohmann::ordered_json::array();
+  for (const ApiKeyRecord& k : *all) j["keys"].push_back(KeyView(k));
+  return Json(200, j);
+}
+
+ApiResponse Api::CreateKey(Ctx& c) {
+  nlohmann::json body;
+  ApiResponse error;
+  if (!ParseBody(c, &body, &error)) return error;
+  std::string role_name, authority, name;
+  auto str = [&](const char* field, std::string* out) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return true;
+    if (!it->is_string()) return false;
+    *out = it->get<std::string>();
+    return true;
+  };
+  if (!str("role", &role_name) || !str("authority", &authority) || !str("name", &name))
+    return Error(400, "invalid", "role, authority and name must be strings");
+  auto role = ParseRole(role_name);
+  if (!role) return Error(400, "invalid", "role: authority, moderator, auditor or admin");
+  if (!authority.empty()) {
+    ReadLease rd(this);
+    auto all = rd->store->ListAuthorities();
+    if (!all.ok()) return FromStatus(all.status());
+    bool known = false;
+    for (const AuthorityRecord& a : *all) known = known || a.id == authority;
+    if (!known) return Error(400, "invalid", "authority: \"" + authority + "\" is not registered");
+  }
+  auto key = GenerateApiKey(*role, authority, name, c.now);
+  if (!key.ok()) return FromStatus(key.status());
+  Status s = Write([&](Store& store) { return store.PutApiKey(key->record, c.who->actor); });
+  if (!s.ok()) return FromStatus(s);
+  nlohmann::ordered_json j = KeyView(key->record);
+  j["key"] = key->key;
+  return Json(201, j);
+}
+
+ApiResponse Api::RevokeKey(Ctx& c) {
+  if (c.arg == c.who->key.id) return Error(409, "conflict", "a key cannot revoke itself");
+  Status s = Write([&](Store& store) { return store.RevokeApiKey(c.arg, c.now, c.who->actor); });
+  if (!s.ok()) return FromStatus(s);
+  {
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    keys_.erase(c.arg);
+  }
+  ReadLease rd(this);
+  auto k = rd->store->GetApiKey(c.arg);
+  if (!k.ok()) return FromStatus(k.status());
+  return Json(200, KeyView(*k));
+}
+
+// ---- policy
+
+ApiResponse Api::ShowPolicy(Ctx&) {
+  std::shared_ptr<const Scanner> sc;
+  int64_t loaded = 0;
+  {
+    std::lock_guard<std::mutex> lock(scanner_mu_);
+    sc = scanner_;
+    loaded = policy_loaded_;
+  }
+  return Json(200, {{"id", sc->policy().id()}, {"path", options_.policy}, {"loaded", FormatTimestamp(loaded)}});
+}
+
+ApiResponse Api::ReloadPolicy(Ctx& c) {
+  auto policy = PolicyLoader::Load(options_.policy);
+  if (!policy.ok()) return Error(400, "invalid", policy.status().message());
+  ScanOptions so;
+  so.media_dir = options_.media_dir;
+  auto created = Scanner::Create(std::move(policy).value(), so);
+  if (!created.ok()) return Error(400, "invalid", created.status().message());
+  std::shared_ptr<const Scanner> next(std::move(created).value());
+  const std::string id = next->policy().id();
+  Status s = Write([&](Store& store) {
+    nlohmann::ordered_json payload;
+    payload["path"] = options_.policy;
+    return store.AppendAudit(c.who->actor, "policy.reload", id,
+                             payload.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  });
+  if (!s.ok()) return FromStatus(s);
+  {
+    std::lock_guard<std::mutex> lock(scanner_mu_);
+    scanner_ = std::move(next);
+    policy_loaded_ = c.now;
+  }
+  return ShowPolicy(c);
+}
+
+}  // namespace evenhand::server

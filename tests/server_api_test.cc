@@ -1,0 +1,483 @@
+// The /v1 API end to end, in process: every route's success and its 4xx
+// answers, the role matrix (each role x each route), and authority
+// isolation (authority A never sees authority B's orders or requests).
+#include <set>
+
+#include "server_test_util.h"
+
+namespace evenhand::server::test {
+namespace {
+
+using nlohmann::json;
+
+std::string OrderBody(const std::string& item, const std::string& reference) {
+  return json{{"legal_basis", {{"instrument", "PECA 2016"}, {"provision", "s.37"}}},
+              {"category", "unlawful_content_s37"},
+              {"targets", json::array({{{"item", item}}})},
+              {"reference", reference}}
+      .dump();
+}
+
+std::string Post(const std::string& id, const std::string& text) {
+  return json{{"id", id}, {"account", "acc1"}, {"text", text}, {"region", "PK"}, {"ts", "2026-11-01T10:00:00Z"}}.dump();
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new TestServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  TestServer& s() { return *server_; }
+  static TestServer* server_;
+};
+TestServer* ApiTest::server_ = nullptr;
+
+TEST_F(ApiTest, HealthzAndUnknownRoutes) {
+  Reply r = s().Call("GET", "/healthz", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["status"], "ok");
+  r = s().Call("GET", "/v1/nothing", "moderator");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.code(), "no_route");
+  r = s().Call("DELETE", "/v1/me", "moderator");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.code(), "method_not_allowed");
+}
+
+TEST_F(ApiTest, MeTellsRoleAndAuthority) {
+  Reply r = s().Call("GET", "/v1/me", "authority");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["role"], "authority");
+  EXPECT_EQ(r.json["authority"]["id"], "pta");
+  EXPECT_EQ(r.json["authority"]["jurisdiction"], "PK");
+  r = s().Call("GET", "/v1/me", "auditor");
+  EXPECT_EQ(r.json["role"], "auditor");
+  EXPECT_TRUE(r.json["authority"].is_null());
+}
+
+TEST_F(ApiTest, KeysAreCheckedAndNeverAcceptedWrong) {
+  EXPECT_EQ(s().Call("GET", "/v1/me", "").code(), "unauthorized");
+  EXPECT_EQ(s().Call("GET", "/v1/me", "not-a-key").code(), "unauthorized");
+  // Same key id, different secret: the hash does not match.
+  std::string forged = s().key("moderator");
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  Reply r = s().Call("GET", "/v1/me", forged);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code(), "unauthorized");
+  // A well-formed key that was never made.
+  r = s().Call("GET", "/v1/me", "ehk_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(r.status, 401);
+}
+
+TEST_F(ApiTest, ScanOneItemStoresTheDecisionBeforeAnswering) {
+  const int64_t before = s().Decisions();
+  Reply r = s().Call("POST", "/v1/scan", "moderator", Post("scan-1", "claim your prize now"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["item"], "scan-1");
+  EXPECT_EQ(r.json["category"], "scams_and_fraud");
+  EXPECT_EQ(r.json["policy"], "examples@1");
+  EXPECT_FALSE(r.json["signals"].empty());
+  EXPECT_EQ(s().Decisions(), before + 1);  // durable once answered
+  // Same again: answered, stored once.
+  r = s().Call("POST", "/v1/scan", "moderator", Post("scan-1", "claim your prize now"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(s().Decisions(), before + 1);
+  // A clean post.
+  r = s().Call("POST", "/v1/scan", "admin", Post("scan-2", "a walk in the park"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["action"], "allow");
+}
+
+TEST_F(ApiTest, ScanRefusesBadItems) {
+  const int64_t before = s().Decisions();
+  Reply r = s().Call("POST", "/v1/scan", "moderator", R"({"id":"x","text":)");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "bad_json");
+  r = s().Call("POST", "/v1/scan", "moderator", R"({"kind":"account","id":"a9","created":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "invalid");
+  r = s().Call("POST", "/v1/scan", "moderator", R"({"text":"no id"})");
+  EXPECT_EQ(r.code(), "invalid");
+  EXPECT_NE(r.json["error"]["message"].get<std::string>().find("id"), std::string::npos);
+  r = s().Call("POST", "/v1/scan", "moderator", R"({"id":"m1","text":"x","media":[{"path":"/etc/passwd"}]})");
+  EXPECT_EQ(r.code(), "invalid");
+  EXPECT_EQ(s().Decisions(), before);
+}
+
+TEST_F(ApiTest, ScanBatch) {
+  const int64_t before = s().Decisions();
+  json items = json::array({json::parse(Post("b1", "i will kill you")), json::parse(Post("b2", "free money")),
+                            json::parse(Post("b3", "hello there"))});
+  Reply r = s().Call("POST", "/v1/scan/batch", "moderator", json{{"items", items}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json["decisions"].size(), 3u);
+  EXPECT_EQ(r.json["decisions"][0]["item"], "b1");
+  EXPECT_EQ(r.json["decisions"][0]["category"], "violence");
+  EXPECT_EQ(r.json["decisions"][2]["action"], "allow");
+  EXPECT_EQ(s().Decisions(), before + 3);
+  // One bad item fails the batch; nothing stored.
+  items.push_back(json{{"id", "b5"}});  // no text
+  items[0]["id"] = "b4";
+  r = s().Call("POST", "/v1/scan/batch", "moderator", json{{"items", items}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.json["error"]["message"].get<std::string>().find("items[3]"), std::string::npos);
+  r = s().Call("POST", "/v1/scan/batch", "moderator", R"({"items":[]})");
+  EXPECT_EQ(r.code(), "invalid");
+  r = s().Call("POST", "/v1/scan/batch", "moderator", R"({"things":[]})");
+  EXPECT_EQ(r.code(), "invalid");
+  EXPECT_EQ(s().Decisions(), before + 3);
+}
+
+TEST_F(ApiTest, ReviewQueue) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("rq-1", "you will be shot")).status, 200);
+  Reply r = s().Call("GET", "/v1/decisions?review=1", "moderator");
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool found = false;
+  for (const json& d : r.json["decisions"])
+    if (d["item"] == "rq-1") {
+      found = true;
+      EXPECT_EQ(d["rule"], "violent-threat");
+      EXPECT_EQ(d["post"]["text"], "you will be shot");
+      EXPECT_FALSE(d["reason"].get<std::string>().empty());
+      EXPECT_TRUE(d["reviewed"].is_null());
+    }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(s().Call("GET", "/v1/decisions?limit=0", "moderator").code(), "bad_query");
+  EXPECT_EQ(s().Call("POST", "/v1/decisions/rq-1/review", "moderator", R"({"verdict":"maybe"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/decisions/rq-1/review", "moderator", R"({"verdict":"overturn"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/decisions/nope/review", "moderator", R"({"verdict":"confirm"})").status, 404);
+  r = s().Call("POST", "/v1/decisions/rq-1/review", "moderator", R"({"verdict":"confirm","reason":"clear threat"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["reviewed"]["verdict"], "confirm");
+  EXPECT_EQ(r.json["reviewed"]["by"].get<std::string>().rfind("key:", 0), 0u);
+  EXPECT_EQ(s().Call("POST", "/v1/decisions/rq-1/review", "moderator", R"({"verdict":"confirm"})").status, 409);
+  r = s().Call("GET", "/v1/decisions?review=1&limit=1000", "moderator");
+  for (const json& d : r.json["decisions"]) EXPECT_NE(d["item"], "rq-1");
+}
+
+TEST_F(ApiTest, OrderLifecycleAndAppeal) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("ord-item-1", "free money")).status, 200);
+  Reply r = s().Call("POST", "/v1/orders", "authority", OrderBody("ord-item-1", "PTA/1"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = r.json["id"];
+  EXPECT_EQ(r.json["state"], "accepted");
+  EXPECT_EQ(r.json["authority"], "pta");
+  EXPECT_EQ(r.json["regime"], "pk-peca-rbuoc-2021");
+  EXPECT_GT(r.json["seconds_left"].get<int64_t>(), 47 * 3600);
+  // Repeat of (authority, reference): the order on file.
+  r = s().Call("POST", "/v1/orders", "authority", OrderBody("ord-item-1", "PTA/1"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["duplicate"], true);
+  EXPECT_EQ(r.json["id"], id);
+
+  EXPECT_EQ(s().Call("POST", "/v1/orders/" + id + "/events", "moderator", R"({"event":"act","outcome":"withheld"})")
+                .status,
+            409);  // must be in review first
+  EXPECT_EQ(s().Call("POST", "/v1/orders/" + id + "/events", "moderator", R"({"event":"fly"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/orders/ord-0000/events", "moderator", R"({"event":"review"})").status, 404);
+  r = s().Call("POST", "/v1/orders/" + id + "/events", "moderator", R"({"event":"review"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "in_review");
+  r = s().Call("POST", "/v1/orders/" + id + "/events", "moderator", R"({"event":"act","outcome":"withheld"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "actioned");
+  EXPECT_EQ(r.json["outcome"], "withheld");
+
+  EXPECT_EQ(s().Call("POST", "/v1/orders/" + id + "/appeal", "moderator", "{}").code(), "invalid");
+  r = s().Call("POST", "/v1/orders/" + id + "/appeal", "moderator", R"({"text":"this is lawful reporting"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "reopened");
+  EXPECT_EQ(s().Call("POST", "/v1/orders/" + id + "/appeal/decision", "moderator", R"({"outcome":"maybe"})").code(),
+            "invalid");
+  r = s().Call("POST", "/v1/orders/" + id + "/appeal/decision", "moderator",
+               R"({"outcome":"reversed","reason":"news reporting"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "reversed");
+  EXPECT_EQ(s().Call("POST", "/v1/orders/" + id + "/appeal/decision", "moderator", R"({"outcome":"upheld"})").status,
+            409);
+
+  // The history names each actor.
+  r = s().Call("GET", "/v1/orders/" + id, "auditor");
+  ASSERT_EQ(r.status, 200);
+  std::set<std::string> actions;
+  for (const json& h : r.json["history"]) {
+    actions.insert(h["action"].get<std::string>());
+    EXPECT_EQ(h["actor"].get<std::string>().rfind("key:", 0), 0u) << h.dump();
+  }
+  EXPECT_GE(actions.size(), 4u);
+}
+
+TEST_F(ApiTest, OrderSubmissionErrors) {
+  const int64_t before = s().Cases();
+  Reply r = s().Call("POST", "/v1/orders", "authority", R"({"category":"unlawful_content_s37"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "invalid");
+  json other = json::parse(OrderBody("x", "PTA/2"));
+  other["authority"] = "fia";
+  r = s().Call("POST", "/v1/orders", "authority", other.dump());
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "wrong_authority");
+  other["authority"] = "pta";
+  other["jurisdiction"] = "BR";
+  r = s().Call("POST", "/v1/orders", "authority", other.dump());
+  EXPECT_EQ(r.code(), "wrong_authority");
+  EXPECT_EQ(s().Call("GET", "/v1/orders?state=flying", "moderator").code(), "bad_query");
+  EXPECT_EQ(s().Call("GET", "/v1/orders?due_within=soon", "moderator").code(), "bad_query");
+  EXPECT_EQ(s().Cases(), before);
+  // An order without a legal basis is stored rejected, with the reason: an answer.
+  json no_basis = json::parse(OrderBody("x", "PTA/3"));
+  no_basis.erase("legal_basis");
+  r = s().Call("POST", "/v1/orders", "authority", no_basis.dump());
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["state"], "rejected");
+  EXPECT_FALSE(r.json["reason"].get<std::string>().empty());
+}
+
+TEST_F(ApiTest, AuthorityNeverSeesAnotherAuthoritysOrders) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("iso-item", "free money")).status, 200);
+  Reply a = s().Call("POST", "/v1/orders", "authority", OrderBody("iso-item", "ISO/A"));
+  Reply b = s().Call("POST", "/v1/orders", "authority_b", OrderBody("iso-item", "ISO/B"));
+  ASSERT_EQ(a.status, 201) << a.body;
+  ASSERT_EQ(b.status, 201) << b.body;
+  EXPECT_EQ(b.json["authority"], "fia");
+  const std::string id_a = a.json["id"], id_b = b.json["id"];
+  for (const auto& [who, own, other] : {std::tuple{"authority", id_a, id_b}, std::tuple{"authority_b", id_b, id_a}}) {
+    Reply list = s().Call("GET", "/v1/orders", who);
+    ASSERT_EQ(list.status, 200);
+    std::set<std::string> ids;
+    for (const json& o : list.json["orders"]) ids.insert(o["id"].get<std::string>());
+    EXPECT_TRUE(ids.count(own)) << who;
+    EXPECT_FALSE(ids.count(other)) << who;
+    for (const json& o : list.json["orders"]) EXPECT_EQ(o["authority"], who == std::string("authority") ? "pta" : "fia");
+    EXPECT_EQ(s().Call("GET", "/v1/orders/" + own, who).status, 200);
+    Reply hidden = s().Call("GET", "/v1/orders/" + other, who);
+    EXPECT_EQ(hidden.status, 404);
+    EXPECT_EQ(hidden.body.find(other == id_a ? "pta" : "fia"), std::string::npos);
+  }
+  // Moderators see both, most urgent first.
+  Reply all = s().Call("GET", "/v1/orders", "moderator");
+  std::set<std::string> ids;
+  int64_t last = INT64_MIN;
+  bool sorted = true;
+  for (const json& o : all.json["orders"]) {
+    ids.insert(o["id"].get<std::string>());
+    if (o.contains("seconds_left") && (o["state"] == "accepted" || o["state"] == "in_review")) {
+      sorted = sorted && o["seconds_left"].get<int64_t>() >= last;
+      last = o["seconds_left"].get<int64_t>();
+    }
+  }
+  EXPECT_TRUE(ids.count(id_a) && ids.count(id_b));
+  EXPECT_TRUE(sorted);
+  // Authorities list: only its own.
+  Reply auths = s().Call("GET", "/v1/authorities", "authority");
+  ASSERT_EQ(auths.json["authorities"].size(), 1u);
+  EXPECT_EQ(auths.json["authorities"][0]["id"], "pta");
+}
+
+TEST_F(ApiTest, DataRequestsFourEyesAndIsolation) {
+  json req = {{"reference", "DR/1"},
+              {"legal_process", {{"kind", "court_order"}, {"reference", "CO-9"}}},
+              {"fields", {"account.id", "account.created"}},
+              {"targets", {"acc1"}}};
+  Reply r = s().Call("POST", "/v1/datarequests", "authority", req.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = r.json["id"];
+  EXPECT_EQ(r.json["state"], "accepted");
+  EXPECT_EQ(s().Call("POST", "/v1/datarequests", "authority", req.dump()).status, 200);
+  EXPECT_EQ(s().Call("POST", "/v1/datarequests", "authority", R"({"reference":7})").code(), "invalid");
+  EXPECT_EQ(s().Call("GET", "/v1/datarequests/" + id, "authority_b").status, 404);
+  r = s().Call("GET", "/v1/datarequests", "authority_b");
+  for (const json& x : r.json["requests"]) EXPECT_NE(x["id"], id);
+  EXPECT_EQ(s().Call("GET", "/v1/datarequests?state=nope", "moderator").code(), "bad_query");
+
+  EXPECT_EQ(s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator", R"({"event":"fly"})").code(), "invalid");
+  r = s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator", R"({"event":"prepare"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "prepared");
+  // Four eyes: the preparer may not approve.
+  r = s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator", R"({"event":"approve"})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  r = s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator2", R"({"event":"approve"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  // Auditors read it without the package; the authority gets it once disclosed.
+  r = s().Call("GET", "/v1/datarequests/" + id, "auditor");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_FALSE(r.json.contains("package") && !r.json["package"].is_null()) << r.body;
+  r = s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator", R"({"event":"disclose"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "disclosed");
+  const int64_t audit = s().AuditEntries();
+  r = s().Call("GET", "/v1/datarequests/" + id, "authority");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("acc1"), std::string::npos);
+  EXPECT_EQ(s().AuditEntries(), audit + 1);  // the authority's read of the package is audited
+}
+
+TEST_F(ApiTest, Reports) {
+  Reply r = s().Call("GET", "/v1/reports/sla?due_within=6h", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json.is_object());
+  EXPECT_EQ(s().Call("GET", "/v1/reports/sla?due_within=x", "auditor").code(), "bad_query");
+  EXPECT_EQ(s().Call("GET", "/v1/reports/transparency", "auditor").status, 200);
+  EXPECT_EQ(s().Call("GET", "/v1/reports/transparency?from=yesterday", "auditor").code(), "bad_query");
+  EXPECT_EQ(s().Call("GET", "/v1/reports/times?by=region", "admin").status, 200);
+  EXPECT_EQ(s().Call("GET", "/v1/reports/times?by=mood", "auditor").code(), "bad_query");
+  EXPECT_EQ(s().Call("GET", "/v1/reports/penalties", "auditor").code(), "bad_query");
+  EXPECT_EQ(s().Call("GET", "/v1/reports/penalties?regime=nowhere", "auditor").status, 404);
+  r = s().Call("GET", "/v1/reports/penalties?regime=pk-peca-rbuoc-2021", "auditor");
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(ApiTest, KeysManagedByAdmin) {
+  Reply r = s().Call("POST", "/v1/keys", "admin", R"({"role":"auditor","name":"ext-auditor"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string key = r.json["key"], id = r.json["id"];
+  EXPECT_EQ(s().Call("GET", "/v1/me", key).json["role"], "auditor");
+  r = s().Call("GET", "/v1/keys", "admin");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.find(key), std::string::npos);  // never shown again
+  EXPECT_EQ(r.body.find("hash"), std::string::npos);
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"king"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"authority"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"authority","authority":"nobody"})").code(), "invalid");
+  r = s().Call("DELETE", "/v1/keys/" + id, "admin");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.json["revoked"].is_null());
+  EXPECT_EQ(s().Call("GET", "/v1/me", key).status, 401);
+  EXPECT_EQ(s().Call("DELETE", "/v1/keys/" + id, "admin").status, 409);
+  EXPECT_EQ(s().Call("DELETE", "/v1/keys/ffffffff", "admin").status, 404);
+  const std::string own = s().key("admin").substr(4, 8);
+  EXPECT_EQ(s().Call("DELETE", "/v1/keys/" + own, "admin").status, 409);
+}
+
+TEST_F(ApiTest, AuthoritiesAndPolicy) {
+  Reply r = s().Call("POST", "/v1/authorities", "admin",
+                     R"({"id":"mcit","name":"Ministry","jurisdiction":"PK","kind":"government"})");
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(s().Call("POST", "/v1/authorities", "admin", R"({"id":"x","name":"X","jurisdiction":"PK","kind":"club"})")
+                .code(),
+            "invalid");
+  r = s().Call("GET", "/v1/policy", "auditor");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["id"], "examples@1");
+  r = s().Call("POST", "/v1/policy/reload", "admin");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["id"], "examples@1");
+}
+
+TEST_F(ApiTest, MetricsCountRoutesScansAndOrders) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("met-1", "free money")).status, 200);
+  ASSERT_EQ(s().Call("POST", "/v1/orders", "authority", OrderBody("met-1", "MET/1")).status, 201);
+  Reply r = s().Call("GET", "/metrics", "");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.content_type.find("text/plain"), std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_http_requests_total{route=\"POST /v1/scan\",code=\"200\"}"), std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_http_request_duration_seconds_bucket{route=\"POST /v1/scan\",le=\"0.005\"}"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_scan_items_total "), std::string::npos);
+  EXPECT_EQ(r.body.find("evenhand_scan_items_total 0\n"), std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_store_commit_duration_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  EXPECT_EQ(r.body.find("evenhand_store_commit_duration_seconds_count 0\n"), std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_orders_open{regime=\"pk-peca-rbuoc-2021\"}"), std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_orders_due_within_6h{regime="), std::string::npos);
+  EXPECT_NE(r.body.find("evenhand_orders_overdue{regime="), std::string::npos);
+  EXPECT_EQ(r.body.find("/v1/orders/ord-"), std::string::npos);  // patterns, not raw paths
+}
+
+// ---- the role matrix
+
+struct RouteCase {
+  const char* method;
+  const char* path;
+  const char* body;
+  const char* roles;  // letters of the roles allowed: a(uthority) m(oderator) u (auditor) d (admin); "" = public
+};
+
+TEST_F(ApiTest, RoleMatrix) {
+  // Fixtures the routes act on.
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("rm-item", "you will be shot")).status, 200);
+  Reply o = s().Call("POST", "/v1/orders", "authority", OrderBody("rm-item", "RM/1"));
+  ASSERT_EQ(o.status, 201);
+  const std::string order = "/v1/orders/" + o.json["id"].get<std::string>();
+  json req = {{"authority", "pta"},
+              {"jurisdiction", "PK"},
+              {"reference", "RM/DR"},
+              {"legal_process", {{"kind", "court_order"}, {"reference", "CO-1"}}},
+              {"fields", {"account.id"}},
+              {"targets", {"acc1"}}};
+  Reply d = s().Call("POST", "/v1/datarequests", "authority", req.dump());
+  ASSERT_EQ(d.status, 201);
+  const std::string dreq = "/v1/datarequests/" + d.json["id"].get<std::string>();
+  Reply k = s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator"})");
+  const std::string key = "/v1/keys/" + k.json["id"].get<std::string>();
+  json order_json = json::parse(OrderBody("rm-item", "RM/2"));
+  order_json["authority"] = "pta";
+  order_json["jurisdiction"] = "PK";
+  const std::string order_body = order_json.dump();
+  const std::string scan_body = Post("rm-2", "hello");
+
+  const std::string events = order + "/events", appeal = order + "/appeal", decision = order + "/appeal/decision",
+                    devents = dreq + "/events";
+  const std::vector<std::tuple<std::string, std::string, std::string, std::string>> routes = {
+      {"GET", "/healthz", "", "*"},
+      {"GET", "/metrics", "", "*"},
+      {"GET", "/v1/me", "", "amud"},
+      {"POST", "/v1/scan", scan_body, "md"},
+      {"POST", "/v1/scan/batch", R"({"items":[{"id":"rm-3","text":"x"}]})", "md"},
+      {"GET", "/v1/decisions", "", "md"},
+      {"POST", "/v1/decisions/rm-item/review", R"({"verdict":"confirm"})", "md"},
+      {"POST", "/v1/orders", order_body, "ad"},
+      {"GET", "/v1/orders", "", "amud"},
+      {"GET", order, "", "amud"},
+      {"POST", events, R"({"event":"review"})", "md"},
+      {"POST", appeal, R"({"text":"t"})", "md"},
+      {"POST", decision, R"({"outcome":"upheld"})", "md"},
+      {"POST", "/v1/datarequests", req.dump(), "ad"},
+      {"GET", "/v1/datarequests", "", "amud"},
+      {"GET", dreq, "", "amud"},
+      {"POST", devents, R"({"event":"prepare"})", "md"},
+      {"GET", "/v1/reports/sla", "", "ud"},
+      {"GET", "/v1/reports/transparency", "", "ud"},
+      {"GET", "/v1/reports/times", "", "ud"},
+      {"GET", "/v1/reports/penalties?regime=pk-peca-rbuoc-2021", "", "ud"},
+      {"GET", "/v1/authorities", "", "amud"},
+      {"POST", "/v1/authorities", R"({"id":"rm","name":"RM","jurisdiction":"PK","kind":"court"})", "d"},
+      {"GET", "/v1/keys", "", "d"},
+      {"POST", "/v1/keys", R"({"role":"auditor"})", "d"},
+      {"DELETE", key, "", "d"},
+      {"GET", "/v1/policy", "", "mud"},
+      {"POST", "/v1/policy/reload", "", "d"},
+  };
+  const std::vector<std::pair<char, std::string>> roles = {
+      {'a', "authority"}, {'m', "moderator"}, {'u', "auditor"}, {'d', "admin"}, {'-', ""}};
+  for (const auto& [method, path, body, allowed] : routes) {
+    for (const auto& [letter, who] : roles) {
+      Reply r = s().Call(method, path, who, body);
+      const bool is_public = allowed == "*";
+      SCOPED_TRACE(method + " " + path + " as " + (who.empty() ? "no key" : who) + ": " + r.body);
+      if (is_public) {
+        EXPECT_EQ(r.status, 200);
+      } else if (who.empty()) {
+        EXPECT_EQ(r.status, 401);
+        EXPECT_EQ(r.code(), "unauthorized");
+      } else if (allowed.find(letter) == std::string::npos) {
+        EXPECT_EQ(r.status, 403);
+        EXPECT_EQ(r.code(), "forbidden");
+      } else {
+        EXPECT_TRUE((r.status >= 200 && r.status < 300) || r.status == 409) << r.status;
+      }
+      // Every answer is JSON; every error has a code and a message.
+      if (path != "/metrics") {
+        ASSERT_FALSE(r.json.is_discarded());
+        if (r.status >= 400) {
+          EXPECT_FALSE(r.json["error"]["message"].get<std::string>().empty());
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace evenhand::server::test
