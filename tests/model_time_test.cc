@@ -28,6 +28,19 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(ParseTimestamp(FormatTimestamp(951782400)), 951782400);  // 2000-02-29
 }
 
+TEST(Duration, UnitsAndRejections) {
+  EXPECT_EQ(ParseDuration("6h"), 6 * 3600);
+  EXPECT_EQ(ParseDuration("90m"), 90 * 60);
+  EXPECT_EQ(ParseDuration("2d"), 2 * 86400);
+  EXPECT_EQ(ParseDuration("30s"), 30);
+  EXPECT_EQ(ParseDuration("45"), 45);
+  EXPECT_FALSE(ParseDuration(""));
+  EXPECT_FALSE(ParseDuration("h"));
+  EXPECT_FALSE(ParseDuration("-1h"));
+  EXPECT_FALSE(ParseDuration("6hours"));
+  EXPECT_FALSE(ParseDuration("1234567890123s"));  // more than 12 digits
+}
+
 TEST(Category, AcceptsShortAndDsaForms) {
   EXPECT_EQ(CanonicalCategory("scams_and_fraud"), "scams_and_fraud");
   EXPECT_EQ(CanonicalCategory("STATEMENT_CATEGORY_SCAMS_AND_FRAUD"), "scams_and_fraud");

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/status.h"
+#include "model/time.h"
 #include "regimes/regime.h"
 
 namespace evenhand::cli {
@@ -33,8 +34,7 @@ void AddCaseFlags(CLI::App* cmd, CaseFlags* flags, bool with_actor, const char* 
 // --now as unix seconds, or the clock when it is empty; Invalid names the flag.
 Result<int64_t> ResolveNow(const CaseFlags& flags);
 
-// "6h", "90m", "2d", "30s" or plain seconds; nullopt when malformed.
-std::optional<int64_t> ParseDuration(const std::string& text);
+// ParseDuration ("6h", "90m", ...) is in model/time.h.
 
 // The regimes of flags.regimes with flags.overrides applied.
 Result<std::vector<Regime>> LoadRegimes(const CaseFlags& flags);

@@ -14,4 +14,8 @@ std::optional<int64_t> ParseTimestamp(std::string_view text);
 std::string FormatTimestamp(int64_t unix_seconds);
 int64_t NowUnixSeconds();
 
+// A duration as "6h", "90m", "2d", "30s" or plain seconds, in seconds;
+// nullopt for anything else.
+std::optional<int64_t> ParseDuration(std::string_view text);
+
 }  // namespace evenhand

@@ -11,7 +11,7 @@
 #include "policy/loader.h"
 #include "regimes/regime_loader.h"
 #include "server/api.h"
-#include "server/duration.h"
+#include "model/time.h"
 
 namespace evenhand::server {
 
@@ -60,7 +60,7 @@ bool Api::LoadReport(const Ctx& c, bool decisions, analytics::Record* record, in
 ApiResponse Api::ReportSla(Ctx& c) {
   std::string within = c.Query("due_within");
   if (within.empty()) within = "6h";
-  auto window = ParseQueryDuration(within);
+  auto window = ParseDuration(within);
   if (!window) return Error(400, "bad_query", "due_within: \"" + within + "\" is not a duration such as 6h");
   analytics::Record record;
   int64_t from = 0, to = 0;

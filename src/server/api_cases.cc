@@ -7,7 +7,7 @@
 #include "cases/order_json.h"
 #include "model/time.h"
 #include "server/api.h"
-#include "server/duration.h"
+#include "model/time.h"
 
 namespace evenhand::server {
 
@@ -90,7 +90,7 @@ ApiResponse Api::ListOrders(Ctx& c) {
   }
   std::optional<int64_t> due;
   if (std::string d = c.Query("due_within"); !d.empty()) {
-    due = ParseQueryDuration(d);
+    due = ParseDuration(d);
     if (!due) return Error(400, "bad_query", "due_within: \"" + d + "\" is not a duration such as 6h");
   }
   Result<std::vector<Order>> orders = Status::Internal("not run");
