@@ -308,11 +308,33 @@ TEST_F(ApiTest, DataRequestsFourEyesAndIsolation) {
   r = s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator", R"({"event":"disclose"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["state"], "disclosed");
-  const int64_t audit = s().AuditEntries();
+  int64_t audit = s().AuditEntries();
+  r = s().Call("GET", "/v1/datarequests/" + id, "auditor");  // no package: one api.read entry
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(s().AuditEntries(), audit + 1);
+  audit = s().AuditEntries();
   r = s().Call("GET", "/v1/datarequests/" + id, "authority");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("acc1"), std::string::npos);
-  EXPECT_EQ(s().AuditEntries(), audit + 1);  // the authority's read of the package is audited
+  EXPECT_EQ(s().AuditEntries(), audit + 1);  // the package read is audited once (datareq.view)
+}
+
+TEST_F(ApiTest, ReadsAreAuditedWithTheirActor) {
+  const int64_t audit = s().AuditEntries();
+  Reply r = s().Call("GET", "/v1/orders", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(s().AuditEntries(), audit + 1);
+  const AuditEntry last = s().LastAudit();
+  EXPECT_EQ(last.action, "api.read");
+  EXPECT_EQ(last.subject, "GET /v1/orders");
+  r = s().Call("GET", "/v1/me", "auditor");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(s().LastAudit().actor, "key:" + r.json["key"].get<std::string>());
+  // A refused read stores nothing.
+  const int64_t before = s().AuditEntries();
+  EXPECT_EQ(s().Call("GET", "/v1/keys", "auditor").status, 403);
+  EXPECT_EQ(s().Call("GET", "/v1/orders", "").status, 401);
+  EXPECT_EQ(s().AuditEntries(), before);
 }
 
 TEST_F(ApiTest, Reports) {

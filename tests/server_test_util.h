@@ -127,6 +127,12 @@ class TestServer {
     if (store.ok()) (void)(*store)->ForEachAudit([&](const AuditEntry&) { ++n; });
     return n;
   }
+  AuditEntry LastAudit() {
+    auto store = OpenStore(db_, OpenMode::kMustExist);
+    AuditEntry last;
+    if (store.ok()) (void)(*store)->ForEachAudit([&](const AuditEntry& e) { last = e; });
+    return last;
+  }
   int64_t Cases() {
     auto store = OpenStore(db_, OpenMode::kMustExist);
     if (!store.ok()) return -1;

@@ -382,7 +382,17 @@ ApiResponse Api::Dispatch(const ApiRequest& request, int* route_index) {
     }
     c.who = &who;
   }
-  return (this->*(found->handler))(c);
+  ApiResponse response = (this->*(found->handler))(c);
+  // Writes audit themselves, with their subject; an answered read is audited
+  // here, so every request with a key leaves its actor in the chain (who
+  // looked at which orders, requests, queues and reports). A read that cannot
+  // be audited is not answered.
+  if (c.who != nullptr && request.method == "GET" && response.status < 400 && !response.audited) {
+    const std::string what = "GET " + std::string(path);
+    Status s = Write([&](Store& store) { return store.AppendAudit(c.who->actor, "api.read", what, ""); });
+    if (!s.ok()) return FromStatus(s);
+  }
+  return response;
 }
 
 // ---- public routes and /v1/me

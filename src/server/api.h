@@ -10,7 +10,9 @@
 // semaphore; a request waiting for its commit gives its slot up).
 // Keys are checked on every /v1 request (hash compare in constant time; a
 // key's record is cached for at most 2 s, so a revocation made elsewhere
-// takes effect within that). Every write is audited with actor "key:<id>".
+// takes effect within that). Every write is audited with actor "key:<id>",
+// and so is every answered read with a key (action "api.read", subject
+// "GET <path>"), so each request's actor is in the audit chain.
 #pragma once
 
 #include <atomic>
@@ -78,6 +80,7 @@ struct ApiResponse {
   std::string body;
   std::string content_type = "application/json; charset=utf-8";
   int retry_after = 0;  // seconds; sent as Retry-After when > 0
+  bool audited = false; // the handler audited this read itself (not sent)
 };
 
 class Api {

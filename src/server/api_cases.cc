@@ -253,7 +253,9 @@ ApiResponse Api::ShowDataRequest(Ctx& c) {
     });
     if (!s.ok()) return FromStatus(s);
   }
-  return Json(200, DataRequestToJson(*r, package));
+  ApiResponse response = Json(200, DataRequestToJson(*r, package));
+  response.audited = package;
+  return response;
 }
 
 ApiResponse Api::DataRequestEvent(Ctx& c) {
