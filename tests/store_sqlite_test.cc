@@ -383,6 +383,43 @@ TEST_F(SqliteStoreTest, PutDecisionIsIdempotentByItemAndPolicy) {
   EXPECT_TRUE(r.ok()) << Describe(r);
 }
 
+TEST_F(SqliteStoreTest, NewestFirstWalkIsTheReverseAndStopsEarly) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  bool inserted = false;
+  for (const char* item : {"a", "b", "c", "d"})
+    ASSERT_TRUE(store->PutDecision(MakeDecision(item), "scan", &inserted).ok());
+  ASSERT_TRUE(store->PutDecision(MakeDecision("a", "default@4"), "scan", &inserted).ok());
+  std::vector<std::string> oldest, newest;
+  ASSERT_TRUE(store->ForEachDecision("", [&](const StoredDecision& d) {
+    oldest.push_back(d.decision.item + "/" + d.decision.policy);
+    return true;
+  }).ok());
+  ASSERT_TRUE(store->ForEachDecisionNewestFirst([&](const StoredDecision& d) {
+    newest.push_back(d.decision.item + "/" + d.decision.policy);
+    return newest.size() < 3;  // stop after three
+  }).ok());
+  ASSERT_EQ(oldest.size(), 5u);
+  EXPECT_EQ(newest, (std::vector<std::string>{oldest[4], oldest[3], oldest[2]}));
+}
+
+TEST_F(SqliteStoreTest, AuditOfOneSubjectUsesItsIndex) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  for (const char* subject : {"o1", "o2", "o1", "o3", "o1"})
+    ASSERT_TRUE(store->AppendAudit("cli:test", "order.event", subject, "{}").ok());
+  std::vector<int64_t> seqs;
+  ASSERT_TRUE(store->ForEachAuditOf("o1", [&](const AuditEntry& e) {
+    EXPECT_EQ(e.subject, "o1");
+    seqs.push_back(e.seq);
+  }).ok());
+  EXPECT_EQ(seqs, (std::vector<int64_t>{1, 3, 5}));
+  int none = 0;
+  ASSERT_TRUE(store->ForEachAuditOf("o9", [&](const AuditEntry&) { ++none; }).ok());
+  EXPECT_EQ(none, 0);
+  EXPECT_EQ(RawInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'audit_by_subject'"), 1);
+}
+
 TEST_F(SqliteStoreTest, SecondScanIntoTheSameDatabaseAddsNothing) {
   auto scan = [&](Store& store) {
     int added = 0;

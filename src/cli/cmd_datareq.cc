@@ -17,6 +17,7 @@
 #include "cases/datareq_json.h"
 #include "cases/datareq_regimes.h"
 #include "cases/datareq_stats.h"
+#include "cases/case_history.h"
 #include "cli/case_cli.h"
 #include "cli/commands.h"
 #include "model/time.h"
@@ -154,19 +155,9 @@ int Show(const Common& c, const std::string& id) {
   auto r = desk->desk->Get(id);
   if (!r.ok()) return Fail("show", r.status().message());
   OJson j = DataRequestToJson(*r, true);
-  OJson history = OJson::array();
-  Status s = desk->store->ForEachAudit([&](const AuditEntry& e) {
-    if (e.subject != id) return;
-    OJson h;
-    h["seq"] = e.seq;
-    h["ts"] = FormatTimestamp(e.ts);
-    h["actor"] = e.actor;
-    h["action"] = e.action;
-    h["payload"] = OJson::parse(e.payload, nullptr, false);
-    history.push_back(std::move(h));
-  });
-  if (!s.ok()) return Fail("show", s.message());
-  j["history"] = std::move(history);
+  auto history = CaseHistoryJson(*desk->store, id);
+  if (!history.ok()) return Fail("show", history.status().message());
+  j["history"] = std::move(history).value();
   std::printf("%s\n", j.dump(2, ' ', false, OJson::error_handler_t::replace).c_str());
   return 0;
 }

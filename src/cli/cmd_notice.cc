@@ -11,6 +11,7 @@
 #include "cases/notice_desk.h"
 #include "cases/notice_json.h"
 #include "cases/regime_lookup.h"
+#include "cases/case_history.h"
 #include "cli/case_cli.h"
 #include "cli/commands.h"
 #include "model/time.h"
@@ -142,19 +143,9 @@ int Show(const Common& c, const std::string& id) {
   auto n = desk->desk->Get(id);
   if (!n.ok()) return Fail(verb, n.status().message());
   nlohmann::ordered_json j = NoticeToJson(*n);
-  nlohmann::ordered_json history = nlohmann::ordered_json::array();
-  Status s = desk->store->ForEachAudit([&](const AuditEntry& e) {
-    if (e.subject != id) return;
-    nlohmann::ordered_json h;
-    h["seq"] = e.seq;
-    h["ts"] = FormatTimestamp(e.ts);
-    h["actor"] = e.actor;
-    h["action"] = e.action;
-    h["payload"] = nlohmann::ordered_json::parse(e.payload, nullptr, false);
-    history.push_back(std::move(h));
-  });
-  if (!s.ok()) return Fail(verb, s.message());
-  j["history"] = std::move(history);
+  auto history = CaseHistoryJson(*desk->store, id);
+  if (!history.ok()) return Fail(verb, history.status().message());
+  j["history"] = std::move(history).value();
   std::printf("%s\n", j.dump(2).c_str());
   return 0;
 }

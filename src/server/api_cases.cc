@@ -5,6 +5,7 @@
 
 #include "cases/datareq_json.h"
 #include "cases/order_json.h"
+#include "cases/case_history.h"
 #include "model/time.h"
 #include "server/api.h"
 #include "model/time.h"
@@ -124,17 +125,9 @@ ApiResponse Api::ShowOrder(Ctx& c) {
     return Error(404, "not_found", "no order \"" + c.arg + "\"");
   }
   nlohmann::ordered_json j = OrderView(*o, c.now);
-  nlohmann::ordered_json history = nlohmann::ordered_json::array();
-  Status s = rd->store->ForEachAudit([&](const AuditEntry& e) {
-    if (e.subject != c.arg) return;
-    history.push_back({{"seq", e.seq},
-                       {"ts", FormatTimestamp(e.ts)},
-                       {"actor", e.actor},
-                       {"action", e.action},
-                       {"payload", nlohmann::ordered_json::parse(e.payload, nullptr, false)}});
-  });
-  if (!s.ok()) return FromStatus(s);
-  j["history"] = std::move(history);
+  auto history = CaseHistoryJson(*rd->store, c.arg);
+  if (!history.ok()) return FromStatus(history.status());
+  j["history"] = std::move(history).value();
   return Json(200, j);
 }
 

@@ -1,5 +1,4 @@
 // Api: scanning (one item, a batch) and the review queue of decisions.
-#include <deque>
 #include <map>
 
 #include "model/json_write.h"
@@ -187,19 +186,17 @@ ApiResponse Api::ListDecisions(Ctx& c) {
   if (!reviews.ok()) return FromStatus(reviews.status());
   std::map<std::pair<std::string, std::string>, const DecisionReview*> by_key;
   for (const DecisionReview& r : *reviews) by_key[{r.item, r.policy}] = &r;
-  std::deque<nlohmann::ordered_json> newest;
-  Status s = rd->store->ForEachDecision("", [&](const StoredDecision& sd) {
+  // Newest first, stopping once `limit` rows are in the page.
+  nlohmann::ordered_json j;
+  j["decisions"] = nlohmann::ordered_json::array();
+  Status s = rd->store->ForEachDecisionNewestFirst([&](const StoredDecision& sd) {
     auto it = by_key.find({sd.decision.item, sd.decision.policy});
     const DecisionReview* rv = it == by_key.end() ? nullptr : it->second;
     if (queue && (rv != nullptr || !(sd.decision.review || sd.decision.action == Action::kReview))) return true;
-    newest.push_front(DecisionView(sd, rv));
-    if (newest.size() > static_cast<size_t>(limit)) newest.pop_back();
-    return true;
+    j["decisions"].push_back(DecisionView(sd, rv));
+    return j["decisions"].size() < static_cast<size_t>(limit);
   });
   if (!s.ok()) return FromStatus(s);
-  nlohmann::ordered_json j;
-  j["decisions"] = nlohmann::ordered_json::array();
-  for (auto& d : newest) j["decisions"].push_back(std::move(d));
   return Json(200, j);
 }
 

@@ -145,6 +145,9 @@ class Store {
 
   // Walks the whole audit chain in seq order. `fn` must not call this Store.
   virtual Status ForEachAudit(const std::function<void(const AuditEntry&)>& fn) = 0;
+  // The entries about one subject (an order, a notice, an item), in seq
+  // order, through an index: a case's history without walking the chain.
+  virtual Status ForEachAuditOf(const std::string& subject, const std::function<void(const AuditEntry&)>& fn) = 0;
 
   // Decisions stored under `policy_id` ("name@version"; empty = all
   // policies), grouped by (action, category), ordered by action then category.
@@ -155,6 +158,9 @@ class Store {
   // returning false from it stops the walk early (still Ok).
   virtual Status ForEachDecision(const std::string& policy_id,
                                  const std::function<bool(const StoredDecision&)>& fn) = 0;
+  // The same walk over every policy's decisions, newest first, so a caller
+  // that wants the latest N stops after N (the review queue).
+  virtual Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) = 0;
 
   // Read-only, for the analytics: walks every decision of `slice` (all
   // policies) in the order they were stored, with the facts of its post,

@@ -140,6 +140,10 @@ CREATE TABLE decision_reviews (
   PRIMARY KEY (item, policy)
 );
 )sql"},
+    {4, "an index of the audit log by subject (a case's history without walking the chain)",
+     R"sql(
+CREATE INDEX audit_by_subject ON audit (subject, seq);
+)sql"},
 };
 
 // Cached prepared statements.
@@ -262,9 +266,11 @@ class SqliteStore final : public Store {
   Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                      const std::string& payload) override;
   Status ForEachAudit(const std::function<void(const AuditEntry&)>& fn) override;
+  Status ForEachAuditOf(const std::string& subject, const std::function<void(const AuditEntry&)>& fn) override;
   Result<DecisionCounts> CountDecisions(const std::string& policy_id) override;
   Status ForEachDecision(const std::string& policy_id,
                          const std::function<bool(const StoredDecision&)>& fn) override;
+  Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) override;
   Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) override;
   int schema_version() override { return schema_version_; }
 
@@ -289,6 +295,9 @@ class SqliteStore final : public Store {
   Result<std::vector<DecisionReview>> ListDecisionReviews() override;
 
  private:
+  Status WalkAudit(const std::string* subject, const std::function<void(const AuditEntry&)>& fn);
+  Status WalkDecisions(const std::string& policy_id, bool newest_first,
+                       const std::function<bool(const StoredDecision&)>& fn);
   Status Error(int rc, const std::string& doing) const;
   Status Exec(const std::string& sql, const std::string& doing);
   Result<sqlite3_stmt*> Prepared(Q q);
@@ -699,13 +708,26 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
 }
 
 Status SqliteStore::ForEachAudit(const std::function<void(const AuditEntry&)>& fn) {
+  return WalkAudit(nullptr, fn);
+}
+
+Status SqliteStore::ForEachAuditOf(const std::string& subject, const std::function<void(const AuditEntry&)>& fn) {
+  return WalkAudit(&subject, fn);
+}
+
+Status SqliteStore::WalkAudit(const std::string* subject, const std::function<void(const AuditEntry&)>& fn) {
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(
-      db_, "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit ORDER BY seq", -1, &raw,
-      nullptr);
+  int rc = sqlite3_prepare_v2(db_,
+                              subject == nullptr
+                                  ? "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit "
+                                    "ORDER BY seq"
+                                  : "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit "
+                                    "WHERE subject = ?1 ORDER BY seq",
+                              -1, &raw, nullptr);
   OwnedStmt owned(raw);  // finalized even if fn throws
   if (rc != SQLITE_OK) return Error(rc, "reading the audit log");
   sqlite3_stmt* s = owned.get();
+  if (subject != nullptr) sqlite3_bind_text64(s, 1, subject->data(), subject->size(), SQLITE_STATIC, SQLITE_UTF8);
   AuditEntry e;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     e.seq = sqlite3_column_int64(s, 0);
@@ -750,14 +772,23 @@ Result<DecisionCounts> SqliteStore::CountDecisions(const std::string& policy_id)
 
 Status SqliteStore::ForEachDecision(const std::string& policy_id,
                                     const std::function<bool(const StoredDecision&)>& fn) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(
-      db_,
+  return WalkDecisions(policy_id, /*newest_first=*/false, fn);
+}
+
+Status SqliteStore::ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) {
+  return WalkDecisions("", /*newest_first=*/true, fn);
+}
+
+Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_first,
+                                  const std::function<bool(const StoredDecision&)>& fn) {
+  static constexpr const char* kSelect =
       "SELECT d.item, d.policy, d.account, d.action, d.scope, d.category, d.rule, d.reason, d.review, d.lang, "
       "d.region, d.ts, d.signals, d.stored_at, p.id IS NOT NULL, p.account, p.ts, p.lang, p.text, p.topic, "
       "p.region, p.media FROM decisions d LEFT JOIN posts p ON p.id = d.item "
-      "WHERE ?1 = '' OR d.policy = ?1 ORDER BY d.id",
-      -1, &raw, nullptr);
+      "WHERE ?1 = '' OR d.policy = ?1 ORDER BY d.id";
+  const std::string sql = std::string(kSelect) + (newest_first ? " DESC" : "");
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
   OwnedStmt owned(raw);
   if (rc != SQLITE_OK) return Error(rc, "reading decisions");
   sqlite3_stmt* s = owned.get();
