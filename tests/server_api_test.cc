@@ -127,6 +127,12 @@ TEST_F(ApiTest, ScanBatch) {
   EXPECT_EQ(r.code(), "invalid");
   r = s().Call("POST", "/v1/scan/batch", "moderator", R"({"things":[]})");
   EXPECT_EQ(r.code(), "invalid");
+  // Two items with one id: refused, nothing stored.
+  json twice = json::array({json::parse(Post("b6", "one")), json::parse(Post("b7", "two")), json::parse(Post("b6", "three"))});
+  r = s().Call("POST", "/v1/scan/batch", "moderator", json{{"items", twice}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.json["error"]["message"].get<std::string>().find("\"b6\" appears more than once"), std::string::npos)
+      << r.body;
   EXPECT_EQ(s().Decisions(), before + 3);
 }
 

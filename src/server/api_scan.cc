@@ -1,5 +1,8 @@
 // Api: scanning (one item, a batch) and the review queue of decisions.
+#include <algorithm>
 #include <map>
+#include <string_view>
+#include <vector>
 
 #include "model/json_write.h"
 #include "model/jsonl_reader.h"
@@ -153,6 +156,14 @@ ApiResponse Api::ScanBatch(Ctx& c) {
     if (!bad.empty()) return Error(400, "invalid", "items[" + std::to_string(i) + "]." + bad);
     s.posts[i] = s.post;
   }
+  // One post per id: two items with one id would be stored as one post with
+  // one decision, so the batch is refused rather than half-kept.
+  std::vector<std::string_view> ids;
+  ids.reserve(s.posts.size());
+  for (const Post& p : s.posts) ids.push_back(p.id);
+  std::sort(ids.begin(), ids.end());
+  if (auto dup = std::adjacent_find(ids.begin(), ids.end()); dup != ids.end())
+    return Error(400, "invalid", "items: the id \"" + std::string(*dup) + "\" appears more than once");
   sc->ScanBatch(s.posts.data(), s.posts.size(), s.state.get(), s.decisions.data());
   for (size_t i = 0; i < s.posts.size(); ++i)
     if (s.posts[i].lang.empty() && !s.decisions[i].lang.empty()) s.posts[i].lang = s.decisions[i].lang;
