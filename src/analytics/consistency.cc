@@ -101,30 +101,6 @@ std::optional<Dimension> ParseDimension(std::string_view name) {
   return std::nullopt;
 }
 
-Sym DimensionValue(const CaseRow& row, Dimension d) {
-  switch (d) {
-    case Dimension::kTopic: return row.topic;
-    case Dimension::kRegion: return row.region;
-    case Dimension::kLanguage: return row.lang;
-    case Dimension::kAuthority: return row.authority;
-    case Dimension::kCategory: return row.category;
-    case Dimension::kJurisdiction: return row.jurisdiction;
-  }
-  return row.topic;
-}
-
-Sym DimensionValue(const TimedCase& row, Dimension d) {
-  switch (d) {
-    case Dimension::kTopic: return row.topic;
-    case Dimension::kRegion: return row.region;
-    case Dimension::kLanguage: return row.lang;
-    case Dimension::kAuthority: return row.authority;
-    case Dimension::kCategory: return row.category;
-    case Dimension::kJurisdiction: return row.jurisdiction;
-  }
-  return row.topic;
-}
-
 std::string_view TestName(Test t) { return t == Test::kTimeToAction ? "time_to_action" : "action_rate"; }
 
 AuditReport AuditConsistency(const Record& record, const AuditOptions& options) {

@@ -42,8 +42,19 @@ enum class Dimension { kTopic, kRegion, kLanguage, kAuthority, kCategory, kJuris
 std::string_view DimensionName(Dimension d);
 std::optional<Dimension> ParseDimension(std::string_view name);
 // The row's value on `d` (kNoSym when unknown; record.Name() gives the text).
-Sym DimensionValue(const CaseRow& row, Dimension d);
-Sym DimensionValue(const TimedCase& row, Dimension d);
+// For CaseRow and TimedCase alike (both carry the six dimensions).
+template <typename Row>
+Sym DimensionValue(const Row& row, Dimension d) {
+  switch (d) {
+    case Dimension::kTopic: return row.topic;
+    case Dimension::kRegion: return row.region;
+    case Dimension::kLanguage: return row.lang;
+    case Dimension::kAuthority: return row.authority;
+    case Dimension::kCategory: return row.category;
+    case Dimension::kJurisdiction: return row.jurisdiction;
+  }
+  return row.topic;
+}
 
 struct AuditOptions {
   Dimension by = Dimension::kTopic;

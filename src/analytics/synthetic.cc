@@ -20,17 +20,6 @@ class Draw {
   std::mt19937_64 rng_;
 };
 
-Sym Field(const CaseRow& row, Dimension d) {
-  switch (d) {
-    case Dimension::kTopic: return row.topic;
-    case Dimension::kRegion: return row.region;
-    case Dimension::kLanguage: return row.lang;
-    case Dimension::kAuthority: return row.authority;
-    case Dimension::kCategory: return row.category;
-    case Dimension::kJurisdiction: return row.jurisdiction;
-  }
-  return row.topic;
-}
 
 }  // namespace
 
@@ -53,7 +42,7 @@ Record GenerateRecord(const SyntheticSpec& spec) {
     row.received = spec.as_of - static_cast<int64_t>(draw.Uniform() * window);
     double factor = 1.0, rate = spec.action_rate;
     for (const PlantedDisparity& p : spec.planted)
-      if (record.Name(Field(row, p.by)) == p.group) {
+      if (record.Name(DimensionValue(row, p.by)) == p.group) {
         factor *= p.time_factor;
         rate += p.rate_delta;
       }
