@@ -17,7 +17,9 @@
 #include "classify/evaluate.h"
 #include "classify/metrics.h"
 #include "classify/model_file.h"
+#include "classify/text_view.h"
 #include "classify/trainer.h"
+#include "text/utf8.h"
 
 namespace evenhand::classify {
 namespace {
@@ -139,6 +141,138 @@ TEST(ClassifyTrain, FeaturiserMatchesFastTextReader) {
       EXPECT_NEAR(raw[1], ref[1], 1e-4) << "quantize=" << quantize << " n=" << word_ngrams << " text: " << text.substr(0, 40);
     }
   }
+}
+
+// --- text view and cross-fitted calibration ---------------------------------
+
+TEST(ClassifyTextView, HandCases) {
+  std::string out = "stale";
+  EXPECT_FALSE(ApplyTextView(TextView{}, "a b c", &out));
+  TextView trunc;
+  trunc.max_words = 2;
+  ASSERT_TRUE(ApplyTextView(trunc, "  one  two three four", &out));
+  EXPECT_EQ(out, "one two");
+  EXPECT_FALSE(ApplyTextView(trunc, "one  two", &out));  // nothing cut: the text itself
+  TextView head;
+  head.head_words = 2;
+  ASSERT_TRUE(ApplyTextView(head, "subject win cash now", &out));
+  EXPECT_EQ(out, "subject win cash now h_subject h_win");
+  ASSERT_TRUE(ApplyTextView(head, "hi", &out));
+  EXPECT_EQ(out, "hi h_hi");
+  TextView script;
+  script.script_tokens = true;
+  EXPECT_FALSE(ApplyTextView(script, "plain ascii text", &out));
+  EXPECT_FALSE(ApplyTextView(script, "caf\xc3\xa9 na\xc3\xafve", &out));  // Latin with accents: no token
+  // Cyrillic, Han, a digit-only word and Hangul.
+  ASSERT_TRUE(ApplyTextView(script, "\xd0\xbf\xd1\x80\xd0\xb8 hello \xe4\xbd\xa0\xe5\xa5\xbd 42 \xed\x95\x9c", &out));
+  EXPECT_EQ(out, "\xd0\xbf\xd1\x80\xd0\xb8 hello \xe4\xbd\xa0\xe5\xa5\xbd 42 \xed\x95\x9c __script_cyrl__ __script_hani__ __script_hang__");
+  TextView all{1, 1, true};  // truncation first: the tokens describe the words kept
+  ASSERT_TRUE(ApplyTextView(all, "\xd0\xbf\xd1\x80\xd0\xb8 \xe4\xbd\xa0", &out));
+  EXPECT_EQ(out, "\xd0\xbf\xd1\x80\xd0\xb8 h_\xd0\xbf\xd1\x80\xd0\xb8 __script_cyrl__");
+}
+
+// Spam in Cyrillic words, ham in Latin ones, all random and never repeated
+// (so none reaches the vocabulary with min_count 2), plus shared filler:
+// without script tokens both labels look alike (filler and end of line);
+// with them, a Cyrillic text of unseen words is told apart by its script.
+std::vector<LabeledExample> ScriptCorpus() {
+  std::vector<LabeledExample> out;
+  std::mt19937 rng(5);
+  auto word = [&](char32_t first) {
+    std::string w;
+    for (int k = 0; k < 6; ++k) AppendUtf8(&w, first + static_cast<char32_t>(rng() % 26));
+    return w;
+  };
+  const std::vector<std::string> filler = {"the", "a", "you", "to", "and", "is", "for", "this"};
+  for (int i = 0; i < 240; ++i) {
+    const bool spam = i % 3 == 0;
+    std::string text;
+    for (int w = 0; w < 8; ++w) text += (w % 3 == 0 ? filler[rng() % filler.size()] : word(spam ? U'\u0430' : U'a')) + " ";
+    out.push_back({std::to_string(i), text, spam ? "spam" : "ham", ""});
+  }
+  return out;
+}
+
+TEST(ClassifyTrain, ScriptTokensRecordedAndAppliedAtPrediction) {
+  TempDir dir;
+  const std::string with = dir.file("with.ftz"), without = dir.file("without.ftz");
+  TrainOptions o = FastOptions();
+  o.min_count = 2;
+  o.word_ngrams = 1;
+  TrainOptions v = o;
+  v.text_view.script_tokens = true;
+  ASSERT_TRUE(TrainClassifier(ScriptCorpus(), o, without).ok());
+  ASSERT_TRUE(TrainClassifier(ScriptCorpus(), v, with).ok());
+  auto a = Classifier::Load(with), b = Classifier::Load(without);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE((*a)->meta().text_view.script_tokens);
+  EXPECT_TRUE((*b)->meta().text_view.identity());
+  auto scratch = Classifier::NewScratch();
+  float s[2];
+  const std::string unseen = "\xd1\x8f\xd1\x8e\xd1\x8d\xd1\x8c \xd1\x8b\xd1\x8a\xd1\x89\xd1\x88 \xd1\x87\xd1\x86\xd1\x85";
+  (*a)->Score(unseen, scratch.get(), s);
+  const float with_view = s[(*a)->positive_index()];
+  (*b)->Score(unseen, scratch.get(), s);
+  const float without_view = s[(*b)->positive_index()];
+  EXPECT_GT(with_view, 0.8f);
+  EXPECT_LT(without_view, 0.6f);  // the end-of-line row only: about the prior (a third)
+  // The featuriser and fastText's own reader agree on the viewed text.
+  NormalizedText nt;
+  (*a)->normalizer().Normalize(unseen, &nt);
+  float raw[2];
+  (*a)->RawNormalized(nt.text, scratch.get(), raw);
+  std::vector<float> ref = (*a)->RawReference(nt.text);
+  EXPECT_NEAR(raw[0], ref[0], 1e-4);
+  EXPECT_NEAR(raw[1], ref[1], 1e-4);
+}
+
+TEST(ClassifyTrain, CrossFittedCalibration) {
+  TempDir dir;
+  const std::string m1 = dir.file("a.ftz"), m2 = dir.file("b.ftz"), holdout = dir.file("h.ftz");
+  TrainOptions o = FastOptions();
+  o.calibration_folds = 4;
+  o.calibration = Calibration::Method::kPlatt;
+  const auto corpus = MakeCorpus(300, 7);
+  auto s1 = TrainClassifier(corpus, o, m1);
+  ASSERT_TRUE(s1.ok()) << s1.status().ToString();
+  EXPECT_EQ(s1->fit_examples, 300u);           // the model written saw every example
+  EXPECT_EQ(s1->calibration_examples, 300u);   // each scored once, out of fold
+  EXPECT_EQ(s1->calibration_folds, 4);
+  ASSERT_TRUE(TrainClassifier(corpus, o, m2).ok());
+  auto a = Classifier::Load(m1), b = Classifier::Load(m2);
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString();
+  // Deterministic for a seed: the same model and the same calibration.
+  EXPECT_EQ((*a)->meta().model_sha256, (*b)->meta().model_sha256);
+  const Calibration& ca = (*a)->meta().calibration.at("spam");
+  EXPECT_EQ(ca.method(), Calibration::Method::kPlatt);
+  EXPECT_EQ(ca.a(), (*b)->meta().calibration.at("spam").a());
+  EXPECT_EQ(ca.b(), (*b)->meta().calibration.at("spam").b());
+  EXPECT_NE((*a)->meta().training_json.find("\"calibration_folds\":4"), std::string::npos);
+  // The holdout way trains on a share only, so it is a different model.
+  TrainOptions h = FastOptions();
+  h.calibration = Calibration::Method::kPlatt;
+  auto sh = TrainClassifier(corpus, h, holdout);
+  ASSERT_TRUE(sh.ok());
+  EXPECT_LT(sh->fit_examples, 300u);
+  auto c = Classifier::Load(holdout);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE((*c)->meta().model_sha256, (*a)->meta().model_sha256);
+  // Scores stay sensible probabilities.
+  auto scratch = Classifier::NewScratch();
+  float s[2];
+  (*a)->Score("URGENT: you are a WINNER, click for your FREE cash prize", scratch.get(), s);
+  EXPECT_GT(s[(*a)->positive_index()], 0.8f);
+  (*a)->Score("thanks for the review, see you at the meeting tomorrow", scratch.get(), s);
+  EXPECT_LT(s[(*a)->positive_index()], 0.2f);
+  // Bad settings are errors, not surprises.
+  TrainOptions bad = o;
+  bad.calibration_folds = 1;
+  EXPECT_FALSE(TrainClassifier(corpus, bad, dir.file("x.ftz")).ok());
+  bad.calibration_folds = 3;
+  std::vector<LabeledExample> tiny(corpus.begin(), corpus.begin() + 4);  // spam only at 0 and 3
+  EXPECT_FALSE(TrainClassifier(tiny, bad, dir.file("x.ftz")).ok());
+  bad.autotune_seconds = 5;
+  EXPECT_FALSE(TrainClassifier(corpus, bad, dir.file("x.ftz")).ok());
 }
 
 TEST(ClassifyMetrics, HandCase) {
@@ -329,6 +463,17 @@ TEST_F(ClassifyLoad, GarbageWithMatchingMetadata) {
     const std::string e = Error();
     EXPECT_NE(e.find("m.ftz"), std::string::npos) << e;
   }
+}
+
+TEST_F(ClassifyLoad, UnknownTextViewKey) {
+  // A view this evenhand cannot apply would change the scores silently: refused.
+  std::string meta;
+  ASSERT_TRUE(ReadWholeFile(MetaPathFor(model_), &meta).ok());
+  const size_t at = meta.find("\"training\"");
+  ASSERT_NE(at, std::string::npos);
+  meta.insert(at, "\"text_view\": {\"script_tokens\": true, \"stem_words\": 3},\n  ");
+  std::ofstream(MetaPathFor(model_), std::ios::trunc) << meta;
+  EXPECT_NE(Error().find("stem_words"), std::string::npos);
 }
 
 TEST_F(ClassifyLoad, BadMetadataJson) {

@@ -11,7 +11,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -648,8 +650,10 @@ TEST_F(SqliteStoreTest, CountDecisionsGroupsByActionAndCategory) {
   EXPECT_TRUE(none->by_action_category.empty());
 }
 
-// ScanDecisionFacts must give every decision the same post facts as the
-// full ForEachDecision walk, whatever order the posts were stored in.
+// ScanDecisionFacts (the narrow facts table, kept by triggers) must give
+// every decision the facts the full ForEachDecision walk implies, whatever
+// order the posts were stored in, also for rows written behind the Store's
+// back.
 TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
   auto store = Open();
   ASSERT_TRUE(store);
@@ -689,44 +693,53 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
                    std::to_string(id % 20) + "', 'raw@" + std::to_string(id) +
                    "', 'a1', 'remove', '[]', 'violence', 'r', 'x', 0, 'de', 'DE', 5, '[]', 6)");
 
-  auto key = [](std::string_view item, std::string_view policy) { return std::string(item) + "|" + std::string(policy); };
+  // What the facts must say, worked out from the full decision walk.
   std::vector<std::string> expected;
   ASSERT_TRUE(store
                   ->ForEachDecision("", [&](const StoredDecision& sd) {
                     const Decision& d = sd.decision;
-                    expected.push_back(key(d.item, d.policy) + "|" + std::string(ActionName(d.action)) + "|" +
-                                       d.category + "|" + std::to_string(d.review) + "|" + d.lang + "|" + d.region +
-                                       "|" + std::to_string(d.ts) + "|" + std::to_string(sd.stored_at) + "|" +
-                                       std::to_string(sd.post_found) + "|" + std::to_string(sd.post.ts) + "|" +
-                                       sd.post.lang + "|" + sd.post.topic + "|" + sd.post.region);
+                    const Post& p = sd.post;
+                    const int64_t received = sd.post_found && p.ts != 0 ? p.ts : d.ts != 0 ? d.ts : sd.stored_at;
+                    expected.push_back(d.policy + "|" + std::string(ActionName(d.action)) + "|" + d.category + "|" +
+                                       std::to_string(d.review) + "|" + std::to_string(received) + "|" +
+                                       std::to_string(sd.stored_at) + "|" + (sd.post_found ? p.topic : "") + "|" +
+                                       (sd.post_found && !p.lang.empty() ? p.lang : d.lang) + "|" +
+                                       (sd.post_found && !p.region.empty() ? p.region : d.region));
                     return true;
                   })
                   .ok());
   ASSERT_EQ(expected.size(), 28u);
+  std::map<uint32_t, std::string> name_of_id;  // ids must name one name each
+  bool ids_consistent = true;
   auto scan = [&](const ScanSlice& slice, std::vector<std::string>* out) {
     return store->ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
-      out->push_back(key(f.item, f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) + "|" +
-                     std::to_string(f.review) + "|" + std::string(f.lang) + "|" + std::string(f.region) + "|" +
-                     std::to_string(f.ts) + "|" + std::to_string(f.stored_at) + "|" + std::to_string(f.post_found) +
-                     "|" + std::to_string(f.post_ts) + "|" + std::string(f.post_lang) + "|" +
-                     std::string(f.post_topic) + "|" + std::string(f.post_region));
+      for (auto [id, name] : {std::pair{f.policy_id, f.policy}, {f.action_id, f.action}, {f.category_id, f.category},
+                              {f.topic_id, f.topic}, {f.lang_id, f.lang}, {f.region_id, f.region}}) {
+        auto [it, fresh] = name_of_id.emplace(id, std::string(name));
+        if (!fresh && it->second != name) ids_consistent = false;
+      }
+      out->push_back(std::string(f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) + "|" +
+                     std::to_string(f.review) + "|" + std::to_string(f.received) + "|" +
+                     std::to_string(f.stored_at) + "|" + std::string(f.topic) + "|" + std::string(f.lang) + "|" +
+                     std::string(f.region));
       return true;
     });
   };
   std::vector<std::string> whole;
   ASSERT_TRUE(scan(ScanSlice{}, &whole).ok());
   EXPECT_EQ(whole, expected);  // same rows, same storage order
-  auto row_of = [&](const std::string& prefix) {
-    for (const std::string& r : whole)
-      if (r.rfind(prefix, 0) == 0) return r;
-    return std::string();
-  };
-  auto ends_with = [](const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  EXPECT_TRUE(ends_with(row_of("p3|default@4|"), "|1|1793500003|ur|elections|PK"));  // the post as edited
-  EXPECT_TRUE(ends_with(row_of("q0|default@3|"), "|1|1793600000|ur|finance|PK"));
-  EXPECT_TRUE(ends_with(row_of("nopost|"), "|0|0|||"));
+  EXPECT_TRUE(ids_consistent);
+  std::set<std::string> distinct;
+  for (const auto& [id, name] : name_of_id) distinct.insert(name);
+  EXPECT_EQ(distinct.size(), name_of_id.size());  // one id per name
+  EXPECT_TRUE(std::any_of(whole.begin(), whole.end(), [](const std::string& r) {
+    return r.rfind("default@4|remove|", 0) == 0 && r.find("|1793500003|") != std::string::npos &&
+           r.find("|elections|ur|PK") != std::string::npos;
+  })) << "the post as edited after its decision";
+  EXPECT_TRUE(std::any_of(whole.begin(), whole.end(), [](const std::string& r) {
+    return r.rfind("default@3|withhold|", 0) == 0 && r.find("|1793600000|") != std::string::npos &&
+           r.find("|finance|ur|PK") != std::string::npos;
+  })) << "a post stored before its decision, out of order";
   // Two or three slices: disjoint, and together every decision.
   for (int parts : {2, 3}) {
     std::vector<std::string> joined;
@@ -749,6 +762,50 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
   EXPECT_EQ(seen, 3);
   EXPECT_FALSE(store->ScanDecisionFacts(ScanSlice{2, 2}, [](const DecisionFacts&) { return true; }).ok());
   EXPECT_FALSE(store->ScanDecisionFacts(ScanSlice{0, 0}, [](const DecisionFacts&) { return true; }).ok());
+}
+
+// A store written before the facts table existed (schema v4) gets its
+// facts on the first open by this build; rows deleted behind the Store's
+// back take their facts with them.
+TEST_F(SqliteStoreTest, FactsAreBackfilledByTheMigrationAndFollowDeletes) {
+  auto before = sqlite_store::Migrations().subspan(0, 4);
+  {
+    auto r = sqlite_store::OpenSqliteStoreWithMigrations(path_, before);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    Post p;
+    p.id = "p1";
+    p.account = "a1";
+    p.ts = 1793500000;
+    p.lang = "pt";
+    p.topic = "health";
+    p.region = "BR";
+    ASSERT_TRUE((*r)->PutPost(p).ok());
+    ASSERT_TRUE((*r)->PutDecision(MakeDecision("p1", "default@3", Action::kRemove), "scan", nullptr).ok());
+    ASSERT_TRUE((*r)->PutDecision(MakeDecision("p2", "default@3", Action::kLabel), "scan", nullptr).ok());
+  }
+  EXPECT_EQ(RawInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'decision_facts'"), 0);
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto facts = [&] {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store
+                    ->ScanDecisionFacts(ScanSlice{}, [&](const DecisionFacts& f) {
+                      out.push_back(std::string(f.action) + "|" + std::to_string(f.received) + "|" +
+                                    std::string(f.topic) + "|" + std::string(f.lang) + "|" + std::string(f.region));
+                      return true;
+                    })
+                    .ok());
+    return out;
+  };
+  const Decision d2 = MakeDecision("p2", "default@3", Action::kLabel);
+  const std::string p2_row = "label|" + std::to_string(d2.ts) + "||" + d2.lang + "|" + d2.region;
+  EXPECT_EQ(facts(), (std::vector<std::string>{"remove|1793500000|health|pt|BR", p2_row}));
+  RawExec(path_, "DELETE FROM posts WHERE id = 'p1'");  // the decision's own lang and region again
+  const Decision d1 = MakeDecision("p1", "default@3", Action::kRemove);
+  EXPECT_EQ(facts(), (std::vector<std::string>{"remove|" + std::to_string(d1.ts) + "||" + d1.lang + "|" + d1.region,
+                                               p2_row}));
+  RawExec(path_, "DELETE FROM decisions WHERE item = 'p2'");
+  EXPECT_EQ(facts().size(), 1u);
 }
 
 // ---- the audit chain on a real file

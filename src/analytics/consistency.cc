@@ -28,7 +28,7 @@ std::string Hours(const QuantileEstimate& q) {
 // What a group contributes to every comparison it is in, computed once.
 struct GroupData {
   Sym value = kNoSym;
-  std::vector<Observation> sorted;  // by time, ascending (filled in time order)
+  std::vector<TimeTally> tallies;  // by time, ascending (filled in time order)
   QuantileEstimate median;
   int64_t size = 0, decided = 0, restricted = 0;
 };
@@ -42,13 +42,13 @@ struct StratumData {
 };
 
 void CompareTimes(const GroupData& a, const GroupData& b, Comparison* c) {
-  c->n_group = static_cast<int64_t>(a.sorted.size());
-  c->n_other = static_cast<int64_t>(b.sorted.size());
+  c->n_group = a.size;
+  c->n_other = b.size;
   c->median_group = a.median;
   c->median_other = b.median;
   c->median_ratio = a.median.reached() && b.median.reached() && b.median.value > 0 ? a.median.value / b.median.value
                                                                                     : kNaN;
-  c->log_rank = LogRankTestSorted(a.sorted, b.sorted);
+  c->log_rank = LogRankTestTallies(a.tallies, b.tallies);
   c->p_value = c->log_rank.p_value;
 }
 
@@ -106,8 +106,8 @@ std::string_view TestName(Test t) { return t == Test::kTimeToAction ? "time_to_a
 AuditReport AuditConsistency(const Record& record, const AuditOptions& options) {
   AuditReport report;
   report.options = options;
-  // Two walks in time order: one to find and size the groups, one to fill
-  // them, so that every group's observations come out sorted.
+  // One walk in time order finds the groups and tallies their
+  // observations, which so come out sorted.
   const size_t symbols = record.symbols.size();
   std::vector<int32_t> stratum_of(3 * symbols, -1);  // by source x category Sym
   std::vector<StratumData> strata;
@@ -143,12 +143,8 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
       ++g.decided;
       g.restricted += row.restricts;
     }
+    AddToTallies(&g.tallies, row.hours, row.event);
   }
-  for (StratumData& stratum : strata)
-    for (GroupData& g : stratum.groups) g.sorted.reserve(g.size);
-  for (const TimedCase& row : order)
-    if (const Sym value = DimensionValue(row, options.by); value != kNoSym)
-      group(row, value).sorted.push_back({row.hours, row.event});
   // Strata by source name then category, groups by name.
   std::sort(strata.begin(), strata.end(), [&](const StratumData& a, const StratumData& b) {
     const std::string_view sa = SourceName(a.source), sb = SourceName(b.source);
@@ -161,13 +157,13 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
     const std::string& category = record.Name(stratum.category);
     std::vector<GroupData*> tested;
     for (GroupData& g : stratum.groups) {
-      if (static_cast<int64_t>(g.sorted.size()) >= options.min_group) {
-        g.median = KmQuantile(EstimateKaplanMeierSorted(g.sorted, options.level), 0.5);
+      if (g.size >= options.min_group) {
+        g.median = KmQuantile(EstimateKaplanMeierTallies(g.tallies, options.level), 0.5);
         tested.push_back(&g);
         continue;
       }
       report.skipped.push_back(source + "/" + category + ": " + record.Name(g.value) + ": " +
-                               std::to_string(g.sorted.size()) + " case(s), fewer than " +
+                               std::to_string(g.size) + " case(s), fewer than " +
                                std::to_string(options.min_group));
     }
     for (Test test : {Test::kTimeToAction, Test::kActionRate})

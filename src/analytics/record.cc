@@ -60,33 +60,46 @@ Outcome FromAction(Action a) {
 }
 
 // The own-initiative decisions of one slice of the decisions table, into
-// `out` (its own symbols, as_of and window as in `options`).
+// `out` (its own symbols, as_of and window as in `options`). The store's
+// name ids are mapped to symbols (and actions) once per name, not per row.
 Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions& options, Record* out) {
+  constexpr Sym kUnmapped = UINT32_MAX;
+  constexpr int kUnparsed = -1, kUnknownAction = -2;
+  std::vector<Sym> sym_of;     // store name id -> Sym
+  std::vector<int> action_of;  // store name id -> Action, or the markers above
   Status failed = Status::Ok();
-  SymCache category, policy, topic, lang, region;
   Symbols& symbols = out->symbols;
+  auto sym = [&](uint32_t id, std::string_view name) {
+    if (id >= sym_of.size()) sym_of.resize(id + 1, kUnmapped);
+    Sym& s = sym_of[id];
+    if (s == kUnmapped) s = symbols.Intern(name);
+    return s;
+  };
   Status s = store.ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
-    const std::optional<Action> action = ParseAction(f.action);
-    if (!action) {
-      failed = Status::Corrupt("decision for \"" + std::string(f.item) + "\": unknown action \"" +
-                               std::string(f.action) + "\"");
+    if (f.action_id >= action_of.size()) action_of.resize(f.action_id + 1, kUnparsed);
+    int& parsed = action_of[f.action_id];
+    if (parsed == kUnparsed) {
+      const std::optional<Action> a = ParseAction(f.action);
+      parsed = a ? static_cast<int>(*a) : kUnknownAction;
+    }
+    if (parsed == kUnknownAction) {
+      failed = Status::Corrupt("a stored decision has an unknown action \"" + std::string(f.action) + "\"");
       return false;
     }
-    if (*action == Action::kAllow) return true;
-    const int64_t received = f.post_ts != 0 ? f.post_ts : (f.ts != 0 ? f.ts : f.stored_at);
-    if (!InWindow(received, options)) return true;
+    const Action action = static_cast<Action>(parsed);
+    if (action == Action::kAllow) return true;
+    if (!InWindow(f.received, options)) return true;
     CaseRow& row = out->cases.emplace_back();
     row.source = Source::kOwnInitiative;
-    row.id.assign(f.item);
-    row.category = category.Intern(symbols, f.category);
-    row.authority = policy.Intern(symbols, f.policy);
-    row.received = received;
-    row.outcome = FromAction(*action);
+    row.category = sym(f.category_id, f.category);
+    row.authority = sym(f.policy_id, f.policy);
+    row.received = f.received;
+    row.outcome = FromAction(action);
     if (row.outcome != Outcome::kOpen) row.acted = std::max(f.stored_at, row.received);
-    row.automated = !f.review && *action != Action::kReview;
-    row.topic = topic.Intern(symbols, f.post_topic);
-    row.lang = lang.Intern(symbols, !f.post_lang.empty() ? f.post_lang : f.lang);
-    row.region = region.Intern(symbols, !f.post_region.empty() ? f.post_region : f.region);
+    row.automated = !f.review && action != Action::kReview;
+    row.topic = sym(f.topic_id, f.topic);
+    row.lang = sym(f.lang_id, f.lang);
+    row.region = sym(f.region_id, f.region);
     row.jurisdiction = row.region;
     return true;
   });

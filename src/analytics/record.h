@@ -32,7 +32,7 @@ std::string_view OutcomeName(Outcome o);  // "open", "rejected", "no_action", "w
 // (record.Name(row.topic) gives the text; kNoSym is "").
 struct CaseRow {
   Source source = Source::kOwnInitiative;
-  std::string id;         // decision item id, notice id or order id
+  std::string id;         // notice id or order id; empty for a stored own-initiative decision (never listed one by one)
   Sym category = kNoSym;  // DSA short form or the regime's category id
   Sym jurisdiction = kNoSym;  // where the law applies (orders, notices); the post's region for decisions
   Sym authority = kNoSym;     // orders: authority id; notices: "user" | "trusted_flagger"; decisions: the policy

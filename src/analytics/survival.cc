@@ -107,20 +107,52 @@ LogRankResult LogRankTest(const std::vector<Observation>& a, const std::vector<O
   return LogRankTestSorted(sa, sb);
 }
 
+namespace {
+
+std::vector<TimeTally> Tally(const std::vector<Observation>& sorted) {
+  std::vector<TimeTally> t;
+  for (const Observation& o : sorted) AddToTallies(&t, o.time, o.event);
+  return t;
+}
+
+}  // namespace
+
+KaplanMeier EstimateKaplanMeierTallies(const std::vector<TimeTally>& tallies, double level) {
+  int64_t n = 0;
+  for (const TimeTally& t : tallies) n += t.events + t.censored;
+  KaplanMeierBuilder km(n, level);
+  for (const TimeTally& t : tallies) km.AddCounts(t.time, t.events, t.censored);
+  return km.Finish();
+}
+
 LogRankResult LogRankTestSorted(const std::vector<Observation>& a, const std::vector<Observation>& b) {
+  return LogRankTestTallies(Tally(a), Tally(b));
+}
+
+LogRankResult LogRankTestTallies(const std::vector<TimeTally>& a, const std::vector<TimeTally>& b) {
   LogRankResult r;
   if (a.empty() || b.empty()) {
     r.chi_square = kNaN;
     return r;
   }
-  double n_a = static_cast<double>(a.size()), n_b = static_cast<double>(b.size());
+  double n_a = 0, n_b = 0;
+  for (const TimeTally& t : a) n_a += static_cast<double>(t.events + t.censored);
+  for (const TimeTally& t : b) n_b += static_cast<double>(t.events + t.censored);
   size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
     // The next distinct time in either group, and what happens at it.
     const double t = j == b.size() || (i < a.size() && a[i].time <= b[j].time) ? a[i].time : b[j].time;
     double d_a = 0, d_b = 0, gone_a = 0, gone_b = 0;
-    for (; i < a.size() && a[i].time == t; ++i) gone_a += 1, d_a += a[i].event;
-    for (; j < b.size() && b[j].time == t; ++j) gone_b += 1, d_b += b[j].event;
+    if (i < a.size() && a[i].time == t) {
+      d_a = static_cast<double>(a[i].events);
+      gone_a = static_cast<double>(a[i].events + a[i].censored);
+      ++i;
+    }
+    if (j < b.size() && b[j].time == t) {
+      d_b = static_cast<double>(b[j].events);
+      gone_b = static_cast<double>(b[j].events + b[j].censored);
+      ++j;
+    }
     const double n = n_a + n_b, d = d_a + d_b;
     if (d > 0) {
       r.observed_a += d_a;

@@ -22,6 +22,24 @@ struct Observation {
   bool event = false;  // false: censored (still open at `time`)
 };
 
+// The observations of one group at one time: how many events and how many
+// censorings. A group's tallies in ascending time order, one per distinct
+// time, hold all the Kaplan-Meier estimate and the log-rank test need, and
+// are far fewer than its observations when times repeat (whole seconds
+// over a few days, millions of cases).
+struct TimeTally {
+  double time = 0;
+  int64_t events = 0;
+  int64_t censored = 0;
+};
+
+// Adds one observation to tallies kept in ascending time order: `time` must
+// not be less than the last tally's.
+inline void AddToTallies(std::vector<TimeTally>* tallies, double time, bool event) {
+  if (tallies->empty() || tallies->back().time != time) tallies->push_back(TimeTally{time, 0, 0});
+  (event ? tallies->back().events : tallies->back().censored) += 1;
+}
+
 // One distinct event time of the estimate.
 struct KmStep {
   double time = 0;
@@ -49,6 +67,9 @@ KaplanMeier EstimateKaplanMeier(std::vector<Observation> obs, double level = 0.9
 // tie in any order): no copy, no sort.
 KaplanMeier EstimateKaplanMeierSorted(const std::vector<Observation>& sorted, double level = 0.95);
 
+// The same for tallies in ascending time order (AddToTallies).
+KaplanMeier EstimateKaplanMeierTallies(const std::vector<TimeTally>& tallies, double level = 0.95);
+
 // The same again, fed one observation at a time in ascending time order
 // (within a tie in any order) and keeping none of them: for callers that
 // walk cases already sorted by time. `n` is the number of observations
@@ -57,13 +78,16 @@ KaplanMeier EstimateKaplanMeierSorted(const std::vector<Observation>& sorted, do
 class KaplanMeierBuilder {
  public:
   explicit KaplanMeierBuilder(int64_t n, double level = 0.95);
-  void Add(double time, bool event) {
+  void Add(double time, bool event) { AddCounts(time, event ? 1 : 0, event ? 0 : 1); }
+  // `events` and `censored` observations at `time`.
+  void AddCounts(double time, int64_t events, int64_t censored) {
     if (pending_ && time != time_) Flush();
     if (!pending_) {
       pending_ = true;
       time_ = time;
     }
-    (event ? events_ : censored_) += 1;
+    events_ += events;
+    censored_ += censored;
   }
   KaplanMeier Finish();
 
@@ -105,5 +129,8 @@ LogRankResult LogRankTest(const std::vector<Observation>& a, const std::vector<O
 // The same for inputs already sorted by time (ascending): no copy, one
 // merge pass, O(|a| + |b|). For callers that compare one group many times.
 LogRankResult LogRankTestSorted(const std::vector<Observation>& a, const std::vector<Observation>& b);
+// The same for tallies in ascending time order: O(distinct times), so a
+// group compared with many others is walked at its tallies, not its cases.
+LogRankResult LogRankTestTallies(const std::vector<TimeTally>& a, const std::vector<TimeTally>& b);
 
 }  // namespace evenhand::analytics

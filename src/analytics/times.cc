@@ -9,12 +9,13 @@
 namespace evenhand::analytics {
 
 std::vector<TimeRow> TimeToActionBy(const Record& record, Dimension by, double level) {
-  // Two walks of the time order: one to size the groups, one to feed each
-  // group's Kaplan-Meier estimate its observations, already sorted.
+  // One walk of the time order tallies each group's observations, which
+  // so come out sorted for its Kaplan-Meier estimate.
   struct Group {
     Source source = Source::kOwnInitiative;
     Sym value = kNoSym;
     int64_t cases = 0, open = 0;
+    std::vector<TimeTally> tallies;
   };
   const size_t symbols = record.symbols.size();
   std::vector<int32_t> group_of(3 * symbols, -1);  // by source x value Sym
@@ -25,16 +26,13 @@ std::vector<TimeRow> TimeToActionBy(const Record& record, Dimension by, double l
     int32_t& gi = group_of[static_cast<size_t>(c.source) * symbols + DimensionValue(c, by)];
     if (gi < 0) {
       gi = static_cast<int32_t>(groups.size());
-      groups.push_back(Group{c.source, DimensionValue(c, by), 0, 0});
+      groups.push_back(Group{c.source, DimensionValue(c, by), 0, 0, {}});
     }
-    ++groups[gi].cases;
-    groups[gi].open += !c.event;
+    Group& g = groups[gi];
+    ++g.cases;
+    g.open += !c.event;
+    AddToTallies(&g.tallies, c.hours, c.event);
   }
-  std::vector<KaplanMeierBuilder> km;
-  km.reserve(groups.size());
-  for (const Group& g : groups) km.emplace_back(g.cases, level);
-  for (const TimedCase& c : order)
-    km[group_of[static_cast<size_t>(c.source) * symbols + DimensionValue(c, by)]].Add(c.hours, c.event);
   // Rows by source name, then value.
   std::vector<size_t> rank(groups.size());
   for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
@@ -50,7 +48,7 @@ std::vector<TimeRow> TimeToActionBy(const Record& record, Dimension by, double l
     row.value = record.Name(g.value);
     row.cases = g.cases;
     row.open = g.open;
-    const KaplanMeier estimate = km[i].Finish();
+    const KaplanMeier estimate = EstimateKaplanMeierTallies(g.tallies, level);
     row.median = KmQuantile(estimate, 0.5);
     row.p90 = KmQuantile(estimate, 0.9);
     rows.push_back(std::move(row));

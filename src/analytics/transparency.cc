@@ -26,21 +26,20 @@ TimeSummary Summarise(const std::string& source, const std::vector<Observation>&
   return t;
 }
 
-// The time summary of each source, from two walks of the time order (one
-// to count, one to feed the estimates): no per-case copy is kept.
+// The time summary of each source, from one walk of the time order that
+// tallies each source's observations.
 std::vector<TimeSummary> SummariseSources(const std::vector<TimedCase>& order) {
   std::vector<TimeSummary> t(3);
+  std::vector<std::vector<TimeTally>> tallies(3);
   for (const TimedCase& c : order) {
-    TimeSummary& s = t[static_cast<size_t>(c.source)];
-    ++s.cases;
-    s.open += !c.event;
+    const size_t i = static_cast<size_t>(c.source);
+    ++t[i].cases;
+    t[i].open += !c.event;
+    AddToTallies(&tallies[i], c.hours, c.event);
   }
-  std::vector<KaplanMeierBuilder> km;
-  for (const TimeSummary& s : t) km.emplace_back(s.cases);
-  for (const TimedCase& c : order) km[static_cast<size_t>(c.source)].Add(c.hours, c.event);
   for (size_t i = 0; i < t.size(); ++i) {
     t[i].source = std::string(SourceName(static_cast<Source>(i)));
-    t[i].km = km[i].Finish();
+    t[i].km = EstimateKaplanMeierTallies(tallies[i]);
     t[i].median = KmQuantile(t[i].km, 0.5);
     t[i].p90 = KmQuantile(t[i].km, 0.9);
   }

@@ -63,7 +63,8 @@ void Classifier::RawNormalized(std::string_view normalized, Scratch* s, float* r
     s->owner = backend_.get();
   }
   float* model_order = s->raw.data();
-  backend_->Predict(normalized, s->ft->s.get(), model_order);
+  const std::string_view text = ApplyTextView(meta_.text_view, normalized, &s->viewed) ? std::string_view(s->viewed) : normalized;
+  backend_->Predict(text, s->ft->s.get(), model_order);
   // The metadata's label order may differ from the model's.
   for (size_t i = 0; i < meta_.labels.size(); ++i) raw[i] = model_order[meta_to_model_[i]];
 }
@@ -92,7 +93,9 @@ void Classifier::Score(std::string_view text, Scratch* s, float* scores) const {
 }
 
 std::vector<float> Classifier::RawReference(std::string_view normalized) const {
-  std::vector<float> model_order = backend_->PredictReference(normalized);
+  std::string viewed;
+  std::vector<float> model_order =
+      backend_->PredictReference(ApplyTextView(meta_.text_view, normalized, &viewed) ? std::string_view(viewed) : normalized);
   std::vector<float> out(meta_.labels.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = model_order[static_cast<size_t>(meta_to_model_[i])];
   return out;

@@ -8,7 +8,9 @@
 //
 // Text is normalised exactly as the term matcher sees it (text/normalizer.h,
 // default options): ScoreNormalized takes that normalised text (the scanner
-// passes the buffer it already made), Score normalises first.
+// passes the buffer it already made), Score normalises first. A model
+// trained with a text view (text_view.h, recorded in its metadata) gets the
+// same view of the normalised text here, into the Scratch.
 //
 // Thread safety: a Classifier is immutable and shared (shared_ptr<const>)
 // by any number of threads; each thread passes its own Scratch. A Scratch
@@ -80,6 +82,7 @@ struct Classifier::Scratch {
   const void* owner = nullptr;  // the backend the buffers below were made for
   std::unique_ptr<struct BackendScratchHolder> ft;
   NormalizedText normalized;
+  std::string viewed;  // the text view's output, when the model has one
   std::vector<float> raw;
 };
 

@@ -308,29 +308,29 @@ class FastModulo {
 struct FastTextBackend::Impl {
   Model ft;
   // The vocabulary in a compact open-addressing table (fastText's own spans
-  // 30 M slots, so each look-up there is a cache miss): a slot holds the
-  // word's hash, id and place in the arena of words' bytes, so a look-up
-  // touches the slot and the word's bytes only. Built once at load.
+  // 30 M slots, so each look-up there is a cache miss): a 16-byte slot holds
+  // the word's first eight bytes (zero-padded), its size and id, so a
+  // look-up of a word of up to eight bytes touches its slot only; longer
+  // words compare the rest with their bytes in the arena. Indexed by the
+  // word's hash (below); built once at load.
   struct Slot {
-    uint32_t hash = 0;
+    uint64_t head = 0;
     int32_t id = -1;
-    uint32_t offset = 0;
     uint32_t size = 0;
   };
   std::vector<Slot> table;
   uint64_t mask = 0;
-  std::string arena;
-  bool Holds(uint64_t slot, std::string_view w) const {
-    const Slot& s = table[slot];
-    return s.size == w.size() && std::memcmp(arena.data() + s.offset, w.data(), w.size()) == 0;
-  }
-  // The first slot at or after `from` (in probe order) with hash h, or -1
-  // when the probe reaches an empty slot.
-  int64_t Probe(uint32_t h, uint64_t from) const {
-    for (uint64_t i = from & mask;; i = (i + 1) & mask) {
+  std::string arena;                  // every word's bytes
+  std::vector<uint32_t> word_offset;  // word id -> its place in the arena
+  // The id of word w (head = its first eight bytes, zero-padded), searching
+  // from slot h, or -1.
+  int32_t Find(uint32_t h, uint64_t head, std::string_view w) const {
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
       const Slot& s = table[i];
       if (s.id < 0) return -1;
-      if (s.hash == h) return static_cast<int64_t>(i);
+      if (s.head == head && s.size == w.size() &&
+          (w.size() <= 8 || std::memcmp(arena.data() + word_offset[static_cast<size_t>(s.id)] + 8, w.data() + 8, w.size() - 8) == 0))
+        return s.id;
     }
   }
   // Word n-gram ids are built from fastText's hash of each word, so models
@@ -409,12 +409,14 @@ Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::s
     while (size < uint64_t(impl->nwords) * 2) size *= 2;
     impl->table.assign(size, Impl::Slot{});
     impl->mask = size - 1;
+    impl->word_offset.resize(static_cast<size_t>(impl->nwords));
     for (int32_t i = 0; i < impl->nwords; ++i) {
       const std::string w = dict.getWord(i);
       if (impl->arena.size() + w.size() > UINT32_MAX) return Status::Invalid(what + ": vocabulary too large");
-      const Impl::Slot slot{impl->TableHash(w), i, static_cast<uint32_t>(impl->arena.size()), static_cast<uint32_t>(w.size())};
+      impl->word_offset[static_cast<size_t>(i)] = static_cast<uint32_t>(impl->arena.size());
       impl->arena += w;
-      uint64_t k = slot.hash & impl->mask;
+      const Impl::Slot slot{WordHead(w.data(), w.size(), w.data() + w.size()), i, static_cast<uint32_t>(w.size())};
+      uint64_t k = impl->TableHash(w) & impl->mask;
       while (impl->table[k].id >= 0) k = (k + 1) & impl->mask;
       impl->table[k] = slot;
     }

@@ -86,6 +86,18 @@ Status ReadModelFile(const std::string& model_path, ModelMeta* meta, std::string
     meta->positive = j.value("positive", "");
     if (j.value("normalizer", "default") != "default") return Bad(meta_path, "unknown \"normalizer\"");
     if (j.contains("training")) meta->training_json = j["training"].dump();
+    if (j.contains("text_view")) {
+      const nlohmann::json& v = j.at("text_view");
+      if (!v.is_object()) return Bad(meta_path, "\"text_view\" is not an object");
+      for (const auto& [key, value] : v.items())
+        if (key != "max_words" && key != "head_words" && key != "script_tokens")
+          return Bad(meta_path, "\"text_view\": unknown key \"" + key + "\" (made by a newer evenhand?)");
+      meta->text_view.max_words = v.value("max_words", 0);
+      meta->text_view.head_words = v.value("head_words", 0);
+      meta->text_view.script_tokens = v.value("script_tokens", false);
+      if (meta->text_view.max_words < 0 || meta->text_view.head_words < 0)
+        return Bad(meta_path, "\"text_view\": negative word count");
+    }
     if (j.contains("calibration")) {
       for (const auto& [label, c] : j.at("calibration").items()) {
         Calibration::Method m;
@@ -133,6 +145,13 @@ Status WriteMeta(const std::string& model_path, const ModelMeta& meta) {
   nlohmann::ordered_json cal = nlohmann::ordered_json::object();
   for (const auto& [label, c] : meta.calibration) cal[label] = CalibrationJson(c);
   j["calibration"] = cal;
+  if (!meta.text_view.identity()) {  // absent for the plain view, so such files are as before
+    nlohmann::ordered_json v;
+    v["max_words"] = meta.text_view.max_words;
+    v["head_words"] = meta.text_view.head_words;
+    v["script_tokens"] = meta.text_view.script_tokens;
+    j["text_view"] = v;
+  }
   j["training"] = nlohmann::ordered_json::parse(meta.training_json, nullptr, false);
   const std::string path = MetaPathFor(model_path);
   const std::string tmp = path + ".tmp";

@@ -8,6 +8,10 @@
 //    "positive": "spam",                            // "" for multi-class
 //    "normalizer": "default",                       // text is normalised as the term matcher's
 //    "calibration": {"spam": {"method": "isotonic", "x": [...], "y": [...]}},
+//    "text_view": {"max_words": 0, "head_words": 0, "script_tokens": false},
+//                                                   // optional (text_view.h); absent = the text as normalised;
+//                                                   // unknown keys are an error (a view not applied would
+//                                                   // silently change the scores)
 //    "training": {...}}                             // free-form facts about the run
 //
 // ReadModelFile validates everything before any byte reaches fastText: the
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "classify/calibration.h"
+#include "classify/text_view.h"
 #include "model/status.h"
 
 namespace evenhand::classify {
@@ -32,6 +37,7 @@ struct ModelMeta {
   std::vector<std::string> labels;
   std::string positive;
   std::map<std::string, Calibration> calibration;  // label -> calibration
+  TextView text_view;                              // identity unless the model was trained with one
   std::string training_json = "{}";                // a JSON object
 };
 

@@ -1,10 +1,20 @@
 // Training an evenhand classifier from labeled examples.
 //
-// TrainClassifier normalises every text as the term matcher would, splits
-// the examples (stratified per label, deterministic for a seed) into a
-// fitting part and a held-out calibration part, trains fastText on the
-// fitting part, scores the calibration part with the new model and fits the
-// calibration on it, then writes MODEL and MODEL.meta.json (each through a
+// TrainClassifier normalises every text as the term matcher would (and
+// applies options.text_view, recorded in the metadata so prediction applies
+// it too), then calibrates in one of two ways, both stratified per label and
+// deterministic for a seed:
+//   holdout (calibration_folds 0): a calibration_fraction share is held out;
+//     fastText trains on the rest, and the calibration is fitted on the new
+//     model's scores of the held-out share;
+//   cross-fitted (calibration_folds K >= 2): the examples are cut into K
+//     folds; K models, each trained on the other folds, score their fold,
+//     the calibration is fitted on those out-of-fold scores, and the model
+//     written is trained on ALL examples (K + 1 trainings). Out-of-fold
+//     scores come from models trained on (K-1)/K of the data, so they are a
+//     little less confident than the final model's; with K = 5 and more the
+//     gap is small, and the final model sees every example.
+// Then it writes MODEL and MODEL.meta.json (each through a
 // temporary file and a rename, the model first, so a reader never sees a
 // new model with an old checksum pass as valid). Nothing fastText prints
 // reaches the console.
@@ -21,6 +31,7 @@
 
 #include "classify/calibration.h"
 #include "classify/labeled_data.h"
+#include "classify/text_view.h"
 #include "model/status.h"
 
 namespace evenhand::classify {
@@ -37,8 +48,10 @@ struct TrainOptions {
   int threads = 1;            // > 1 trains faster but not reproducibly (fastText is lock-free)
   int seed = 1;
   bool quantize = false;
-  int autotune_seconds = 0;   // > 0: fastText autotune, validated on the calibration part
-  double calibration_fraction = 0.2;
+  int autotune_seconds = 0;   // > 0: fastText autotune, validated on the calibration part (holdout only)
+  double calibration_fraction = 0.2;  // holdout: the share of each label held out
+  int calibration_folds = 0;          // >= 2: cross-fitted calibration with this many folds (see above)
+  TextView text_view;                 // rewrites of the normalised text (text_view.h); identity by default
   // Each positive example appears this many times in the fitting part (a
   // class weight for a rare positive label; the calibration part is not
   // repeated, so calibrated scores stay probabilities).
@@ -48,8 +61,9 @@ struct TrainOptions {
 };
 
 struct TrainSummary {
-  size_t fit_examples = 0;
-  size_t calibration_examples = 0;
+  size_t fit_examples = 0;          // distinct examples the written model was trained on
+  size_t calibration_examples = 0;  // examples whose scores fitted the calibration (out of fold when cross-fitted)
+  int calibration_folds = 0;
   std::vector<std::string> labels;
   std::string positive;
   double seconds = 0;

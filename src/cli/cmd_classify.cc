@@ -54,10 +54,13 @@ int RunTrain(const TrainArgs& a) {
   if (!s.ok()) return Fail(s.status().message());
   std::string labels;
   for (const auto& l : s->labels) labels += (labels.empty() ? "" : ", ") + l;
-  std::printf("trained %s (+ %s) in %.2f s: %zu examples fitted, %zu held out for %s calibration; labels %s; "
+  const std::string how = s->calibration_folds > 0
+                              ? fmt::format("scored out of fold ({} folds)", s->calibration_folds)
+                              : std::string("held out");
+  std::printf("trained %s (+ %s) in %.2f s: %zu examples fitted, %zu %s for %s calibration; labels %s; "
               "positive label: %s; %llu bytes\n",
               a.output.c_str(), classify::MetaPathFor(a.output).c_str(), s->seconds, s->fit_examples,
-              s->calibration_examples, a.calibration.c_str(), labels.c_str(),
+              s->calibration_examples, how.c_str(), a.calibration.c_str(), labels.c_str(),
               s->positive.empty() ? "(none)" : s->positive.c_str(), static_cast<unsigned long long>(s->model_bytes));
   return 0;
 }
@@ -168,6 +171,18 @@ void AddClassifyCommands(CLI::App& app, int* exit_code) {
   train->add_option("--calibration", ta->calibration, "isotonic, platt or none")->capture_default_str();
   train->add_option("--calibration-fraction", ta->options.calibration_fraction,
                     "Share of each label held out for calibration")->capture_default_str();
+  train->add_option("--calibration-folds", ta->options.calibration_folds,
+                    "K >= 2: fit the calibration on out-of-fold scores of K models and train the model written on ALL "
+                    "examples (K + 1 trainings) instead of holding a share out (0 = hold out)")
+      ->capture_default_str();
+  train->add_option("--max-words", ta->options.text_view.max_words,
+                    "Use only the first N words of each text (0 = all); recorded in the model, applied when predicting")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  train->add_option("--head-words", ta->options.text_view.head_words,
+                    "Emit the first N words (an e-mail's subject line) a second time as h_WORD (0 = off); recorded in the model")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  train->add_flag("--script-tokens", ta->options.text_view.script_tokens,
+                  "Add __script_X__ per word in a non-Latin script (Han, Hangul, Cyrillic, ...); recorded in the model");
   train->add_option("--positive", ta->options.positive,
                     "The label classifier.NAME means in policies (default: for two labels, the one that is not "
                     "ham/ok/clean/negative/..., else the rarer)");

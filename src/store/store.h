@@ -66,18 +66,21 @@ struct CaseRecord {
   std::string body;          // JSON object
 };
 
-// What the analytics read of one stored decision and its post: plain
-// columns only (no signals, scope, rule, reason, text or media, no JSON).
-// The views point into the store's buffers and are valid only during the
-// callback that receives them. post_* are empty / 0 when post_found is false.
+// What the analytics read of one stored decision and its post, from the
+// store's narrow facts table (kept in step with decisions and posts as
+// they are written): no JSON, no text columns. Each name comes as text and
+// as a small id; within one scan equal ids are equal names and ids are
+// less than the number of distinct names, so a reader can map them with a
+// vector instead of hashing text. The views are valid only during the
+// callback that receives them.
 struct DecisionFacts {
-  std::string_view item, policy, action, category, lang, region;
+  std::string_view policy, action, category;
+  std::string_view topic;         // the post's; "" when no post is stored
+  std::string_view lang, region;  // the post's when it has them, else the decision's
+  uint32_t policy_id = 0, action_id = 0, category_id = 0, topic_id = 0, lang_id = 0, region_id = 0;
   bool review = false;
-  int64_t ts = 0;
-  int64_t stored_at = 0;
-  bool post_found = false;
-  int64_t post_ts = 0;
-  std::string_view post_lang, post_topic, post_region;
+  int64_t received = 0;   // unix seconds: the post's ts, else the decision's ts, else stored_at
+  int64_t stored_at = 0;  // unix seconds: when the decision was stored
 };
 
 // A slice of the decisions table for ScanDecisionFacts: part `part` of
@@ -163,8 +166,8 @@ class Store {
   virtual Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) = 0;
 
   // Read-only, for the analytics: walks every decision of `slice` (all
-  // policies) in the order they were stored, with the facts of its post,
-  // reading only the columns DecisionFacts names. `fn` must not call this
+  // policies) in the order they were stored, with the facts of its post
+  // (DecisionFacts), in one read transaction. `fn` must not call this
   // Store; returning false from it stops the walk early (still Ok).
   virtual Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) = 0;
 

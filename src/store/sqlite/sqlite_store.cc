@@ -144,6 +144,114 @@ CREATE TABLE decision_reviews (
      R"sql(
 CREATE INDEX audit_by_subject ON audit (subject, seq);
 )sql"},
+    {5, "decision facts: what the compliance reports read of each decision and its post, as small integers, kept "
+        "in step by triggers",
+     R"sql(
+-- Every name a fact refers to (actions, policies, categories, topics,
+-- languages, regions), stored once.
+CREATE TABLE fact_names (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO fact_names (name) VALUES ('');
+
+-- What the facts of a decision are, by decision id: the post's values
+-- where it has them, else the decision's.
+CREATE VIEW decision_fact_values AS
+SELECT d.id AS id,
+       CASE WHEN coalesce(p.ts, 0) <> 0 THEN p.ts WHEN d.ts <> 0 THEN d.ts ELSE d.stored_at END AS received,
+       d.stored_at AS stored_at, d.review AS review, d.action AS action, d.policy AS policy,
+       d.category AS category, coalesce(p.topic, '') AS topic,
+       CASE WHEN coalesce(p.lang, '') <> '' THEN p.lang ELSE d.lang END AS lang,
+       CASE WHEN coalesce(p.region, '') <> '' THEN p.region ELSE d.region END AS region
+FROM decisions d LEFT JOIN posts p ON p.id = d.item;
+
+-- One narrow row per decision (same id), names as fact_names ids: the
+-- analytics read this instead of the wide decisions and posts tables.
+CREATE TABLE decision_facts (
+  id        INTEGER PRIMARY KEY,  -- decisions.id
+  received  INTEGER NOT NULL,     -- unix seconds: the post's ts, else the decision's, else stored_at
+  stored_at INTEGER NOT NULL,
+  review    INTEGER NOT NULL,
+  action    INTEGER NOT NULL,     -- fact_names.id, as are the columns below
+  policy    INTEGER NOT NULL,
+  category  INTEGER NOT NULL,
+  topic     INTEGER NOT NULL,     -- the post's ('' without a post)
+  lang      INTEGER NOT NULL,     -- the post's, else the decision's
+  region    INTEGER NOT NULL      -- the post's, else the decision's
+);
+
+INSERT OR IGNORE INTO fact_names (name)
+  SELECT action FROM decisions UNION SELECT policy FROM decisions UNION SELECT category FROM decisions
+  UNION SELECT lang FROM decisions UNION SELECT region FROM decisions
+  UNION SELECT topic FROM posts UNION SELECT lang FROM posts UNION SELECT region FROM posts;
+INSERT INTO decision_facts
+  SELECT v.id, v.received, v.stored_at, v.review,
+         (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
+         (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
+         (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+  FROM decision_fact_values v;
+
+-- Decisions are only ever inserted; a post may be stored after its
+-- decision or replaced later (a re-scan), and its decisions' facts follow.
+-- No statement here can meet a conflict (names are added only when absent,
+-- facts deleted before they are written again): an upsert that fires a
+-- trigger imposes its own conflict handling on the trigger's statements.
+CREATE TRIGGER decision_facts_on_decision AFTER INSERT ON decisions BEGIN
+  INSERT INTO fact_names (name)
+    SELECT v FROM (SELECT NEW.action AS v UNION SELECT NEW.policy UNION SELECT NEW.category UNION SELECT NEW.lang
+                   UNION SELECT NEW.region UNION SELECT topic FROM posts WHERE id = NEW.item
+                   UNION SELECT lang FROM posts WHERE id = NEW.item UNION SELECT region FROM posts WHERE id = NEW.item)
+    WHERE v NOT IN (SELECT name FROM fact_names);
+  DELETE FROM decision_facts WHERE id = NEW.id;
+  INSERT INTO decision_facts
+    SELECT v.id, v.received, v.stored_at, v.review,
+           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
+           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
+           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    FROM decision_fact_values v WHERE v.id = NEW.id;
+END;
+CREATE TRIGGER decision_facts_on_post_insert AFTER INSERT ON posts
+WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
+  INSERT INTO fact_names (name)
+    SELECT v FROM (SELECT NEW.topic AS v UNION SELECT NEW.lang UNION SELECT NEW.region)
+    WHERE v NOT IN (SELECT name FROM fact_names);
+  DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
+  INSERT INTO decision_facts
+    SELECT v.id, v.received, v.stored_at, v.review,
+           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
+           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
+           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
+END;
+CREATE TRIGGER decision_facts_on_post_update AFTER UPDATE OF ts, lang, topic, region ON posts
+WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
+  INSERT INTO fact_names (name)
+    SELECT v FROM (SELECT NEW.topic AS v UNION SELECT NEW.lang UNION SELECT NEW.region)
+    WHERE v NOT IN (SELECT name FROM fact_names);
+  DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
+  INSERT INTO decision_facts
+    SELECT v.id, v.received, v.stored_at, v.review,
+           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
+           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
+           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
+END;
+-- The Store deletes neither; these keep the facts true if someone else does.
+CREATE TRIGGER decision_facts_on_decision_delete AFTER DELETE ON decisions BEGIN
+  DELETE FROM decision_facts WHERE id = OLD.id;
+END;
+CREATE TRIGGER decision_facts_on_post_delete AFTER DELETE ON posts
+WHEN EXISTS (SELECT 1 FROM decisions WHERE item = OLD.id) BEGIN
+  DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = OLD.id);
+  INSERT INTO decision_facts
+    SELECT v.id, v.received, v.stored_at, v.review,
+           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
+           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
+           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = OLD.id);
+END;
+)sql"},
 };
 
 // Cached prepared statements.
@@ -272,6 +380,7 @@ class SqliteStore final : public Store {
                          const std::function<bool(const StoredDecision&)>& fn) override;
   Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) override;
   Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) override;
+  Status ScanDecisionFactsLocked(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn);
   int schema_version() override { return schema_version_; }
 
   Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
@@ -900,85 +1009,81 @@ constexpr int kScanBlockBits = 16;
 
 }  // namespace
 
-// The post of each decision is found by walking the posts table in storage
-// order beside the decisions ("zipper"): the pipeline stores each post just
-// before its decision, so the next post is nearly always the one wanted.
-// When it is not, the post is looked up by id and the walk moves on from
-// there. Either way each decision gets its own post (ids are unique), so
-// the result does not depend on the order; only the speed does.
+// Reads the narrow decision_facts table (schema v5) in one read
+// transaction, after the names it refers to, so that every id is known.
 Status SqliteStore::ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) {
   if (slice.parts < 1 || slice.part < 0 || slice.part >= slice.parts)
     return Status::Invalid("ScanDecisionFacts: slice " + std::to_string(slice.part) + " of " +
                            std::to_string(slice.parts) + " does not exist");
-  int rc = SQLITE_OK;
-  OwnedStmt dec = PrepareOwned(db_,
-                               "SELECT item, policy, action, category, review, lang, region, ts, stored_at "
-                               "FROM decisions WHERE id >= ?1 AND id <= ?2 ORDER BY id",
-                               &rc);
-  if (rc != SQLITE_OK) return Error(rc, "reading decisions");
-  OwnedStmt walk =
-      PrepareOwned(db_, "SELECT rowid, id, ts, lang, topic, region FROM posts WHERE rowid >= ?1 ORDER BY rowid", &rc);
-  if (rc != SQLITE_OK) return Error(rc, "reading posts");
-  OwnedStmt find = PrepareOwned(db_, "SELECT rowid, ts, lang, topic, region FROM posts WHERE id = ?1", &rc);
-  if (rc != SQLITE_OK) return Error(rc, "reading posts");
+  const bool own_txn = sqlite3_get_autocommit(db_) != 0;
+  if (own_txn) {
+    if (Status s = Exec("BEGIN", "starting a read of the decision facts"); !s.ok()) return s;
+  }
+  Status s = ScanDecisionFactsLocked(slice, fn);
+  if (own_txn) {
+    Status end = Exec("COMMIT", "ending a read of the decision facts");
+    if (s.ok()) s = end;
+  }
+  return s;
+}
 
-  bool walk_on = false;  // `walk` holds a current row
-  auto walk_from = [&](int64_t rowid) -> bool {
-    sqlite3_reset(walk.get());
-    sqlite3_bind_int64(walk.get(), 1, rowid);
-    rc = sqlite3_step(walk.get());
-    walk_on = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE;
-  };
+Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
+                                            const std::function<bool(const DecisionFacts&)>& fn) {
+  int rc = SQLITE_OK;
+  // The names: dense ids (0, 1, ...) in the order of their stored ids.
+  std::vector<std::string> names;
+  std::vector<uint32_t> dense_of;  // stored id -> dense id; kNoName when absent
+  constexpr uint32_t kNoName = UINT32_MAX;
+  {
+    OwnedStmt read = PrepareOwned(db_, "SELECT id, name FROM fact_names ORDER BY id", &rc);
+    if (rc != SQLITE_OK) return Error(rc, "reading fact names");
+    while ((rc = sqlite3_step(read.get())) == SQLITE_ROW) {
+      const int64_t id = sqlite3_column_int64(read.get(), 0);
+      if (id < 0 || id >= (int64_t{1} << 24))
+        return Status::Corrupt(path_ + ": fact_names: id " + std::to_string(id) + " out of range");
+      if (static_cast<size_t>(id) >= dense_of.size()) dense_of.resize(static_cast<size_t>(id) + 1, kNoName);
+      dense_of[static_cast<size_t>(id)] = static_cast<uint32_t>(names.size());
+      names.emplace_back(ColumnView(read.get(), 1));
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "reading fact names");
+  }
+  OwnedStmt facts = PrepareOwned(db_,
+                                 "SELECT received, stored_at, review, action, policy, category, topic, lang, region "
+                                 "FROM decision_facts WHERE id >= ?1 AND id <= ?2 ORDER BY id",
+                                 &rc);
+  if (rc != SQLITE_OK) return Error(rc, "reading decision facts");
   bool stopped = false;
-  // Visits the decisions with rowid in [first, last]; false on a read error (rc).
+  Status bad = Status::Ok();
+  // Visits the facts with id in [first, last]; false on an error (rc or bad).
   auto visit = [&](int64_t first, int64_t last) -> bool {
-    sqlite3_stmt* d = dec.get();
-    sqlite3_reset(d);
-    sqlite3_bind_int64(d, 1, first);
-    sqlite3_bind_int64(d, 2, last);
+    sqlite3_stmt* q = facts.get();
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, first);
+    sqlite3_bind_int64(q, 2, last);
     DecisionFacts f;
-    while ((rc = sqlite3_step(d)) == SQLITE_ROW) {
-      f.item = ColumnView(d, 0);
-      f.policy = ColumnView(d, 1);
-      f.action = ColumnView(d, 2);
-      f.category = ColumnView(d, 3);
-      f.review = sqlite3_column_int64(d, 4) != 0;
-      f.lang = ColumnView(d, 5);
-      f.region = ColumnView(d, 6);
-      f.ts = sqlite3_column_int64(d, 7);
-      f.stored_at = sqlite3_column_int64(d, 8);
-      sqlite3_stmt* post = nullptr;  // the statement whose row is the post
-      int64_t found_rowid = 0;
-      if (walk_on && ColumnView(walk.get(), 1) == f.item) {
-        post = walk.get();
-      } else {
-        sqlite3_reset(find.get());
-        sqlite3_bind_text64(find.get(), 1, f.item.data(), f.item.size(), SQLITE_STATIC, SQLITE_UTF8);
-        rc = sqlite3_step(find.get());
-        if (rc == SQLITE_ROW) {
-          post = find.get();
-          found_rowid = sqlite3_column_int64(post, 0);
-        } else if (rc != SQLITE_DONE) {
-          return false;
-        }
+    auto name = [&](int col, std::string_view* text, uint32_t* id) {
+      const int64_t stored = sqlite3_column_int64(q, col);
+      const uint32_t dense =
+          stored >= 0 && static_cast<uint64_t>(stored) < dense_of.size() ? dense_of[static_cast<size_t>(stored)]
+                                                                          : kNoName;
+      if (dense == kNoName) return false;
+      *id = dense;
+      *text = names[dense];
+      return true;
+    };
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+      f.received = sqlite3_column_int64(q, 0);
+      f.stored_at = sqlite3_column_int64(q, 1);
+      f.review = sqlite3_column_int64(q, 2) != 0;
+      if (!name(3, &f.action, &f.action_id) || !name(4, &f.policy, &f.policy_id) ||
+          !name(5, &f.category, &f.category_id) || !name(6, &f.topic, &f.topic_id) ||
+          !name(7, &f.lang, &f.lang_id) || !name(8, &f.region, &f.region_id)) {
+        bad = Status::Corrupt(path_ + ": decision_facts: a row refers to a name that fact_names does not hold");
+        return false;
       }
-      const int off = post == walk.get() ? 1 : 0;  // `walk` has the id column, `find` has not
-      f.post_found = post != nullptr;
-      f.post_ts = post ? sqlite3_column_int64(post, 1 + off) : 0;
-      f.post_lang = post ? ColumnView(post, 2 + off) : std::string_view();
-      f.post_topic = post ? ColumnView(post, 3 + off) : std::string_view();
-      f.post_region = post ? ColumnView(post, 4 + off) : std::string_view();
       if (!fn(f)) {
         stopped = true;
         return true;
-      }
-      if (post == walk.get()) {
-        rc = sqlite3_step(walk.get());
-        walk_on = rc == SQLITE_ROW;
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
-      } else if (post != nullptr && !walk_from(found_rowid + 1)) {
-        return false;
       }
     }
     return rc == SQLITE_DONE;
@@ -990,15 +1095,15 @@ Status SqliteStore::ScanDecisionFacts(const ScanSlice& slice, const std::functio
   } else {
     // Block by block, skipping empty ones: each next block is found by
     // seeking the first rowid past the last one visited.
-    OwnedStmt next = PrepareOwned(db_, "SELECT min(id) FROM decisions WHERE id >= ?1", &rc);
-    if (rc != SQLITE_OK) return Error(rc, "reading decisions");
+    OwnedStmt next = PrepareOwned(db_, "SELECT min(id) FROM decision_facts WHERE id >= ?1", &rc);
+    if (rc != SQLITE_OK) return Error(rc, "reading decision facts");
     constexpr int64_t kBlock = int64_t{1} << kScanBlockBits;
     int64_t from = INT64_MIN;
     while (ok && !stopped) {
       sqlite3_reset(next.get());
       sqlite3_bind_int64(next.get(), 1, from);
       rc = sqlite3_step(next.get());
-      if (rc != SQLITE_ROW) return Error(rc, "reading decisions");
+      if (rc != SQLITE_ROW) return Error(rc, "reading decision facts");
       if (sqlite3_column_type(next.get(), 0) == SQLITE_NULL) break;  // no more decisions
       const int64_t b = sqlite3_column_int64(next.get(), 0) >> kScanBlockBits;  // floor, also below 0
       const int64_t first = b * kBlock, last = first + (kBlock - 1);
@@ -1007,7 +1112,7 @@ Status SqliteStore::ScanDecisionFacts(const ScanSlice& slice, const std::functio
       from = last + 1;
     }
   }
-  if (!ok) return Error(rc, "reading decisions and their posts");
+  if (!ok) return bad.ok() ? Error(rc, "reading decision facts") : bad;
   return Status::Ok();
 }
 
