@@ -1,4 +1,4 @@
-// analytics_bench DB [N] [READERS]: every compliance report over N
+// analytics_bench DB [N] [THREADS]: every compliance report over N
 // own-initiative actions (default 10 million) in an SQLite store, timed.
 //
 // When DB holds no decisions yet it is filled first (untimed): N posts and
@@ -12,12 +12,16 @@
 // ~10x faster than one PutDecision at a time. A decision is stored 1 minute
 // to 48 hours after its post (stored_at), as a live pipeline would.
 //
-// Timed: reading the snapshot (LoadRecord with READERS threads, default 1,
-// each with its own connection), the deadline report, penalty exposure for
-// every shipped regime, time to action by each of six dimensions, the
-// even-handedness audit by topic, region and language, and the
-// transparency report with its HTML, CSV and JSON. Prints wall and process
-// CPU time (all threads). Figures go to docs/PERFORMANCE.md.
+// Timed: reading the snapshot (LoadRecord with THREADS readers, default 1,
+// each with its own connection), then every report as `evenhand report
+// all` builds it (analytics::BuildReportSet on THREADS threads): the
+// deadline report, penalty exposure for every shipped regime, time to
+// action by each of six dimensions, the even-handedness audit by topic,
+// region, language and authority, and the transparency report with its
+// HTML, CSV and JSON. Prints wall and process CPU time (all threads).
+// EVENHAND_BENCH_SCAN=1 also times the store read alone and
+// EVENHAND_BENCH_DETAIL=1 each report alone (neither counts in "all").
+// Figures go to docs/PERFORMANCE.md.
 #include <sqlite3.h>
 
 #include <chrono>
@@ -36,6 +40,7 @@
 #include "analytics/record.h"
 #include "analytics/report_csv.h"
 #include "analytics/report_html.h"
+#include "analytics/report_set.h"
 #include "analytics/sla.h"
 #include "analytics/times.h"
 #include "analytics/transparency.h"
@@ -212,18 +217,18 @@ int FillOrders(Store& store) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: analytics_bench DB [N] [READERS]\n");
+    std::fprintf(stderr, "usage: analytics_bench DB [N] [THREADS]\n");
     return 2;
   }
   const std::string path = argv[1];
   const int64_t n = argc > 2 ? std::atoll(argv[2]) : 10'000'000;
-  const int readers = argc > 3 ? std::atoi(argv[3]) : 1;
-  if (readers < 1) return std::fprintf(stderr, "READERS must be at least 1\n"), 2;
+  const int threads = argc > 3 ? std::atoi(argv[3]) : 1;
+  if (threads < 1) return std::fprintf(stderr, "THREADS must be at least 1\n"), 2;
   {
     auto store = OpenStore(path);
     if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().message().c_str()), 1;
-    auto counts = (*store)->CountDecisions("");
-    if (counts.ok() && counts->total == 0) {
+    auto counts = (*store)->CountDecisionFacts();
+    if (counts.ok() && *counts == 0) {
       store->reset();  // the fill writes through its own connection
       if (FillDecisions(path, n) != 0) return std::fprintf(stderr, "fill failed\n"), 1;
       auto again = OpenStore(path);
@@ -233,53 +238,77 @@ int main(int argc, char** argv) {
   auto regimes = LoadRegimeDir(std::string(EVENHAND_SOURCE_DIR) + "/policies/regimes");
   if (!regimes.ok()) return 1;
   std::vector<std::unique_ptr<Store>> stores;
-  for (int i = 0; i < readers; ++i) {
+  for (int i = 0; i < threads; ++i) {
     auto s = OpenStore(path, OpenMode::kMustExist);
     if (!s.ok()) return std::fprintf(stderr, "%s\n", s.status().message().c_str()), 1;
     stores.push_back(std::move(s).value());
   }
 
+  if (std::getenv("EVENHAND_BENCH_SCAN") != nullptr) {
+    // Untimed in "all": the store read alone, every fact handed to a no-op.
+    auto t0 = Clock::now();
+    int64_t facts = 0;
+    Status s = stores[0]->ScanDecisionFacts(ScanSlice{}, [&](const DecisionFacts&) { return ++facts, true; });
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 1;
+    std::printf("(scan only %.2f s, %lld facts; not part of \"all\")\n", Since(t0), static_cast<long long>(facts));
+  }
   const auto all = Clock::now();
   const double cpu_all = CpuSeconds();
   auto t = Clock::now();
   analytics::LoadOptions options;
   options.as_of = 1795000000;
-  for (int i = 1; i < readers; ++i) options.readers.push_back(stores[i].get());
+  for (int i = 1; i < threads; ++i) options.readers.push_back(stores[i].get());
   auto record = analytics::LoadRecord(*stores[0], options);
   if (!record.ok()) return std::fprintf(stderr, "%s\n", record.status().message().c_str()), 1;
   size_t open = 0;
   for (const auto& c : record->cases) open += c.open();
   std::printf("load      %8.2f s  %zu cases (%zu open), %d reader(s); CPU %.2f s\n", Since(t), record->cases.size(),
-              open, readers, CpuSeconds() - cpu_all);
+              open, threads, CpuSeconds() - cpu_all);
+  // What `evenhand report all` builds (it then writes the files).
+  t = Clock::now();
+  const double cpu_reports = CpuSeconds();
+  analytics::ReportSetOptions set;
+  set.turnover = analytics::Turnover{1e9, "EUR"};
+  set.threads = threads;
+  set.title = "bench";
+  const std::vector<analytics::ReportFile> files = analytics::BuildReportSet(*record, *regimes, set);
+  size_t bytes = 0;
+  for (const auto& f : files) bytes += f.contents.size();
+  std::printf("reports   %8.2f s  %zu files, %zu bytes, %d thread(s); CPU %.2f s\n", Since(t), files.size(), bytes,
+              threads, CpuSeconds() - cpu_reports);
+  std::printf("all       %8.2f s  CPU %.2f s\n", Since(all), CpuSeconds() - cpu_all);
+  if (std::getenv("EVENHAND_BENCH_DETAIL") == nullptr) return 0;
+
+  // Each report alone, one after another (not part of "all").
   t = Clock::now();
   auto sla = analytics::ComputeSla(*record, 6 * 3600);
-  std::printf("sla       %8.2f s  %zu rows, %lld late\n", Since(t), sla.rows.size(), (long long)sla.total.late);
+  std::printf("  sla       %8.2f s  %zu rows, %lld late\n", Since(t), sla.rows.size(), (long long)sla.total.late);
   t = Clock::now();
   double exposure = 0;
   for (const Regime& r : *regimes)
     for (const auto& m : analytics::ComputePenaltyExposure(r, *record, analytics::Turnover{1e9, "EUR"}).range)
       exposure += m.high;
-  std::printf("penalties %8.2f s  %zu regimes (sum of highs %.0f)\n", Since(t), regimes->size(), exposure);
+  std::printf("  penalties %8.2f s  %zu regimes (sum of highs %.0f)\n", Since(t), regimes->size(), exposure);
   t = Clock::now();
   size_t time_rows = 0;
   for (auto d : {analytics::Dimension::kCategory, analytics::Dimension::kJurisdiction, analytics::Dimension::kAuthority,
                  analytics::Dimension::kTopic, analytics::Dimension::kLanguage, analytics::Dimension::kRegion})
     time_rows += analytics::TimeToActionBy(*record, d).size();
-  std::printf("times     %8.2f s  6 dimensions, %zu rows\n", Since(t), time_rows);
-  for (auto d : {analytics::Dimension::kTopic, analytics::Dimension::kRegion, analytics::Dimension::kLanguage}) {
+  std::printf("  times     %8.2f s  6 dimensions, %zu rows\n", Since(t), time_rows);
+  for (auto d : {analytics::Dimension::kTopic, analytics::Dimension::kRegion, analytics::Dimension::kLanguage,
+                 analytics::Dimension::kAuthority}) {
     t = Clock::now();
     analytics::AuditOptions o;
     o.by = d;
     auto audit = analytics::AuditConsistency(*record, o);
-    std::printf("audit %-8s%6.2f s  %zu comparisons, %lld flagged\n", std::string(analytics::DimensionName(d)).c_str(),
+    std::printf("  audit %-10s%6.2f s  %zu comparisons, %lld flagged\n", std::string(analytics::DimensionName(d)).c_str(),
                 Since(t), audit.comparisons.size(), (long long)audit.flagged);
   }
   t = Clock::now();
   auto report = analytics::BuildTransparencyReport(*record, 0, 0);
-  size_t bytes = analytics::RenderTransparencyHtml(report, "bench").size();
+  bytes = analytics::RenderTransparencyHtml(report, "bench").size();
   for (const auto& [name, body] : analytics::TransparencyCsvFiles(report)) bytes += body.size();
   bytes += analytics::TransparencyToJson(report).dump().size();
-  std::printf("transparency %5.2f s  %zu bytes written\n", Since(t), bytes);
-  std::printf("all       %8.2f s  CPU %.2f s\n", Since(all), CpuSeconds() - cpu_all);
+  std::printf("  transparency %5.2f s  %zu bytes\n", Since(t), bytes);
   return 0;
 }

@@ -14,7 +14,10 @@
 // 0.076, 0.087, 0.096, 0.107, 0.114, 0.128, 0.135; medians 23 (6-MP) and
 // 8 (placebo) weeks; log-rank O = 9 vs E = 19.25 for 6-MP, variance
 // 6.257, chi-square 16.79 on 1 df.
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -75,6 +78,56 @@ TEST(KaplanMeier, MediansOfBothArms) {
   // reported as such rather than as the last time seen.
   EXPECT_FALSE(KmQuantile(EstimateKaplanMeier(SixMp()), 0.9).reached());
   EXPECT_EQ(KmQuantile(EstimateKaplanMeier(Placebo()), 0.9).value, 17);
+}
+
+std::vector<TimeTally> TalliesOf(std::vector<Observation> obs) {
+  std::sort(obs.begin(), obs.end(), [](const Observation& a, const Observation& b) { return a.time < b.time; });
+  std::vector<TimeTally> t;
+  for (const Observation& o : obs) AddToTallies(&t, o.time, o.event);
+  return t;
+}
+
+void ExpectSameQuantile(const QuantileEstimate& a, const QuantileEstimate& b) {
+  for (auto [x, y] : {std::pair{a.value, b.value}, {a.low, b.low}, {a.high, b.high}}) {
+    if (std::isnan(y)) EXPECT_TRUE(std::isnan(x)) << x;
+    else EXPECT_EQ(x, y);
+  }
+}
+
+// The one-pass median and p90 agree with the full table read by KmQuantile:
+// on the textbook arms, and on random records with heavy censoring, ties and
+// few events (so that some values are not reached).
+TEST(KaplanMeier, OnePassMedianAndP90AgreeWithTheTable) {
+  std::mt19937 rng(7);
+  std::vector<std::vector<Observation>> samples = {SixMp(), Placebo(), {}};
+  for (int k = 0; k < 200; ++k) {
+    std::vector<Observation> obs(1 + rng() % 400);
+    const int censor_share = static_cast<int>(rng() % 90);
+    for (Observation& o : obs) o = {static_cast<double>(rng() % (1 + rng() % 60)), static_cast<int>(rng() % 100) >= censor_share};
+    samples.push_back(std::move(obs));
+  }
+  for (size_t i = 0; i < samples.size(); ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<TimeTally> tallies = TalliesOf(samples[i]);
+    for (double level : {0.95, 0.9}) {
+      const KaplanMeier table = EstimateKaplanMeierTallies(tallies, level);
+      const KmMedianP90 fast = KaplanMeierMedianP90(tallies, level);
+      ExpectSameQuantile(fast.median, KmQuantile(table, 0.5));
+      ExpectSameQuantile(fast.p90, KmQuantile(table, 0.9));
+    }
+  }
+  EXPECT_EQ(KaplanMeierMedianP90(TalliesOf(Placebo())).median.value, 8);
+  EXPECT_FALSE(KaplanMeierMedianP90(TalliesOf(SixMp())).p90.reached());
+}
+
+// Tallies and observations give the same log-rank test.
+TEST(LogRank, TalliesGiveTheSameTest) {
+  const LogRankResult a = LogRankTest(SixMp(), Placebo());
+  const LogRankResult b = LogRankTestTallies(TalliesOf(SixMp()), TalliesOf(Placebo()));
+  EXPECT_EQ(a.chi_square, b.chi_square);
+  EXPECT_EQ(a.observed_a, b.observed_a);
+  EXPECT_EQ(a.expected_a, b.expected_a);
+  EXPECT_EQ(a.variance, b.variance);
 }
 
 TEST(LogRank, SixMpAgainstPlaceboMatchesTheTextbook) {

@@ -1,5 +1,5 @@
-// End to end: `evenhand report transparency|sla|penalties` and `evenhand
-// audit consistency` on the examples, with a PTA order acted on 30 hours
+// End to end: `evenhand report transparency|sla|penalties|times|all` and
+// `evenhand audit consistency` on the examples, with a PTA order acted on 30 hours
 // after its 48-hour deadline (worked by hand below), and the HTML report
 // looked at in headless Chromium: the screenshot must show every chart's
 // bars (the palette's colours) — skipped when no Chromium is installed.
@@ -156,6 +156,57 @@ TEST_F(ReportEndToEnd, TransparencyWritesHtmlCsvAndJson) {
             0);
   EXPECT_NE(Exec("report transparency --db " + db_ + " --from yesterday").exit_code, 0);
   EXPECT_NE(Exec("report transparency --db " + (dir_ / "missing.db").string()).exit_code, 0);
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `report all` writes every report from one read of the store, each file
+// byte-identical to what the single report's command writes, whatever the
+// number of threads.
+TEST_F(ReportEndToEnd, AllReportsAtOnceEqualTheSingleReports) {
+  const std::string period = " --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z";
+  const fs::path one = dir_ / "all-1", two = dir_ / "all-2";
+  for (const auto& [out, threads] : {std::pair{one, "1"}, std::pair{two, "2"}}) {
+    auto r = Exec("report all --db " + db_ + kNow + period + " --threads " + threads + " --out " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+  }
+  size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(one)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    const fs::path rel = fs::relative(entry.path(), one);
+    EXPECT_EQ(ReadAll(entry.path()), ReadAll(two / rel)) << rel;
+  }
+  EXPECT_EQ(files, 1u + 1 + 8 + 1 + 10 + 6 + 4);  // html, json, 8 CSVs, sla, 10 regimes, 6 times, 4 audits
+  // Over the whole record, each file is what the single command prints.
+  const fs::path whole = dir_ / "all-whole";
+  ASSERT_EQ(Exec("report all --db " + db_ + kNow + " --out " + whole.string()).exit_code, 0);
+  auto single = [&](const std::string& args) {
+    auto r = Exec(args + " --db " + db_ + kNow, false);
+    EXPECT_EQ(r.exit_code, 0) << args;
+    return r.out;
+  };
+  EXPECT_EQ(ReadAll(whole / "times-topic.json"), single("report times --json --by topic"));
+  EXPECT_EQ(ReadAll(whole / "times-category.json"), single("report times --json --by category"));
+  EXPECT_EQ(ReadAll(whole / "audit-region.json"), single("audit consistency --json --by region"));
+  EXPECT_EQ(ReadAll(whole / "audit-authority.json"), single("audit consistency --json --by authority"));
+  EXPECT_EQ(ReadAll(whole / "sla.json"), single("report sla --json"));
+  EXPECT_EQ(ReadAll(whole / "penalties-pk-peca-rbuoc-2021.json"),
+            single("report penalties --json --regime pk-peca-rbuoc-2021"));
+  const fs::path json = dir_ / "single.json", csv = dir_ / "single-csv";
+  single("report transparency --json " + json.string() + " --csv " + csv.string());
+  EXPECT_EQ(ReadAll(whole / "transparency.json"), ReadAll(json));
+  EXPECT_EQ(ReadAll(whole / "csv" / "orders.csv"), ReadAll(csv / "orders.csv"));
+  // A period's reports count only the cases received in it.
+  EXPECT_EQ(ReadAll(one / "times-topic.json"), single("report times --json --by topic" + period));
+  EXPECT_NE(Exec("report all --db " + db_ + " --threads -1 --out " + (dir_ / "bad").string()).exit_code, 0);
+  EXPECT_NE(Exec("report all --db " + db_ + " --turnover lots EUR --out " + (dir_ / "bad").string()).exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "bad"));
 }
 
 std::string FindChromium() {

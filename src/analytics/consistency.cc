@@ -158,7 +158,7 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
     std::vector<GroupData*> tested;
     for (GroupData& g : stratum.groups) {
       if (g.size >= options.min_group) {
-        g.median = KmQuantile(EstimateKaplanMeierTallies(g.tallies, options.level), 0.5);
+        g.median = KaplanMeierMedianP90(g.tallies, options.level).median;
         tested.push_back(&g);
         continue;
       }

@@ -95,7 +95,12 @@ Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions
     row.authority = sym(f.policy_id, f.policy);
     row.received = f.received;
     row.outcome = FromAction(action);
+    // What happened after the reference time had not happened yet.
     if (row.outcome != Outcome::kOpen) row.acted = std::max(f.stored_at, row.received);
+    if (row.acted > options.as_of) {
+      row.acted = 0;
+      row.outcome = Outcome::kOpen;
+    }
     row.automated = !f.review && action != Action::kReview;
     row.topic = sym(f.topic_id, f.topic);
     row.lang = sym(f.lang_id, f.lang);
@@ -120,11 +125,16 @@ void Append(Record&& part, Record* record) {
 }
 
 Status LoadDecisions(Store& store, const LoadOptions& options, Record* record) {
+  Result<int64_t> count = store.CountDecisionFacts();
+  if (!count.ok()) return count.status();
+  const size_t expected = static_cast<size_t>(*count);  // at most this many cases ("allow" and the window drop some)
+  record->cases.reserve(record->cases.size() + expected);
   if (options.readers.empty()) return LoadDecisionSlice(store, ScanSlice{}, options, record);
   // Slice 0 goes straight into `record` on this thread; the others into
   // records of their own, appended after.
   const int parts = static_cast<int>(options.readers.size()) + 1;
   std::vector<Record> slices(parts);
+  for (int k = 1; k < parts; ++k) slices[k].cases.reserve(expected / parts + (size_t{1} << 16));
   std::vector<Status> status(parts, Status::Ok());
   std::vector<std::thread> threads;
   for (int k = 1; k < parts; ++k)
@@ -257,12 +267,13 @@ Result<Record> LoadRecord(Store& store, const LoadOptions& options) {
   PostFacts facts(store, record.symbols);
   if (options.decisions)
     if (Status s = LoadDecisions(store, options, &record); !s.ok()) return s;
+  const size_t decisions = record.cases.size();  // already cut at as_of
   if (Status s = LoadOrders(store, options, facts, &record); !s.ok()) return s;
   if (Status s = LoadNotices(store, options, facts, &record); !s.ok()) return s;
   if (Status s = LoadDataRequests(store, options, &record); !s.ok()) return s;
   // What happened after the reference time had not happened yet.
-  for (CaseRow& row : record.cases)
-    if (row.acted > record.as_of) {
+  for (size_t i = decisions; i < record.cases.size(); ++i)
+    if (CaseRow& row = record.cases[i]; row.acted > record.as_of) {
       row.acted = 0;
       row.outcome = Outcome::kOpen;
     }

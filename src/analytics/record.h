@@ -20,12 +20,12 @@
 
 namespace evenhand::analytics {
 
-enum class Source { kOwnInitiative, kNotice, kOrder };
+enum class Source : uint8_t { kOwnInitiative, kNotice, kOrder };
 std::string_view SourceName(Source s);  // "own_initiative", "notice", "order"
 
 // How a case ended, for the reports. kRejected: refused at intake (never
 // counts in time-to-action). kOpen: still waiting (right-censored).
-enum class Outcome { kOpen, kRejected, kNoAction, kWithheld, kRemoved, kLabelled, kSuspended };
+enum class Outcome : uint8_t { kOpen, kRejected, kNoAction, kWithheld, kRemoved, kLabelled, kSuspended };
 std::string_view OutcomeName(Outcome o);  // "open", "rejected", "no_action", "withheld", ...
 
 // Dimension values are interned in the Record's symbol table

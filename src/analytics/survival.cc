@@ -100,6 +100,56 @@ QuantileEstimate KmQuantile(const KaplanMeier& km, double q) {
   return e;
 }
 
+KmMedianP90 KaplanMeierMedianP90(const std::vector<TimeTally>& tallies, double level) {
+  KmMedianP90 r;
+  QuantileEstimate* found[2] = {&r.median, &r.p90};
+  for (QuantileEstimate* q : found) q->value = q->low = q->high = kNaN;
+  // As KmQuantile: the first step at which a value is <= 1 - q (+ eps).
+  constexpr double kEps = 1e-12;
+  const double target[2] = {0.5 + kEps, 0.1 + kEps};
+  const double log_target[2] = {std::log(target[0]), std::log(target[1])};
+  const double z = NormalQuantile(0.5 + level / 2);
+  int64_t at_risk = 0;
+  for (const TimeTally& t : tallies) at_risk += t.events + t.censored;
+  double s = 1, greenwood = 0;
+  int pending = 6;
+  for (const TimeTally& t : tallies) {
+    const int64_t d = t.events;
+    if (d > 0) {
+      s *= 1.0 - static_cast<double>(d) / at_risk;
+      if (at_risk > d) greenwood += static_cast<double>(d) / (static_cast<double>(at_risk) * (at_risk - d));
+      bool need_band = false;
+      for (int i = 0; i < 2; ++i) {
+        QuantileEstimate& q = *found[i];
+        if (std::isnan(q.value) && s <= target[i]) q.value = t.time, --pending;
+        // low <= S <= high: a lower bound may cross first; an upper one
+        // only once S has.
+        need_band |= std::isnan(q.low) || (std::isnan(q.high) && s <= target[i]);
+      }
+      if (need_band) {
+        // The log-log band: low = S^e, high = S^(1/e), e = exp(z se),
+        // se = sqrt(greenwood) / |log S|; compared as logs.
+        double log_low = 0, log_high = 0;
+        const bool inside = s > 0 && s < 1;
+        if (inside) {
+          const double log_s = std::log(s);
+          const double e = std::exp(z * std::sqrt(greenwood) / std::fabs(log_s));
+          log_low = e * log_s;
+          log_high = log_s / e;
+        }
+        for (int i = 0; i < 2; ++i) {
+          QuantileEstimate& q = *found[i];
+          if (std::isnan(q.low) && (inside ? log_low <= log_target[i] : s <= target[i])) q.low = t.time, --pending;
+          if (std::isnan(q.high) && (inside ? log_high <= log_target[i] : s <= target[i])) q.high = t.time, --pending;
+        }
+      }
+      if (pending == 0) break;
+    }
+    at_risk -= d + t.censored;
+  }
+  return r;
+}
+
 LogRankResult LogRankTest(const std::vector<Observation>& a, const std::vector<Observation>& b) {
   std::vector<Observation> sa = a, sb = b;
   std::sort(sa.begin(), sa.end(), EventsFirst);

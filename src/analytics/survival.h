@@ -114,6 +114,17 @@ struct QuantileEstimate {
 };
 QuantileEstimate KmQuantile(const KaplanMeier& km, double q);
 
+// The median and the p90 with their confidence intervals, from tallies in
+// ascending time order, in one pass that keeps no steps and stops once all
+// six values are found: what KmQuantile reads off
+// EstimateKaplanMeierTallies(tallies, level) (the interval bounds are
+// compared in log space, so a bound within rounding of its target may
+// fall one step apart). For reports that show only these.
+struct KmMedianP90 {
+  QuantileEstimate median, p90;
+};
+KmMedianP90 KaplanMeierMedianP90(const std::vector<TimeTally>& tallies, double level = 0.95);
+
 // Two-sample log-rank (Mantel-Cox) test of equal time-to-event
 // distributions: observed and expected events in group A, the
 // hypergeometric variance, the chi-square statistic (1 df) and its p-value.

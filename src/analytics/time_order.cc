@@ -1,7 +1,9 @@
 #include "analytics/time_order.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
+
 
 namespace evenhand::analytics {
 
@@ -14,42 +16,50 @@ uint64_t Seconds(const CaseRow& row, int64_t as_of) {
   return end > row.received ? static_cast<uint64_t>(end - row.received) : 0;
 }
 
+TimedCase Timed(const CaseRow& row, uint32_t index, int64_t as_of) {
+  TimedCase t;
+  t.hours = HoursToAction(row, as_of);
+  t.row = index;
+  t.source = row.source;
+  t.event = !row.open();
+  t.restricts = row.restricts();
+  t.category = row.category;
+  t.jurisdiction = row.jurisdiction;
+  t.authority = row.authority;
+  t.topic = row.topic;
+  t.lang = row.lang;
+  t.region = row.region;
+  return t;
+}
+
 }  // namespace
 
 std::vector<TimedCase> SortByTime(const Record& record) {
-  // Copy out in storage order (reading `cases` front to back) with one
-  // sort word per copy: its key in the high half, its place in the low.
-  std::vector<TimedCase> timed;
+  // One sort word per case: its key in the high half, its index in the
+  // low; the words are sorted, then the cases copied out in their order.
+  const std::vector<CaseRow>& cases = record.cases;
   std::vector<uint64_t> words;
-  timed.reserve(record.cases.size());
-  words.reserve(record.cases.size());
+  words.reserve(cases.size());
   uint64_t max_key = 0;
-  for (size_t i = 0; i < record.cases.size(); ++i) {
-    const CaseRow& row = record.cases[i];
-    if (row.outcome == Outcome::kRejected) continue;
-    const uint64_t key = Seconds(row, record.as_of);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (cases[i].outcome == Outcome::kRejected) continue;
+    const uint64_t key = Seconds(cases[i], record.as_of);
     max_key = std::max(max_key, key);
-    words.push_back(key << 32 | timed.size());
-    TimedCase& t = timed.emplace_back();
-    t.hours = HoursToAction(row, record.as_of);
-    t.row = static_cast<uint32_t>(i);
-    t.source = row.source;
-    t.event = !row.open();
-    t.restricts = row.restricts();
-    t.category = row.category;
-    t.jurisdiction = row.jurisdiction;
-    t.authority = row.authority;
-    t.topic = row.topic;
-    t.lang = row.lang;
-    t.region = row.region;
+    words.push_back(key << 32 | i);
   }
+  std::vector<TimedCase> sorted;
+  sorted.reserve(words.size());
   if (max_key >> 32 != 0) {
     // Keys of 136 years or more (broken clocks): no room in a word.
-    std::vector<uint32_t> place(timed.size());
-    for (uint32_t i = 0; i < place.size(); ++i) place[i] = i;
-    std::sort(place.begin(), place.end(), [&](uint32_t a, uint32_t b) { return timed[a].hours < timed[b].hours; });
-    std::vector<TimedCase> sorted(timed.size());
-    for (size_t i = 0; i < place.size(); ++i) sorted[i] = timed[place[i]];
+    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    keyed.reserve(words.size());
+    for (uint64_t w : words) {
+      const uint32_t i = static_cast<uint32_t>(w & 0xffffffffu);
+      keyed.emplace_back(Seconds(cases[i], record.as_of), i);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, i] : keyed) sorted.push_back(Timed(cases[i], i, record.as_of));
     return sorted;
   }
   // Least significant digit first over the key half, 12 bits a pass (the
@@ -57,7 +67,9 @@ std::vector<TimedCase> SortByTime(const Record& record) {
   // needs; each pass is stable, so the words end up sorted by key.
   constexpr int kBits = 12;
   constexpr size_t kBuckets = size_t{1} << kBits;
-  std::vector<uint64_t> tmp(words.size());
+  std::vector<uint64_t> tmp;
+  tmp.reserve(words.size());
+  tmp.resize(words.size());
   std::vector<size_t> count(kBuckets);
   for (int shift = 32; shift < 64 && (max_key >> (shift - 32)) != 0; shift += kBits) {
     std::fill(count.begin(), count.end(), 0);
@@ -67,8 +79,14 @@ std::vector<TimedCase> SortByTime(const Record& record) {
     for (uint64_t w : words) tmp[count[(w >> shift) & (kBuckets - 1)]++] = w;
     words.swap(tmp);
   }
-  std::vector<TimedCase> sorted(timed.size());
-  for (size_t i = 0; i < words.size(); ++i) sorted[i] = timed[words[i] & 0xffffffffu];
+  // The copy reads the cases in key order, i.e. scattered: fetch a few
+  // ahead so that the misses overlap.
+  constexpr size_t kAhead = 16;
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (k + kAhead < words.size()) __builtin_prefetch(&cases[words[k + kAhead] & 0xffffffffu]);
+    const uint32_t i = static_cast<uint32_t>(words[k] & 0xffffffffu);
+    sorted.push_back(Timed(cases[i], i, record.as_of));
+  }
   return sorted;
 }
 

@@ -48,9 +48,9 @@ std::vector<TimeRow> TimeToActionBy(const Record& record, Dimension by, double l
     row.value = record.Name(g.value);
     row.cases = g.cases;
     row.open = g.open;
-    const KaplanMeier estimate = EstimateKaplanMeierTallies(g.tallies, level);
-    row.median = KmQuantile(estimate, 0.5);
-    row.p90 = KmQuantile(estimate, 0.9);
+    const KmMedianP90 estimate = KaplanMeierMedianP90(g.tallies, level);
+    row.median = estimate.median;
+    row.p90 = estimate.p90;
     rows.push_back(std::move(row));
   }
   return rows;

@@ -63,7 +63,8 @@ void Classifier::RawNormalized(std::string_view normalized, Scratch* s, float* r
     s->owner = backend_.get();
   }
   float* model_order = s->raw.data();
-  const std::string_view text = ApplyTextView(meta_.text_view, normalized, &s->viewed) ? std::string_view(s->viewed) : normalized;
+  const std::string_view text =
+      !meta_.text_view.identity() && ApplyTextView(meta_.text_view, normalized, &s->viewed) ? std::string_view(s->viewed) : normalized;
   backend_->Predict(text, s->ft->s.get(), model_order);
   // The metadata's label order may differ from the model's.
   for (size_t i = 0; i < meta_.labels.size(); ++i) raw[i] = model_order[meta_to_model_[i]];

@@ -272,6 +272,25 @@ uint32_t FastWordHash(const char* p, size_t n, const char* limit) {
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
+// The first min(n, 8) bytes at p as a little-endian number, zero-padded
+// (a word's key in the look-up table, with its size). Bytes [p + n, limit)
+// may be read (never used), as in FastWordHash.
+inline uint64_t WordHead(const char* p, size_t n, const char* limit) {
+  uint64_t x = 0;
+  if (n >= 8 || limit - p >= 8) {
+    std::memcpy(&x, p, 8);
+    return n >= 8 ? x : x & (~uint64_t{0} >> (64 - 8 * n));  // n >= 1 here: words are not empty
+  }
+  for (size_t i = 0; i < n; ++i) x |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  return x;
+}
+
+// FastWordHash of a word of n <= 8 bytes from its head (the same value).
+inline uint32_t ShortWordHash(uint64_t head, size_t n) {
+  const uint64_t h = Mix(n, head);
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
 // The first ' ' in [p, end), or end; sixteen bytes a step where SSE2 is.
 inline const char* NextSpace(const char* p, const char* end) {
 #if defined(__SSE2__)
@@ -361,7 +380,7 @@ struct FastTextBackend::Scratch {
   std::vector<int32_t> ids;
   std::vector<int32_t> hashes;
   std::vector<std::string_view> words;  // into the text being predicted
-  std::vector<int64_t> slots;
+  std::vector<uint64_t> heads;
   std::string token;
   std::vector<float> hidden;
 };
@@ -453,7 +472,7 @@ FastTextBackend::ScratchPtr FastTextBackend::NewScratch() const {
   s->ids.reserve(1024);
   s->hashes.reserve(512);
   s->words.reserve(512);
-  s->slots.reserve(512);
+  s->heads.reserve(512);
   s->token.reserve(64);
   s->hidden.assign(static_cast<size_t>(dim()), 0.0f);
   return s;
@@ -471,18 +490,20 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
   s->ids.clear();
   s->hashes.clear();
   // What fastText's Dictionary::getLine does for each token -- its word id
-  // (or subwords) and its hash for the word n-grams -- in three passes, so
-  // that the cache misses of many words' look-ups overlap:
-  // 1. split, hash, and request each word's first table slot;
+  // (or subwords) and its hash for the word n-grams -- in two passes (then
+  // the n-grams), so that the cache misses of many words' look-ups overlap:
+  // 1. split, hash, and request each word's table slot;
   s->words.clear();
-  auto push = [&](std::string_view w, uint32_t h) {
+  s->heads.clear();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  auto push = [&](std::string_view w, uint64_t head, uint32_t h) __attribute__((always_inline)) {
     if (w.starts_with(kLabelPrefix)) return;  // never a word: skipped, as getLine does
     s->words.push_back(w);
+    s->heads.push_back(head);
     s->hashes.push_back(static_cast<int32_t>(h));
     __builtin_prefetch(&m.table[h & m.mask]);
   };
-  const char* p = text.data();
-  const char* const end = p + text.size();
   if (m.fasttext_hash) {
     for (;;) {
       while (p != end && *p == ' ') ++p;
@@ -490,7 +511,8 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
       const char* const begin = p;
       uint32_t h = kWordHashSeed;  // WordHash, computed while the word is found
       for (; p != end && *p != ' '; ++p) h = WordHashStep(h, *p);
-      push(std::string_view(begin, static_cast<size_t>(p - begin)), h);
+      const size_t n = static_cast<size_t>(p - begin);
+      push(std::string_view(begin, n), WordHead(begin, n, end), h);
     }
   } else {
     for (;;) {
@@ -498,32 +520,31 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
       if (p == end) break;
       const char* const word_end = NextSpace(p, end);
       const size_t n = static_cast<size_t>(word_end - p);
-      push(std::string_view(p, n), FastWordHash(p, n, end));
+      const uint64_t head = WordHead(p, n, end);
+      push(std::string_view(p, n), head, n <= 8 ? ShortWordHash(head, n) : FastWordHash(p, n, end));
       p = word_end;
     }
   }
-  push(fasttext::Dictionary::EOS, m.TableHash(fasttext::Dictionary::EOS));  // the line's end, as in training
-  // 2. find the slot with the word's hash and request that word's bytes;
-  const size_t nw = s->words.size();
-  s->slots.resize(nw);
-  for (size_t a = 0; a < nw; ++a) {
-    const uint32_t h = static_cast<uint32_t>(s->hashes[a]);
-    const int64_t slot = m.Probe(h, h);
-    s->slots[a] = slot;
-    if (slot >= 0) __builtin_prefetch(m.arena.data() + m.table[static_cast<size_t>(slot)].offset);
+  {
+    const std::string_view eos = fasttext::Dictionary::EOS;  // the line's end, as in training
+    push(eos, WordHead(eos.data(), eos.size(), eos.data() + eos.size()), m.TableHash(eos));
   }
-  // 3. compare the bytes (a different word with the same hash: probe on),
-  //    and emit the ids in the text's order. Labels are not in the table
-  //    (ids >= nwords), so a word id found is a word.
+  // 2. find each word's id in the text's order (a word of up to eight bytes
+  //    is settled by its slot), and request its input row. Labels are not
+  //    in the table (ids >= nwords), so a word id found is a word.
+  const size_t nw = s->words.size();
+  const size_t d = static_cast<size_t>(m.dim);
   for (size_t a = 0; a < nw; ++a) {
     const std::string_view w = s->words[a];
-    const uint32_t h = static_cast<uint32_t>(s->hashes[a]);
-    int64_t slot = s->slots[a];
-    while (slot >= 0 && !m.Holds(static_cast<uint64_t>(slot), w)) slot = m.Probe(h, static_cast<uint64_t>(slot) + 1);
-    if (slot >= 0) {
-      const int32_t wid = m.table[static_cast<size_t>(slot)].id;
+    const int32_t wid = m.Find(static_cast<uint32_t>(s->hashes[a]), s->heads[a], w);
+    if (wid >= 0) {
       if (m.maxn <= 0) {
         s->ids.push_back(wid);
+        if (m.wi != nullptr) {
+          const float* row = m.wi + static_cast<size_t>(wid) * d;
+          __builtin_prefetch(row);
+          __builtin_prefetch(row + d - 1);
+        }
       } else {
         const std::vector<int32_t>& sub = dict.getSubwords(wid);
         s->ids.insert(s->ids.end(), sub.begin(), sub.end());
@@ -548,7 +569,6 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
     return;
   }
   if (m.wi != nullptr) {
-    const size_t d = static_cast<size_t>(m.dim);
     float* h = s->hidden.data();
     SumRows(m.wi, d, s->ids, h);
     const float inv = 1.0f / static_cast<float>(s->ids.size());

@@ -1,21 +1,26 @@
-// `evenhand report transparency|sla|penalties` and `evenhand audit
+// `evenhand report transparency|sla|times|penalties|all` and `evenhand audit
 // consistency`: the compliance analytics (src/analytics/) over a store.
 // Reports only read the store. Files are written to a temporary name and
 // renamed into place, so a failed run leaves no half-written report.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "analytics/consistency.h"
 #include "analytics/penalties.h"
 #include "analytics/record.h"
 #include "analytics/report_csv.h"
 #include "analytics/report_html.h"
+#include "analytics/report_set.h"
 #include "analytics/sla.h"
 #include "analytics/times.h"
 #include "analytics/transparency.h"
@@ -56,7 +61,10 @@ Status WriteFileAtomic(const std::string& path, const std::string& contents) {
 }
 
 // Opens the store and reads the record. `from`/`to` are RFC 3339 or empty.
-Result<Record> Load(const CaseFlags& flags, const std::string& from, const std::string& to, bool decisions) {
+// With `readers` > 1 the decisions are read by that many threads, each on
+// its own connection.
+Result<Record> Load(const CaseFlags& flags, const std::string& from, const std::string& to, bool decisions,
+                    int readers = 1) {
   analytics::LoadOptions options;
   auto now = ResolveNow(flags);
   if (!now.ok()) return now.status();
@@ -75,7 +83,24 @@ Result<Record> Load(const CaseFlags& flags, const std::string& from, const std::
   }
   auto store = OpenStore(flags.db, OpenMode::kMustExist);
   if (!store.ok()) return store.status();
+  std::vector<std::unique_ptr<Store>> extra;
+  for (int i = 1; i < readers && decisions; ++i) {
+    auto more = OpenStore(flags.db, OpenMode::kMustExist);
+    if (!more.ok()) return more.status();
+    extra.push_back(std::move(more).value());
+    options.readers.push_back(extra.back().get());
+  }
   return analytics::LoadRecord(**store, options);
+}
+
+// --turnover AMOUNT CURRENCY; nullopt when not given.
+Result<std::optional<analytics::Turnover>> ParseTurnover(const std::vector<std::string>& turnover) {
+  if (turnover.empty()) return std::optional<analytics::Turnover>();
+  char* end = nullptr;
+  const double amount = std::strtod(turnover[0].c_str(), &end);
+  if (turnover.size() != 2 || end == turnover[0].c_str() || *end != '\0' || amount < 0 || turnover[1].size() != 3)
+    return Status::Invalid("--turnover: want AMOUNT CURRENCY, e.g. --turnover 2.5e9 EUR");
+  return std::optional<analytics::Turnover>(analytics::Turnover{amount, turnover[1]});
 }
 
 std::string Hours(double h) {
@@ -184,22 +209,15 @@ void PrintLines(const char* heading, const std::vector<analytics::PenaltyLine>& 
 }
 
 int Penalties(const PenaltyArgs& a) {
-  std::optional<analytics::Turnover> turnover;
-  if (!a.turnover.empty()) {
-    char* end = nullptr;
-    const double amount = std::strtod(a.turnover[0].c_str(), &end);
-    if (a.turnover.size() != 2 || end == a.turnover[0].c_str() || *end != '\0' || amount < 0 ||
-        a.turnover[1].size() != 3)
-      return Fail("report penalties", "--turnover: want AMOUNT CURRENCY, e.g. --turnover 2.5e9 EUR");
-    turnover = analytics::Turnover{amount, a.turnover[1]};
-  }
+  auto turnover = ParseTurnover(a.turnover);
+  if (!turnover.ok()) return Fail("report penalties", turnover.status().message());
   auto regimes = LoadRegimes(a);
   if (!regimes.ok()) return Fail("report penalties", regimes.status().message());
   const Regime* regime = FindRegime(*regimes, a.regime);
   if (regime == nullptr) return Fail("report penalties", "--regime: no regime \"" + a.regime + "\" in " + a.regimes);
   auto record = Load(a, "", "", false);
   if (!record.ok()) return Fail("report penalties", record.status().message());
-  const analytics::PenaltyExposure e = analytics::ComputePenaltyExposure(*regime, *record, turnover);
+  const analytics::PenaltyExposure e = analytics::ComputePenaltyExposure(*regime, *record, *turnover);
   if (a.json) {
     PrintJsonLine(analytics::PenaltyExposureToJson(e));
     return 0;
@@ -252,6 +270,44 @@ int Times(const TimesArgs& a) {
   for (const auto& r : rows)
     std::printf("%-15s %-28s %8lld %7lld  %-24s %s\n", r.source.c_str(), r.value.empty() ? "(none)" : r.value.c_str(),
                 static_cast<long long>(r.cases), static_cast<long long>(r.open), q(r.median).c_str(), q(r.p90).c_str());
+  return 0;
+}
+
+// ---- report all
+
+struct AllArgs : CaseFlags {
+  std::string from, to, out, title = "Transparency report", due_within = "6h";
+  std::vector<std::string> turnover;  // AMOUNT CURRENCY
+  int threads = 0;
+};
+
+int All(const AllArgs& a) {
+  const std::string verb = "report all";
+  auto window = ParseDuration(a.due_within);
+  if (!window) return Fail(verb, "--due-within: \"" + a.due_within + "\" is not a duration (6h, 90m, 2d)");
+  auto turnover = ParseTurnover(a.turnover);
+  if (!turnover.ok()) return Fail(verb, turnover.status().message());
+  if (a.threads < 0) return Fail(verb, "--threads: must be 0 (all cores) or more");
+  auto regimes = LoadRegimes(a);
+  if (!regimes.ok()) return Fail(verb, regimes.status().message());
+  const int threads = a.threads > 0 ? a.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto record = Load(a, a.from, a.to, true, threads);
+  if (!record.ok()) return Fail(verb, record.status().message());
+  analytics::ReportSetOptions options;
+  options.from = a.from.empty() ? 0 : *ParseTimestamp(a.from);
+  options.to = a.to.empty() ? 0 : *ParseTimestamp(a.to);
+  options.title = a.title;
+  options.due_within = *window;
+  options.turnover = *turnover;
+  options.threads = threads;
+  const std::vector<analytics::ReportFile> files = analytics::BuildReportSet(*record, *regimes, options);
+  for (const std::string& dir : {a.out, a.out + "/csv"})
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+      return Fail(verb, dir + ": cannot create directory: " + std::strerror(errno));
+  for (const analytics::ReportFile& f : files)
+    if (Status s = WriteFileAtomic(a.out + "/" + f.name, f.contents); !s.ok()) return Fail(verb, s.message());
+  std::fprintf(stderr, "%zu report files in %s (%zu cases as of %s)\n", files.size(), a.out.c_str(),
+               record->cases.size(), FormatTimestamp(record->as_of).c_str());
   return 0;
 }
 
@@ -349,6 +405,23 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
       ->expected(2);
   pen->add_flag("--json", p->json, "Print JSON instead of text");
   pen->callback([p, exit_code] { *exit_code = Penalties(*p); });
+
+  auto al = std::make_shared<AllArgs>();
+  auto* all = report->add_subcommand(
+      "all",
+      "Every report at once into a directory, from one read of the store: the transparency report (HTML, JSON, "
+      "CSV), deadlines, penalty exposure under every regime, times to action by every dimension and the "
+      "even-handedness audit by topic, region, language and authority; the reports run in parallel");
+  AddCaseFlags(all, al.get(), false, "Directory of regime files");
+  all->add_option("--out", al->out, "Directory to write the reports into (created if missing)")->required();
+  all->add_option("--from", al->from, "Start of the transparency report's period, RFC 3339");
+  all->add_option("--to", al->to, "End of the period, RFC 3339 (exclusive); open cases are counted as of then");
+  all->add_option("--title", al->title, "Heading of the HTML report")->capture_default_str();
+  all->add_option("--due-within", al->due_within, "Window for \"due soon\" (6h, 90m, 2d)")->capture_default_str();
+  all->add_option("--turnover", al->turnover, "Turnover for percentage-of-turnover lines: AMOUNT CURRENCY")
+      ->expected(2);
+  all->add_option("--threads", al->threads, "Threads to read and report with (0 = all cores)")->capture_default_str();
+  all->callback([al, exit_code] { *exit_code = All(*al); });
 }
 
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code) {

@@ -170,6 +170,9 @@ class Store {
   // (DecisionFacts), in one read transaction. `fn` must not call this
   // Store; returning false from it stops the walk early (still Ok).
   virtual Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) = 0;
+  // How many decisions ScanDecisionFacts(ScanSlice{}) would visit now (for
+  // reserving memory before a scan).
+  virtual Result<int64_t> CountDecisionFacts() = 0;
 
   // ---- Cases (see cases/) ----
   // Upserts an authority and appends an "authority.put" audit entry.

@@ -381,6 +381,7 @@ class SqliteStore final : public Store {
   Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) override;
   Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) override;
   Status ScanDecisionFactsLocked(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn);
+  Result<int64_t> CountDecisionFacts() override;
   int schema_version() override { return schema_version_; }
 
   Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
@@ -1025,6 +1026,15 @@ Status SqliteStore::ScanDecisionFacts(const ScanSlice& slice, const std::functio
     if (s.ok()) s = end;
   }
   return s;
+}
+
+Result<int64_t> SqliteStore::CountDecisionFacts() {
+  int rc = SQLITE_OK;
+  OwnedStmt count = PrepareOwned(db_, "SELECT count(*) FROM decision_facts", &rc);
+  if (rc != SQLITE_OK) return Error(rc, "counting decision facts");
+  rc = sqlite3_step(count.get());
+  if (rc != SQLITE_ROW) return Error(rc, "counting decision facts");
+  return sqlite3_column_int64(count.get(), 0);
 }
 
 Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
