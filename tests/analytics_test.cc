@@ -43,7 +43,7 @@ CaseRow Order(Record& rec, const std::string& regime, int64_t deadline, int64_t 
               Outcome outcome = Outcome::kWithheld) {
   CaseRow c;
   c.source = Source::kOrder;
-  c.id = "o" + std::to_string(deadline) + "-" + std::to_string(acted);
+  c.id = rec.AddId("o" + std::to_string(deadline) + "-" + std::to_string(acted));
   c.regime = rec.Intern(regime);
   c.received = deadline != 0 ? deadline - 24 * kHour : kT0 - kDay;
   c.deadline = deadline;
@@ -331,7 +331,7 @@ Record SmallRecord() {
   auto order = [&](const std::string& country, const std::string& cat, Outcome o, int64_t hours, const char* reason) {
     CaseRow c;
     c.source = Source::kOrder;
-    c.id = "o" + std::to_string(rec.cases.size());
+    c.id = rec.AddId("o" + std::to_string(rec.cases.size()));
     c.jurisdiction = rec.Intern(country);
     c.authority = rec.Intern("auth-" + country);
     c.category = rec.Intern(cat);

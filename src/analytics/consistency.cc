@@ -111,15 +111,15 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
   const size_t symbols = record.symbols.size();
   std::vector<int32_t> stratum_of(3 * symbols, -1);  // by source x category Sym
   std::vector<StratumData> strata;
-  std::vector<TimedCase> scratch;
-  const std::vector<TimedCase>& order = TimeOrder(record, &scratch);  // no rejected case
-  auto group = [&](const TimedCase& row, Sym value) -> GroupData& {
-    int32_t& si = stratum_of[static_cast<size_t>(row.source) * symbols + row.category];
+  TimeColumns scratch;
+  const TimeColumns& order = TimeOrder(record, &scratch);  // no rejected case
+  auto group = [&](Source source, Sym category, Sym value) -> GroupData& {
+    int32_t& si = stratum_of[static_cast<size_t>(source) * symbols + category];
     if (si < 0) {
       si = static_cast<int32_t>(strata.size());
       StratumData& fresh = strata.emplace_back();
-      fresh.source = row.source;
-      fresh.category = row.category;
+      fresh.source = source;
+      fresh.category = category;
       fresh.group_of.assign(symbols, -1);
     }
     StratumData& stratum = strata[si];
@@ -130,20 +130,22 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
     }
     return stratum.groups[gi];
   };
-  for (const TimedCase& row : order) {
-    const Sym value = DimensionValue(row, options.by);
+  const std::vector<Sym>& values = order.Column(options.by);
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Sym value = values[i];
     if (value == kNoSym) {
       ++report.without_value;
       continue;
     }
     ++report.cases;
-    GroupData& g = group(row, value);
+    GroupData& g = group(order.source(i), order.category[i], value);
     ++g.size;
-    if (row.event) {
+    const bool event = order.event(i);
+    if (event) {
       ++g.decided;
-      g.restricted += row.restricts;
+      g.restricted += order.restricts(i);
     }
-    AddToTallies(&g.tallies, row.hours, row.event);
+    AddToTallies(&g.tallies, order.hours[i], event);
   }
   // Strata by source name then category, groups by name.
   std::sort(strata.begin(), strata.end(), [&](const StratumData& a, const StratumData& b) {

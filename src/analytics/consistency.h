@@ -34,17 +34,12 @@
 
 namespace evenhand::analytics {
 
-// kCategory and kJurisdiction are for the time-to-action breakdown
-// (times.h); within the audit's source x category strata, grouping by
-// category compares nothing.
-enum class Dimension { kTopic, kRegion, kLanguage, kAuthority, kCategory, kJurisdiction };
+// (Dimension is in record.h.)
 // "topic", "region", "language", "authority", "category", "jurisdiction"
 std::string_view DimensionName(Dimension d);
 std::optional<Dimension> ParseDimension(std::string_view name);
 // The row's value on `d` (kNoSym when unknown; record.Name() gives the text).
-// For CaseRow and TimedCase alike (both carry the six dimensions).
-template <typename Row>
-Sym DimensionValue(const Row& row, Dimension d) {
+inline Sym DimensionValue(const CaseRow& row, Dimension d) {
   switch (d) {
     case Dimension::kTopic: return row.topic;
     case Dimension::kRegion: return row.region;

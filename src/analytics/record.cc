@@ -120,6 +120,7 @@ void Append(Record&& part, Record* record) {
     for (Sym* s : {&row.category, &row.jurisdiction, &row.authority, &row.regime, &row.topic, &row.lang, &row.region,
                    &row.reason})
       *s = map[*s];
+    if (row.id != kNoId) row.id = record->AddId(std::move(part.ids[row.id]));
     record->cases.push_back(std::move(row));
   }
 }
@@ -159,7 +160,7 @@ Status LoadOrders(Store& store, const LoadOptions& options, PostFacts& facts, Re
     const Order& o = *parsed;
     CaseRow row;
     row.source = Source::kOrder;
-    row.id = o.id;
+    row.id = record->AddId(o.id);
     row.category = record->Intern(o.category);
     row.jurisdiction = record->Intern(o.jurisdiction);
     row.authority = record->Intern(o.authority);
@@ -199,7 +200,7 @@ Status LoadNotices(Store& store, const LoadOptions& options, PostFacts& facts, R
     const Notice& n = *parsed;
     CaseRow row;
     row.source = Source::kNotice;
-    row.id = n.id;
+    row.id = record->AddId(n.id);
     row.category = record->Intern(n.category);
     row.jurisdiction = record->Intern(n.jurisdiction);
     row.authority = record->Intern(NotifierKindName(n.notifier.kind));

@@ -19,7 +19,9 @@ double Median(std::vector<double> v) {
   return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-void Count(const CaseRow& c, int64_t as_of, int64_t due_within, SlaRow* row, std::vector<double>* late_hours) {
+// `id`: the case's id (record.Id(c)).
+void Count(const CaseRow& c, const std::string& id, int64_t as_of, int64_t due_within, SlaRow* row,
+           std::vector<double>* late_hours) {
   ++row->cases;
   if (c.deadline == 0) {
     ++row->no_deadline;
@@ -35,13 +37,13 @@ void Count(const CaseRow& c, int64_t as_of, int64_t due_within, SlaRow* row, std
     ++row->late_by_bucket[LateBucket(hours)];
     row->late_max_hours = std::max(row->late_max_hours, hours);
     late_hours->push_back(hours);
-    if (row->late_ids.size() < kIdsKept) row->late_ids.push_back(c.id);
+    if (row->late_ids.size() < kIdsKept) row->late_ids.push_back(id);
     return;
   }
   if (c.deadline < as_of) {
     ++row->open_overdue;
     row->overdue_max_hours = std::max(row->overdue_max_hours, (as_of - c.deadline) / 3600.0);
-    if (row->overdue_ids.size() < kIdsKept) row->overdue_ids.push_back(c.id);
+    if (row->overdue_ids.size() < kIdsKept) row->overdue_ids.push_back(id);
   } else if (c.deadline <= as_of + due_within) {
     ++row->open_due_soon;
   } else {
@@ -92,8 +94,8 @@ SlaReport ComputeSla(const Record& record, int64_t due_within) {
   for (const CaseRow& c : record.cases) {
     if (c.source == Source::kOwnInitiative || c.outcome == Outcome::kRejected) continue;
     auto& [row, late] = rows[{std::string(SourceName(c.source)), record.Name(c.regime), record.Name(c.category)}];
-    Count(c, record.as_of, due_within, &row, &late);
-    Count(c, record.as_of, due_within, &report.total, &all_late);
+    Count(c, record.Id(c), record.as_of, due_within, &row, &late);
+    Count(c, record.Id(c), record.as_of, due_within, &report.total, &all_late);
   }
   for (auto& [key, value] : rows) {
     auto& [row, late] = value;

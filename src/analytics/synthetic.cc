@@ -32,7 +32,7 @@ Record GenerateRecord(const SyntheticSpec& spec) {
   for (int64_t i = 0; i < general; ++i) {
     CaseRow row;
     row.source = i % 2 == 0 ? Source::kOwnInitiative : Source::kNotice;
-    row.id = "syn-" + std::to_string(i);
+    if (row.source == Source::kNotice) row.id = record.AddId("syn-" + std::to_string(i));
     row.category = record.Intern(spec.categories[draw.Index(spec.categories.size())]);
     row.topic = record.Intern(spec.topics[draw.Index(spec.topics.size())]);
     row.region = record.Intern(spec.regions[draw.Index(spec.regions.size())]);
@@ -60,7 +60,7 @@ Record GenerateRecord(const SyntheticSpec& spec) {
   for (int64_t i = 0; i < spec.orders; ++i) {
     CaseRow row;
     row.source = Source::kOrder;
-    row.id = "syn-ord-" + std::to_string(i);
+    row.id = record.AddId("syn-ord-" + std::to_string(i));
     row.category = record.Intern("synthetic_category");
     row.regime = record.Intern("synthetic-regime");
     row.jurisdiction = record.Intern("PK");

@@ -16,25 +16,31 @@ uint64_t Seconds(const CaseRow& row, int64_t as_of) {
   return end > row.received ? static_cast<uint64_t>(end - row.received) : 0;
 }
 
-TimedCase Timed(const CaseRow& row, uint32_t index, int64_t as_of) {
-  TimedCase t;
-  t.hours = HoursToAction(row, as_of);
-  t.row = index;
-  t.source = row.source;
-  t.event = !row.open();
-  t.restricts = row.restricts();
-  t.category = row.category;
-  t.jurisdiction = row.jurisdiction;
-  t.authority = row.authority;
-  t.topic = row.topic;
-  t.lang = row.lang;
-  t.region = row.region;
-  return t;
+// Appends case `index` to the columns.
+void Append(const CaseRow& row, uint32_t index, int64_t as_of, TimeColumns* t) {
+  t->hours.push_back(HoursToAction(row, as_of));
+  t->row.push_back(index);
+  t->flags.push_back(static_cast<uint8_t>(static_cast<uint8_t>(row.source) | (row.open() ? 0 : TimeColumns::kEvent) |
+                                          (row.restricts() ? TimeColumns::kRestricts : 0)));
+  t->category.push_back(row.category);
+  t->jurisdiction.push_back(row.jurisdiction);
+  t->authority.push_back(row.authority);
+  t->topic.push_back(row.topic);
+  t->lang.push_back(row.lang);
+  t->region.push_back(row.region);
+}
+
+void Reserve(size_t n, TimeColumns* t) {
+  t->hours.reserve(n);
+  t->row.reserve(n);
+  t->flags.reserve(n);
+  for (std::vector<Sym>* c : {&t->category, &t->jurisdiction, &t->authority, &t->topic, &t->lang, &t->region})
+    c->reserve(n);
 }
 
 }  // namespace
 
-std::vector<TimedCase> SortByTime(const Record& record) {
+TimeColumns SortByTime(const Record& record) {
   // One sort word per case: its key in the high half, its index in the
   // low; the words are sorted, then the cases copied out in their order.
   const std::vector<CaseRow>& cases = record.cases;
@@ -47,8 +53,8 @@ std::vector<TimedCase> SortByTime(const Record& record) {
     max_key = std::max(max_key, key);
     words.push_back(key << 32 | i);
   }
-  std::vector<TimedCase> sorted;
-  sorted.reserve(words.size());
+  TimeColumns sorted;
+  Reserve(words.size(), &sorted);
   if (max_key >> 32 != 0) {
     // Keys of 136 years or more (broken clocks): no room in a word.
     std::vector<std::pair<uint64_t, uint32_t>> keyed;
@@ -59,7 +65,7 @@ std::vector<TimedCase> SortByTime(const Record& record) {
     }
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [key, i] : keyed) sorted.push_back(Timed(cases[i], i, record.as_of));
+    for (const auto& [key, i] : keyed) Append(cases[i], i, record.as_of, &sorted);
     return sorted;
   }
   // Least significant digit first over the key half, 12 bits a pass (the
@@ -85,7 +91,7 @@ std::vector<TimedCase> SortByTime(const Record& record) {
   for (size_t k = 0; k < words.size(); ++k) {
     if (k + kAhead < words.size()) __builtin_prefetch(&cases[words[k + kAhead] & 0xffffffffu]);
     const uint32_t i = static_cast<uint32_t>(words[k] & 0xffffffffu);
-    sorted.push_back(Timed(cases[i], i, record.as_of));
+    Append(cases[i], i, record.as_of, &sorted);
   }
   return sorted;
 }
@@ -96,7 +102,7 @@ void IndexByTime(Record* record) {
   record->by_time_as_of = record->as_of;
 }
 
-const std::vector<TimedCase>& TimeOrder(const Record& record, std::vector<TimedCase>* scratch) {
+const TimeColumns& TimeOrder(const Record& record, TimeColumns* scratch) {
   if (record.by_time_cases == record.cases.size() && record.by_time_as_of == record.as_of)
     return record.by_time;
   *scratch = SortByTime(record);

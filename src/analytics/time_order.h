@@ -16,13 +16,13 @@
 namespace evenhand::analytics {
 
 // Sorts (a radix sort on whole seconds: linear in the number of cases).
-std::vector<TimedCase> SortByTime(const Record& record);
+TimeColumns SortByTime(const Record& record);
 
 // Sets record->by_time (and the fields that say what it was made from).
 void IndexByTime(Record* record);
 
 // record.by_time when it was made for the record's current cases and as_of;
 // otherwise sorts into *scratch and returns that.
-const std::vector<TimedCase>& TimeOrder(const Record& record, std::vector<TimedCase>* scratch);
+const TimeColumns& TimeOrder(const Record& record, TimeColumns* scratch);
 
 }  // namespace evenhand::analytics

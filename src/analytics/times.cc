@@ -20,18 +20,21 @@ std::vector<TimeRow> TimeToActionBy(const Record& record, Dimension by, double l
   const size_t symbols = record.symbols.size();
   std::vector<int32_t> group_of(3 * symbols, -1);  // by source x value Sym
   std::vector<Group> groups;
-  std::vector<TimedCase> scratch;
-  const std::vector<TimedCase>& order = TimeOrder(record, &scratch);  // no rejected case
-  for (const TimedCase& c : order) {
-    int32_t& gi = group_of[static_cast<size_t>(c.source) * symbols + DimensionValue(c, by)];
+  TimeColumns scratch;
+  const TimeColumns& order = TimeOrder(record, &scratch);  // no rejected case
+  const std::vector<Sym>& values = order.Column(by);
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Source source = order.source(i);
+    int32_t& gi = group_of[static_cast<size_t>(source) * symbols + values[i]];
     if (gi < 0) {
       gi = static_cast<int32_t>(groups.size());
-      groups.push_back(Group{c.source, DimensionValue(c, by), 0, 0, {}});
+      groups.push_back(Group{source, values[i], 0, 0, {}});
     }
     Group& g = groups[gi];
+    const bool event = order.event(i);
     ++g.cases;
-    g.open += !c.event;
-    AddToTallies(&g.tallies, c.hours, c.event);
+    g.open += !event;
+    AddToTallies(&g.tallies, order.hours[i], event);
   }
   // Rows by source name, then value.
   std::vector<size_t> rank(groups.size());

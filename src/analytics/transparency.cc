@@ -28,14 +28,15 @@ TimeSummary Summarise(const std::string& source, const std::vector<Observation>&
 
 // The time summary of each source, from one walk of the time order that
 // tallies each source's observations.
-std::vector<TimeSummary> SummariseSources(const std::vector<TimedCase>& order) {
+std::vector<TimeSummary> SummariseSources(const TimeColumns& order) {
   std::vector<TimeSummary> t(3);
   std::vector<std::vector<TimeTally>> tallies(3);
-  for (const TimedCase& c : order) {
-    const size_t i = static_cast<size_t>(c.source);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t i = static_cast<size_t>(order.source(k));
+    const bool event = order.event(k);
     ++t[i].cases;
-    t[i].open += !c.event;
-    AddToTallies(&tallies[i], c.hours, c.event);
+    t[i].open += !event;
+    AddToTallies(&tallies[i], order.hours[k], event);
   }
   for (size_t i = 0; i < t.size(); ++i) {
     t[i].source = std::string(SourceName(static_cast<Source>(i)));
@@ -127,12 +128,13 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
     own[{category, outcome}] = OwnInitiativeRow{category, outcome, automated, human};
   }
   // Times: walks in time order, so every sample comes out sorted.
-  std::vector<TimedCase> scratch;
-  const std::vector<TimedCase>& order = TimeOrder(record, &scratch);  // no rejected case
+  TimeColumns scratch;
+  const TimeColumns& order = TimeOrder(record, &scratch);  // no rejected case
   std::map<std::pair<std::string, std::string>, std::vector<Observation>> dsa;
-  for (const TimedCase& c : order)
-    if (c.source == Source::kOrder && IsEuMemberState(record.Name(c.jurisdiction)))
-      dsa[{record.Name(c.jurisdiction), record.Name(c.category)}].push_back({c.hours, c.event});
+  for (size_t k = 0; k < order.size(); ++k)
+    if (order.source(k) == Source::kOrder && IsEuMemberState(record.Name(order.jurisdiction[k])))
+      dsa[{record.Name(order.jurisdiction[k]), record.Name(order.category[k])}].push_back(
+          {order.hours[k], order.event(k)});
   for (auto& [k, v] : orders) r.orders.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), v});
   for (auto& [k, v] : by_country) r.orders_by_country.emplace_back(k, v);
   std::stable_sort(r.orders_by_country.begin(), r.orders_by_country.end(),
