@@ -141,10 +141,8 @@ AuditReport AuditConsistency(const Record& record, const AuditOptions& options) 
     GroupData& g = group(order.source(i), order.category[i], value);
     ++g.size;
     const bool event = order.event(i);
-    if (event) {
-      ++g.decided;
-      g.restricted += order.restricts(i);
-    }
+    g.decided += event;
+    g.restricted += event && order.restricts(i);
     AddToTallies(&g.tallies, order.hours[i], event);
   }
   // Strata by source name then category, groups by name.

@@ -266,18 +266,20 @@ Result<Record> LoadRecord(Store& store, const LoadOptions& options) {
   Record record;
   record.as_of = options.as_of;
   PostFacts facts(store, record.symbols);
-  if (options.decisions)
-    if (Status s = LoadDecisions(store, options, &record); !s.ok()) return s;
-  const size_t decisions = record.cases.size();  // already cut at as_of
+  // Orders and notices first (few), so that the decisions (millions) are
+  // read into room reserved once for all of them.
   if (Status s = LoadOrders(store, options, facts, &record); !s.ok()) return s;
   if (Status s = LoadNotices(store, options, facts, &record); !s.ok()) return s;
-  if (Status s = LoadDataRequests(store, options, &record); !s.ok()) return s;
-  // What happened after the reference time had not happened yet.
-  for (size_t i = decisions; i < record.cases.size(); ++i)
-    if (CaseRow& row = record.cases[i]; row.acted > record.as_of) {
+  // What happened after the reference time had not happened yet (the
+  // decisions are cut there as they are read).
+  for (CaseRow& row : record.cases)
+    if (row.acted > record.as_of) {
       row.acted = 0;
       row.outcome = Outcome::kOpen;
     }
+  if (options.decisions)
+    if (Status s = LoadDecisions(store, options, &record); !s.ok()) return s;
+  if (Status s = LoadDataRequests(store, options, &record); !s.ok()) return s;
   if (record.cases.size() > UINT32_MAX) return Status::Invalid("LoadRecord: more than 2^32 cases");
   IndexByTime(&record);
   return record;

@@ -134,9 +134,9 @@ struct LoadOptions {
   std::vector<Store*> readers;
 };
 
-// Reads every case of `store` and indexes it by time (IndexByTime). The
-// decisions are read with Store::ScanDecisionFacts (no JSON, no text).
-// Own-initiative decisions with action
+// Reads every case of `store` and indexes it by time (IndexByTime): orders,
+// then notices, then own-initiative decisions (read with
+// Store::ScanDecisionFacts: no JSON, no text). Own-initiative decisions with action
 // "allow" are not cases (nothing was asked of anyone) and are skipped; a
 // decision's clock starts at the post's time (or when it was stored, if the
 // post has none) and stops when it was stored; "review" decisions are open

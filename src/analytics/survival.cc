@@ -185,35 +185,42 @@ LogRankResult LogRankTestTallies(const std::vector<TimeTally>& a, const std::vec
     r.chi_square = kNaN;
     return r;
   }
-  double n_a = 0, n_b = 0;
+  double n_a = 0, n_b = 0;  // at risk
   for (const TimeTally& t : a) n_a += static_cast<double>(t.events + t.censored);
   for (const TimeTally& t : b) n_b += static_cast<double>(t.events + t.censored);
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    // The next distinct time in either group, and what happens at it.
-    const double t = j == b.size() || (i < a.size() && a[i].time <= b[j].time) ? a[i].time : b[j].time;
-    double d_a = 0, d_b = 0, gone_a = 0, gone_b = 0;
-    if (i < a.size() && a[i].time == t) {
-      d_a = static_cast<double>(a[i].events);
-      gone_a = static_cast<double>(a[i].events + a[i].censored);
-      ++i;
-    }
-    if (j < b.size() && b[j].time == t) {
-      d_b = static_cast<double>(b[j].events);
-      gone_b = static_cast<double>(b[j].events + b[j].censored);
-      ++j;
-    }
+  // One distinct time: d_x events and gone_x leaving group x.
+  auto step = [&](double d_a, double d_b, double gone_a, double gone_b) {
     const double n = n_a + n_b, d = d_a + d_b;
     if (d > 0) {
+      const double inv_n = 1.0 / n;
+      const double share_a = n_a * inv_n, share_b = n_b * inv_n;
       r.observed_a += d_a;
       r.observed_b += d_b;
-      r.expected_a += d * n_a / n;
-      r.expected_b += d * n_b / n;
-      if (n > 1) r.variance += d * (n_a / n) * (n_b / n) * (n - d) / (n - 1);
+      r.expected_a += d * share_a;
+      r.expected_b += d * share_b;
+      if (n > 1) r.variance += d * share_a * share_b * (n - d) / (n - 1);
     }
     n_a -= gone_a;
     n_b -= gone_b;
+  };
+  size_t i = 0, j = 0;
+  // While both groups have times left, take the earlier (or both, when
+  // equal) without branching on which: that branch goes either way at
+  // random when two groups are merged.
+  while (i < a.size() && j < b.size()) {
+    const TimeTally& x = a[i];
+    const TimeTally& y = b[j];
+    const bool take_a = x.time <= y.time, take_b = y.time <= x.time;
+    const double d_a = take_a ? static_cast<double>(x.events) : 0.0;
+    const double d_b = take_b ? static_cast<double>(y.events) : 0.0;
+    const double gone_a = take_a ? static_cast<double>(x.events + x.censored) : 0.0;
+    const double gone_b = take_b ? static_cast<double>(y.events + y.censored) : 0.0;
+    i += take_a;
+    j += take_b;
+    step(d_a, d_b, gone_a, gone_b);
   }
+  for (; i < a.size(); ++i) step(static_cast<double>(a[i].events), 0, static_cast<double>(a[i].events + a[i].censored), 0);
+  for (; j < b.size(); ++j) step(0, static_cast<double>(b[j].events), 0, static_cast<double>(b[j].events + b[j].censored));
   if (r.variance <= 0) {
     r.chi_square = kNaN;
     r.p_value = 1;

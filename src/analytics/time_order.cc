@@ -87,9 +87,13 @@ TimeColumns SortByTime(const Record& record) {
   }
   // The copy reads the cases in key order, i.e. scattered: fetch a few
   // ahead so that the misses overlap.
-  constexpr size_t kAhead = 16;
+  constexpr size_t kAhead = 32;
   for (size_t k = 0; k < words.size(); ++k) {
-    if (k + kAhead < words.size()) __builtin_prefetch(&cases[words[k + kAhead] & 0xffffffffu]);
+    if (k + kAhead < words.size()) {
+      const CaseRow* ahead = &cases[words[k + kAhead] & 0xffffffffu];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + sizeof(CaseRow) - 1);
+    }
     const uint32_t i = static_cast<uint32_t>(words[k] & 0xffffffffu);
     Append(cases[i], i, record.as_of, &sorted);
   }
