@@ -4,7 +4,8 @@ by cross-validation on the TRAINING part only (the held-out test part is
 never read here).
 
 Usage: tune_spam.py EVENHAND TRAIN.jsonl WORKDIR [--folds 5] [--grid full|compact|small] [--jobs 1]
-                    [--extra-flags "FLAGS"]   (added to every configuration, e.g. "--raw-features")
+                    [--extra-flags "FLAGS"]   (added to every configuration, e.g. "--script-tokens")
+                    [--resume]   (keep the rows already in WORKDIR/results.tsv; run the other configurations)
 
 The training part is cut into FOLDS folds by a hash of each id (salted, so
 the folds do not line up with the train/test split). For every
@@ -103,6 +104,9 @@ def main(argv):
         i = args.index("--extra-flags")
         EXTRA_FLAGS.extend(args[i + 1].split())
         del args[i:i + 2]
+    resume = "--resume" in args
+    if resume:
+        args.remove("--resume")
     if "--folds" in args:
         i = args.index("--folds")
         folds = int(args[i + 1])
@@ -131,9 +135,21 @@ def main(argv):
         truth.append([(json.loads(line)["label"] == "spam", json.loads(line).get("group") == "hard-ham-1")
                       for line in parts[k]])
     results = []
+    done = {}  # flags -> a row of an earlier, interrupted run (--resume)
+    if resume and os.path.exists(f"{work}/results.tsv"):
+        for line in open(f"{work}/results.tsv", encoding="utf-8").read().splitlines()[1:]:
+            f = line.split("\t")
+            done[f[0]] = line
     out = open(f"{work}/results.tsv", "w", encoding="utf-8")
     out.write("flags\tthreshold\tf1\tf1_se\tprecision\trecall\thard_ham_fpr\tmodel_bytes\n")
     for n, c in enumerate(grid(kind), 1):
+        if " ".join(flags(c)) in done:
+            f = done[" ".join(flags(c))].split("\t")
+            results.append(dict(config=c, flags=f[0], threshold=float(f[1]), f1=float(f[2]), se=float(f[3]),
+                                precision=float(f[4]), recall=float(f[5]), hh_fpr=float(f[6]), bytes=int(f[7])))
+            out.write(done[f[0]] + "\n")
+            print(f"[{n}] {f[0]}: kept from the earlier run", file=sys.stderr)
+            continue
         def run_fold(k):
             model = f"{work}/m{k}.ftz"
             subprocess.run([binary, "train", "--data", f"{work}/fold{k}-fit.jsonl", "-o", model, "--positive", "spam"]

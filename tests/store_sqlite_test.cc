@@ -709,15 +709,15 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
                   })
                   .ok());
   ASSERT_EQ(expected.size(), 28u);
-  std::map<uint32_t, std::string> name_of_id;  // ids must name one name each
-  bool ids_consistent = true;
+  std::map<uint32_t, std::string> values_of_profile;  // a profile must name one combination
+  bool profiles_consistent = true;
   auto scan = [&](const ScanSlice& slice, std::vector<std::string>* out) {
     return store->ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
-      for (auto [id, name] : {std::pair{f.policy_id, f.policy}, {f.action_id, f.action}, {f.category_id, f.category},
-                              {f.topic_id, f.topic}, {f.lang_id, f.lang}, {f.region_id, f.region}}) {
-        auto [it, fresh] = name_of_id.emplace(id, std::string(name));
-        if (!fresh && it->second != name) ids_consistent = false;
-      }
+      const std::string values = std::string(f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) +
+                                 "|" + std::to_string(f.review) + "|" + std::string(f.topic) + "|" +
+                                 std::string(f.lang) + "|" + std::string(f.region);
+      auto [it, fresh] = values_of_profile.emplace(f.profile, values);
+      if (!fresh && it->second != values) profiles_consistent = false;
       out->push_back(std::string(f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) + "|" +
                      std::to_string(f.review) + "|" + std::to_string(f.received) + "|" +
                      std::to_string(f.stored_at) + "|" + std::string(f.topic) + "|" + std::string(f.lang) + "|" +
@@ -728,10 +728,10 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
   std::vector<std::string> whole;
   ASSERT_TRUE(scan(ScanSlice{}, &whole).ok());
   EXPECT_EQ(whole, expected);  // same rows, same storage order
-  EXPECT_TRUE(ids_consistent);
+  EXPECT_TRUE(profiles_consistent);
   std::set<std::string> distinct;
-  for (const auto& [id, name] : name_of_id) distinct.insert(name);
-  EXPECT_EQ(distinct.size(), name_of_id.size());  // one id per name
+  for (const auto& [profile, values] : values_of_profile) distinct.insert(values);
+  EXPECT_EQ(distinct.size(), values_of_profile.size());  // one profile per combination
   EXPECT_TRUE(std::any_of(whole.begin(), whole.end(), [](const std::string& r) {
     return r.rfind("default@4|remove|", 0) == 0 && r.find("|1793500003|") != std::string::npos &&
            r.find("|elections|ur|PK") != std::string::npos;

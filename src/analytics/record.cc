@@ -60,51 +60,48 @@ Outcome FromAction(Action a) {
 }
 
 // The own-initiative decisions of one slice of the decisions table, into
-// `out` (its own symbols, as_of and window as in `options`). The store's
-// name ids are mapped to symbols (and actions) once per name, not per row.
+// `out` (its own symbols, as_of and window as in `options`). Each of the
+// store's fact profiles is turned into symbols (and an action) once, not
+// once per row.
 Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions& options, Record* out) {
-  constexpr Sym kUnmapped = UINT32_MAX;
-  constexpr int kUnparsed = -1, kUnknownAction = -2;
-  std::vector<Sym> sym_of;     // store name id -> Sym
-  std::vector<int> action_of;  // store name id -> Action, or the markers above
+  struct Mapped {
+    bool known = false;
+    Action action = Action::kAllow;
+    Sym category = kNoSym, policy = kNoSym, topic = kNoSym, lang = kNoSym, region = kNoSym;
+  };
+  std::vector<Mapped> mapped;  // by DecisionFacts::profile
   Status failed = Status::Ok();
   Symbols& symbols = out->symbols;
-  auto sym = [&](uint32_t id, std::string_view name) {
-    if (id >= sym_of.size()) sym_of.resize(id + 1, kUnmapped);
-    Sym& s = sym_of[id];
-    if (s == kUnmapped) s = symbols.Intern(name);
-    return s;
-  };
   Status s = store.ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
-    if (f.action_id >= action_of.size()) action_of.resize(f.action_id + 1, kUnparsed);
-    int& parsed = action_of[f.action_id];
-    if (parsed == kUnparsed) {
-      const std::optional<Action> a = ParseAction(f.action);
-      parsed = a ? static_cast<int>(*a) : kUnknownAction;
+    if (f.profile >= mapped.size()) mapped.resize(f.profile + 1);
+    Mapped& m = mapped[f.profile];
+    if (!m.known) {
+      const std::optional<Action> action = ParseAction(f.action);
+      if (!action) {
+        failed = Status::Corrupt("a stored decision has an unknown action \"" + std::string(f.action) + "\"");
+        return false;
+      }
+      m = {true, *action, symbols.Intern(f.category), symbols.Intern(f.policy), symbols.Intern(f.topic),
+           symbols.Intern(f.lang), symbols.Intern(f.region)};
     }
-    if (parsed == kUnknownAction) {
-      failed = Status::Corrupt("a stored decision has an unknown action \"" + std::string(f.action) + "\"");
-      return false;
-    }
-    const Action action = static_cast<Action>(parsed);
-    if (action == Action::kAllow) return true;
+    if (m.action == Action::kAllow) return true;
     if (!InWindow(f.received, options)) return true;
     CaseRow& row = out->cases.emplace_back();
     row.source = Source::kOwnInitiative;
-    row.category = sym(f.category_id, f.category);
-    row.authority = sym(f.policy_id, f.policy);
+    row.category = m.category;
+    row.authority = m.policy;
     row.received = f.received;
-    row.outcome = FromAction(action);
+    row.outcome = FromAction(m.action);
     // What happened after the reference time had not happened yet.
     if (row.outcome != Outcome::kOpen) row.acted = std::max(f.stored_at, row.received);
     if (row.acted > options.as_of) {
       row.acted = 0;
       row.outcome = Outcome::kOpen;
     }
-    row.automated = !f.review && action != Action::kReview;
-    row.topic = sym(f.topic_id, f.topic);
-    row.lang = sym(f.lang_id, f.lang);
-    row.region = sym(f.region_id, f.region);
+    row.automated = !f.review && m.action != Action::kReview;
+    row.topic = m.topic;
+    row.lang = m.lang;
+    row.region = m.region;
     row.jurisdiction = row.region;
     return true;
   });

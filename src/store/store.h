@@ -68,17 +68,18 @@ struct CaseRecord {
 
 // What the analytics read of one stored decision and its post, from the
 // store's narrow facts table (kept in step with decisions and posts as
-// they are written): no JSON, no text columns. Each name comes as text and
-// as a small id; within one scan equal ids are equal names and ids are
-// less than the number of distinct names, so a reader can map them with a
-// vector instead of hashing text. The views are valid only during the
-// callback that receives them.
+// they are written): no JSON, no text columns. `profile` names the
+// combination of the seven values below: within one scan equal profiles
+// are equal values, and profiles are less than the number of distinct
+// combinations, so a reader can map them with a vector instead of looking
+// at the text of each row. The views are valid only during the callback
+// that receives them.
 struct DecisionFacts {
   std::string_view policy, action, category;
+  bool review = false;
   std::string_view topic;         // the post's; "" when no post is stored
   std::string_view lang, region;  // the post's when it has them, else the decision's
-  uint32_t policy_id = 0, action_id = 0, category_id = 0, topic_id = 0, lang_id = 0, region_id = 0;
-  bool review = false;
+  uint32_t profile = 0;
   int64_t received = 0;   // unix seconds: the post's ts, else the decision's ts, else stored_at
   int64_t stored_at = 0;  // unix seconds: when the decision was stored
 };

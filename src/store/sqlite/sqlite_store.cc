@@ -144,97 +144,92 @@ CREATE TABLE decision_reviews (
      R"sql(
 CREATE INDEX audit_by_subject ON audit (subject, seq);
 )sql"},
-    {5, "decision facts: what the compliance reports read of each decision and its post, as small integers, kept "
+    {5, "decision facts: what the compliance reports read of each decision and its post, in one narrow table kept "
         "in step by triggers",
      R"sql(
--- Every name a fact refers to (actions, policies, categories, topics,
--- languages, regions), stored once.
-CREATE TABLE fact_names (
-  id   INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE
-);
-INSERT INTO fact_names (name) VALUES ('');
-
 -- What the facts of a decision are, by decision id: the post's values
 -- where it has them, else the decision's.
 CREATE VIEW decision_fact_values AS
 SELECT d.id AS id,
        CASE WHEN coalesce(p.ts, 0) <> 0 THEN p.ts WHEN d.ts <> 0 THEN d.ts ELSE d.stored_at END AS received,
-       d.stored_at AS stored_at, d.review AS review, d.action AS action, d.policy AS policy,
-       d.category AS category, coalesce(p.topic, '') AS topic,
+       d.stored_at AS stored_at, d.action AS action, d.policy AS policy, d.category AS category,
+       d.review AS review, coalesce(p.topic, '') AS topic,
        CASE WHEN coalesce(p.lang, '') <> '' THEN p.lang ELSE d.lang END AS lang,
        CASE WHEN coalesce(p.region, '') <> '' THEN p.region ELSE d.region END AS region
 FROM decisions d LEFT JOIN posts p ON p.id = d.item;
 
--- One narrow row per decision (same id), names as fact_names ids: the
--- analytics read this instead of the wide decisions and posts tables.
+-- Every combination of the values the reports group a decision by, once:
+-- a few thousand where there are millions of decisions.
+CREATE TABLE fact_profiles (
+  id       INTEGER PRIMARY KEY,
+  action   TEXT NOT NULL,
+  policy   TEXT NOT NULL,
+  category TEXT NOT NULL,
+  review   INTEGER NOT NULL,
+  topic    TEXT NOT NULL,     -- the post's ('' without a post)
+  lang     TEXT NOT NULL,     -- the post's, else the decision's
+  region   TEXT NOT NULL,     -- the post's, else the decision's
+  UNIQUE (action, policy, category, review, topic, lang, region)
+);
+
+-- One narrow row per decision (same id): the analytics read this instead
+-- of the wide decisions and posts tables.
 CREATE TABLE decision_facts (
   id        INTEGER PRIMARY KEY,  -- decisions.id
   received  INTEGER NOT NULL,     -- unix seconds: the post's ts, else the decision's, else stored_at
   stored_at INTEGER NOT NULL,
-  review    INTEGER NOT NULL,
-  action    INTEGER NOT NULL,     -- fact_names.id, as are the columns below
-  policy    INTEGER NOT NULL,
-  category  INTEGER NOT NULL,
-  topic     INTEGER NOT NULL,     -- the post's ('' without a post)
-  lang      INTEGER NOT NULL,     -- the post's, else the decision's
-  region    INTEGER NOT NULL      -- the post's, else the decision's
+  profile   INTEGER NOT NULL      -- fact_profiles.id
 );
 
-INSERT OR IGNORE INTO fact_names (name)
-  SELECT action FROM decisions UNION SELECT policy FROM decisions UNION SELECT category FROM decisions
-  UNION SELECT lang FROM decisions UNION SELECT region FROM decisions
-  UNION SELECT topic FROM posts UNION SELECT lang FROM posts UNION SELECT region FROM posts;
+INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
+  SELECT DISTINCT action, policy, category, review, topic, lang, region FROM decision_fact_values;
 INSERT INTO decision_facts
-  SELECT v.id, v.received, v.stored_at, v.review,
-         (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
-         (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
-         (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
-  FROM decision_fact_values v;
+  SELECT v.id, v.received, v.stored_at, p.id
+  FROM decision_fact_values v JOIN fact_profiles p ON p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region;
 
 -- Decisions are only ever inserted; a post may be stored after its
 -- decision or replaced later (a re-scan), and its decisions' facts follow.
--- No statement here can meet a conflict (names are added only when absent,
--- facts deleted before they are written again): an upsert that fires a
--- trigger imposes its own conflict handling on the trigger's statements.
+-- No statement here can meet a conflict (profiles are added only when
+-- absent, facts deleted before they are written again): an upsert that
+-- fires a trigger imposes its own conflict handling on the trigger's
+-- statements.
 CREATE TRIGGER decision_facts_on_decision AFTER INSERT ON decisions BEGIN
-  INSERT INTO fact_names (name)
-    SELECT v FROM (SELECT NEW.action AS v UNION SELECT NEW.policy UNION SELECT NEW.category UNION SELECT NEW.lang
-                   UNION SELECT NEW.region UNION SELECT topic FROM posts WHERE id = NEW.item
-                   UNION SELECT lang FROM posts WHERE id = NEW.item UNION SELECT region FROM posts WHERE id = NEW.item)
-    WHERE v NOT IN (SELECT name FROM fact_names);
+  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
+    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
+    FROM decision_fact_values v WHERE v.id = NEW.id
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id = NEW.id;
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, v.review,
-           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
-           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
-           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id = NEW.id;
 END;
 CREATE TRIGGER decision_facts_on_post_insert AFTER INSERT ON posts
 WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
-  INSERT INTO fact_names (name)
-    SELECT v FROM (SELECT NEW.topic AS v UNION SELECT NEW.lang UNION SELECT NEW.region)
-    WHERE v NOT IN (SELECT name FROM fact_names);
+  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
+    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
+    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id)
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, v.review,
-           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
-           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
-           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
 END;
 CREATE TRIGGER decision_facts_on_post_update AFTER UPDATE OF ts, lang, topic, region ON posts
 WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
-  INSERT INTO fact_names (name)
-    SELECT v FROM (SELECT NEW.topic AS v UNION SELECT NEW.lang UNION SELECT NEW.region)
-    WHERE v NOT IN (SELECT name FROM fact_names);
+  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
+    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
+    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id)
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, v.review,
-           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
-           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
-           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
 END;
 -- The Store deletes neither; these keep the facts true if someone else does.
@@ -243,12 +238,15 @@ CREATE TRIGGER decision_facts_on_decision_delete AFTER DELETE ON decisions BEGIN
 END;
 CREATE TRIGGER decision_facts_on_post_delete AFTER DELETE ON posts
 WHEN EXISTS (SELECT 1 FROM decisions WHERE item = OLD.id) BEGIN
+  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
+    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
+    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = OLD.id)
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = OLD.id);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, v.review,
-           (SELECT id FROM fact_names WHERE name = v.action), (SELECT id FROM fact_names WHERE name = v.policy),
-           (SELECT id FROM fact_names WHERE name = v.category), (SELECT id FROM fact_names WHERE name = v.topic),
-           (SELECT id FROM fact_names WHERE name = v.lang), (SELECT id FROM fact_names WHERE name = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
+                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = OLD.id);
 END;
 )sql"},
@@ -1040,27 +1038,37 @@ Result<int64_t> SqliteStore::CountDecisionFacts() {
 Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
                                             const std::function<bool(const DecisionFacts&)>& fn) {
   int rc = SQLITE_OK;
-  // The names: dense ids (0, 1, ...) in the order of their stored ids.
-  std::vector<std::string> names;
-  std::vector<uint32_t> dense_of;  // stored id -> dense id; kNoName when absent
-  constexpr uint32_t kNoName = UINT32_MAX;
+  // The profiles, with dense ids (0, 1, ...) in the order of their stored ids.
+  struct Profile {
+    std::string action, policy, category, topic, lang, region;
+    bool review = false;
+  };
+  std::vector<Profile> profiles;
+  std::vector<uint32_t> dense_of;  // stored id -> dense id; kNone when absent
+  constexpr uint32_t kNone = UINT32_MAX;
   {
-    OwnedStmt read = PrepareOwned(db_, "SELECT id, name FROM fact_names ORDER BY id", &rc);
-    if (rc != SQLITE_OK) return Error(rc, "reading fact names");
+    OwnedStmt read = PrepareOwned(
+        db_, "SELECT id, action, policy, category, review, topic, lang, region FROM fact_profiles ORDER BY id", &rc);
+    if (rc != SQLITE_OK) return Error(rc, "reading fact profiles");
     while ((rc = sqlite3_step(read.get())) == SQLITE_ROW) {
       const int64_t id = sqlite3_column_int64(read.get(), 0);
       if (id < 0 || id >= (int64_t{1} << 24))
-        return Status::Corrupt(path_ + ": fact_names: id " + std::to_string(id) + " out of range");
-      if (static_cast<size_t>(id) >= dense_of.size()) dense_of.resize(static_cast<size_t>(id) + 1, kNoName);
-      dense_of[static_cast<size_t>(id)] = static_cast<uint32_t>(names.size());
-      names.emplace_back(ColumnView(read.get(), 1));
+        return Status::Corrupt(path_ + ": fact_profiles: id " + std::to_string(id) + " out of range");
+      if (static_cast<size_t>(id) >= dense_of.size()) dense_of.resize(static_cast<size_t>(id) + 1, kNone);
+      dense_of[static_cast<size_t>(id)] = static_cast<uint32_t>(profiles.size());
+      Profile& p = profiles.emplace_back();
+      p.action = ColumnView(read.get(), 1);
+      p.policy = ColumnView(read.get(), 2);
+      p.category = ColumnView(read.get(), 3);
+      p.review = sqlite3_column_int64(read.get(), 4) != 0;
+      p.topic = ColumnView(read.get(), 5);
+      p.lang = ColumnView(read.get(), 6);
+      p.region = ColumnView(read.get(), 7);
     }
-    if (rc != SQLITE_DONE) return Error(rc, "reading fact names");
+    if (rc != SQLITE_DONE) return Error(rc, "reading fact profiles");
   }
-  OwnedStmt facts = PrepareOwned(db_,
-                                 "SELECT received, stored_at, review, action, policy, category, topic, lang, region "
-                                 "FROM decision_facts WHERE id >= ?1 AND id <= ?2 ORDER BY id",
-                                 &rc);
+  OwnedStmt facts = PrepareOwned(
+      db_, "SELECT received, stored_at, profile FROM decision_facts WHERE id >= ?1 AND id <= ?2 ORDER BY id", &rc);
   if (rc != SQLITE_OK) return Error(rc, "reading decision facts");
   bool stopped = false;
   Status bad = Status::Ok();
@@ -1071,25 +1079,28 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
     sqlite3_bind_int64(q, 1, first);
     sqlite3_bind_int64(q, 2, last);
     DecisionFacts f;
-    auto name = [&](int col, std::string_view* text, uint32_t* id) {
-      const int64_t stored = sqlite3_column_int64(q, col);
-      const uint32_t dense =
-          stored >= 0 && static_cast<uint64_t>(stored) < dense_of.size() ? dense_of[static_cast<size_t>(stored)]
-                                                                          : kNoName;
-      if (dense == kNoName) return false;
-      *id = dense;
-      *text = names[dense];
-      return true;
-    };
+    uint32_t current = kNone;  // the profile f holds
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
       f.received = sqlite3_column_int64(q, 0);
       f.stored_at = sqlite3_column_int64(q, 1);
-      f.review = sqlite3_column_int64(q, 2) != 0;
-      if (!name(3, &f.action, &f.action_id) || !name(4, &f.policy, &f.policy_id) ||
-          !name(5, &f.category, &f.category_id) || !name(6, &f.topic, &f.topic_id) ||
-          !name(7, &f.lang, &f.lang_id) || !name(8, &f.region, &f.region_id)) {
-        bad = Status::Corrupt(path_ + ": decision_facts: a row refers to a name that fact_names does not hold");
+      const int64_t stored = sqlite3_column_int64(q, 2);
+      const uint32_t dense =
+          stored >= 0 && static_cast<uint64_t>(stored) < dense_of.size() ? dense_of[static_cast<size_t>(stored)] : kNone;
+      if (dense == kNone) {
+        bad = Status::Corrupt(path_ + ": decision_facts: a row refers to profile " + std::to_string(stored) +
+                              ", which fact_profiles does not hold");
         return false;
+      }
+      if (dense != current) {
+        const Profile& p = profiles[dense];
+        f.profile = current = dense;
+        f.action = p.action;
+        f.policy = p.policy;
+        f.category = p.category;
+        f.review = p.review;
+        f.topic = p.topic;
+        f.lang = p.lang;
+        f.region = p.region;
       }
       if (!fn(f)) {
         stopped = true;
