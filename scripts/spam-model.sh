@@ -9,8 +9,9 @@
 #   with scripts/fetch-spamassassin.sh).
 #   Training flags: TRAIN_FLAGS, decision threshold: THRESHOLD. Their defaults
 #   were chosen by 5-fold cross-validation on the training part alone
-#   (scripts/tune_spam.py; see docs/PERFORMANCE.md). TUNE=1 runs that search
-#   again (about 15 minutes on 2 cores) and uses what it chooses.
+#   (scripts/tune_spam.py --grid compact --extra-flags "--script-tokens
+#   --calibration-folds 5"; see docs/PERFORMANCE.md). TUNE=1 runs that search
+#   again (about 25 minutes on one core) and uses what it chooses.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
@@ -19,10 +20,11 @@ out="${3:-$build/spam-model}"
 bin="$build/bin/evenhand"
 mkdir -p "$out"
 python3 "$root/scripts/split_jsonl.py" "$data" "$out/train.jsonl" "$out/test.jsonl" --test-share 0.2 --by group
-flags="${TRAIN_FLAGS:---calibration platt --min-count 3 --word-ngrams 1 --dim 16 --epoch 25 --lr 0.5}"
-threshold="${THRESHOLD:-0.55}"
+flags="${TRAIN_FLAGS:---script-tokens --calibration-folds 5 --min-count 3 --word-ngrams 1 --dim 16 --epoch 25 --lr 0.5}"
+threshold="${THRESHOLD:-0.65}"
 if [ "${TUNE:-0}" = 1 ]; then
-  python3 "$root/scripts/tune_spam.py" "$bin" "$out/train.jsonl" "$out/tune" --jobs "$(nproc)"
+  python3 "$root/scripts/tune_spam.py" "$bin" "$out/train.jsonl" "$out/tune" --jobs "$(nproc)" --grid compact \
+    --extra-flags "--script-tokens --calibration-folds 5"
   IFS=$'\t' read -r flags threshold < "$out/tune/chosen.txt"
 fi
 # shellcheck disable=SC2086

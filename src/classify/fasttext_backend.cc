@@ -425,7 +425,7 @@ Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::s
   impl->pruned = dict.isPruned();
   {
     uint64_t size = 16;
-    while (size < uint64_t(impl->nwords) * 2) size *= 2;
+    while (size * 7 < uint64_t(impl->nwords) * 10) size *= 2;  // load <= 0.7: the table, rows and words fit in L2
     impl->table.assign(size, Impl::Slot{});
     impl->mask = size - 1;
     impl->word_offset.resize(static_cast<size_t>(impl->nwords));

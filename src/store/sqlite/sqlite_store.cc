@@ -185,25 +185,26 @@ INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region
   SELECT DISTINCT action, policy, category, review, topic, lang, region FROM decision_fact_values;
 INSERT INTO decision_facts
   SELECT v.id, v.received, v.stored_at, p.id
-  FROM decision_fact_values v JOIN fact_profiles p ON p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region;
+  FROM decision_fact_values v JOIN fact_profiles p ON p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region;
 
 -- Decisions are only ever inserted; a post may be stored after its
 -- decision or replaced later (a re-scan), and its decisions' facts follow.
 -- No statement here can meet a conflict (profiles are added only when
--- absent, facts deleted before they are written again): an upsert that
+-- absent, facts deleted before they are written again; a new decision has
+-- none, as deleting a decision deletes its facts): an upsert that
 -- fires a trigger imposes its own conflict handling on the trigger's
--- statements.
+-- statements. The trigger run for every decision has no DISTINCT (it sees
+-- one row), which would cost a temporary b-tree on each insert.
 CREATE TRIGGER decision_facts_on_decision AFTER INSERT ON decisions BEGIN
   INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
-    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
+    SELECT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
     FROM decision_fact_values v WHERE v.id = NEW.id
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
-  DELETE FROM decision_facts WHERE id = NEW.id;
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id = NEW.id;
 END;
 CREATE TRIGGER decision_facts_on_post_insert AFTER INSERT ON posts
@@ -211,12 +212,12 @@ WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
   INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
     SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id)
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
 END;
 CREATE TRIGGER decision_facts_on_post_update AFTER UPDATE OF ts, lang, topic, region ON posts
@@ -224,12 +225,12 @@ WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
   INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
     SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id)
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
 END;
 -- The Store deletes neither; these keep the facts true if someone else does.
@@ -241,12 +242,12 @@ WHEN EXISTS (SELECT 1 FROM decisions WHERE item = OLD.id) BEGIN
   INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
     SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = OLD.id)
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
   DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = OLD.id);
   INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category AND p.review = v.review
-                 AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
+    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = OLD.id);
 END;
 )sql"},
