@@ -25,6 +25,7 @@
 #include "analytics/times.h"
 #include "analytics/transparency.h"
 #include "regimes/regime_loader.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace evenhand::analytics {
@@ -511,6 +512,7 @@ TEST(LoadRecord, ParallelSlicesGiveTheSameReports) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(raw);
+  ASSERT_TRUE(RefreshDecisionFacts(db).ok());  // rows written behind the Store's back
 
   auto store = OpenStore(db, OpenMode::kMustExist);
   auto second = OpenStore(db, OpenMode::kMustExist);

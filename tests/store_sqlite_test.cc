@@ -650,10 +650,10 @@ TEST_F(SqliteStoreTest, CountDecisionsGroupsByActionAndCategory) {
   EXPECT_TRUE(none->by_action_category.empty());
 }
 
-// ScanDecisionFacts (the narrow facts table, kept by triggers) must give
-// every decision the facts the full ForEachDecision walk implies, whatever
-// order the posts were stored in, also for rows written behind the Store's
-// back.
+// ScanDecisionFacts (the narrow facts table the Store writes with each
+// decision) must give every decision the facts the full ForEachDecision
+// walk implies, whatever order the posts were stored in; rows written
+// behind the Store's back get theirs from RefreshDecisionFacts.
 TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
   auto store = Open();
   ASSERT_TRUE(store);
@@ -692,6 +692,7 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
                    "lang, region, ts, signals, stored_at) VALUES (" + std::to_string(id) + ", 'p" +
                    std::to_string(id % 20) + "', 'raw@" + std::to_string(id) +
                    "', 'a1', 'remove', '[]', 'violence', 'r', 'x', 0, 'de', 'DE', 5, '[]', 6)");
+  ASSERT_TRUE(RefreshDecisionFacts(path_).ok());  // rows written behind the Store's back
 
   // What the facts must say, worked out from the full decision walk.
   std::vector<std::string> expected;

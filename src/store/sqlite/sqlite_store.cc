@@ -23,7 +23,10 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "model/time.h"
 #include "store/sqlite/sqlite_migrations.h"
@@ -33,6 +36,22 @@ namespace sqlite_store {
 namespace {
 
 #define EVENHAND_CREATED_BY "evenhand " EVENHAND_VERSION
+
+// Writes the facts of every decision that has none (after migrating to
+// schema v5, and for stores filled behind the Store's back).
+constexpr char kRefreshFactsSql[] = R"sql(
+INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
+  SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
+  FROM decision_fact_values v
+  WHERE v.id NOT IN (SELECT id FROM decision_facts)
+    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
+INSERT INTO decision_facts
+  SELECT v.id, v.received, v.stored_at, p.id
+  FROM decision_fact_values v JOIN fact_profiles p ON p.action = v.action AND p.policy = v.policy AND p.category = v.category
+                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region
+  WHERE v.id NOT IN (SELECT id FROM decision_facts);
+)sql";
 
 constexpr Migration kMigrations[] = {
     {1, "accounts, posts, decisions (unique by item and policy), audit chain, meta",
@@ -144,8 +163,8 @@ CREATE TABLE decision_reviews (
      R"sql(
 CREATE INDEX audit_by_subject ON audit (subject, seq);
 )sql"},
-    {5, "decision facts: what the compliance reports read of each decision and its post, in one narrow table kept "
-        "in step by triggers",
+    {5, "decision facts: what the compliance reports read of each decision and its post, in one narrow table "
+        "written with each decision",
      R"sql(
 -- What the facts of a decision are, by decision id: the post's values
 -- where it has them, else the decision's.
@@ -181,59 +200,10 @@ CREATE TABLE decision_facts (
   profile   INTEGER NOT NULL      -- fact_profiles.id
 );
 
-INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
-  SELECT DISTINCT action, policy, category, review, topic, lang, region FROM decision_fact_values;
-INSERT INTO decision_facts
-  SELECT v.id, v.received, v.stored_at, p.id
-  FROM decision_fact_values v JOIN fact_profiles p ON p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region;
-
--- Decisions are only ever inserted; a post may be stored after its
--- decision or replaced later (a re-scan), and its decisions' facts follow.
--- No statement here can meet a conflict (profiles are added only when
--- absent, facts deleted before they are written again; a new decision has
--- none, as deleting a decision deletes its facts): an upsert that
--- fires a trigger imposes its own conflict handling on the trigger's
--- statements. The trigger run for every decision has no DISTINCT (it sees
--- one row), which would cost a temporary b-tree on each insert.
-CREATE TRIGGER decision_facts_on_decision AFTER INSERT ON decisions BEGIN
-  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
-    SELECT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
-    FROM decision_fact_values v WHERE v.id = NEW.id
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
-  INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
-    FROM decision_fact_values v WHERE v.id = NEW.id;
-END;
-CREATE TRIGGER decision_facts_on_post_insert AFTER INSERT ON posts
-WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
-  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
-    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
-    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id)
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
-  DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
-  INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
-    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
-END;
-CREATE TRIGGER decision_facts_on_post_update AFTER UPDATE OF ts, lang, topic, region ON posts
-WHEN EXISTS (SELECT 1 FROM decisions WHERE item = NEW.id) BEGIN
-  INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region)
-    SELECT DISTINCT v.action, v.policy, v.category, v.review, v.topic, v.lang, v.region
-    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id)
-    AND NOT EXISTS (SELECT 1 FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region);
-  DELETE FROM decision_facts WHERE id IN (SELECT id FROM decisions WHERE item = NEW.id);
-  INSERT INTO decision_facts
-    SELECT v.id, v.received, v.stored_at, (SELECT p.id FROM fact_profiles p WHERE p.action = v.action AND p.policy = v.policy AND p.category = v.category
-                 AND p.review = v.review AND p.topic = v.topic AND p.lang = v.lang AND p.region = v.region)
-    FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = NEW.id);
-END;
--- The Store deletes neither; these keep the facts true if someone else does.
+-- The Store writes a decision's facts with the decision, and rewrites
+-- them when the decision's post is stored or replaced later (PutPost). It
+-- deletes neither decisions nor posts; these keep the facts true if
+-- someone else does.
 CREATE TRIGGER decision_facts_on_decision_delete AFTER DELETE ON decisions BEGIN
   DELETE FROM decision_facts WHERE id = OLD.id;
 END;
@@ -266,6 +236,13 @@ enum Q : int {
   kInsertDecision,
   kUpsertAccount,
   kUpsertPost,
+  kFactValues,
+  kFindProfile,
+  kInsertProfile,
+  kPutFacts,
+  kInsertFacts,
+  kPostFacts,
+  kDecisionsOfItem,
   kQueryCount,
 };
 
@@ -287,9 +264,20 @@ constexpr const char* kSql[kQueryCount] = {
     "INSERT INTO posts (id, account, ts, lang, text, topic, region, media) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
     "ON CONFLICT (id) DO UPDATE SET account = excluded.account, ts = excluded.ts, lang = excluded.lang, "
     "text = excluded.text, topic = excluded.topic, region = excluded.region, media = excluded.media",
+    "SELECT received, stored_at, action, policy, category, review, topic, lang, region FROM decision_fact_values "
+    "WHERE id = ?1",
+    "SELECT id FROM fact_profiles WHERE action = ?1 AND policy = ?2 AND category = ?3 AND review = ?4 AND topic = ?5 "
+    "AND lang = ?6 AND region = ?7",
+    "INSERT INTO fact_profiles (action, policy, category, review, topic, lang, region) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6, ?7)",
+    "INSERT OR REPLACE INTO decision_facts (id, received, stored_at, profile) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO decision_facts (id, received, stored_at, profile) VALUES (?1, ?2, ?3, ?4)",
+    "SELECT ts, topic, lang, region FROM posts WHERE id = ?1",
+    "SELECT id FROM decisions WHERE item = ?1",
 };
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr int kFactsSchema = 5;  // the first schema with decision_facts (a store opened at an older one, in tests)
 
 std::string Dump(const nlohmann::ordered_json& j) {
   // Invalid UTF-8 in user text is replaced instead of throwing.
@@ -319,6 +307,12 @@ void ReadText(sqlite3_stmt* s, int col, std::string* out) {
   }
 }
 
+std::string_view ColumnView(sqlite3_stmt* s, int col) {
+  const unsigned char* p = sqlite3_column_text(s, col);
+  const int n = sqlite3_column_bytes(s, col);
+  return p == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+}
+
 bool IsMemoryPath(const std::string& path) {
   return path == ":memory:" || path.rfind("file::memory:", 0) == 0 || path.find("mode=memory") != std::string::npos;
 }
@@ -342,6 +336,7 @@ class StmtUse {
   sqlite3_stmt* get() const { return s_; }
   void Text(int i, const std::string& v) { sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8); }
   void Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void View(int i, std::string_view v) { sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8); }
 
  private:
   sqlite3_stmt* s_;
@@ -418,6 +413,17 @@ class SqliteStore final : public Store {
   Status LoadHead();
   Status AppendAuditLocked(const std::string& actor, const std::string& action, const std::string& subject,
                            const std::string& payload);
+  // What a decision's fact profile holds (views into the caller's data).
+  struct FactProfile {
+    std::string_view action, policy, category, topic, lang, region;
+    bool review = false;
+  };
+  Result<int64_t> ProfileIdLocked(const FactProfile& values);
+  Status PutFactsLocked(Q statement, int64_t decision_id, int64_t received, int64_t stored_at, int64_t profile);
+  Status RewriteFactsLocked(int64_t decision_id);
+  Status WriteNewFactsLocked(int64_t decision_id, const Decision& d, const std::string& action, int64_t stored_at);
+  // The transaction holding pending_profiles_ ended: committed or not.
+  void EndTransaction(bool committed);
 
   std::string path_;
   sqlite3* db_;
@@ -427,6 +433,12 @@ class SqliteStore final : public Store {
   bool head_known_ = false;    // head_* valid; only while holding the write lock
   int64_t head_seq_ = 0;
   std::string head_hash_;
+  // fact_profiles ids by their values (joined): committed ones, and those
+  // met inside the open transaction, which a rollback may take back.
+  std::unordered_map<std::string, int64_t> profiles_, pending_profiles_;
+  // The post PutPost stored last, while its transaction is open.
+  Post last_post_;
+  bool last_post_valid_ = false;
 };
 
 Status SqliteStore::Error(int rc, const std::string& doing) const {
@@ -617,6 +629,8 @@ Status SqliteStore::WriteOp(const std::string& doing, F&& body) {
     if (s.ok()) s = Run(kRelease, doing);
     if (!s.ok()) {
       head_known_ = false;
+      pending_profiles_.clear();  // some may be rolled back: look them up again
+      last_post_valid_ = false;
       if (sqlite3_get_autocommit(db_) == 0) {
         (void)Run(kRollbackTo, doing);
         (void)Run(kRelease, doing);
@@ -632,6 +646,7 @@ Status SqliteStore::WriteOp(const std::string& doing, F&& body) {
     head_known_ = false;
     if (sqlite3_get_autocommit(db_) == 0) (void)Run(kRollback, doing);
   }
+  EndTransaction(s.ok());
   return s;
 }
 
@@ -648,21 +663,27 @@ Status SqliteStore::Commit() {
   if (Status s = CheckBatchAlive(); !s.ok()) {
     explicit_txn_ = false;
     head_known_ = false;
+    EndTransaction(false);
     return s;
   }
   Status s = Run(kCommit, "committing");
   if (!s.ok()) {
     head_known_ = false;
     // Still open: the caller may retry Commit() or Rollback().
-    if (sqlite3_get_autocommit(db_) != 0) explicit_txn_ = false;
+    if (sqlite3_get_autocommit(db_) != 0) {
+      explicit_txn_ = false;
+      EndTransaction(false);
+    }
     return s;
   }
   explicit_txn_ = false;
+  EndTransaction(true);
   return Status::Ok();
 }
 
 Status SqliteStore::Rollback() {
   head_known_ = false;
+  EndTransaction(false);
   if (!explicit_txn_) return Status::Ok();
   explicit_txn_ = false;
   if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();  // SQLite already rolled it back
@@ -682,25 +703,67 @@ Status SqliteStore::PutAccount(const Account& a) {
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "storing account \"" + a.id + "\"");
 }
 
+// A post stored after its decisions, or replaced, changes their facts:
+// they are rewritten in the same transaction. Inside a batch (which holds
+// the write lock) a post without decisions, the usual case, is one
+// statement; otherwise the post and the facts are written atomically.
 Status SqliteStore::PutPost(const Post& p) {
   if (p.id.empty()) return Status::Invalid("post: id is empty");
   if (Status s = CheckBatchAlive(); !s.ok()) return s;
   nlohmann::ordered_json media = nlohmann::ordered_json::array();
   for (const Media& m : p.media) media.push_back({{"path", m.path}});
   const std::string media_json = Dump(media);
-  Result<sqlite3_stmt*> st = Prepared(kUpsertPost);
-  if (!st.ok()) return st.status();
-  StmtUse u(*st);
-  u.Text(1, p.id);
-  u.Text(2, p.account);
-  u.Int(3, p.ts);
-  u.Text(4, p.lang);
-  u.Text(5, p.text);
-  u.Text(6, p.topic);
-  u.Text(7, p.region);
-  u.Text(8, media_json);
-  int rc = sqlite3_step(u.get());
-  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "storing post \"" + p.id + "\"");
+  const std::string doing = "storing post \"" + p.id + "\"";
+  auto upsert = [&]() -> Status {
+    Result<sqlite3_stmt*> st = Prepared(kUpsertPost);
+    if (!st.ok()) return st.status();
+    StmtUse u(*st);
+    u.Text(1, p.id);
+    u.Text(2, p.account);
+    u.Int(3, p.ts);
+    u.Text(4, p.lang);
+    u.Text(5, p.text);
+    u.Text(6, p.topic);
+    u.Text(7, p.region);
+    u.Text(8, media_json);
+    int rc = sqlite3_step(u.get());
+    return rc == SQLITE_DONE ? Status::Ok() : Error(rc, doing);
+  };
+  auto decisions_of_post = [&](std::vector<int64_t>* ids) -> Status {
+    if (schema_version_ < kFactsSchema) return Status::Ok();
+    Result<sqlite3_stmt*> st = Prepared(kDecisionsOfItem);
+    if (!st.ok()) return st.status();
+    StmtUse u(*st);
+    u.Text(1, p.id);
+    int rc;
+    while ((rc = sqlite3_step(u.get())) == SQLITE_ROW) ids->push_back(sqlite3_column_int64(u.get(), 0));
+    return rc == SQLITE_DONE ? Status::Ok() : Error(rc, doing);
+  };
+  // Remembered for the decision that usually follows in the same batch.
+  auto remember = [&](Status s) {
+    last_post_valid_ = s.ok() && explicit_txn_;
+    if (last_post_valid_) {
+      last_post_.id = p.id;
+      last_post_.ts = p.ts;
+      last_post_.topic = p.topic;
+      last_post_.lang = p.lang;
+      last_post_.region = p.region;
+    }
+    return s;
+  };
+  std::vector<int64_t> decisions;
+  if (explicit_txn_) {
+    if (Status s = decisions_of_post(&decisions); !s.ok()) return s;
+    if (decisions.empty()) return remember(upsert());
+  }
+  return remember(WriteOp(doing, [&]() -> Status {
+    if (Status s = upsert(); !s.ok()) return s;
+    decisions.clear();
+    if (Status s = decisions_of_post(&decisions); !s.ok()) return s;
+    for (int64_t id : decisions)
+      if (Status s = RewriteFactsLocked(id); !s.ok()) return s;
+    return Status::Ok();
+  }));
 }
 
 Status SqliteStore::LoadHead() {
@@ -762,6 +825,133 @@ Status SqliteStore::AppendAudit(const std::string& actor, const std::string& act
   return WriteOp("appending an audit entry", [&] { return AppendAuditLocked(actor, action, subject, payload); });
 }
 
+void SqliteStore::EndTransaction(bool committed) {
+  if (committed)
+    for (auto& [key, id] : pending_profiles_) profiles_.emplace(key, id);
+  pending_profiles_.clear();
+  last_post_valid_ = false;
+}
+
+Result<int64_t> SqliteStore::ProfileIdLocked(const FactProfile& v) {
+  std::string key;  // the seven values, joined
+  for (std::string_view part : {v.action, v.policy, v.category, v.topic, v.lang, v.region}) {
+    key += part;
+    key += '\x1f';
+  }
+  key += v.review ? '1' : '0';
+  if (auto it = profiles_.find(key); it != profiles_.end()) return it->second;
+  if (auto it = pending_profiles_.find(key); it != pending_profiles_.end()) return it->second;
+  const std::string doing = "storing a fact profile";
+  auto bind = [&](StmtUse& u) {
+    int i = 1;
+    for (std::string_view part : {v.action, v.policy, v.category}) u.View(i++, part);
+    u.Int(i++, v.review ? 1 : 0);
+    for (std::string_view part : {v.topic, v.lang, v.region}) u.View(i++, part);
+  };
+  int64_t id = 0;
+  {
+    Result<sqlite3_stmt*> find = Prepared(kFindProfile);
+    if (!find.ok()) return find.status();
+    StmtUse f(*find);
+    bind(f);
+    const int rc = sqlite3_step(f.get());
+    if (rc == SQLITE_ROW) id = sqlite3_column_int64(f.get(), 0);
+    else if (rc != SQLITE_DONE) return Error(rc, doing);
+  }
+  if (id == 0) {
+    Result<sqlite3_stmt*> add = Prepared(kInsertProfile);
+    if (!add.ok()) return add.status();
+    StmtUse a(*add);
+    bind(a);
+    const int rc = sqlite3_step(a.get());
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    id = sqlite3_last_insert_rowid(db_);
+  }
+  pending_profiles_.emplace(std::move(key), id);
+  return id;
+}
+
+Status SqliteStore::PutFactsLocked(Q statement, int64_t decision_id, int64_t received, int64_t stored_at,
+                                   int64_t profile) {
+  Result<sqlite3_stmt*> put = Prepared(statement);
+  if (!put.ok()) return put.status();
+  StmtUse u(*put);
+  u.Int(1, decision_id);
+  u.Int(2, received);
+  u.Int(3, stored_at);
+  u.Int(4, profile);
+  const int rc = sqlite3_step(u.get());
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "writing the facts of decision " + std::to_string(decision_id));
+}
+
+// A stored decision's facts rewritten from the tables (through the view).
+Status SqliteStore::RewriteFactsLocked(int64_t decision_id) {
+  const std::string doing = "writing the facts of decision " + std::to_string(decision_id);
+  Result<sqlite3_stmt*> values = Prepared(kFactValues);
+  if (!values.ok()) return values.status();
+  StmtUse v(*values);
+  v.Int(1, decision_id);
+  const int rc = sqlite3_step(v.get());
+  if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? Status::Internal(doing + ": no such decision") : Error(rc, doing);
+  FactProfile profile;
+  profile.action = ColumnView(v.get(), 2);
+  profile.policy = ColumnView(v.get(), 3);
+  profile.category = ColumnView(v.get(), 4);
+  profile.review = sqlite3_column_int64(v.get(), 5) != 0;
+  profile.topic = ColumnView(v.get(), 6);
+  profile.lang = ColumnView(v.get(), 7);
+  profile.region = ColumnView(v.get(), 8);
+  Result<int64_t> id = ProfileIdLocked(profile);
+  if (!id.ok()) return id.status();
+  return PutFactsLocked(kPutFacts, decision_id, sqlite3_column_int64(v.get(), 0), sqlite3_column_int64(v.get(), 1),
+                        *id);
+}
+
+// The facts of a decision just inserted: its values are at hand, and so is
+// its post when it is the one PutPost stored last in this transaction (the
+// pipeline stores each post just before its decision); else it is read.
+Status SqliteStore::WriteNewFactsLocked(int64_t decision_id, const Decision& d, const std::string& action,
+                                        int64_t stored_at) {
+  FactProfile profile;
+  profile.action = action;
+  profile.policy = d.policy;
+  profile.category = d.category;
+  profile.review = d.review;
+  int64_t post_ts = 0;
+  std::string topic, lang, region;  // the post's, when it is not last_post_
+  const Post* post = last_post_valid_ && last_post_.id == d.item ? &last_post_ : nullptr;
+  if (post != nullptr) {
+    post_ts = post->ts;
+    profile.topic = post->topic;
+    profile.lang = post->lang;
+    profile.region = post->region;
+  } else {
+    Result<sqlite3_stmt*> find = Prepared(kPostFacts);
+    if (!find.ok()) return find.status();
+    StmtUse u(*find);
+    u.Text(1, d.item);
+    const int rc = sqlite3_step(u.get());
+    if (rc == SQLITE_ROW) {
+      post_ts = sqlite3_column_int64(u.get(), 0);
+      topic = ColumnView(u.get(), 1);
+      lang = ColumnView(u.get(), 2);
+      region = ColumnView(u.get(), 3);
+    } else if (rc != SQLITE_DONE) {
+      return Error(rc, "reading the post of decision " + std::to_string(decision_id));
+    }
+    profile.topic = topic;
+    profile.lang = lang;
+    profile.region = region;
+  }
+  // As the view decision_fact_values says.
+  if (profile.lang.empty()) profile.lang = d.lang;
+  if (profile.region.empty()) profile.region = d.region;
+  const int64_t received = post_ts != 0 ? post_ts : d.ts != 0 ? d.ts : stored_at;
+  Result<int64_t> id = ProfileIdLocked(profile);
+  if (!id.ok()) return id.status();
+  return PutFactsLocked(kInsertFacts, decision_id, received, stored_at, *id);
+}
+
 Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, bool* inserted) {
   if (inserted != nullptr) *inserted = false;
   if (d.item.empty()) return Status::Invalid("decision: item is empty");
@@ -786,6 +976,7 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
   bool added = false;
+  const int64_t stored_at = NowUnixSeconds();
   Status s = WriteOp("storing the decision for item \"" + d.item + "\"", [&]() -> Status {
     Result<sqlite3_stmt*> st = Prepared(kInsertDecision);
     if (!st.ok()) return st.status();
@@ -804,12 +995,14 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
       u.Text(11, d.region);
       u.Int(12, d.ts);
       u.Text(13, signals_json);
-      u.Int(14, NowUnixSeconds());
+      u.Int(14, stored_at);
       int rc = sqlite3_step(u.get());
       if (rc != SQLITE_DONE) return Error(rc, "storing the decision for item \"" + d.item + "\"");
       added = sqlite3_changes(db_) == 1;
     }
     if (!added) return Status::Ok();  // already decided under this policy version
+    if (schema_version_ >= kFactsSchema)
+      if (Status s = WriteNewFactsLocked(sqlite3_last_insert_rowid(db_), d, action, stored_at); !s.ok()) return s;
     return AppendAuditLocked(actor, "decision", d.item, payload_json);
   });
   if (s.ok() && inserted != nullptr) *inserted = added;
@@ -996,12 +1189,6 @@ void ReadCase(sqlite3_stmt* s, CaseRecord* c) {
 // ---- Analytics scan ---------------------------------------------------------
 
 namespace {
-
-std::string_view ColumnView(sqlite3_stmt* s, int col) {
-  const unsigned char* p = sqlite3_column_text(s, col);
-  const int n = sqlite3_column_bytes(s, col);
-  return p == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-}
 
 // Rowid blocks of the decisions table that ScanSlice hands out round-robin:
 // fixed, so that readers with their own connections agree on the slices.
@@ -1533,7 +1720,20 @@ Result<std::vector<DecisionReview>> SqliteStore::ListDecisionReviews() {
 
 }  // namespace
 
-std::span<const Migration> Migrations() { return kMigrations; }
+std::span<const Migration> Migrations() {
+  // Step 5 ends by writing the facts of the decisions already stored.
+  static const std::vector<std::string> sql = [] {
+    std::vector<std::string> all;
+    for (const Migration& m : kMigrations) all.push_back(m.version == 5 ? std::string(m.sql) + kRefreshFactsSql : m.sql);
+    return all;
+  }();
+  static const std::vector<Migration> steps = [] {
+    std::vector<Migration> all(std::begin(kMigrations), std::end(kMigrations));
+    for (size_t i = 0; i < all.size(); ++i) all[i].sql = sql[i].c_str();
+    return all;
+  }();
+  return steps;
+}
 
 int CurrentSchemaVersion() { return Migrations().back().version; }
 
@@ -1555,6 +1755,27 @@ Result<std::unique_ptr<Store>> OpenSqliteStoreWithMigrations(const std::string& 
 }
 
 }  // namespace sqlite_store
+
+Status RefreshDecisionFacts(const std::string& path) {
+  auto store = OpenSqliteStore(path, OpenMode::kMustExist);  // migrated to the current schema
+  if (!store.ok()) return store.status();
+  store->reset();
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owned(db, sqlite3_close);
+  if (rc != SQLITE_OK) return Status::Io(path + ": " + sqlite3_errstr(rc));
+  sqlite3_busy_timeout(db, sqlite_store::kBusyTimeoutMs);
+  const std::string sql = std::string("BEGIN IMMEDIATE;") + sqlite_store::kRefreshFactsSql + "COMMIT;";
+  char* error = nullptr;
+  rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    const std::string message = error != nullptr ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return Status::Io(path + ": writing the decision facts: " + message);
+  }
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode) {
   std::error_code ec;

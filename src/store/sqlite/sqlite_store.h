@@ -11,4 +11,10 @@ namespace evenhand {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode = OpenMode::kCreate);
 
+// The Store writes each decision's row of the analytics facts table with
+// the decision. A store filled by other means (a bulk load with its own
+// SQL) calls this once after: it writes the facts of every decision that
+// has none, in one transaction.
+Status RefreshDecisionFacts(const std::string& path);
+
 }  // namespace evenhand
