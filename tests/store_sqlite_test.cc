@@ -765,6 +765,30 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
   EXPECT_FALSE(store->ScanDecisionFacts(ScanSlice{0, 0}, [](const DecisionFacts&) { return true; }).ok());
 }
 
+// A fact profile first met in a batch that is rolled back is gone with it;
+// the Store must not keep using its id.
+TEST_F(SqliteStoreTest, FactProfilesOfARolledBackBatchAreNotReused) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->PutDecision(MakeDecision("p1", "default@3", Action::kRemove, "violence"), "scan", nullptr).ok());
+  ASSERT_TRUE(store->Rollback().ok());
+  EXPECT_EQ(RawInt(path_, "SELECT COUNT(*) FROM fact_profiles"), 0);
+  ASSERT_TRUE(store->PutDecision(MakeDecision("p2", "default@3", Action::kRemove, "violence"), "scan", nullptr).ok());
+  ASSERT_TRUE(store->Begin().ok());  // and met again in a batch that commits
+  ASSERT_TRUE(store->PutDecision(MakeDecision("p3", "default@3", Action::kRemove, "violence"), "scan", nullptr).ok());
+  ASSERT_TRUE(store->Commit().ok());
+  std::vector<std::string> categories;
+  ASSERT_TRUE(store
+                  ->ScanDecisionFacts(ScanSlice{}, [&](const DecisionFacts& f) {
+                    categories.emplace_back(f.category);
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(categories, (std::vector<std::string>{"violence", "violence"}));
+  EXPECT_EQ(RawInt(path_, "SELECT COUNT(*) FROM fact_profiles"), 1);
+}
+
 // A store written before the facts table existed (schema v4) gets its
 // facts on the first open by this build; rows deleted behind the Store's
 // back take their facts with them.
