@@ -140,6 +140,23 @@ TEST(ClassifyTrain, FeaturiserMatchesFastTextReader) {
       EXPECT_NEAR(raw[0], ref[0], 1e-4) << "quantize=" << quantize << " n=" << word_ngrams << " text: " << text.substr(0, 40);
       EXPECT_NEAR(raw[1], ref[1], 1e-4) << "quantize=" << quantize << " n=" << word_ngrams << " text: " << text.substr(0, 40);
     }
+    // Normalised text as the splitter sees it (64 bytes a step): runs of
+    // spaces, words across a 64-byte boundary, texts of exactly 64 and 128
+    // bytes ending inside a word, a text of spaces only.
+    std::string across = std::string(60, ' ') + "prize meeting";
+    std::string exact64 = std::string(59, ' ') + "prize";  // in-vocabulary words where a block ends
+    std::string exact128(123, ' ');
+    for (size_t at : {0, 20, 58, 100}) exact128.replace(at, 7, "meeting");
+    exact128 += "prize";
+    std::string mixed;
+    for (int i = 0; i < 300; ++i) mixed += std::string(static_cast<size_t>(i % 4), ' ') + (i % 5 ? "review" : "supercalifragilistic");
+    for (const std::string& text : {across, exact64, exact128, mixed, std::string("  prize   meeting  "), std::string(130, ' ')}) {
+      float raw[2];
+      (*c)->RawNormalized(text, scratch.get(), raw);
+      std::vector<float> ref = (*c)->RawReference(text);
+      EXPECT_NEAR(raw[0], ref[0], 1e-4) << "n=" << word_ngrams << " size " << text.size();
+      EXPECT_NEAR(raw[1], ref[1], 1e-4) << "n=" << word_ngrams << " size " << text.size();
+    }
   }
 }
 
@@ -489,6 +506,7 @@ TEST(ClassifySwap, ConcurrentPredictionsDuringSwaps) {
   ASSERT_TRUE(TrainClassifier(MakeCorpus(150, 2), FastOptions(), a).ok());
   TrainOptions other = FastOptions();
   other.dim = 12;  // a different shape: scratch buffers must adapt
+  other.text_view.script_tokens = true;  // and a text view, applied in each thread's scratch
   ASSERT_TRUE(TrainClassifier(MakeCorpus(150, 3), other, b).ok());
   auto slot = ClassifierSlot::Open(a);
   ASSERT_TRUE(slot.ok()) << slot.status().ToString();
@@ -506,7 +524,7 @@ TEST(ClassifySwap, ConcurrentPredictionsDuringSwaps) {
       float s[2];
       while (!stop.load()) {
         std::shared_ptr<const Classifier> c = (*slot)->Current();
-        c->Score("free cash prize for the winner", scratch.get(), s);
+        c->Score("free cash prize for the winner \xd0\xbf\xd1\x80\xd0\xb8\xd0\xb7", scratch.get(), s);
         if (!(s[0] >= 0 && s[0] <= 1 && std::abs(s[0] + s[1] - 1) < 1e-4)) ++bad;
         ++predictions;
       }

@@ -291,18 +291,55 @@ inline uint32_t ShortWordHash(uint64_t head, size_t n) {
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
-// The first ' ' in [p, end), or end; sixteen bytes a step where SSE2 is.
-inline const char* NextSpace(const char* p, const char* end) {
+// Bit i set when p[i] is ' ' (i < n <= 64), and for every i >= n.
+inline uint64_t SpaceMask64(const char* p, size_t n) {
+  char pad[64];
+  if (n < 64) {  // the text's last bytes: spaces after them
+    std::memset(pad, ' ', sizeof pad);
+    std::memcpy(pad, p, n);
+    p = pad;
+  }
 #if defined(__SSE2__)
   const __m128i space = _mm_set1_epi8(' ');
-  for (; end - p >= 16; p += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, space)));
-    if (mask != 0) return p + __builtin_ctz(mask);
+  uint64_t m = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    m |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, space)))} << (16 * k);
   }
+  return m;
+#else
+  uint64_t m = 0;
+  for (int i = 0; i < 64; ++i) m |= uint64_t{p[i] == ' '} << i;
+  return m;
 #endif
-  while (p != end && *p != ' ') ++p;
-  return p;
+}
+
+// Calls emit(begin, size) for each run of non-space bytes of [p, p + n), in
+// order: 64 bytes a step, word starts and ends found as bit transitions of
+// the space mask (no branch per byte).
+template <typename F>
+inline void ForEachWord(const char* p, size_t n, F&& emit) {
+  uint64_t before = 1;  // bit 0: "the byte before is a space" (the text's start counts as one)
+  size_t begin = 0;
+  for (size_t block = 0; block < n; block += 64) {
+    const uint64_t space = SpaceMask64(p + block, std::min<size_t>(64, n - block));
+    const uint64_t prev = (space << 1) | before;  // bit i: byte i - 1 is a space
+    uint64_t starts = ~space & prev;
+    uint64_t ends = space & ~prev;
+    before = space >> 63;
+    // Starts and ends alternate: take the next of either.
+    while ((starts | ends) != 0) {
+      const int i = __builtin_ctzll(starts | ends);
+      if ((starts >> i) & 1) {
+        begin = block + static_cast<size_t>(i);
+        starts &= starts - 1;
+      } else {
+        emit(p + begin, block + static_cast<size_t>(i) - begin);
+        ends &= ends - 1;
+      }
+    }
+  }
+  if (n > 0 && before == 0) emit(p + begin, n - begin);  // a word up to the text's last byte (a full block)
 }
 
 // x % d without a division instruction (which costs tens of cycles): with
@@ -341,6 +378,8 @@ struct FastTextBackend::Impl {
   uint64_t mask = 0;
   std::string arena;                  // every word's bytes
   std::vector<uint32_t> word_offset;  // word id -> its place in the arena
+  uint64_t eos_head = 0;              // the end-of-line token's head and table hash
+  uint32_t eos_hash = 0;
   // The id of word w (head = its first eight bytes, zero-padded), searching
   // from slot h, or -1.
   int32_t Find(uint32_t h, uint64_t head, std::string_view w) const {
@@ -425,7 +464,7 @@ Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::s
   impl->pruned = dict.isPruned();
   {
     uint64_t size = 16;
-    while (size * 7 < uint64_t(impl->nwords) * 10) size *= 2;  // load <= 0.7: the table, rows and words fit in L2
+    while (size < uint64_t(impl->nwords) * 2) size *= 2;
     impl->table.assign(size, Impl::Slot{});
     impl->mask = size - 1;
     impl->word_offset.resize(static_cast<size_t>(impl->nwords));
@@ -439,6 +478,11 @@ Result<std::unique_ptr<FastTextBackend>> FastTextBackend::FromBytes(const std::s
       while (impl->table[k].id >= 0) k = (k + 1) & impl->mask;
       impl->table[k] = slot;
     }
+  }
+  {
+    const std::string_view eos = fasttext::Dictionary::EOS;
+    impl->eos_head = WordHead(eos.data(), eos.size(), eos.data() + eos.size());
+    impl->eos_hash = impl->TableHash(eos);
   }
   if (!impl->ft.isQuant() && args.loss == fasttext::loss_name::softmax) {
     const fasttext::DenseMatrix* in = impl->ft.dense_input();
@@ -490,13 +534,15 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
   s->ids.clear();
   s->hashes.clear();
   // What fastText's Dictionary::getLine does for each token -- its word id
-  // (or subwords) and its hash for the word n-grams -- in two passes (then
-  // the n-grams), so that the cache misses of many words' look-ups overlap:
+  // (or subwords) and its hash for the word n-grams. Models of whole words
+  // without n-grams: one pass (below). Others: two passes (then the
+  // n-grams), so that the cache misses of many words' look-ups overlap:
   // 1. split, hash, and request each word's table slot;
   s->words.clear();
   s->heads.clear();
   const char* p = text.data();
   const char* const end = p + text.size();
+  const size_t d = static_cast<size_t>(m.dim);
   auto push = [&](std::string_view w, uint64_t head, uint32_t h) __attribute__((always_inline)) {
     if (w.starts_with(kLabelPrefix)) return;  // never a word: skipped, as getLine does
     s->words.push_back(w);
@@ -514,44 +560,58 @@ void FastTextBackend::Predict(std::string_view text, Scratch* s, float* probs) c
       const size_t n = static_cast<size_t>(p - begin);
       push(std::string_view(begin, n), WordHead(begin, n, end), h);
     }
-  } else {
-    for (;;) {
-      while (p != end && *p == ' ') ++p;
-      if (p == end) break;
-      const char* const word_end = NextSpace(p, end);
-      const size_t n = static_cast<size_t>(word_end - p);
-      const uint64_t head = WordHead(p, n, end);
-      push(std::string_view(p, n), head, n <= 8 ? ShortWordHash(head, n) : FastWordHash(p, n, end));
-      p = word_end;
-    }
-  }
-  {
-    const std::string_view eos = fasttext::Dictionary::EOS;  // the line's end, as in training
-    push(eos, WordHead(eos.data(), eos.size(), eos.data() + eos.size()), m.TableHash(eos));
-  }
-  // 2. find each word's id in the text's order (a word of up to eight bytes
-  //    is settled by its slot), and request its input row. Labels are not
-  //    in the table (ids >= nwords), so a word id found is a word.
-  const size_t nw = s->words.size();
-  const size_t d = static_cast<size_t>(m.dim);
-  for (size_t a = 0; a < nw; ++a) {
-    const std::string_view w = s->words[a];
-    const int32_t wid = m.Find(static_cast<uint32_t>(s->hashes[a]), s->heads[a], w);
-    if (wid >= 0) {
-      if (m.maxn <= 0) {
-        s->ids.push_back(wid);
-        if (m.wi != nullptr) {
-          const float* row = m.wi + static_cast<size_t>(wid) * d;
-          __builtin_prefetch(row);
-          __builtin_prefetch(row + d - 1);
-        }
-      } else {
-        const std::vector<int32_t>& sub = dict.getSubwords(wid);
-        s->ids.insert(s->ids.end(), sub.begin(), sub.end());
+  } else if (m.maxn <= 0) {
+    // Whole words only, no n-grams (the usual spam model): one pass, each
+    // word's id looked up as soon as it is found (out-of-order execution
+    // overlaps the look-ups of neighbouring words), its row requested.
+    auto look_up = [&](std::string_view w, uint64_t head, uint32_t h) __attribute__((always_inline)) {
+      if (w.starts_with(kLabelPrefix)) return;  // never a word: skipped, as getLine does
+      const int32_t wid = m.Find(h, head, w);
+      if (wid < 0) return;
+      s->ids.push_back(wid);
+      if (m.wi != nullptr) {
+        const float* row = m.wi + static_cast<size_t>(wid) * d;
+        __builtin_prefetch(row);
+        __builtin_prefetch(row + d - 1);
       }
-    } else if (m.maxn > 0 && w != fasttext::Dictionary::EOS) {
-      s->token.assign(w.data(), w.size());
-      dict.computeSubwords(fasttext::Dictionary::BOW + s->token + fasttext::Dictionary::EOW, s->ids);
+    };
+    ForEachWord(p, text.size(), [&](const char* w, size_t n) __attribute__((always_inline)) {
+      const uint64_t head = WordHead(w, n, end);
+      look_up(std::string_view(w, n), head, n <= 8 ? ShortWordHash(head, n) : FastWordHash(w, n, end));
+    });
+    const std::string_view eos = fasttext::Dictionary::EOS;  // the line's end, as in training
+    look_up(eos, m.eos_head, m.eos_hash);
+  } else {
+    ForEachWord(p, text.size(), [&](const char* w, size_t n) __attribute__((always_inline)) {
+      const uint64_t head = WordHead(w, n, end);
+      push(std::string_view(w, n), head, n <= 8 ? ShortWordHash(head, n) : FastWordHash(w, n, end));
+    });
+  }
+  if (m.fasttext_hash || m.maxn > 0) {
+    push(fasttext::Dictionary::EOS, m.eos_head, m.eos_hash);  // the line's end, as in training
+    // 2. find each word's id in the text's order (a word of up to eight bytes
+    //    is settled by its slot), and request its input row. Labels are not
+    //    in the table (ids >= nwords), so a word id found is a word.
+    const size_t nw = s->words.size();
+    for (size_t a = 0; a < nw; ++a) {
+      const std::string_view w = s->words[a];
+      const int32_t wid = m.Find(static_cast<uint32_t>(s->hashes[a]), s->heads[a], w);
+      if (wid >= 0) {
+        if (m.maxn <= 0) {
+          s->ids.push_back(wid);
+          if (m.wi != nullptr) {
+            const float* row = m.wi + static_cast<size_t>(wid) * d;
+            __builtin_prefetch(row);
+            __builtin_prefetch(row + d - 1);
+          }
+        } else {
+          const std::vector<int32_t>& sub = dict.getSubwords(wid);
+          s->ids.insert(s->ids.end(), sub.begin(), sub.end());
+        }
+      } else if (m.maxn > 0 && w != fasttext::Dictionary::EOS) {
+        s->token.assign(w.data(), w.size());
+        dict.computeSubwords(fasttext::Dictionary::BOW + s->token + fasttext::Dictionary::EOW, s->ids);
+      }
     }
   }
   if (m.bucket > 0) {

@@ -3,6 +3,7 @@
 
 #include <unicode/uscript.h>
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -46,53 +47,53 @@ UScriptCode WordScript(std::string_view word) {
   return USCRIPT_COMMON;
 }
 
-// True when a byte of s is >= 0x80; eight bytes a step, four steps at a time
-// (this runs on every text a script-token model scores).
-bool HasHighByte(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  for (; n >= 32; p += 32, n -= 32) {
-    uint64_t a, b, c, d;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    std::memcpy(&c, p + 16, 8);
-    std::memcpy(&d, p + 24, 8);
-    if ((a | b | c | d) & kHigh) return true;
-  }
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t a;
-    std::memcpy(&a, p, 8);
-    if (a & kHigh) return true;
-  }
-  unsigned char acc = 0;
-  for (; n > 0; ++p, --n) acc |= static_cast<unsigned char>(*p);
-  return acc >= 0x80;
-}
-
 }  // namespace
 
+// The ICU script code of a word that adds a script token, or -1.
+static int WordScriptCode(std::string_view w) {
+  const UScriptCode s = WordScript(w);
+  if (s == USCRIPT_COMMON || s == USCRIPT_LATIN || uscript_getShortName(s) == nullptr) return -1;
+  return static_cast<int>(s);
+}
+
+// The first byte >= 0x80 in s[from, s.size()), or s.size(); eight bytes a step.
+static size_t NextHighByte(std::string_view s, size_t from) {
+  static_assert(std::endian::native == std::endian::little, "the lowest set bit must be the first byte");
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if (x & kHigh) return i + static_cast<size_t>(__builtin_ctzll(x & kHigh)) / 8;  // little-endian: lowest address first
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return i;
+  return s.size();
+}
+
 // Appends " __script_X__" to *out for each word of `text` in a script other
-// than Latin; with `set_base`, *out is first set to `base` when the first
-// token is found (so nothing is copied when no word adds one). Returns
-// whether any token was added.
-bool AppendScriptTokens(std::string_view text, bool set_base, std::string_view base, std::string* out) {
+// than Latin, in the words' order; with `set_base`, *out is first set to
+// `base` when the first token is found (so nothing is copied when no word
+// adds one). Only words holding a byte >= 0x80 are looked at: the scan
+// jumps from one such byte to the next. Returns whether any token was added.
+static bool AppendScriptTokens(std::string_view text, bool set_base, std::string_view base, std::string* out) {
   bool added = false;
-  if (!HasHighByte(text)) return false;
-  ForEachWord(text, [&](std::string_view w) {
-    if (!HasHighByte(w)) return true;
-    const UScriptCode s = WordScript(w);
-    if (s == USCRIPT_COMMON || s == USCRIPT_LATIN) return true;
-    const char* name = uscript_getShortName(s);
-    if (name == nullptr) return true;
+  const size_t n = text.size();
+  for (size_t i = NextHighByte(text, 0); i < n; i = NextHighByte(text, i)) {
+    size_t begin = i, end = i;  // the word around byte i
+    while (begin > 0 && text[begin - 1] != ' ') --begin;
+    while (end < n && text[end] != ' ') ++end;
+    i = end;
+    const int code = WordScriptCode(text.substr(begin, end - begin));
+    if (code < 0) continue;
     if (!added && set_base) out->assign(base);
     added = true;
     if (!out->empty()) out->push_back(' ');
     out->append("__script_");
-    for (const char* c = name; *c; ++c) out->push_back(*c >= 'A' && *c <= 'Z' ? static_cast<char>(*c - 'A' + 'a') : *c);
+    for (const char* c = uscript_getShortName(static_cast<UScriptCode>(code)); *c; ++c)
+      out->push_back(*c >= 'A' && *c <= 'Z' ? static_cast<char>(*c - 'A' + 'a') : *c);
     out->append("__");
-    return true;
-  });
+  }
   return added;
 }
 
