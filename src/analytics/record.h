@@ -71,7 +71,6 @@ enum class Dimension { kTopic, kRegion, kLanguage, kAuthority, kCategory, kJuris
 struct TimeColumns {
   static constexpr uint8_t kSourceMask = 3, kEvent = 4, kRestricts = 8;
   std::vector<double> hours;    // HoursToAction(row, as_of)
-  std::vector<uint32_t> row;    // index in Record::cases
   std::vector<uint8_t> flags;   // Source (kSourceMask) | kEvent (acted on) | kRestricts (row.restricts())
   std::vector<Sym> category, jurisdiction, authority, topic, lang, region;
 

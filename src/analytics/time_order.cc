@@ -16,10 +16,9 @@ uint64_t Seconds(const CaseRow& row, int64_t as_of) {
   return end > row.received ? static_cast<uint64_t>(end - row.received) : 0;
 }
 
-// Appends case `index` to the columns.
-void Append(const CaseRow& row, uint32_t index, int64_t as_of, TimeColumns* t) {
+// Appends a case to the columns.
+void Append(const CaseRow& row, int64_t as_of, TimeColumns* t) {
   t->hours.push_back(HoursToAction(row, as_of));
-  t->row.push_back(index);
   t->flags.push_back(static_cast<uint8_t>(static_cast<uint8_t>(row.source) | (row.open() ? 0 : TimeColumns::kEvent) |
                                           (row.restricts() ? TimeColumns::kRestricts : 0)));
   t->category.push_back(row.category);
@@ -32,7 +31,6 @@ void Append(const CaseRow& row, uint32_t index, int64_t as_of, TimeColumns* t) {
 
 void Reserve(size_t n, TimeColumns* t) {
   t->hours.reserve(n);
-  t->row.reserve(n);
   t->flags.reserve(n);
   for (std::vector<Sym>* c : {&t->category, &t->jurisdiction, &t->authority, &t->topic, &t->lang, &t->region})
     c->reserve(n);
@@ -65,7 +63,7 @@ TimeColumns SortByTime(const Record& record) {
     }
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [key, i] : keyed) Append(cases[i], i, record.as_of, &sorted);
+    for (const auto& [key, i] : keyed) Append(cases[i], record.as_of, &sorted);
     return sorted;
   }
   // Least significant digit first over the key half, 12 bits a pass (the
@@ -95,7 +93,7 @@ TimeColumns SortByTime(const Record& record) {
       __builtin_prefetch(reinterpret_cast<const char*>(ahead) + sizeof(CaseRow) - 1);
     }
     const uint32_t i = static_cast<uint32_t>(words[k] & 0xffffffffu);
-    Append(cases[i], i, record.as_of, &sorted);
+    Append(cases[i], record.as_of, &sorted);
   }
   return sorted;
 }
