@@ -198,6 +198,82 @@ TEST(JsonlReader, PlainLinesMode) {
   EXPECT_EQ((*reader)->NextPost(&post, &error), JsonlReader::Next::kEof);
 }
 
+// Explicit input limits (model/limits.h): each over-limit line is an error
+// naming FILE:LINE: field, and reading goes on at the next line.
+TEST(JsonlReaderLimits, OverLimitFieldsNameTheField) {
+  const std::string text64k(64 << 10, 'a');
+  const std::string content =
+      R"({"kind":"post","id":"ok-1","text":"fine"})" "\n"
+      R"({"kind":"post","id":"big","text":")" + text64k + "b\"}\n" +
+      R"({"kind":"post","id":"edge","text":")" + text64k + "\"}\n" +
+      R"({"kind":"post","id":")" + std::string(257, 'i') + R"(","text":"x"})" "\n"
+      R"({"kind":"post","id":"acc","account":")" + std::string(300, 'a') + R"(","text":"x"})" "\n"
+      R"({"kind":"post","id":"deep","text":"x","extra":)" + std::string(40, '[') + std::string(40, ']') + "}\n" +
+      R"({"kind":"post","id":"ok-2","text":"fine"})" "\n";
+  auto path = WriteTemp("limits.jsonl", content);
+  ReadAll r = Read(path);
+  ASSERT_EQ(r.posts.size(), 3u);
+  EXPECT_EQ(r.posts[0].id, "ok-1");
+  EXPECT_EQ(r.posts[1].id, "edge");  // exactly 64 KiB is allowed
+  EXPECT_EQ(r.posts[2].id, "ok-2");
+  ASSERT_EQ(r.errors.size(), 4u);
+  EXPECT_EQ(r.errors[0], path + ":2: text: 65537 bytes; at most 65536 (--max-text)");
+  EXPECT_EQ(r.errors[1], path + ":4: id: 257 bytes; at most 256 (--max-id)");
+  EXPECT_EQ(r.errors[2].rfind(path + ":5: account: 300 bytes", 0), 0u) << r.errors[2];
+  EXPECT_EQ(r.errors[3].rfind(path + ":6: ", 0), 0u) << r.errors[3];
+  EXPECT_NE(r.errors[3].find("deeper than 32"), std::string::npos) << r.errors[3];
+  std::remove(path.c_str());
+}
+
+TEST(JsonlReaderLimits, LongLineIsSkippedUnread) {
+  const std::string content = R"({"kind":"post","id":"a","text":"x"})" "\n" +
+                              std::string(5 << 20, 'z') + "\n" +  // 5 MiB, no JSON at all
+                              R"({"kind":"post","id":"b","text":"y"})" "\n" + std::string(3 << 20, 'q');
+  auto path = WriteTemp("longline.jsonl", content);
+  auto reader = JsonlReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  InputLimits limits;
+  limits.max_line = 1 << 20;
+  (*reader)->set_limits(limits);
+  Post post;
+  ReadError error;
+  ASSERT_EQ((*reader)->NextPost(&post, &error), JsonlReader::Next::kPost);
+  EXPECT_EQ(post.id, "a");
+  ASSERT_EQ((*reader)->NextPost(&post, &error), JsonlReader::Next::kError);
+  EXPECT_EQ(error.ToString(), path + ":2: line longer than 1048576 bytes (--max-line); skipped unread");
+  ASSERT_EQ((*reader)->NextPost(&post, &error), JsonlReader::Next::kPost);
+  EXPECT_EQ(post.id, "b");
+  EXPECT_EQ(post.line, 3);
+  ASSERT_EQ((*reader)->NextPost(&post, &error), JsonlReader::Next::kError);  // the last line, no newline
+  EXPECT_EQ(error.line, 4);
+  EXPECT_EQ((*reader)->NextPost(&post, &error), JsonlReader::Next::kEof);
+  std::remove(path.c_str());
+}
+
+TEST(JsonlReaderLimits, MediaCount) {
+  std::string media = "[";
+  for (int i = 0; i < 17; ++i) media += std::string(i ? "," : "") + R"({"path":"m.jpg"})";
+  media += "]";
+  auto path = WriteTemp("media.jsonl", R"({"kind":"post","id":"m","text":"x","media":)" + media + "}\n");
+  ReadAll r = Read(path);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0], path + ":1: media: 17 entries; at most 16 (--max-media)");
+  std::remove(path.c_str());
+}
+
+// A UTF-8 byte order mark at the start of a file is not part of the first
+// line: the first account and its posts are read.
+TEST(JsonlReaderLimits, ByteOrderMarkIsAccepted) {
+  auto path = WriteTemp("bom.jsonl", "\xEF\xBB\xBF" R"({"kind":"account","id":"acc1"})" "\n"
+                                     R"({"kind":"post","id":"p1","account":"acc1","text":"x"})" "\n");
+  ReadAll r = Read(path);
+  EXPECT_TRUE(r.errors.empty()) << r.errors[0];
+  ASSERT_EQ(r.posts.size(), 1u);
+  ASSERT_NE(r.posts[0].account_ref, nullptr);
+  EXPECT_EQ(r.posts[0].account_ref->id, "acc1");
+  std::remove(path.c_str());
+}
+
 TEST(JsonlReader, MissingFileIsAnIoError) {
   auto reader = JsonlReader::Open("/nonexistent/evenhand.jsonl");
   ASSERT_FALSE(reader.ok());

@@ -67,7 +67,7 @@ TEST(ServerUnits, RateLimiterRefills) {
 
 TEST(ServerLimits, BadBodiesGet4xxAndStoreNothing) {
   TestServer s([](ServerOptions& o) {
-    o.max_body = 4096;
+    o.http.max_body = 4096;
     o.max_batch = 5;
   });
   ASSERT_EQ(s.Call("POST", "/v1/scan", "moderator", Post("ok-1", "free money")).status, 200);
@@ -164,7 +164,8 @@ TEST(ServerLimits, ServesDashboardFiles) {
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.content_type.find("javascript"), std::string::npos);
     r = s.Call("GET", "/assets/../../etc/passwd", "");
-    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.status, 400);  // a dot segment: refused before any file lookup
+    EXPECT_EQ(r.body.find("root:"), std::string::npos);
     EXPECT_EQ(s.Call("GET", "/missing.css", "").code(), "no_route");
     EXPECT_EQ(s.Call("GET", "/v1/me", "admin").status, 200);  // the API is not shadowed
   }

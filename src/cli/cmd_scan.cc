@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/temp_output.h"
 #include "model/time.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/progress.h"
@@ -31,6 +32,7 @@ struct ScanArgs {
   std::string summary_json;
   int threads = 0;
   bool quiet = false;
+  InputLimits limits;
 };
 
 void PrintSummary(const ScanStats& stats, const std::string& policy_id, const ScanArgs& args) {
@@ -107,6 +109,7 @@ int RunScanCommand(const ScanArgs& args) {
   auto reader = JsonlReader::Open(args.input);
   if (!reader.ok()) return fail(reader.status().message());
   (*reader)->set_plain_lines(args.format == "lines");
+  (*reader)->set_limits(args.limits);
   if (!args.accounts.empty()) {
     Status s = (*reader)->LoadAccounts(args.accounts);
     if (!s.ok()) return fail(s.message());
@@ -134,7 +137,7 @@ int RunScanCommand(const ScanArgs& args) {
     out = std::fopen(args.output.c_str(), "wb");
     if (!out) return fail(fmt::format("{}: cannot write", args.output));
   } else {
-    temp_output = fmt::format("{}.tmp-{}", args.output, getpid());
+    temp_output = TempOutputPath(args.output);
     out = std::fopen(temp_output.c_str(), "wb");
     if (!out) return fail(fmt::format("{}: cannot write", args.output));
   }
@@ -213,6 +216,14 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
                  "posts with a ts use their own time");
   scan->add_option("--summary-json", args->summary_json, "Write counts per action and category as JSON");
   scan->add_flag("-q,--quiet", args->quiet, "No summary and no progress bar");
+  // Input limits (model/limits.h): a line over one is a FILE:LINE: field: error (skipped with --on-error skip).
+  scan->add_option("--max-line", args->limits.max_line, "Longest input line in bytes (read past, never held)")
+      ->capture_default_str();
+  scan->add_option("--max-text", args->limits.max_text, "Longest post text in bytes of UTF-8")->capture_default_str();
+  scan->add_option("--max-id", args->limits.max_id, "Longest id (post, account), lang, topic or region in bytes")
+      ->capture_default_str();
+  scan->add_option("--max-media", args->limits.max_media, "Most media entries of one post")->capture_default_str();
+  scan->add_option("--max-depth", args->limits.max_depth, "Deepest JSON nesting of a line")->capture_default_str();
   scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
 }
 

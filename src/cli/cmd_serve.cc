@@ -3,6 +3,7 @@
 // flight finish and their writes commit, then the process exits 0.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -56,6 +57,12 @@ int Serve(ServeArgs& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Every open connection is a descriptor: allow as many as the hard limit.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   auto srv = server::Server::Create(a.options);
   if (!srv.ok()) {
     std::fprintf(stderr, "evenhand serve: %s\n", srv.status().message().c_str());
@@ -66,8 +73,8 @@ int Serve(ServeArgs& a) {
     std::fprintf(stderr, "evenhand serve: %s\n", bound.status().message().c_str());
     return 1;
   }
-  std::fprintf(stderr, "evenhand serve: listening on http://%s:%d/ (%d threads, %d connections; dashboard %s)\n",
-               a.options.host.c_str(), *bound, a.options.threads, a.options.connections,
+  std::fprintf(stderr, "evenhand serve: listening on http://%s:%d/ (%d threads, %d workers, %d connections; dashboard %s)\n",
+               a.options.host.c_str(), *bound, a.options.threads, a.options.workers, a.options.http.max_connections,
                a.options.web_dir.empty() ? "off" : a.options.web_dir.c_str());
   std::atomic<bool> done{false};
   server::Server* s = srv->get();
@@ -105,9 +112,34 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--threads", a->options.threads, "Requests handled on the CPU at once (server threads)")
       ->capture_default_str();
-  cmd->add_option("--connections", a->options.connections,
-                  "Connections served at once (one mostly-waiting thread each; keep-alive clients hold one)")
+  cmd->add_option("--workers", a->options.workers,
+                  "Requests in progress at once (threads, mostly waiting for their commit)")
       ->capture_default_str();
+  cmd->add_option("--io-threads", a->options.io_threads, "Threads running the event loop of all connections")
+      ->capture_default_str();
+  HttpLimits& l = a->options.http;
+  cmd->add_option("--max-connections", l.max_connections, "Open connections at once, all clients (more: 503)")
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", l.max_per_address,
+                  "Open connections at once from one client address (more: 503)")
+      ->capture_default_str();
+  cmd->add_option("--request-timeout-ms", l.request_timeout_ms,
+                  "Whole-request deadline, first byte to last body byte (then 408)")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout-ms", l.idle_timeout_ms, "A keep-alive connection idle this long is closed")
+      ->capture_default_str();
+  cmd->add_option("--write-timeout-ms", l.write_timeout_ms, "Deadline for writing one answer")->capture_default_str();
+  cmd->add_option("--keep-alive-max", l.keep_alive_max, "Requests on one connection before it is closed")
+      ->capture_default_str();
+  cmd->add_option("--max-header", l.max_header, "Largest request line and headers in bytes (more: 431)")
+      ->capture_default_str();
+  cmd->add_option("--max-target", l.max_target, "Largest request target (path and query) in bytes (more: 414)")
+      ->capture_default_str();
+  cmd->add_option("--body-budget", l.body_budget,
+                  "Bytes of request bodies received at once, all connections (more: 503)")
+      ->capture_default_str();
+  cmd->add_option("--max-depth", a->options.max_depth, "Deepest JSON nesting of a body")->capture_default_str();
+  cmd->add_option("--max-batch", a->options.max_batch, "Items of one /v1/scan/batch")->capture_default_str();
   cmd->add_option("--regimes", a->options.regimes, "Directory of regime files (order deadlines)")
       ->capture_default_str();
   cmd->add_option("--overrides", a->options.overrides, "Deployment overrides of the regimes (YAML)");
@@ -115,7 +147,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-web", a->no_web, "Serve no dashboard files");
   cmd->add_option("--media-dir", a->options.media_dir,
                   "Directory that scanned posts' media paths resolve in (default: media refused)");
-  cmd->add_option("--max-body", a->options.max_body, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--max-body", a->options.http.max_body,
+                  "Largest request body in bytes, counted as it arrives, chunked or not (more: 413)")
+      ->capture_default_str();
   cmd->add_option("--rate-limit", a->options.rate_limit, "Requests per second per key (0 = no limit)")
       ->capture_default_str();
   cmd->add_option("--rate-burst", a->options.rate_burst, "Burst per key (0 = twice the rate)")->capture_default_str();

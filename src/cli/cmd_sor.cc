@@ -19,6 +19,7 @@
 #include "cases/statement_export.h"
 #include "cases/statement_validate.h"
 #include "cli/commands.h"
+#include "cli/temp_output.h"
 #include "regimes/regime_loader.h"
 #include "store/store.h"
 
@@ -54,7 +55,7 @@ class Output {
       file_ = stdout;
       return Status::Ok();
     }
-    temp_ = fmt::format("{}.tmp-{}", path, getpid());
+    temp_ = TempOutputPath(path);
     file_ = std::fopen(temp_.c_str(), "wb");
     if (file_ == nullptr) {
       temp_.clear();

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "model/limits.h"
+#include "store/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -10,6 +12,14 @@ int main(int argc, char** argv) {
       "versioned policies and keeps every decision in a tamper-evident audit log."};
   app.set_version_flag("--version", std::string("evenhand ") + EVENHAND_VERSION);
   app.require_subcommand(1);
+  // Every verb that opens a store: how long to wait for another process
+  // (a running `serve`, another scan) before a clear "busy" error.
+  app.add_option_function<int>(
+         "--busy-timeout-ms", [](const int& ms) { evenhand::SetStoreBusyTimeoutMs(ms); },
+         "How long a store operation waits for another process's lock before it fails as busy (default " +
+             std::to_string(evenhand::kDefaultBusyTimeoutMs) + "; any verb, before or after it)")
+      ->trigger_on_parse();
+  app.fallthrough();
   int exit_code = 0;
   evenhand::cli::AddScanCommand(app, &exit_code);
   evenhand::cli::AddPolicyCommand(app, &exit_code);

@@ -44,6 +44,14 @@ const char* TypeName(element_type t) {
 struct ItemParser::Impl {
   simdjson::dom::parser parser;
   std::string padded;  // line copy with simdjson's padding
+  InputLimits limits;
+
+  bool TooLong(std::string_view value, size_t limit, std::string_view field, ReadError* e) {
+    if (value.size() <= limit) return false;
+    Fail(e, field, fmt::format("{} bytes; at most {} (--max-{})", value.size(), limit,
+                               field == "text" ? "text" : "id"));
+    return true;
+  }
 
   bool Fail(ReadError* e, std::string_view field, std::string what) {
     e->field = std::string(field);
@@ -64,6 +72,8 @@ struct ItemParser::Impl {
     size_t index = 0;
     simdjson::dom::array items;
     if (v.get_array().get(items)) return Fail(e, "media", "invalid array");
+    if (items.size() > limits.max_media)
+      return Fail(e, "media", fmt::format("{} entries; at most {} (--max-media)", items.size(), limits.max_media));
     for (simdjson::dom::element item : items) {
       std::string field = fmt::format("media[{}]", index);
       if (item.type() != element_type::OBJECT)
@@ -76,6 +86,7 @@ struct ItemParser::Impl {
         if (key == "path") {
           std::string_view path;
           if (!GetString(value, field + ".path", &path, e)) return false;
+          if (path.size() > 4096) return Fail(e, field + ".path", fmt::format("{} bytes; at most 4096", path.size()));
           media.path.assign(path);
           has_path = true;
         }
@@ -88,8 +99,15 @@ struct ItemParser::Impl {
   }
 };
 
-ItemParser::ItemParser() : impl_(std::make_unique<Impl>()) {}
+ItemParser::ItemParser() : impl_(std::make_unique<Impl>()) { set_limits(InputLimits{}); }
 ItemParser::~ItemParser() = default;
+
+void ItemParser::set_limits(const InputLimits& limits) {
+  impl_->limits = limits;
+  // The depth limit is the parser's own (it refuses deeper documents as it
+  // goes); capacity still grows with the longest line seen.
+  [[maybe_unused]] auto error = impl_->parser.allocate(simdjson::SIMDJSON_PADDING, static_cast<size_t>(std::max(1, limits.max_depth)));
+}
 
 ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* account, ReadError* e) {
   size_t start = line.find_first_not_of(" \t\r");
@@ -104,6 +122,8 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
   if (auto err = impl_->parser.parse(buf.data(), line.size(), false).get(doc)) {
     if (!simdjson::validate_utf8(line.data(), line.size()))
       impl_->Fail(e, "", "line is not valid UTF-8");
+    else if (err == simdjson::DEPTH_ERROR)
+      impl_->Fail(e, "", fmt::format("JSON nested deeper than {} levels (--max-depth)", impl_->limits.max_depth));
     else
       impl_->Fail(e, "", fmt::format("invalid JSON ({})", simdjson::error_message(err)));
     return Kind::kError;
@@ -127,10 +147,10 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
       ok = impl_->GetString(v, key, &kind, e);
       has_kind = true;
     } else if (key == "id") {
-      ok = impl_->GetString(v, key, &id, e);
+      ok = impl_->GetString(v, key, &id, e) && !impl_->TooLong(id, impl_->limits.max_id, key, e);
       has_id = true;
     } else if (key == "account") {
-      ok = impl_->GetString(v, key, &account_id, e);
+      ok = impl_->GetString(v, key, &account_id, e) && !impl_->TooLong(account_id, impl_->limits.max_id, key, e);
     } else if (key == "created") {
       ok = impl_->GetString(v, key, &created, e);
       has_created = true;
@@ -140,17 +160,17 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
       ok = impl_->GetString(v, key, &ts, e);
       has_ts = true;
     } else if (key == "text") {
-      ok = impl_->GetString(v, key, &sv, e);
+      ok = impl_->GetString(v, key, &sv, e) && !impl_->TooLong(sv, impl_->limits.max_text, key, e);
       if (ok) post->text.assign(sv);
       has_text = true;
     } else if (key == "lang") {
-      ok = impl_->GetString(v, key, &sv, e);
+      ok = impl_->GetString(v, key, &sv, e) && !impl_->TooLong(sv, impl_->limits.max_id, key, e);
       if (ok) post->lang.assign(sv);
     } else if (key == "topic") {
-      ok = impl_->GetString(v, key, &sv, e);
+      ok = impl_->GetString(v, key, &sv, e) && !impl_->TooLong(sv, impl_->limits.max_id, key, e);
       if (ok) post->topic.assign(sv);
     } else if (key == "region") {
-      ok = impl_->GetString(v, key, &sv, e);
+      ok = impl_->GetString(v, key, &sv, e) && !impl_->TooLong(sv, impl_->limits.max_id, key, e);
       if (ok) post->region.assign(sv);
     } else if (key == "media") {
       ok = impl_->ParseMedia(v, post, e);
@@ -216,38 +236,51 @@ JsonlReader::~JsonlReader() {
   if (owned_ && file_) std::fclose(file_);
 }
 
-bool JsonlReader::ReadLine(std::string_view* line) {
+bool JsonlReader::ReadLine(std::string_view* line, bool* too_long) {
+  *too_long = false;
+  bool skipping = false;  // inside a line over the limit: drop bytes up to its end
   for (;;) {
     const char* begin = buffer_.data() + buffer_pos_;
     const size_t available = buffer_end_ - buffer_pos_;
     if (const void* newline = available ? std::memchr(begin, '\n', available) : nullptr) {
       const size_t n = static_cast<size_t>(static_cast<const char*>(newline) - begin);
-      *line = std::string_view(begin, n);
+      *line = skipping ? std::string_view() : std::string_view(begin, n);
       buffer_pos_ += n + 1;
       bytes_read_ += n + 1;
-      ++line_no_;
-      return true;
+      break;
     }
     if (eof_) {
-      if (available == 0) return false;
-      *line = std::string_view(begin, available);  // last line, no '\n'
+      if (available == 0 && !skipping) return false;
+      *line = skipping ? std::string_view() : std::string_view(begin, available);  // last line, no '\n'
       buffer_pos_ = buffer_end_;
       bytes_read_ += available;
-      ++line_no_;
-      return true;
+      break;
     }
-    // Keep the partial line at the front, growing the buffer only when the
-    // line fills it, and read more after it.
-    if (buffer_pos_ > 0) {
+    if (skipping || available > limits_.max_line) {
+      // Over the limit: forget what was read of this line and keep reading.
+      skipping = true;
+      *too_long = true;
+      bytes_read_ += available;
+      buffer_pos_ = buffer_end_ = 0;
+    } else if (buffer_pos_ > 0) {
+      // Keep the partial line at the front, growing the buffer only when the
+      // line fills it, and read more after it.
       std::memmove(buffer_.data(), begin, available);
       buffer_pos_ = 0;
       buffer_end_ = available;
     }
-    if (buffer_end_ == buffer_.size()) buffer_.resize(std::max<size_t>(buffer_.size() * 2, 1 << 20));
+    if (buffer_end_ == buffer_.size())
+      buffer_.resize(std::min(std::max<size_t>(buffer_.size() * 2, 1 << 20), limits_.max_line + (1 << 20)));
     const size_t got = std::fread(buffer_.data() + buffer_end_, 1, buffer_.size() - buffer_end_, file_);
     if (got == 0) eof_ = true;
     buffer_end_ += got;
   }
+  if (line->size() > limits_.max_line) {
+    *too_long = true;
+    *line = std::string_view();
+  }
+  if (++line_no_ == 1 && line->substr(0, 3) == "\xEF\xBB\xBF") line->remove_prefix(3);  // a UTF-8 byte order mark
+  return true;
 }
 
 bool JsonlReader::AddAccount(Account&& account, ReadError* error) {
@@ -263,13 +296,27 @@ bool JsonlReader::AddAccount(Account&& account, ReadError* error) {
   return true;
 }
 
+ReadError JsonlReader::LineTooLong() const {
+  return {path_, line_no_, "", fmt::format("line longer than {} bytes (--max-line); skipped unread", limits_.max_line)};
+}
+
 JsonlReader::Next JsonlReader::NextPost(Post* post, ReadError* error) {
   std::string_view line;
-  while (ReadLine(&line)) {
+  bool too_long = false;
+  while (ReadLine(&line, &too_long)) {
+    if (too_long) {
+      *error = LineTooLong();
+      return Next::kError;
+    }
     if (plain_lines_) {
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       if (!simdjson::validate_utf8(line.data(), line.size())) {
         *error = {path_, line_no_, "", "line is not valid UTF-8"};
+        return Next::kError;
+      }
+      if (line.size() > limits_.max_text) {
+        *error = {path_, line_no_, "text",
+                  fmt::format("{} bytes; at most {} (--max-text)", line.size(), limits_.max_text)};
         return Next::kError;
       }
       post->Clear();
@@ -318,7 +365,10 @@ Status JsonlReader::LoadAccounts(const std::string& path) {
   Post post;
   ReadError error;
   std::string_view line;
-  while (r.ReadLine(&line)) {
+  bool too_long = false;
+  r.set_limits(limits_);
+  while (r.ReadLine(&line, &too_long)) {
+    if (too_long) return Status::Invalid(r.LineTooLong().ToString());
     auto kind = r.parser_.Parse(line, &post, &r.scratch_account_, &error);
     if (kind == ItemParser::Kind::kBlank) continue;
     if (kind == ItemParser::Kind::kError) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/item.h"
+#include "model/limits.h"
 #include "model/status.h"
 
 namespace evenhand {
@@ -41,6 +42,10 @@ class ItemParser {
   // On kError fills error->field and error->what (file and line are the
   // caller's). Reuses its internal buffers: no allocation per line once warm.
   Kind Parse(std::string_view line, Post* post, Account* account, ReadError* error);
+  // Ids (post, account) over max_id bytes, text over max_text, more than
+  // max_media media and JSON deeper than max_depth are errors naming the
+  // field. Defaults: InputLimits{} (model/limits.h).
+  void set_limits(const InputLimits& limits);
 
  private:
   struct Impl;
@@ -63,6 +68,13 @@ class JsonlReader {
   // every post that names an account must name a known one.
   Status LoadAccounts(const std::string& path);
 
+  // A line longer than limits.max_line is an error (read past, never held
+  // whole: memory stays within max_line); the other limits go to the parser.
+  void set_limits(const InputLimits& limits) {
+    limits_ = limits;
+    parser_.set_limits(limits);
+  }
+
   // Plain-text mode: every non-blank line is one post's text, with id
   // "L<line number>" (for corpora that are not JSON, e.g. benchmarks).
   void set_plain_lines(bool on) { plain_lines_ = on; }
@@ -77,9 +89,13 @@ class JsonlReader {
 
  private:
   JsonlReader(std::string path, std::FILE* file, bool owned, uint64_t size);
-  // The next line without its '\n', as a view into buffer_ that stays valid
-  // until the next call. False at the end of the input.
-  bool ReadLine(std::string_view* line);
+  // The next line without its '\n' (and without a UTF-8 byte order mark at
+  // the start of the input), as a view into buffer_ that stays valid until
+  // the next call. False at the end of the input. A line longer than
+  // limits_.max_line is skipped to its end and returned empty with
+  // *too_long set.
+  bool ReadLine(std::string_view* line, bool* too_long);
+  ReadError LineTooLong() const;
   // Registers an account; returns false (and fills error) on a duplicate id.
   bool AddAccount(Account&& account, ReadError* error);
 
@@ -90,6 +106,7 @@ class JsonlReader {
   uint64_t total_bytes_ = 0;
   int64_t line_no_ = 0;
   bool plain_lines_ = false;
+  InputLimits limits_;
   // Input bytes [buffer_pos_, buffer_end_) not yet returned. Grows only to
   // hold a line longer than itself, so memory is bounded by the longest line.
   std::vector<char> buffer_;

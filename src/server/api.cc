@@ -215,6 +215,14 @@ ApiResponse Api::FromStatus(const Status& s) {
     case Status::Code::kInvalid: return Error(400, "invalid", s.message());
     case Status::Code::kNotFound: return Error(404, "not_found", s.message());
     case Status::Code::kConflict: return Error(409, "conflict", s.message());
+    case Status::Code::kIo: {
+      // The store cannot be used now (another process holds it past the busy
+      // timeout, or the disk failed): a temporary state, never a 500.
+      const bool busy = s.message().find("the database is busy") != std::string::npos;
+      ApiResponse r = Error(503, busy ? "busy" : "store_unavailable", s.message());
+      r.retry_after = busy ? 1 : 5;
+      return r;
+    }
     default: return Error(500, "internal", s.message());
   }
 }
@@ -263,7 +271,7 @@ bool Api::Authenticate(std::string_view authorization, std::shared_ptr<const Pri
         if (rec.status().code() == Status::Code::kNotFound) {
           *error = Error(401, "unauthorized", "unknown API key");
         } else {
-          *error = Error(500, "internal", rec.status().message());
+          *error = FromStatus(rec.status());
         }
         return false;
       }
@@ -271,7 +279,7 @@ bool Api::Authenticate(std::string_view authorization, std::shared_ptr<const Pri
       if (p->key.role == "authority") {
         auto all = rd->store->ListAuthorities();
         if (!all.ok()) {
-          *error = Error(500, "internal", all.status().message());
+          *error = FromStatus(all.status());
           return false;
         }
         for (const AuthorityRecord& a : *all)
@@ -306,7 +314,10 @@ ApiResponse Api::Handle(const ApiRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   int route = -1;
   ApiResponse r;
-  compute_.acquire();  // at most options.threads requests on the CPU at once
+  // /healthz and /metrics take no compute slot, so they answer while every
+  // slot is busy (the transport runs them on a thread of their own).
+  const bool light = request.method == "GET" && (request.path == "/healthz" || request.path == "/metrics");
+  if (!light) compute_.acquire();  // at most options.threads requests on the CPU at once
   try {
     r = Dispatch(request, &route);
   } catch (const std::exception& e) {
@@ -314,7 +325,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
   } catch (...) {
     r = Error(500, "internal", "unexpected error");
   }
-  compute_.release();
+  if (!light) compute_.release();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (metrics_) metrics_->Record(route, r.status, seconds);
   return r;

@@ -32,6 +32,7 @@
 
 #include "cases/datareq_desk.h"
 #include "cases/order_desk.h"
+#include "model/limits.h"
 #include "model/status.h"
 #include "pipeline/scanner.h"
 #include "regimes/regime.h"
@@ -57,13 +58,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                            // 0 = any free port
   int threads = 2;                            // requests handled (on CPU) at once
-  int connections = 64;                       // connections served at once (one thread each, mostly waiting)
-  size_t max_body = 1 << 20;                  // bytes
-  int max_depth = 32;                         // JSON nesting
-  size_t max_batch = 1000;                    // items per /v1/scan/batch
+  int workers = 64;                           // requests in progress at once (threads, mostly waiting for commits)
+  int io_threads = 1;                         // threads running the event loop (all connections)
+  HttpLimits http;                            // transport limits (model/limits.h): body, header, deadlines, caps
+  int max_depth = InputLimits{}.max_depth;    // JSON nesting
+  size_t max_batch = InputLimits{}.max_batch; // items per /v1/scan/batch
   double rate_limit = 1000;                   // requests/s per key; 0 = off
   double rate_burst = 0;                      // 0 = 2 * rate_limit
-  int read_timeout_s = 5, write_timeout_s = 5, keep_alive_s = 5;
   std::function<int64_t()> clock;             // unix seconds; empty = wall clock
 };
 

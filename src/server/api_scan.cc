@@ -126,7 +126,7 @@ ApiResponse Api::Scan(Ctx& c) {
   if (s.post.lang.empty() && !s.decision.lang.empty()) s.post.lang = s.decision.lang;
   if (Status st = CommitScans(&s.post, &s.decision, 1, c.who->actor); !st.ok())
     return st.code() == Status::Code::kIo && draining_.load() ? Error(503, "shutting_down", st.message())
-                                                              : Error(500, "internal", st.message());
+                                                              : FromStatus(st);
   metrics_->AddScanned(1);
   ApiResponse r;
   AppendDecisionJson(&r.body, s.decision);
@@ -168,7 +168,8 @@ ApiResponse Api::ScanBatch(Ctx& c) {
   for (size_t i = 0; i < s.posts.size(); ++i)
     if (s.posts[i].lang.empty() && !s.decisions[i].lang.empty()) s.posts[i].lang = s.decisions[i].lang;
   if (Status st = CommitScans(s.posts.data(), s.decisions.data(), s.posts.size(), c.who->actor); !st.ok())
-    return Error(500, "internal", st.message());
+    return st.code() == Status::Code::kIo && draining_.load() ? Error(503, "shutting_down", st.message())
+                                                              : FromStatus(st);
   metrics_->AddScanned(s.posts.size());
   ApiResponse r;
   r.body = "{\"decisions\":[";

@@ -1,23 +1,28 @@
-// Server: `evenhand serve` — the HTTP face of Api (api.h) on cpp-httplib,
-// plus the dashboard's static files.
+// Server: `evenhand serve` -- the HTTP face of Api (api.h) on Boost.Beast and
+// Asio, event-driven, plus the dashboard's static files (static_files.h).
 //
-// Every request outside /v1, /healthz and /metrics that names a file under
-// options.web_dir is served from there (GET / is index.html); everything
-// else goes to Api::Handle. Limits: bodies over max_body are 413, read and
-// write timeouts and an idle keep-alive timeout apply; HTTP-level errors
-// (bad request line, oversized body) also get a JSON error body.
+// Connections are served by an event loop (options.io_threads threads), so an
+// open connection costs a socket and a few KiB, never a thread: slow or idle
+// clients cannot starve the others. A complete request is handed to a pool of
+// options.workers threads that call Api::Handle (which lets at most
+// options.threads run on the CPU); GET /healthz and GET /metrics go to a
+// thread of their own, so they answer while the API is saturated.
 //
-// Threads: cpp-httplib is blocking, one thread per open connection, so
-// options.connections threads serve that many connections at once; of
-// these at most options.threads handle a request on the CPU at a time (a
-// thread waiting for its group commit gives its slot up). Stop() (thread safe; not from a signal
-// handler) closes the listener, lets requests in flight finish, and Run()
-// then drains the store writer before it returns: nothing acknowledged is lost.
+// Limits (options.http, model/limits.h), each answered with a JSON error body:
+//  - a whole-request deadline from the first byte to the last body byte (408),
+//    an idle keep-alive timeout and a cap on requests per connection;
+//  - caps on open connections in all and per client address (503, closed);
+//  - the body counted as it arrives, chunked or not, cut at max_body (413),
+//    and all bodies being received at once within body_budget (503);
+//  - the request line and headers within max_header (431), the target within
+//    max_target (414); a NUL, control byte, bad escape or dot segment in the
+//    path is 400 (http_target.h); a body that is not JSON on an API route 415.
+// Stop() (thread safe; not from a signal handler) closes the listener and idle
+// connections, lets requests in flight finish, and Run() then drains the store
+// writer before it returns: nothing acknowledged is lost.
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <mutex>
 
 #include "model/status.h"
 #include "server/api.h"
@@ -46,10 +51,6 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
-  std::mutex run_mu_;
-  bool stop_requested_ = false;  // under run_mu_
-  bool run_started_ = false;     // under run_mu_
-  std::atomic<bool> run_returned_{false};
 };
 
 }  // namespace evenhand::server

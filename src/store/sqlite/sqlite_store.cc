@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -28,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/limits.h"
 #include "model/time.h"
 #include "store/sqlite/sqlite_migrations.h"
 
@@ -276,7 +278,6 @@ constexpr const char* kSql[kQueryCount] = {
     "SELECT id FROM decisions WHERE item = ?1",
 };
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr int kFactsSchema = 5;  // the first schema with decision_facts (a store opened at an older one, in tests)
 
 std::string Dump(const nlohmann::ordered_json& j) {
@@ -452,7 +453,9 @@ Status SqliteStore::Error(int rc, const std::string& doing) const {
       return Status::Corrupt(msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status::Conflict(msg + " (another process holds the database; retry later)");
+      // Io, not Conflict: nothing is wrong with the request, retrying later may succeed.
+      return Status::Io(path_ + ": " + doing + ": the database is busy: another process held it for more than " +
+                          std::to_string(StoreBusyTimeoutMs()) + " ms (--busy-timeout-ms); retry later");
     case SQLITE_CONSTRAINT:
       return Status::Conflict(msg);
     case SQLITE_IOERR:
@@ -511,7 +514,7 @@ Result<int64_t> SqliteStore::PragmaInt(const char* name) {
 
 Status SqliteStore::Init(std::span<const Migration> migrations) {
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(db_, StoreBusyTimeoutMs());
 
   int latest = 0;
   for (const Migration& m : migrations) {
@@ -1764,7 +1767,7 @@ Status RefreshDecisionFacts(const std::string& path) {
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> owned(db, sqlite3_close);
   if (rc != SQLITE_OK) return Status::Io(path + ": " + sqlite3_errstr(rc));
-  sqlite3_busy_timeout(db, sqlite_store::kBusyTimeoutMs);
+  sqlite3_busy_timeout(db, StoreBusyTimeoutMs());
   const std::string sql = std::string("BEGIN IMMEDIATE;") + sqlite_store::kRefreshFactsSql + "COMMIT;";
   char* error = nullptr;
   rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
@@ -1776,6 +1779,13 @@ Status RefreshDecisionFacts(const std::string& path) {
   }
   return Status::Ok();
 }
+
+namespace {
+std::atomic<int> g_busy_timeout_ms{kDefaultBusyTimeoutMs};
+}  // namespace
+
+void SetStoreBusyTimeoutMs(int ms) { g_busy_timeout_ms.store(ms < 0 ? 0 : ms); }
+int StoreBusyTimeoutMs() { return g_busy_timeout_ms.load(); }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode) {
   std::error_code ec;
