@@ -12,7 +12,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
   libfaiss-dev  # bench/faiss_bank_bench (the bank-search peer); optional for the build
-  libcpp-httplib-dev wrk  # evenhand serve (HTTP API) and its load test (bench/http_load.sh)
+  libboost1.81-dev  # evenhand serve's HTTP transport (Boost.Beast/Asio, header-only)
+  libcpp-httplib-dev wrk  # the server tests' HTTP client, and the load test (bench/http_load.sh)
+  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
   python3
   chromium fonts-dejavu-core  # e2e_report_test looks at the HTML report in headless Chromium
 )
