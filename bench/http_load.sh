@@ -6,8 +6,13 @@
 # Usage: bash bench/http_load.sh [BUILD_DIR] ; env: DURATION, RATE (paced
 # runs' target requests/s, default 10000; see bench/http_scan.lua for how
 # wrk 4 is made to send at a fixed rate), THREADS ("1 2"), CONNS (wrk
-# connections = server --connections, default 64), DB_DIR (where the
+# connections = server --workers, default 64), DB_DIR (where the
 # store goes; default /tmp, on the disk: every commit is fsynced).
+# Hostile clients (bench/slow_clients.cc, issue 17): SLOW=N keeps N slow
+# connections open (from SLOW_ADDRESSES source addresses, default 8) during
+# every run and adds /healthz p50/p99 under them; CHUNKED=N runs only the
+# memory trial: N connections each sending a BODY_MIB (default 200) MiB
+# chunked body, and prints the server's peak RSS (VmHWM).
 # Run it under the build lock:  flock /tmp/evenhand-build.lock bash bench/http_load.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,13 +40,26 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced)
   key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --name bench 2>/dev/null |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
   (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
-    --listen "127.0.0.1:$port" --threads "$t" --connections "$c" --rate-limit 0 2>"$work/serve.log") &
+    --listen "127.0.0.1:$port" --threads "$t" --workers "$c" --rate-limit 0 2>"$work/serve.log") &
   server_pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  local out
+  local out slow_pid="" slow_out="$work/slow.txt"
+  if [ "$slow" -gt 0 ]; then
+    "$build/bin/slow_clients" --port "$port" --connections "$slow" --addresses "$slow_addresses" \
+      --seconds $((duration + 5)) --mode slow --probe-ms 10 >"$slow_out" &
+    slow_pid=$!
+    sleep 3  # every slow connection is open and trickling
+  fi
   local wt=$(( c < 2 ? c : 2 ))
   out="$(EVENHAND_KEY="$key" RATE="$r" WRK_THREADS="$wt" wrk -t "$wt" -c "$c" -d "${duration}s" --latency \
     -s "$here/http_scan.lua" "http://127.0.0.1:$port/v1/scan")"
+  local healthz="-"
+  if [ -n "$slow_pid" ]; then
+    wait "$slow_pid" || true
+    [ -n "${VERBOSE:-}" ] && cat "$slow_out" >&2
+    healthz="$(tr ' ' '\n' <"$slow_out" | awk -F= '/^healthz_p50_ms/ {p50=$2} /^healthz_p99_ms/ {p99=$2} /^max_open/ {o=$2}
+      END {printf "%s / %s ms (%s open)", p50, p99, o}')"
+  fi
   [ -n "${VERBOSE:-}" ] && echo "$out" >&2
   local stored
   stored="$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^evenhand_scan_items_total/ {print $2}')"
@@ -59,14 +77,36 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced)
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
   non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '| %s | %s | %s | %s | %s | %s | %s | <= %s | %s |\n' "$t" "$c" "$([ "$r" = 0 ] && echo "unpaced" || echo "$r")" \
-    "$rps" "$p50" "$p99" "${stored:-?} / ${commits:-?}" "$commit_p99" "${non2xx:-0}"
+  printf '| %s | %s | %s | %s | %s | %s | %s | <= %s | %s | %s | %s |\n' "$t" "$c" "$([ "$r" = 0 ] && echo "unpaced" || echo "$r")" \
+    "$rps" "$p50" "$p99" "${stored:-?} / ${commits:-?}" "$commit_p99" "${non2xx:-0}" "$slow" "$healthz"
   port=$((port + 1))
 }
 
+slow="${SLOW:-0}"
+slow_addresses="${SLOW_ADDRESSES:-8}"
+if [ -n "${CHUNKED:-}" ]; then
+  # Memory trial: CHUNKED connections, each a BODY_MIB MiB chunked body, no key.
+  rm -f "$work"/db.sqlite*
+  "$bin" keys create --db "$work/db.sqlite" --role moderator --name bench >/dev/null 2>&1
+  (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
+    --listen "127.0.0.1:$port" --rate-limit 0 2>"$work/serve.log") &
+  server_pid=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  base="$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
+  line="$("$build/bin/slow_clients" --port "$port" --connections "$CHUNKED" --addresses 8 --seconds 120 \
+    --mode chunked --body-mib "${BODY_MIB:-200}" --probe-ms 10)"
+  peak="$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")"
+  refused="$(curl -s "http://127.0.0.1:$port/metrics" | grep '^evenhand_http_requests_refused_total' | tr '\n' ' ')"
+  echo "http_load: $(date -u +%FT%TZ), $(nproc) cores; $CHUNKED x ${BODY_MIB:-200} MiB chunked bodies"
+  echo "$line"
+  echo "server RSS: $((base / 1024)) MB at start, peak (VmHWM) $((peak / 1024)) MB"
+  echo "$refused"
+  exit 0
+fi
+
 echo "http_load: $(date -u +%FT%TZ), $(nproc) cores, wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), ${duration}s per run"
-echo "| server threads | connections | target req/s | req/s | p50 | p99 | items stored / commits | commit p99 | non-2xx |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| server threads | connections | target req/s | req/s | p50 | p99 | items stored / commits | commit p99 | non-2xx | slow connections | /healthz p50 / p99 |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 conns="${CONNS:-64}"
 for t in $threads_list; do
   run "$t" "$conns" 0          # as fast as it goes
