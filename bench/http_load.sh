@@ -37,7 +37,8 @@ port=18181
 run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced)
   local t="$1" c="$2" r="$3"
   rm -f "$work"/db.sqlite*
-  key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --name bench 2>/dev/null |
+  "$bin" people add --db "$work/db.sqlite" --id bench --role admin --role moderator --actor bench >/dev/null
+  key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --person bench --actor bench --name bench 2>/dev/null |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
   (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
     --listen "127.0.0.1:$port" --threads "$t" --workers "$c" --rate-limit 0 2>"$work/serve.log") &

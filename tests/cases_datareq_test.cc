@@ -747,6 +747,10 @@ TEST_F(DataRequestDeskTest, CliSubmitPrepareFourEyesDiscloseAndStats) {
       << "\n";
   }
   const std::string common = " --db " + db + " --now 2026-11-02T01:00:00Z";
+  // Every --actor is a registered person.
+  ASSERT_EQ(Cli("people add --db " + db + " --id alice --role admin --role moderator --actor alice").code, 0);
+  for (const char* who : {"intake", "bob", "carol"})
+    ASSERT_EQ(Cli("people add --db " + db + " --id " + who + " --role moderator --actor alice").code, 0);
   CliRun submit = Cli("datareq submit" + common + " --actor intake " + input);
   ASSERT_EQ(submit.code, 0) << submit.out;
   std::istringstream lines(submit.out);

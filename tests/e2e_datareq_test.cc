@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using evenhand::e2e::Exec;
+using evenhand::e2e::RegisterPeople;
 using evenhand::e2e::JsonLines;
 using evenhand::e2e::Outcome;
 
@@ -30,6 +31,11 @@ TEST(DataRequestsEndToEnd, ExampleRequestsMinimisedAndApprovedByASecondPerson) {
   const std::string db = (dir / "db.sqlite").string();
   ASSERT_EQ(Exec("scan examples/posts.jsonl --policy examples/policy.yaml -q -o " + (dir / "d.jsonl").string() +
                  " --db " + db).exit_code, 0);
+  // Only an admin registers people; the first person must be an admin registering themself.
+  EXPECT_EQ(Exec("people add --db " + db + " --id intake --role moderator --actor intake").exit_code, 1);
+  ASSERT_TRUE(RegisterPeople(db, {"intake", "analyst-1", "legal-2"}));
+  EXPECT_EQ(Exec("people add --db " + db + " --id legal-3 --role moderator --actor intake").exit_code, 1);
+  EXPECT_EQ(Exec("people add --db " + db + " --id ' Intake' --role auditor --actor admin").exit_code, 1);  // same person
   for (const char* a : {"--id pta --name PTA --jurisdiction PK --kind regulator",
                         "--id tjsp --name TJSP --jurisdiction BR --kind court",
                         "--id fia-cyber --name FIA --jurisdiction PK --kind law_enforcement"})
@@ -53,6 +59,16 @@ TEST(DataRequestsEndToEnd, ExampleRequestsMinimisedAndApprovedByASecondPerson) {
   Outcome same = Exec("datareq approve" + at + "--actor analyst-1 " + id);
   EXPECT_EQ(same.exit_code, 1);
   EXPECT_NE(same.out.find("four-eyes"), std::string::npos) << same.out;
+  // Issue 14 point 4: the same person written another way is the same
+  // person, and an --actor that names no registered person is refused.
+  for (const char* alias : {"'analyst-1 '", "ANALYST-1", "'\xEF\xBD\x81nalyst-1'"}) {
+    Outcome again = Exec("datareq approve" + at + "--actor " + alias + " " + id);
+    EXPECT_EQ(again.exit_code, 1) << alias;
+    EXPECT_NE(again.out.find("four-eyes"), std::string::npos) << alias << ": " << again.out;
+  }
+  Outcome stranger = Exec("datareq approve" + at + "--actor legal-3 " + id);
+  EXPECT_EQ(stranger.exit_code, 1);
+  EXPECT_NE(stranger.out.find("not a registered person"), std::string::npos) << stranger.out;
   ASSERT_EQ(Exec("datareq approve" + at + "--actor legal-2 " + id).exit_code, 0);
   const std::string package = (dir / "package.json").string();
   ASSERT_EQ(Exec("datareq disclose" + at + "--actor legal-2 -o " + package + " " + id).exit_code, 0);

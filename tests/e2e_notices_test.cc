@@ -19,6 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using evenhand::e2e::Exec;
+using evenhand::e2e::RegisterPeople;
 using evenhand::e2e::JsonLines;
 using evenhand::e2e::Outcome;
 
@@ -34,6 +35,7 @@ class NoticesEndToEnd : public ::testing::Test {
     ASSERT_EQ(Exec("scan examples/posts.jsonl --policy examples/policy.yaml -q -o " + (dir_ / "d.jsonl").string() +
                    " --db " + db_).exit_code,
               0);
+    ASSERT_TRUE(RegisterPeople(db_, {"intake", "mod"}));
   }
   void TearDown() override { fs::remove_all(dir_); }
   Outcome SubmitExamples() {

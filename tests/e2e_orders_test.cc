@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using evenhand::e2e::Exec;
+using evenhand::e2e::RegisterPeople;
 using evenhand::e2e::JsonLines;
 using evenhand::e2e::Outcome;
 
@@ -33,6 +34,7 @@ class OrdersEndToEnd : public ::testing::Test {
     ASSERT_EQ(Exec("scan examples/posts.jsonl --policy examples/policy.yaml -q -o " + (dir_ / "d.jsonl").string() +
                    " --db " + db_).exit_code,
               0);
+    ASSERT_TRUE(RegisterPeople(db_, {"intake", "mod", "mod-bilal", "user-a187"}));
     ASSERT_EQ(Exec("authority add --db " + db_ +
                    " --id pta --name PTA --jurisdiction PK --kind regulator --actor admin").exit_code, 0);
     ASSERT_EQ(Exec("authority add --db " + db_ +

@@ -21,6 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using evenhand::e2e::Exec;
+using evenhand::e2e::RegisterPeople;
 using evenhand::e2e::JsonLines;
 
 class ReportEndToEnd : public ::testing::Test {
@@ -36,6 +37,7 @@ class ReportEndToEnd : public ::testing::Test {
       return r;
     };
     ok("scan examples/posts.jsonl --policy examples/policy.yaml -q -o " + (dir_ / "d.jsonl").string() + " --db " + db_);
+    EXPECT_TRUE(RegisterPeople(db_, {"intake", "mod", "mod-bilal", "user-a187"}));
     ok("authority add --db " + db_ + " --id pta --name PTA --jurisdiction PK --kind regulator --actor admin");
     ok("authority add --db " + db_ + " --id tjsp --name TJSP --jurisdiction BR --kind court --actor admin");
     ok("order submit --db " + db_ + " --actor intake --now 2026-11-21T12:00:00Z examples/cases/orders.jsonl");

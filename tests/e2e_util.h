@@ -36,6 +36,16 @@ inline Outcome Exec(const std::string& args, bool merge_stderr = true) {
   return r;
 }
 
+// Registers the people the CLI's --actor names (every --actor must be a
+// registered person): "admin" (role admin, registering themself first),
+// then each of `staff` as a moderator. Returns false when a step failed.
+inline bool RegisterPeople(const std::string& db, const std::vector<std::string>& staff) {
+  if (Exec("people add --db " + db + " --id admin --role admin --actor admin").exit_code != 0) return false;
+  for (const std::string& id : staff)
+    if (Exec("people add --db " + db + " --id " + id + " --role moderator --actor admin").exit_code != 0) return false;
+  return true;
+}
+
 // Every non-empty line parsed as JSON (a line that is not JSON is discarded
 // JSON, which the caller's checks then fail on).
 inline std::vector<nlohmann::json> JsonLines(const std::string& text) {

@@ -157,7 +157,7 @@ TEST_F(ApiTest, ReviewQueue) {
   r = s().Call("POST", "/v1/decisions/rq-1/review", "moderator", R"({"verdict":"confirm","reason":"clear threat"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["reviewed"]["verdict"], "confirm");
-  EXPECT_EQ(r.json["reviewed"]["by"].get<std::string>().rfind("key:", 0), 0u);
+  EXPECT_EQ(r.json["reviewed"]["by"].get<std::string>().rfind("moderator via key:", 0), 0u);
   EXPECT_EQ(s().Call("POST", "/v1/decisions/rq-1/review", "moderator", R"({"verdict":"confirm"})").status, 409);
   r = s().Call("GET", "/v1/decisions?review=1&limit=1000", "moderator");
   for (const json& d : r.json["decisions"]) EXPECT_NE(d["item"], "rq-1");
@@ -210,7 +210,7 @@ TEST_F(ApiTest, OrderLifecycleAndAppeal) {
   std::set<std::string> actions;
   for (const json& h : r.json["history"]) {
     actions.insert(h["action"].get<std::string>());
-    EXPECT_EQ(h["actor"].get<std::string>().rfind("key:", 0), 0u) << h.dump();
+    EXPECT_NE(h["actor"].get<std::string>().find(" via key:"), std::string::npos) << h.dump();
   }
   EXPECT_GE(actions.size(), 4u);
 }
@@ -335,7 +335,8 @@ TEST_F(ApiTest, ReadsAreAuditedWithTheirActor) {
   EXPECT_EQ(last.subject, "GET /v1/orders");
   r = s().Call("GET", "/v1/me", "auditor");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(s().LastAudit().actor, "key:" + r.json["key"].get<std::string>());
+  EXPECT_EQ(s().LastAudit().actor, "auditor via key:" + r.json["key"].get<std::string>());
+  EXPECT_EQ(r.json["person"]["id"], "auditor");
   // A refused read stores nothing.
   const int64_t before = s().AuditEntries();
   EXPECT_EQ(s().Call("GET", "/v1/keys", "auditor").status, 403);
@@ -359,7 +360,7 @@ TEST_F(ApiTest, Reports) {
 }
 
 TEST_F(ApiTest, KeysManagedByAdmin) {
-  Reply r = s().Call("POST", "/v1/keys", "admin", R"({"role":"auditor","name":"ext-auditor"})");
+  Reply r = s().Call("POST", "/v1/keys", "admin", R"({"role":"auditor","person":"auditor","name":"ext-auditor"})");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string key = r.json["key"], id = r.json["id"];
   EXPECT_EQ(s().Call("GET", "/v1/me", key).json["role"], "auditor");
@@ -369,7 +370,8 @@ TEST_F(ApiTest, KeysManagedByAdmin) {
   EXPECT_EQ(r.body.find("hash"), std::string::npos);
   EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"king"})").code(), "invalid");
   EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"authority"})").code(), "invalid");
-  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"authority","authority":"nobody"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"authority","authority":"nobody","person":"authority"})").code(),
+            "invalid");
   r = s().Call("DELETE", "/v1/keys/" + id, "admin");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(r.json["revoked"].is_null());
@@ -438,7 +440,7 @@ TEST_F(ApiTest, RoleMatrix) {
   Reply d = s().Call("POST", "/v1/datarequests", "authority", req.dump());
   ASSERT_EQ(d.status, 201);
   const std::string dreq = "/v1/datarequests/" + d.json["id"].get<std::string>();
-  Reply k = s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator"})");
+  Reply k = s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator","person":"moderator"})");
   const std::string key = "/v1/keys/" + k.json["id"].get<std::string>();
   json order_json = json::parse(OrderBody("rm-item", "RM/2"));
   order_json["authority"] = "pta";
@@ -473,7 +475,9 @@ TEST_F(ApiTest, RoleMatrix) {
       {"GET", "/v1/authorities", "", "amud"},
       {"POST", "/v1/authorities", R"({"id":"rm","name":"RM","jurisdiction":"PK","kind":"court"})", "d"},
       {"GET", "/v1/keys", "", "d"},
-      {"POST", "/v1/keys", R"({"role":"auditor"})", "d"},
+      {"POST", "/v1/keys", R"({"role":"auditor","person":"auditor"})", "d"},
+      {"GET", "/v1/people", "", "d"},
+      {"POST", "/v1/people", R"({"id":"rm-person","roles":["auditor"]})", "d"},
       {"DELETE", key, "", "d"},
       {"GET", "/v1/policy", "", "mud"},
       {"POST", "/v1/policy/reload", "", "d"},
@@ -505,6 +509,57 @@ TEST_F(ApiTest, RoleMatrix) {
       }
     }
   }
+}
+
+// Issue 14 point 4: four-eyes compares people, not keys. An admin who mints
+// a second key for the same person cannot prepare with one and approve with
+// the other; another person can.
+TEST_F(ApiTest, FourEyesComparesPeopleNotKeys) {
+  json req = {{"reference", "FIA/4E"}, {"legal_process", {{"kind", "court_order"}, {"reference", "CO-4E"}}},
+              {"fields", {"account.id"}}, {"targets", {"acc1"}}};
+  Reply r = s().Call("POST", "/v1/datarequests", "authority", req.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = r.json["id"];
+  // The admin makes a second key for the moderator, through the API.
+  r = s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator","person":" Moderator ","name":"laptop"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["person"], "moderator");
+  const std::string second = r.json["key"];
+  ASSERT_EQ(s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator", R"({"event":"prepare"})").status, 200);
+  r = s().Call("POST", "/v1/datarequests/" + id + "/events", second, R"({"event":"approve"})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.code(), "conflict");
+  r = s().Call("POST", "/v1/datarequests/" + id + "/events", "moderator2", R"({"event":"approve"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  // The approval's audit entry names the person and the key.
+  EXPECT_EQ(s().LastAudit().actor.rfind("moderator2 via key:", 0), 0u) << s().LastAudit().actor;
+}
+
+TEST_F(ApiTest, KeysBelongToRegisteredPeopleInTheirRoles) {
+  // No such person, a role the person does not hold, another authority's officer.
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator","person":"nobody"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"admin","person":"moderator"})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"authority","person":"authority","authority":"fia"})").code(),
+            "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator"})").code(), "invalid");
+  // People are added by admins only, with known roles.
+  EXPECT_EQ(s().Call("POST", "/v1/people", "moderator", R"({"id":"x","roles":["moderator"]})").status, 403);
+  EXPECT_EQ(s().Call("POST", "/v1/people", "admin", R"({"id":"x","roles":["boss"]})").code(), "invalid");
+  EXPECT_EQ(s().Call("POST", "/v1/people", "admin", R"({"id":"x y","roles":["moderator"]})").code(), "invalid");
+  Reply r = s().Call("POST", "/v1/people", "admin", R"({"id":"Bilal","name":"Bilal K.","roles":["moderator"]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["id"], "bilal");
+  EXPECT_EQ(s().Call("POST", "/v1/people", "admin", R"({"id":"BILAL ","roles":["moderator"]})").status, 409);
+  r = s().Call("GET", "/v1/people", "admin");
+  ASSERT_EQ(r.status, 200);
+  bool found = false;
+  for (const json& p : r.json["people"]) found = found || p["id"] == "bilal";
+  EXPECT_TRUE(found);
+  r = s().Call("POST", "/v1/keys", "admin", R"({"role":"moderator","person":"bilal"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = s().Call("GET", "/v1/me", r.json["key"].get<std::string>());
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["person"]["id"], "bilal");
 }
 
 }  // namespace

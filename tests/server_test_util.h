@@ -51,12 +51,13 @@ class TestServer {
       EXPECT_TRUE(s.PutAuthority({"fia", "Federal Investigation Agency", "PK", "law_enforcement", 0}, "test").ok());
       EXPECT_TRUE(s.PutAuthority({"anatel", "Anatel", "BR", "regulator", 0}, "test").ok());
       EXPECT_TRUE(s.PutAccount({"acc1", 1'700'000'000, "PK"}).ok());
-      keys_["authority"] = MakeKey(s, Role::kAuthority, "pta");
-      keys_["authority_b"] = MakeKey(s, Role::kAuthority, "fia");
-      keys_["moderator"] = MakeKey(s, Role::kModerator, "");
-      keys_["moderator2"] = MakeKey(s, Role::kModerator, "");
-      keys_["auditor"] = MakeKey(s, Role::kAuditor, "");
-      keys_["admin"] = MakeKey(s, Role::kAdmin, "");
+      // One person per key, named as the key is called here.
+      keys_["authority"] = MakeKey(s, "authority", Role::kAuthority, "pta");
+      keys_["authority_b"] = MakeKey(s, "authority_b", Role::kAuthority, "fia");
+      keys_["moderator"] = MakeKey(s, "moderator", Role::kModerator, "");
+      keys_["moderator2"] = MakeKey(s, "moderator2", Role::kModerator, "");
+      keys_["auditor"] = MakeKey(s, "auditor", Role::kAuditor, "");
+      keys_["admin"] = MakeKey(s, "admin", Role::kAdmin, "");
     }
     options_.db = db_;
     options_.policy = kSource + "/examples/policy.yaml";
@@ -90,6 +91,15 @@ class TestServer {
   }
 
   const std::string& key(const std::string& who) { return keys_[who]; }
+  // A further key, named `name` here, for the person of an existing one
+  // (e.g. a second key an admin mints for themself).
+  const std::string& AnotherKey(const std::string& name, const std::string& person, Role role,
+                                const std::string& authority = "") {
+    auto store = OpenStore(db_, OpenMode::kMustExist);
+    EXPECT_TRUE(store.ok());
+    keys_[name] = MakeKey(**store, person, role, authority);
+    return keys_[name];
+  }
   const std::string& db() const { return db_; }
   const std::filesystem::path& dir() const { return dir_; }
   int port() const { return port_; }
@@ -147,10 +157,16 @@ class TestServer {
     static int n = 0;
     return n;
   }
-  static std::string MakeKey(Store& s, Role role, const std::string& authority) {
+  // Registers `person` with `role` (unless registered) and makes them a key.
+  static std::string MakeKey(Store& s, const std::string& person, Role role, const std::string& authority) {
+    PersonRecord p{person, "", {std::string(RoleName(role))}, authority, 1'700'000'000};
+    Status added = s.PutPerson(p, "test");
+    EXPECT_TRUE(added.ok() || added.code() == Status::Code::kConflict) << added.message();
     auto k = GenerateApiKey(role, authority, std::string(RoleName(role)) + ":" + authority, 1'700'000'000);
     EXPECT_TRUE(k.ok());
-    EXPECT_TRUE(s.PutApiKey(k->record, "test").ok());
+    k->record.person = person;
+    Status put = s.PutApiKey(k->record, "test");
+    EXPECT_TRUE(put.ok()) << put.message();
     return k->key;
   }
 

@@ -7,6 +7,14 @@ ev=./build/bin/evenhand
 db=out/examples.db
 now=2026-11-21T12:00:00Z
 
+# 0. Register the people who act: every --actor names a registered person
+#    (compared after trimming, case folding and NFKC, so "Mod-Aisha " is
+#    mod-aisha). The first is an admin who registers themself.
+$ev people add --db $db --id admin --name "Platform admin" --role admin --actor admin
+for who in intake mod-aisha mod-bilal mod-jonas analyst-1 legal-2; do
+  $ev people add --db $db --id $who --role moderator --actor admin
+done
+
 # 1. Register the authorities that may issue orders, each for its jurisdiction.
 $ev authority add --db $db --id pta --name "Pakistan Telecommunication Authority" --jurisdiction PK \
   --kind regulator --actor admin
@@ -32,7 +40,8 @@ $ev visible --db $db p0005 --from PK
 $ev visible --db $db p0005 --from BR
 
 # 6. The author files a counter-notice; a second moderator upholds the action.
-$ev appeal file --db $db --now 2026-11-22T08:00:00Z --actor user-a187 --order "$id" \
+#    (Staff at intake record the user's appeal; the text is the user's.)
+$ev appeal file --db $db --now 2026-11-22T08:00:00Z --actor intake --order "$id" \
   --text "The post only greets friends; it is not unlawful under s.37"
 $ev appeal decide --db $db --now 2026-11-22T09:00:00Z --actor mod-bilal --order "$id" --outcome upheld \
   --reason "Order re-checked against s.37; withholding in PK stands"

@@ -6,6 +6,7 @@
 
 #include "cases/datareq_json.h"
 #include "cases/datareq_package.h"
+#include "model/person.h"
 #include "model/time.h"
 #include "store/sha256.h"
 
@@ -197,7 +198,7 @@ Result<DataRequest> DataRequestDesk::Approve(const std::string& id, const std::s
   Result<DataRequest> loaded = LoadFor(id, DataRequestEvent::kApprove, &to);
   if (!loaded.ok()) return loaded.status();
   DataRequest r = std::move(loaded).value();
-  if (actor == r.prepared_by)
+  if (SamePerson(actor, r.prepared_by))
     return Status::Conflict("data request " + id + ": four-eyes rule: \"" + actor +
                             "\" prepared the package and cannot also approve it");
   const DataRequestState from = r.state;
@@ -218,7 +219,7 @@ Result<DataRequest> DataRequestDesk::Disclose(const std::string& id, const std::
   Result<DataRequest> loaded = LoadFor(id, DataRequestEvent::kDisclose, &to);
   if (!loaded.ok()) return loaded.status();
   DataRequest r = std::move(loaded).value();
-  if (r.package.empty() || r.approved_by.empty() || r.approved_by == r.prepared_by)
+  if (r.package.empty() || r.approved_by.empty() || SamePerson(r.approved_by, r.prepared_by))
     return Status::Conflict("data request " + id + ": no package approved by a second person");
   const DataRequestState from = r.state;
   r.state = to;

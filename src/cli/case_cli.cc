@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "model/person.h"
 #include "model/time.h"
 #include "regimes/overrides.h"
 #include "regimes/regime_loader.h"
@@ -19,6 +20,20 @@ void AddCaseFlags(CLI::App* cmd, CaseFlags* flags, bool with_actor, const char* 
   }
   cmd->add_option("--now", flags->now, "Reference time, RFC 3339 (default: the clock)");
   if (with_actor) cmd->add_option("--actor", flags->actor, "Who does this (recorded in the audit log)")->required();
+}
+
+Result<std::string> ResolveActor(Store& store, const std::string& flag) {
+  if (flag.empty()) return std::string();
+  auto id = NormalizePersonId(flag, "--actor");
+  if (!id.ok()) return id.status();
+  auto person = store.GetPerson(*id);
+  if (!person.ok()) {
+    if (person.status().code() == Status::Code::kNotFound)
+      return Status::Invalid("--actor: \"" + flag + "\" is not a registered person (register people with "
+                             "`evenhand people add`)");
+    return person.status();
+  }
+  return FormatActor(person->id, "cli");
 }
 
 Result<int64_t> ResolveNow(const CaseFlags& flags) {

@@ -16,6 +16,7 @@
 #include "model/status.h"
 #include "model/time.h"
 #include "regimes/regime.h"
+#include "store/store.h"
 
 namespace evenhand::cli {
 
@@ -30,6 +31,12 @@ struct CaseFlags {
 // Adds --db, --now, --actor (required when `with_actor`), and --regimes and
 // --overrides when `regimes_help` is given (what the regimes are used for).
 void AddCaseFlags(CLI::App* cmd, CaseFlags* flags, bool with_actor, const char* regimes_help = nullptr);
+
+// The audit actor for an --actor flag: the registered person it names
+// (compared after normalisation, model/person.h) acting through the CLI,
+// "PERSON via cli". "" for an empty flag. Invalid, naming the flag, when it
+// names no registered person.
+Result<std::string> ResolveActor(Store& store, const std::string& flag);
 
 // --now as unix seconds, or the clock when it is empty; Invalid names the flag.
 Result<int64_t> ResolveNow(const CaseFlags& flags);

@@ -61,6 +61,7 @@ bool ResolveNow(const Common& c, const std::string& verb, int64_t* now) {
 struct Desk {
   std::unique_ptr<Store> store;
   std::unique_ptr<DataRequestDesk> desk;
+  std::string actor;  // --actor resolved (ResolveActor)
 };
 
 Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
@@ -71,6 +72,9 @@ Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();
+  auto actor = ResolveActor(*d.store, c.actor);
+  if (!actor.ok()) return actor.status();
+  d.actor = std::move(actor).value();
   DataRequestDeskOptions options;
   options.follow_up_default_hours = c.follow_up_hours;
   d.desk = std::make_unique<DataRequestDesk>(d.store.get(), MakeInfoRequestLookup(std::move(loaded).value()), options);
@@ -120,7 +124,7 @@ int Submit(const Common& c, const std::string& path) {
   auto desk = OpenDesk(c, OpenMode::kCreate);
   if (!desk.ok()) return Fail("submit", desk.status().message());
   for (DataRequest& r : requests) {
-    auto res = desk->desk->Submit(std::move(r), c.actor);
+    auto res = desk->desk->Submit(std::move(r), desk->actor);
     if (!res.ok()) return Fail("submit", res.status().message());
     OJson j = DataRequestToJson(res->request, false);
     j["duplicate"] = res->duplicate;
@@ -164,12 +168,13 @@ int Show(const Common& c, const std::string& id) {
 
 // prepare / approve / refuse / follow-up: one desk call, then the record.
 int Step(const Common& c, const std::string& verb,
-         const std::function<Result<DataRequest>(DataRequestDesk&, int64_t)>& call, bool with_package) {
+         const std::function<Result<DataRequest>(DataRequestDesk&, const std::string&, int64_t)>& call,
+         bool with_package) {
   int64_t now = 0;
   if (!ResolveNow(c, verb, &now)) return 1;
   auto desk = OpenDesk(c, OpenMode::kMustExist);
   if (!desk.ok()) return Fail(verb, desk.status().message());
-  auto r = call(*desk->desk, now);
+  auto r = call(*desk->desk, desk->actor, now);
   if (!r.ok()) return Fail(verb, r.status().message());
   PrintJsonLine(DataRequestToJson(*r, with_package));
   return 0;
@@ -191,7 +196,7 @@ int Disclose(const Common& c, const std::string& id, const std::string& out) {
   // whose disclosure is on record.
   std::string tmp;
   if (Status s = WriteTemp(out, current->package + "\n", &tmp); !s.ok()) return Fail("disclose", s.message());
-  auto r = desk->desk->Disclose(id, c.actor, now);
+  auto r = desk->desk->Disclose(id, desk->actor, now);
   if (!r.ok()) {
     ::unlink(tmp.c_str());
     return Fail("disclose", r.status().message());
@@ -223,7 +228,7 @@ int NotifyDue(const Common& c, bool mark) {
     j["disclosed_at"] = FormatTimestamp(r.disclosed_at);
     j["gag_until"] = FormatTimestamp(r.gag_until);
     if (mark) {
-      auto marked = desk->desk->MarkNotified(r.id, c.actor, now);
+      auto marked = desk->desk->MarkNotified(r.id, desk->actor, now);
       if (!marked.ok()) return Fail("notify-due", marked.status().message());
       j["notified_at"] = FormatTimestamp(marked->user_notified_at);
     }
@@ -303,7 +308,7 @@ void AddDataRequestCommand(CLI::App& app, int* exit_code) {
   AddCommon(prepare, c.get(), true);
   prepare->add_option("ID", *id, "Request id")->required();
   prepare->callback([c, id, exit_code] {
-    *exit_code = Step(*c, "prepare", [&](DataRequestDesk& d, int64_t now) { return d.Prepare(*id, c->actor, now); },
+    *exit_code = Step(*c, "prepare", [&](DataRequestDesk& d, const std::string& actor, int64_t now) { return d.Prepare(*id, actor, now); },
                       true);
   });
 
@@ -312,7 +317,7 @@ void AddDataRequestCommand(CLI::App& app, int* exit_code) {
   AddCommon(approve, c.get(), true);
   approve->add_option("ID", *id, "Request id")->required();
   approve->callback([c, id, exit_code] {
-    *exit_code = Step(*c, "approve", [&](DataRequestDesk& d, int64_t now) { return d.Approve(*id, c->actor, now); },
+    *exit_code = Step(*c, "approve", [&](DataRequestDesk& d, const std::string& actor, int64_t now) { return d.Approve(*id, actor, now); },
                       false);
   });
 
@@ -323,7 +328,7 @@ void AddDataRequestCommand(CLI::App& app, int* exit_code) {
   refuse->add_option("--reason", *reason, "Why the request is refused (sent to the authority, counted)")->required();
   refuse->callback([c, id, reason, exit_code] {
     *exit_code = Step(
-        *c, "refuse", [&](DataRequestDesk& d, int64_t now) { return d.Refuse(*id, *reason, c->actor, now); }, false);
+        *c, "refuse", [&](DataRequestDesk& d, const std::string& actor, int64_t now) { return d.Refuse(*id, *reason, actor, now); }, false);
   });
 
   auto out = std::make_shared<std::string>();
@@ -351,9 +356,9 @@ void AddDataRequestCommand(CLI::App& app, int* exit_code) {
   follow->callback([c, id, fa, exit_code] {
     *exit_code = Step(
         *c, "follow-up",
-        [&](DataRequestDesk& d, int64_t now) {
+        [&](DataRequestDesk& d, const std::string& actor, int64_t now) {
           LegalProcess p{*ParseLegalProcessKind(fa->kind), fa->ref};
-          return d.RecordFollowUp(*id, p, c->actor, now);
+          return d.RecordFollowUp(*id, p, actor, now);
         },
         false);
   });

@@ -60,6 +60,7 @@ Result<FlaggerCheck> LoadFlaggers(const std::string& path) {
 struct Desk {
   std::unique_ptr<Store> store;
   std::unique_ptr<NoticeDesk> desk;
+  std::string actor;  // --actor resolved (ResolveActor)
 };
 
 // Opens the store and the desk; the regimes and the flagger list are read
@@ -79,6 +80,9 @@ Result<Desk> OpenDesk(const Common& c, OpenMode mode, bool with_intake) {
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();
+  auto actor = ResolveActor(*d.store, c.actor);
+  if (!actor.ok()) return actor.status();
+  d.actor = std::move(actor).value();
   d.desk = std::make_unique<NoticeDesk>(d.store.get(), std::move(lookup), std::move(flaggers));
   return d;
 }
@@ -100,7 +104,7 @@ int Submit(const Common& c, const std::string& path) {
   auto desk = OpenDesk(c, OpenMode::kCreate, true);
   if (!desk.ok()) return Fail(verb, desk.status().message());
   for (Notice& n : notices) {
-    auto r = desk->desk->Submit(std::move(n), c.actor, now);
+    auto r = desk->desk->Submit(std::move(n), desk->actor, now);
     if (!r.ok()) return Fail(verb, r.status().message());
     nlohmann::ordered_json j = NoticeToJson(r->notice);
     j["duplicate"] = r->duplicate;
@@ -174,9 +178,9 @@ int Move(const Common& c, const std::string& verb, const std::string& id, const 
   }
   auto desk = OpenDesk(c, OpenMode::kMustExist, false);
   if (!desk.ok()) return Fail(verb, desk.status().message());
-  Result<Notice> n = decide ? desk->desk->Decide(id, outcome, action, decide->reason, c.actor, now)
-                     : verb == "notice review" ? desk->desk->Review(id, c.actor, now)
-                                               : desk->desk->Inform(id, c.actor, now);
+  Result<Notice> n = decide ? desk->desk->Decide(id, outcome, action, decide->reason, desk->actor, now)
+                     : verb == "notice review" ? desk->desk->Review(id, desk->actor, now)
+                                               : desk->desk->Inform(id, desk->actor, now);
   if (!n.ok()) return Fail(verb, n.status().message());
   PrintJsonLine(NoticeToJson(*n));
   return 0;

@@ -39,6 +39,7 @@ bool ResolveNow(const Common& c, const char* verb, int64_t* now) {
 struct Desk {
   std::unique_ptr<Store> store;
   std::unique_ptr<OrderDesk> desk;
+  std::string actor;  // --actor resolved (ResolveActor)
 };
 
 Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
@@ -48,6 +49,9 @@ Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();
+  auto actor = ResolveActor(*d.store, c.actor);
+  if (!actor.ok()) return actor.status();
+  d.actor = std::move(actor).value();
   d.desk = std::make_unique<OrderDesk>(d.store.get(), MakeRegimeLookup(std::move(regimes).value()));
   return d;
 }
@@ -68,7 +72,7 @@ int Submit(const Common& c, const std::string& path) {
   auto desk = OpenDesk(c, OpenMode::kCreate);
   if (!desk.ok()) return Fail("order submit", desk.status().message());
   for (Order& o : orders) {
-    auto r = desk->desk->Submit(std::move(o), c.actor);
+    auto r = desk->desk->Submit(std::move(o), desk->actor);
     if (!r.ok()) return Fail("order submit", r.status().message());
     nlohmann::ordered_json j = OrderToJson(r->order);
     j["duplicate"] = r->duplicate;
@@ -132,7 +136,7 @@ int Act(const Common& c, const char* verb, const std::string& id, const std::str
   args.appeal = appeal;
   auto desk = OpenDesk(c, OpenMode::kMustExist);
   if (!desk.ok()) return Fail(verb, desk.status().message());
-  auto o = desk->desk->Apply(id, *event, args, c.actor, now);
+  auto o = desk->desk->Apply(id, *event, args, desk->actor, now);
   if (!o.ok()) return Fail(verb, o.status().message());
   PrintJsonLine(OrderToJson(*o));
   return 0;
@@ -253,7 +257,12 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code) {
       *exit_code = Fail("authority add", store.status().message());
       return;
     }
-    if (Status s = (*store)->PutAuthority(a->record, a->actor); !s.ok()) {
+    auto actor = ResolveActor(**store, a->actor);
+    if (!actor.ok()) {
+      *exit_code = Fail("authority add", actor.status().message());
+      return;
+    }
+    if (Status s = (*store)->PutAuthority(a->record, *actor); !s.ok()) {
       *exit_code = Fail("authority add", s.message());
       return;
     }

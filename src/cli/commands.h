@@ -24,6 +24,7 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks,
 void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sla|penalties
 void AddServeCommand(CLI::App& app, int* exit_code);   // serve: HTTP API + dashboard
 void AddKeysCommand(CLI::App& app, int* exit_code);    // keys create|list|revoke
+void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   evenhand::cli::AddReportCommand(app, &exit_code);
   evenhand::cli::AddServeCommand(app, &exit_code);
   evenhand::cli::AddKeysCommand(app, &exit_code);
+  evenhand::cli::AddPeopleCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

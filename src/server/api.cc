@@ -157,6 +157,8 @@ void Api::AddRoutes() {
   add("GET", "/v1/reports/penalties", kU | kD, &Api::ReportPenalties);
   add("GET", "/v1/authorities", kA | kM | kU | kD, &Api::ListAuthorities);
   add("POST", "/v1/authorities", kD, &Api::PutAuthority);
+  add("GET", "/v1/people", kD, &Api::ListPeople);
+  add("POST", "/v1/people", kD, &Api::AddPerson);
   add("GET", "/v1/keys", kD, &Api::ListKeys);
   add("POST", "/v1/keys", kD, &Api::CreateKey);
   add("DELETE", "/v1/keys/{}", kD, &Api::RevokeKey);
@@ -276,6 +278,16 @@ bool Api::Authenticate(std::string_view authorization, std::shared_ptr<const Pri
         return false;
       }
       p->key = std::move(rec).value();
+      auto person = rd->store->GetPerson(p->key.person);
+      if (!person.ok()) {
+        if (person.status().code() == Status::Code::kNotFound) {
+          *error = Error(401, "unauthorized", "the API key's holder is not a registered person");
+        } else {
+          *error = Error(500, "internal", person.status().message());
+        }
+        return false;
+      }
+      p->person = std::move(person).value();
       if (p->key.role == "authority") {
         auto all = rd->store->ListAuthorities();
         if (!all.ok()) {
@@ -292,7 +304,7 @@ bool Api::Authenticate(std::string_view authorization, std::shared_ptr<const Pri
       return false;
     }
     p->role = *role;
-    p->actor = "key:" + p->key.id;
+    p->actor = FormatActor(p->person.id, "key:" + p->key.id);
     std::lock_guard<std::mutex> lock(keys_mu_);
     keys_[*id] = CachedKey{p, now_ns};
     *out = std::move(p);
@@ -422,6 +434,7 @@ ApiResponse Api::Me(Ctx& c) {
   j["key"] = c.who->key.id;
   j["role"] = RoleName(c.who->role);
   j["name"] = c.who->key.name;
+  j["person"] = {{"id", c.who->person.id}, {"name", c.who->person.name}, {"roles", c.who->person.roles}};
   if (c.who->role == Role::kAuthority) {
     const AuthorityRecord& a = c.who->authority;
     j["authority"] = {{"id", c.who->key.authority}, {"name", a.name}, {"jurisdiction", a.jurisdiction}, {"kind", a.kind}};

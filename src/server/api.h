@@ -10,7 +10,8 @@
 // semaphore; a request waiting for its commit gives its slot up).
 // Keys are checked on every /v1 request (hash compare in constant time; a
 // key's record is cached for at most 2 s, so a revocation made elsewhere
-// takes effect within that). Every write is audited with actor "key:<id>",
+// takes effect within that). Every write is audited with actor
+// "<person> via key:<id>" (the key's holder and the key),
 // and so is every answered read with a key (action "api.read", subject
 // "GET <path>"), so each request's actor is in the audit chain.
 #pragma once
@@ -104,7 +105,8 @@ class Api {
     ApiKeyRecord key;
     Role role = Role::kModerator;
     AuthorityRecord authority;  // role authority only
-    std::string actor;          // "key:<id>"
+    PersonRecord person;        // who holds the key
+    std::string actor;          // "<person> via key:<id>" (model/person.h FormatActor)
   };
   struct Ctx {
     const ApiRequest& req;
@@ -164,6 +166,8 @@ class Api {
   ApiResponse ReportPenalties(Ctx& c);
   ApiResponse ListAuthorities(Ctx& c);
   ApiResponse PutAuthority(Ctx& c);
+  ApiResponse ListPeople(Ctx& c);
+  ApiResponse AddPerson(Ctx& c);
   ApiResponse ListKeys(Ctx& c);
   ApiResponse CreateKey(Ctx& c);
   ApiResponse RevokeKey(Ctx& c);

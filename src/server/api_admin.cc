@@ -11,7 +11,6 @@
 #include "policy/loader.h"
 #include "regimes/regime_loader.h"
 #include "server/api.h"
-#include "model/time.h"
 
 namespace evenhand::server {
 
@@ -24,6 +23,7 @@ nlohmann::ordered_json KeyView(const ApiKeyRecord& k) {
   j["role"] = k.role;
   j["authority"] = k.authority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(k.authority);
   j["name"] = k.name;
+  j["person"] = k.person;
   j["created"] = FormatTimestamp(k.created);
   j["revoked"] = k.revoked != 0 ? nlohmann::ordered_json(FormatTimestamp(k.revoked)) : nlohmann::ordered_json(nullptr);
   return j;
@@ -130,7 +130,7 @@ ApiResponse Api::CreateKey(Ctx& c) {
   nlohmann::json body;
   ApiResponse error;
   if (!ParseBody(c, &body, &error)) return error;
-  std::string role_name, authority, name;
+  std::string role_name, authority, name, person_name;
   auto str = [&](const char* field, std::string* out) {
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) return true;
@@ -138,25 +138,89 @@ ApiResponse Api::CreateKey(Ctx& c) {
     *out = it->get<std::string>();
     return true;
   };
-  if (!str("role", &role_name) || !str("authority", &authority) || !str("name", &name))
-    return Error(400, "invalid", "role, authority and name must be strings");
+  if (!str("role", &role_name) || !str("authority", &authority) || !str("name", &name) || !str("person", &person_name))
+    return Error(400, "invalid", "role, authority, name and person must be strings");
   auto role = ParseRole(role_name);
   if (!role) return Error(400, "invalid", "role: authority, moderator, auditor or admin");
-  if (!authority.empty()) {
+  auto person_id = NormalizePersonId(person_name, "person");
+  if (!person_id.ok()) return FromStatus(person_id.status());
+  Result<PersonRecord> person = Status::Internal("not read");
+  {
     ReadLease rd(this);
-    auto all = rd->store->ListAuthorities();
-    if (!all.ok()) return FromStatus(all.status());
-    bool known = false;
-    for (const AuthorityRecord& a : *all) known = known || a.id == authority;
-    if (!known) return Error(400, "invalid", "authority: \"" + authority + "\" is not registered");
+    person = rd->store->GetPerson(*person_id);
   }
-  auto key = GenerateApiKey(*role, authority, name, c.now);
+  if (!person.ok())
+    return person.status().code() == Status::Code::kNotFound ? Error(400, "invalid", "person: " + person.status().message())
+                                                             : FromStatus(person.status());
+  if (!authority.empty() && authority != person->authority)
+    return Error(400, "invalid", "authority: person \"" + person->id + "\" does not work for \"" + authority + "\"");
+  auto key = GenerateApiKeyFor(*person, *role, name, c.now);
   if (!key.ok()) return FromStatus(key.status());
   Status s = Write([&](Store& store) { return store.PutApiKey(key->record, c.who->actor); });
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = KeyView(key->record);
   j["key"] = key->key;
   return Json(201, j);
+}
+
+// ---- people
+
+namespace {
+
+nlohmann::ordered_json PersonView(const PersonRecord& p) {
+  nlohmann::ordered_json j;
+  j["id"] = p.id;
+  j["name"] = p.name;
+  j["roles"] = p.roles;
+  j["authority"] = p.authority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.authority);
+  j["added"] = FormatTimestamp(p.added);
+  return j;
+}
+
+}  // namespace
+
+ApiResponse Api::ListPeople(Ctx&) {
+  Result<std::vector<PersonRecord>> all = Status::Internal("not run");
+  {
+    ReadLease rd(this);
+    all = rd->store->ListPeople();
+  }
+  if (!all.ok()) return FromStatus(all.status());
+  nlohmann::ordered_json j;
+  j["people"] = nlohmann::ordered_json::array();
+  for (const PersonRecord& p : *all) j["people"].push_back(PersonView(p));
+  return Json(200, j);
+}
+
+ApiResponse Api::AddPerson(Ctx& c) {
+  nlohmann::json body;
+  ApiResponse error;
+  if (!ParseBody(c, &body, &error)) return error;
+  PersonRecord p;
+  auto id = body.find("id");
+  if (id == body.end() || !id->is_string()) return Error(400, "invalid", "id: required, a string");
+  auto normal = NormalizePersonId(id->get<std::string>(), "id");
+  if (!normal.ok()) return FromStatus(normal.status());
+  p.id = *normal;
+  if (auto it = body.find("name"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return Error(400, "invalid", "name: a string");
+    p.name = it->get<std::string>();
+  }
+  if (auto it = body.find("authority"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return Error(400, "invalid", "authority: a string");
+    p.authority = it->get<std::string>();
+  }
+  auto roles = body.find("roles");
+  if (roles == body.end() || !roles->is_array() || roles->empty())
+    return Error(400, "invalid", "roles: required, a non-empty array of admin, moderator, auditor, authority");
+  for (const auto& r : *roles) {
+    if (!r.is_string()) return Error(400, "invalid", "roles: each role is a string");
+    p.roles.push_back(r.get<std::string>());
+  }
+  p.added = c.now;
+  Status s = Write([&](Store& store) { return store.PutPerson(p, c.who->actor); });
+  if (!s.ok()) return FromStatus(s);
+  return Json(201, PersonView(p));
 }
 
 ApiResponse Api::RevokeKey(Ctx& c) {

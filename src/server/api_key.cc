@@ -82,6 +82,15 @@ Result<NewKey> GenerateApiKey(Role role, const std::string& authority, const std
   return k;
 }
 
+Result<NewKey> GenerateApiKeyFor(const PersonRecord& person, Role role, const std::string& name, int64_t now) {
+  if (!HasRole(person, RoleName(role)))
+    return Status::Invalid("role: person \"" + person.id + "\" does not hold role " + std::string(RoleName(role)));
+  auto key = GenerateApiKey(role, role == Role::kAuthority ? person.authority : std::string(), name, now);
+  if (!key.ok()) return key.status();
+  key->record.person = person.id;
+  return key;
+}
+
 std::optional<std::string> ApiKeyId(std::string_view key) {
   if (key.size() != kPrefix.size() + kIdLen + 1 + kSecretLen || key.substr(0, kPrefix.size()) != kPrefix)
     return std::nullopt;

@@ -33,6 +33,10 @@ struct NewKey {
 // authority id; other roles must not have one (Invalid otherwise).
 Result<NewKey> GenerateApiKey(Role role, const std::string& authority, const std::string& name, int64_t now);
 
+// A key for `person` in one of their roles (the authority a person with
+// role authority works for); Invalid when the person does not hold `role`.
+Result<NewKey> GenerateApiKeyFor(const PersonRecord& person, Role role, const std::string& name, int64_t now);
+
 // The key id of a well-formed key, or nullopt when `key` is malformed.
 std::optional<std::string> ApiKeyId(std::string_view key);
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/item.h"
+#include "model/person.h"
 #include "model/status.h"
 #include "store/audit.h"
 
@@ -103,6 +104,7 @@ struct ApiKeyRecord {
   std::string role;       // authority | moderator | auditor | admin
   std::string authority;  // authority id for role "authority", else empty
   std::string name;       // a label for people
+  std::string person;     // the registered person who holds it (PersonRecord::id)
   int64_t created = 0;    // unix seconds
   int64_t revoked = 0;    // unix seconds; 0 = live
 };
@@ -205,9 +207,21 @@ class Store {
   // id; empty when there are none.
   virtual Result<std::vector<Post>> PostsByAccount(const std::string& account_id) = 0;
 
+  // ---- People (model/person.h) ----
+  // Registers a person with a "person.add" audit entry by `actor`. Conflict
+  // when the id is registered already; Invalid when the id is not
+  // normalised (NormalizePersonId), a role is unknown, or role "authority"
+  // lacks a registered authority or is mixed with staff roles.
+  virtual Status PutPerson(const PersonRecord& person, const std::string& actor) = 0;
+  // `id` as stored (normalise first); NotFound when no such person.
+  virtual Result<PersonRecord> GetPerson(const std::string& id) = 0;
+  virtual Result<std::vector<PersonRecord>> ListPeople() = 0;  // by id
+
   // ---- API keys and decision reviews (server/) ----
   // Inserts a key (Conflict when the id exists) and appends a "key.create"
-  // audit entry (role, authority, name; never the hash) by `actor`.
+  // audit entry (role, authority, name, person; never the hash) by `actor`.
+  // Invalid unless key.person is registered and holds key.role (and, for
+  // role authority, works for key.authority).
   virtual Status PutApiKey(const ApiKeyRecord& key, const std::string& actor) = 0;
   // NotFound when there is no such key (revoked keys are returned).
   virtual Result<ApiKeyRecord> GetApiKey(const std::string& id) = 0;

@@ -23,15 +23,25 @@ const S = {};
 
 async function seed() {
   const db = S.db;
+  // Every key belongs to a registered person; the first is an admin registering themself.
+  const person = (id, ...roles) =>
+    evenhand('people', 'add', '--db', db, '--id', id, ...roles.flatMap((r) => ['--role', r]), '--actor', 'browser-test');
+  await person('browser-test', 'admin');
   await evenhand('authority', 'add', '--db', db, '--id', 'pta', '--name', 'Pakistan Telecommunication Authority',
       '--jurisdiction', 'PK', '--kind', 'regulator', '--actor', 'browser-test');
   await evenhand('authority', 'add', '--db', db, '--id', 'meity', '--name', 'Ministry of Electronics and IT',
       '--jurisdiction', 'IN', '--kind', 'government', '--actor', 'browser-test');
-  S.mod = await createKey(db, 'moderator', ['--name', 'mod-aisha']);
-  S.auditor = await createKey(db, 'auditor', ['--name', 'audit-desk']);
-  S.admin = await createKey(db, 'admin', ['--name', 'admin-desk']);
-  S.pta = await createKey(db, 'authority', ['--authority', 'pta', '--name', 'pta-desk']);
-  S.meity = await createKey(db, 'authority', ['--authority', 'meity', '--name', 'meity-desk']);
+  await person('mod-aisha', 'moderator');
+  await person('audit-desk', 'auditor');
+  await person('admin-desk', 'admin');
+  await evenhand('people', 'add', '--db', db, '--id', 'pta-desk', '--role', 'authority', '--authority', 'pta', '--actor', 'browser-test');
+  await evenhand('people', 'add', '--db', db, '--id', 'meity-desk', '--role', 'authority', '--authority', 'meity', '--actor', 'browser-test');
+  const key = (role, who) => createKey(db, role, ['--person', who, '--name', who, '--actor', 'browser-test']);
+  S.mod = await key('moderator', 'mod-aisha');
+  S.auditor = await key('auditor', 'audit-desk');
+  S.admin = await key('admin', 'admin-desk');
+  S.pta = await key('authority', 'pta-desk');
+  S.meity = await key('authority', 'meity-desk');
 }
 
 async function api(key, method, route, body, want) {
@@ -279,7 +289,7 @@ describe('dashboard against a real evenhand serve', () => {
     const stored = await api(S.mod, 'GET', `/v1/orders/${S.ptaOverdue.id}`, undefined, 200);
     assert.equal(stored.state, 'actioned');
     assert.equal(stored.outcome, 'withheld');
-    assert.ok(stored.history.some((e) => e.actor === `key:${S.mod.id}`), `history names key:${S.mod.id}: ${JSON.stringify(stored.history)}`);
+    assert.ok(stored.history.some((e) => e.actor === `mod-aisha via key:${S.mod.id}`), `history names mod-aisha via key:${S.mod.id}: ${JSON.stringify(stored.history)}`);
 
     // After a reload the new state is still there (it was stored, not just painted).
     await page.reload();
@@ -444,7 +454,7 @@ describe('dashboard against a real evenhand serve', () => {
   });
 
   test('a key revoked while its page is open sends the tab back to sign-in', async () => {
-    const made = await api(S.admin, 'POST', '/v1/keys', { role: 'moderator', name: 'short-lived' }, 201);
+    const made = await api(S.admin, 'POST', '/v1/keys', { role: 'moderator', person: 'mod-aisha', name: 'short-lived' }, 201);
     const page = await signIn({ key: made.key });
     await row(page, S.ptaLater).waitFor();
     await api(S.admin, 'DELETE', `/v1/keys/${made.id}`, undefined, 200);

@@ -32,6 +32,8 @@
 #include "model/limits.h"
 #include "model/time.h"
 #include "store/sqlite/sqlite_migrations.h"
+#include "store/sqlite/people_sql.h"
+#include "store/sqlite/sqlite_util.h"
 
 namespace evenhand {
 namespace sqlite_store {
@@ -223,6 +225,7 @@ WHEN EXISTS (SELECT 1 FROM decisions WHERE item = OLD.id) BEGIN
     FROM decision_fact_values v WHERE v.id IN (SELECT id FROM decisions WHERE item = OLD.id);
 END;
 )sql"},
+    {6, "people: keys belong to a registered person (keys made before become people of their own)", nullptr},
 };
 
 // Cached prepared statements.
@@ -298,31 +301,11 @@ nlohmann::ordered_json SignalsJson(const Decision& d) {
   return arr;
 }
 
-void ReadText(sqlite3_stmt* s, int col, std::string* out) {
-  const unsigned char* p = sqlite3_column_text(s, col);
-  const int n = sqlite3_column_bytes(s, col);
-  if (p == nullptr) {
-    out->clear();
-  } else {
-    out->assign(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-  }
-}
-
-std::string_view ColumnView(sqlite3_stmt* s, int col) {
-  const unsigned char* p = sqlite3_column_text(s, col);
-  const int n = sqlite3_column_bytes(s, col);
-  return p == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-}
 
 bool IsMemoryPath(const std::string& path) {
   return path == ":memory:" || path.rfind("file::memory:", 0) == 0 || path.find("mode=memory") != std::string::npos;
 }
 
-// Owns a one-off statement.
-struct Finalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using OwnedStmt = std::unique_ptr<sqlite3_stmt, Finalizer>;
 
 // Resets a statement (and drops its bindings) when a use of it ends.
 class StmtUse {
@@ -392,6 +375,9 @@ class SqliteStore final : public Store {
   Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) override;
   Result<Account> GetAccount(const std::string& id) override;
   Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
+  Status PutPerson(const PersonRecord& person, const std::string& actor) override;
+  Result<PersonRecord> GetPerson(const std::string& id) override;
+  Result<std::vector<PersonRecord>> ListPeople() override;
   Status PutApiKey(const ApiKeyRecord& key, const std::string& actor) override;
   Result<ApiKeyRecord> GetApiKey(const std::string& id) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
@@ -442,34 +428,7 @@ class SqliteStore final : public Store {
   bool last_post_valid_ = false;
 };
 
-Status SqliteStore::Error(int rc, const std::string& doing) const {
-  const int primary = rc & 0xff;
-  std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-  std::string msg = path_ + ": " + doing + ": " + detail;
-  switch (primary) {
-    case SQLITE_NOTADB:
-      return Status::Invalid(path_ + ": not an evenhand database (the file is not an SQLite database)");
-    case SQLITE_CORRUPT:
-      return Status::Corrupt(msg);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      // Io, not Conflict: nothing is wrong with the request, retrying later may succeed.
-      return Status::Io(path_ + ": " + doing + ": the database is busy: another process held it for more than " +
-                          std::to_string(StoreBusyTimeoutMs()) + " ms (--busy-timeout-ms); retry later");
-    case SQLITE_CONSTRAINT:
-      return Status::Conflict(msg);
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_PROTOCOL:
-    case SQLITE_NOLFS:
-      return Status::Io(msg);
-    default:
-      return Status::Internal(msg);
-  }
-}
+Status SqliteStore::Error(int rc, const std::string& doing) const { return SqliteError(db_, path_, rc, doing); }
 
 Status SqliteStore::Exec(const std::string& sql, const std::string& doing) {
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
@@ -1163,16 +1122,6 @@ Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_firs
 
 namespace {
 
-OwnedStmt PrepareOwned(sqlite3* db, const char* sql, int* rc) {
-  sqlite3_stmt* raw = nullptr;
-  *rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
-  return OwnedStmt(raw);
-}
-
-void BindText(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text64(s, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
 constexpr const char* kCaseColumns = "id, kind, issuer, reference, jurisdiction, state, received, deadline, body";
 
 void ReadCase(sqlite3_stmt* s, CaseRecord* c) {
@@ -1577,7 +1526,7 @@ Result<std::vector<Post>> SqliteStore::PostsByAccount(const std::string& account
 
 namespace {
 
-constexpr const char* kKeyColumns = "id, hash, role, authority, name, created, revoked";
+constexpr const char* kKeyColumns = "id, hash, role, authority, name, created, revoked, person";
 
 void ReadKey(sqlite3_stmt* s, ApiKeyRecord* k) {
   ReadText(s, 0, &k->id);
@@ -1587,6 +1536,7 @@ void ReadKey(sqlite3_stmt* s, ApiKeyRecord* k) {
   ReadText(s, 4, &k->name);
   k->created = sqlite3_column_int64(s, 5);
   k->revoked = sqlite3_column_int64(s, 6);
+  ReadText(s, 7, &k->person);
 }
 
 }  // namespace
@@ -1597,13 +1547,17 @@ Status SqliteStore::PutApiKey(const ApiKeyRecord& k, const std::string& actor) {
   payload["role"] = k.role;
   payload["authority"] = k.authority;
   payload["name"] = k.name;
+  payload["person"] = k.person;
   const std::string p = Dump(payload);
   if (Status s = ValidateAuditFields(actor, "key.create", k.id, p); !s.ok()) return s;
   const std::string doing = "storing API key \"" + k.id + "\"";
   return WriteOp(doing, [&]() -> Status {
+    if (Status s = CheckKeyHolder(db_, path_, k); !s.ok()) return s;
     int rc = 0;
     OwnedStmt st = PrepareOwned(
-        db_, "INSERT INTO api_keys (id, hash, role, authority, name, created, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+        db_,
+        "INSERT INTO api_keys (id, hash, role, authority, name, created, revoked, person) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
         &rc);
     if (rc != SQLITE_OK) return Error(rc, doing);
     BindText(st.get(), 1, k.id);
@@ -1612,12 +1566,30 @@ Status SqliteStore::PutApiKey(const ApiKeyRecord& k, const std::string& actor) {
     BindText(st.get(), 4, k.authority);
     BindText(st.get(), 5, k.name);
     sqlite3_bind_int64(st.get(), 6, k.created != 0 ? k.created : NowUnixSeconds());
+    BindText(st.get(), 7, k.person);
     rc = sqlite3_step(st.get());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::Conflict("API key \"" + k.id + "\" exists already");
     if (rc != SQLITE_DONE) return Error(rc, doing);
     return AppendAuditLocked(actor, "key.create", k.id, p);
   });
 }
+
+Status SqliteStore::PutPerson(const PersonRecord& person, const std::string& actor) {
+  nlohmann::ordered_json payload;
+  payload["name"] = person.name;
+  payload["roles"] = person.roles;
+  payload["authority"] = person.authority;
+  const std::string p = Dump(payload);
+  if (Status s = ValidateAuditFields(actor, "person.add", person.id, p); !s.ok()) return s;
+  return WriteOp("registering person \"" + person.id + "\"", [&]() -> Status {
+    if (Status s = InsertPerson(db_, path_, person); !s.ok()) return s;
+    return AppendAuditLocked(actor, "person.add", person.id, p);
+  });
+}
+
+Result<PersonRecord> SqliteStore::GetPerson(const std::string& id) { return ReadPerson(db_, path_, id); }
+
+Result<std::vector<PersonRecord>> SqliteStore::ListPeople() { return ReadPeople(db_, path_); }
 
 Result<ApiKeyRecord> SqliteStore::GetApiKey(const std::string& id) {
   int rc = 0;
@@ -1727,7 +1699,11 @@ std::span<const Migration> Migrations() {
   // Step 5 ends by writing the facts of the decisions already stored.
   static const std::vector<std::string> sql = [] {
     std::vector<std::string> all;
-    for (const Migration& m : kMigrations) all.push_back(m.version == 5 ? std::string(m.sql) + kRefreshFactsSql : m.sql);
+    for (const Migration& m : kMigrations) {
+      if (m.version == 5) all.push_back(std::string(m.sql) + kRefreshFactsSql);
+      else if (m.version == 6) all.push_back(kPeopleMigrationSql);
+      else all.push_back(m.sql);
+    }
     return all;
   }();
   static const std::vector<Migration> steps = [] {
