@@ -108,6 +108,10 @@ class DataRequestDeskTest : public ::testing::Test {
     EXPECT_EQ(s.state, DataRequestState::kAccepted) << s.reason;
     auto p = desk_->Prepare(s.id, "alice", kReceived + 60);
     EXPECT_TRUE(p.ok()) << p.status().message();
+    if (s.cross_border) {  // a DE authority asking about a PK account: reviewed first
+      auto reviewed = desk_->RecordLegalReview(s.id, "the court order is recognised in PK", "legal", kReceived + 90);
+      EXPECT_TRUE(reviewed.ok()) << reviewed.status().message();
+    }
     auto a = desk_->Approve(s.id, "bob", kReceived + 120);
     EXPECT_TRUE(a.ok()) << a.status().message();
     return a.ok() ? *a : DataRequest{};
@@ -597,6 +601,10 @@ TEST_F(DataRequestDeskTest, StatsCountEveryRequestByJurisdictionProcessAndOutcom
   EXPECT_EQ(s.emergency.granted, 1);
   EXPECT_EQ(s.emergency_flagged, 1);
   EXPECT_EQ(s.emergency_followed_up, 0);
+  // Every accepted request here asks about a1 (PK) for another jurisdiction: cross-border, counted apart.
+  EXPECT_EQ(s.cross_border.total(), 7);
+  EXPECT_EQ(s.cross_border.granted, 3);
+  EXPECT_EQ(s.cross_border_reviewed, 4);
   std::map<std::tuple<std::string, std::string, bool>, OutcomeCounts> rows;
   for (const DataRequestStatsRow& r : s.rows) rows[{r.jurisdiction, r.legal_process, r.emergency}] = r.counts;
   ASSERT_EQ(rows.size(), 5u);
@@ -613,6 +621,7 @@ TEST_F(DataRequestDeskTest, StatsCountEveryRequestByJurisdictionProcessAndOutcom
   EXPECT_EQ(CountDataRequests(*all, now, kReceived + 1).all.total(), 0);
   Json j = Json::parse(DataRequestStatsToJson(s).dump());
   EXPECT_EQ(j["all"]["total"], 8);
+  EXPECT_EQ(j["cross_border"]["total"], 7);
   EXPECT_EQ(j["emergency"]["flagged"], 1);
   EXPECT_EQ(j["rows"].size(), 5u);
 }

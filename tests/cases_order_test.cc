@@ -50,7 +50,7 @@ class OrderDeskTest : public ::testing::Test {
     Open();
     ASSERT_TRUE(store_->PutAuthority({"pta", "Pakistan Telecommunication Authority", "PK", "regulator", 0}, "admin").ok());
     ASSERT_TRUE(store_->PutAuthority({"europol", "Europol IRU", "EU", "police", 0}, "admin").ok());
-    ASSERT_TRUE(store_->PutAuthority({"xx-court", "A court where no regime is configured", "XX", "court", 0}, "admin").ok());
+    ASSERT_TRUE(store_->PutAuthority({"xx-court", "A court where no regime is configured", "NZ", "court", 0}, "admin").ok());
     Post p;
     p.id = "p1";
     p.account = "a1";
@@ -135,8 +135,8 @@ TEST_F(OrderDeskTest, EachRejectionIsStoredWithItsReason) {
       {"unregistered authority", [](Order* o) { o->authority = "nobody"; }, "not registered"},
       {"authority of another jurisdiction", [](Order* o) { o->jurisdiction = "EU"; o->category = "terrorist_content"; },
        "not registered for jurisdiction EU"},
-      {"no regime", [](Order* o) { o->authority = "xx-court"; o->jurisdiction = "XX"; },
-       "no regime is configured for jurisdiction XX"},
+      {"no regime", [](Order* o) { o->authority = "xx-court"; o->jurisdiction = "NZ"; },
+       "no regime is configured for jurisdiction NZ"},
       {"category not covered", [](Order* o) { o->category = "copyright"; }, "not covered by the regimes of PK (pk-peca)"},
       {"unknown item", [](Order* o) { o->targets.push_back({"item", "p404"}); }, "unknown targets: item \"p404\""},
       {"unknown account", [](Order* o) { o->targets = {{"account", "ghost"}}; }, "account \"ghost\""},

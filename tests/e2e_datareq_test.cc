@@ -69,6 +69,12 @@ TEST(DataRequestsEndToEnd, ExampleRequestsMinimisedAndApprovedByASecondPerson) {
   Outcome stranger = Exec("datareq approve" + at + "--actor legal-3 " + id);
   EXPECT_EQ(stranger.exit_code, 1);
   EXPECT_NE(stranger.out.find("not a registered person"), std::string::npos) << stranger.out;
+  // PTA asks about a US account: cross-border, so a legal review comes before approval.
+  Outcome unreviewed = Exec("datareq approve" + at + "--actor legal-2 " + id);
+  EXPECT_EQ(unreviewed.exit_code, 1);
+  EXPECT_NE(unreviewed.out.find("legal review"), std::string::npos) << unreviewed.out;
+  ASSERT_EQ(Exec("datareq legal-review" + at + "--actor legal-2 " + id +
+                 " --note 'PECA s.37 notice: subscriber data of a foreign account may be disclosed'").exit_code, 0);
   ASSERT_EQ(Exec("datareq approve" + at + "--actor legal-2 " + id).exit_code, 0);
   const std::string package = (dir / "package.json").string();
   ASSERT_EQ(Exec("datareq disclose" + at + "--actor legal-2 -o " + package + " " + id).exit_code, 0);
@@ -87,6 +93,9 @@ TEST(DataRequestsEndToEnd, ExampleRequestsMinimisedAndApprovedByASecondPerson) {
   EXPECT_EQ(stats["all"]["total"], 6);
   EXPECT_EQ(stats["all"]["rejected"], 2);
   EXPECT_EQ(stats["all"]["partly_granted"], 1);
+  // Every accepted example asks about an account abroad: counted apart, one reviewed.
+  EXPECT_EQ(stats["cross_border"]["total"], 4) << stats.dump();
+  EXPECT_EQ(stats["cross_border"]["legal_review_recorded"], 1);
   EXPECT_EQ(Exec("audit verify --db " + db).exit_code, 0);
   fs::remove_all(dir);
 }

@@ -458,6 +458,7 @@ TEST_F(ApiTest, RoleMatrix) {
       {"POST", "/v1/scan/batch", R"({"items":[{"id":"rm-3","text":"x"}]})", "md"},
       {"GET", "/v1/decisions", "", "md"},
       {"POST", "/v1/decisions/rm-item/review", R"({"verdict":"confirm"})", "md"},
+      {"GET", "/v1/items/rm-item", "", "mud"},
       {"POST", "/v1/orders", order_body, "ad"},
       {"GET", "/v1/orders", "", "amud"},
       {"GET", order, "", "amud"},
@@ -560,6 +561,133 @@ TEST_F(ApiTest, KeysBelongToRegisteredPeopleInTheirRoles) {
   r = s().Call("GET", "/v1/me", r.json["key"].get<std::string>());
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json["person"]["id"], "bilal");
+}
+
+// Issue 14 point 3: scanning a stored id with other content keeps both
+// versions, audits the change with its content hash, decides the new
+// version, and GET /v1/items/{id} shows it all.
+TEST_F(ApiTest, RescanningAChangedItemKeepsEveryVersion) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("ver-1", "hello friends")).status, 200);
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("ver-1", "hello friends")).status, 200);
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("ver-1", "you will be shot")).status, 200);
+  Reply r = s().Call("GET", "/v1/items/ver-1", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.json["versions"].size(), 2u) << r.body;
+  EXPECT_EQ(r.json["versions"][0]["text"], "hello friends");
+  EXPECT_EQ(r.json["versions"][1]["text"], "you will be shot");
+  EXPECT_EQ(r.json["current_version"], 2);
+  ASSERT_EQ(r.json["decisions"].size(), 2u) << r.body;
+  EXPECT_EQ(r.json["decisions"][0]["version"], 1);
+  EXPECT_EQ(r.json["decisions"][1]["version"], 2);
+  EXPECT_TRUE(r.json["visibility"].contains("PK")) << r.body;
+  bool audited = false;
+  auto store = OpenStore(s().db(), OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)
+                  ->ForEachAuditOf("ver-1",
+                                   [&](const AuditEntry& e) {
+                                     if (e.action != "item.version") return;
+                                     audited = true;
+                                     EXPECT_EQ(e.actor.rfind("moderator via key:", 0), 0u);
+                                     EXPECT_NE(e.payload.find(r.json["versions"][1]["content_hash"].get<std::string>()),
+                                               std::string::npos);
+                                   })
+                  .ok());
+  EXPECT_TRUE(audited);
+  EXPECT_EQ(s().Call("GET", "/v1/items/never-stored", "auditor").status, 404);
+  EXPECT_EQ(s().Call("GET", "/v1/items/ver-1", "authority").status, 403);
+}
+
+// Issue 14 point 6: an authority id is not silently moved to another
+// jurisdiction, jurisdictions are assigned ISO codes or EU, and a legal
+// basis that is only white space is no legal basis.
+TEST_F(ApiTest, IntakeRefusesWhatDueProcessRefuses) {
+  const std::string path = "/v1/authorities";
+  Reply r = s().Call("POST", path, "admin", R"({"id":"dp6","name":"DP6","jurisdiction":"PK","kind":"court"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(s().Call("POST", path, "admin", R"({"id":"dp6","name":"DP6","jurisdiction":"PK","kind":"court"})").status, 201);
+  r = s().Call("POST", path, "admin", R"({"id":"dp6","name":"DP6","jurisdiction":"BR","kind":"court"})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(s().Call("POST", path, "admin",
+                     R"({"id":"dp6","name":"DP6","jurisdiction":"BR","kind":"court","replace":true,"reason":"  "})")
+                .code(),
+            "invalid");
+  for (const char* bad : {"ZZ", "XX", "pk", "UK", "PAK", "E U"}) {
+    json body = {{"id", "dp6-bad"}, {"name", "x"}, {"jurisdiction", bad}, {"kind", "court"}};
+    EXPECT_EQ(s().Call("POST", path, "admin", body.dump()).code(), "invalid") << bad;
+  }
+  EXPECT_EQ(s().Call("POST", path, "admin", R"({"id":"dp6-eu","name":"x","jurisdiction":"EU","kind":"regulator"})").status,
+            201);
+  r = s().Call("GET", path, "admin");
+  for (const json& a : r.json["authorities"])
+    if (a["id"] == "dp6") EXPECT_EQ(a["jurisdiction"], "PK");
+  r = s().Call("POST", path, "admin",
+               R"({"id":"dp6","name":"DP6","jurisdiction":"BR","kind":"court","replace":true,"reason":"registered under the wrong country"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const AuditEntry last = s().LastAudit();
+  EXPECT_EQ(last.action, "authority.replace");
+  EXPECT_NE(last.payload.find("registered under the wrong country"), std::string::npos);
+  EXPECT_NE(last.payload.find(R"("previous":{"name":"DP6","jurisdiction":"PK")"), std::string::npos) << last.payload;
+
+  // A blank legal basis is missing: the order is stored rejected, with the reason.
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("dp6-item", "free money")).status, 200);
+  json order = json::parse(OrderBody("dp6-item", "DP6/1"));
+  order["legal_basis"] = {{"instrument", " \t"}, {"provision", "s.37"}};
+  r = s().Call("POST", "/v1/orders", "authority", order.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["state"], "rejected");
+  EXPECT_NE(r.json["reason"].get<std::string>().find("no legal basis"), std::string::npos) << r.body;
+
+  // The authority's own deadline: the stricter of it and the regime's applies; both are shown.
+  json strict = json::parse(OrderBody("dp6-item", "DP6/2"));
+  strict["received"] = "2026-12-01T00:00:00Z";
+  strict["authority_deadline"] = "2026-12-01T02:00:00Z";
+  r = s().Call("POST", "/v1/orders", "authority", strict.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["state"], "accepted") << r.body;
+  EXPECT_EQ(r.json["deadline"], "2026-12-01T02:00:00Z");
+  EXPECT_EQ(r.json["authority_deadline"], "2026-12-01T02:00:00Z");
+  ASSERT_TRUE(r.json["regime_deadline"].is_string()) << r.body;
+  EXPECT_GT(r.json["regime_deadline"].get<std::string>(), "2026-12-01T02:00:00Z");
+  json lax = strict;
+  lax["reference"] = "DP6/3";
+  lax["authority_deadline"] = "2027-01-01T00:00:00Z";
+  r = s().Call("POST", "/v1/orders", "authority", lax.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["deadline"], r.json["regime_deadline"]) << r.body;
+  lax["reference"] = "DP6/4";
+  lax["authority_deadline"] = "2026-11-30T00:00:00Z";
+  EXPECT_EQ(s().Call("POST", "/v1/orders", "authority", lax.dump()).code(), "invalid");
+}
+
+// Issue 14 point 6: a data request for an account in another country is
+// cross-border and needs a recorded legal review before approval.
+TEST_F(ApiTest, CrossBorderDataRequestsNeedALegalReview) {
+  json req = {{"authority", "anatel"}, {"jurisdiction", "BR"}, {"reference", "ANATEL/X1"},
+              {"legal_process", {{"kind", "court_order"}, {"reference", "CO-X1"}}},
+              {"fields", {"account.id"}}, {"targets", {"acc1"}}};  // acc1 is in PK
+  Reply r = s().Call("POST", "/v1/datarequests", "admin", req.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(r.json["state"], "accepted") << r.body;
+  EXPECT_EQ(r.json["cross_border"], true);
+  const std::string events = "/v1/datarequests/" + r.json["id"].get<std::string>() + "/events";
+  ASSERT_EQ(s().Call("POST", events, "moderator", R"({"event":"prepare"})").status, 200);
+  r = s().Call("POST", events, "moderator2", R"({"event":"approve"})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("legal review"), std::string::npos) << r.body;
+  EXPECT_EQ(s().Call("POST", events, "moderator2", R"({"event":"legal_review","reason":" "})").code(), "invalid");
+  r = s().Call("POST", events, "moderator2",
+               R"({"event":"legal_review","reason":"MLAT route not needed: court order recognised"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.json["legal_review"].is_null());
+  r = s().Call("POST", events, "moderator2", R"({"event":"approve"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  // A domestic request is not cross-border and needs no review.
+  json home = {{"reference", "PTA/X2"}, {"legal_process", {{"kind", "court_order"}, {"reference", "CO-X2"}}},
+               {"fields", {"account.id"}}, {"targets", {"acc1"}}};
+  r = s().Call("POST", "/v1/datarequests", "authority", home.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["cross_border"], false);
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ $ev order act --db $db --now 2026-11-21T12:20:00Z --actor mod-aisha "$id" --even
 # 5. Withheld in Pakistan, still visible from Brazil.
 $ev visible --db $db p0005 --from PK
 $ev visible --db $db p0005 --from BR
+#    Everything held about the item: its versions (content hash), decisions,
+#    the order (with the version it was received against), visibility per country.
+$ev item show --db $db p0005
 
 # 6. The author files a counter-notice; a second moderator upholds the action.
 #    (Staff at intake record the user's appeal; the text is the user's.)
@@ -79,6 +82,10 @@ $ev datareq submit --db $db --actor intake --now $now examples/cases/datareqs.js
 rid=$($ev datareq list --db $db --now $now --state accepted | grep 'PTA/INFO/2026/77' | sed -E 's/.*"id":"([^"]+)".*/\1/')
 $ev datareq prepare --db $db --now 2026-11-21T13:00:00Z --actor analyst-1 "$rid"   # a statutory notice covers subscriber data only
 $ev datareq approve --db $db --now 2026-11-21T13:05:00Z --actor analyst-1 "$rid" || echo "(refused: four-eyes)"
+#    The account is in the US, the authority in Pakistan: cross-border, so the
+#    legal review is recorded before the approval.
+$ev datareq legal-review --db $db --now 2026-11-21T13:08:00Z --actor legal-2 "$rid" \
+  --note "Subscriber data under a PECA s.37 notice; no mutual legal assistance route is needed for it"
 $ev datareq approve --db $db --now 2026-11-21T13:10:00Z --actor legal-2 "$rid"
 $ev datareq disclose --db $db --now 2026-11-21T13:20:00Z --actor legal-2 -o out/package.json "$rid"
 cat out/package.json; echo

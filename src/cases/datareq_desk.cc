@@ -6,6 +6,7 @@
 
 #include "cases/datareq_json.h"
 #include "cases/datareq_package.h"
+#include "cases/visibility.h"
 #include "model/person.h"
 #include "model/time.h"
 #include "store/sha256.h"
@@ -13,6 +14,12 @@
 namespace evenhand {
 
 namespace {
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + (s.empty() ? std::string("unknown") : s);
+  return out;
+}
 
 constexpr const char* kKind = "datareq";
 
@@ -60,7 +67,7 @@ Result<std::string> DataRequestDesk::RejectionReason(const DataRequest& r) {
     return std::string(
         "no legal process: a request that is not an emergency must rely on a court order, warrant, subpoena or "
         "statutory notice");
-  if (IsLegalProcess(p.kind) && p.reference.empty())
+  if (IsLegalProcess(p.kind) && IsBlank(p.reference))
     return "no legal process reference: the " + std::string(LegalProcessKindName(p.kind)) +
            " must be identified by its reference";
   Result<std::vector<AuthorityRecord>> authorities = store_->ListAuthorities();
@@ -121,6 +128,15 @@ Result<DataRequestSubmitResult> DataRequestDesk::Submit(DataRequest r, const std
     payload["reason"] = r.reason;
   } else {
     r.state = DataRequestState::kAccepted;
+    // Cross-border: an account whose country the authority's jurisdiction does not cover.
+    for (const std::string& target : r.targets) {
+      Result<Account> account = store_->GetAccount(target);
+      if (!account.ok() && account.status().code() != Status::Code::kNotFound) return account.status();
+      const std::string country = account.ok() ? account->country : "";
+      r.target_countries.push_back(country);
+      if (!country.empty() && !JurisdictionCovers(r.jurisdiction, country)) r.cross_border = true;
+    }
+    payload["cross_border"] = r.cross_border;
     const InfoRequestAnswer regime = regimes_ ? regimes_(r.jurisdiction) : InfoRequestAnswer{};
     r.regime = regime.regime_id;
     const std::optional<double> hours = r.emergency ? regime.emergency_hours : regime.normal_hours;
@@ -201,6 +217,9 @@ Result<DataRequest> DataRequestDesk::Approve(const std::string& id, const std::s
   if (SamePerson(actor, r.prepared_by))
     return Status::Conflict("data request " + id + ": four-eyes rule: \"" + actor +
                             "\" prepared the package and cannot also approve it");
+  if (r.cross_border && r.legal_review_at == 0)
+    return Status::Conflict("data request " + id + ": cross-border (accounts in " + Join(r.target_countries) +
+                            ", authority of " + r.jurisdiction + "): a legal review must be recorded before approval");
   const DataRequestState from = r.state;
   r.state = to;
   r.approved_by = actor;
@@ -242,7 +261,7 @@ Result<DataRequest> DataRequestDesk::Refuse(const std::string& id, const std::st
   DataRequestState to;
   Result<DataRequest> loaded = LoadFor(id, DataRequestEvent::kRefuse, &to);
   if (!loaded.ok()) return loaded.status();
-  if (reason.empty()) return Status::Invalid("data request " + id + ": refuse needs a reason");
+  if (IsBlank(reason)) return Status::Invalid("data request " + id + ": refuse needs a reason");
   DataRequest r = std::move(loaded).value();
   const DataRequestState from = r.state;
   r.state = to;
@@ -271,7 +290,7 @@ Result<DataRequest> DataRequestDesk::RecordFollowUp(const std::string& id, const
   if (!IsLegalProcess(process.kind))
     return Status::Invalid("data request " + id +
                            ": the follow-up must be a court_order, warrant, subpoena or statutory_notice");
-  if (process.reference.empty()) return Status::Invalid("data request " + id + ": the follow-up needs its reference");
+  if (IsBlank(process.reference)) return Status::Invalid("data request " + id + ": the follow-up needs its reference");
   r.follow_up = process;
   r.follow_up_at = now;
   OJson payload;
@@ -279,6 +298,26 @@ Result<DataRequest> DataRequestDesk::RecordFollowUp(const std::string& id, const
   payload["reference"] = process.reference;
   payload["late"] = now > r.follow_up_due;
   if (Status s = Save(r, r.state, actor, "datareq.follow_up", Dump(payload)); !s.ok()) return s;
+  return r;
+}
+
+Result<DataRequest> DataRequestDesk::RecordLegalReview(const std::string& id, const std::string& note,
+                                                      const std::string& actor, int64_t now) {
+  Result<DataRequest> loaded = Get(id);
+  if (!loaded.ok()) return loaded.status();
+  DataRequest r = std::move(loaded).value();
+  if (!r.cross_border) return Status::Conflict("data request " + id + ": not cross-border; no legal review is needed");
+  if (r.state != DataRequestState::kAccepted && r.state != DataRequestState::kPrepared)
+    return Status::Conflict("data request " + id + ": a legal review is recorded before approval, and it is " +
+                            std::string(DataRequestStateName(r.state)));
+  if (IsBlank(note)) return Status::Invalid("data request " + id + ": the legal review needs its conclusion");
+  r.legal_review = note;
+  r.legal_review_by = actor;
+  r.legal_review_at = now;
+  OJson payload;
+  payload["note"] = note;
+  payload["target_countries"] = r.target_countries;
+  if (Status s = Save(r, r.state, actor, "datareq.legal_review", Dump(payload)); !s.ok()) return s;
   return r;
 }
 

@@ -72,6 +72,11 @@ class DataRequestDesk {
   Result<DataRequest> RecordFollowUp(const std::string& id, const LegalProcess& process, const std::string& actor,
                                      int64_t now);
   // Records that the users of a request whose notice is due were notified.
+  // Records the legal review a cross-border request needs before approval
+  // (its conclusion in `note`, which must not be blank); Conflict when the
+  // request is not cross-border or is past approval.
+  Result<DataRequest> RecordLegalReview(const std::string& id, const std::string& note, const std::string& actor,
+                                        int64_t now);
   Result<DataRequest> MarkNotified(const std::string& id, const std::string& actor, int64_t now);
 
   Result<DataRequest> Get(const std::string& id);

@@ -132,6 +132,11 @@ nlohmann::ordered_json DataRequestToJson(const DataRequest& r, bool with_package
   for (const WithheldField& w : r.withheld_fields) withheld.push_back({{"field", w.field}, {"reason", w.reason}});
   j["withheld_fields"] = std::move(withheld);
   j["user_notified_at"] = Time(r.user_notified_at);
+  j["cross_border"] = r.cross_border;
+  j["target_countries"] = r.target_countries;
+  j["legal_review"] = r.legal_review_at != 0
+                          ? OJson{{"note", r.legal_review}, {"by", r.legal_review_by}, {"at", FormatTimestamp(r.legal_review_at)}}
+                          : OJson();
   if (with_package) {
     OJson package = r.package.empty() ? OJson() : OJson::parse(r.package, nullptr, false);
     j["package"] = package.is_discarded() ? OJson() : std::move(package);
@@ -185,6 +190,14 @@ Result<DataRequest> DataRequestFromJson(std::string_view text) {
     for (const OJson& w : j["withheld_fields"])
       if (w.is_object()) r.withheld_fields.push_back({w.value("field", ""), w.value("reason", "")});
   r.user_notified_at = time("user_notified_at");
+  r.cross_border = j.contains("cross_border") && j["cross_border"].is_boolean() && j["cross_border"].get<bool>();
+  r.target_countries = strings("target_countries");
+  if (j.contains("legal_review") && j["legal_review"].is_object()) {
+    const OJson& lr = j["legal_review"];
+    r.legal_review = lr.value("note", "");
+    r.legal_review_by = lr.value("by", "");
+    if (lr.contains("at") && lr["at"].is_string()) r.legal_review_at = ParseTimestamp(lr["at"].get<std::string>()).value_or(0);
+  }
   if (j.contains("package") && j["package"].is_object())
     r.package = j["package"].dump(-1, ' ', false, OJson::error_handler_t::replace);
   return r;

@@ -65,6 +65,10 @@ DataRequestStats CountDataRequests(const std::vector<DataRequest>& requests, int
     if (kind.empty()) kind = "none";
     rows[{r.jurisdiction, kind, r.emergency}].Add(o);
     stats.all.Add(o);
+    if (r.cross_border) {
+      stats.cross_border.Add(o);
+      if (r.legal_review_at != 0) ++stats.cross_border_reviewed;
+    }
     if (!r.emergency) continue;
     stats.emergency.Add(o);
     if (r.follow_up.kind != LegalProcessKind::kNone) ++stats.emergency_followed_up;
@@ -82,6 +86,9 @@ nlohmann::ordered_json DataRequestStatsToJson(const DataRequestStats& s) {
   e["followed_up"] = s.emergency_followed_up;
   e["flagged"] = s.emergency_flagged;
   j["emergency"] = std::move(e);
+  OJson x = CountsJson(s.cross_border);
+  x["legal_review_recorded"] = s.cross_border_reviewed;
+  j["cross_border"] = std::move(x);
   OJson rows = OJson::array();
   for (const DataRequestStatsRow& r : s.rows) {
     OJson row;

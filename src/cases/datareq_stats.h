@@ -43,6 +43,8 @@ struct DataRequestStats {
   OutcomeCounts emergency;           // the emergency requests only
   int64_t emergency_followed_up = 0;  // legal process recorded after the fact
   int64_t emergency_flagged = 0;      // follow-up overdue at `now`
+  OutcomeCounts cross_border;         // requests for accounts outside the authority's jurisdiction
+  int64_t cross_border_reviewed = 0;  // of those, with a legal review recorded
 };
 
 // Counts `requests` received in [since, until) (0 = open end).

@@ -6,6 +6,7 @@
 
 #include "cases/notice_json.h"
 #include "cases/notice_messages.h"
+#include "model/person.h"
 #include "store/sha256.h"
 
 namespace evenhand {
@@ -178,7 +179,7 @@ Result<Notice> NoticeDesk::Apply(const std::string& id, NoticeEvent event, const
   payload["to"] = std::string(NoticeStateName(*to));
   switch (event) {
     case NoticeEvent::kReject:
-      if (args.reason.empty()) return Status::Invalid("notice " + id + ": reject needs a reason");
+      if (IsBlank(args.reason)) return Status::Invalid("notice " + id + ": reject needs a reason");
       n.reason = args.reason;
       n.deadline = 0;  // nothing left for the platform to do
       payload["reason"] = n.reason;
@@ -195,7 +196,7 @@ Result<Notice> NoticeDesk::Apply(const std::string& id, NoticeEvent event, const
         return Status::Invalid("notice " + id +
                                ": withheld needs a jurisdiction to withhold in, and this notice names none; "
                                "use removed or labelled");
-      if (args.reason.empty()) return Status::Invalid("notice " + id + ": decide needs a reason");
+      if (IsBlank(args.reason)) return Status::Invalid("notice " + id + ": decide needs a reason");
       n.outcome = args.outcome;
       n.action = args.action;
       n.reason = args.reason;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "cases/order_json.h"
+#include "model/person.h"
 #include "store/sha256.h"
 
 namespace evenhand {
@@ -38,7 +39,7 @@ std::string OrderDesk::OrderId(const std::string& authority, const std::string& 
 }
 
 Result<std::string> OrderDesk::RejectionReason(const Order& o, RegimeAnswer* regime) {
-  if (o.legal_basis.instrument.empty() || o.legal_basis.provision.empty())
+  if (IsBlank(o.legal_basis.instrument) || IsBlank(o.legal_basis.provision))
     return std::string("no legal basis: the order must name the instrument and the provision it relies on");
   Result<std::vector<AuthorityRecord>> authorities = store_->ListAuthorities();
   if (!authorities.ok()) return authorities.status();
@@ -94,11 +95,24 @@ Result<SubmitResult> OrderDesk::Submit(Order o, const std::string& actor) {
   } else {
     o.state = OrderState::kAccepted;
     o.regime = regime.regime_id;
+    // The order is about the content as it is now: name the version.
+    for (OrderTarget& t : o.targets) {
+      if (t.kind != "item") continue;
+      Result<Post> post = store_->GetPost(t.id);
+      if (!post.ok()) return post.status();
+      t.version = post->version;
+    }
     if (regime.deadline_hours)
-      o.deadline = o.received + static_cast<int64_t>(std::llround(*regime.deadline_hours * 3600.0));
+      o.regime_deadline = o.received + static_cast<int64_t>(std::llround(*regime.deadline_hours * 3600.0));
+    // The stricter of the regime's and the authority's own deadline applies.
+    o.deadline = o.regime_deadline;
+    if (o.authority_deadline != 0 && (o.deadline == 0 || o.authority_deadline < o.deadline))
+      o.deadline = o.authority_deadline;
     payload["state"] = "accepted";
     payload["regime"] = o.regime;
     payload["deadline"] = o.deadline;
+    payload["regime_deadline"] = o.regime_deadline;
+    payload["authority_deadline"] = o.authority_deadline;
   }
   bool inserted = false;
   CaseRecord existing;
@@ -127,14 +141,14 @@ Result<Order> OrderDesk::Apply(const std::string& id, OrderEvent event, const Or
   payload["to"] = std::string(OrderStateName(*to));
   switch (event) {
     case OrderEvent::kReject:
-      if (args.reason.empty()) return Status::Invalid("order " + id + ": reject needs a reason");
+      if (IsBlank(args.reason)) return Status::Invalid("order " + id + ": reject needs a reason");
       o.reason = args.reason;
       break;
     case OrderEvent::kAct:
       if (args.outcome == OrderOutcome::kNone)
         return Status::Invalid("order " + id + ": act needs an outcome (withheld, removed_globally, no_action)");
       if ((args.outcome == OrderOutcome::kNoAction || args.outcome == OrderOutcome::kRemovedGlobally) &&
-          args.reason.empty())
+          IsBlank(args.reason))
         return Status::Invalid("order " + id + ": " + std::string(OrderOutcomeName(args.outcome)) +
                                " needs a reason (for removed_globally: the global policy also broken)");
       o.outcome = args.outcome;
@@ -143,7 +157,7 @@ Result<Order> OrderDesk::Apply(const std::string& id, OrderEvent event, const Or
       payload["outcome"] = std::string(OrderOutcomeName(o.outcome));
       break;
     case OrderEvent::kReopen:
-      if (args.appeal.empty()) return Status::Invalid("order " + id + ": reopen needs the appeal or counter-notice");
+      if (IsBlank(args.appeal)) return Status::Invalid("order " + id + ": reopen needs the appeal or counter-notice");
       o.appeal = args.appeal;
       o.closed_at = 0;
       break;

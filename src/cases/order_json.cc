@@ -18,7 +18,7 @@ Result<Order> ParseOrderSubmission(std::string_view text, int64_t now) {
   if (j.is_discarded()) return Status::Invalid("not valid JSON");
   if (!j.is_object()) return Status::Invalid("an order must be a JSON object");
   static const char* const kKnown[] = {"authority", "jurisdiction", "legal_basis", "category", "emergency",
-                                       "targets",   "reference",    "received"};
+                                       "targets",   "reference",    "received", "authority_deadline"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kKnown) known = known || it.key() == k;
@@ -62,6 +62,13 @@ Result<Order> ParseOrderSubmission(std::string_view text, int64_t now) {
     if (!ts) return Status::Invalid("received: \"" + it->get<std::string>() + "\" is not an RFC 3339 time");
     o.received = *ts;
   }
+  if (auto it = j.find("authority_deadline"); it != j.end() && !it->is_null()) {
+    if (!it->is_string()) return Status::Invalid("authority_deadline: must be an RFC 3339 time string");
+    auto ts = ParseTimestamp(it->get<std::string>());
+    if (!ts) return Status::Invalid("authority_deadline: \"" + it->get<std::string>() + "\" is not an RFC 3339 time");
+    if (*ts <= o.received) return Status::Invalid("authority_deadline: not after the order was received");
+    o.authority_deadline = *ts;
+  }
   return o;
 }
 
@@ -75,11 +82,20 @@ nlohmann::ordered_json OrderToJson(const Order& o) {
   j["category"] = o.category;
   j["emergency"] = o.emergency;
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
-  for (const OrderTarget& t : o.targets) targets.push_back({{t.kind, t.id}});
+  for (const OrderTarget& t : o.targets) {
+    nlohmann::ordered_json target = {{t.kind, t.id}};
+    if (t.version != 0) target["version"] = t.version;
+    targets.push_back(std::move(target));
+  }
   j["targets"] = std::move(targets);
   j["reference"] = o.reference;
   j["received"] = FormatTimestamp(o.received);
   j["deadline"] = o.deadline != 0 ? nlohmann::ordered_json(FormatTimestamp(o.deadline)) : nlohmann::ordered_json();
+  // Both deadlines are shown; `deadline` is the stricter, the one that applies.
+  j["regime_deadline"] =
+      o.regime_deadline != 0 ? nlohmann::ordered_json(FormatTimestamp(o.regime_deadline)) : nlohmann::ordered_json();
+  j["authority_deadline"] =
+      o.authority_deadline != 0 ? nlohmann::ordered_json(FormatTimestamp(o.authority_deadline)) : nlohmann::ordered_json();
   j["state"] = std::string(OrderStateName(o.state));
   j["outcome"] = std::string(OrderOutcomeName(o.outcome));
   j["reason"] = o.reason;
@@ -112,11 +128,16 @@ Result<Order> OrderFromJson(std::string_view text) {
   o.emergency = j.contains("emergency") && j["emergency"].is_boolean() && j["emergency"].get<bool>();
   if (j.contains("targets") && j["targets"].is_array())
     for (const Json& t : j["targets"])
-      if (t.is_object() && t.size() == 1 && t.begin().value().is_string())
-        o.targets.push_back({t.begin().key(), t.begin().value().get<std::string>()});
+      for (const char* kind : {"item", "account"})
+        if (t.is_object() && t.contains(kind) && t[kind].is_string())
+          o.targets.push_back({kind, t[kind].get<std::string>(),
+                               t.contains("version") && t["version"].is_number_integer() ? t["version"].get<int64_t>()
+                                                                                          : 0});
   o.reference = str("reference");
   o.received = time("received");
   o.deadline = time("deadline");
+  o.regime_deadline = j.contains("regime_deadline") ? time("regime_deadline") : o.deadline;
+  o.authority_deadline = time("authority_deadline");
   auto state = ParseOrderState(str("state"));
   auto outcome = ParseOrderOutcome(str("outcome"));
   if (!state || !outcome) return Status::Corrupt("stored order \"" + o.id + "\": unknown state or outcome");

@@ -200,7 +200,10 @@ std::optional<Statement> BuildStatement(const Decision& d, const Post& post, int
   Statement s;
   std::string what;
   if (!SetRestriction(d.action, d.scope, &s, &what)) return std::nullopt;
-  s.puid = MakePuid("d", d.item, d.policy);
+  // A later version of a changed item is decided on its own: its statement
+  // names the version (version 1, and decisions from before versions were
+  // kept, keep the id they always had).
+  s.puid = MakePuid("d", d.version > 1 ? d.item + "~v" + std::to_string(d.version) : d.item, d.policy);
   s.platform_name = options.platform_name;
 
   s.decision_ground = std::string(dsa::kGroundIncompatible);

@@ -331,6 +331,19 @@ void AddDataRequestCommand(CLI::App& app, int* exit_code) {
         *c, "refuse", [&](DataRequestDesk& d, const std::string& actor, int64_t now) { return d.Refuse(*id, *reason, actor, now); }, false);
   });
 
+  auto note = std::make_shared<std::string>();
+  auto* review = dr->add_subcommand(
+      "legal-review", "Record the legal review a cross-border request needs before approval (its conclusion)");
+  AddCommon(review, c.get(), true);
+  review->add_option("ID", *id, "Request id")->required();
+  review->add_option("--note", *note, "The review's conclusion (audited)")->required();
+  review->callback([c, id, note, exit_code] {
+    *exit_code = Step(
+        *c, "legal-review",
+        [&](DataRequestDesk& d, const std::string& actor, int64_t now) { return d.RecordLegalReview(*id, *note, actor, now); },
+        false);
+  });
+
   auto out = std::make_shared<std::string>();
   auto* disclose = dr->add_subcommand(
       "disclose",

@@ -11,6 +11,7 @@
 #include "cases/case_history.h"
 #include "cli/case_cli.h"
 #include "cli/commands.h"
+#include "model/person.h"
 #include "model/time.h"
 #include "store/store.h"
 
@@ -238,7 +239,8 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code) {
   auto* authority = app.add_subcommand("authority", "Register the authorities that may issue orders");
   authority->require_subcommand(1);
   struct Args {
-    std::string db, actor;
+    std::string db, actor, reason;
+    bool replace = false;
     AuthorityRecord record;
   };
   auto a = std::make_shared<Args>();
@@ -250,7 +252,10 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code) {
   add->add_option("--kind", a->record.kind, "court, regulator, government, law_enforcement")
       ->check(CLI::IsMember({"court", "regulator", "government", "law_enforcement", "other"}))
       ->required();
-  add->add_option("--actor", a->actor, "Who registers it (audit log)")->required();
+  add->add_option("--actor", a->actor, "The registered person who registers it (audit log)")->required();
+  add->add_flag("--replace", a->replace,
+                "Replace the record of an id registered already, even for another jurisdiction (needs --reason)");
+  add->add_option("--reason", a->reason, "Why the record is replaced (with --replace; audited)");
   add->callback([a, exit_code] {
     auto store = OpenStore(a->db);
     if (!store.ok()) {
@@ -262,7 +267,13 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code) {
       *exit_code = Fail("authority add", actor.status().message());
       return;
     }
-    if (Status s = (*store)->PutAuthority(a->record, *actor); !s.ok()) {
+    if (a->replace && IsBlank(a->reason)) {
+      *exit_code = Fail("authority add", "--replace needs --reason");
+      return;
+    }
+    if (Status s = a->replace ? (*store)->ReplaceAuthority(a->record, a->reason, *actor)
+                              : (*store)->PutAuthority(a->record, *actor);
+        !s.ok()) {
       *exit_code = Fail("authority add", s.message());
       return;
     }

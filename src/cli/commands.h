@@ -25,6 +25,7 @@ void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sl
 void AddServeCommand(CLI::App& app, int* exit_code);   // serve: HTTP API + dashboard
 void AddKeysCommand(CLI::App& app, int* exit_code);    // keys create|list|revoke
 void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
+void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
 

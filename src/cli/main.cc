@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   evenhand::cli::AddServeCommand(app, &exit_code);
   evenhand::cli::AddKeysCommand(app, &exit_code);
   evenhand::cli::AddPeopleCommand(app, &exit_code);
+  evenhand::cli::AddItemCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -93,6 +93,14 @@ struct DataRequest {
   std::vector<WithheldField> withheld_fields;  // set when prepared
   std::string package;       // the disclosure package as JSON text; set when prepared
   int64_t user_notified_at = 0;  // 0 = the affected users are not yet notified
+  // Cross-border: a target account's country is not covered by the
+  // authority's jurisdiction. Such a request needs a recorded legal review
+  // before it may be approved.
+  bool cross_border = false;
+  std::vector<std::string> target_countries;  // the targets' countries, as stored at intake
+  std::string legal_review;      // the review's conclusion; "" = none recorded
+  std::string legal_review_by;
+  int64_t legal_review_at = 0;
 
   // The process that now governs the request: the follow-up once recorded,
   // else the one it arrived with.

@@ -32,10 +32,11 @@ struct Post {
   std::string region;  // ISO 3166-1 alpha-2 where the post is published
   std::vector<Media> media;
   int64_t line = 0;  // 1-based line in the input, for error messages
+  int64_t version = 0;  // the stored version (1, 2, ...) when read from a store; 0 otherwise
 
   void Clear() {
     id.clear(); account.clear(); account_ref = nullptr; ts = 0; lang.clear(); text.clear();
-    topic.clear(); region.clear(); media.clear(); line = 0;
+    topic.clear(); region.clear(); media.clear(); line = 0; version = 0;
   }
 };
 
@@ -61,11 +62,12 @@ struct Decision {
   std::string region;
   int64_t ts = 0;
   std::vector<Signal> signals;
+  int64_t version = 0;  // the stored version of the item decided on (set by the Store); 0 = none stored
 
   void Clear() {
     item.clear(); account.clear(); action = Action::kAllow; scope.clear(); category.clear();
     rule.clear(); policy.clear(); reason.clear(); review = false; lang.clear(); region.clear();
-    ts = 0; signals.clear();
+    ts = 0; signals.clear(); version = 0;
   }
 };
 

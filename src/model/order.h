@@ -27,6 +27,7 @@ std::optional<OrderOutcome> ParseOrderOutcome(std::string_view name);
 struct OrderTarget {
   std::string kind;  // "item" or "account"
   std::string id;
+  int64_t version = 0;  // for an item: the stored version the order was received against (0 = unknown)
 };
 
 struct LegalBasis {
@@ -45,7 +46,9 @@ struct Order {
   std::vector<OrderTarget> targets;
   std::string reference;     // the authority's own reference
   int64_t received = 0;      // unix seconds
-  int64_t deadline = 0;      // unix seconds; 0 when the law sets no hour figure
+  int64_t deadline = 0;      // unix seconds: the stricter of the two below; 0 when neither is set
+  int64_t regime_deadline = 0;     // unix seconds: what the regime sets; 0 when the law sets no hour figure
+  int64_t authority_deadline = 0;  // unix seconds: the authority's own deadline in the order; 0 = none given
   OrderState state = OrderState::kReceived;
   OrderOutcome outcome = OrderOutcome::kNone;
   std::string reason;        // why rejected / why no action / why removed globally

@@ -42,7 +42,7 @@ class Sink {
         // The stored post carries the language id found for it, if it had none.
         Post& post = batch.posts[i];
         if (post.lang.empty() && !d.lang.empty()) post.lang = d.lang;
-        Status s = options_.store->PutPost(post);
+        Status s = options_.store->PutPost(post, options_.actor);
         if (!s.ok()) return s;
         bool inserted = false;
         s = options_.store->PutDecision(d, options_.actor, &inserted);

@@ -141,6 +141,7 @@ void Api::AddRoutes() {
   add("POST", "/v1/scan/batch", kM | kD, &Api::ScanBatch);
   add("GET", "/v1/decisions", kM | kD, &Api::ListDecisions);
   add("POST", "/v1/decisions/{}/review", kM | kD, &Api::ReviewDecision);
+  add("GET", "/v1/items/{}", kM | kU | kD, &Api::ShowItem);
   add("POST", "/v1/orders", kA | kD, &Api::SubmitOrder);
   add("GET", "/v1/orders", kA | kM | kU | kD, &Api::ListOrders);
   add("GET", "/v1/orders/{}", kA | kM | kU | kD, &Api::ShowOrder);

@@ -150,6 +150,7 @@ class Api {
   ApiResponse ScanBatch(Ctx& c);
   ApiResponse ListDecisions(Ctx& c);
   ApiResponse ReviewDecision(Ctx& c);
+  ApiResponse ShowItem(Ctx& c);
   ApiResponse SubmitOrder(Ctx& c);
   ApiResponse ListOrders(Ctx& c);
   ApiResponse ShowOrder(Ctx& c);

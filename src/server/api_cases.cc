@@ -6,6 +6,7 @@
 #include "cases/datareq_json.h"
 #include "cases/order_json.h"
 #include "cases/case_history.h"
+#include "model/person.h"
 #include "model/time.h"
 #include "server/api.h"
 #include "model/time.h"
@@ -168,7 +169,7 @@ ApiResponse Api::FileAppeal(Ctx& c) {
   ApiResponse error;
   if (!ParseBody(c, &body, &error)) return error;
   OrderEventArgs args;
-  if (!StringField(body, "text", &args.appeal) || args.appeal.empty())
+  if (!StringField(body, "text", &args.appeal) || IsBlank(args.appeal))
     return Error(400, "invalid", "text: the appeal or counter-notice is required");
   return ApplyOrderEvent(c, OrderEvent::kReopen, args);
 }
@@ -282,7 +283,8 @@ ApiResponse Api::DataRequestEvent(Ctx& c) {
   else if (event == "refuse") op = [&] { return desk->Refuse(id, reason, actor, now); };
   else if (event == "follow_up") op = [&] { return desk->RecordFollowUp(id, process, actor, now); };
   else if (event == "notify") op = [&] { return desk->MarkNotified(id, actor, now); };
-  else return Error(400, "invalid", "event: one of prepare, approve, disclose, refuse, follow_up, notify");
+  else if (event == "legal_review") op = [&] { return desk->RecordLegalReview(id, reason, actor, now); };
+  else return Error(400, "invalid", "event: one of prepare, approve, disclose, refuse, follow_up, notify, legal_review");
   Result<DataRequest> r = Status::Internal("not run");
   Status s = Write([&](Store&) {
     r = op();
@@ -332,7 +334,19 @@ ApiResponse Api::PutAuthority(Ctx& c) {
   if (std::none_of(std::begin(kKinds), std::end(kKinds), [&](const char* k) { return a.kind == k; }))
     return Error(400, "invalid", "kind: court, regulator, government, law_enforcement or other");
   a.added = c.now;
-  Status s = Write([&](Store& store) { return store.PutAuthority(a, c.who->actor); });
+  // Re-registering an id for another jurisdiction is 409 unless the admin
+  // replaces it explicitly, with a reason ({"replace":true,"reason":"..."}).
+  bool replace = false;
+  if (auto it = body.find("replace"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return Error(400, "invalid", "replace: true or false");
+    replace = it->get<bool>();
+  }
+  std::string reason;
+  if (!StringField(body, "reason", &reason)) return Error(400, "invalid", "reason: a string");
+  if (replace && IsBlank(reason)) return Error(400, "invalid", "reason: replacing an authority needs a reason");
+  Status s = Write([&](Store& store) {
+    return replace ? store.ReplaceAuthority(a, reason, c.who->actor) : store.PutAuthority(a, c.who->actor);
+  });
   if (!s.ok()) return FromStatus(s);
   {
     std::lock_guard<std::mutex> lock(keys_mu_);

@@ -4,8 +4,10 @@
 #include <string_view>
 #include <vector>
 
+#include "cases/item_view.h"
 #include "model/json_write.h"
 #include "model/jsonl_reader.h"
+#include "model/person.h"
 #include "model/time.h"
 #include "server/api.h"
 #include "server/json_body.h"
@@ -228,7 +230,7 @@ ApiResponse Api::ReviewDecision(Ctx& c) {
   if (!str("verdict", &review.verdict) || (review.verdict != "confirm" && review.verdict != "overturn"))
     return Error(400, "invalid", "verdict: \"confirm\" or \"overturn\"");
   if (!str("reason", &review.reason)) return Error(400, "invalid", "reason: expected a string");
-  if (review.verdict == "overturn" && review.reason.empty())
+  if (review.verdict == "overturn" && IsBlank(review.reason))
     return Error(400, "invalid", "reason: required to overturn a decision");
   if (!str("policy", &review.policy)) return Error(400, "invalid", "policy: expected a string");
   if (review.policy.empty()) review.policy = scanner()->policy().id();
@@ -251,6 +253,16 @@ ApiResponse Api::ReviewDecision(Ctx& c) {
   Status s = Write([&](Store& store) { return store.PutDecisionReview(review); });
   if (!s.ok()) return FromStatus(s);
   return Json(200, DecisionView(found, &review));
+}
+
+ApiResponse Api::ShowItem(Ctx& c) {
+  Result<nlohmann::ordered_json> view = Status::Internal("not run");
+  {
+    ReadLease rd(this);
+    view = ItemViewJson(*rd->store, c.arg);
+  }
+  if (!view.ok()) return FromStatus(view.status());
+  return Json(200, *view);
 }
 
 }  // namespace evenhand::server

@@ -50,7 +50,7 @@ void StoreWorker::CommitGroup(Job** jobs, size_t n) {
   for (size_t j = 0; s.ok() && j < n; ++j) {
     const Job& job = *jobs[j];
     for (size_t i = 0; s.ok() && i < job.n; ++i) {
-      s = store_->PutPost(job.posts[i]);
+      s = store_->PutPost(job.posts[i], *job.actor);
       bool inserted = false;
       if (s.ok()) s = store_->PutDecision(job.decisions[i], *job.actor, &inserted);
     }

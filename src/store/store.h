@@ -42,6 +42,19 @@ struct StoredDecision {
   bool post_found = false;
 };
 
+// One version of a stored item. Versions are 1, 2, ...; a changed item
+// becomes a new version and the old one is kept (Store::PutPost). Retention
+// may delete a version's text and media (content_deleted != 0); its hash
+// and metadata stay.
+struct PostVersion {
+  Post post;                  // post.version == version; media loaded
+  int64_t version = 0;
+  std::string content_hash;   // SHA-256 hex of the content (see sqlite/versions_sql.h)
+  int64_t stored_at = 0;      // unix seconds; 0 for content stored before versions were kept
+  int64_t superseded_at = 0;  // unix seconds a newer version replaced it; 0 = current
+  int64_t content_deleted = 0;  // unix seconds retention deleted the content; 0 = kept
+};
+
 // A registered issuing authority (court, regulator, police, ministry) and
 // the jurisdiction it may issue orders for.
 struct AuthorityRecord {
@@ -133,13 +146,31 @@ class Store {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 
-  // Upserts an account / post record (latest wins).
+  // Upserts an account record (latest wins).
   virtual Status PutAccount(const Account& account) = 0;
-  virtual Status PutPost(const Post& post) = 0;
+  // Stores a post. Stored content is evidence and never changes silently:
+  // a post whose id is stored with the same content changes nothing; with
+  // a different content (account, ts, lang, text, topic, region or media)
+  // it becomes the item's next version, the old one is kept, and an
+  // "item.version" audit entry (by "store", with both content hashes) is
+  // appended in the same transaction.
+  virtual Status PutPost(const Post& post, const std::string& actor = "store") = 0;
+  // Every version of item `id`, oldest first; empty when not stored.
+  virtual Result<std::vector<PostVersion>> PostVersions(const std::string& id) = 0;
+  // Versions whose content is kept and which are older than `cutoff` (unix
+  // seconds, by the post's ts, else when stored), oldest first, at most `limit`.
+  virtual Result<std::vector<PostVersion>> ContentOlderThan(int64_t cutoff, int64_t limit) = 0;
+  // Deletes the text and media of one version (hash and metadata kept) with
+  // an "item.content_deleted" audit entry by `actor` naming the version, its
+  // content hash and `reason`. NotFound / Conflict (deleted already).
+  virtual Status DeleteContent(const std::string& id, int64_t version, int64_t now, const std::string& actor,
+                               const std::string& reason) = 0;
 
-  // Stores a decision unless one with the same (item, policy) already
-  // exists; an inserted decision also appends a "decision" audit entry by
-  // `actor`. Sets *inserted accordingly. Invalid when item or policy is
+  // Stores a decision about the item's current version (decision.version
+  // is set from the stored post; 0 when none is stored) unless one with the
+  // same (item, version, policy) already exists; an inserted decision also
+  // appends a "decision" audit entry by `actor` (with the version and its
+  // content hash). Sets *inserted accordingly. Invalid when item or policy is
   // empty or item/actor hold a line break (see audit.h). Atomic: a failed
   // call stores neither the decision nor its audit entry.
   virtual Status PutDecision(const Decision& decision, const std::string& actor, bool* inserted) = 0;
@@ -164,6 +195,9 @@ class Store {
   // returning false from it stops the walk early (still Ok).
   virtual Status ForEachDecision(const std::string& policy_id,
                                  const std::function<bool(const StoredDecision&)>& fn) = 0;
+  // The decisions about one item (every version, every policy), in the
+  // order they were stored, through the (item, version, policy) index.
+  virtual Status ForEachDecisionOf(const std::string& item, const std::function<bool(const StoredDecision&)>& fn) = 0;
   // The same walk over every policy's decisions, newest first, so a caller
   // that wants the latest N stops after N (the review queue).
   virtual Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) = 0;
@@ -178,11 +212,21 @@ class Store {
   virtual Result<int64_t> CountDecisionFacts() = 0;
 
   // ---- Cases (see cases/) ----
-  // Upserts an authority and appends an "authority.put" audit entry.
+  // Registers an authority, or updates the name and kind of one registered
+  // for the same jurisdiction, with an "authority.put" audit entry (a
+  // repeat of what is on file changes nothing). Conflict when the id is
+  // registered for another jurisdiction (its keys and people would follow
+  // silently): that takes ReplaceAuthority. Invalid when the jurisdiction
+  // is not an assigned ISO 3166-1 alpha-2 code or "EU".
   virtual Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) = 0;
+  // Replaces a registered authority's record, jurisdiction included, with
+  // an "authority.replace" audit entry holding the record before and after
+  // and `reason` (which must not be blank). NotFound when not registered.
+  virtual Status ReplaceAuthority(const AuthorityRecord& authority, const std::string& reason,
+                                  const std::string& actor) = 0;
   virtual Result<std::vector<AuthorityRecord>> ListAuthorities() = 0;
   virtual Result<bool> HasPost(const std::string& id) = 0;
-  // The stored post (account, ts, region, ...); NotFound when unknown.
+  // The stored post's current version (account, ts, region, ..., version); NotFound when unknown.
   virtual Result<Post> GetPost(const std::string& id) = 0;
   virtual Result<bool> HasAccount(const std::string& id) = 0;
   // Inserts `c` unless a case with the same (kind, issuer, reference) exists;

@@ -29,11 +29,14 @@
 #include <utility>
 #include <vector>
 
+#include "model/jurisdiction.h"
 #include "model/limits.h"
+#include "model/person.h"
 #include "model/time.h"
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/people_sql.h"
 #include "store/sqlite/sqlite_util.h"
+#include "store/sqlite/versions_sql.h"
 
 namespace evenhand {
 namespace sqlite_store {
@@ -226,6 +229,8 @@ WHEN EXISTS (SELECT 1 FROM decisions WHERE item = OLD.id) BEGIN
 END;
 )sql"},
     {6, "people: keys belong to a registered person (keys made before become people of their own)", nullptr},
+    {7, "versions of stored content: a changed item is a new version, decisions name the version they were about",
+     nullptr},
 };
 
 // Cached prepared statements.
@@ -248,6 +253,10 @@ enum Q : int {
   kInsertFacts,
   kPostFacts,
   kDecisionsOfItem,
+  kInsertPost,
+  kPostFactsVersioned,
+  kInsertDecisionVersioned,
+  kUnversionedDecisionsOfItem,
   kQueryCount,
 };
 
@@ -279,9 +288,17 @@ constexpr const char* kSql[kQueryCount] = {
     "INSERT INTO decision_facts (id, received, stored_at, profile) VALUES (?1, ?2, ?3, ?4)",
     "SELECT ts, topic, lang, region FROM posts WHERE id = ?1",
     "SELECT id FROM decisions WHERE item = ?1",
+    "INSERT INTO posts (id, account, ts, lang, text, topic, region, media, version, content_hash, stored_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+    "SELECT ts, topic, lang, region, version, content_hash FROM posts WHERE id = ?1",
+    "INSERT INTO decisions (item, policy, account, action, scope, category, rule, reason, review, lang, region, ts, "
+    "signals, stored_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+    "ON CONFLICT (item, version, policy) DO NOTHING",
+    "SELECT id FROM decisions WHERE item = ?1 AND version = 0",
 };
 
 constexpr int kFactsSchema = 5;  // the first schema with decision_facts (a store opened at an older one, in tests)
+constexpr int kVersionsSchema = 7;  // the first schema with post versions
 
 std::string Dump(const nlohmann::ordered_json& j) {
   // Invalid UTF-8 in user text is replaced instead of throwing.
@@ -347,7 +364,11 @@ class SqliteStore final : public Store {
   Status Commit() override;
   Status Rollback() override;
   Status PutAccount(const Account& account) override;
-  Status PutPost(const Post& post) override;
+  Status PutPost(const Post& post, const std::string& actor) override;
+  Result<std::vector<PostVersion>> PostVersions(const std::string& id) override;
+  Result<std::vector<PostVersion>> ContentOlderThan(int64_t cutoff, int64_t limit) override;
+  Status DeleteContent(const std::string& id, int64_t version, int64_t now, const std::string& actor,
+                       const std::string& reason) override;
   Status PutDecision(const Decision& decision, const std::string& actor, bool* inserted) override;
   Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                      const std::string& payload) override;
@@ -357,12 +378,15 @@ class SqliteStore final : public Store {
   Status ForEachDecision(const std::string& policy_id,
                          const std::function<bool(const StoredDecision&)>& fn) override;
   Status ForEachDecisionNewestFirst(const std::function<bool(const StoredDecision&)>& fn) override;
+  Status ForEachDecisionOf(const std::string& item, const std::function<bool(const StoredDecision&)>& fn) override;
   Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) override;
   Status ScanDecisionFactsLocked(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn);
   Result<int64_t> CountDecisionFacts() override;
   int schema_version() override { return schema_version_; }
 
   Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
+  Status ReplaceAuthority(const AuthorityRecord& authority, const std::string& reason, const std::string& actor) override;
+  Status WriteAuthority(const AuthorityRecord& authority, const std::string& actor, const std::string* replace_reason);
   Result<std::vector<AuthorityRecord>> ListAuthorities() override;
   Result<bool> HasPost(const std::string& id) override;
   Result<Post> GetPost(const std::string& id) override;
@@ -388,7 +412,7 @@ class SqliteStore final : public Store {
  private:
   Status WalkAudit(const std::string* subject, const std::function<void(const AuditEntry&)>& fn);
   Status WalkDecisions(const std::string& policy_id, bool newest_first,
-                       const std::function<bool(const StoredDecision&)>& fn);
+                       const std::function<bool(const StoredDecision&)>& fn, const std::string* item = nullptr);
   Status Error(int rc, const std::string& doing) const;
   Status Exec(const std::string& sql, const std::string& doing);
   Result<sqlite3_stmt*> Prepared(Q q);
@@ -408,7 +432,19 @@ class SqliteStore final : public Store {
   Result<int64_t> ProfileIdLocked(const FactProfile& values);
   Status PutFactsLocked(Q statement, int64_t decision_id, int64_t received, int64_t stored_at, int64_t profile);
   Status RewriteFactsLocked(int64_t decision_id);
-  Status WriteNewFactsLocked(int64_t decision_id, const Decision& d, const std::string& action, int64_t stored_at);
+  // What a decision needs of its stored post.
+  struct PostInfo {
+    bool found = false;
+    int64_t ts = 0;
+    std::string topic, lang, region;
+    int64_t version = 0;  // 0 = no post stored
+    std::string content_hash;
+  };
+  Status PostOfDecisionLocked(const std::string& item, PostInfo* info);
+  Status WriteNewFactsLocked(int64_t decision_id, const Decision& d, const std::string& action, int64_t stored_at,
+                             const PostInfo& post);
+  Status NewVersionLocked(const Post& p, const std::string& media_json, const std::string& hash,
+                          const std::string& actor, int64_t* version, bool* changed);
   // The transaction holding pending_profiles_ ended: committed or not.
   void EndTransaction(bool committed);
 
@@ -425,6 +461,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, int64_t> profiles_, pending_profiles_;
   // The post PutPost stored last, while its transaction is open.
   Post last_post_;
+  std::string last_post_hash_;
   bool last_post_valid_ = false;
 };
 
@@ -667,17 +704,22 @@ Status SqliteStore::PutAccount(const Account& a) {
 
 // A post stored after its decisions, or replaced, changes their facts:
 // they are rewritten in the same transaction. Inside a batch (which holds
-// the write lock) a post without decisions, the usual case, is one
-// statement; otherwise the post and the facts are written atomically.
-Status SqliteStore::PutPost(const Post& p) {
+// the write lock) a new post without decisions, the usual case, is one
+// statement; otherwise the post and the facts are written atomically. A
+// stored id with different content becomes the next version (schema v7).
+Status SqliteStore::PutPost(const Post& p, const std::string& actor) {
   if (p.id.empty()) return Status::Invalid("post: id is empty");
   if (Status s = CheckBatchAlive(); !s.ok()) return s;
   nlohmann::ordered_json media = nlohmann::ordered_json::array();
   for (const Media& m : p.media) media.push_back({{"path", m.path}});
   const std::string media_json = Dump(media);
   const std::string doing = "storing post \"" + p.id + "\"";
-  auto upsert = [&]() -> Status {
-    Result<sqlite3_stmt*> st = Prepared(kUpsertPost);
+  const bool versioned = schema_version_ >= kVersionsSchema;
+  const std::string hash = versioned ? ContentHash(p, media_json) : std::string();
+  int64_t version = 1;
+  // Inserts the post unless its id is stored; *added says which.
+  auto insert = [&](bool* added) -> Status {
+    Result<sqlite3_stmt*> st = Prepared(versioned ? kInsertPost : kUpsertPost);
     if (!st.ok()) return st.status();
     StmtUse u(*st);
     u.Text(1, p.id);
@@ -688,8 +730,14 @@ Status SqliteStore::PutPost(const Post& p) {
     u.Text(6, p.topic);
     u.Text(7, p.region);
     u.Text(8, media_json);
+    if (versioned) {
+      u.Text(9, hash);
+      u.Int(10, NowUnixSeconds());
+    }
     int rc = sqlite3_step(u.get());
-    return rc == SQLITE_DONE ? Status::Ok() : Error(rc, doing);
+    if (rc != SQLITE_DONE) return Error(rc, doing);
+    *added = !versioned || sqlite3_changes(db_) == 1;
+    return Status::Ok();
   };
   auto decisions_of_post = [&](std::vector<int64_t>* ids) -> Status {
     if (schema_version_ < kFactsSchema) return Status::Ok();
@@ -710,22 +758,139 @@ Status SqliteStore::PutPost(const Post& p) {
       last_post_.topic = p.topic;
       last_post_.lang = p.lang;
       last_post_.region = p.region;
+      last_post_.version = version;
+      last_post_hash_ = hash;
     }
     return s;
   };
   std::vector<int64_t> decisions;
   if (explicit_txn_) {
     if (Status s = decisions_of_post(&decisions); !s.ok()) return s;
-    if (decisions.empty()) return remember(upsert());
+    if (decisions.empty()) {
+      bool added = false;
+      if (Status s = insert(&added); !s.ok() || added) return remember(s);
+    }
   }
   return remember(WriteOp(doing, [&]() -> Status {
-    if (Status s = upsert(); !s.ok()) return s;
+    bool added = false;
+    if (Status s = insert(&added); !s.ok()) return s;
+    if (!added) {
+      bool changed = false;
+      if (Status s = NewVersionLocked(p, media_json, hash, actor, &version, &changed); !s.ok()) return s;
+      if (!changed) return Status::Ok();
+    }
+    // A new post changes the facts of decisions made before it was stored;
+    // a new version only those of decisions about no version (the older
+    // versions' decisions keep the facts of what they decided on).
     decisions.clear();
     if (Status s = decisions_of_post(&decisions); !s.ok()) return s;
+    if (!added && versioned) {
+      decisions.clear();
+      Result<sqlite3_stmt*> st = Prepared(kUnversionedDecisionsOfItem);
+      if (!st.ok()) return st.status();
+      StmtUse u(*st);
+      u.Text(1, p.id);
+      int rc;
+      while ((rc = sqlite3_step(u.get())) == SQLITE_ROW) decisions.push_back(sqlite3_column_int64(u.get(), 0));
+      if (rc != SQLITE_DONE) return Error(rc, doing);
+    }
     for (int64_t id : decisions)
       if (Status s = RewriteFactsLocked(id); !s.ok()) return s;
     return Status::Ok();
   }));
+}
+
+// `p`'s id is stored: unless its content is the same, the stored version is
+// kept in post_versions and `p` becomes the next one, audited.
+Status SqliteStore::NewVersionLocked(const Post& p, const std::string& media_json, const std::string& hash,
+                                     const std::string& actor, int64_t* version, bool* changed) {
+  const std::string doing = "storing a new version of item \"" + p.id + "\"";
+  int rc = 0;
+  OwnedStmt q = PrepareOwned(
+      db_, "SELECT account, ts, lang, text, topic, region, media, version, content_hash, content_deleted FROM posts "
+           "WHERE id = ?1",
+      &rc);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  BindText(q.get(), 1, p.id);
+  rc = sqlite3_step(q.get());
+  if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? Status::Internal(doing + ": the post vanished") : Error(rc, doing);
+  Post old;
+  old.id = p.id;
+  ReadText(q.get(), 0, &old.account);
+  old.ts = sqlite3_column_int64(q.get(), 1);
+  ReadText(q.get(), 2, &old.lang);
+  ReadText(q.get(), 3, &old.text);
+  ReadText(q.get(), 4, &old.topic);
+  ReadText(q.get(), 5, &old.region);
+  std::string old_media, old_hash;
+  ReadText(q.get(), 6, &old_media);
+  const int64_t old_version = sqlite3_column_int64(q.get(), 7);
+  ReadText(q.get(), 8, &old_hash);
+  const bool old_deleted = sqlite3_column_int64(q.get(), 9) != 0;
+  if (old_hash.empty()) old_hash = ContentHash(old, old_media);
+  *version = old_version;
+  *changed = old_hash != hash;
+  if (!*changed) return Status::Ok();
+  std::vector<std::string> fields;
+  if (old.account != p.account) fields.push_back("account");
+  if (old.ts != p.ts) fields.push_back("ts");
+  if (old.lang != p.lang) fields.push_back("lang");
+  if (old.text != p.text && !old_deleted) fields.push_back("text");
+  if (old.topic != p.topic) fields.push_back("topic");
+  if (old.region != p.region) fields.push_back("region");
+  if (old_media != media_json && !old_deleted) fields.push_back("media");
+  if (Status s = ArchiveCurrentVersion(db_, path_, p.id, NowUnixSeconds()); !s.ok()) return s;
+  OwnedStmt up = PrepareOwned(
+      db_, "UPDATE posts SET account = ?2, ts = ?3, lang = ?4, text = ?5, topic = ?6, region = ?7, media = ?8, "
+           "version = ?9, content_hash = ?10, stored_at = ?11, content_deleted = 0 WHERE id = ?1",
+      &rc);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  BindText(up.get(), 1, p.id);
+  BindText(up.get(), 2, p.account);
+  sqlite3_bind_int64(up.get(), 3, p.ts);
+  BindText(up.get(), 4, p.lang);
+  BindText(up.get(), 5, p.text);
+  BindText(up.get(), 6, p.topic);
+  BindText(up.get(), 7, p.region);
+  BindText(up.get(), 8, media_json);
+  sqlite3_bind_int64(up.get(), 9, old_version + 1);
+  BindText(up.get(), 10, hash);
+  sqlite3_bind_int64(up.get(), 11, NowUnixSeconds());
+  rc = sqlite3_step(up.get());
+  if (rc != SQLITE_DONE) return Error(rc, doing);
+  *version = old_version + 1;
+  nlohmann::ordered_json payload;
+  payload["version"] = *version;
+  payload["content_hash"] = hash;
+  payload["previous_version"] = old_version;
+  payload["previous_hash"] = old_hash;
+  payload["changed"] = fields;
+  const std::string text = Dump(payload);
+  if (Status s = ValidateAuditFields(actor, "item.version", p.id, text); !s.ok()) return s;
+  return AppendAuditLocked(actor, "item.version", p.id, text);
+}
+
+Result<std::vector<PostVersion>> SqliteStore::PostVersions(const std::string& id) {
+  if (schema_version_ < kVersionsSchema) return Status::Invalid(path_ + ": schema older than v7 keeps no versions");
+  return ReadPostVersions(db_, path_, id);
+}
+
+Result<std::vector<PostVersion>> SqliteStore::ContentOlderThan(int64_t cutoff, int64_t limit) {
+  return ReadVersionsOlderThan(db_, path_, cutoff, limit);
+}
+
+Status SqliteStore::DeleteContent(const std::string& id, int64_t version, int64_t now, const std::string& actor,
+                                  const std::string& reason) {
+  if (Status s = ValidateAuditFields(actor, "item.content_deleted", id, ""); !s.ok()) return s;
+  return WriteOp("deleting the content of item \"" + id + "\"", [&]() -> Status {
+    std::string hash;
+    if (Status s = DeleteVersionContent(db_, path_, id, version, now, &hash); !s.ok()) return s;
+    nlohmann::ordered_json payload;
+    payload["version"] = version;
+    payload["content_hash"] = hash;
+    payload["reason"] = reason;
+    return AppendAuditLocked(actor, "item.content_deleted", id, Dump(payload));
+  });
 }
 
 Status SqliteStore::LoadHead() {
@@ -869,46 +1034,54 @@ Status SqliteStore::RewriteFactsLocked(int64_t decision_id) {
                         *id);
 }
 
-// The facts of a decision just inserted: its values are at hand, and so is
-// its post when it is the one PutPost stored last in this transaction (the
-// pipeline stores each post just before its decision); else it is read.
+// What a new decision needs of its post: the one PutPost stored last in
+// this transaction when it is the same item (the pipeline stores each post
+// just before its decision), else read.
+Status SqliteStore::PostOfDecisionLocked(const std::string& item, PostInfo* info) {
+  *info = PostInfo();
+  if (last_post_valid_ && last_post_.id == item) {
+    info->found = true;
+    info->ts = last_post_.ts;
+    info->topic = last_post_.topic;
+    info->lang = last_post_.lang;
+    info->region = last_post_.region;
+    info->version = last_post_.version;
+    info->content_hash = last_post_hash_;
+    return Status::Ok();
+  }
+  const bool versioned = schema_version_ >= kVersionsSchema;
+  Result<sqlite3_stmt*> find = Prepared(versioned ? kPostFactsVersioned : kPostFacts);
+  if (!find.ok()) return find.status();
+  StmtUse u(*find);
+  u.Text(1, item);
+  const int rc = sqlite3_step(u.get());
+  if (rc == SQLITE_DONE) return Status::Ok();
+  if (rc != SQLITE_ROW) return Error(rc, "reading the post of the decision on \"" + item + "\"");
+  info->found = true;
+  info->ts = sqlite3_column_int64(u.get(), 0);
+  ReadText(u.get(), 1, &info->topic);
+  ReadText(u.get(), 2, &info->lang);
+  ReadText(u.get(), 3, &info->region);
+  info->version = versioned ? sqlite3_column_int64(u.get(), 4) : 1;
+  if (versioned) ReadText(u.get(), 5, &info->content_hash);
+  return Status::Ok();
+}
+
+// The facts of a decision just inserted, from its values and its post's.
 Status SqliteStore::WriteNewFactsLocked(int64_t decision_id, const Decision& d, const std::string& action,
-                                        int64_t stored_at) {
+                                        int64_t stored_at, const PostInfo& post) {
   FactProfile profile;
   profile.action = action;
   profile.policy = d.policy;
   profile.category = d.category;
   profile.review = d.review;
-  int64_t post_ts = 0;
-  std::string topic, lang, region;  // the post's, when it is not last_post_
-  const Post* post = last_post_valid_ && last_post_.id == d.item ? &last_post_ : nullptr;
-  if (post != nullptr) {
-    post_ts = post->ts;
-    profile.topic = post->topic;
-    profile.lang = post->lang;
-    profile.region = post->region;
-  } else {
-    Result<sqlite3_stmt*> find = Prepared(kPostFacts);
-    if (!find.ok()) return find.status();
-    StmtUse u(*find);
-    u.Text(1, d.item);
-    const int rc = sqlite3_step(u.get());
-    if (rc == SQLITE_ROW) {
-      post_ts = sqlite3_column_int64(u.get(), 0);
-      topic = ColumnView(u.get(), 1);
-      lang = ColumnView(u.get(), 2);
-      region = ColumnView(u.get(), 3);
-    } else if (rc != SQLITE_DONE) {
-      return Error(rc, "reading the post of decision " + std::to_string(decision_id));
-    }
-    profile.topic = topic;
-    profile.lang = lang;
-    profile.region = region;
-  }
+  profile.topic = post.topic;
+  profile.lang = post.lang;
+  profile.region = post.region;
   // As the view decision_fact_values says.
   if (profile.lang.empty()) profile.lang = d.lang;
   if (profile.region.empty()) profile.region = d.region;
-  const int64_t received = post_ts != 0 ? post_ts : d.ts != 0 ? d.ts : stored_at;
+  const int64_t received = post.ts != 0 ? post.ts : d.ts != 0 ? d.ts : stored_at;
   Result<int64_t> id = ProfileIdLocked(profile);
   if (!id.ok()) return id.status();
   return PutFactsLocked(kInsertFacts, decision_id, received, stored_at, *id);
@@ -932,15 +1105,18 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
   payload["review"] = d.review;
   payload["reason"] = d.reason;
   payload["signals"] = std::move(signals);
-  const std::string payload_json = Dump(payload);
-  // payload_json is our own compact dump: valid JSON with no raw line break.
+  // payload is our own compact dump: valid JSON with no raw line break.
   if (Status s = ValidateAuditFields(actor, "decision", d.item, ""); !s.ok())
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
+  const bool versioned = schema_version_ >= kVersionsSchema;
   bool added = false;
   const int64_t stored_at = NowUnixSeconds();
   Status s = WriteOp("storing the decision for item \"" + d.item + "\"", [&]() -> Status {
-    Result<sqlite3_stmt*> st = Prepared(kInsertDecision);
+    PostInfo post;
+    if (schema_version_ >= kFactsSchema || versioned)
+      if (Status s = PostOfDecisionLocked(d.item, &post); !s.ok()) return s;
+    Result<sqlite3_stmt*> st = Prepared(versioned ? kInsertDecisionVersioned : kInsertDecision);
     if (!st.ok()) return st.status();
     {
       StmtUse u(*st);
@@ -958,14 +1134,20 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
       u.Int(12, d.ts);
       u.Text(13, signals_json);
       u.Int(14, stored_at);
+      if (versioned) u.Int(15, post.version);
       int rc = sqlite3_step(u.get());
       if (rc != SQLITE_DONE) return Error(rc, "storing the decision for item \"" + d.item + "\"");
       added = sqlite3_changes(db_) == 1;
     }
-    if (!added) return Status::Ok();  // already decided under this policy version
+    if (!added) return Status::Ok();  // already decided on this version under this policy version
     if (schema_version_ >= kFactsSchema)
-      if (Status s = WriteNewFactsLocked(sqlite3_last_insert_rowid(db_), d, action, stored_at); !s.ok()) return s;
-    return AppendAuditLocked(actor, "decision", d.item, payload_json);
+      if (Status s = WriteNewFactsLocked(sqlite3_last_insert_rowid(db_), d, action, stored_at, post); !s.ok())
+        return s;
+    if (versioned) {
+      payload["version"] = post.version;
+      payload["content_hash"] = post.content_hash;
+    }
+    return AppendAuditLocked(actor, "decision", d.item, Dump(payload));
   });
   if (s.ok() && inserted != nullptr) *inserted = added;
   return s;
@@ -1043,20 +1225,37 @@ Status SqliteStore::ForEachDecisionNewestFirst(const std::function<bool(const St
   return WalkDecisions("", /*newest_first=*/true, fn);
 }
 
+Status SqliteStore::ForEachDecisionOf(const std::string& item, const std::function<bool(const StoredDecision&)>& fn) {
+  return WalkDecisions("", /*newest_first=*/false, fn, &item);
+}
+
 Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_first,
-                                  const std::function<bool(const StoredDecision&)>& fn) {
+                                  const std::function<bool(const StoredDecision&)>& fn, const std::string* item) {
   static constexpr const char* kSelect =
       "SELECT d.item, d.policy, d.account, d.action, d.scope, d.category, d.rule, d.reason, d.review, d.lang, "
       "d.region, d.ts, d.signals, d.stored_at, p.id IS NOT NULL, p.account, p.ts, p.lang, p.text, p.topic, "
-      "p.region, p.media FROM decisions d LEFT JOIN posts p ON p.id = d.item "
+      "p.region, p.media, 0 FROM decisions d LEFT JOIN posts p ON p.id = d.item "
       "WHERE ?1 = '' OR d.policy = ?1 ORDER BY d.id";
-  const std::string sql = std::string(kSelect) + (newest_first ? " DESC" : "");
+  // Schema v7: the version the decision was about (the current one, or a
+  // kept older one; a decision made with no post stored sees the current).
+  static constexpr const char* kSelectVersioned =
+      "SELECT d.item, d.policy, d.account, d.action, d.scope, d.category, d.rule, d.reason, d.review, d.lang, "
+      "d.region, d.ts, d.signals, d.stored_at, coalesce(p.id, v.item) IS NOT NULL, coalesce(p.account, v.account), "
+      "coalesce(p.ts, v.ts), coalesce(p.lang, v.lang), coalesce(p.text, v.text), coalesce(p.topic, v.topic), "
+      "coalesce(p.region, v.region), coalesce(p.media, v.media), coalesce(p.version, v.version, d.version) "
+      "FROM decisions d LEFT JOIN posts p ON p.id = d.item AND (d.version = 0 OR p.version = d.version) "
+      "LEFT JOIN post_versions v ON p.id IS NULL AND v.item = d.item AND v.version = d.version "
+      "WHERE ?1 = '' OR d.policy = ?1 ORDER BY d.id";
+  std::string sql = schema_version_ >= kVersionsSchema ? kSelectVersioned : kSelect;
+  if (item != nullptr) sql.replace(sql.find("WHERE ?1 = '' OR d.policy = ?1"), 30, "WHERE d.item = ?1");
+  if (newest_first) sql += " DESC";
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
   OwnedStmt owned(raw);
   if (rc != SQLITE_OK) return Error(rc, "reading decisions");
   sqlite3_stmt* s = owned.get();
-  sqlite3_bind_text64(s, 1, policy_id.data(), policy_id.size(), SQLITE_STATIC, SQLITE_UTF8);
+  const std::string& key = item != nullptr ? *item : policy_id;
+  sqlite3_bind_text64(s, 1, key.data(), key.size(), SQLITE_STATIC, SQLITE_UTF8);
   StoredDecision row;
   std::string text;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1099,6 +1298,7 @@ Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_firs
     Post& p = row.post;
     p.Clear();
     p.id = d.item;
+    d.version = p.version = sqlite3_column_int64(s, 22);
     if (row.post_found) {
       ReadText(s, 15, &p.account);
       p.ts = sqlite3_column_int64(s, 16);
@@ -1278,9 +1478,23 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
 }
 
 Status SqliteStore::PutAuthority(const AuthorityRecord& a, const std::string& actor) {
-  if (a.id.empty()) return Status::Invalid("authority: id is empty");
+  return WriteAuthority(a, actor, nullptr);
+}
+
+Status SqliteStore::ReplaceAuthority(const AuthorityRecord& a, const std::string& reason, const std::string& actor) {
+  if (IsBlank(reason)) return Status::Invalid("authority \"" + a.id + "\": replacing it needs a reason");
+  return WriteAuthority(a, actor, &reason);
+}
+
+// PutAuthority (replace_reason null) and ReplaceAuthority.
+Status SqliteStore::WriteAuthority(const AuthorityRecord& a, const std::string& actor, const std::string* replace_reason) {
+  if (IsBlank(a.id)) return Status::Invalid("authority: id is empty");
   if (a.jurisdiction.empty()) return Status::Invalid("authority \"" + a.id + "\": jurisdiction is empty");
-  if (Status s = ValidateAuditFields(actor, "authority.put", a.id, ""); !s.ok())
+  if (!IsJurisdiction(a.jurisdiction))
+    return Status::Invalid("authority \"" + a.id + "\": jurisdiction: \"" + a.jurisdiction +
+                           "\" is not an assigned ISO 3166-1 alpha-2 code (upper case) or EU");
+  const char* action = replace_reason != nullptr ? "authority.replace" : "authority.put";
+  if (Status s = ValidateAuditFields(actor, action, a.id, ""); !s.ok())
     return Status::Invalid("authority \"" + a.id + "\": " + s.message());
   nlohmann::ordered_json payload;
   payload["name"] = a.name;
@@ -1289,6 +1503,28 @@ Status SqliteStore::PutAuthority(const AuthorityRecord& a, const std::string& ac
   const std::string doing = "storing authority \"" + a.id + "\"";
   return WriteOp(doing, [&]() -> Status {
     int rc = 0;
+    OwnedStmt q = PrepareOwned(db_, "SELECT name, jurisdiction, kind FROM authorities WHERE id = ?1", &rc);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    BindText(q.get(), 1, a.id);
+    rc = sqlite3_step(q.get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, doing);
+    const bool exists = rc == SQLITE_ROW;
+    std::string name, jurisdiction, kind;
+    if (exists) {
+      ReadText(q.get(), 0, &name);
+      ReadText(q.get(), 1, &jurisdiction);
+      ReadText(q.get(), 2, &kind);
+    }
+    if (replace_reason != nullptr) {
+      if (!exists) return Status::NotFound("authority \"" + a.id + "\" is not registered; nothing to replace");
+      payload["previous"] = {{"name", name}, {"jurisdiction", jurisdiction}, {"kind", kind}};
+      payload["reason"] = *replace_reason;
+    } else if (exists) {
+      if (jurisdiction != a.jurisdiction)
+        return Status::Conflict("authority \"" + a.id + "\" is registered for " + jurisdiction + ", not " +
+                                a.jurisdiction + "; replacing it takes an admin's explicit replace with a reason");
+      if (name == a.name && kind == a.kind) return Status::Ok();  // a repeat: nothing changes
+    }
     OwnedStmt st = PrepareOwned(db_,
                                 "INSERT INTO authorities (id, name, jurisdiction, kind, added) VALUES (?1, ?2, ?3, ?4, ?5) "
                                 "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
@@ -1302,7 +1538,7 @@ Status SqliteStore::PutAuthority(const AuthorityRecord& a, const std::string& ac
     sqlite3_bind_int64(st.get(), 5, a.added != 0 ? a.added : NowUnixSeconds());
     rc = sqlite3_step(st.get());
     if (rc != SQLITE_DONE) return Error(rc, doing);
-    return AppendAuditLocked(actor, "authority.put", a.id, Dump(payload));
+    return AppendAuditLocked(actor, action, a.id, Dump(payload));
   });
 }
 
@@ -1348,7 +1584,11 @@ Result<bool> SqliteStore::HasPost(const std::string& id) {
 Result<Post> SqliteStore::GetPost(const std::string& id) {
   const std::string doing = "reading post \"" + id + "\"";
   int rc = 0;
-  OwnedStmt st = PrepareOwned(db_, "SELECT account, ts, lang, text, topic, region FROM posts WHERE id = ?1", &rc);
+  OwnedStmt st = PrepareOwned(db_,
+                              schema_version_ >= kVersionsSchema
+                                  ? "SELECT account, ts, lang, text, topic, region, version FROM posts WHERE id = ?1"
+                                  : "SELECT account, ts, lang, text, topic, region, 1 FROM posts WHERE id = ?1",
+                              &rc);
   if (rc != SQLITE_OK) return Error(rc, doing);
   BindText(st.get(), 1, id);
   rc = sqlite3_step(st.get());
@@ -1362,6 +1602,7 @@ Result<Post> SqliteStore::GetPost(const std::string& id) {
   ReadText(st.get(), 3, &p.text);
   ReadText(st.get(), 4, &p.topic);
   ReadText(st.get(), 5, &p.region);
+  p.version = sqlite3_column_int64(st.get(), 6);
   return p;
 }
 
@@ -1702,6 +1943,7 @@ std::span<const Migration> Migrations() {
     for (const Migration& m : kMigrations) {
       if (m.version == 5) all.push_back(std::string(m.sql) + kRefreshFactsSql);
       else if (m.version == 6) all.push_back(kPeopleMigrationSql);
+      else if (m.version == 7) all.push_back(kVersionsMigrationSql);
       else all.push_back(m.sql);
     }
     return all;

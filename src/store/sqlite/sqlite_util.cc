@@ -1,6 +1,6 @@
 #include "store/sqlite/sqlite_util.h"
 
-#include "model/limits.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace evenhand::sqlite_store {
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Scan into a store: `evenhand scan` of examples/posts.jsonl repeated N
+# times with fresh ids (2,000 posts a copy) into a new SQLite store
+# (synchronous=FULL, one transaction), for one or more evenhand binaries,
+# interleaved, so that their figures come from the same run.
+#
+# Usage: bash bench/store_scan.sh [COPIES] BIN [BIN ...]   (COPIES default 50 = 100,000 posts)
+# Run it under the build lock:  flock /tmp/evenhand-build.lock bash bench/store_scan.sh 50 build/bin/evenhand OLD/evenhand
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+copies="${1:-50}"
+shift
+[ "$#" -ge 1 ] || { echo "usage: store_scan.sh [COPIES] BIN [BIN ...]" >&2; exit 2; }
+work="$(mktemp -d "${DB_DIR:-/tmp}/evenhand-store-scan.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+python3 - "$root/examples/posts.jsonl" "$copies" > "$work/posts.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+for c in range(int(sys.argv[2])):
+    for line in lines:
+        j = json.loads(line)
+        j["id"] = f"c{c}-{j['id']}"
+        if j.get("kind") == "post" and "account" in j: j["account"] = f"c{c}-{j['account']}"
+        print(json.dumps(j, ensure_ascii=False))
+PY
+posts=$(grep -c '"kind": *"post"' "$work/posts.jsonl" || true)
+echo "store_scan: $(date -u +%FT%TZ), $(nproc) cores, $posts posts, load $(cut -d' ' -f1 /proc/loadavg)"
+for round in 1 2 3; do
+  for bin in "$@"; do
+    rm -f "$work"/db.sqlite*
+    start=$(date +%s.%N)
+    "$bin" scan "$work/posts.jsonl" --policy "$root/examples/policy.yaml" -q -o - --db "$work/db.sqlite" > /dev/null
+    end=$(date +%s.%N)
+    python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'round $round  $bin  {s:.2f} s  {int(sys.argv[3])/s:,.0f} posts/s')" "$start" "$end" "$posts"
+  done
+done
