@@ -619,8 +619,11 @@ TEST_F(ApiTest, IntakeRefusesWhatDueProcessRefuses) {
   EXPECT_EQ(s().Call("POST", path, "admin", R"({"id":"dp6-eu","name":"x","jurisdiction":"EU","kind":"regulator"})").status,
             201);
   r = s().Call("GET", path, "admin");
-  for (const json& a : r.json["authorities"])
-    if (a["id"] == "dp6") EXPECT_EQ(a["jurisdiction"], "PK");
+  for (const json& a : r.json["authorities"]) {
+    if (a["id"] == "dp6") {
+      EXPECT_EQ(a["jurisdiction"], "PK");
+    }
+  }
   r = s().Call("POST", path, "admin",
                R"({"id":"dp6","name":"DP6","jurisdiction":"BR","kind":"court","replace":true,"reason":"registered under the wrong country"})");
   ASSERT_EQ(r.status, 201) << r.body;
