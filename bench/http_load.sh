@@ -88,7 +88,8 @@ slow_addresses="${SLOW_ADDRESSES:-8}"
 if [ -n "${CHUNKED:-}" ]; then
   # Memory trial: CHUNKED connections, each a BODY_MIB MiB chunked body, no key.
   rm -f "$work"/db.sqlite*
-  "$bin" keys create --db "$work/db.sqlite" --role moderator --name bench >/dev/null 2>&1
+  "$bin" people add --db "$work/db.sqlite" --id bench --role admin --role moderator --actor bench >/dev/null 2>&1
+  "$bin" keys create --db "$work/db.sqlite" --role moderator --person bench --actor bench --name bench >/dev/null 2>&1
   (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
     --listen "127.0.0.1:$port" --rate-limit 0 2>"$work/serve.log") &
   server_pid=$!

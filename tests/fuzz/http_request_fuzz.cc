@@ -48,7 +48,11 @@ World* Make() {
     (void)(*store)->PutAuthority({"pta", "PTA", "PK", "regulator", 0}, "fuzz");
     const Role roles[3] = {Role::kModerator, Role::kAuthority, Role::kAdmin};
     for (int i = 0; i < 3; ++i) {
-      auto k = GenerateApiKey(roles[i], roles[i] == Role::kAuthority ? "pta" : "", "fuzz", 1'700'000'000);
+      // Every key belongs to a registered person holding its role.
+      const std::string role(RoleName(roles[i]));
+      PersonRecord person{"fuzz-" + role, "", {role}, roles[i] == Role::kAuthority ? "pta" : "", 1'700'000'000};
+      if (!(*store)->PutPerson(person, "fuzz").ok()) std::abort();
+      auto k = GenerateApiKeyFor(person, roles[i], "fuzz", 1'700'000'000);
       if (!k.ok() || !(*store)->PutApiKey(k->record, "fuzz").ok()) std::abort();
       w->keys[i] = k->key;
     }
