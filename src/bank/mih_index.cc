@@ -118,7 +118,7 @@ int ProbeValues(uint16_t qc, int flips, uint16_t* values, uint8_t* dist) {
   return n;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 // A popcnt-instruction clone chosen at load time where the CPU has one.
 #define EVENHAND_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
 #else

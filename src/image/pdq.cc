@@ -25,7 +25,7 @@ int JaroszWindow(int old_side, int new_side) { return (old_side + 2 * new_side -
 // Every kernel below does, per value, exactly the reference's float
 // operations in the reference's order (no FMA, no reassociation), so results
 // are bit-identical; they only vectorise across independent values.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 // An AVX2 clone, chosen at load time where the CPU has it. Same IEEE
 // operations per value (no FMA), so bit-identical results.
 #define EVENHAND_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
