@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
     -artifact_prefix="$dir/fuzz-artifacts/$t-" "${limit[@]}" >"$work.log" 2>&1
   rc=$?
   set -e
-  runs="$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /,"",$2); print $2}' "$work.log")"
+  runs="$(awk '/stat::number_of_executed_units/ {print $NF}' "$work.log")"
   line="$t: exit $rc, ${runs:-?} executions in $(( $(date +%s) - start )) s, corpus $(ls "$work" | wc -l) inputs"
   echo "fuzz: $line"
   [ -n "${FUZZ_LOG:-}" ] && echo "$line" >>"$FUZZ_LOG"
