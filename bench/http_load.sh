@@ -34,14 +34,27 @@ cleanup() {
 trap cleanup EXIT
 
 port=18181
-run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced)
+# PEER=BINARY: every run is repeated right after with that binary (an earlier
+# build, e.g. cpp-httplib's thread per connection), rows labelled by binary.
+workers_flag() {  # the flag that sizes the server's request threads, by binary
+  if "$1" serve --help 2>/dev/null | grep -q -- '--workers'; then echo --workers; else echo --connections; fi
+}
+run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   local t="$1" c="$2" r="$3"
+  if [ -z "${4:-}" ] && [ -n "${PEER:-}" ]; then
+    run "$t" "$c" "$r" "$bin"
+    run "$t" "$c" "$r" "$PEER"
+    return
+  fi
+  local bin="${4:-$bin}"
+  local label=""
+  [ -n "${PEER:-}" ] && label="$( [ "$bin" = "$PEER" ] && echo "peer " || echo "this " )"
   rm -f "$work"/db.sqlite*
   "$bin" people add --db "$work/db.sqlite" --id bench --role admin --role moderator --actor bench >/dev/null
   key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --person bench --actor bench --name bench 2>/dev/null |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
   (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
-    --listen "127.0.0.1:$port" --threads "$t" --workers "$c" --rate-limit 0 2>"$work/serve.log") &
+    --listen "127.0.0.1:$port" --threads "$t" "$(workers_flag "$bin")" "$c" --rate-limit 0 2>"$work/serve.log") &
   server_pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   local out slow_pid="" slow_out="$work/slow.txt"
@@ -78,7 +91,7 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced)
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
   non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '| %s | %s | %s | %s | %s | %s | %s | <= %s | %s | %s | %s |\n' "$t" "$c" "$([ "$r" = 0 ] && echo "unpaced" || echo "$r")" \
+  printf '| %s%s | %s | %s | %s | %s | %s | %s | <= %s | %s | %s | %s |\n' "$label" "$t" "$c" "$([ "$r" = 0 ] && echo "unpaced" || echo "$r")" \
     "$rps" "$p50" "$p99" "${stored:-?} / ${commits:-?}" "$commit_p99" "${non2xx:-0}" "$slow" "$healthz"
   port=$((port + 1))
 }
