@@ -44,6 +44,8 @@ def verify(binary, db):
 def counts(db):
     c = sqlite3.connect(db, timeout=30)
     try:
+        if c.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'decisions'").fetchone()[0] == 0:
+            return 0, 0, 0, set()  # killed before the schema was created: an empty store
         d = c.execute("SELECT COUNT(*), COUNT(DISTINCT item) FROM decisions").fetchone()
         orphans = c.execute("SELECT COUNT(*) FROM decisions WHERE item NOT IN (SELECT id FROM posts)").fetchone()[0]
         items = {r[0] for r in c.execute("SELECT item FROM decisions")}
