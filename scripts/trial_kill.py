@@ -269,6 +269,8 @@ def main():
             print(f"trial_kill: FAILED trial {t} ({kind}, seed {a.seed}): {err}; store kept in {work}")
             sys.exit(1)
         done[kind] += 1
+        if (t + 1) % 50 == 0:
+            print(f"trial_kill: {t + 1} trials passed so far ({time.time() - start:.0f} s)", flush=True)
     sent = sum(s for s, _ in trial_stats)
     acked = sum(k for _, k in trial_stats)
     line = (f"trial_kill: {a.trials} trials passed ({', '.join(f'{v} {k}' for k, v in done.items())}), "
