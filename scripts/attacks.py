@@ -21,6 +21,8 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from trial_kill import make_key  # noqa: E402
 
 
 def raw(port, data, timeout=5.0, until=None):
@@ -61,8 +63,7 @@ def main():
         only = set(sys.argv[sys.argv.index("--only") + 1].split(","))
     work = tempfile.mkdtemp(prefix="evenhand-attacks-")
     db = os.path.join(work, "db.sqlite")
-    key = json.loads(subprocess.check_output([binary, "keys", "create", "--db", db, "--role", "moderator",
-                                              "--name", "attack"], stderr=subprocess.DEVNULL))["key"]
+    key = make_key(binary, db)
     port = 18900 + os.getpid() % 500
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen([binary, "serve", "--db", db, "--policy", "examples/policy.yaml", "--listen",

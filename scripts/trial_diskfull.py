@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from trial_kill import POLICY, ROOT, counts, start_server, verify, write_input  # noqa: E402
+from trial_kill import POLICY, ROOT, counts, make_key, start_server, verify, write_input  # noqa: E402
 
 
 def scan_once(port, key, item, text):
@@ -59,8 +59,7 @@ def main():
     server = None
     try:
         db = os.path.join(disk, "db.sqlite")
-        key = json.loads(subprocess.check_output([binary, "keys", "create", "--db", db, "--role", "moderator",
-                                                  "--name", "trial"], stderr=subprocess.DEVNULL))["key"]
+        key = make_key(binary, db)
         # 1. A scan bigger than the disk.
         inp = os.path.join(work, "big.jsonl")
         write_input(inp, "full", 40000, random.Random(1))

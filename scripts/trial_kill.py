@@ -36,6 +36,15 @@ POLICY = os.path.join(ROOT, "examples", "policy.yaml")
 WORDS = ["free", "money", "hello", "meeting", "click", "win", "prize", "today", "news", "call", "now"]
 
 
+def make_key(binary, db):
+    """A moderator key for a registered person (keys belong to people)."""
+    subprocess.run([binary, "people", "add", "--db", db, "--id", "trial", "--role", "admin", "--role", "moderator",
+                    "--actor", "trial"], check=True, capture_output=True)
+    out = subprocess.check_output([binary, "keys", "create", "--db", db, "--role", "moderator", "--person", "trial",
+                                   "--actor", "trial", "--name", "trial"], stderr=subprocess.DEVNULL)
+    return json.loads(out)["key"]
+
+
 def verify(binary, db):
     p = subprocess.run([binary, "audit", "verify", "--db", db], capture_output=True, text=True)
     return p.returncode == 0, (p.stdout + p.stderr).strip()[-300:]
@@ -256,8 +265,7 @@ def main():
     rng = random.Random(a.seed)
     work = tempfile.mkdtemp(prefix="evenhand-trial-")
     serve_db = os.path.join(work, "serve.sqlite")
-    key = json.loads(subprocess.check_output([binary, "keys", "create", "--db", serve_db, "--role", "moderator",
-                                              "--name", "trial"], stderr=subprocess.DEVNULL))["key"]
+    key = make_key(binary, serve_db)
     port = 19400 + os.getpid() % 500
     kinds = ["scan", "serve"] if a.kind == "both" else [a.kind]
     start = time.time()
