@@ -5,26 +5,35 @@
 # report, timeout (10 s per input) or out-of-memory (2 GiB) fails the run;
 # the input that caused it is left in build-fuzz/fuzz-artifacts/.
 # Usage: scripts/fuzz.sh [TARGET...]   (default: every target)
-# env: FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS (parallel targets, default 1),
-#      FUZZ_BUILD (default build-fuzz), FUZZ_LOG (a file: one line per target).
+# env: FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS (targets run at once, default 1;
+#      each still gets FUZZ_SECONDS of wall time), FUZZ_BUILD (default
+#      build-fuzz), FUZZ_LOG (a file: one line per target), FUZZ_NO_BUILD=1
+#      (run what is built; for long runs outside the build lock).
 # The seeds are copied: the checked-in corpora are never changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${FUZZ_BUILD:-build-fuzz}"
 seconds="${FUZZ_SECONDS:-30}"
+jobs="${FUZZ_JOBS:-1}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENHAND_FUZZ=ON \
-  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang >/dev/null
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(jsonl_item_fuzz policy_fuzz regime_fuzz case_json_fuzz http_request_fuzz
   image_fuzz bank_fuzz model_file_fuzz)
-cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENHAND_FUZZ=ON \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang >/dev/null
+  cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
+fi
 mkdir -p "$dir/fuzz-artifacts"
-status=0
-for t in "${targets[@]}"; do
+results="$(mktemp -d "${TMPDIR:-/tmp}/evenhand-fuzz-results.XXXXXX")"
+
+# run_target T: one libFuzzer run; writes its summary line to $results/T.line
+# and its exit status to $results/T.rc, and prints its log's tail on failure.
+run_target() {
+  local t="$1" work rc runs start line
   work="$(mktemp -d "${TMPDIR:-/tmp}/evenhand-fuzz-$t.XXXXXX")"
   cp -r "tests/fuzz/corpus/$t/." "$work/"
-  limit=(-max_total_time="$seconds")
+  local limit=(-max_total_time="$seconds")
   [ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
   start=$(date +%s)
   set +e
@@ -36,11 +45,32 @@ for t in "${targets[@]}"; do
   runs="$(awk '/stat::number_of_executed_units/ {print $NF}' "$work.log")"
   line="$t: exit $rc, ${runs:-?} executions in $(( $(date +%s) - start )) s, corpus $(ls "$work" | wc -l) inputs"
   echo "fuzz: $line"
-  [ -n "${FUZZ_LOG:-}" ] && echo "$line" >>"$FUZZ_LOG"
-  if [ $rc -ne 0 ]; then
-    status=1
-    tail -60 "$work.log"
-  fi
+  echo "$line" >"$results/$t.line"
+  echo "$rc" >"$results/$t.rc"
+  [ $rc -ne 0 ] && tail -60 "$work.log"
   rm -rf "$work" "$work.log"
+  return 0
+}
+
+running=0
+for t in "${targets[@]}"; do
+  if [ "$jobs" -le 1 ]; then
+    run_target "$t"
+    continue
+  fi
+  if [ $running -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  run_target "$t" &
+  running=$((running + 1))
 done
+wait
+
+status=0
+for t in "${targets[@]}"; do
+  [ -n "${FUZZ_LOG:-}" ] && cat "$results/$t.line" >>"$FUZZ_LOG"
+  [ "$(cat "$results/$t.rc" 2>/dev/null || echo 1)" = 0 ] || status=1
+done
+rm -rf "$results"
 exit $status

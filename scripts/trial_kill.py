@@ -174,6 +174,16 @@ class Load:
             s.close()
 
 
+def free_port():
+    """A loopback port nothing listens on now (the kernel picks it), so that a
+    trial never talks to another process's server on a shared machine."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def start_server(binary, db, port, log):
     p = subprocess.Popen([binary, "serve", "--db", db, "--policy", POLICY, "--listen", f"127.0.0.1:{port}",
                           "--no-web", "--rate-limit", "0"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
@@ -266,7 +276,7 @@ def main():
     work = tempfile.mkdtemp(prefix="evenhand-trial-")
     serve_db = os.path.join(work, "serve.sqlite")
     key = make_key(binary, serve_db)
-    port = 19400 + os.getpid() % 500
+    port = free_port()
     kinds = ["scan", "serve"] if a.kind == "both" else [a.kind]
     start = time.time()
     done = {k: 0 for k in kinds}
