@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz) with clang into build-fuzz and
 # runs each one, starting from its seed corpus, for FUZZ_SECONDS seconds
-# (default 30) or FUZZ_RUNS executions when set. A crash, leak, sanitizer
-# report, timeout (10 s per input) or out-of-memory (2 GiB) fails the run;
+# (default 30) or FUZZ_RUNS executions when set (both set: whichever comes
+# first). A crash, leak, sanitizer report, timeout (10 s per input) or
+# out-of-memory (2 GiB) fails the run;
 # the input that caused it is left in build-fuzz/fuzz-artifacts/.
 # Usage: scripts/fuzz.sh [TARGET...]   (default: every target)
 # env: FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS (targets run at once, default 1;
@@ -33,8 +34,12 @@ run_target() {
   local t="$1" work rc runs start line
   work="$(mktemp -d "${TMPDIR:-/tmp}/evenhand-fuzz-$t.XXXXXX")"
   cp -r "tests/fuzz/corpus/$t/." "$work/"
+  # FUZZ_RUNS alone: that many executions; with FUZZ_SECONDS too: whichever comes first.
   local limit=(-max_total_time="$seconds")
-  [ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    limit=(-runs="$FUZZ_RUNS")
+    [ -n "${FUZZ_SECONDS:-}" ] && limit+=(-max_total_time="$seconds")
+  fi
   start=$(date +%s)
   set +e
   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1" \

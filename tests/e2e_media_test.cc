@@ -69,6 +69,34 @@ TEST(EndToEndMedia, KnownMediaExampleDecisions) {
   }
 }
 
+// --max-media-bytes: a file over the limit is not read; it becomes a media
+// error signal naming the file and the limit, and the scan goes on (a file
+// under it still matches).
+TEST(EndToEndMedia, MediaOverTheByteLimitIsAnErrorSignal) {
+  // bridge.jpg is 24,174 bytes, street.jpg 6,928.
+  evenhand::e2e::Outcome r = Exec(
+      "scan examples/known-media/posts.jsonl --policy examples/known-media/policy.yaml --max-media-bytes 20000", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  bool saw_m1 = false, saw_m2 = false;
+  for (const auto& d : JsonLines(r.out)) {
+    ASSERT_TRUE(d.is_object()) << r.out;
+    if (d.value("item", "") == "m1") {
+      saw_m1 = true;
+      EXPECT_EQ(d.value("action", ""), "allow");
+      ASSERT_EQ(d["signals"].size(), 1u) << d.dump();
+      const auto& s = d["signals"][0];
+      EXPECT_EQ(s.value("detector", "") + "/" + s.value("name", ""), "media/error");
+      const std::string evidence = s.value("evidence", "");
+      EXPECT_NE(evidence.find("bridge.jpg: file is 24174 bytes, over the limit of 20000"), std::string::npos)
+          << evidence;
+    } else if (d.value("item", "") == "m2") {
+      saw_m2 = true;
+      EXPECT_EQ(d.value("action", ""), "review") << d.dump();
+    }
+  }
+  EXPECT_TRUE(saw_m1 && saw_m2) << r.out;
+}
+
 TEST(EndToEndMedia, BankImportThenMatchAnImage) {
   fs::path dir = fs::temp_directory_path() / ("evenhand_e2e_media_" + std::to_string(getpid()));
   fs::remove_all(dir);

@@ -205,6 +205,45 @@ TEST(EndToEnd, BadLineStopsWithFileLineFieldAndWritesNothing) {
     EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "left behind: " << entry.path();
 }
 
+// A full disk (/dev/full: every write fails with ENOSPC) found by the
+// disk-full trial (scripts/trial_diskfull.py): the decisions buffered last
+// were lost behind exit 0, a failed output was reported after the store had
+// committed as "nothing was stored", and a summary was left empty.
+TEST(EndToEnd, FullDiskFailsTheScanAndStoresNothing) {
+  // Two posts: their decisions fit in stdio's buffer, so only the last flush
+  // (or the close) of the output fails.
+  fs::path dir = TempDir("diskfull");
+  const std::string small = (dir / "small.jsonl").string();
+  {
+    std::ofstream f(small);
+    f << R"({"kind":"post","id":"f1","text":"free money","region":"PK"})" << "\n"
+      << R"({"kind":"post","id":"f2","text":"hello there","region":"PK"})" << "\n";
+  }
+  const std::string scan_small = "scan " + small + " --policy " + kSource + "/examples/policy.yaml -q";
+  Outcome to_stdout = Exec(scan_small + " >/dev/full", true);
+  EXPECT_EQ(to_stdout.exit_code, 1) << to_stdout.out;
+  EXPECT_NE(to_stdout.out.find("standard output failed: No space left on device"), std::string::npos)
+      << to_stdout.out;
+
+  std::string db = (dir / "f.db").string();
+  Outcome to_file = Exec(scan_small + " -o /dev/full --db " + db, true);
+  EXPECT_EQ(to_file.exit_code, 1) << to_file.out;
+  EXPECT_NE(to_file.out.find("/dev/full: write failed: No space left on device (nothing was stored)"),
+            std::string::npos)
+      << to_file.out;
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM decisions"), 0);
+  EXPECT_EQ(Exec("audit verify --db " + db).exit_code, 0);
+  // The same scan with room for its output stores both decisions.
+  ASSERT_EQ(Exec(scan_small + " -o /dev/null --db " + db).exit_code, 0);
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM decisions"), 2);
+
+  Outcome summary = Exec(scan_small + " -o /dev/null --summary-json /dev/full", true);
+  EXPECT_EQ(summary.exit_code, 1) << summary.out;
+  EXPECT_NE(summary.out.find("/dev/full: write failed: No space left on device"), std::string::npos)
+      << summary.out;
+  fs::remove_all(dir);
+}
+
 TEST(EndToEnd, SkipReportsTheBadLineAndGoesOn) {
   fs::path dir = TempDir("skip");
   std::string input = (dir / "in.jsonl").string();

@@ -16,6 +16,7 @@
 #include <fstream>
 
 #include "e2e_util.h"
+#include "server/client_key.h"
 #include "store/sqlite/sqlite_store.h"
 #include "server_test_util.h"
 
@@ -32,8 +33,15 @@ double Since(std::chrono::steady_clock::time_point t) {
 // A client socket on loopback that sends exactly what it is told.
 class Raw {
  public:
-  explicit Raw(int port) {
+  // `from`: the source address (any of loopback's 127.0.0.0/8); 0 = the kernel's choice.
+  explicit Raw(int port, uint32_t from = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (from != 0) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      local.sin_addr.s_addr = htonl(from);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local);
+    }
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));
@@ -307,6 +315,58 @@ TEST(ServerAttack, ConnectionCaps) {
   Raw again(s.port());
   again.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(StatusOf(again.Read(Ms(3000), "}")), 200);
+}
+
+// Many source addresses (loopback answers all of 127.0.0.0/8): the cap per
+// address counts each address on its own, and the total cap still bounds
+// them all together.
+TEST(ServerAttack, ConnectionCapsAcrossSourceAddresses) {
+  TestServer s([](ServerOptions& o) {
+    o.http.max_per_address = 2;
+    o.http.max_connections = 5;
+  });
+  auto admitted = [&](Raw& r) {
+    r.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    return StatusOf(r.Read(Ms(3000), "}"));
+  };
+  std::vector<std::unique_ptr<Raw>> held;
+  // 127.0.0.2 takes its two slots; a third from it is refused for the address.
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<Raw>(s.port(), 0x7f000002));
+    ASSERT_EQ(admitted(*held.back()), 200);
+  }
+  Raw third(s.port(), 0x7f000002);
+  std::string refused = third.Read(Ms(3000), "}}");
+  EXPECT_EQ(StatusOf(refused), 503) << refused;
+  EXPECT_NE(refused.find("from this address"), std::string::npos) << refused;
+  // Other addresses are still admitted, up to the total of 5.
+  for (uint32_t a = 0x7f000003; a < 0x7f000006; ++a) {
+    held.push_back(std::make_unique<Raw>(s.port(), a));
+    ASSERT_EQ(admitted(*held.back()), 200) << "address " << (a & 0xff);
+  }
+  // A sixth connection, from an address never seen, is over the total.
+  Raw sixth(s.port(), 0x7f0000fe);
+  refused = sixth.Read(Ms(3000), "}}");
+  EXPECT_EQ(StatusOf(refused), 503) << refused;
+  EXPECT_NE(refused.find("too_many_connections"), std::string::npos) << refused;
+  EXPECT_EQ(refused.find("from this address"), std::string::npos) << refused;
+  // One closed: a new address gets its slot.
+  held.pop_back();
+  std::this_thread::sleep_for(Ms(200));
+  Raw again(s.port(), 0x7f0000fd);
+  EXPECT_EQ(admitted(again), 200);
+}
+
+// The key connections are counted under: IPv4 as is, IPv4-mapped IPv6 as the
+// IPv4 address, other IPv6 by /64 (one host commonly holds a whole /64).
+TEST(ClientKey, Ipv4Ipv6AndMapped) {
+  namespace ip = boost::asio::ip;
+  EXPECT_EQ(ClientKey(ip::make_address("127.0.0.2")), "127.0.0.2");
+  EXPECT_EQ(ClientKey(ip::make_address("::ffff:10.1.2.3")), "10.1.2.3");
+  EXPECT_EQ(ClientKey(ip::make_address("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+  EXPECT_EQ(ClientKey(ip::make_address("2001:db8:1:2:ffff:1:2:3")), "2001:db8:1:2::/64");
+  EXPECT_NE(ClientKey(ip::make_address("2001:db8:1:3::1")), ClientKey(ip::make_address("2001:db8:1:2::1")));
+  EXPECT_EQ(ClientKey(ip::make_address("::1")), "::/64");
 }
 
 TEST(ServerAttack, IdleAndKeepAliveLimits) {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -73,9 +75,10 @@ Status WriteSummaryJson(const std::string& path, const ScanStats& stats, const s
   }
   out += "}}\n";
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return Status::Io(path + ": cannot write");
-  std::fwrite(out.data(), 1, out.size(), f);
-  std::fclose(f);
+  if (!f) return Status::Io(path + ": cannot write: " + std::strerror(errno));
+  const bool written = std::fwrite(out.data(), 1, out.size(), f) == out.size();
+  const int saved = errno;
+  if (std::fclose(f) != 0 || !written) return Status::Io(path + ": write failed: " + std::strerror(written ? errno : saved));
   return Status::Ok();
 }
 
@@ -98,6 +101,7 @@ int RunScanCommand(const ScanArgs& args) {
   }
   // Media paths in posts are relative to the input file (stdin: the working directory).
   if (args.input != "-") scan_options.media_dir = std::filesystem::path(args.input).parent_path().string();
+  scan_options.max_media_bytes = args.limits.max_media_bytes;
   if (!args.behavior_signals.empty()) {
     auto signals = behavior::LoadAccountSignals(args.behavior_signals);
     if (!signals.ok()) return fail(signals.status().message());
@@ -159,13 +163,21 @@ int RunScanCommand(const ScanArgs& args) {
       status = store->PutAccount(*account);
       if (!status.ok()) break;
     }
-    if (status.ok()) status = store->Commit();
     if (!status.ok()) stats = Result<ScanStats>(status);
   }
+  // The decisions are on their way to the output before the store commits:
+  // a write that fails (a full disk) fails the scan with nothing stored,
+  // and the last buffered bytes are checked too, never lost behind exit 0.
   if (out == stdout) {
-    std::fflush(stdout);
+    if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && stats.ok())
+      stats = Result<ScanStats>(Status::Io(std::string("writing decisions to standard output failed: ") +
+                                           std::strerror(errno)));
   } else if (std::fclose(out) != 0 && stats.ok()) {
-    stats = Result<ScanStats>(Status::Io(args.output + ": write failed"));
+    stats = Result<ScanStats>(Status::Io(args.output + ": write failed: " + std::strerror(errno)));
+  }
+  if (stats.ok() && store) {
+    status = store->Commit();
+    if (!status.ok()) stats = Result<ScanStats>(status);
   }
   if (!stats.ok()) {
     if (store) store->Rollback();
@@ -223,6 +235,9 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
   scan->add_option("--max-id", args->limits.max_id, "Longest id (post, account), lang, topic or region in bytes")
       ->capture_default_str();
   scan->add_option("--max-media", args->limits.max_media, "Most media entries of one post")->capture_default_str();
+  scan->add_option("--max-media-bytes", args->limits.max_media_bytes,
+                   "Largest media file in bytes (larger: a media error signal, the file is not read)")
+      ->capture_default_str();
   scan->add_option("--max-depth", args->limits.max_depth, "Deepest JSON nesting of a line")->capture_default_str();
   scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
 }

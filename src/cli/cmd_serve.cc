@@ -147,6 +147,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-web", a->no_web, "Serve no dashboard files");
   cmd->add_option("--media-dir", a->options.media_dir,
                   "Directory that scanned posts' media paths resolve in (default: media refused)");
+  cmd->add_option("--max-media-bytes", a->options.max_media_bytes,
+                  "Largest media file a scanned post may name, in bytes (larger: a media error signal)")
+      ->capture_default_str();
   cmd->add_option("--max-body", a->options.http.max_body,
                   "Largest request body in bytes, counted as it arrives, chunked or not (more: 413)")
       ->capture_default_str();

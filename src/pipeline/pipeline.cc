@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -33,7 +35,7 @@ class Sink {
   Status Write(Batch& batch) {
     if (options_.out && !batch.out.empty() &&
         std::fwrite(batch.out.data(), 1, batch.out.size(), options_.out) != batch.out.size())
-      return Status::Io("writing decisions failed");
+      return Status::Io(std::string("writing decisions failed: ") + std::strerror(errno));
     for (size_t i = 0; i < batch.size; ++i) {
       const Decision& d = batch.decisions[i];
       ++action_counts_[static_cast<int>(d.action)];

@@ -62,6 +62,9 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(std::shared_ptr<const Policy> p
 std::unique_ptr<Scanner::State> Scanner::NewState() const {
   auto state = std::make_unique<State>();
   state->hasher = PdqHasher(options_.pdq_mode);
+  DecodeOptions decode;
+  decode.limits.max_file_bytes = options_.max_media_bytes;
+  state->decoder = ImageDecoder(decode);
   state->bank_distances.assign(banks_.size(), -1);
   state->image_best.assign(banks_.size(), -1);
   state->scratch = matcher_->NewScratch();

@@ -18,6 +18,7 @@
 #include "image/decoder.h"
 #include "image/pdq.h"
 #include "model/item.h"
+#include "model/limits.h"
 #include "model/status.h"
 #include "policy/policy.h"
 #include "text/matcher.h"
@@ -35,6 +36,9 @@ struct ScanOptions {
   // PDQ-hashed and matched against the policy's banks.
   std::string media_dir;
   PdqMode pdq_mode = PdqMode::kFullResolution;
+  // A media file larger than this is not read: it becomes a `media` error
+  // signal naming the file and the limit (--max-media-bytes).
+  uint64_t max_media_bytes = InputLimits{}.max_media_bytes;
   int min_quality = 50;      // PDQ quality below this never matches
   // Account behaviour signals (`evenhand behavior --signals`), by account
   // id; when set, an account not in it has zero network and cadence signals.

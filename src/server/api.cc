@@ -53,6 +53,7 @@ Result<std::shared_ptr<const Scanner>> LoadScanner(const ServerOptions& o) {
   if (!policy.ok()) return policy.status();
   ScanOptions so;
   so.media_dir = o.media_dir;
+  so.max_media_bytes = o.max_media_bytes;
   auto scanner = Scanner::Create(std::move(policy).value(), so);
   if (!scanner.ok()) return scanner.status();
   return std::shared_ptr<const Scanner>(std::move(scanner).value());

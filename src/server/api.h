@@ -64,6 +64,7 @@ struct ServerOptions {
   HttpLimits http;                            // transport limits (model/limits.h): body, header, deadlines, caps
   int max_depth = InputLimits{}.max_depth;    // JSON nesting
   size_t max_batch = InputLimits{}.max_batch; // items per /v1/scan/batch
+  uint64_t max_media_bytes = InputLimits{}.max_media_bytes;  // bytes of one scanned media file
   double rate_limit = 1000;                   // requests/s per key; 0 = off
   double rate_burst = 0;                      // 0 = 2 * rate_limit
   std::function<int64_t()> clock;             // unix seconds; empty = wall clock

@@ -255,6 +255,7 @@ ApiResponse Api::ReloadPolicy(Ctx& c) {
   if (!policy.ok()) return Error(400, "invalid", policy.status().message());
   ScanOptions so;
   so.media_dir = options_.media_dir;
+  so.max_media_bytes = options_.max_media_bytes;
   auto created = Scanner::Create(std::move(policy).value(), so);
   if (!created.ok()) return Error(400, "invalid", created.status().message());
   std::shared_ptr<const Scanner> next(std::move(created).value());

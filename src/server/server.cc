@@ -17,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "server/client_key.h"
 #include "server/http_target.h"
 #include "server/static_files.h"
 
@@ -536,7 +537,7 @@ void HttpServer::Admit(tcp::socket socket) {
   error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;
-  std::string address = peer.address().to_string();
+  std::string address = ClientKey(peer.address());
   const char* refused = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
