@@ -198,8 +198,7 @@ def start_server(binary, db, port, log):
     return p
 
 
-def serve_trial(binary, work, trial, rng, key, port):
-    db = os.path.join(work, "serve.sqlite")
+def serve_trial(binary, db, work, trial, rng, key, port):
     log = open(os.path.join(work, "serve.log"), "a")
     before = counts(db)[1]
     server = start_server(binary, db, port, log)
@@ -261,6 +260,7 @@ def serve_trial(binary, work, trial, rng, key, port):
 
 
 trial_stats = []
+SERVE_TRIALS_PER_STORE = 20  # serve trials sharing one store (each adds about 1,500 scans)
 
 
 def main():
@@ -274,15 +274,26 @@ def main():
     binary = os.path.abspath(a.binary)
     rng = random.Random(a.seed)
     work = tempfile.mkdtemp(prefix="evenhand-trial-")
-    serve_db = os.path.join(work, "serve.sqlite")
-    key = make_key(binary, serve_db)
+    serve_db, key = None, None
     port = free_port()
     kinds = ["scan", "serve"] if a.kind == "both" else [a.kind]
     start = time.time()
     done = {k: 0 for k in kinds}
     for t in range(a.trials):
         kind = kinds[t % len(kinds)]
-        err = scan_trial(binary, work, t, rng) if kind == "scan" else serve_trial(binary, work, t, rng, key, port)
+        if kind == "serve" and done["serve"] % SERVE_TRIALS_PER_STORE == 0:
+            # A fresh store now and then: every trial verifies the whole chain,
+            # so one store for all trials would make each slower than the last.
+            if serve_db is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(serve_db + suffix):
+                        os.remove(serve_db + suffix)
+            serve_db = os.path.join(work, f"serve-{t}.sqlite")
+            key = make_key(binary, serve_db)
+        if kind == "scan":
+            err = scan_trial(binary, work, t, rng)
+        else:
+            err = serve_trial(binary, serve_db, work, t, rng, key, port)
         if err:
             print(f"trial_kill: FAILED trial {t} ({kind}, seed {a.seed}): {err}; store kept in {work}")
             sys.exit(1)
