@@ -5,6 +5,9 @@
 #
 #   bash bench/behavior.sh                 # seeds 1 2 3, 1M posts, 100 networks each
 #   POSTS=10000000 NETWORKS=300 SEEDS=10 bash bench/behavior.sh   # the scale run
+#   MODE=adversarial bash bench/behavior.sh   # issue 16's classes (also MODE=variant,
+#                                             # the second, independent generator)
+#   LOCK=0 nice -n 19 ...                     # accuracy only: do not hold the build lock
 #
 # Needs build/bin/evenhand and build/bin/evenhand_behavior_gen. Each run
 # holds /tmp/evenhand-build.lock so it does not distort other benchmarks.
@@ -15,14 +18,20 @@ OUT=${OUT:-out/behavior}
 POSTS=${POSTS:-1000000}
 NETWORKS=${NETWORKS:-100}
 SEEDS=${SEEDS:-"1 2 3"}
+MODE=${MODE:-classic}
+LOCK=${LOCK:-1}
+MIN_P=${MIN_P:-0.95}
+MIN_R=${MIN_R:-0.90}
+lock() { if [ "$LOCK" = 1 ]; then flock /tmp/evenhand-build.lock "$@"; else "$@"; fi; }
 mkdir -p "$OUT"
 for seed in $SEEDS; do
-  data="$OUT/seed$seed.jsonl"
-  "$BIN/evenhand_behavior_gen" --seed "$seed" --posts "$POSTS" --networks "$NETWORKS" \
-    --out "$data" --truth "$OUT/seed$seed.truth.json"
-  flock /tmp/evenhand-build.lock /usr/bin/time -f "seed $seed: %e s wall, %M KB max resident" \
+  base="$OUT/$MODE-$POSTS-seed$seed"
+  data="$base.jsonl"
+  "$BIN/evenhand_behavior_gen" --mode "$MODE" --seed "$seed" --posts "$POSTS" --networks "$NETWORKS" \
+    --out "$data" --truth "$base.truth.json"
+  lock /usr/bin/time -f "seed $seed: %e s wall, %U s user, %M KB max resident" \
     "$BIN/evenhand" behavior "$data" --policy policies/behavior.yaml \
-      --networks "$OUT/seed$seed.networks.jsonl" -o "$OUT/seed$seed.decisions.jsonl"
-  "$BIN/evenhand" evaluate --truth "$OUT/seed$seed.truth.json" --networks "$OUT/seed$seed.networks.jsonl" \
-    --min-precision 0.95 --min-recall 0.90
+      --networks "$base.networks.jsonl" -o "$base.decisions.jsonl" ${BEHAVIOR_FLAGS:-}
+  "$BIN/evenhand" evaluate --truth "$base.truth.json" --networks "$base.networks.jsonl" \
+    --min-precision "$MIN_P" --min-recall "$MIN_R"
 done

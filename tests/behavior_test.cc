@@ -15,6 +15,7 @@
 #include "behavior/evaluate.h"
 #include "behavior/items.h"
 #include "behavior/near_dup.h"
+#include "behavior/reorder.h"
 #include "behavior/sketch.h"
 #include "policy/expr.h"
 #include "policy/loader.h"
@@ -61,14 +62,30 @@ TEST(Sketch, NearPairIsCloseUnrelatedPairIsFar) {
   EXPECT_TRUE(shared);
 }
 
-TEST(Sketch, ShinglesAreWordBigrams) {
+TEST(Sketch, ShinglesAreWordsAndWordBigrams) {
   std::vector<uint64_t> sh;
   EXPECT_EQ(ShingleText("one two three", &sh), 3u);
-  EXPECT_EQ(sh.size(), 2u);
+  EXPECT_EQ(sh.size(), 5u);  // 3 words, 2 bigrams
   EXPECT_EQ(ShingleText("  single  ", &sh), 1u);
   EXPECT_EQ(sh.size(), 1u);
   EXPECT_EQ(ShingleText("", &sh), 0u);
   EXPECT_TRUE(sh.empty());
+}
+
+TEST(Sketch, EditedCopiesStayTogether) {
+  // Word swaps, a replaced word, punctuation, casing, emoji and look-alike
+  // letters (Cyrillic a, e, o inside Latin words): the normalised copies
+  // stay above the clustering threshold; an unrelated text does not.
+  const char* orig = "vote early at the town hall on sunday and bring two friends with you to the meeting";
+  const char* edited =
+      "VOTE early at the town hall on Sunday, bring \xD0\xB0nd two friends with you to th\xD0\xB5 meeting!! "
+      "\xF0\x9F\x94\xA5";
+  const char* swapped = "vote at early the town hall on sunday and bring two friends to you with the gathering";
+  Sketch o = Of(orig), e = Of(edited), w = Of(swapped), b = Of(kB);
+  double min_sim = NearDupOptions{}.min_similarity;
+  EXPECT_GE(MinHashSimilarity(o.sig, e.sig), min_sim);
+  EXPECT_GE(MinHashSimilarity(o.sig, w.sig), min_sim);
+  EXPECT_LT(MinHashSimilarity(o.sig, b.sig), min_sim);
 }
 
 TEST(NearDup, NearDuplicatesJoinOneCluster) {
@@ -102,36 +119,70 @@ TEST(NearDup, ClusterExpiresAfterHorizon) {
   EXPECT_NE(index.Add(a.sig, a.sim, 2001, 3, 3, &size), c1);   // past it: a new one
 }
 
-TEST(CoAction, WindowEdgesAreInclusive) {
-  CoActionGraph g(CoActionOptions{.window = 60, .item_capacity = 64, .max_edges = 64});
+CoActionOptions SmallGraph() {
+  CoActionOptions o;
+  o.item_capacity = 64;
+  o.max_edges = 4096;
+  return o;
+}
+
+TEST(CoAction, ScalesAreInclusiveAndCumulative) {
+  CoActionGraph g(SmallGraph());  // scales 60, 600, 3600, 21600 s
   uint64_t item = 42;
   ItemKind kind = ItemKind::kUrl;
   g.Add(0, 1000, 1, &item, &kind, 1);
-  g.Add(1, 1060, 2, &item, &kind, 1);  // exactly 60 s later: a co-action
-  g.Add(2, 1121, 3, &item, &kind, 1);  // 61 s after account 1: none with 1 (and 121 s after 0)
-  g.Add(0, 1122, 4, &item, &kind, 1);  // same item again by 0, 1 s after 2
+  g.Add(1, 1060, 2, &item, &kind, 1);    // exactly 60 s later: scale 0
+  g.Add(2, 1600, 3, &item, &kind, 1);    // 600 s after 0: scale 1; 540 s after 1: scale 1
+  g.Add(3, 23000, 4, &item, &kind, 1);   // 21400 s after 2: scale 3; 22000 s after 0: none
   std::vector<Edge> edges;
-  g.ForEachEdge(1, [&](const Edge& e) { edges.push_back(e); });
-  ASSERT_EQ(edges.size(), 2u);
-  std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) { return x.a + x.b < y.a + y.b; });
+  g.ForEachEdge([&](const Edge& e) { edges.push_back(e); });
+  ASSERT_EQ(edges.size(), 4u);  // 0-1, 0-2, 1-2, 2-3
+  std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
   EXPECT_EQ(edges[0].a, 0u);
   EXPECT_EQ(edges[0].b, 1u);
+  EXPECT_DOUBLE_EQ(edges[0].Within(0), 1.0);
   EXPECT_EQ(edges[0].sample[0].ts_a, 1000);
   EXPECT_EQ(edges[0].sample[0].ts_b, 1060);
-  EXPECT_EQ(edges[1].a, 0u);
-  EXPECT_EQ(edges[1].b, 2u);
-  EXPECT_EQ(g.degree(0), 2u);
-  EXPECT_EQ(g.total_co_actions(), 2u);
+  EXPECT_DOUBLE_EQ(edges[1].Within(0), 0.0);  // 0-2
+  EXPECT_DOUBLE_EQ(edges[1].Within(1), 1.0);
+  EXPECT_EQ(edges[3].a, 2u);
+  EXPECT_EQ(edges[3].b, 3u);
+  EXPECT_DOUBLE_EQ(edges[3].Within(2), 0.0);
+  EXPECT_DOUBLE_EQ(edges[3].Within(3), 1.0);
+  EXPECT_DOUBLE_EQ(g.degree(0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(g.degree(0, 3), 2.0);
+  EXPECT_DOUBLE_EQ(g.total_co_actions(3), 4.0);
 }
 
 TEST(CoAction, SameAccountAndOtherItemsDoNotLink) {
-  CoActionGraph g(CoActionOptions{.window = 60, .item_capacity = 64, .max_edges = 64});
+  CoActionGraph g(SmallGraph());
   uint64_t x = 1, y = 2;
   ItemKind kind = ItemKind::kText;
   g.Add(0, 10, 1, &x, &kind, 1);
   g.Add(0, 11, 2, &x, &kind, 1);
   g.Add(1, 12, 3, &y, &kind, 1);
   EXPECT_EQ(g.edges(), 0u);
+}
+
+TEST(CoAction, NoCapOnABurst) {
+  // 60 accounts post one item within a minute: far more than the reservoir
+  // holds. Every account is linked, and the estimated co-actions of the
+  // burst add up to all 60 * 59 / 2 pairs (exactly: each link is weighted
+  // by the inverse of its sampling probability, n / sampled).
+  CoActionGraph g(SmallGraph());
+  uint64_t item = 7;
+  ItemKind kind = ItemKind::kText;
+  for (uint32_t a = 0; a < 60; ++a) g.Add(a, 1000 + a, a, &item, &kind, 1);
+  std::vector<uint32_t> links(60, 0);
+  double total = 0;
+  g.ForEachEdge([&](const Edge& e) {
+    links[e.a]++;
+    links[e.b]++;
+    total += e.Within(0);
+  });
+  for (uint32_t a = 0; a < 60; ++a) EXPECT_GE(links[a], static_cast<uint32_t>(CoActionGraph::kReservoir)) << a;
+  EXPECT_NEAR(total, 60.0 * 59 / 2, 1e-6);
+  EXPECT_NEAR(g.total_co_actions(0), 60.0 * 59 / 2, 1e-6);
 }
 
 TEST(Items, UrlsAreFoundAndNormalised) {
@@ -187,41 +238,107 @@ Post MakePost(const std::string& account, int64_t ts, const std::string& text, i
   return p;
 }
 
-TEST(Detector, FindsAFloodAndIgnoresAHeadlineSharedAtDifferentTimes) {
+// A small world: 300 organic accounts, 12 of them heavy posters who share
+// most of 60 viral headlines (minutes to hours after publication, so they
+// meet each other on dozens of items), the rest sharing a few each; plus a
+// 4-account flood (seconds apart, 4 bursts) and a 5-account slow campaign
+// (3 waves, copies spread over 40 minutes, edited, no URL).
+TEST(Detector, FindsFastAndSlowCampaignsButNotHeavyPostersSharingViralItems) {
   BehaviorOptions opt;
-  opt.near_dup.capacity = 1024;  // small tables: a fast test
-  opt.coaction.item_capacity = 1024;
-  opt.coaction.max_edges = 1024;
+  opt.near_dup.capacity = 4096;  // small tables: a fast test
+  opt.coaction.item_capacity = 4096;
+  opt.coaction.max_edges = 1 << 16;
   BehaviorDetector d(opt);
+  std::vector<Post> posts;
   int64_t line = 0;
+  uint64_t rng = 12345;
+  auto next = [&](uint64_t n) { return ((rng = rng * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % n; };
+  const char* vocab[] = {"markets", "rain",  "city",   "council", "bridge", "school", "river",  "prices",
+                         "vote",    "team",  "wins",   "storm",   "new",    "plan",   "budget", "road",
+                         "opens",   "music", "health", "report",  "fire",   "train",  "late",   "farm",
+                         "harvest", "bank",  "rates",  "park",    "museum", "tax"};
+  for (int h = 0; h < 60; ++h) {
+    int64_t pub = 100000 + h * 20000;
+    std::string text;
+    for (int w = 0; w < 9; ++w) text += std::string(vocab[next(30)]) + " ";
+    text += "https://news.example/s/" + std::to_string(h);
+    for (int a = 0; a < 12; ++a)
+      if (next(10) < 7) posts.push_back(MakePost("heavy" + std::to_string(a), pub + static_cast<int64_t>(next(14400)), text, 0));
+    for (int k = 0; k < 15; ++k)
+      posts.push_back(MakePost("reader" + std::to_string(next(288)), pub + static_cast<int64_t>(next(14400)), text, 0));
+  }
   const char* msgs[] = {"alpha bravo charlie delta echo foxtrot golf hotel india juliet",
                         "kilo lima mike november oscar papa quebec romeo sierra tango",
                         "uniform victor whiskey xray yankee zulu one two three four",
                         "five six seven eight nine ten eleven twelve thirteen fourteen"};
   for (int burst = 0; burst < 4; ++burst)
     for (int a = 0; a < 4; ++a)
-      d.Add(MakePost("flood" + std::to_string(a), 10000 * (burst + 1) + a * 7, msgs[burst], ++line));
-  // One headline with its link, shared by 6 accounts 10 minutes apart, four times over.
-  for (int rep = 0; rep < 4; ++rep)
-    for (int a = 0; a < 6; ++a)
-      d.Add(MakePost("reader" + std::to_string(a), 100000 * (rep + 1) + a * 600,
-                     "markets close higher after a quiet week of trading https://news.example/story/" +
-                         std::to_string(rep), ++line));
-  BehaviorResult r = d.Finish();
-  ASSERT_EQ(r.networks.size(), 1u);
-  const Network& n = r.networks[0];
-  EXPECT_EQ(n.accounts, (std::vector<std::string>{"flood0", "flood1", "flood2", "flood3"}));
-  EXPECT_EQ(n.links, 6u);
-  EXPECT_GT(n.score, 0.5);
-  EXPECT_FALSE(n.evidence.empty());
-  EXPECT_EQ(n.evidence[0].kind, "near_duplicate_text");
-  for (const AccountSignals& s : r.accounts) {
-    bool flood = s.id.starts_with("flood");
-    EXPECT_EQ(s.network >= 0, flood) << s.id;
-    if (flood) {
-      EXPECT_EQ(s.network_size, 4u);
+      posts.push_back(MakePost("flood" + std::to_string(a), 150000 + 250000 * burst + a * 7, msgs[burst], 0));
+  const char* slow[] = {"the river festival moves to the north bank this year so come early and stay late",
+                        "our candidate will open the new library on friday please share with every neighbour",
+                        "free shuttle buses run from the station to the stadium all weekend long for everyone"};
+  for (int wave = 0; wave < 3; ++wave)
+    for (int a = 0; a < 5; ++a) {
+      std::string t = slow[wave];
+      if (a % 2) t = "PLEASE read: " + t + " !!";
+      if (a == 3) t.replace(t.find(' '), 1, " \xF0\x9F\x91\x89 ");
+      posts.push_back(MakePost("slow" + std::to_string(a), 200000 + 300000 * wave + a * 480 + static_cast<int64_t>(next(60)), t, 0));
     }
+  std::stable_sort(posts.begin(), posts.end(), [](const Post& x, const Post& y) { return x.ts < y.ts; });
+  for (Post& p : posts) {
+    p.line = ++line;
+    d.Add(p);
   }
+  BehaviorResult r = d.Finish();
+  ASSERT_EQ(r.networks.size(), 2u);
+  std::vector<std::vector<std::string>> found;
+  for (const Network& n : r.networks) found.push_back(n.accounts);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found[0], (std::vector<std::string>{"flood0", "flood1", "flood2", "flood3"}));
+  EXPECT_EQ(found[1], (std::vector<std::string>{"slow0", "slow1", "slow2", "slow3", "slow4"}));
+  for (const Network& n : r.networks) {
+    EXPECT_GT(n.significance, 10.0);
+    EXPECT_FALSE(n.evidence.empty());
+    EXPECT_EQ(n.evidence[0].kind, "near_duplicate_text");
+    if (n.accounts[0] == "flood0") EXPECT_EQ(n.interval_seconds, 60);
+    else EXPECT_GE(n.interval_seconds, 600);
+  }
+  for (const AccountSignals& s : r.accounts) {
+    bool planted = s.id.starts_with("flood") || s.id.starts_with("slow");
+    EXPECT_EQ(s.network >= 0, planted) << s.id;
+  }
+}
+
+TEST(Resequencer, RestoresOrderWithinTheBoundAndReportsLatePosts) {
+  std::vector<int64_t> out;
+  Resequencer q(600, [&](const Post& p) { out.push_back(p.ts); });
+  int64_t ts[] = {1000, 1300, 1100, 1700, 1200, 1650, 1000};  // the last is 700 s late
+  std::vector<Resequencer::Push> res;
+  for (int i = 0; i < 7; ++i) {
+    Post p = MakePost("a", ts[i], "x", i + 1);
+    res.push_back(q.Add(&p));
+  }
+  q.Flush();
+  EXPECT_EQ(out, (std::vector<int64_t>{1000, 1100, 1200, 1300, 1650, 1700}));
+  EXPECT_EQ(res[6], Resequencer::Push::kLate);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(res[i], Resequencer::Push::kHeld);
+  EXPECT_EQ(q.newest_line(), 4);
+}
+
+TEST(Evaluate, PerClassRecallAndMissedLargeNetworks) {
+  nlohmann::json truth = {{"networks", nlohmann::json::array()}, {"heavy_accounts", {"h1", "h2"}}};
+  std::vector<std::string> big, small = {"s0", "s1", "s2", "s3"};
+  for (int i = 0; i < 20; ++i) big.push_back("b" + std::to_string(i));
+  truth["networks"].push_back({{"id", 0}, {"kind", "slow"}, {"accounts", big}});
+  truth["networks"].push_back({{"id", 1}, {"kind", "edited"}, {"accounts", small}});
+  auto r = Evaluate(truth, {{"b0", "b1", "b2", "s0", "s1", "s2", "s3", "h1"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->missed_large_networks, 1u);
+  EXPECT_EQ(r->by_class.at("slow").missed_large, 1u);
+  EXPECT_DOUBLE_EQ(r->by_class.at("slow").recall, 3.0 / 20);
+  EXPECT_DOUBLE_EQ(r->by_class.at("edited").recall, 1.0);
+  EXPECT_DOUBLE_EQ(r->worst_network_recall, 3.0 / 20);
+  EXPECT_EQ(r->heavy_flagged, 1u);
 }
 
 TEST(Evaluate, AccountLevelPrecisionAndRecall) {

@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "behavior_gen_adv.h"
+
 namespace {
 
 struct Rng {
@@ -111,7 +113,8 @@ std::string Iso(int64_t t) {
 int Usage() {
   std::fprintf(stderr,
                "usage: evenhand_behavior_gen --out POSTS.jsonl --truth TRUTH.json [--seed N] [--posts N] "
-               "[--networks N] [--days N] [--headlines N]\n");
+               "[--networks N] [--days N] [--headlines N] [--mode classic|adversarial|variant] "
+               "[--disorder SECONDS] [--no-offsets]\n");
   return 2;
 }
 
@@ -121,9 +124,15 @@ int main(int argc, char** argv) {
   uint64_t seed = 1, posts = 1000000, networks = 100;
   int days = 30;
   int64_t headlines = -1;
-  std::string out_path, truth_path;
+  std::string out_path, truth_path, mode = "classic";
+  int64_t disorder = 300;
+  bool offsets = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--no-offsets") {
+      offsets = false;
+      continue;
+    }
     auto val = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
     const char* v = nullptr;
     if (a == "--help" || a == "-h") return Usage();
@@ -135,9 +144,25 @@ int main(int argc, char** argv) {
     else if (a == "--headlines") headlines = std::atoll(v);
     else if (a == "--out") out_path = v;
     else if (a == "--truth") truth_path = v;
+    else if (a == "--mode") mode = v;
+    else if (a == "--disorder") disorder = std::atoll(v);
     else return Usage();
   }
-  if (out_path.empty() || truth_path.empty() || days < 1) return Usage();
+  if (out_path.empty() || truth_path.empty() || days < 1 || disorder < 0) return Usage();
+  if (mode == "adversarial" || mode == "variant") {
+    evenhand::gen::AdvConfig cfg;
+    cfg.seed = seed;
+    cfg.posts = posts;
+    cfg.networks = networks;
+    cfg.days = days;
+    cfg.variant = mode == "variant";
+    cfg.disorder = disorder;
+    cfg.offsets = offsets;
+    cfg.out_path = out_path;
+    cfg.truth_path = truth_path;
+    return evenhand::gen::RunAdversarial(cfg);
+  }
+  if (mode != "classic") return Usage();
 
   Rng rng(seed);
   Gen gen{MakeVocabulary(seed, 6000)};

@@ -1,16 +1,27 @@
 // CoActionGraph: accounts that act on the same item (a near-duplicate
-// cluster, a URL, a media hash) within `window` seconds of each other get a
-// weighted edge; the weight counts such co-actions (at most one per pair per
-// post). Each edge keeps its first kSamples co-actions as evidence.
+// cluster, a URL, a media hash) within the largest time scale of each other
+// get a weighted edge. Co-actions are counted per time scale (kScales
+// delays, seconds to hours, options.scales): a co-action of delay d counts
+// at every scale >= d, so each scale can be judged against its own chance
+// rate (degree per account and scale, see detector.h).
 //
-// Input is expected in time order, or out of order by less than the window
-// (a co-action is |ts_a - ts_b| <= window either way). Memory is fixed at
-// construction: a table of recent actions per item (kRecent per item;
-// items whose last action is older than the window are reused) and an edge
-// table of `max_edges` entries; when the edge table is 3/4 full, edges of
-// weight 1 not seen for `prune_age` seconds are dropped, then, if that was
-// not enough, all edges of weight 1. Nothing is allocated per post. Not
-// thread safe: one graph per stream.
+// No cap on who is in a burst: each item keeps a uniform reservoir sample of
+// kReservoir of its actions (Vitter's algorithm R) and its action count n; a
+// new action links to every sampled action, each link weighted n / sampled
+// (the inverse of the probability that a given earlier action is in the
+// sample), so the expected weight of every pair in a burst of any size is
+// its number of co-actions. Bursts of up to kReservoir actions are exact.
+//
+// Input may be out of order by less than the largest scale (a co-action is
+// |ts_a - ts_b| <= scale either way). Memory is fixed at construction: the
+// item table (item_capacity x ~300 bytes; an item whose last action is
+// older than the largest scale is reused; under pressure the oldest of 16
+// probed slots is forgotten) and the edge table (max_edges x 128 bytes; when
+// 3/4 full, single co-action edges not seen for prune_age seconds are
+// dropped, those between the most active accounts first, until it is at
+// most half full; when still 7/8 full, new pairs are not recorded and are
+// counted in dropped()). Nothing is allocated per post.
+// Not thread safe: one graph per stream.
 #pragma once
 
 #include <cstdint>
@@ -22,11 +33,13 @@ namespace evenhand::behavior {
 enum class ItemKind : uint8_t { kText = 0, kUrl = 1, kMedia = 2 };
 const char* ItemKindName(ItemKind k);
 
+inline constexpr int kScales = 4;
+
 struct CoActionOptions {
-  int64_t window = 60;
-  uint32_t item_capacity = 1u << 16;  // items live within one window
+  int64_t scales[kScales] = {60, 600, 3600, 6 * 3600};  // seconds, increasing
+  uint32_t item_capacity = 1u << 18;
   uint32_t max_edges = 1u << 20;
-  int64_t prune_age = 6 * 3600;
+  int64_t prune_age = 12 * 3600;
 };
 
 struct CoActionSample {
@@ -38,43 +51,58 @@ struct CoActionSample {
 struct Edge {
   static constexpr int kSamples = 2;
   uint32_t a = 0, b = 0;  // account indices, a < b
-  uint32_t weight = 0;    // 0 = empty slot
+  uint32_t count = 0;     // co-actions seen (sampled links); 0 = empty slot
   uint8_t kinds = 0;      // bit per ItemKind seen
   uint8_t samples = 0;
+  float w[kScales] = {};  // estimated co-actions with delay in (scale[s-1], scale[s]]
   int64_t first_ts = 0, last_ts = 0;
   CoActionSample sample[kSamples];
+  // Estimated co-actions with delay <= scale s.
+  double Within(int s) const {
+    double t = 0;
+    for (int i = 0; i <= s; ++i) t += w[i];
+    return t;
+  }
 };
 
 class CoActionGraph {
  public:
+  static constexpr int kReservoir = 16;
+
   explicit CoActionGraph(CoActionOptions options);
 
   // One post: account index, time, its reference and its item keys
   // (kind in the top byte is the caller's business: pass distinct keys).
   void Add(uint32_t account, int64_t ts, uint64_t ref, const uint64_t* items, const ItemKind* kinds, int n_items);
 
-  // Calls fn for every edge with weight >= min_weight.
-  void ForEachEdge(uint32_t min_weight, const std::function<void(const Edge&)>& fn) const;
+  // Calls fn for every edge.
+  void ForEachEdge(const std::function<void(const Edge&)>& fn) const;
   uint64_t edges() const { return edge_count_; }
-  // Co-actions of `account` in total (weak and pruned edges included), and
-  // of all accounts (each co-action counted once).
-  uint64_t degree(uint32_t account) const { return account < degree_.size() ? degree_[account] : 0; }
-  uint64_t total_co_actions() const { return total_; }
+  // Estimated co-actions of `account` with delay <= scale s (weak and
+  // pruned edges included), and of all accounts.
+  double degree(uint32_t account, int s) const;
+  double total_co_actions(int s) const;
   uint64_t pruned() const { return pruned_; }
-
-  static constexpr int kRecent = 8;
+  uint64_t dropped() const { return dropped_; }
+  // Co-actions by delay: histogram over log2 buckets of seconds (bucket k
+  // holds delays in [2^(k-1), 2^k), bucket 0 delay 0), for the
+  // coordination-interval estimate.
+  static constexpr int kDelayBuckets = 20;
+  const double* delay_histogram() const { return delay_hist_; }
+  const CoActionOptions& options() const { return options_; }
 
  private:
   struct Action {
     uint32_t account = 0;
+    uint32_t ref = 0;  // low 32 bits of the caller's reference
     int64_t ts = 0;
-    uint64_t ref = 0;
   };
   struct ItemSlot {
     uint64_t key = 0;
     int64_t last_ts = INT64_MIN;
-    uint32_t next = 0, count = 0;  // ring position, filled entries
-    Action recent[kRecent];
+    uint32_t count = 0;  // actions seen (all, not only sampled)
+    uint32_t filled = 0;
+    Action sample[kReservoir];
   };
   ItemSlot* FindItem(uint64_t key, int64_t ts);
   Edge* FindEdge(uint32_t a, uint32_t b, bool create);
@@ -86,14 +114,17 @@ class CoActionGraph {
   std::vector<Edge> edges_;
   uint64_t edge_mask_ = 0;
   uint64_t edge_count_ = 0;
-  uint64_t pruned_ = 0;
-  std::vector<uint32_t> degree_;  // grows with new accounts only
-  uint64_t total_ = 0;
+  uint64_t pruned_ = 0, dropped_ = 0, prune_floor_ = 0;
+  std::vector<float> degree_;  // kScales per account, grows with new accounts only
+  double total_[kScales] = {};
+  double delay_hist_[kDelayBuckets] = {};
+  uint64_t rng_ = 0x2545F4914F6CDD1DULL;
   // Per-post scratch: partners found so far (deduplicated).
   struct Partner {
     uint32_t account;
-    const Action* action;
+    Action action;
     ItemKind kind;
+    float weight;
   };
   std::vector<Partner> partners_;
 };

@@ -1,6 +1,7 @@
 #include "behavior/detector.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <unordered_set>
 
@@ -24,6 +25,36 @@ std::string Excerpt(std::string_view s, size_t max = 160) {
   return std::string(s.substr(0, n)) + "...";
 }
 }  // namespace
+
+double PoissonSurprise(double k, double lambda) {
+  if (k <= 0) return 0;
+  if (lambda <= 0) return 300;
+  // Upper tail from its first term: term(k) = exp(-lambda) lambda^k / k!.
+  double log_term = -lambda + k * std::log(lambda) - std::lgamma(k + 1);
+  double sum = 1, t = 1;
+  for (int j = 1; j < 200; ++j) {
+    t *= lambda / (k + j);
+    sum += t;
+    if (t < 1e-12 * sum) break;
+  }
+  double log10p = (log_term + std::log(sum)) / std::log(10.0);
+  return std::clamp(-log10p, 0.0, 300.0);
+}
+
+int64_t CoordinationInterval(const double* hist, int buckets) {
+  // As CooRnet: the delay under which the quickest share of co-actions
+  // falls -- here the 10th percentile of co-action delays (log2 buckets),
+  // rounded up to the bucket's upper edge.
+  double total = 0;
+  for (int i = 0; i < buckets; ++i) total += hist[i];
+  if (total <= 0) return 0;
+  double acc = 0;
+  for (int i = 0; i < buckets; ++i) {
+    acc += hist[i];
+    if (acc >= 0.1 * total) return i == 0 ? 1 : int64_t{1} << i;
+  }
+  return int64_t{1} << (buckets - 1);
+}
 
 size_t BehaviorDetector::Hash::operator()(std::string_view s) const { return HashBytes(s); }
 
@@ -98,19 +129,59 @@ BehaviorResult BehaviorDetector::Finish() {
   r.clusters_created = near_dup_.clusters_created();
   r.edges = graph_.edges();
   r.edges_pruned = graph_.pruned();
+  r.edges_dropped = graph_.dropped();
+  r.coordination_interval = CoordinationInterval(graph_.delay_histogram(), CoActionGraph::kDelayBuckets);
   std::sort(closed_.begin(), closed_.end(), [](const ClusterSummary& a, const ClusterSummary& b) {
     return a.size != b.size ? a.size > b.size : a.id < b.id;
   });
   if (closed_.size() > options_.max_clusters_reported) closed_.resize(options_.max_clusters_reported);
   for (const ClusterSummary& c : closed_) r.clusters.push_back({c, "", ""});
 
-  // The strong edges and their accounts, as a compact graph.
+  // The strong edges and their accounts, as a compact graph. A pair is
+  // linked at the scale where its co-actions are most surprising: enough of
+  // them (min_edge_weight) and a fair share of both accounts' co-actions at
+  // that scale (association = cosine of their co-action vectors).
   std::vector<Edge> strong;
-  graph_.ForEachEdge(options_.min_edge_weight, [&](const Edge& e) {
-    double norm = std::sqrt(static_cast<double>(graph_.degree(e.a)) * static_cast<double>(graph_.degree(e.b)));
-    if (e.weight >= options_.min_association * norm) strong.push_back(e);
+  std::vector<double> strong_w;
+  std::vector<uint8_t> strong_scale, strong_tight;
+  double total2[kScales];
+  for (int s = 0; s < kScales; ++s) total2[s] = 2 * std::max(1.0, graph_.total_co_actions(s));
+  graph_.ForEachEdge([&](const Edge& e) {
+    double best = 0, best_w = 0;
+    int best_s = -1;
+    for (int s = 0; s < kScales; ++s) {
+      double w = e.Within(s);
+      if (w < options_.min_edge_weight) continue;
+      double da = graph_.degree(e.a, s), db = graph_.degree(e.b, s);
+      if (w / std::sqrt(da * db) < options_.min_association) continue;
+      // Chance (configuration model): d_a * d_b / 2T co-actions at this scale.
+      double sig = PoissonSurprise(w, da * db / total2[s]);
+      if (sig >= options_.min_significance && sig > best) best = sig, best_w = w, best_s = s;
+    }
+    if (best_s < 0) return;
+    strong.push_back(e);
+    strong_w.push_back(best_w);
+    strong_scale.push_back(static_cast<uint8_t>(best_s));
+    int tight = 0;  // the smallest scale holding (nearly) all of the pair's co-actions
+    while (tight < kScales - 1 && e.Within(tight) < 0.9 * e.Within(kScales - 1)) ++tight;
+    strong_tight.push_back(static_cast<uint8_t>(tight));
   });
-  std::sort(strong.begin(), strong.end(), [](const Edge& x, const Edge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  {
+    std::vector<size_t> idx(strong.size());
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
+      return strong[x].a != strong[y].a ? strong[x].a < strong[y].a : strong[x].b < strong[y].b;
+    });
+    std::vector<Edge> s2;
+    std::vector<double> w2;
+    std::vector<uint8_t> c2, t2;
+    for (size_t i : idx)
+      s2.push_back(strong[i]), w2.push_back(strong_w[i]), c2.push_back(strong_scale[i]), t2.push_back(strong_tight[i]);
+    strong.swap(s2);
+    strong_w.swap(w2);
+    strong_scale.swap(c2);
+    strong_tight.swap(t2);
+  }
   std::unordered_map<uint32_t, uint32_t> node_of;
   std::vector<uint32_t> account_of;
   auto node = [&](uint32_t acc) {
@@ -119,7 +190,7 @@ BehaviorResult BehaviorDetector::Finish() {
     return it->second;
   };
   std::vector<WeightedEdge> wedges;
-  for (const Edge& e : strong) wedges.push_back({node(e.a), node(e.b), static_cast<double>(e.weight)});
+  for (size_t i = 0; i < strong.size(); ++i) wedges.push_back({node(strong[i].a), node(strong[i].b), strong_w[i]});
   std::vector<uint32_t> comm = Louvain(static_cast<uint32_t>(account_of.size()), wedges);
 
   uint32_t n_comm = 0;
@@ -150,14 +221,62 @@ BehaviorResult BehaviorDetector::Finish() {
   for (uint32_t v = 0; v < comm.size(); ++v)
     if (comm[v] != kDropped) members[comm[v]].push_back(v);
   std::vector<std::vector<const Edge*>> internal(n_comm);
+  std::vector<double> observed(n_comm, 0), expected(n_comm, 0);
+  std::vector<std::array<uint32_t, kScales>> scale_links(n_comm, std::array<uint32_t, kScales>{});
+  double total[kScales];
+  for (int s = 0; s < kScales; ++s) total[s] = std::max(1.0, graph_.total_co_actions(s));
   for (size_t i = 0; i < strong.size(); ++i) {
     uint32_t ca = comm[wedges[i].a], cb = comm[wedges[i].b];
-    if (ca == cb && ca != kDropped) internal[ca].push_back(&strong[i]);
+    if (ca != cb || ca == kDropped) continue;
+    const Edge& e = strong[i];
+    int s = strong_scale[i];
+    internal[ca].push_back(&e);
+    scale_links[ca][strong_tight[i]]++;
+    // Chance (configuration model at the pair's scale): d_a * d_b / 2T co-actions.
+    observed[ca] += e.Within(s);
+    expected[ca] += graph_.degree(e.a, s) * graph_.degree(e.b, s) / (2 * total[s]);
+  }
+  // Attachment: an account outside every community whose co-actions go
+  // mostly to one community (a member who joined one wave of a few-wave
+  // campaign: many partners, once each) joins it.
+  std::vector<std::vector<uint32_t>> attached(n_comm);
+  {
+    std::unordered_map<uint32_t, uint32_t> comm_of;
+    for (uint32_t v = 0; v < comm.size(); ++v)
+      if (comm[v] != kDropped && members[comm[v]].size() >= options_.min_network_size) comm_of[account_of[v]] = comm[v];
+    struct Tie {
+      double w = 0;
+      uint32_t partners = 0;
+    };
+    std::unordered_map<uint64_t, Tie> ties;  // account << 32 | community
+    graph_.ForEachEdge([&](const Edge& e) {
+      auto ia = comm_of.find(e.a), ib = comm_of.find(e.b);
+      bool in_a = ia != comm_of.end(), in_b = ib != comm_of.end();
+      if (in_a == in_b) return;
+      uint32_t x = in_a ? e.b : e.a, c = in_a ? ia->second : ib->second;
+      Tie& t = ties[(static_cast<uint64_t>(x) << 32) | c];
+      t.w += e.Within(kScales - 1);
+      t.partners++;
+    });
+    std::unordered_map<uint32_t, std::pair<uint32_t, Tie>> best;  // account -> community, tie
+    for (const auto& [key, t] : ties) {
+      uint32_t x = static_cast<uint32_t>(key >> 32), c = static_cast<uint32_t>(key);
+      auto [it, fresh] = best.try_emplace(x, c, t);
+      if (!fresh && t.w > it->second.second.w) it->second = {c, t};
+    }
+    for (const auto& [x, ct] : best) {
+      const auto& [c, t] = ct;
+      double need = std::max(options_.min_edge_weight, options_.attach_min_fraction * members[c].size());
+      if (t.partners >= options_.min_links_per_account && t.w >= need &&
+          t.w >= options_.attach_share * graph_.degree(x, kScales - 1))
+        attached[c].push_back(x);
+    }
   }
   std::vector<double> strength(accounts_.size(), 0.0);
   std::vector<int> network_of_comm(n_comm, -1);
   for (uint32_t c = 0; c < n_comm; ++c) {
     if (members[c].size() < options_.min_network_size) continue;
+    if (expected[c] > 0 && observed[c] < options_.min_network_significance * expected[c]) continue;
     Network net;
     double n = static_cast<double>(members[c].size());
     net.links = static_cast<uint32_t>(internal[c].size());
@@ -165,23 +284,33 @@ BehaviorResult BehaviorDetector::Finish() {
     net.first_ts = INT64_MAX;
     net.last_ts = INT64_MIN;
     for (const Edge* e : internal[c]) {
-      net.co_actions += e->weight;
+      net.co_actions += static_cast<uint64_t>(std::llround(e->Within(kScales - 1)));
       net.first_ts = std::min(net.first_ts, e->first_ts);
       net.last_ts = std::max(net.last_ts, e->last_ts);
-      strength[e->a] += e->weight;
-      strength[e->b] += e->weight;
+      strength[e->a] += e->Within(kScales - 1);
+      strength[e->b] += e->Within(kScales - 1);
       for (int k = 0; k < 3; ++k)
         if (e->kinds & (1u << k)) net.kinds[ItemKindName(static_cast<ItemKind>(k))]++;
     }
+    net.significance = expected[c] > 0 ? observed[c] / expected[c] : 0;
+    int best_s = 0;
+    for (int s = 1; s < kScales; ++s)
+      if (scale_links[c][s] > scale_links[c][best_s]) best_s = s;
+    net.interval_seconds = graph_.options().scales[best_s];
     double mean_w = net.links > 0 ? static_cast<double>(net.co_actions) / net.links : 0;
     net.score = std::min(1.0, net.density) * (1.0 - std::exp(-mean_w / 4.0));
     for (uint32_t v : members[c]) {
       net.accounts.push_back(account_ids_[account_of[v]]);
       net.countries[accounts_[account_of[v]].country]++;
     }
+    for (uint32_t x : attached[c]) {
+      net.accounts.push_back(account_ids_[x]);
+      net.countries[accounts_[x].country]++;
+    }
+    net.attached = static_cast<uint32_t>(attached[c].size());
     std::sort(net.accounts.begin(), net.accounts.end());
     std::vector<const Edge*> top = internal[c];
-    std::sort(top.begin(), top.end(), [](const Edge* x, const Edge* y) { return x->weight > y->weight; });
+    std::sort(top.begin(), top.end(), [](const Edge* x, const Edge* y) { return x->Within(kScales - 1) > y->Within(kScales - 1); });
     for (const Edge* e : top) {
       if (net.evidence.size() >= static_cast<size_t>(options_.evidence_per_network)) break;
       for (int s = 0; s < e->samples && net.evidence.size() < static_cast<size_t>(options_.evidence_per_network); ++s) {
@@ -194,7 +323,7 @@ BehaviorResult BehaviorDetector::Finish() {
         ev.line_b = smp.ref_b;
         ev.ts_a = smp.ts_a;
         ev.ts_b = smp.ts_b;
-        ev.pair_weight = e->weight;
+        ev.pair_weight = static_cast<uint32_t>(std::llround(e->Within(kScales - 1)));
         net.evidence.push_back(std::move(ev));
       }
     }
@@ -237,6 +366,16 @@ BehaviorResult BehaviorDetector::Finish() {
     s.network = rank[net];
     s.network_size = static_cast<uint32_t>(r.networks[s.network].accounts.size());
     s.coordination_score = 1.0 - std::exp(-strength[account_of[v]] / 10.0);
+  }
+  for (uint32_t c = 0; c < n_comm; ++c) {
+    int net = network_of_comm[c];
+    if (net < 0) continue;
+    for (uint32_t x : attached[c]) {
+      AccountSignals& s = r.accounts[x];
+      s.network = rank[net];
+      s.network_size = static_cast<uint32_t>(r.networks[s.network].accounts.size());
+      s.coordination_score = 1.0 - std::exp(-graph_.degree(x, kScales - 1) / 10.0);
+    }
   }
   return r;
 }

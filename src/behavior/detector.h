@@ -39,18 +39,37 @@ namespace evenhand::behavior {
 struct BehaviorOptions {
   NearDupOptions near_dup;
   CoActionOptions coaction;
-  uint32_t min_edge_weight = 3;   // co-actions before a pair of accounts counts as linked
+  double min_edge_weight = 2;     // co-actions (at one time scale) before a pair of accounts counts as linked
   uint32_t min_network_size = 3;  // accounts
   // A linked pair must also make up a fair share of both accounts'
   // co-actions: weight / sqrt(degree_a * degree_b) >= min_association.
   // Accounts that share many popular items meet many others by chance, a
   // few times each; coordinated accounts meet the same few partners again
   // and again. Independent of the stream's length.
-  double min_association = 0.01;
+  double min_association = 0;
+  // Chance is not coordination: a linked pair's co-actions at some time
+  // scale must be this unlikely under chance: -log10 P(X >= w), X Poisson
+  // with the mean a configuration model gives the pair at that scale
+  // (d_a * d_b / 2T: both accounts' co-actions there over all of them).
+  // Heavy posters who share viral items meet each other often, but no more
+  // often than their activity predicts.
+  double min_significance = 8;
+  // A network's linked pairs together must co-act at least this many times
+  // more often than the same model predicts (Network::significance). Pairs
+  // pass one by one by the luck of heavy-tailed activity; a chance network
+  // stays within a few times chance (3-5 on the generators), a campaign is
+  // hundreds of times above it.
+  double min_network_significance = 20;
   // Each member keeps at least this many linked partners inside its network
   // (the network's k-core): chance links form paths and stars, a
   // coordinated group forms a dense block.
   uint32_t min_links_per_account = 2;
+  // Attachment: an account not in any network joins the network that gets
+  // at least attach_share of its co-actions (largest scale), with at least
+  // min_links_per_account members, weighing at least
+  // max(min_edge_weight, attach_min_fraction * network size).
+  double attach_share = 0.5;
+  double attach_min_fraction = 0.25;
   int min_tokens = 5;             // shorter texts are not clustered ("thanks!" is not evidence)
   int evidence_per_network = 8;
   size_t max_clusters_reported = 200;
@@ -70,6 +89,11 @@ struct Network {
   uint32_t id = 0;
   double score = 0;     // 0..1: density of the co-action graph times strength of its ties
   double density = 0;   // linked pairs / possible pairs
+  // Co-actions of its linked pairs over those expected by chance given each
+  // account's co-actions at the pair's time scale (configuration model).
+  double significance = 0;
+  uint32_t attached = 0;  // members added for concentrated links too weak to pass alone (see attach_share)
+  int64_t interval_seconds = 0;  // the smallest time scale holding (90 % of) the co-actions of most of its pairs
   std::vector<std::string> accounts;  // sorted
   int64_t first_ts = 0, last_ts = 0;  // of the co-actions
   uint64_t co_actions = 0;            // sum of internal edge weights
@@ -100,8 +124,18 @@ struct BehaviorResult {
   std::vector<Network> networks;       // by score, then size
   std::vector<AccountSignals> accounts;  // every account seen, in first-seen order
   std::vector<ClusterReport> clusters;   // the largest, by size
-  uint64_t posts = 0, clustered_posts = 0, clusters_created = 0, edges = 0, edges_pruned = 0;
+  uint64_t posts = 0, clustered_posts = 0, clusters_created = 0, edges = 0, edges_pruned = 0, edges_dropped = 0;
+  int64_t coordination_interval = 0;  // seconds, CooRnet-style estimate (see CoordinationInterval)
 };
+
+// -log10 of P(X >= k) for X Poisson with mean lambda (k may be fractional:
+// weights are estimates), clamped to [0, 300].
+double PoissonSurprise(double k, double lambda);
+
+// The coordination interval of a co-action delay histogram (log2 buckets as
+// CoActionGraph::delay_histogram): the delay within which the quickest 10 %
+// of co-actions fall, as CooRnet estimates its interval from share delays.
+int64_t CoordinationInterval(const double* hist, int buckets);
 
 class BehaviorDetector {
  public:

@@ -66,7 +66,8 @@ std::string RenderNetworksHtml(const std::vector<Network>& networks, const std::
   h += "<h1>" + Esc(title) + "</h1>";
   h += "<p>" + std::to_string(networks.size()) + " coordinated networks, " + std::to_string(accounts) +
        " accounts. Networks are found from behaviour only: accounts that repeatedly post near-identical text, the "
-       "same URL or the same media within a short window of each other. Nothing here judges what the posts say. "
+       "same URL or the same media within a short time of each other (seconds to hours), more often than chance "
+       "explains given how active each account is. Nothing here judges what the posts say. "
        "Every network is for human review; none is an automatic sanction.</p>";
   h += "<table><tr><th>network</th><th>accounts</th><th>score</th><th>co-actions</th><th>first</th><th>last</th></tr>";
   for (const Network& n : networks)
@@ -78,7 +79,9 @@ std::string RenderNetworksHtml(const std::vector<Network>& networks, const std::
   for (const Network& n : networks) {
     h += "<section id=n" + std::to_string(n.id) + "><h2>Network #" + std::to_string(n.id) + ": " +
          std::to_string(n.accounts.size()) + " accounts</h2>";
-    h += "<p><span class=score>score " + Fmt("%.2f", n.score) + "</span> &middot; density " + Fmt("%.2f", n.density) +
+    h += "<p><span class=score>score " + Fmt("%.2f", n.score) + "</span> &middot; " + Fmt("%.1f", n.significance) +
+         " times the co-actions chance predicts &middot; linked within " + std::to_string(n.interval_seconds) +
+         " s &middot; density " + Fmt("%.2f", n.density) +
          " &middot; " + std::to_string(n.links) + " linked pairs &middot; " + std::to_string(n.co_actions) +
          " co-actions &middot; " + FormatTimestamp(n.first_ts) + " to " + FormatTimestamp(n.last_ts) + "</p>";
     h += "<p>Linked pairs by kind: ";

@@ -12,6 +12,9 @@ nlohmann::ordered_json NetworkToJson(const Network& n) {
   j["size"] = n.accounts.size();
   j["score"] = std::round(n.score * 1000) / 1000;
   j["density"] = std::round(n.density * 1000) / 1000;
+  j["significance"] = std::round(n.significance * 10) / 10;
+  j["interval_seconds"] = n.interval_seconds;
+  j["attached"] = n.attached;
   j["co_actions"] = n.co_actions;
   j["links"] = n.links;
   j["first"] = FormatTimestamp(n.first_ts);
@@ -75,6 +78,9 @@ Result<Network> NetworkFromJson(const nlohmann::json& j) {
     return Status::Invalid("network: " + err);
   n.first_ts = Ts(first);
   n.last_ts = Ts(last);
+  n.significance = j.value("significance", 0.0);  // absent in networks stored before issue 16
+  n.interval_seconds = j.value("interval_seconds", int64_t{0});
+  n.attached = j.value("attached", 0u);
   for (const auto& x : j.value("evidence", nlohmann::json::array())) {
     EvidenceSample e;
     e.kind = x.value("kind", "");

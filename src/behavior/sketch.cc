@@ -42,12 +42,12 @@ size_t ShingleText(std::string_view text, std::vector<uint64_t>* out) {
     size_t j = i;
     while (j < n && text[j] != ' ') ++j;
     uint64_t h = HashBytes(text.substr(i, j - i));
+    out->push_back(h);
     if (words > 0) out->push_back(Mix64(prev * 31 + h));
     prev = h;
     ++words;
     i = j;
   }
-  if (words == 1) out->push_back(prev);
   return words;
 }
 

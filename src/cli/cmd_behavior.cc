@@ -19,6 +19,7 @@
 #include "behavior/hash.h"
 #include "behavior/network_html.h"
 #include "behavior/network_json.h"
+#include "behavior/reorder.h"
 #include "cli/commands.h"
 #include "model/json_write.h"
 #include "model/jsonl_reader.h"
@@ -55,9 +56,12 @@ Status WriteFileAtomic(const std::string& path, const std::string& text) {
 
 struct BehaviorArgs {
   std::string input, policy, db, out, networks, signals, clusters, accounts;
-  int64_t window = 60;
-  uint32_t min_weight = 3, min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
-  double similarity = 0.5, min_association = 0.01;
+  std::string scales = "60,600,3600,21600";
+  int64_t disorder = 600;
+  std::string on_disorder = "stop";
+  double min_weight = 2;
+  uint32_t min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
+  double similarity = 0.35, min_association = 0, min_significance = 8, min_network_significance = 20;
   int min_tokens = 5;
   bool no_resolve = false;
 };
@@ -134,19 +138,37 @@ int RunBehavior(const BehaviorArgs& a) {
     if (!st.ok()) return Fail("behavior", st.message());
   }
   BehaviorOptions opt;
-  opt.coaction.window = a.window;
+  {
+    std::stringstream ss(a.scales);
+    std::string part;
+    int k = 0;
+    int64_t prev = 0;
+    while (std::getline(ss, part, ',')) {
+      int64_t v = std::atoll(part.c_str());
+      if (k >= behavior::kScales || v <= prev)
+        return Fail("behavior", "--scales: give " + std::to_string(behavior::kScales) + " increasing numbers of seconds");
+      opt.coaction.scales[k++] = prev = v;
+    }
+    if (k != behavior::kScales)
+      return Fail("behavior", "--scales: give " + std::to_string(behavior::kScales) + " increasing numbers of seconds");
+    opt.coaction.prune_age = std::max<int64_t>(opt.coaction.prune_age, 2 * prev);
+  }
   opt.coaction.max_edges = a.max_edges;
   opt.near_dup.capacity = a.max_clusters;
   opt.near_dup.min_similarity = a.similarity;
   opt.min_edge_weight = a.min_weight;
   opt.min_network_size = a.min_size;
   opt.min_association = a.min_association;
+  opt.min_significance = a.min_significance;
+  opt.min_network_significance = a.min_network_significance;
   opt.min_tokens = a.min_tokens;
   auto detector = std::make_unique<BehaviorDetector>(opt);
   Progress progress(StderrIsTty());
   Post post;
   ReadError err;
   auto t0 = std::chrono::steady_clock::now();
+  behavior::Resequencer reseq(a.disorder, [&](const Post& p) { detector->Add(p); });
+  uint64_t late = 0;
   for (;;) {
     JsonlReader::Next next = (*reader)->NextPost(&post, &err);
     if (next == JsonlReader::Next::kEof) break;
@@ -154,9 +176,22 @@ int RunBehavior(const BehaviorArgs& a) {
       progress.Finish();
       return Fail("behavior", err.ToString());
     }
-    detector->Add(post);
-    if ((post.line & 1023) == 0) progress.Update(post.line, (*reader)->bytes_read(), (*reader)->total_bytes());
+    int64_t line = post.line;
+    if (reseq.Add(&post) == behavior::Resequencer::Push::kLate) {
+      if (a.on_disorder == "stop") {
+        progress.Finish();
+        return Fail("behavior", a.input + ":" + std::to_string(post.line) + ": field \"ts\": " +
+                                    FormatTimestamp(post.ts) + " is more than the disorder bound (" +
+                                    std::to_string(a.disorder) + " s) before line " +
+                                    std::to_string(reseq.newest_line()) + " (" + FormatTimestamp(reseq.newest()) +
+                                    "); raise --disorder or use --on-disorder skip|sort");
+      }
+      ++late;
+      if (a.on_disorder == "sort") detector->Add(post);  // sorted in by instant: co-actions compare instants within the largest scale
+    }
+    if ((line & 1023) == 0) progress.Update(line, (*reader)->bytes_read(), (*reader)->total_bytes());
   }
+  reseq.Flush();
   progress.Finish();
   BehaviorResult r = detector->Finish();
   detector.reset();
@@ -242,11 +277,13 @@ int RunBehavior(const BehaviorArgs& a) {
   for (const auto& n : r.networks) flagged += n.accounts.size();
   std::fprintf(stderr,
                "behavior: %llu posts, %zu accounts in %.1f s (%.0f posts/s); %llu near-duplicate clusters, %llu "
-               "co-action pairs (%llu pruned); %zu networks with %llu accounts; %zu account decisions",
+               "co-action pairs (%llu pruned); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
+               "the disorder bound (%s), at most %zu held for re-sequencing",
                static_cast<unsigned long long>(r.posts), r.accounts.size(), secs, r.posts / std::max(secs, 1e-9),
                static_cast<unsigned long long>(r.clusters_created), static_cast<unsigned long long>(r.edges),
                static_cast<unsigned long long>(r.edges_pruned), r.networks.size(),
-               static_cast<unsigned long long>(flagged), decisions.size());
+               static_cast<unsigned long long>(flagged), decisions.size(), static_cast<unsigned long long>(late),
+               a.on_disorder.c_str(), reseq.max_held());
   if (!a.db.empty())
     std::fprintf(stderr, " (stored: %llu new networks, %llu new decisions)", static_cast<unsigned long long>(stored_networks),
                  static_cast<unsigned long long>(stored_decisions));
@@ -307,15 +344,27 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--clusters", a->clusters,
                   "Write the largest near-duplicate clusters (size, accounts, time span, first post) as JSON Lines");
   cmd->add_option("--accounts", a->accounts, "Accounts JSONL read before INPUT");
-  cmd->add_option("--window", a->window, "Co-action window in seconds")->capture_default_str();
+  cmd->add_option("--disorder", a->disorder, "Posts out of time order by up to this many seconds are re-sequenced")
+      ->capture_default_str();
+  cmd->add_option("--on-disorder", a->on_disorder,
+                  "Posts later than --disorder: stop (error naming the line), skip, or sort (sorted in by their instant: co-actions within the largest scale still count)")
+      ->check(CLI::IsMember({"stop", "skip", "sort"}))
+      ->capture_default_str();
+  cmd->add_option("--scales", a->scales, "Co-action time scales in seconds (4, increasing)")->capture_default_str();
   cmd->add_option("--min-weight", a->min_weight, "Co-actions before two accounts count as linked")->capture_default_str();
   cmd->add_option("--min-association", a->min_association,
                   "Share of both accounts' co-actions a linked pair must make up (weight / sqrt(deg_a * deg_b))")
       ->capture_default_str();
+  cmd->add_option("--min-significance", a->min_significance,
+                  "-log10 of the chance probability of a linked pair's co-actions (Poisson, mean d_a * d_b / 2T at its scale)")
+      ->capture_default_str();
+  cmd->add_option("--min-network-significance", a->min_network_significance,
+                  "How many times more often than chance a network's linked pairs must co-act together")
+      ->capture_default_str();
   cmd->add_option("--min-size", a->min_size, "Smallest network reported (accounts)")->capture_default_str();
   cmd->add_option("--similarity", a->similarity, "MinHash similarity for near-duplicates (0..1)")->capture_default_str();
   cmd->add_option("--min-tokens", a->min_tokens, "Shorter texts are not clustered")->capture_default_str();
-  cmd->add_option("--max-edges", a->max_edges, "Co-action pair table size (memory bound, 64 B each)")->capture_default_str();
+  cmd->add_option("--max-edges", a->max_edges, "Co-action pair table size (memory bound, 136 B each)")->capture_default_str();
   cmd->add_option("--max-clusters", a->max_clusters, "Live near-duplicate clusters (memory bound, ~330 B each)")
       ->capture_default_str();
   cmd->add_flag("--no-resolve", a->no_resolve, "Do not re-read INPUT to resolve evidence post ids and time lines");

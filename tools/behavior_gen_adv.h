@@ -1,0 +1,43 @@
+// The adversarial modes of evenhand_behavior_gen (issue 16): planted
+// campaigns built to beat a co-action detector, over organic traffic built
+// to look coordinated by chance. Two independent variants:
+//
+//   adversarial  -- classes below, exponential timing, Latin look-alikes
+//   variant      -- the same classes drawn differently: log-normal timing,
+//                   other vocabulary, other edit operators and proportions,
+//                   other sizes and skip rates, mixed item types per campaign
+//
+// Campaign classes (every class present when --networks >= 6; networks are
+// dealt to classes in turn): fast_copy (seconds), slow (a wave spread over
+// minutes to hours), large_burst (20..60 accounts), edited (copies without
+// URLs, edited by word swaps, punctuation, casing, emoji, look-alike
+// letters), few_waves (3 waves), blended (old accounts with heavy organic
+// activity of their own, also sharing viral items). Members skip waves.
+// Organic traffic: heavy-tailed posters; "heavy" organic accounts and a
+// look-alike pool share viral headlines, viral URLs and viral copied texts
+// (quotes) at different times; news bots on a schedule.
+// Delivery: events are written in delivery order: true time plus a random
+// delay up to --disorder seconds (so out of order by up to that much); with
+// --offsets, timestamps carry random UTC offsets (same instants).
+// Output is deterministic for a seed. Ground truth adds each network's
+// "kind" (its class), "waves", "spread_seconds", and the lists
+// "lookalike_accounts", "heavy_accounts", "bot_accounts".
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace evenhand::gen {
+
+struct AdvConfig {
+  uint64_t seed = 1, posts = 1000000, networks = 100;
+  int days = 30;
+  bool variant = false;
+  int64_t disorder = 300;  // seconds
+  bool offsets = true;
+  std::string out_path, truth_path;
+};
+
+int RunAdversarial(const AdvConfig& cfg);
+
+}  // namespace evenhand::gen
