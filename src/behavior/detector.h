@@ -53,7 +53,7 @@ struct BehaviorOptions {
   // (d_a * d_b / 2T: both accounts' co-actions there over all of them).
   // Heavy posters who share viral items meet each other often, but no more
   // often than their activity predicts.
-  double min_significance = 8;
+  double min_significance = 5;
   // A network's linked pairs together must co-act at least this many times
   // more often than the same model predicts (Network::significance). Pairs
   // pass one by one by the luck of heavy-tailed activity; a chance network

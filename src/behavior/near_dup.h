@@ -22,7 +22,7 @@
 namespace evenhand::behavior {
 
 struct NearDupOptions {
-  double min_similarity = 0.35;
+  double min_similarity = 0.28;
   int fast_hamming = 3;
   int64_t horizon = 86400;
   uint32_t capacity = 1u << 19;  // live clusters

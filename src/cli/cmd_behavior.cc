@@ -61,7 +61,7 @@ struct BehaviorArgs {
   std::string on_disorder = "stop";
   double min_weight = 2;
   uint32_t min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
-  double similarity = 0.35, min_association = 0, min_significance = 8, min_network_significance = 20;
+  double similarity = 0.28, min_association = 0, min_significance = 5, min_network_significance = 20;
   int min_tokens = 5;
   bool no_resolve = false;
 };
