@@ -84,7 +84,8 @@ growth="$(awk -v b="$base" -v p="$peak_after" 'BEGIN {printf "%.2f", (p - b) * 1
 db_mib="$(du -sm "$work" | awk '{print $1}')"
 echo "soak: $(date -u +%FT%TZ), $(nproc) cores, ${duration} s at ${rate} req/s target, server --threads $threads --workers $conns"
 echo "soak: $rps req/s, p50 $p50, p99 $p99, non-2xx ${non2xx:-0}${errors:+, $errors}, ${stored:-?} items stored, store ${db_mib} MiB"
-echo "soak: RSS $((first / 1024)) MB at ${sample} s, $((base / 1024)) MB after the ${warmup} s warm-up, peak after it $((peak_after / 1024)) MB, $((final / 1024)) MB at the end: growth ${growth} % (limit ${max_growth} %)"
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+echo "soak: RSS $(mib "$first") MiB at ${sample} s, $(mib "$base") MiB after the ${warmup} s warm-up, peak after it $(mib "$peak_after") MiB, $(mib "$final") MiB at the end: growth ${growth} % (limit ${max_growth} %)"
 fail=0
 awk -v g="$growth" -v m="$max_growth" 'BEGIN {exit !(g >= m)}' && { echo "soak: FAILED: RSS grew ${growth} %"; fail=1; }
 [ "${non2xx:-0}" = 0 ] || { echo "soak: FAILED: ${non2xx} answers were not 200"; fail=1; }
