@@ -424,17 +424,18 @@ TEST_F(DataRequestDeskTest, NothingCoveredCannotBePreparedOnlyRefused) {
 TEST(DataRequestCoverage, TableByProcessAndField) {
   using K = LegalProcessKind;
   // Expected coverage per field, in catalogue order: id, created, country,
-  // posts.ids, posts.text, posts.ts, posts.region, posts.lang.
+  // posts.ids, posts.text, posts.ts, posts.region, posts.lang, then
+  // registration_ip (subscriber) and logins.ts, .ip, .port, .device (traffic).
   const std::map<K, std::vector<bool>> want = {
-      {K::kStatutoryNotice, {true, true, true, false, false, false, false, false}},
-      {K::kSubpoena, {true, true, true, false, false, false, false, false}},
-      {K::kCourtOrder, {true, true, true, true, true, true, true, true}},
-      {K::kWarrant, {true, true, true, true, true, true, true, true}},
-      {K::kEmergencyNone, {true, true, true, true, false, true, true, true}},
-      {K::kNone, {false, false, false, false, false, false, false, false}},
+      {K::kStatutoryNotice, {true, true, true, false, false, false, false, false, true, false, false, false, false}},
+      {K::kSubpoena, {true, true, true, false, false, false, false, false, true, false, false, false, false}},
+      {K::kCourtOrder, {true, true, true, true, true, true, true, true, true, true, true, true, true}},
+      {K::kWarrant, {true, true, true, true, true, true, true, true, true, true, true, true, true}},
+      {K::kEmergencyNone, {true, true, true, true, false, true, true, true, true, true, true, true, true}},
+      {K::kNone, {false, false, false, false, false, false, false, false, false, false, false, false, false}},
   };
   const auto catalogue = DataFieldCatalogue();
-  ASSERT_EQ(catalogue.size(), 8u);
+  ASSERT_EQ(catalogue.size(), 13u);
   for (const auto& [kind, covered] : want)
     for (size_t i = 0; i < catalogue.size(); ++i)
       EXPECT_EQ(ProcessCovers(kind, catalogue[i]), covered[i])
@@ -443,6 +444,8 @@ TEST(DataRequestCoverage, TableByProcessAndField) {
   EXPECT_EQ(ClassOfField("account.posts.text"), DataClass::kContent);
   EXPECT_EQ(ClassOfField("account.posts.region"), DataClass::kMetadata);
   EXPECT_EQ(ClassOfField("account.country"), DataClass::kSubscriber);
+  EXPECT_EQ(ClassOfField("account.registration_ip"), DataClass::kSubscriber);
+  EXPECT_EQ(ClassOfField("account.logins.ip"), DataClass::kTraffic);
 }
 
 // ---- emergency follow-up ---------------------------------------------------

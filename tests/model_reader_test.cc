@@ -107,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"([1,2,3])", "expected a JSON object, got array"},
         BadCase{"{\"kind\":\"post\",\"id\":\"p1\",\"text\":\"bad \xC3\x28 byte\"}", "line is not valid UTF-8"},
         BadCase{R"({"kind":"comment","id":"c1","text":"x"})",
-                "kind: unknown kind \"comment\" (expected \"post\" or \"account\")"},
+                "kind: unknown kind \"comment\" (expected \"post\", \"account\" or \"login\")"},
         BadCase{R"({"id":"p1","text":"x"})", "kind: missing"},
         BadCase{R"({"kind":"post","text":"x"})", "id: missing"},
         BadCase{R"({"kind":"post","id":7,"text":"x"})", "id: expected a string, got number"},

@@ -448,6 +448,11 @@ TEST_F(ApiTest, RoleMatrix) {
   const std::string order_body = order_json.dump();
   const std::string scan_body = Post("rm-2", "hello");
 
+  json pres = {{"authority", "pta"}, {"jurisdiction", "PK"}, {"reference", "RM/PR"},
+               {"legal_basis", "PECA 2016 s.31"}, {"targets", {"acc1"}}};
+  Reply pr = s().Call("POST", "/v1/preservations", "authority", pres.dump());
+  ASSERT_EQ(pr.status, 201) << pr.body;
+  const std::string pres_path = "/v1/preservations/" + pr.json["id"].get<std::string>();
   const std::string events = order + "/events", appeal = order + "/appeal", decision = order + "/appeal/decision",
                     devents = dreq + "/events";
   const std::vector<std::tuple<std::string, std::string, std::string, std::string>> routes = {
@@ -456,6 +461,7 @@ TEST_F(ApiTest, RoleMatrix) {
       {"GET", "/v1/me", "", "amud"},
       {"POST", "/v1/scan", scan_body, "md"},
       {"POST", "/v1/scan/batch", R"({"items":[{"id":"rm-3","text":"x"}]})", "md"},
+      {"POST", "/v1/logins", R"({"logins":[{"account":"rm","ts":"2026-11-01T10:00:00Z","ip":"192.0.2.1"}]})", "md"},
       {"GET", "/v1/decisions", "", "md"},
       {"POST", "/v1/decisions/rm-item/review", R"({"verdict":"confirm"})", "md"},
       {"GET", "/v1/items/rm-item", "", "mud"},
@@ -468,6 +474,10 @@ TEST_F(ApiTest, RoleMatrix) {
       {"POST", "/v1/datarequests", req.dump(), "ad"},
       {"GET", "/v1/datarequests", "", "amud"},
       {"GET", dreq, "", "amud"},
+      {"POST", "/v1/preservations", pres.dump(), "ad"},
+      {"GET", "/v1/preservations", "", "amud"},
+      {"GET", pres_path, "", "amud"},
+      {"POST", pres_path + "/events", R"({"event":"extend","reason":"warrant applied for"})", "md"},
       {"POST", devents, R"({"event":"prepare"})", "md"},
       {"GET", "/v1/reports/sla", "", "ud"},
       {"GET", "/v1/reports/transparency", "", "ud"},
@@ -691,6 +701,110 @@ TEST_F(ApiTest, CrossBorderDataRequestsNeedALegalReview) {
   r = s().Call("POST", "/v1/datarequests", "authority", home.dump());
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json["cross_border"], false);
+}
+
+// Issue 14 point 10: login records through the API, all or nothing, audited
+// by count only; then a court order gets the login addresses.
+TEST_F(ApiTest, LoginRecordsAreTakenInAndDisclosedOnlyUnderTheirProcess) {
+  json logins = {{"logins",
+                  {{{"account", "acc1"}, {"ts", "2026-10-01T08:00:00Z"}, {"ip", "203.0.113.9"}, {"port", 40000},
+                    {"event", "signup"}},
+                   {{"kind", "login"}, {"account", "acc1"}, {"ts", "2026-11-01T09:00:00Z"}, {"ip", "198.51.100.4"},
+                    {"port", 50000}, {"device", "Firefox"}}}}};
+  Reply r = s().Call("POST", "/v1/logins", "moderator", logins.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["stored"], 2);
+  EXPECT_EQ(s().LastAudit().action, "login.intake");
+  EXPECT_EQ(s().LastAudit().payload.find("198.51.100.4"), std::string::npos) << "no address in the audit log";
+  r = s().Call("POST", "/v1/logins", "moderator", logins.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["stored"], 0);
+  EXPECT_EQ(r.json["repeats"], 2);
+  // One bad record: 400 naming it, nothing stored.
+  json bad = {{"logins",
+               {{{"account", "acc2"}, {"ts", "2026-11-01T09:00:00Z"}, {"ip", "192.0.2.1"}},
+                {{"account", "acc2"}, {"ts", "2026-11-01T09:00:00Z"}, {"ip", "not-an-ip"}}}}};
+  r = s().Call("POST", "/v1/logins", "moderator", bad.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.json["error"]["message"].get<std::string>().find("logins[1].ip"), std::string::npos) << r.body;
+  {
+    auto store = OpenStore(s().db(), OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    EXPECT_TRUE((*store)->LoginsOf("acc2")->empty());
+  }
+  EXPECT_EQ(s().Call("POST", "/v1/logins", "authority", logins.dump()).status, 403);
+
+  json req = {{"reference", "PTA/IP1"}, {"legal_process", {{"kind", "statutory_notice"}, {"reference", "N-IP1"}}},
+              {"fields", {"account.registration_ip", "account.logins.ip"}}, {"targets", {"acc1"}}};
+  r = s().Call("POST", "/v1/datarequests", "authority", req.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string events = "/v1/datarequests/" + r.json["id"].get<std::string>() + "/events";
+  r = s().Call("POST", events, "moderator", R"({"event":"prepare"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["disclosed_fields"], json::array({"account.registration_ip"}));
+  EXPECT_EQ(r.json["withheld_fields"][0]["reason"], "traffic data is not covered by statutory_notice");
+  EXPECT_EQ(r.json["package"]["records"][0]["account.registration_ip"]["ip"], "203.0.113.9");
+  EXPECT_EQ(r.body.find("198.51.100.4"), std::string::npos);
+  ASSERT_EQ(s().Call("POST", events, "moderator2", R"({"event":"approve"})").status, 200);
+  ASSERT_EQ(s().Call("POST", events, "moderator2", R"({"event":"disclose"})").status, 200);
+  AuditEntry last = s().LastAudit();
+  EXPECT_EQ(last.action, "datareq.disclose");
+  json payload = json::parse(last.payload);
+  EXPECT_EQ(payload["ip_data"]["authority"], "pta");
+  EXPECT_EQ(payload["ip_data"]["addresses"], 1);
+  r = s().Call("GET", "/v1/reports/transparency", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_GE(r.json["data_requests"]["ip"]["asked"].get<int>(), 1) << r.body;
+}
+
+// Issue 14 point 10: preservation requests over the API.
+TEST_F(ApiTest, PreservationRequestsFreezeExtendOnceAndShowTheirState) {
+  json req = {{"reference", "PTA/PR1"}, {"legal_basis", "PECA 2016 s.31"}, {"targets", {"acc1"}},
+              {"received", "2026-11-01T00:00:00Z"}};
+  Reply r = s().Call("POST", "/v1/preservations", "authority", req.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["state"], "active");
+  EXPECT_EQ(r.json["authority"], "pta");
+  EXPECT_EQ(r.json["until"], "2027-01-30T00:00:00Z");  // 90 days: the deployment default
+  EXPECT_NE(r.json["period_basis"].get<std::string>().find("deployment default"), std::string::npos);
+  const std::string id = r.json["id"];
+  r = s().Call("POST", "/v1/preservations", "authority", json{{"reference", "PTA/PR2"}, {"targets", {"acc1"}}}.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["state"], "rejected");
+  EXPECT_NE(r.json["reason"].get<std::string>().find("no legal basis"), std::string::npos);
+  r = s().Call("POST", "/v1/preservations", "authority", json{{"reference", "PTA/PR3"}, {"targets", {"acc1"}},
+                                                               {"jurisdiction", "BR"}}.dump());
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(s().Call("POST", "/v1/preservations", "authority", R"({"reference":"X","targets":["acc1"],"days":"9"})").code(),
+            "invalid");
+
+  const std::string events = "/v1/preservations/" + id + "/events";
+  EXPECT_EQ(s().Call("POST", events, "moderator", R"({"event":"extend"})").code(), "invalid") << "a reason is needed";
+  r = s().Call("POST", events, "moderator", R"({"event":"extend","reason":"the warrant is on its way"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["state"], "extended");
+  EXPECT_EQ(r.json["until"], "2027-04-30T00:00:00Z");
+  r = s().Call("POST", events, "moderator", R"({"event":"extend","reason":"again"})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(s().Call("POST", events, "authority", R"({"event":"release","reason":"x"})").status, 403);
+
+  r = s().Call("GET", "/v1/preservations/" + id, "authority");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["extended"], true);
+  EXPECT_FALSE(r.json.contains("extension")) << "who extended it is staff business";
+  EXPECT_FALSE(r.json.contains("history"));
+  r = s().Call("GET", "/v1/preservations/" + id, "moderator");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.json["history"].empty());
+  r = s().Call("GET", "/v1/preservations?state=extended", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool found = false;
+  for (const json& p : r.json["preservations"]) found = found || p["id"] == id;
+  EXPECT_TRUE(found) << r.body;
+  EXPECT_EQ(s().Call("GET", "/v1/preservations?state=frozen", "auditor").code(), "bad_query");
+  r = s().Call("GET", "/v1/reports/transparency", "auditor");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_GE(r.json["preservation_requests"]["extended"].get<int>(), 1) << r.body;
 }
 
 }  // namespace

@@ -89,7 +89,34 @@ $ev datareq legal-review --db $db --now 2026-11-21T13:08:00Z --actor legal-2 "$r
 $ev datareq approve --db $db --now 2026-11-21T13:10:00Z --actor legal-2 "$rid"
 $ev datareq disclose --db $db --now 2026-11-21T13:20:00Z --actor legal-2 -o out/package.json "$rid"
 cat out/package.json; echo
+
+# 8b. IP data. Sign-up and login records (address, source port, device) are
+#     personal data: stored for data requests only. A warrant reaches the
+#     login addresses (traffic data); a statutory notice only the address the
+#     account was registered from (subscriber data): the logins are withheld.
+$ev logins import --db $db --actor intake examples/cases/logins.jsonl
+$ev datareq submit --db $db --actor intake --now $now examples/cases/ip_requests.jsonl
+for ref in FIA/CCW/2026/320 PTA/INFO/2026/81; do
+  ipid=$($ev datareq list --db $db --now $now --state accepted | grep "\"$ref\"" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  $ev datareq prepare --db $db --now 2026-11-21T13:30:00Z --actor analyst-1 "$ipid" > /dev/null
+  $ev datareq approve --db $db --now 2026-11-21T13:35:00Z --actor legal-2 "$ipid" > /dev/null
+  $ev datareq disclose --db $db --now 2026-11-21T13:40:00Z --actor legal-2 -o "out/package-ip-${ipid}.json" "$ipid"
+done
+#    Each disclosure of addresses is audited (ip_data in datareq.disclose) and
+#    counted by authority: "ip" in the stats and in the transparency report.
 $ev datareq stats --db $db --now 2026-11-21T14:00:00Z
+
+# 8c. Preservation: the FIA asks that a001's data be kept pending a warrant.
+#     The PK regime sets no period (the Act's figure is not verified), so the
+#     deployment default applies; retention deletes nothing of a001 meanwhile.
+$ev preserve submit --db $db --actor intake --now $now examples/cases/preservations.jsonl
+pid=$($ev preserve list --db $db --now $now --state active | sed -E 's/.*"id":"([^"]+)".*/\1/')
+$ev preserve extend --db $db --now 2027-02-10T00:00:00Z --actor mod-aisha --reason "warrant applied for" "$pid"
+#    A dry run of retention keeping 30 days: a001's posts are held ("why":
+#    "preservation pr-... until ..."), like those orders and notices name.
+$ev retention run --db $db --keep 30d --actor admin --now 2027-03-01T00:00:00Z --dry-run | sed -E 's/,"deleted_versions".*//'
+$ev preserve list --db $db --now 2027-06-01T00:00:00Z   # past its end: "state_now":"expired", "in_force":false
+$ev preserve stats --db $db --now 2027-06-01T00:00:00Z
 
 # 9. Statements of reasons for every action, in the DSA database's shape.
 $ev sor export --db $db --format dsa-json --eea-only -o out/statements.jsonl

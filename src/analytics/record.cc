@@ -8,6 +8,7 @@
 
 #include "analytics/time_order.h"
 #include "cases/datareq_json.h"
+#include "cases/preservation_json.h"
 #include "cases/notice_json.h"
 #include "cases/order_json.h"
 
@@ -230,6 +231,14 @@ Status LoadDataRequests(Store& store, const LoadOptions& options, Record* record
     if (!parsed.ok()) return Status::Corrupt("case " + c.id + ": " + parsed.status().message());
     record->data_requests.push_back(std::move(parsed).value());
     record->data_requests.back().package.clear();  // user data: never needed here
+  }
+  auto holds = store.ListCases(KindFilter("preservation"));
+  if (!holds.ok()) return holds.status();
+  for (const CaseRecord& c : *holds) {
+    if (!InWindow(c.received, options)) continue;
+    auto parsed = PreservationFromJson(c.body);
+    if (!parsed.ok()) return Status::Corrupt("case " + c.id + ": " + parsed.status().message());
+    record->preservations.push_back(std::move(parsed).value());
   }
   return Status::Ok();
 }

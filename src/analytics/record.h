@@ -15,6 +15,7 @@
 
 #include "analytics/symbols.h"
 #include "model/data_request.h"
+#include "model/preservation.h"
 #include "model/status.h"
 #include "store/store.h"
 
@@ -96,6 +97,7 @@ struct Record {
   Symbols symbols;    // the text of every Sym in `cases`
   std::vector<CaseRow> cases;
   std::vector<DataRequest> data_requests;
+  std::vector<PreservationRequest> preservations;  // loaded with the data requests
   // The cases that count in time to action (all but rejected ones), by
   // ascending HoursToAction, with what the reports group them by: sorted
   // once for every report of a run. Set by IndexByTime() (time_order.h),

@@ -61,6 +61,28 @@ std::vector<std::pair<std::string, std::string>> TransparencyCsvFiles(const Tran
                I(c.refused), I(c.rejected), I(c.pending), I(c.total())});
   }
   files.emplace_back("data_requests.csv", s);
+  {
+    const DataRequestStats& d = r.data_requests;
+    const OutcomeCounts& x = d.cross_border;
+    s = Line({"requests", "granted", "partly_granted", "refused", "rejected", "pending", "legal_review_recorded"});
+    s += Line({I(x.total()), I(x.granted), I(x.partly_granted), I(x.refused), I(x.rejected), I(x.pending),
+               I(d.cross_border_reviewed)});
+    files.emplace_back("data_requests_cross_border.csv", s);
+    s = Line({"authority", "jurisdiction", "asked", "granted", "partly_granted", "withheld", "refused", "rejected",
+              "pending", "addresses_disclosed"});
+    for (const IpRequestCounts& c : d.ip_by_authority)
+      s += Line({c.authority, c.jurisdiction, I(c.asked), I(c.granted), I(c.partly_granted), I(c.withheld),
+                 I(c.refused), I(c.rejected), I(c.pending), I(c.addresses)});
+    files.emplace_back("ip_requests.csv", s);
+    s = Line({"reason", "requests"});
+    for (const ReasonCount& w : d.ip_not_granted) s += Line({w.reason, I(w.requests)});
+    files.emplace_back("ip_not_granted.csv", s);
+    s = Line({"jurisdiction", "authority", "requests", "in_force", "extended", "expired", "released", "rejected"});
+    for (const PreservationCounts& c : r.preservations.rows)
+      s += Line({c.jurisdiction, c.authority, I(c.total), I(c.in_force), I(c.extended), I(c.expired), I(c.released),
+                 I(c.rejected)});
+    files.emplace_back("preservation_requests.csv", s);
+  }
   s = Line({"category", "action", "automated", "human"});
   for (const OwnInitiativeRow& o : r.own_initiative) s += Line({o.category, o.action, I(o.automated), I(o.human)});
   files.emplace_back("own_initiative.csv", s);

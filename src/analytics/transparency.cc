@@ -145,6 +145,7 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
   for (auto& [k, v] : notices) r.notices.push_back({k.first, k.second, v});
   for (auto& [k, v] : own) r.own_initiative.push_back(v);
   r.data_requests = CountDataRequests(record.data_requests, record.as_of, from, to);
+  r.preservations = CountPreservations(record.preservations, record.as_of, from, to);
   r.times = SummariseSources(order);  // own initiative, notices, orders
   for (auto& [k, obs] : dsa) {
     DsaOrdersRow row;
@@ -176,6 +177,7 @@ nlohmann::ordered_json TransparencyToJson(const TransparencyReport& r) {
     notices.push_back({{"notifier", n.notifier}, {"category", n.category}, {"outcomes", Counts(n.counts)}});
   j["notices"] = {{"total", Counts(r.notices_total)}, {"rows", notices}};
   j["data_requests"] = DataRequestStatsToJson(r.data_requests);
+  j["preservation_requests"] = PreservationStatsToJson(r.preservations);
   J own = J::array();
   for (const OwnInitiativeRow& o : r.own_initiative)
     own.push_back({{"category", o.category}, {"action", o.action}, {"automated", o.automated}, {"human", o.human}});

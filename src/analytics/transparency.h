@@ -32,6 +32,7 @@
 #include "analytics/record.h"
 #include "analytics/survival.h"
 #include "cases/datareq_stats.h"
+#include "cases/preservation_stats.h"
 
 namespace evenhand::analytics {
 
@@ -91,6 +92,7 @@ struct TransparencyReport {
   std::vector<NoticesRow> notices;
   ComplianceCounts notices_total;
   DataRequestStats data_requests;
+  PreservationStats preservations;
   std::vector<OwnInitiativeRow> own_initiative;
   int64_t own_automated = 0, own_human = 0;
   AppealsSummary appeals;

@@ -405,6 +405,7 @@ Status BehaviorDetector::Resolve(const std::string& path, BehaviorResult* r) {
 
   auto reader = JsonlReader::Open(path);
   if (!reader.ok()) return reader.status();
+  (*reader)->set_keep_logins(false);  // behaviour reads posts only
   Post post;
   ReadError err;
   for (;;) {

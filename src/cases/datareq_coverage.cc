@@ -10,25 +10,28 @@ struct FieldClass {
 };
 
 constexpr FieldClass kFieldClasses[] = {
-    {kFieldAccountId, DataClass::kSubscriber}, {kFieldAccountCreated, DataClass::kSubscriber},
-    {kFieldAccountCountry, DataClass::kSubscriber}, {kFieldPostIds, DataClass::kMetadata},
-    {kFieldPostTs, DataClass::kMetadata},       {kFieldPostRegion, DataClass::kMetadata},
-    {kFieldPostLang, DataClass::kMetadata},     {kFieldPostText, DataClass::kContent},
+    {kFieldAccountId, DataClass::kSubscriber},      {kFieldAccountCreated, DataClass::kSubscriber},
+    {kFieldAccountCountry, DataClass::kSubscriber}, {kFieldRegistrationIp, DataClass::kSubscriber},
+    {kFieldLoginTs, DataClass::kTraffic},           {kFieldLoginIp, DataClass::kTraffic},
+    {kFieldLoginPort, DataClass::kTraffic},         {kFieldLoginDevice, DataClass::kTraffic},
+    {kFieldPostIds, DataClass::kMetadata},          {kFieldPostTs, DataClass::kMetadata},
+    {kFieldPostRegion, DataClass::kMetadata},       {kFieldPostLang, DataClass::kMetadata},
+    {kFieldPostText, DataClass::kContent},
 };
 
 // The coverage table of the header comment, row by row.
 struct Coverage {
   LegalProcessKind kind;
-  bool subscriber, metadata, content;
+  bool subscriber, traffic, metadata, content;
 };
 
 constexpr Coverage kCoverage[] = {
-    {LegalProcessKind::kStatutoryNotice, true, false, false},
-    {LegalProcessKind::kSubpoena, true, false, false},
-    {LegalProcessKind::kCourtOrder, true, true, true},
-    {LegalProcessKind::kWarrant, true, true, true},
-    {LegalProcessKind::kEmergencyNone, true, true, false},
-    {LegalProcessKind::kNone, false, false, false},
+    {LegalProcessKind::kStatutoryNotice, true, false, false, false},
+    {LegalProcessKind::kSubpoena, true, false, false, false},
+    {LegalProcessKind::kCourtOrder, true, true, true, true},
+    {LegalProcessKind::kWarrant, true, true, true, true},
+    {LegalProcessKind::kEmergencyNone, true, true, true, false},
+    {LegalProcessKind::kNone, false, false, false, false},
 };
 
 }  // namespace
@@ -36,6 +39,7 @@ constexpr Coverage kCoverage[] = {
 std::string_view DataClassName(DataClass c) {
   switch (c) {
     case DataClass::kSubscriber: return "subscriber";
+    case DataClass::kTraffic: return "traffic";
     case DataClass::kMetadata: return "metadata";
     case DataClass::kContent: return "content";
   }
@@ -53,6 +57,7 @@ bool ProcessCoversClass(LegalProcessKind kind, DataClass c) {
     if (row.kind != kind) continue;
     switch (c) {
       case DataClass::kSubscriber: return row.subscriber;
+      case DataClass::kTraffic: return row.traffic;
       case DataClass::kMetadata: return row.metadata;
       case DataClass::kContent: return row.content;
     }

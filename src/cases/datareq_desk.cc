@@ -196,6 +196,7 @@ Result<DataRequest> DataRequestDesk::Prepare(const std::string& id, const std::s
   r.disclosed_fields = pkg->disclosed;
   r.withheld_fields = pkg->withheld;
   r.package = pkg->json;
+  r.ip_addresses = pkg->ip_addresses;
   OJson payload;
   payload["from"] = std::string(DataRequestStateName(from));
   payload["to"] = std::string(DataRequestStateName(to));
@@ -204,6 +205,7 @@ Result<DataRequest> DataRequestDesk::Prepare(const std::string& id, const std::s
   for (const WithheldField& w : r.withheld_fields) withheld.push_back(w.field);
   payload["fields_withheld"] = std::move(withheld);
   payload["package_sha256"] = Sha256Hex(r.package);
+  payload["ip_addresses"] = r.ip_addresses;
   if (Status s = Save(r, from, actor, "datareq.prepare", Dump(payload)); !s.ok()) return s;
   return r;
 }
@@ -251,6 +253,17 @@ Result<DataRequest> DataRequestDesk::Disclose(const std::string& id, const std::
   payload["fields_disclosed"] = r.disclosed_fields;
   payload["package_sha256"] = Sha256Hex(r.package);
   payload["users_notified"] = r.user_notified_at != 0;
+  // IP data: which address fields went to which authority, how many
+  // addresses, for which accounts and under which process.
+  std::vector<std::string> ip_fields;
+  for (const std::string& f : r.disclosed_fields)
+    if (IsIpField(f)) ip_fields.push_back(f);
+  if (!ip_fields.empty())
+    payload["ip_data"] = {{"authority", r.authority},
+                          {"fields", ip_fields},
+                          {"addresses", r.ip_addresses},
+                          {"accounts", r.targets},
+                          {"legal_process", std::string(LegalProcessKindName(r.EffectiveProcess().kind))}};
   if (Status s = Save(r, from, actor, "datareq.disclose", Dump(payload)); !s.ok()) return s;
   return r;
 }

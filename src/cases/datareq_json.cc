@@ -131,6 +131,7 @@ nlohmann::ordered_json DataRequestToJson(const DataRequest& r, bool with_package
   OJson withheld = OJson::array();
   for (const WithheldField& w : r.withheld_fields) withheld.push_back({{"field", w.field}, {"reason", w.reason}});
   j["withheld_fields"] = std::move(withheld);
+  j["ip_addresses"] = r.ip_addresses;
   j["user_notified_at"] = Time(r.user_notified_at);
   j["cross_border"] = r.cross_border;
   j["target_countries"] = r.target_countries;
@@ -189,6 +190,7 @@ Result<DataRequest> DataRequestFromJson(std::string_view text) {
   if (j.contains("withheld_fields") && j["withheld_fields"].is_array())
     for (const OJson& w : j["withheld_fields"])
       if (w.is_object()) r.withheld_fields.push_back({w.value("field", ""), w.value("reason", "")});
+  if (j.contains("ip_addresses") && j["ip_addresses"].is_number_integer()) r.ip_addresses = j["ip_addresses"].get<int64_t>();
   r.user_notified_at = time("user_notified_at");
   r.cross_border = j.contains("cross_border") && j["cross_border"].is_boolean() && j["cross_border"].get<bool>();
   r.target_countries = strings("target_countries");

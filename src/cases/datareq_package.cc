@@ -32,7 +32,24 @@ OJson PostJson(const Post& p, const std::vector<std::string>& disclosed) {
   return o;
 }
 
+OJson LoginJson(const LoginRecord& l, const std::vector<std::string>& disclosed) {
+  OJson o = OJson::object();
+  if (Has(disclosed, kFieldLoginTs)) o["ts"] = TimeOrNull(l.ts);
+  if (Has(disclosed, kFieldLoginIp)) o["ip"] = l.ip;
+  if (Has(disclosed, kFieldLoginPort)) o["port"] = l.port != 0 ? OJson(l.port) : OJson();
+  if (Has(disclosed, kFieldLoginDevice)) o["device"] = l.device.empty() ? OJson() : OJson(l.device);
+  return o;
+}
+
 }  // namespace
+
+std::string_view LoginFieldKey(std::string_view field) {
+  if (field == kFieldLoginTs) return "ts";
+  if (field == kFieldLoginIp) return "ip";
+  if (field == kFieldLoginPort) return "port";
+  if (field == kFieldLoginDevice) return "device";
+  return {};
+}
 
 std::string_view PostFieldKey(std::string_view field) {
   if (field == kFieldPostIds) return "id";
@@ -64,6 +81,9 @@ Result<DisclosurePackage> BuildDisclosurePackage(Store& store, const DataRequest
   SplitFields(r, &out.disclosed, &out.withheld);
   const std::vector<std::string>& d = out.disclosed;
   const bool any_post_field = std::any_of(d.begin(), d.end(), [](const std::string& f) { return !PostFieldKey(f).empty(); });
+  const bool any_login_field =
+      std::any_of(d.begin(), d.end(), [](const std::string& f) { return !LoginFieldKey(f).empty(); });
+  const bool wants_registration = Has(d, kFieldRegistrationIp);
 
   OJson records = OJson::array();
   for (const std::string& target : r.targets) {
@@ -81,6 +101,28 @@ Result<DisclosurePackage> BuildDisclosurePackage(Store& store, const DataRequest
       if (Has(d, kFieldAccountCountry))
         rec[std::string(kFieldAccountCountry)] =
             found && !account->country.empty() ? OJson(account->country) : OJson();
+    }
+    if (wants_registration || any_login_field) {
+      Result<std::vector<LoginRecord>> logins = store.LoginsOf(target);
+      if (!logins.ok()) return logins.status();
+      if (wants_registration) {
+        OJson reg;  // the first sign-up record, null when none is stored
+        for (const LoginRecord& l : *logins) {
+          if (l.event != LoginEvent::kSignup) continue;
+          reg = {{"ip", l.ip}, {"port", l.port != 0 ? OJson(l.port) : OJson()}, {"ts", TimeOrNull(l.ts)}};
+          ++out.ip_addresses;
+          break;
+        }
+        rec[std::string(kFieldRegistrationIp)] = std::move(reg);
+      }
+      if (any_login_field) {
+        OJson arr = OJson::array();
+        for (const LoginRecord& l : *logins) {
+          arr.push_back(LoginJson(l, d));
+          if (Has(d, kFieldLoginIp)) ++out.ip_addresses;
+        }
+        rec["account.logins"] = std::move(arr);
+      }
     }
     if (any_post_field) {
       Result<std::vector<Post>> posts = store.PostsByAccount(target);

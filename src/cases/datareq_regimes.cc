@@ -35,4 +35,26 @@ InfoRequestLookup MakeInfoRequestLookup(std::vector<Regime> regimes) {
   };
 }
 
+PreservationLookup MakePreservationLookup(std::vector<Regime> regimes) {
+  auto owned = std::make_shared<const std::vector<Regime>>(std::move(regimes));
+  return [owned](const std::string& jurisdiction) {
+    PreservationAnswer answer;
+    for (const Regime& r : *owned) {
+      if (r.jurisdiction != jurisdiction || !r.preservation.present) continue;
+      if (answer.regime_id.empty()) {
+        answer.regime_id = r.id;
+        answer.note = r.preservation.note;
+        answer.source = r.preservation.source;
+      }
+      if (KeepShorter(&answer.days, r.preservation.days)) {
+        answer.regime_id = r.id;
+        answer.note = r.preservation.note;
+        answer.source = r.preservation.source;
+      }
+      KeepShorter(&answer.extension_days, r.preservation.extension_days);
+    }
+    return answer;
+  };
+}
+
 }  // namespace evenhand

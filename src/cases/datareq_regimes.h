@@ -1,4 +1,5 @@
-// The bridge from loaded regimes to the DataRequestDesk: for a request's
+// The bridge from loaded regimes to the DataRequestDesk (and the
+// PreservationDesk, below): for a request's
 // jurisdiction, the information-request deadline in hours (normal and
 // emergency; Regime::DeadlineHours(kInfoRequestKey, ...)). When several
 // regimes of the jurisdiction set a figure, the shortest wins: the
@@ -24,5 +25,17 @@ struct InfoRequestAnswer {
 using InfoRequestLookup = std::function<InfoRequestAnswer(const std::string& jurisdiction)>;
 
 InfoRequestLookup MakeInfoRequestLookup(std::vector<Regime> regimes);
+
+// For a preservation request's jurisdiction: the period and extension the
+// regimes set (PreservationRules), the shortest when several do.
+struct PreservationAnswer {
+  std::string regime_id;   // the regime a figure came from; "" = none
+  std::optional<double> days, extension_days;  // nullopt: no figure in law
+  std::string source;      // the figure's URL
+  std::string note;        // the regime's note (why a figure is null, ...)
+};
+using PreservationLookup = std::function<PreservationAnswer(const std::string& jurisdiction)>;
+
+PreservationLookup MakePreservationLookup(std::vector<Regime> regimes);
 
 }  // namespace evenhand

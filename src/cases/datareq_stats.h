@@ -6,6 +6,14 @@
 // Outcomes: granted (disclosed, nothing withheld), partly_granted
 // (disclosed with some requested field withheld), refused, rejected
 // (at intake), pending (accepted, prepared or approved).
+//
+// Requests for IP data (asking for account.registration_ip or
+// account.logins.ip) are also counted by authority, with their own
+// outcome: granted (every IP field asked for was disclosed),
+// partly_granted (some), withheld (the request was answered but its legal
+// process covers none of the IP fields), refused, rejected, pending; and
+// why IP data was not given: each reason (the refusal's or rejection's
+// reason, or the withheld field's) with how many requests it applied to.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +45,18 @@ struct DataRequestStatsRow {
   OutcomeCounts counts;
 };
 
+struct IpRequestCounts {
+  std::string authority;     // "" in the total
+  std::string jurisdiction;  // "" in the total
+  int64_t asked = 0, granted = 0, partly_granted = 0, withheld = 0, refused = 0, rejected = 0, pending = 0;
+  int64_t addresses = 0;     // addresses disclosed
+};
+
+struct ReasonCount {
+  std::string reason;
+  int64_t requests = 0;
+};
+
 struct DataRequestStats {
   std::vector<DataRequestStatsRow> rows;  // ordered by jurisdiction, process, emergency
   OutcomeCounts all;
@@ -45,6 +65,9 @@ struct DataRequestStats {
   int64_t emergency_flagged = 0;      // follow-up overdue at `now`
   OutcomeCounts cross_border;         // requests for accounts outside the authority's jurisdiction
   int64_t cross_border_reviewed = 0;  // of those, with a legal review recorded
+  IpRequestCounts ip;                       // every request for IP data
+  std::vector<IpRequestCounts> ip_by_authority;  // by authority id
+  std::vector<ReasonCount> ip_not_granted;  // most requests first, then by reason
 };
 
 // Counts `requests` received in [since, until) (0 = open end).

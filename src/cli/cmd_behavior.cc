@@ -133,6 +133,7 @@ int RunBehavior(const BehaviorArgs& a) {
   }
   auto reader = JsonlReader::Open(a.input);
   if (!reader.ok()) return Fail("behavior", reader.status().message());
+  (*reader)->set_keep_logins(false);  // behaviour reads posts only
   if (!a.accounts.empty()) {
     Status st = (*reader)->LoadAccounts(a.accounts);
     if (!st.ok()) return Fail("behavior", st.message());

@@ -271,7 +271,8 @@ void AddDataRequestCommand(CLI::App& app, int* exit_code) {
       "submit",
       "Take in data requests (JSON Lines: authority, jurisdiction, reference, legal_process {kind: court_order|"
       "warrant|subpoena|statutory_notice|emergency_none, reference}, fields [account.id, account.created, "
-      "account.country, account.posts.ids, account.posts.text, account.posts.ts, account.posts.region, "
+      "account.country, account.registration_ip, account.logins.ts, account.logins.ip, account.logins.port, "
+      "account.logins.device, account.posts.ids, account.posts.text, account.posts.ts, account.posts.region, "
       "account.posts.lang], targets [account ids], emergency, received, gag_until). Each is stored accepted (with "
       "the regime's information-request deadline) or rejected (with the reason) before it is printed; a repeat of "
       "(authority, reference) returns the request on file");

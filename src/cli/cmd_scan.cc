@@ -114,6 +114,7 @@ int RunScanCommand(const ScanArgs& args) {
   if (!reader.ok()) return fail(reader.status().message());
   (*reader)->set_plain_lines(args.format == "lines");
   (*reader)->set_limits(args.limits);
+  (*reader)->set_keep_logins(!args.db.empty());  // login records are kept only to be stored
   if (!args.accounts.empty()) {
     Status s = (*reader)->LoadAccounts(args.accounts);
     if (!s.ok()) return fail(s.message());
@@ -156,12 +157,18 @@ int RunScanCommand(const ScanArgs& args) {
   options.on_bad_line = [](const ReadError& e) { std::fprintf(stderr, "skipped %s\n", e.ToString().c_str()); };
 
   Status status;
+  int64_t logins_new = 0;
   if (store) status = store->Begin();
   Result<ScanStats> stats = status.ok() ? RunScan(**reader, **scanner, options) : Result<ScanStats>(status);
   if (stats.ok() && store) {
     for (const auto& [id, account] : (*reader)->accounts()) {
       status = store->PutAccount(*account);
       if (!status.ok()) break;
+    }
+    for (size_t i = 0; status.ok() && i < (*reader)->logins().size(); ++i) {
+      bool inserted = false;
+      status = store->PutLogin((*reader)->logins()[i], &inserted);
+      logins_new += inserted ? 1 : 0;
     }
     if (!status.ok()) stats = Result<ScanStats>(status);
   }
@@ -193,6 +200,9 @@ int RunScanCommand(const ScanArgs& args) {
     if (!s.ok()) return fail(s.message());
   }
   if (!args.quiet) PrintSummary(*stats, (*policy)->id(), args);
+  if (!args.quiet && (*reader)->logins_seen() > 0)
+    std::fprintf(stderr, "read %lld login records%s\n", static_cast<long long>((*reader)->logins_seen()),
+                 store ? fmt::format(", stored {} new", logins_new).c_str() : " (not stored: no --db)");
   return 0;
 }
 

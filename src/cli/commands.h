@@ -26,6 +26,8 @@ void AddServeCommand(CLI::App& app, int* exit_code);   // serve: HTTP API + dash
 void AddKeysCommand(CLI::App& app, int* exit_code);    // keys create|list|revoke
 void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
+void AddLoginsCommand(CLI::App& app, int* exit_code);  // logins import
+void AddPreserveCommand(CLI::App& app, int* exit_code);  // preserve submit|list|show|extend|release|expire-due|stats
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
 

@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   evenhand::cli::AddKeysCommand(app, &exit_code);
   evenhand::cli::AddPeopleCommand(app, &exit_code);
   evenhand::cli::AddItemCommands(app, &exit_code);
+  evenhand::cli::AddLoginsCommand(app, &exit_code);
+  evenhand::cli::AddPreserveCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

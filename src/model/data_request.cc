@@ -26,9 +26,11 @@ constexpr std::array<std::pair<LegalProcessKind, std::string_view>, 6> kKinds = 
     {LegalProcessKind::kEmergencyNone, "emergency_none"},
 }};
 
-constexpr std::array<std::string_view, 8> kFields = {
-    kFieldAccountId, kFieldAccountCreated, kFieldAccountCountry, kFieldPostIds,
-    kFieldPostText,  kFieldPostTs,         kFieldPostRegion,     kFieldPostLang,
+constexpr std::array<std::string_view, 13> kFields = {
+    kFieldAccountId,       kFieldAccountCreated, kFieldAccountCountry, kFieldPostIds,
+    kFieldPostText,        kFieldPostTs,         kFieldPostRegion,     kFieldPostLang,
+    kFieldRegistrationIp,  kFieldLoginTs,        kFieldLoginIp,        kFieldLoginPort,
+    kFieldLoginDevice,
 };
 
 }  // namespace
@@ -80,6 +82,14 @@ bool DataRequest::FollowUpOverdue(int64_t now) const {
 
 bool DataRequest::UserNotificationDue(int64_t now) const {
   return state == DataRequestState::kDisclosed && user_notified_at == 0 && now >= gag_until;
+}
+
+bool IsIpField(std::string_view field) { return field == kFieldRegistrationIp || field == kFieldLoginIp; }
+
+bool AsksForIp(const std::vector<std::string>& fields) {
+  for (const std::string& f : fields)
+    if (IsIpField(f)) return true;
+  return false;
 }
 
 }  // namespace evenhand

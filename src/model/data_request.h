@@ -52,10 +52,23 @@ inline constexpr std::string_view kFieldPostText = "account.posts.text";
 inline constexpr std::string_view kFieldPostTs = "account.posts.ts";
 inline constexpr std::string_view kFieldPostRegion = "account.posts.region";
 inline constexpr std::string_view kFieldPostLang = "account.posts.lang";
+// Sign-up and login records (model/login.h): the address, source port and
+// time the account was registered from, and each login's time, address,
+// source port and device.
+inline constexpr std::string_view kFieldRegistrationIp = "account.registration_ip";
+inline constexpr std::string_view kFieldLoginTs = "account.logins.ts";
+inline constexpr std::string_view kFieldLoginIp = "account.logins.ip";
+inline constexpr std::string_view kFieldLoginPort = "account.logins.port";
+inline constexpr std::string_view kFieldLoginDevice = "account.logins.device";
 
 // Every field of the catalogue, in catalogue order.
 std::span<const std::string_view> DataFieldCatalogue();
 bool IsKnownDataField(std::string_view field);
+// The fields that disclose a network address (account.registration_ip,
+// account.logins.ip): their disclosure is audited and counted apart.
+bool IsIpField(std::string_view field);
+// Whether any of `fields` is an IP field.
+bool AsksForIp(const std::vector<std::string>& fields);
 
 // A field the package withholds, and why.
 struct WithheldField {
@@ -92,6 +105,7 @@ struct DataRequest {
   std::vector<std::string> disclosed_fields;  // set when prepared
   std::vector<WithheldField> withheld_fields;  // set when prepared
   std::string package;       // the disclosure package as JSON text; set when prepared
+  int64_t ip_addresses = 0;  // network addresses the package holds; set when prepared
   int64_t user_notified_at = 0;  // 0 = the affected users are not yet notified
   // Cross-border: a target account's country is not covered by the
   // authority's jurisdiction. Such a request needs a recorded legal review

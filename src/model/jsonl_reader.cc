@@ -45,6 +45,7 @@ struct ItemParser::Impl {
   simdjson::dom::parser parser;
   std::string padded;  // line copy with simdjson's padding
   InputLimits limits;
+  LoginRecord login;   // the last login line parsed
 
   bool TooLong(std::string_view value, size_t limit, std::string_view field, ReadError* e) {
     if (value.size() <= limit) return false;
@@ -100,6 +101,8 @@ struct ItemParser::Impl {
 };
 
 ItemParser::ItemParser() : impl_(std::make_unique<Impl>()) { set_limits(InputLimits{}); }
+
+const LoginRecord& ItemParser::login() const { return impl_->login; }
 ItemParser::~ItemParser() = default;
 
 void ItemParser::set_limits(const InputLimits& limits) {
@@ -135,6 +138,10 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
   post->Clear();
   std::string_view kind, id, account_id, created, ts, country;
   bool has_kind = false, has_id = false, has_text = false, has_ts = false, has_created = false;
+  // Login fields are checked only once the kind is known to be "login"
+  // (other kinds ignore them, as they ignore any unknown field).
+  simdjson::dom::element ip_v, port_v, device_v, event_v;
+  bool has_ip = false, has_port = false, has_device = false, has_event = false;
   simdjson::dom::object fields;
   if (doc.get_object().get(fields)) {
     impl_->Fail(e, "", "invalid JSON: expected an object");
@@ -174,6 +181,14 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
       if (ok) post->region.assign(sv);
     } else if (key == "media") {
       ok = impl_->ParseMedia(v, post, e);
+    } else if (key == "ip") {
+      ip_v = v, has_ip = true;
+    } else if (key == "port") {
+      port_v = v, has_port = true;
+    } else if (key == "device") {
+      device_v = v, has_device = true;
+    } else if (key == "event") {
+      event_v = v, has_event = true;
     }
     if (!ok) return Kind::kError;
   }
@@ -181,8 +196,62 @@ ItemParser::Kind ItemParser::Parse(std::string_view line, Post* post, Account* a
     impl_->Fail(e, "kind", "missing");
     return Kind::kError;
   }
+  if (kind == "login") {
+    LoginRecord& l = impl_->login;
+    l.Clear();
+    if (account_id.empty()) {
+      impl_->Fail(e, "account", "missing (a login record names its account)");
+      return Kind::kError;
+    }
+    l.account.assign(account_id);
+    if (!has_ts) {
+      impl_->Fail(e, "ts", "missing (a login record needs its time)");
+      return Kind::kError;
+    }
+    auto t = ParseTimestamp(ts);
+    if (!t) {
+      impl_->Fail(e, "ts", fmt::format("\"{}\" is not an RFC 3339 timestamp", ts));
+      return Kind::kError;
+    }
+    l.ts = *t;
+    std::string_view sv;
+    if (!has_ip) {
+      impl_->Fail(e, "ip", "missing (a login record needs the address it came from)");
+      return Kind::kError;
+    }
+    if (!impl_->GetString(ip_v, "ip", &sv, e)) return Kind::kError;
+    auto ip = CanonicalIp(sv);
+    if (!ip) {
+      impl_->Fail(e, "ip", fmt::format("\"{}\" is not an IPv4 or IPv6 address", sv.substr(0, 64)));
+      return Kind::kError;
+    }
+    l.ip = std::move(*ip);
+    if (has_port) {
+      int64_t port = 0;
+      if (port_v.type() != element_type::INT64 || port_v.get_int64().get(port) || port < 1 || port > 65535) {
+        impl_->Fail(e, "port", "expected an integer from 1 to 65535");
+        return Kind::kError;
+      }
+      l.port = static_cast<int>(port);
+    }
+    if (has_device) {
+      if (!impl_->GetString(device_v, "device", &sv, e) || impl_->TooLong(sv, impl_->limits.max_id, "device", e))
+        return Kind::kError;
+      l.device.assign(sv);
+    }
+    if (has_event) {
+      if (!impl_->GetString(event_v, "event", &sv, e)) return Kind::kError;
+      auto ev = ParseLoginEvent(sv);
+      if (!ev) {
+        impl_->Fail(e, "event", fmt::format("\"{}\" is not \"login\" or \"signup\"", sv.substr(0, 64)));
+        return Kind::kError;
+      }
+      l.event = *ev;
+    }
+    return Kind::kLogin;
+  }
   if (kind != "post" && kind != "account") {
-    impl_->Fail(e, "kind", fmt::format("unknown kind \"{}\" (expected \"post\" or \"account\")", kind));
+    impl_->Fail(e, "kind", fmt::format("unknown kind \"{}\" (expected \"post\", \"account\" or \"login\")", kind));
     return Kind::kError;
   }
   if (!has_id || id.empty()) {
@@ -335,6 +404,16 @@ JsonlReader::Next JsonlReader::NextPost(Post* post, ReadError* error) {
         if (!AddAccount(std::move(scratch_account_), error)) return Next::kError;
         scratch_account_ = Account();
         continue;
+      case ItemParser::Kind::kLogin: {
+        const LoginRecord& l = parser_.login();
+        if (!accounts_.empty() && accounts_.find(l.account) == accounts_.end()) {
+          *error = {path_, line_no_, "account", fmt::format("unknown account \"{}\"", l.account)};
+          return Next::kError;
+        }
+        ++logins_seen_;
+        if (keep_logins_) logins_.push_back(l);
+        continue;
+      }
       case ItemParser::Kind::kError:
         error->file = path_;
         error->line = line_no_;
@@ -376,7 +455,7 @@ Status JsonlReader::LoadAccounts(const std::string& path) {
       error.line = r.line_no_;
       return Status::Invalid(error.ToString());
     }
-    if (kind == ItemParser::Kind::kPost) {
+    if (kind == ItemParser::Kind::kPost || kind == ItemParser::Kind::kLogin) {
       error = {r.path_, r.line_no_, "kind", "expected \"account\" in an accounts file"};
       return Status::Invalid(error.ToString());
     }

@@ -1,6 +1,7 @@
 // Strict reader of the JSON Lines item format (DESIGN.md "Formats").
 //
-// Each line is one object whose "kind" is "account" or "post". A bad line
+// Each line is one object whose "kind" is "account", "post" or "login"
+// (sign-up and login records, model/login.h). A bad line
 // (invalid JSON, invalid UTF-8, unknown kind, missing or mistyped field, a
 // post naming an unknown account once accounts are known) yields a ReadError
 // that names FILE:LINE, the field and what is wrong. Blank lines are skipped.
@@ -20,6 +21,7 @@
 
 #include "model/item.h"
 #include "model/limits.h"
+#include "model/login.h"
 #include "model/status.h"
 
 namespace evenhand {
@@ -38,7 +40,7 @@ class ItemParser {
  public:
   ItemParser();
   ~ItemParser();
-  enum class Kind { kBlank, kAccount, kPost, kError };
+  enum class Kind { kBlank, kAccount, kPost, kLogin, kError };
   // On kError fills error->field and error->what (file and line are the
   // caller's). Reuses its internal buffers: no allocation per line once warm.
   Kind Parse(std::string_view line, Post* post, Account* account, ReadError* error);
@@ -46,6 +48,8 @@ class ItemParser {
   // max_media media and JSON deeper than max_depth are errors naming the
   // field. Defaults: InputLimits{} (model/limits.h).
   void set_limits(const InputLimits& limits);
+  // After Parse returned kLogin: the record (valid until the next Parse).
+  const LoginRecord& login() const;
 
  private:
   struct Impl;
@@ -60,7 +64,8 @@ class JsonlReader {
 
   enum class Next { kEof, kPost, kError };
   // Reads up to the next post. Account lines are absorbed into the account
-  // table. Returns kError with *error filled for a bad line; reading may
+  // table; login lines into logins() (a login naming an unknown account,
+  // once accounts are known, is an error like a post's). Returns kError with *error filled for a bad line; reading may
   // continue after an error (the bad line is skipped).
   Next NextPost(Post* post, ReadError* error);
 
@@ -83,6 +88,12 @@ class JsonlReader {
   bool accounts_known() const { return !accounts_.empty(); }
   const std::unordered_map<std::string, std::unique_ptr<Account>>& accounts() const { return accounts_; }
   const std::string& path() const { return path_; }
+  // Login records read so far, in input order (kept only with
+  // set_keep_logins(true), the default; callers that do not store them turn
+  // it off so memory stays bounded). logins_seen() counts them either way.
+  const std::vector<LoginRecord>& logins() const { return logins_; }
+  int64_t logins_seen() const { return logins_seen_; }
+  void set_keep_logins(bool on) { keep_logins_ = on; }
   // Bytes consumed so far and the input's size (0 if unknown): for progress.
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t total_bytes() const { return total_bytes_; }
@@ -116,6 +127,9 @@ class JsonlReader {
   ItemParser parser_;
   Account scratch_account_;
   std::unordered_map<std::string, std::unique_ptr<Account>> accounts_;
+  std::vector<LoginRecord> logins_;
+  int64_t logins_seen_ = 0;
+  bool keep_logins_ = true;
 };
 
 }  // namespace evenhand

@@ -81,6 +81,20 @@ struct Authority {
   std::string note;
 };
 
+// Preservation of an account's data at an authority's request, pending
+// legal process (Budapest Convention Art. 16 and the national provisions
+// that follow it), and the retention of traffic data the law asks for.
+// Day figures are optional: nullopt where the law sets none or the figure
+// could not be established from the sources (the note says which).
+struct PreservationRules {
+  bool present = false;                        // the regime file has a preservation block
+  std::optional<double> days;                  // the initial period
+  std::optional<double> extension_days;        // the one extension
+  std::optional<double> traffic_retention_days;  // how long traffic data must be kept
+  std::string source;  // URL of the figures (required when one is set)
+  std::string note;    // which provisions, and why a figure is null
+};
+
 // The reserved category key that names the information-request deadline in
 // overrides and in DeadlineHours().
 inline constexpr std::string_view kInfoRequestKey = "info_request";
@@ -98,6 +112,7 @@ struct Regime {
   std::string geo_restriction_source;
   std::string geo_restriction_note;
   std::vector<Authority> authorities;
+  PreservationRules preservation;
   std::string note;
   std::string file;  // where it was loaded from
 

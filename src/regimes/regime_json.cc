@@ -121,6 +121,17 @@ std::string RegimeToJson(const Regime& r) {
     out.push_back('}');
   }
   out.push_back(']');
+  if (r.preservation.present) {
+    const PreservationRules& p = r.preservation;
+    Key(&out, "preservation");
+    out.push_back('{');
+    Num(&out, "days", p.days);
+    Num(&out, "extension_days", p.extension_days);
+    Num(&out, "traffic_retention_days", p.traffic_retention_days);
+    if (!p.source.empty()) Str(&out, "source", p.source);
+    if (!p.note.empty()) Str(&out, "note", p.note);
+    out.push_back('}');
+  }
   if (!r.note.empty()) Str(&out, "note", r.note);
   out.push_back('}');
   return out;

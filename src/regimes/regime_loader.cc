@@ -23,7 +23,8 @@ constexpr std::string_view kTopKeys[] = {
     "regime",         "jurisdiction",           "instrument",             "status",
     "categories",     "info_request_deadline_hours", "info_request_source", "info_request_note",
     "penalties",      "geo_restriction_satisfies", "geo_restriction_source", "geo_restriction_note",
-    "authorities",    "note"};
+    "authorities",    "preservation",           "note"};
+constexpr std::string_view kPreservationKeys[] = {"days", "extension_days", "traffic_retention_days", "source", "note"};
 constexpr std::string_view kCategoryKeys[] = {"id", "name", "dsa_category", "deadline_hours", "source", "emergency_source", "note"};
 constexpr std::string_view kHoursKeys[] = {"normal", "emergency"};
 constexpr std::string_view kPenaltyKeys[] = {"kind", "amount", "currency", "cap",    "step",
@@ -117,6 +118,7 @@ class RegimeBuilder {
     if (const Entry* e = Find(top, "geo_restriction_note")) doc_.String(*e, "geo_restriction_note", &out->geo_restriction_note);
 
     if (const Entry* e = Required(top, "authorities", "a list of issuing authorities")) Authorities(*e, out);
+    if (const Entry* e = Find(top, "preservation")) Preservation(*e, out);
     if (const Entry* e = Find(top, "note")) doc_.String(*e, "note", &out->note);
   }
 
@@ -184,6 +186,38 @@ class RegimeBuilder {
       doc_.AddEntry(*Find(keys, "emergency"), Child(field, "emergency"),
                     "emergency deadline (" + FormatHours(*out->emergency.value) + " h) is longer than the normal one (" +
                         FormatHours(*out->normal.value) + " h)");
+  }
+
+  // preservation: {days: N|null, extension_days: N|null,
+  //                traffic_retention_days: N|null, source: URL, note: "..."}
+  void Preservation(const Entry& e, Regime* out) {
+    const std::string field = "preservation";
+    if (e.empty() || !e.value.IsMap()) {
+      doc_.AddEntry(e, field, "must be a mapping {days, extension_days, traffic_retention_days, source, note}");
+      return;
+    }
+    PreservationRules& p = out->preservation;
+    p.present = true;
+    std::vector<Entry> keys = doc_.Entries(e.value, field, kPreservationKeys);
+    bool figure = false;
+    for (auto [name, value] : {std::pair{"days", &p.days}, std::pair{"extension_days", &p.extension_days},
+                               std::pair{"traffic_retention_days", &p.traffic_retention_days}}) {
+      const Entry* d = Required(keys, name, "days, or null where the law sets none or it is not established", &e.value,
+                                field);
+      if (d == nullptr) continue;
+      const std::string f = Child(field, name);
+      if (!doc_.Number(*d, f, true, value)) continue;
+      if (*value && **value <= 0) {
+        doc_.AddEntry(*d, f, "must be positive, got " + FormatHours(**value));
+        value->reset();
+      }
+      figure = figure || value->has_value();
+    }
+    if (const Entry* s = Find(keys, "source"))
+      SourceValue(*s, Child(field, "source"), &p.source);
+    else if (figure)
+      doc_.Add(e.value, Child(field, "source"), "missing: a preservation figure needs the URL it comes from");
+    if (const Entry* n = Find(keys, "note")) doc_.String(*n, Child(field, "note"), &p.note);
   }
 
   void Categories(const Entry& e, Regime* out) {

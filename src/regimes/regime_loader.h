@@ -35,6 +35,12 @@
 //                                     # law_enforcement | user | trusted_flagger
 //       name: "Pakistan Telecommunication Authority (PTA)"
 //       note: "..."
+//   preservation:                     # optional: expedited preservation of an
+//     days: null                      #   account's data (initial period) and its
+//     extension_days: null            #   one extension, in days; traffic-data
+//     traffic_retention_days: null    #   retention; > 0 or null (not set / not
+//     source: https://...             #   established); source required when a
+//     note: "..."                     #   figure is given
 //   note: "..."                       # optional
 //
 // Every problem is reported as FILE:LINE:COLUMN: field: what is wrong, and

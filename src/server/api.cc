@@ -118,6 +118,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   }
   api->write_orders_ = std::make_unique<OrderDesk>(api->writer_.get(), orders);
   api->write_requests_ = std::make_unique<DataRequestDesk>(api->writer_.get(), info);
+  api->preservation_lookup_ = MakePreservationLookup(api->regimes_);
   api->AddRoutes();
   std::vector<std::string> labels;
   for (const Route& r : api->routes_) {
@@ -140,6 +141,7 @@ void Api::AddRoutes() {
   add("GET", "/v1/me", kA | kM | kU | kD, &Api::Me);
   add("POST", "/v1/scan", kM | kD, &Api::Scan);
   add("POST", "/v1/scan/batch", kM | kD, &Api::ScanBatch);
+  add("POST", "/v1/logins", kM | kD, &Api::SubmitLogins);
   add("GET", "/v1/decisions", kM | kD, &Api::ListDecisions);
   add("POST", "/v1/decisions/{}/review", kM | kD, &Api::ReviewDecision);
   add("GET", "/v1/items/{}", kM | kU | kD, &Api::ShowItem);
@@ -153,6 +155,10 @@ void Api::AddRoutes() {
   add("GET", "/v1/datarequests", kA | kM | kU | kD, &Api::ListDataRequests);
   add("GET", "/v1/datarequests/{}", kA | kM | kU | kD, &Api::ShowDataRequest);
   add("POST", "/v1/datarequests/{}/events", kM | kD, &Api::DataRequestEvent);
+  add("POST", "/v1/preservations", kA | kD, &Api::SubmitPreservation);
+  add("GET", "/v1/preservations", kA | kM | kU | kD, &Api::ListPreservations);
+  add("GET", "/v1/preservations/{}", kA | kM | kU | kD, &Api::ShowPreservation);
+  add("POST", "/v1/preservations/{}/events", kM | kD, &Api::PreservationEvent);
   add("GET", "/v1/reports/sla", kU | kD, &Api::ReportSla);
   add("GET", "/v1/reports/transparency", kU | kD, &Api::ReportTransparency);
   add("GET", "/v1/reports/times", kU | kD, &Api::ReportTimes);

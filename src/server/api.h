@@ -149,6 +149,11 @@ class Api {
   ApiResponse Me(Ctx& c);
   ApiResponse Scan(Ctx& c);
   ApiResponse ScanBatch(Ctx& c);
+  ApiResponse SubmitLogins(Ctx& c);
+  ApiResponse SubmitPreservation(Ctx& c);
+  ApiResponse ListPreservations(Ctx& c);
+  ApiResponse ShowPreservation(Ctx& c);
+  ApiResponse PreservationEvent(Ctx& c);
   ApiResponse ListDecisions(Ctx& c);
   ApiResponse ReviewDecision(Ctx& c);
   ApiResponse ShowItem(Ctx& c);
@@ -231,6 +236,7 @@ class Api {
   std::unique_ptr<Store> writer_;
   std::unique_ptr<OrderDesk> write_orders_;
   std::unique_ptr<DataRequestDesk> write_requests_;
+  PreservationLookup preservation_lookup_;  // preservation desks are made per request (api_preservation.cc)
   std::unique_ptr<StoreWorker> worker_;
 
   std::mutex keys_mu_;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/item.h"
+#include "model/login.h"
 #include "model/person.h"
 #include "model/status.h"
 #include "store/audit.h"
@@ -250,6 +251,15 @@ class Store {
   // The stored posts of `account_id` (media not loaded), ordered by ts then
   // id; empty when there are none.
   virtual Result<std::vector<Post>> PostsByAccount(const std::string& account_id) = 0;
+
+  // ---- Sign-up and login records (model/login.h) ----
+  // Stores a record unless the same one (account, ts, event, ip, port,
+  // device) is stored; *inserted (may be null) says which. Not audited on
+  // its own (like a post, it is the platform's record, not a decision);
+  // its disclosure is. Invalid when account or ip is empty.
+  virtual Status PutLogin(const LoginRecord& login, bool* inserted) = 0;
+  // The records of `account`, oldest first; empty when there are none.
+  virtual Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) = 0;
 
   // ---- People (model/person.h) ----
   // Registers a person with a "person.add" audit entry by `actor`. Conflict

@@ -34,6 +34,7 @@
 #include "model/person.h"
 #include "model/time.h"
 #include "store/sqlite/sqlite_migrations.h"
+#include "store/sqlite/logins_sql.h"
 #include "store/sqlite/people_sql.h"
 #include "store/sqlite/sqlite_util.h"
 #include "store/sqlite/versions_sql.h"
@@ -231,6 +232,7 @@ END;
     {6, "people: keys belong to a registered person (keys made before become people of their own)", nullptr},
     {7, "versions of stored content: a changed item is a new version, decisions name the version they were about",
      nullptr},
+    {8, "sign-up and login records (address, source port, device) for data requests", nullptr},
 };
 
 // Cached prepared statements.
@@ -399,6 +401,8 @@ class SqliteStore final : public Store {
   Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) override;
   Result<Account> GetAccount(const std::string& id) override;
   Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
+  Status PutLogin(const LoginRecord& login, bool* inserted) override;
+  Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) override;
   Status PutPerson(const PersonRecord& person, const std::string& actor) override;
   Result<PersonRecord> GetPerson(const std::string& id) override;
   Result<std::vector<PersonRecord>> ListPeople() override;
@@ -1832,6 +1836,15 @@ Result<PersonRecord> SqliteStore::GetPerson(const std::string& id) { return Read
 
 Result<std::vector<PersonRecord>> SqliteStore::ListPeople() { return ReadPeople(db_, path_); }
 
+Status SqliteStore::PutLogin(const LoginRecord& login, bool* inserted) {
+  return WriteOp("storing a login record of \"" + login.account + "\"",
+                 [&]() -> Status { return InsertLogin(db_, path_, login, inserted); });
+}
+
+Result<std::vector<LoginRecord>> SqliteStore::LoginsOf(const std::string& account) {
+  return ReadLogins(db_, path_, account);
+}
+
 Result<ApiKeyRecord> SqliteStore::GetApiKey(const std::string& id) {
   int rc = 0;
   const std::string sql = std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE id = ?1";
@@ -1944,6 +1957,7 @@ std::span<const Migration> Migrations() {
       if (m.version == 5) all.push_back(std::string(m.sql) + kRefreshFactsSql);
       else if (m.version == 6) all.push_back(kPeopleMigrationSql);
       else if (m.version == 7) all.push_back(kVersionsMigrationSql);
+      else if (m.version == 8) all.push_back(kLoginsMigrationSql);
       else all.push_back(m.sql);
     }
     return all;
