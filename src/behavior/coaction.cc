@@ -84,6 +84,13 @@ Edge* CoActionGraph::FindEdge(uint32_t a, uint32_t b, bool create) {
   }
 }
 
+double CoActionGraph::Chance(const Edge& e) const {
+  int s = 0;
+  while (s < kScales - 1 && e.w[s] == 0) ++s;
+  double t = total_co_actions(s);
+  return t > 0 ? degree(e.a, s) * degree(e.b, s) / t : 0;
+}
+
 void CoActionGraph::Prune(int64_t now) {
   // Single co-action pairs not seen for prune_age are the candidates; the
   // least surprising of them -- between the most active accounts, whose
@@ -95,7 +102,7 @@ void CoActionGraph::Prune(int64_t now) {
     const Edge& e = edges_[i];
     if (e.count == 0) continue;
     if (e.count > 1 || e.last_ts + options_.prune_age >= now) kept.push_back(e);
-    else old.push_back({degree(e.a, kScales - 1) * degree(e.b, kScales - 1), i});
+    else old.push_back({Chance(e), i});
   }
   size_t room = edges_.size() / 2 > kept.size() ? edges_.size() / 2 - kept.size() : 0;
   if (old.size() > room) {

@@ -18,8 +18,9 @@
 // older than the largest scale is reused; under pressure the oldest of 16
 // probed slots is forgotten) and the edge table (max_edges x 128 bytes; when
 // 3/4 full, single co-action edges not seen for prune_age seconds are
-// dropped, those between the most active accounts first, until it is at
-// most half full; when still 7/8 full, new pairs are not recorded and are
+// dropped, the least surprising first (those chance predicts most often at
+// their time scale: between accounts with many co-actions there), until it
+// is at most half full; when still 7/8 full, new pairs are not recorded and are
 // counted in dropped()). Nothing is allocated per post.
 // Not thread safe: one graph per stream.
 #pragma once
@@ -107,6 +108,9 @@ class CoActionGraph {
   ItemSlot* FindItem(uint64_t key, int64_t ts);
   Edge* FindEdge(uint32_t a, uint32_t b, bool create);
   void Prune(int64_t now);
+  // Co-actions chance predicts for the pair at the scale of its first
+  // co-action (configuration model, up to a factor 2).
+  double Chance(const Edge& e) const;
 
   CoActionOptions options_;
   std::vector<ItemSlot> items_;

@@ -101,8 +101,11 @@ void BehaviorDetector::Add(const Post& post) {
     MinHashSig sig;
     MinHash(shingles_, &sig);
     uint32_t size = 0;
-    uint64_t cluster = near_dup_.Add(sig, SimHash(shingles_), post.ts, HashBytes(post.account),
-                                     static_cast<uint64_t>(post.line), &size);
+    // Short texts over common words meet by chance: they need to be closer.
+    double min_sim = words >= static_cast<size_t>(options_.long_text_words) ? options_.near_dup.min_similarity
+                                                                             : options_.short_text_similarity;
+    uint64_t cluster = near_dup_.Add(sig, 0, post.ts, HashBytes(post.account),
+                                     static_cast<uint64_t>(post.line), &size, min_sim);
     acc.max_cluster = std::max(acc.max_cluster, size);
     ++clustered_;
     items[n] = Mix64(cluster ^ kTextSalt);

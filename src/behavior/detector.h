@@ -70,7 +70,12 @@ struct BehaviorOptions {
   // max(min_edge_weight, attach_min_fraction * network size).
   double attach_share = 0.5;
   double attach_min_fraction = 0.25;
-  int min_tokens = 5;             // shorter texts are not clustered ("thanks!" is not evidence)
+  int min_tokens = 5;
+  // Texts shorter than long_text_words words join a near-duplicate cluster
+  // only at short_text_similarity (near_dup.min_similarity is for longer
+  // ones): a few common words make short unrelated texts look alike.
+  int long_text_words = 12;
+  double short_text_similarity = 0.5;             // shorter texts are not clustered ("thanks!" is not evidence)
   int evidence_per_network = 8;
   size_t max_clusters_reported = 200;
 };

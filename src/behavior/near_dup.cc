@@ -71,7 +71,8 @@ void NearDupIndex::Insert(uint64_t key, uint32_t slot) {
 }
 
 uint64_t NearDupIndex::Add(const MinHashSig& sig, uint64_t simhash, int64_t ts, uint64_t account_hash,
-                           uint64_t ref, uint32_t* size) {
+                           uint64_t ref, uint32_t* size, double min_similarity) {
+  if (min_similarity < 0) min_similarity = options_.min_similarity;
   uint64_t keys[kBands];
   int best = -1;
   double best_sim = -1;
@@ -85,7 +86,7 @@ uint64_t NearDupIndex::Add(const MinHashSig& sig, uint64_t simhash, int64_t ts, 
       const Slot& s = slots_[e.slot];
       if (s.summary.last_ts + options_.horizon < ts) continue;
       double sim = HammingDistance(s.simhash, simhash) <= options_.fast_hamming ? 1.0 : MinHashSimilarity(s.sig, sig);
-      if (sim >= options_.min_similarity && sim > best_sim) {
+      if (sim >= min_similarity && sim > best_sim) {
         best_sim = sim;
         best = static_cast<int>(e.slot);
       }

@@ -23,7 +23,7 @@ namespace evenhand::behavior {
 
 struct NearDupOptions {
   double min_similarity = 0.28;
-  int fast_hamming = 3;
+  int fast_hamming = -1;  // SimHash distance accepted without MinHash (-1: off; the detector passes no SimHash)
   int64_t horizon = 86400;
   uint32_t capacity = 1u << 19;  // live clusters
   uint32_t report_min_size = 5;
@@ -41,8 +41,9 @@ class NearDupIndex {
  public:
   explicit NearDupIndex(NearDupOptions options);
   // Adds a text; returns its cluster's id and (in *size) the size including it.
+  // min_similarity < 0: the options' value.
   uint64_t Add(const MinHashSig& sig, uint64_t simhash, int64_t ts, uint64_t account_hash, uint64_t ref,
-               uint32_t* size);
+               uint32_t* size, double min_similarity = -1);
   // Hands every live cluster of size >= report_min_size to on_closed.
   void Flush();
   void set_on_closed(std::function<void(const ClusterSummary&)> fn) { on_closed_ = std::move(fn); }

@@ -1,6 +1,6 @@
-// MinHash uses one well-mixed hash per shingle and kMinHashSize
-// multiply-add permutations of it (h_k = (x * a_k + b_k) >> 32 with odd a_k),
-// cheap and close enough to independent for similarity estimates.
+// MinHash is one-permutation hashing: one well-mixed hash per shingle,
+// kMinHashSize bins, densified (Shrivastava and Li's rotation), so its cost
+// does not grow with the signature size.
 #include "behavior/sketch.h"
 
 #include <bit>
@@ -9,26 +9,6 @@
 
 namespace evenhand::behavior {
 
-namespace {
-
-struct Permutations {
-  uint64_t a[kMinHashSize];
-  uint64_t b[kMinHashSize];
-  Permutations() {
-    uint64_t s = 0x5eed5eed12345678ULL;
-    for (int k = 0; k < kMinHashSize; ++k) {
-      a[k] = Mix64(s += 0x9e3779b97f4a7c15ULL) | 1;
-      b[k] = Mix64(s += 0x9e3779b97f4a7c15ULL);
-    }
-  }
-};
-
-const Permutations& Perm() {
-  static const Permutations p;
-  return p;
-}
-
-}  // namespace
 
 size_t ShingleText(std::string_view text, std::vector<uint64_t>* out) {
   out->clear();
@@ -52,13 +32,26 @@ size_t ShingleText(std::string_view text, std::vector<uint64_t>* out) {
 }
 
 void MinHash(std::span<const uint64_t> shingles, MinHashSig* sig) {
-  const Permutations& p = Perm();
+  // One permutation: each shingle's hash picks a bin (top bits) and competes
+  // for that bin's minimum (low bits). Empty bins borrow from the next
+  // non-empty bin to the right, offset by the distance (densification), so
+  // two texts still agree in a bin exactly when their sources agree.
+  static_assert(kMinHashSize == 32, "bins are the top 5 bits");
   for (int k = 0; k < kMinHashSize; ++k) sig->v[k] = UINT32_MAX;
   for (uint64_t x : shingles) {
-    for (int k = 0; k < kMinHashSize; ++k) {
-      uint32_t h = static_cast<uint32_t>((x * p.a[k] + p.b[k]) >> 32);
-      if (h < sig->v[k]) sig->v[k] = h;
-    }
+    uint64_t h = Mix64(x ^ 0x6f6e655065726dULL);
+    uint32_t bin = static_cast<uint32_t>(h >> 59);
+    uint32_t val = static_cast<uint32_t>(h) >> 1;  // below UINT32_MAX: "empty" stays distinct
+    if (val < sig->v[bin]) sig->v[bin] = val;
+  }
+  if (shingles.empty()) return;
+  uint32_t src[kMinHashSize];
+  for (int k = 0; k < kMinHashSize; ++k) src[k] = sig->v[k];
+  for (int k = 0; k < kMinHashSize; ++k) {
+    if (src[k] != UINT32_MAX) continue;
+    int d = 1;
+    while (src[(k + d) % kMinHashSize] == UINT32_MAX) ++d;
+    sig->v[k] = (src[(k + d) % kMinHashSize] + static_cast<uint32_t>(d) * 0x9E3779B1u) | 0x80000000u;
   }
 }
 

@@ -279,12 +279,13 @@ int RunBehavior(const BehaviorArgs& a) {
   std::fprintf(stderr,
                "behavior: %llu posts, %zu accounts in %.1f s (%.0f posts/s); %llu near-duplicate clusters, %llu "
                "co-action pairs (%llu pruned); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
-               "the disorder bound (%s), at most %zu held for re-sequencing",
+               "the disorder bound (%s), at most %zu held for re-sequencing; coordination interval (10th percentile of "
+               "co-action delays) %llds",
                static_cast<unsigned long long>(r.posts), r.accounts.size(), secs, r.posts / std::max(secs, 1e-9),
                static_cast<unsigned long long>(r.clusters_created), static_cast<unsigned long long>(r.edges),
                static_cast<unsigned long long>(r.edges_pruned), r.networks.size(),
                static_cast<unsigned long long>(flagged), decisions.size(), static_cast<unsigned long long>(late),
-               a.on_disorder.c_str(), reseq.max_held());
+               a.on_disorder.c_str(), reseq.max_held(), static_cast<long long>(r.coordination_interval));
   if (!a.db.empty())
     std::fprintf(stderr, " (stored: %llu new networks, %llu new decisions)", static_cast<unsigned long long>(stored_networks),
                  static_cast<unsigned long long>(stored_decisions));
