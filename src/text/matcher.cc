@@ -1,17 +1,31 @@
 // TermMatcher: see matcher.h.
 //
-// Every (list, term) pair becomes one Vectorscan literal " term " (the
-// normalised term, trimmed of separators, with a space on either side;
-// hs_compile_lit_multi, so no regex escaping is needed) whose id indexes
-// `patterns`. The texts are copied into one scan buffer as
-// " text \0 text \0 ...": the normaliser has turned every non-word
-// character into a space, so a literal match there is exactly a whole-word
-// match, and no term (all spaces and word characters) can span the NUL
-// between two texts. Terms are literals, so the start of a match is exactly
-// end - length: the database is compiled without HS_FLAG_SOM_LEFTMOST,
-// which keeps Vectorscan on its fastest literal engines and yields exactly
-// one report per (pattern, end). Spans are mapped back to the original text
-// through each NormalizedText's offset map.
+// Every (list, term) pair is normalised with the text's Normalizer and split
+// into words; each word accepts a set of spellings:
+//   * the normalised word itself;
+//   * the word with one or more of its double letters written once, valid
+//     only where the text's letter stands for a run of three or more
+//     (NormalizedText::stretched): "book" accepts "boooook" but not "bok";
+//   * the word spelled out, one letter per token ("e a s y", from "e.a.s.y"
+//     or "e a s y"), valid only when no single-letter token touches the
+//     spelled-out run from outside ("x e a s y" is not "easy");
+//   * for Roman Urdu terms, any token with the same phonetic key (see
+//     RomanUrduKey below).
+// A term of several words also accepts its words written together as one
+// token ("easymoney", from "#EasyMoney").
+//
+// Vectorscan is the prefilter: each term becomes one regex " W1 +W2 +... "
+// (each Wi an alternation of its spellings, every byte escaped), and the
+// joined form a literal " w1w2 ". The normaliser has turned every non-word
+// character into a space, so runs of separators, punctuation and emoji are
+// runs of spaces, which " +" takes as one separator, and the spaces at the
+// ends make every match whole-word. Each report (pattern, end) is then
+// verified exactly by walking back from its end over the normalised text
+// (VerifyBack): that finds the start of the match (no start-of-match
+// tracking in Vectorscan, which keeps its fastest engines) and enforces the
+// conditions a regex cannot see (stretched letters, spelled-out runs, keys).
+// Spans are mapped back to the original text through each NormalizedText's
+// offset map.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
 // benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
@@ -29,16 +43,88 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "text/utf8.h"
 
 namespace evenhand {
 
 namespace {
 
-struct Pattern {
-  uint32_t list;
-  uint32_t term;
-  uint32_t len;  // bytes of the literal: the normalised term and its two spaces
+// One spelling of a term's word: bytes, and the byte offsets in it whose
+// letter must be a stretched one in the text.
+struct Alt {
+  std::string s;
+  std::vector<uint32_t> need;
 };
+
+struct Word {
+  std::vector<Alt> alts;
+  std::string spaced;  // "e a s y", or empty
+  std::string key;     // Roman Urdu phonetic key, or empty
+};
+
+struct Spec {
+  uint32_t list, term;
+  std::vector<Word> words;
+  std::string joined;  // the words written together, or empty
+};
+
+struct Pattern {
+  uint32_t spec;
+  bool joined;
+};
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+// Appends `s` to *re with every byte escaped as \xHH but ASCII letters and digits.
+void Escape(std::string_view s, std::string* re) {
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      re->push_back(static_cast<char>(c));
+    else
+      *re += fmt::format("\\x{:02x}", c);
+  }
+}
+
+// A regex matching every token whose RomanUrduKey is `key` (and more: the
+// verification is exact).
+std::string KeyRegex(std::string_view key) {
+  std::string re;
+  for (char k : key) {
+    switch (k) {
+      case 'V': re += "[aeiouy]+"; continue;
+      case 'k': re += "(?:[kqc]|kh)+"; break;
+      case 'C': re += "(?:ch)+"; break;
+      case 'S': re += "(?:sh)+"; break;
+      case 'f': re += "(?:f|ph)+"; break;
+      case 'v': re += "[vw]+"; break;
+      case 'h': re += "h+"; break;
+      default: re += fmt::format("(?:{}h?)+", k);
+    }
+    re += "[aeiouyh]*";
+  }
+  return re;
+}
+
+hs_database_t* CompileRegexes(const std::vector<std::string>& res, std::string* error, int* bad_index) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  exprs.reserve(res.size());
+  for (size_t i = 0; i < res.size(); ++i) {
+    exprs.push_back(res[i].c_str());
+    flags.push_back(0);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(res.size()), HS_MODE_BLOCK,
+                       nullptr, &db, &err) != HS_SUCCESS) {
+    *error = err && err->message ? err->message : "unknown Vectorscan error";
+    *bad_index = err ? err->expression : -1;
+    hs_free_compile_error(err);
+    return nullptr;
+  }
+  return db;
+}
 
 hs_database_t* CompileLits(const std::vector<std::string>& lits, unsigned flag, std::string* error,
                            int* bad_index) {
@@ -65,11 +151,116 @@ hs_database_t* CompileLits(const std::vector<std::string>& lits, unsigned flag, 
   return db;
 }
 
+// Byte length of the UTF-8 sequence led by c (1 for a stray byte).
+inline size_t SeqLen(unsigned char c) { return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+// The word's spellings (see the file comment). `stretched` says which of its
+// byte offsets were stretched in the term itself.
+Word MakeWord(std::string_view w, const std::vector<uint32_t>& stretched, bool phonetic) {
+  Word word;
+  // Code points with their byte offsets.
+  std::vector<std::pair<uint32_t, uint32_t>> cps;  // (offset, length)
+  for (size_t i = 0; i < w.size();) {
+    const size_t len = std::min(SeqLen(static_cast<unsigned char>(w[i])), w.size() - i);
+    cps.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(len));
+    i += len;
+  }
+  Alt plain{std::string(w), stretched};
+  // Double letters: positions k where cp k == cp k+1 (and neither is stretched).
+  std::vector<size_t> doubles;
+  for (size_t k = 0; k + 1 < cps.size(); ++k) {
+    auto [o1, l1] = cps[k];
+    auto [o2, l2] = cps[k + 1];
+    const bool letter = !(l1 == 1 && w[o1] >= '0' && w[o1] <= '9');
+    if (letter && l1 == l2 && w.substr(o1, l1) == w.substr(o2, l2) &&
+        std::find(stretched.begin(), stretched.end(), o1) == stretched.end() &&
+        std::find(stretched.begin(), stretched.end(), o2) == stretched.end()) {
+      doubles.push_back(k);
+      ++k;
+    }
+  }
+  if (doubles.size() > 4) doubles.resize(4);  // at most 16 spellings a word
+  for (uint32_t mask = 0; mask < (1u << doubles.size()); ++mask) {
+    if (mask == 0) {
+      word.alts.push_back(plain);
+      continue;
+    }
+    Alt a;
+    size_t d = 0;
+    for (size_t k = 0; k < cps.size(); ++k) {
+      auto [o, l] = cps[k];
+      const bool here = d < doubles.size() && doubles[d] == k;
+      if (std::find(stretched.begin(), stretched.end(), o) != stretched.end())
+        a.need.push_back(static_cast<uint32_t>(a.s.size()));
+      if (here && (mask >> d & 1)) {
+        a.need.push_back(static_cast<uint32_t>(a.s.size()));
+        a.s.append(w.substr(o, l));
+        ++k;  // skip the second letter
+        ++d;
+        continue;
+      }
+      if (here) ++d;
+      a.s.append(w.substr(o, l));
+    }
+    word.alts.push_back(std::move(a));
+  }
+  if (cps.size() >= 2 && stretched.empty()) {
+    for (size_t k = 0; k < cps.size(); ++k) {
+      if (k) word.spaced.push_back(' ');
+      word.spaced.append(w.substr(cps[k].first, cps[k].second));
+    }
+  }
+  if (phonetic) {
+    std::string key = RomanUrduKey(w);
+    if (key.size() >= 2) word.key = std::move(key);
+  }
+  return word;
+}
+
 }  // namespace
+
+std::string RomanUrduKey(std::string_view w) {
+  std::string key;
+  for (char c : w)
+    if (c < 'a' || c > 'z') return {};
+  for (size_t i = 0; i < w.size(); ++i) {
+    const char c = w[i];
+    const char next = i + 1 < w.size() ? w[i + 1] : 0;
+    char k;
+    if (IsVowel(c)) {
+      if (i == 0) key.push_back('V');
+      continue;
+    }
+    if (c == 'h') {
+      // Aspiration after a consonant is dropped; any other h is kept.
+      if (i > 0 && !IsVowel(w[i - 1]) && w[i - 1] != 'h') continue;
+      k = 'h';
+    } else if (c == 'c' && next == 'h') {
+      k = 'C';
+      ++i;
+    } else if (c == 's' && next == 'h') {
+      k = 'S';
+      ++i;
+    } else if (c == 'p' && next == 'h') {
+      k = 'f';
+      ++i;
+    } else if (c == 'q' || c == 'c') {
+      k = 'k';
+    } else if (c == 'w') {
+      k = 'v';
+    } else {
+      k = c;
+    }
+    if (!key.empty() && key.back() == k) continue;  // doubled consonants
+    key.push_back(k);
+  }
+  return key;
+}
 
 struct TermMatcher::Impl {
   std::vector<TermList> lists;   // names and terms as given
-  std::vector<Pattern> patterns;  // normalised database: id -> (list, term)
+  std::vector<Spec> specs;
+  std::vector<Pattern> patterns;  // database id -> spec
   hs_database_t* db = nullptr;
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
@@ -117,32 +308,80 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
                                                           const Normalizer& normalizer) {
   auto impl = std::make_unique<Impl>();
   impl->lists = lists;
-  std::vector<std::string> norm_lits;
+  std::vector<std::string> regexes;
+  NormalizedText nt;
   for (uint32_t l = 0; l < lists.size(); ++l) {
     const TermList& list = lists[l];
     std::unordered_map<std::string, uint32_t> seen;  // identical normalised terms in one list
     for (uint32_t t = 0; t < list.terms.size(); ++t) {
       const std::string& term = list.terms[t];
-      std::string norm = normalizer.Normalize(term);
+      normalizer.Normalize(term, &nt);
+      const std::string& norm = nt.text;
       const size_t first = norm.find_first_not_of(' ');
       if (first == std::string::npos)
         return Status::Invalid(fmt::format("list '{}': term {} \"{}\" has no letter or digit", list.name,
                                            t + 1, term));
-      norm = " " + norm.substr(first, norm.find_last_not_of(' ') + 1 - first) + " ";
-      if (norm.size() > UINT32_MAX)
+      if (norm.size() > (1u << 20))
         return Status::Invalid(fmt::format("list '{}': term {} is too long", list.name, t + 1));
-      if (!seen.emplace(norm, t).second) continue;
-      impl->patterns.push_back({l, t, static_cast<uint32_t>(norm.size())});
-      norm_lits.push_back(std::move(norm));
+      const bool phonetic = t < list.phonetic.size() && list.phonetic[t];
+      Spec spec{l, t, {}, {}};
+      std::string dedup;
+      bool any_need = false;
+      for (size_t i = first; i < norm.size();) {
+        size_t j = norm.find(' ', i);
+        if (j == std::string::npos) j = norm.size();
+        std::vector<uint32_t> st;
+        for (uint32_t x : nt.stretched)
+          if (x >= i && x < j) st.push_back(static_cast<uint32_t>(x - i));
+        any_need |= !st.empty();
+        spec.words.push_back(MakeWord(std::string_view(norm).substr(i, j - i), st, phonetic));
+        dedup += norm.substr(i, j - i);
+        for (uint32_t x : st) dedup += fmt::format("/{}", x);
+        dedup += ' ';
+        i = norm.find_first_not_of(' ', j);
+        if (i == std::string::npos) break;
+      }
+      if (!seen.emplace(dedup, t).second) continue;
+      if (spec.words.size() > 1 && !any_need)
+        for (const Word& w : spec.words) spec.joined += w.alts[0].s;
+      // The regex: " W1 +W2 +... ".
+      std::string re = "\\x20";
+      for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+        const Word& w = spec.words[wi];
+        if (wi) re += "\\x20+";
+        re += "(?:";
+        for (size_t a = 0; a < w.alts.size(); ++a) {
+          if (a) re += '|';
+          Escape(w.alts[a].s, &re);
+        }
+        if (!w.spaced.empty()) {
+          re += '|';
+          Escape(w.spaced, &re);
+        }
+        if (!w.key.empty()) re += "|" + KeyRegex(w.key);
+        re += ")";
+      }
+      re += "\\x20";
+      const uint32_t si = static_cast<uint32_t>(impl->specs.size());
+      impl->patterns.push_back({si, false});
+      regexes.push_back(std::move(re));
+      if (!spec.joined.empty()) {
+        std::string jr = "\\x20";
+        Escape(spec.joined, &jr);
+        jr += "\\x20";
+        impl->patterns.push_back({si, true});
+        regexes.push_back(std::move(jr));
+      }
+      impl->specs.push_back(std::move(spec));
     }
   }
-  if (!norm_lits.empty()) {
+  if (!regexes.empty()) {
     std::string error;
     int bad = -1;
-    impl->db = CompileLits(norm_lits, 0, &error, &bad);
+    impl->db = CompileRegexes(regexes, &error, &bad);
     if (!impl->db) {
       if (bad >= 0 && static_cast<size_t>(bad) < impl->patterns.size()) {
-        const Pattern& p = impl->patterns[bad];
+        const Spec& p = impl->specs[impl->patterns[bad].spec];
         return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name,
                                            p.term + 1, lists[p.list].terms[p.term], error));
       }
@@ -163,25 +402,112 @@ namespace {
 
 struct ScanContext {
   const Pattern* patterns;
+  const Spec* specs;
   const NormalizedText* const* texts;
   const uint32_t* starts;
   size_t count;
   std::vector<TermMatch>* out;
 };
 
+// A view of one normalised text for VerifyBack.
+struct TextView {
+  const char* t;
+  size_t n;
+  const NormalizedText* nt;
+};
+
+// True when the token that ends at `end` (exclusive; t[end] is a space or the
+// end) is one code point long.
+bool SingleBefore(const TextView& v, size_t end) {
+  size_t s = end;
+  while (s > 0 && v.t[s - 1] != ' ') --s;
+  return s < end && SeqLen(static_cast<unsigned char>(v.t[s])) >= end - s;
+}
+
+// True when the token that starts at `begin` is one code point long.
+bool SingleAfter(const TextView& v, size_t begin) {
+  size_t e = begin;
+  while (e < v.n && v.t[e] != ' ') ++e;
+  return e > begin && SeqLen(static_cast<unsigned char>(v.t[begin])) >= e - begin;
+}
+
+// Whether the spelled-out run [s, e) stands alone: no single-letter token
+// right before (one space away) or right after it.
+bool SpacedAlone(const TextView& v, size_t s, size_t e, bool check_before, bool check_after) {
+  if (check_before && s >= 2 && v.t[s - 1] == ' ' && v.t[s - 2] != ' ' && SingleBefore(v, s - 1)) return false;
+  if (check_after && e + 1 < v.n && v.t[e] == ' ' && v.t[e + 1] != ' ' && SingleAfter(v, e + 1)) return false;
+  return true;
+}
+
+bool Equal(const TextView& v, size_t at, std::string_view s) {
+  return at + s.size() <= v.n && std::memcmp(v.t + at, s.data(), s.size()) == 0;
+}
+
+// Words [0, wi] of `spec` end at `pos` (exclusive) in the text, each preceded
+// by a space or the start: sets *begin to the start of word 0. `end` is the
+// end of the whole match (for the spelled-out check after the last word).
+bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextView& v, size_t* begin) {
+  const Word& w = spec.words[wi];
+  const bool last = wi + 1 == spec.words.size();
+  auto rest = [&](size_t start) -> bool {
+    if (start > 0 && v.t[start - 1] != ' ') return false;
+    if (wi == 0) {
+      *begin = start;
+      return true;
+    }
+    size_t p = start;
+    while (p > 0 && v.t[p - 1] == ' ') --p;
+    if (p == start || p == 0) return false;
+    return VerifyBack(spec, wi - 1, p, end, v, begin);
+  };
+  for (const Alt& a : w.alts) {
+    if (a.s.size() > pos) continue;
+    const size_t s = pos - a.s.size();
+    if (!Equal(v, s, a.s)) continue;
+    bool ok = true;
+    for (uint32_t off : a.need)
+      if (!v.nt->Stretched(static_cast<uint32_t>(s + off))) ok = false;
+    if (ok && rest(s)) return true;
+  }
+  if (!w.spaced.empty() && w.spaced.size() <= pos) {
+    const size_t s = pos - w.spaced.size();
+    if (Equal(v, s, w.spaced) && SpacedAlone(v, s, end, wi == 0, last) && rest(s)) return true;
+  }
+  if (!w.key.empty()) {
+    size_t s = pos;
+    while (s > 0 && v.t[s - 1] != ' ') --s;
+    if (pos - s <= 64 && RomanUrduKey(std::string_view(v.t + s, pos - s)) == w.key && rest(s)) return true;
+  }
+  return false;
+}
+
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
   const Pattern& p = c->patterns[id];
-  // The term lies between the literal's two spaces.
-  const uint32_t end = static_cast<uint32_t>(to) - 1;
-  const uint32_t begin = static_cast<uint32_t>(to) - p.len + 1;
-  const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, begin) -
+  const Spec& spec = c->specs[p.spec];
+  // The term ends just before the pattern's last space.
+  const uint32_t bend = static_cast<uint32_t>(to) - 1;
+  const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, bend) -
                                               c->starts) - 1;
   const NormalizedText& nt = *c->texts[text];
   const uint32_t base = c->starts[text];
-  TermMatch m{p.list, p.term, nt.OriginalBegin(begin - base), nt.OriginalEnd(end - base), text};
+  const size_t end = bend - base;
+  TextView v{nt.text.data(), nt.text.size(), &nt};
+  size_t begin = 0;
+  if (p.joined) {
+    if (spec.joined.size() > end) return 0;
+    begin = end - spec.joined.size();
+  } else if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, &begin)) {
+    return 0;
+  }
+  TermMatch m{spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
+              nt.OriginalEnd(static_cast<uint32_t>(end)), text};
   std::vector<TermMatch>& out = *c->out;
+  // The same term at the same end through two patterns (its words and its
+  // joined form cannot both match; guard anyway): report once.
+  for (size_t i = out.size(); i-- > 0 && out[i].text == m.text && out[i].end == m.end;)
+    if (out[i].list == m.list && out[i].term == m.term) return 0;
   out.push_back(m);
   // Keep (text, end) order (Vectorscan reports in end order in practice;
   // this guards the rare exception without sorting).
@@ -233,7 +559,7 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     b[w++] = ' ';
     b[w++] = '\0';
   }
-  ScanContext ctx{impl_->patterns.data(), texts, s->starts.data(), count, out};
+  ScanContext ctx{impl_->patterns.data(), impl_->specs.data(), texts, s->starts.data(), count, out};
   hs_scan(impl_->db, b, static_cast<unsigned int>(w), 0, s->scratch, OnMatch, &ctx);
 }
 
