@@ -148,7 +148,8 @@ TEST(EvasionConfusables, IndependentOfCase) {
 
 TEST(EvasionConfusables, GreekLookAlikes) {
   ExpectSpan({"easy money"}, "εasy mοnεy", "εasy mοnεy");
-  ExpectSpan({"easy money"}, "ΕΑSΥ ΜΟΝΕΥ", "ΕΑSΥ ΜΟΝΕΥ");
+  ExpectSpan({"easy money"}, "ΕΑSΥ ΜΟΝΕΥ", "ΕΑSΥ ΜΟΝΕΥ");   // capitals only: a word in disguise
+  ExpectSpan({"money"}, "get мοηеу", "мοηеу");               // Cyrillic and Greek mixed
 }
 
 TEST(EvasionConfusables, MathEnclosedFullwidthSuperscript) {
@@ -163,7 +164,8 @@ TEST(EvasionConfusables, MathEnclosedFullwidthSuperscript) {
 }
 
 TEST(EvasionConfusables, Negatives) {
-  ExpectNone({"cop"}, "сор");           // an all-Cyrillic word stays Cyrillic
+  ExpectNone({"cop"}, "сор");           // a lower-case all-Cyrillic word stays Cyrillic
+  ExpectNone({"pax"}, "рах");
   ExpectNone({"money"}, "μονεy");       // not every Greek letter is a look-alike (ν is v)
   ExpectNone({"قرض"}, "قرص");           // Arabic letters are not folded into each other
 }

@@ -108,9 +108,9 @@ class Gen:
     def emoji(self):
         return self.r.choice(EMOJI)
 
-    def wrap(self, lang, disguised):
+    def wrap(self, lang, disguised, mark=""):
         pre, post = CONTEXT[lang]
-        a = self.r.choice(pre) + " "
+        a = self.r.choice(pre) + " " + mark
         b = " " + self.r.choice(post)
         text = a + disguised + b
         start = len(a.encode())
@@ -243,7 +243,7 @@ class Gen:
             body = "".join(words).upper()
         else:
             body = "_".join(words)
-        return trick, "#" + body
+        return trick, body  # the '#' is written by wrap_hashtag, outside the span
 
     def digits(self, term, lang):
         trick = self.r.choice(["year", "number", "leading"])
@@ -308,7 +308,7 @@ class Gen:
         if kind == "contains":
             i = r.randrange(len(words))
             suffix = {"ur": ["ہ", "وں", "ی"], "en": ["s", "ing", "er", "ly"], "pt": ["s", "inho", "ão"],
-                      "roman-ur": ["on", "i", "ey"]}[lang]
+                      "roman-ur": ["on", "yan", "wala"]}[lang]
             if r.random() < 0.5:
                 words[i] = words[i] + r.choice(suffix)
             else:
@@ -331,13 +331,15 @@ class Gen:
             return "word_between", " ".join(words[:1] + [filler] + words[1:])
         if cls == "repeats":
             # A doubled letter is not a stretched single one, nor a single a double.
+            # (Roman Urdu: vowel length is a spelling variant, so consonants only.)
             w = r.randrange(len(words))
             s = words[w]
+            ok = (lambda ch: ch.isalpha() and ch not in "aeiouy") if lang == "roman-ur" else str.isalpha
             for j in range(len(s) - 1):
-                if s[j] == s[j + 1] and s[j].isalpha():
+                if s[j] == s[j + 1] and ok(s[j]):
                     words[w] = s[:j] + s[j + 1:]
                     return "double_to_single", " ".join(words)
-            j = r.choice([k for k, ch in enumerate(s) if ch.isalpha()] or [0])
+            j = r.choice([k for k, ch in enumerate(s) if ok(ch)] or [0])
             words[w] = s[:j] + s[j] * 2 + s[j + 1:]
             return "single_to_double", " ".join(words)
         if cls == "diacritics" and lang == "ur":
@@ -386,7 +388,7 @@ def main():
                     if res is None:
                         break
                     trick, disguised = res
-                    text, span = g.wrap(lang, disguised)
+                    text, span = g.wrap(lang, disguised, "#" if cls == "hashtag" else "")
                     out.write(json.dumps({"class": cls, "trick": trick, "lang": lang, "file": fname, "term": term,
                                           "text": text, "expect": True, "span": span}, ensure_ascii=False) + "\n")
                     made += 1

@@ -6,26 +6,27 @@
 //   * the word with one or more of its double letters written once, valid
 //     only where the text's letter stands for a run of three or more
 //     (NormalizedText::stretched): "book" accepts "boooook" but not "bok";
-//   * the word spelled out, one letter per token ("e a s y", from "e.a.s.y"
-//     or "e a s y"), valid only when no single-letter token touches the
-//     spelled-out run from outside ("x e a s y" is not "easy");
+//   * the word spelled out, one letter per token ("e a s y", from "e.a.s.y",
+//     "e - a - s - y" or "⒠⒜⒮⒴"), valid only when no single-letter token
+//     touches the spelled-out run from outside ("x e a s y" is not "easy");
 //   * for Roman Urdu terms, any token with the same phonetic key (see
-//     RomanUrduKey below).
-// A term of several words also accepts its words written together as one
-// token ("easymoney", from "#EasyMoney").
+//     RomanUrduKey in matcher.h).
+// Between two words of a term there is a run of spaces, or no space at a
+// point where the normaliser dropped a symbol between two letters
+// ("claim🎁your", NormalizedText::glued); or there is no space between any
+// two of them (the words written as one token: "#EasyMoney"), but not a mix.
 //
-// Vectorscan is the prefilter: each term becomes one regex " W1 +W2 +... "
-// (each Wi an alternation of its spellings, every byte escaped), and the
-// joined form a literal " w1w2 ". The normaliser has turned every non-word
-// character into a space, so runs of separators, punctuation and emoji are
-// runs of spaces, which " +" takes as one separator, and the spaces at the
-// ends make every match whole-word. Each report (pattern, end) is then
+// Vectorscan is the prefilter: each term becomes one regex " W1 *W2 *... "
+// (each Wi an alternation of its spellings, every byte escaped). The
+// normaliser has turned every non-word character into a space, so runs of
+// separators, punctuation and emoji are runs of spaces, and the spaces at
+// the ends make every match whole-word. Each report (pattern, end) is then
 // verified exactly by walking back from its end over the normalised text
 // (VerifyBack): that finds the start of the match (no start-of-match
-// tracking in Vectorscan, which keeps its fastest engines) and enforces the
-// conditions a regex cannot see (stretched letters, spelled-out runs, keys).
-// Spans are mapped back to the original text through each NormalizedText's
-// offset map.
+// tracking in Vectorscan, which keeps its fastest engines) and enforces what
+// the regex cannot see (stretched letters, glued points, spelled-out runs,
+// phonetic keys). Spans are mapped back to the original text through each
+// NormalizedText's offset map.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
 // benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
@@ -58,19 +59,13 @@ struct Alt {
 
 struct Word {
   std::vector<Alt> alts;
-  std::string spaced;  // "e a s y", or empty
-  std::string key;     // Roman Urdu phonetic key, or empty
+  std::vector<std::string> letters;  // its code points, for the spelled-out form; or empty
+  std::string key;                   // Roman Urdu phonetic key, or empty
 };
 
 struct Spec {
   uint32_t list, term;
   std::vector<Word> words;
-  std::string joined;  // the words written together, or empty
-};
-
-struct Pattern {
-  uint32_t spec;
-  bool joined;
 };
 
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
@@ -204,12 +199,8 @@ Word MakeWord(std::string_view w, const std::vector<uint32_t>& stretched, bool p
     }
     word.alts.push_back(std::move(a));
   }
-  if (cps.size() >= 2 && stretched.empty()) {
-    for (size_t k = 0; k < cps.size(); ++k) {
-      if (k) word.spaced.push_back(' ');
-      word.spaced.append(w.substr(cps[k].first, cps[k].second));
-    }
-  }
+  if (cps.size() >= 2 && stretched.empty())
+    for (const auto& [o, l] : cps) word.letters.emplace_back(w.substr(o, l));
   if (phonetic) {
     std::string key = RomanUrduKey(w);
     if (key.size() >= 2) word.key = std::move(key);
@@ -259,8 +250,7 @@ std::string RomanUrduKey(std::string_view w) {
 
 struct TermMatcher::Impl {
   std::vector<TermList> lists;   // names and terms as given
-  std::vector<Spec> specs;
-  std::vector<Pattern> patterns;  // database id -> spec
+  std::vector<Spec> specs;  // database id -> spec
   hs_database_t* db = nullptr;
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
@@ -324,7 +314,7 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
       if (norm.size() > (1u << 20))
         return Status::Invalid(fmt::format("list '{}': term {} is too long", list.name, t + 1));
       const bool phonetic = t < list.phonetic.size() && list.phonetic[t];
-      Spec spec{l, t, {}, {}};
+      Spec spec{l, t, {}};
       std::string dedup;
       bool any_need = false;
       for (size_t i = first; i < norm.size();) {
@@ -342,36 +332,30 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
         if (i == std::string::npos) break;
       }
       if (!seen.emplace(dedup, t).second) continue;
-      if (spec.words.size() > 1 && !any_need)
-        for (const Word& w : spec.words) spec.joined += w.alts[0].s;
-      // The regex: " W1 +W2 +... ".
+      (void)any_need;
+      // The regex: " W1 *W2 *... " (no space between two words: written
+      // together, or at a glued point; VerifyBack tells).
       std::string re = "\\x20";
       for (size_t wi = 0; wi < spec.words.size(); ++wi) {
         const Word& w = spec.words[wi];
-        if (wi) re += "\\x20+";
+        if (wi) re += "\\x20*";
         re += "(?:";
         for (size_t a = 0; a < w.alts.size(); ++a) {
           if (a) re += '|';
           Escape(w.alts[a].s, &re);
         }
-        if (!w.spaced.empty()) {
+        if (!w.letters.empty()) {
           re += '|';
-          Escape(w.spaced, &re);
+          for (size_t k = 0; k < w.letters.size(); ++k) {
+            if (k) re += "\\x20+";
+            Escape(w.letters[k], &re);
+          }
         }
         if (!w.key.empty()) re += "|" + KeyRegex(w.key);
         re += ")";
       }
       re += "\\x20";
-      const uint32_t si = static_cast<uint32_t>(impl->specs.size());
-      impl->patterns.push_back({si, false});
       regexes.push_back(std::move(re));
-      if (!spec.joined.empty()) {
-        std::string jr = "\\x20";
-        Escape(spec.joined, &jr);
-        jr += "\\x20";
-        impl->patterns.push_back({si, true});
-        regexes.push_back(std::move(jr));
-      }
       impl->specs.push_back(std::move(spec));
     }
   }
@@ -380,8 +364,8 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
     int bad = -1;
     impl->db = CompileRegexes(regexes, &error, &bad);
     if (!impl->db) {
-      if (bad >= 0 && static_cast<size_t>(bad) < impl->patterns.size()) {
-        const Spec& p = impl->specs[impl->patterns[bad].spec];
+      if (bad >= 0 && static_cast<size_t>(bad) < impl->specs.size()) {
+        const Spec& p = impl->specs[bad];
         return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name,
                                            p.term + 1, lists[p.list].terms[p.term], error));
       }
@@ -401,7 +385,6 @@ std::unique_ptr<TermMatcher::Scratch> TermMatcher::NewScratch() const {
 namespace {
 
 struct ScanContext {
-  const Pattern* patterns;
   const Spec* specs;
   const NormalizedText* const* texts;
   const uint32_t* starts;
@@ -432,10 +415,18 @@ bool SingleAfter(const TextView& v, size_t begin) {
 }
 
 // Whether the spelled-out run [s, e) stands alone: no single-letter token
-// right before (one space away) or right after it.
+// right before or right after it (across any run of spaces).
 bool SpacedAlone(const TextView& v, size_t s, size_t e, bool check_before, bool check_after) {
-  if (check_before && s >= 2 && v.t[s - 1] == ' ' && v.t[s - 2] != ' ' && SingleBefore(v, s - 1)) return false;
-  if (check_after && e + 1 < v.n && v.t[e] == ' ' && v.t[e + 1] != ' ' && SingleAfter(v, e + 1)) return false;
+  if (check_before) {
+    size_t p = s;
+    while (p > 0 && v.t[p - 1] == ' ') --p;
+    if (p > 0 && p < s && SingleBefore(v, p)) return false;
+  }
+  if (check_after) {
+    size_t p = e;
+    while (p < v.n && v.t[p] == ' ') ++p;
+    if (p < v.n && p > e && SingleAfter(v, p)) return false;
+  }
   return true;
 }
 
@@ -443,22 +434,52 @@ bool Equal(const TextView& v, size_t at, std::string_view s) {
   return at + s.size() <= v.n && std::memcmp(v.t + at, s.data(), s.size()) == 0;
 }
 
-// Words [0, wi] of `spec` end at `pos` (exclusive) in the text, each preceded
-// by a space or the start: sets *begin to the start of word 0. `end` is the
-// end of the whole match (for the spelled-out check after the last word).
-bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextView& v, size_t* begin) {
+// The spelled-out word `letters` ending at `pos`, one letter per token with
+// runs of spaces between: its start, or SIZE_MAX.
+size_t SpelledBack(const std::vector<std::string>& letters, size_t pos, const TextView& v) {
+  for (size_t k = letters.size(); k-- > 0;) {
+    const std::string& l = letters[k];
+    if (l.size() > pos || !Equal(v, pos - l.size(), l)) return SIZE_MAX;
+    pos -= l.size();
+    if (k == 0) break;
+    const size_t after = pos;
+    while (pos > 0 && v.t[pos - 1] == ' ') --pos;
+    if (pos == after) return SIZE_MAX;
+  }
+  return pos;
+}
+
+// How words may be apart: counts of gaps with no space and no glued point
+// ("easymoney": the words written together) and of the others.
+struct Gaps {
+  int joined = 0, apart = 0;
+};
+
+// Words [0, wi] of `spec` end at `pos` (exclusive) in the text: sets *begin
+// to the start of word 0. Between two words there is a run of spaces or, at a
+// glued point, none; or there is none between any two (the words written as
+// one, "#EasyMoney"), but not a mix. `end` is the end of the whole match
+// (for the spelled-out check after the last word).
+bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextView& v, Gaps gaps,
+                size_t* begin) {
   const Word& w = spec.words[wi];
   const bool last = wi + 1 == spec.words.size();
   auto rest = [&](size_t start) -> bool {
-    if (start > 0 && v.t[start - 1] != ' ') return false;
     if (wi == 0) {
+      if (start > 0 && v.t[start - 1] != ' ') return false;
+      if (gaps.joined && gaps.apart) return false;
       *begin = start;
       return true;
     }
     size_t p = start;
     while (p > 0 && v.t[p - 1] == ' ') --p;
-    if (p == start || p == 0) return false;
-    return VerifyBack(spec, wi - 1, p, end, v, begin);
+    if (p == 0) return false;
+    Gaps g = gaps;
+    if (p < start || v.nt->Glued(static_cast<uint32_t>(start)))
+      ++g.apart;
+    else
+      ++g.joined;
+    return VerifyBack(spec, wi - 1, p, end, v, g, begin);
   };
   for (const Alt& a : w.alts) {
     if (a.s.size() > pos) continue;
@@ -469,9 +490,10 @@ bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextV
       if (!v.nt->Stretched(static_cast<uint32_t>(s + off))) ok = false;
     if (ok && rest(s)) return true;
   }
-  if (!w.spaced.empty() && w.spaced.size() <= pos) {
-    const size_t s = pos - w.spaced.size();
-    if (Equal(v, s, w.spaced) && SpacedAlone(v, s, end, wi == 0, last) && rest(s)) return true;
+  if (!w.letters.empty()) {
+    const size_t s = SpelledBack(w.letters, pos, v);
+    if (s != SIZE_MAX && (s == 0 || v.t[s - 1] == ' ') && SpacedAlone(v, s, end, wi == 0, last) && rest(s))
+      return true;
   }
   if (!w.key.empty()) {
     size_t s = pos;
@@ -484,8 +506,7 @@ bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextV
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
-  const Pattern& p = c->patterns[id];
-  const Spec& spec = c->specs[p.spec];
+  const Spec& spec = c->specs[id];
   // The term ends just before the pattern's last space.
   const uint32_t bend = static_cast<uint32_t>(to) - 1;
   const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, bend) -
@@ -495,19 +516,10 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   const size_t end = bend - base;
   TextView v{nt.text.data(), nt.text.size(), &nt};
   size_t begin = 0;
-  if (p.joined) {
-    if (spec.joined.size() > end) return 0;
-    begin = end - spec.joined.size();
-  } else if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, &begin)) {
-    return 0;
-  }
+  if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, Gaps{}, &begin)) return 0;
   TermMatch m{spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
               nt.OriginalEnd(static_cast<uint32_t>(end)), text};
   std::vector<TermMatch>& out = *c->out;
-  // The same term at the same end through two patterns (its words and its
-  // joined form cannot both match; guard anyway): report once.
-  for (size_t i = out.size(); i-- > 0 && out[i].text == m.text && out[i].end == m.end;)
-    if (out[i].list == m.list && out[i].term == m.term) return 0;
   out.push_back(m);
   // Keep (text, end) order (Vectorscan reports in end order in practice;
   // this guards the rare exception without sorting).
@@ -559,7 +571,7 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     b[w++] = ' ';
     b[w++] = '\0';
   }
-  ScanContext ctx{impl_->patterns.data(), impl_->specs.data(), texts, s->starts.data(), count, out};
+  ScanContext ctx{impl_->specs.data(), texts, s->starts.data(), count, out};
   hs_scan(impl_->db, b, static_cast<unsigned int>(w), 0, s->scratch, OnMatch, &ctx);
 }
 

@@ -350,7 +350,7 @@ struct Cp {
   uint8_t flags = 0;  // kStretched, kBreakBefore
   char32_t orig = 0;  // the code point before NFKC and case folding, when it alone made c
 };
-enum : uint8_t { kStretched = 1, kBreakBefore = 2 };
+enum : uint8_t { kStretched = 1, kBreakBefore = 2, kGlueBefore = 4 };
 
 // Enclosed letters that NFKC leaves alone: negative circled and negative
 // squared Latin capitals, regional indicator symbols -> a..z; else 0.
@@ -361,10 +361,11 @@ inline char32_t EnclosedLetter(char32_t c) {
   return 0;
 }
 
-// A symbol (general category S*: emoji, currency, maths, modifiers) that is
-// not ASCII: dropped when it stands between two letters.
+// A symbol or punctuation character (general category S* or P*: emoji,
+// currency, maths, modifiers, "§", "·") that is not ASCII: dropped when it
+// stands between two letters.
 inline bool IsGlueSymbol(char32_t c) {
-  return c >= 0x80 && (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_S_MASK);
+  return c >= 0x80 && (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_S_MASK | U_GC_P_MASK));
 }
 
 // Per-thread scratch for the general path (the Normalizer itself is const
@@ -842,6 +843,7 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
   const Tables& t = *tables_;
   const size_t n = in.size();
   out->stretched.clear();
+  out->glued.clear();
 
   // ---- ASCII fast path --------------------------------------------------
   // Three passes over the padded output buffer, 16 bytes a step: fold case
@@ -958,6 +960,11 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     if (options_.strip_invisible && c >= 0xAD && IsInvisible(c)) continue;
     if (options_.confusables && c >= 0x1F150)
       if (const char32_t l = EnclosedLetter(c)) c = l;
+    if (c == 0x0345 && options_.diacritics && na > 0) {
+      // The combining ypogegrammeni: case folding would make it a letter (ι).
+      a[na - 1].e = static_cast<uint32_t>(pos);
+      continue;
+    }
     a[na++] = {c, static_cast<uint32_t>(b), static_cast<uint32_t>(pos)};
   }
   v.reserve(na + 16);
@@ -1052,6 +1059,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
         size_t j = i;
         while (j < nv && IsGlueSymbol(v[j].c)) ++j;
         if (j < nv && IsLetterCp(st, v[j].c)) {
+          v[j].flags |= kGlueBefore;
           i = j;
           continue;
         }
@@ -1104,7 +1112,22 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
           if (m != c && m < 0x80 && IsLetterCp(st, m)) leet_ascii_letter = true;
         }
       }
-      const bool do_conf = options_.confusables && (ascii_letter || (letter && leet_ascii_letter));
+      bool do_conf = options_.confusables && (ascii_letter || (letter && leet_ascii_letter));
+      if (options_.confusables && !do_conf && letter && j - i >= 2) {
+        // A word of look-alikes only: folded when written in capitals
+        // ("ΜΟΝΕΥ") or mixing Greek and Cyrillic; a lower-case word of one
+        // script stays as written (real Greek or Russian).
+        bool all = true, upper = true;
+        int scripts = 0;
+        for (size_t k = i; k < j && all; ++k) {
+          const char32_t o = v[k].orig ? v[k].orig : v[k].c;
+          if (!IsLetterCp(st, v[k].c)) continue;
+          all = v[k].c < 0x10000 && (st.Conf(v[k].c) || (o < 0x10000 && st.Conf(o)));
+          upper = upper && u_isupper(static_cast<UChar32>(o));
+          scripts |= (o >= 0x0370 && o < 0x0400) ? 1 : (o >= 0x0400 && o < 0x0530) ? 2 : 4;
+        }
+        do_conf = all && (upper || scripts == 3);
+      }
       // Leet only in tokens with a Latin letter (after confusables): digits
       // glued to Arabic-script words stay digits.
       bool latin = ascii_letter;
@@ -1129,6 +1152,9 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
           // case folding made of it: Greek capital Υ reads as Y, its small
           // form υ as u.
           char skeleton = (x.orig >= 0x80 && x.orig < 0x10000) ? st.Conf(x.orig) : 0;
+          // A capital whose skeleton is l (Cyrillic І, Greek Ι, palochka Ӏ)
+          // reads as I, which folds to i.
+          if (skeleton == 'l' && u_isupper(static_cast<UChar32>(x.orig))) skeleton = 'i';
           if (!skeleton) skeleton = st.Conf(c);
           if (skeleton) c = t.FoldAscii(static_cast<char32_t>(skeleton));
         }
@@ -1179,6 +1205,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
       ++pos;
     }
     if (x.flags & kStretched) out->stretched.push_back(static_cast<uint32_t>(pos));
+    if (x.flags & kGlueBefore) out->glued.push_back(static_cast<uint32_t>(pos));
     char* p = PutUtf8(o + pos, x.c);
     size_t len = static_cast<size_t>(p - (o + pos));
     for (size_t k = 0; k < len; ++k) {

@@ -7,8 +7,9 @@
 // Cyrillic "рaypal" -> "paypal" while all-Cyrillic words stay as written),
 // Arabic-script folding (alef/hamza forms -> ا, Farsi/Urdu yeh forms -> ي,
 // keheh/kaf forms -> ك, heh forms -> ه, teh marbuta -> ه, tatweel and
-// harakat removed), symbols and emoji between two letters removed
-// ("mo💰ney" -> "money"), diacritics and combining overlays on Latin and
+// harakat removed), non-ASCII symbols, punctuation and emoji between two
+// letters removed ("mo💰ney" -> "money", the point kept in
+// NormalizedText::glued), diacritics and combining overlays on Latin and
 // Greek letters removed ("mönéy", "m̶o̶n̶e̶y̶" -> "money"; Arabic-script marks
 // are left to the Arabic folding), the leet map (only inside tokens that
 // contain a Latin letter, so "fr33" -> "free" but "2026" and "قرض2026"
@@ -71,6 +72,14 @@ struct NormalizedText {
   std::vector<uint32_t> stretched;
   bool Stretched(uint32_t at) const {
     return !stretched.empty() && std::binary_search(stretched.begin(), stretched.end(), at);
+  }
+  // Output byte offsets (ascending) of letters right after a dropped run of
+  // non-ASCII symbols or punctuation between two letters ("claim🎁your" ->
+  // "claimyour", 5 recorded): the matcher reads such a point both as no
+  // boundary ("mo💰ney") and as a word boundary ("claim🎁your").
+  std::vector<uint32_t> glued;
+  bool Glued(uint32_t at) const {
+    return !glued.empty() && std::binary_search(glued.begin(), glued.end(), at);
   }
   // Original span of normalised bytes [begin, end); end > begin.
   uint32_t OriginalBegin(uint32_t begin) const { return begin < identity_len ? begin : source_begin[begin]; }
