@@ -148,7 +148,7 @@ TEST(EvasionConfusables, IndependentOfCase) {
 
 TEST(EvasionConfusables, GreekLookAlikes) {
   ExpectSpan({"easy money"}, "εasy mοnεy", "εasy mοnεy");
-  ExpectSpan({"easy money"}, "ΕΑSΥ ΜΟΝΕΥ", "ΕΑSΥ ΜΟΝΕΥ");   // capitals only: a word in disguise
+  ExpectSpan({"easy"}, "ΕΑSΥ ΜΟΝΕΥ", "ΕΑSΥ");   // capitals too (Υ reads Y; its small form υ reads u)
   ExpectSpan({"money"}, "get мοηеу", "мοηеу");               // Cyrillic and Greek mixed
 }
 
@@ -164,7 +164,9 @@ TEST(EvasionConfusables, MathEnclosedFullwidthSuperscript) {
 }
 
 TEST(EvasionConfusables, Negatives) {
-  ExpectNone({"cop"}, "сор");           // a lower-case all-Cyrillic word stays Cyrillic
+  ExpectNone({"cop"}, "сор");           // an all-Cyrillic word stays Cyrillic
+  ExpectNone({"cop"}, "СОР");
+  ExpectNone({"money"}, "ΜΟΝΕΥ");       // so does an all-Greek one (not handled as an evasion)
   ExpectNone({"pax"}, "рах");
   ExpectNone({"money"}, "μονεy");       // not every Greek letter is a look-alike (ν is v)
   ExpectNone({"قرض"}, "قرص");           // Arabic letters are not folded into each other

@@ -365,7 +365,14 @@ inline char32_t EnclosedLetter(char32_t c) {
 // currency, maths, modifiers, "§", "·") that is not ASCII: dropped when it
 // stands between two letters.
 inline bool IsGlueSymbol(char32_t c) {
-  return c >= 0x80 && (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_S_MASK | U_GC_P_MASK));
+  if (c < 0x80 || c == 0xFFFD) return false;  // U+FFFD: a bad byte, a separator
+  if (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_S_MASK) return true;
+  switch (c) {  // punctuation that no language writes between two letters of a word
+    case 0x00A7: case 0x00B6: case 0x00B7: case 0x2020: case 0x2021: case 0x2022: case 0x203B:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Per-thread scratch for the general path (the Normalizer itself is const
@@ -1114,9 +1121,9 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
       }
       bool do_conf = options_.confusables && (ascii_letter || (letter && leet_ascii_letter));
       if (options_.confusables && !do_conf && letter && j - i >= 2) {
-        // A word of look-alikes only: folded when written in capitals
-        // ("ΜΟΝΕΥ") or mixing Greek and Cyrillic; a lower-case word of one
-        // script stays as written (real Greek or Russian).
+        // A word of look-alikes only: folded when it mixes Greek and
+        // Cyrillic ("мοηеу"); a word of one script stays as written (real
+        // Greek or Russian, "МОСКВА").
         bool all = true, upper = true;
         int scripts = 0;
         for (size_t k = i; k < j && all; ++k) {
@@ -1126,7 +1133,8 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
           upper = upper && u_isupper(static_cast<UChar32>(o));
           scripts |= (o >= 0x0370 && o < 0x0400) ? 1 : (o >= 0x0400 && o < 0x0530) ? 2 : 4;
         }
-        do_conf = all && (upper || scripts == 3);
+        (void)upper;
+        do_conf = all && scripts == 3;
       }
       // Leet only in tokens with a Latin letter (after confusables): digits
       // glued to Arabic-script words stay digits.

@@ -7,8 +7,8 @@
 // Cyrillic "рaypal" -> "paypal" while all-Cyrillic words stay as written),
 // Arabic-script folding (alef/hamza forms -> ا, Farsi/Urdu yeh forms -> ي,
 // keheh/kaf forms -> ك, heh forms -> ه, teh marbuta -> ه, tatweel and
-// harakat removed), non-ASCII symbols, punctuation and emoji between two
-// letters removed ("mo💰ney" -> "money", the point kept in
+// harakat removed), non-ASCII symbols and emoji between two letters
+// removed ("mo💰ney" -> "money", the point kept in
 // NormalizedText::glued), diacritics and combining overlays on Latin and
 // Greek letters removed ("mönéy", "m̶o̶n̶e̶y̶" -> "money"; Arabic-script marks
 // are left to the Arabic folding), the leet map (only inside tokens that
