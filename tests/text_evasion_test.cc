@@ -226,9 +226,11 @@ TEST(EvasionInsideWords, Negatives) {
 // ---- Roman Urdu phonetic key ---------------------------------------------------------
 
 TEST(EvasionRomanUrdu, Key) {
-  EXPECT_EQ(RomanUrduKey("jaldi"), "jld");
-  EXPECT_EQ(RomanUrduKey("jldi"), "jld");
-  EXPECT_EQ(RomanUrduKey("jaldee"), "jld");
+  EXPECT_EQ(RomanUrduKey("jaldi"), "jldI");
+  EXPECT_EQ(RomanUrduKey("jldi"), "jldI");
+  EXPECT_EQ(RomanUrduKey("jaldee"), "jldI");
+  EXPECT_EQ(RomanUrduKey("dunga"), "dng");
+  EXPECT_EQ(RomanUrduKey("dungi"), "dngI");
   EXPECT_EQ(RomanUrduKey("paisa"), "ps");
   EXPECT_EQ(RomanUrduKey("pesa"), "ps");
   EXPECT_EQ(RomanUrduKey("paise"), "ps");
@@ -252,6 +254,7 @@ TEST(EvasionRomanUrdu, Negatives) {
   const std::string f = "scams.roman-ur.txt";
   ExpectNone({"fori qarz"}, "fori kar do", f);
   ExpectNone({"jaldi paisa"}, "jaldi post", f);
+  ExpectNone({"goli maar dunga"}, "goli maar dungi nahi", f);  // inflection, not spelling
   // Only lists from Roman Urdu files get the key.
   ExpectNone({"jaldi paisa"}, "jldi pesa");
 }

@@ -87,6 +87,7 @@ std::string KeyRegex(std::string_view key) {
   for (char k : key) {
     switch (k) {
       case 'V': re += "[aeiouy]+"; continue;
+      case 'I': case 'U': continue;  // final vowels: the trailing [aeiouyh]* covers them
       case 'k': re += "(?:[kqc]|kh)+"; break;
       case 'C': re += "(?:ch)+"; break;
       case 'S': re += "(?:sh)+"; break;
@@ -244,6 +245,16 @@ std::string RomanUrduKey(std::string_view w) {
     }
     if (!key.empty() && key.back() == k) continue;  // doubled consonants
     key.push_back(k);
+  }
+  // The final vowel carries inflection (dunga / dungi, jeet / jeeti): a word
+  // ending in i, ee or y ends its key with 'I', one ending in o or u with
+  // 'U'; none, a, e, ai ... add nothing (paisa / paise, qarz / qarza).
+  const char last = w.empty() ? 0 : w.back();
+  if (IsVowel(last) && key != "V") {
+    if (last == 'i' || last == 'y' || (w.size() >= 2 && w.substr(w.size() - 2) == "ee"))
+      key.push_back('I');
+    else if (last == 'o' || last == 'u')
+      key.push_back('U');
   }
   return key;
 }
