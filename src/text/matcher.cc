@@ -1,17 +1,32 @@
 // TermMatcher: see matcher.h.
 //
-// Every (list, term) pair becomes one Vectorscan literal " term " (the
-// normalised term, trimmed of separators, with a space on either side;
-// hs_compile_lit_multi, so no regex escaping is needed) whose id indexes
-// `patterns`. The texts are copied into one scan buffer as
-// " text \0 text \0 ...": the normaliser has turned every non-word
-// character into a space, so a literal match there is exactly a whole-word
-// match, and no term (all spaces and word characters) can span the NUL
-// between two texts. Terms are literals, so the start of a match is exactly
-// end - length: the database is compiled without HS_FLAG_SOM_LEFTMOST,
-// which keeps Vectorscan on its fastest literal engines and yields exactly
-// one report per (pattern, end). Spans are mapped back to the original text
-// through each NormalizedText's offset map.
+// Every (list, term) pair is normalised with the text's Normalizer and split
+// into words; each word accepts a set of spellings:
+//   * the normalised word itself;
+//   * the word with one or more of its double letters written once, valid
+//     only where the text's letter stands for a run of three or more
+//     (NormalizedText::stretched): "book" accepts "boooook" but not "bok";
+//   * the word spelled out, one letter per token ("e a s y", from "e.a.s.y",
+//     "e - a - s - y" or "⒠⒜⒮⒴"), valid only when no single-letter token
+//     touches the spelled-out run from outside ("x e a s y" is not "easy");
+//   * for Roman Urdu terms, any token with the same phonetic key (see
+//     RomanUrduKey in matcher.h).
+// Between two words of a term there is a run of spaces, or no space at a
+// point where the normaliser dropped a symbol between two letters
+// ("claim🎁your", NormalizedText::glued); or there is no space between any
+// two of them (the words written as one token: "#EasyMoney"), but not a mix.
+//
+// Vectorscan is the prefilter: each term becomes one regex " W1 *W2 *... "
+// (each Wi an alternation of its spellings, every byte escaped). The
+// normaliser has turned every non-word character into a space, so runs of
+// separators, punctuation and emoji are runs of spaces, and the spaces at
+// the ends make every match whole-word. Each report (pattern, end) is then
+// verified exactly by walking back from its end over the normalised text
+// (VerifyBack): that finds the start of the match (no start-of-match
+// tracking in Vectorscan, which keeps its fastest engines) and enforces what
+// the regex cannot see (stretched letters, glued points, spelled-out runs,
+// phonetic keys). Spans are mapped back to the original text through each
+// NormalizedText's offset map.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
 // benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
@@ -29,16 +44,83 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "text/utf8.h"
 
 namespace evenhand {
 
 namespace {
 
-struct Pattern {
-  uint32_t list;
-  uint32_t term;
-  uint32_t len;  // bytes of the literal: the normalised term and its two spaces
+// One spelling of a term's word: bytes, and the byte offsets in it whose
+// letter must be a stretched one in the text.
+struct Alt {
+  std::string s;
+  std::vector<uint32_t> need;
 };
+
+struct Word {
+  std::vector<Alt> alts;
+  std::vector<std::string> letters;  // its code points, for the spelled-out form; or empty
+  std::string key;                   // Roman Urdu phonetic key, or empty
+};
+
+struct Spec {
+  uint32_t list, term;
+  std::vector<Word> words;
+};
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+// Appends `s` to *re with every byte escaped as \xHH but ASCII letters and digits.
+void Escape(std::string_view s, std::string* re) {
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      re->push_back(static_cast<char>(c));
+    else
+      *re += fmt::format("\\x{:02x}", c);
+  }
+}
+
+// A regex matching every token whose RomanUrduKey is `key` (and more: the
+// verification is exact).
+std::string KeyRegex(std::string_view key) {
+  std::string re;
+  for (char k : key) {
+    switch (k) {
+      case 'V': re += "[aeiouy]+"; continue;
+      case 'I': case 'U': continue;  // final vowels: the trailing [aeiouyh]* covers them
+      case 'k': re += "(?:[kqc]|kh)+"; break;
+      case 'C': re += "(?:ch)+"; break;
+      case 'S': re += "(?:sh)+"; break;
+      case 'f': re += "(?:f|ph)+"; break;
+      case 'v': re += "[vw]+"; break;
+      case 'h': re += "h+"; break;
+      default: re += fmt::format("(?:{}h?)+", k);
+    }
+    re += "[aeiouyh]*";
+  }
+  return re;
+}
+
+hs_database_t* CompileRegexes(const std::vector<std::string>& res, std::string* error, int* bad_index) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  exprs.reserve(res.size());
+  for (size_t i = 0; i < res.size(); ++i) {
+    exprs.push_back(res[i].c_str());
+    flags.push_back(0);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(res.size()), HS_MODE_BLOCK,
+                       nullptr, &db, &err) != HS_SUCCESS) {
+    *error = err && err->message ? err->message : "unknown Vectorscan error";
+    *bad_index = err ? err->expression : -1;
+    hs_free_compile_error(err);
+    return nullptr;
+  }
+  return db;
+}
 
 hs_database_t* CompileLits(const std::vector<std::string>& lits, unsigned flag, std::string* error,
                            int* bad_index) {
@@ -65,11 +147,121 @@ hs_database_t* CompileLits(const std::vector<std::string>& lits, unsigned flag, 
   return db;
 }
 
+// Byte length of the UTF-8 sequence led by c (1 for a stray byte).
+inline size_t SeqLen(unsigned char c) { return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+// The word's spellings (see the file comment). `stretched` says which of its
+// byte offsets were stretched in the term itself.
+Word MakeWord(std::string_view w, const std::vector<uint32_t>& stretched, bool phonetic) {
+  Word word;
+  // Code points with their byte offsets.
+  std::vector<std::pair<uint32_t, uint32_t>> cps;  // (offset, length)
+  for (size_t i = 0; i < w.size();) {
+    const size_t len = std::min(SeqLen(static_cast<unsigned char>(w[i])), w.size() - i);
+    cps.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(len));
+    i += len;
+  }
+  Alt plain{std::string(w), stretched};
+  // Double letters: positions k where cp k == cp k+1 (and neither is stretched).
+  std::vector<size_t> doubles;
+  for (size_t k = 0; k + 1 < cps.size(); ++k) {
+    auto [o1, l1] = cps[k];
+    auto [o2, l2] = cps[k + 1];
+    const bool letter = !(l1 == 1 && w[o1] >= '0' && w[o1] <= '9');
+    if (letter && l1 == l2 && w.substr(o1, l1) == w.substr(o2, l2) &&
+        std::find(stretched.begin(), stretched.end(), o1) == stretched.end() &&
+        std::find(stretched.begin(), stretched.end(), o2) == stretched.end()) {
+      doubles.push_back(k);
+      ++k;
+    }
+  }
+  if (doubles.size() > 4) doubles.resize(4);  // at most 16 spellings a word
+  for (uint32_t mask = 0; mask < (1u << doubles.size()); ++mask) {
+    if (mask == 0) {
+      word.alts.push_back(plain);
+      continue;
+    }
+    Alt a;
+    size_t d = 0;
+    for (size_t k = 0; k < cps.size(); ++k) {
+      auto [o, l] = cps[k];
+      const bool here = d < doubles.size() && doubles[d] == k;
+      if (std::find(stretched.begin(), stretched.end(), o) != stretched.end())
+        a.need.push_back(static_cast<uint32_t>(a.s.size()));
+      if (here && (mask >> d & 1)) {
+        a.need.push_back(static_cast<uint32_t>(a.s.size()));
+        a.s.append(w.substr(o, l));
+        ++k;  // skip the second letter
+        ++d;
+        continue;
+      }
+      if (here) ++d;
+      a.s.append(w.substr(o, l));
+    }
+    word.alts.push_back(std::move(a));
+  }
+  if (cps.size() >= 2 && stretched.empty())
+    for (const auto& [o, l] : cps) word.letters.emplace_back(w.substr(o, l));
+  if (phonetic) {
+    std::string key = RomanUrduKey(w);
+    if (key.size() >= 2) word.key = std::move(key);
+  }
+  return word;
+}
+
 }  // namespace
+
+std::string RomanUrduKey(std::string_view w) {
+  std::string key;
+  for (char c : w)
+    if (c < 'a' || c > 'z') return {};
+  for (size_t i = 0; i < w.size(); ++i) {
+    const char c = w[i];
+    const char next = i + 1 < w.size() ? w[i + 1] : 0;
+    char k;
+    if (IsVowel(c)) {
+      if (i == 0) key.push_back('V');
+      continue;
+    }
+    if (c == 'h') {
+      // Aspiration after a consonant is dropped; any other h is kept.
+      if (i > 0 && !IsVowel(w[i - 1]) && w[i - 1] != 'h') continue;
+      k = 'h';
+    } else if (c == 'c' && next == 'h') {
+      k = 'C';
+      ++i;
+    } else if (c == 's' && next == 'h') {
+      k = 'S';
+      ++i;
+    } else if (c == 'p' && next == 'h') {
+      k = 'f';
+      ++i;
+    } else if (c == 'q' || c == 'c') {
+      k = 'k';
+    } else if (c == 'w') {
+      k = 'v';
+    } else {
+      k = c;
+    }
+    if (!key.empty() && key.back() == k) continue;  // doubled consonants
+    key.push_back(k);
+  }
+  // The final vowel carries inflection (dunga / dungi, jeet / jeeti): a word
+  // ending in i, ee or y ends its key with 'I', one ending in o or u with
+  // 'U'; none, a, e, ai ... add nothing (paisa / paise, qarz / qarza).
+  const char last = w.empty() ? 0 : w.back();
+  if (IsVowel(last) && key != "V") {
+    if (last == 'i' || last == 'y' || (w.size() >= 2 && w.substr(w.size() - 2) == "ee"))
+      key.push_back('I');
+    else if (last == 'o' || last == 'u')
+      key.push_back('U');
+  }
+  return key;
+}
 
 struct TermMatcher::Impl {
   std::vector<TermList> lists;   // names and terms as given
-  std::vector<Pattern> patterns;  // normalised database: id -> (list, term)
+  std::vector<Spec> specs;  // database id -> spec
   hs_database_t* db = nullptr;
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
@@ -117,32 +309,74 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
                                                           const Normalizer& normalizer) {
   auto impl = std::make_unique<Impl>();
   impl->lists = lists;
-  std::vector<std::string> norm_lits;
+  std::vector<std::string> regexes;
+  NormalizedText nt;
   for (uint32_t l = 0; l < lists.size(); ++l) {
     const TermList& list = lists[l];
     std::unordered_map<std::string, uint32_t> seen;  // identical normalised terms in one list
     for (uint32_t t = 0; t < list.terms.size(); ++t) {
       const std::string& term = list.terms[t];
-      std::string norm = normalizer.Normalize(term);
+      normalizer.Normalize(term, &nt);
+      const std::string& norm = nt.text;
       const size_t first = norm.find_first_not_of(' ');
       if (first == std::string::npos)
         return Status::Invalid(fmt::format("list '{}': term {} \"{}\" has no letter or digit", list.name,
                                            t + 1, term));
-      norm = " " + norm.substr(first, norm.find_last_not_of(' ') + 1 - first) + " ";
-      if (norm.size() > UINT32_MAX)
+      if (norm.size() > (1u << 20))
         return Status::Invalid(fmt::format("list '{}': term {} is too long", list.name, t + 1));
-      if (!seen.emplace(norm, t).second) continue;
-      impl->patterns.push_back({l, t, static_cast<uint32_t>(norm.size())});
-      norm_lits.push_back(std::move(norm));
+      const bool phonetic = t < list.phonetic.size() && list.phonetic[t];
+      Spec spec{l, t, {}};
+      std::string dedup;
+      bool any_need = false;
+      for (size_t i = first; i < norm.size();) {
+        size_t j = norm.find(' ', i);
+        if (j == std::string::npos) j = norm.size();
+        std::vector<uint32_t> st;
+        for (uint32_t x : nt.stretched)
+          if (x >= i && x < j) st.push_back(static_cast<uint32_t>(x - i));
+        any_need |= !st.empty();
+        spec.words.push_back(MakeWord(std::string_view(norm).substr(i, j - i), st, phonetic));
+        dedup += norm.substr(i, j - i);
+        for (uint32_t x : st) dedup += fmt::format("/{}", x);
+        dedup += ' ';
+        i = norm.find_first_not_of(' ', j);
+        if (i == std::string::npos) break;
+      }
+      if (!seen.emplace(dedup, t).second) continue;
+      (void)any_need;
+      // The regex: " W1 *W2 *... " (no space between two words: written
+      // together, or at a glued point; VerifyBack tells).
+      std::string re = "\\x20";
+      for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+        const Word& w = spec.words[wi];
+        if (wi) re += "\\x20*";
+        re += "(?:";
+        for (size_t a = 0; a < w.alts.size(); ++a) {
+          if (a) re += '|';
+          Escape(w.alts[a].s, &re);
+        }
+        if (!w.letters.empty()) {
+          re += '|';
+          for (size_t k = 0; k < w.letters.size(); ++k) {
+            if (k) re += "\\x20+";
+            Escape(w.letters[k], &re);
+          }
+        }
+        if (!w.key.empty()) re += "|" + KeyRegex(w.key);
+        re += ")";
+      }
+      re += "\\x20";
+      regexes.push_back(std::move(re));
+      impl->specs.push_back(std::move(spec));
     }
   }
-  if (!norm_lits.empty()) {
+  if (!regexes.empty()) {
     std::string error;
     int bad = -1;
-    impl->db = CompileLits(norm_lits, 0, &error, &bad);
+    impl->db = CompileRegexes(regexes, &error, &bad);
     if (!impl->db) {
-      if (bad >= 0 && static_cast<size_t>(bad) < impl->patterns.size()) {
-        const Pattern& p = impl->patterns[bad];
+      if (bad >= 0 && static_cast<size_t>(bad) < impl->specs.size()) {
+        const Spec& p = impl->specs[bad];
         return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name,
                                            p.term + 1, lists[p.list].terms[p.term], error));
       }
@@ -162,25 +396,140 @@ std::unique_ptr<TermMatcher::Scratch> TermMatcher::NewScratch() const {
 namespace {
 
 struct ScanContext {
-  const Pattern* patterns;
+  const Spec* specs;
   const NormalizedText* const* texts;
   const uint32_t* starts;
   size_t count;
   std::vector<TermMatch>* out;
 };
 
+// A view of one normalised text for VerifyBack.
+struct TextView {
+  const char* t;
+  size_t n;
+  const NormalizedText* nt;
+};
+
+// True when the token that ends at `end` (exclusive; t[end] is a space or the
+// end) is one code point long.
+bool SingleBefore(const TextView& v, size_t end) {
+  size_t s = end;
+  while (s > 0 && v.t[s - 1] != ' ') --s;
+  return s < end && SeqLen(static_cast<unsigned char>(v.t[s])) >= end - s;
+}
+
+// True when the token that starts at `begin` is one code point long.
+bool SingleAfter(const TextView& v, size_t begin) {
+  size_t e = begin;
+  while (e < v.n && v.t[e] != ' ') ++e;
+  return e > begin && SeqLen(static_cast<unsigned char>(v.t[begin])) >= e - begin;
+}
+
+// Whether the spelled-out run [s, e) stands alone: no single-letter token
+// right before or right after it (across any run of spaces).
+bool SpacedAlone(const TextView& v, size_t s, size_t e, bool check_before, bool check_after) {
+  if (check_before) {
+    size_t p = s;
+    while (p > 0 && v.t[p - 1] == ' ') --p;
+    if (p > 0 && p < s && SingleBefore(v, p)) return false;
+  }
+  if (check_after) {
+    size_t p = e;
+    while (p < v.n && v.t[p] == ' ') ++p;
+    if (p < v.n && p > e && SingleAfter(v, p)) return false;
+  }
+  return true;
+}
+
+bool Equal(const TextView& v, size_t at, std::string_view s) {
+  return at + s.size() <= v.n && std::memcmp(v.t + at, s.data(), s.size()) == 0;
+}
+
+// The spelled-out word `letters` ending at `pos`, one letter per token with
+// runs of spaces between: its start, or SIZE_MAX.
+size_t SpelledBack(const std::vector<std::string>& letters, size_t pos, const TextView& v) {
+  for (size_t k = letters.size(); k-- > 0;) {
+    const std::string& l = letters[k];
+    if (l.size() > pos || !Equal(v, pos - l.size(), l)) return SIZE_MAX;
+    pos -= l.size();
+    if (k == 0) break;
+    const size_t after = pos;
+    while (pos > 0 && v.t[pos - 1] == ' ') --pos;
+    if (pos == after) return SIZE_MAX;
+  }
+  return pos;
+}
+
+// How words may be apart: counts of gaps with no space and no glued point
+// ("easymoney": the words written together) and of the others.
+struct Gaps {
+  int joined = 0, apart = 0;
+};
+
+// Words [0, wi] of `spec` end at `pos` (exclusive) in the text: sets *begin
+// to the start of word 0. Between two words there is a run of spaces or, at a
+// glued point, none; or there is none between any two (the words written as
+// one, "#EasyMoney"), but not a mix. `end` is the end of the whole match
+// (for the spelled-out check after the last word).
+bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextView& v, Gaps gaps,
+                size_t* begin) {
+  const Word& w = spec.words[wi];
+  const bool last = wi + 1 == spec.words.size();
+  auto rest = [&](size_t start) -> bool {
+    if (wi == 0) {
+      if (start > 0 && v.t[start - 1] != ' ') return false;
+      if (gaps.joined && gaps.apart) return false;
+      *begin = start;
+      return true;
+    }
+    size_t p = start;
+    while (p > 0 && v.t[p - 1] == ' ') --p;
+    if (p == 0) return false;
+    Gaps g = gaps;
+    if (p < start || v.nt->Glued(static_cast<uint32_t>(start)))
+      ++g.apart;
+    else
+      ++g.joined;
+    return VerifyBack(spec, wi - 1, p, end, v, g, begin);
+  };
+  for (const Alt& a : w.alts) {
+    if (a.s.size() > pos) continue;
+    const size_t s = pos - a.s.size();
+    if (!Equal(v, s, a.s)) continue;
+    bool ok = true;
+    for (uint32_t off : a.need)
+      if (!v.nt->Stretched(static_cast<uint32_t>(s + off))) ok = false;
+    if (ok && rest(s)) return true;
+  }
+  if (!w.letters.empty()) {
+    const size_t s = SpelledBack(w.letters, pos, v);
+    if (s != SIZE_MAX && (s == 0 || v.t[s - 1] == ' ') && SpacedAlone(v, s, end, wi == 0, last) && rest(s))
+      return true;
+  }
+  if (!w.key.empty()) {
+    size_t s = pos;
+    while (s > 0 && v.t[s - 1] != ' ') --s;
+    if (pos - s <= 64 && RomanUrduKey(std::string_view(v.t + s, pos - s)) == w.key && rest(s)) return true;
+  }
+  return false;
+}
+
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
-  const Pattern& p = c->patterns[id];
-  // The term lies between the literal's two spaces.
-  const uint32_t end = static_cast<uint32_t>(to) - 1;
-  const uint32_t begin = static_cast<uint32_t>(to) - p.len + 1;
-  const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, begin) -
+  const Spec& spec = c->specs[id];
+  // The term ends just before the pattern's last space.
+  const uint32_t bend = static_cast<uint32_t>(to) - 1;
+  const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, bend) -
                                               c->starts) - 1;
   const NormalizedText& nt = *c->texts[text];
   const uint32_t base = c->starts[text];
-  TermMatch m{p.list, p.term, nt.OriginalBegin(begin - base), nt.OriginalEnd(end - base), text};
+  const size_t end = bend - base;
+  TextView v{nt.text.data(), nt.text.size(), &nt};
+  size_t begin = 0;
+  if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, Gaps{}, &begin)) return 0;
+  TermMatch m{spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
+              nt.OriginalEnd(static_cast<uint32_t>(end)), text};
   std::vector<TermMatch>& out = *c->out;
   out.push_back(m);
   // Keep (text, end) order (Vectorscan reports in end order in practice;
@@ -233,7 +582,7 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     b[w++] = ' ';
     b[w++] = '\0';
   }
-  ScanContext ctx{impl_->patterns.data(), texts, s->starts.data(), count, out};
+  ScanContext ctx{impl_->specs.data(), texts, s->starts.data(), count, out};
   hs_scan(impl_->db, b, static_cast<unsigned int>(w), 0, s->scratch, OnMatch, &ctx);
 }
 

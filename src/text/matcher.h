@@ -36,6 +36,19 @@ struct TermMatch {
   uint32_t text = 0;   // ScanMany: which of its texts
 };
 
+// The phonetic key of a Roman Urdu word (lower-case ASCII letters; anything
+// else has no key: returns ""). Spelling variation in Roman Urdu is mostly in
+// the vowels and a few consonant spellings of the same sound, so the key
+// keeps the consonant skeleton: vowels (a e i o u y) are dropped, except that
+// a word starting with a vowel begins with 'V'; q and c (not before h) -> k,
+// w -> v, ph -> f, ch -> C, sh -> S; an h after another consonant
+// (aspiration: bh, kh, gh, th, dh) is dropped; doubled consonants count once;
+// the final vowel, which carries inflection, adds 'I' (i, ee, y) or 'U' (o,
+// u) and nothing for a, e, ai or none.
+// "jaldi", "jldi", "jaldee" -> "jldI"; "qarz", "karz", "qarza" -> "krz";
+// "paisa", "pesa", "paise" -> "ps"; "dunga" -> "dng" but "dungi" -> "dngI".
+std::string RomanUrduKey(std::string_view word);
+
 class TermMatcher {
  public:
   class Scratch;

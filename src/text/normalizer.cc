@@ -33,6 +33,7 @@
 #include "text/normalizer.h"
 
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unorm2.h>
 #include <unicode/uspoof.h>
 #include <unicode/utf16.h>
@@ -61,7 +62,77 @@ enum : uint8_t {
   kSelfCf = 8,        // NFKC_Casefold: the code point normalises to itself
   kBbKc = 16,         // NFKC: boundary before
   kSelfKc = 32,       // NFKC: normalises to itself
+  kLatGr = 64,        // a Latin or Greek letter
+  kMark = 128,        // general category Mn or Me
 };
+
+// Look-alikes of Latin letters that ICU's skeletons do not take to ASCII
+// (lower case, as they are after case folding): Greek, Cyrillic and small
+// capitals. Applied like the skeletons, inside words that also hold Latin
+// letters.
+char ExtraConfusable(char32_t c) {
+  switch (c) {
+    case 0x03B1: return 'a';  // α
+    case 0x03B2: return 'b';  // β
+    case 0x03B3: return 'y';  // γ
+    case 0x03B5: return 'e';  // ε
+    case 0x03B7: return 'n';  // η
+    case 0x03B9: return 'i';  // ι
+    case 0x03BA: return 'k';  // κ
+    case 0x03BC: return 'u';  // μ
+    case 0x03BD: return 'v';  // ν
+    case 0x03BF: return 'o';  // ο
+    case 0x03C1: return 'p';  // ρ
+    case 0x03C2: return 's';  // ς
+    case 0x03C4: return 't';  // τ
+    case 0x03C5: return 'u';  // υ
+    case 0x03C7: return 'x';  // χ
+    case 0x03C9: return 'w';  // ω
+    case 0x03F2: return 'c';  // ϲ
+    case 0x0430: return 'a';  // а
+    case 0x0432: return 'b';  // в
+    case 0x0435: return 'e';  // е
+    case 0x043A: return 'k';  // к
+    case 0x043C: return 'm';  // м
+    case 0x043D: return 'h';  // н
+    case 0x043E: return 'o';  // о
+    case 0x0440: return 'p';  // р
+    case 0x0441: return 'c';  // с
+    case 0x0442: return 't';  // т
+    case 0x0443: return 'y';  // у
+    case 0x0445: return 'x';  // х
+    case 0x044C: return 'b';  // ь
+    case 0x0455: return 's';  // ѕ
+    case 0x0456: return 'i';  // і
+    case 0x0458: return 'j';  // ј
+    case 0x04CF: return 'l';  // ӏ
+    case 0x1D00: return 'a';  // small capitals ᴀ ...
+    case 0x0299: return 'b';
+    case 0x1D04: return 'c';
+    case 0x1D05: return 'd';
+    case 0x1D07: return 'e';
+    case 0xA730: return 'f';
+    case 0x0262: return 'g';
+    case 0x029C: return 'h';
+    case 0x026A: return 'i';
+    case 0x1D0A: return 'j';
+    case 0x1D0B: return 'k';
+    case 0x029F: return 'l';
+    case 0x1D0D: return 'm';
+    case 0x0274: return 'n';
+    case 0x1D0F: return 'o';
+    case 0x1D18: return 'p';
+    case 0x0280: return 'r';
+    case 0xA731: return 's';
+    case 0x1D1B: return 't';
+    case 0x1D1C: return 'u';
+    case 0x1D20: return 'v';
+    case 0x1D21: return 'w';
+    case 0x028F: return 'y';
+    case 0x1D22: return 'z';
+    default: return 0;
+  }
+}
 
 // The BMP tables are filled lazily, 256 code points (a page) at a time, on
 // the first lookup in the page: building all 64K entries costs ICU calls
@@ -75,6 +146,8 @@ class StaticTables {
     nfkc_cf_ = unorm2_getNFKCCasefoldInstance(&st);
     st = U_ZERO_ERROR;
     nfkc_ = unorm2_getNFKCInstance(&st);
+    st = U_ZERO_ERROR;
+    nfd_ = unorm2_getNFDInstance(&st);
     st = U_ZERO_ERROR;
     spoof_ = uspoof_open(&st);
     if (U_FAILURE(st)) spoof_ = nullptr;
@@ -91,6 +164,12 @@ class StaticTables {
     Page(c);
     return conf_[c];
   }
+  // The base letter of a precomposed Latin or Greek letter with marks
+  // (canonical decomposition: the base, then marks only), else 0.
+  char16_t Base(char32_t c) const {
+    Page(c);
+    return base_[c];
+  }
 
  private:
   void Page(char32_t c) const {
@@ -106,7 +185,14 @@ class StaticTables {
       uint32_t gc = U_GET_GC_MASK(c);
       if (gc & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) bits |= kWord;
       if (gc & U_GC_L_MASK) bits |= kLetter;
+      if (gc & (U_GC_MN_MASK | U_GC_ME_MASK)) bits |= kMark;
+      if (gc & U_GC_L_MASK) {
+        UErrorCode se = U_ZERO_ERROR;
+        const UScriptCode sc = uscript_getScript(c, &se);
+        if (U_SUCCESS(se) && (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK)) bits |= kLatGr;
+      }
       conf_[c] = 0;
+      base_[c] = 0;
       if (U16_IS_SURROGATE(c)) {
         cls_[c] = bits;
         continue;
@@ -124,14 +210,39 @@ class StaticTables {
         if (unorm2_isNormalized(nfkc_, &u, 1, &st) && U_SUCCESS(st)) bits |= kSelfKc;
       }
       cls_[c] = bits;
-      if (spoof_ && c >= 0x80 && (bits & kWord)) {
-        UChar out[8];
+      if (nfd_ && (bits & kLatGr) && c >= 0x80) {
+        UChar d[8];
         st = U_ZERO_ERROR;
-        int32_t n = uspoof_getSkeleton(spoof_, 0, &u, 1, out, 8, &st);
-        if (U_SUCCESS(st) && n == 1 && out[0] < 0x80 &&
-            ((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') ||
-             (out[0] >= '0' && out[0] <= '9')))
-          conf_[c] = static_cast<char>(out[0]);
+        const int32_t n = unorm2_getDecomposition(nfd_, c, d, 8, &st);
+        if (U_SUCCESS(st) && n >= 2 && !U16_IS_SURROGATE(d[0])) {
+          bool marks = true;
+          for (int32_t k = 1; k < n; ++k)
+            if (!(U_GET_GC_MASK(d[k]) & (U_GC_MN_MASK | U_GC_ME_MASK))) marks = false;
+          UErrorCode se = U_ZERO_ERROR;
+          const UScriptCode sc = uscript_getScript(d[0], &se);
+          if (marks && U_SUCCESS(se) && (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK)) base_[c] = d[0];
+        }
+      }
+      if (c >= 0x80 && (bits & kWord)) {
+        // The skeleton of the character, else of its upper case (case folding
+        // runs first, and some look-alikes have ASCII skeletons only in upper
+        // case: Cyrillic ь folds from Ь, whose skeleton is b), else the
+        // extra table.
+        auto skeleton = [&](UChar32 x) -> char {
+          if (!spoof_ || x > 0xFFFF) return 0;
+          UChar in1 = static_cast<UChar>(x), out[8];
+          UErrorCode e2 = U_ZERO_ERROR;
+          int32_t n = uspoof_getSkeleton(spoof_, 0, &in1, 1, out, 8, &e2);
+          if (U_SUCCESS(e2) && n == 1 && out[0] < 0x80 &&
+              ((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z') ||
+               (out[0] >= '0' && out[0] <= '9')))
+            return static_cast<char>(out[0]);
+          return 0;
+        };
+        char k = skeleton(c);
+        if (!k) k = ExtraConfusable(static_cast<char32_t>(c));
+        if (!k && u_toupper(c) != c) k = skeleton(u_toupper(c));
+        conf_[c] = k;
       }
     }
     ready_[page].store(true, std::memory_order_release);
@@ -144,11 +255,13 @@ class StaticTables {
  private:
   const UNormalizer2* nfkc_cf_ = nullptr;
   const UNormalizer2* nfkc_ = nullptr;
+  const UNormalizer2* nfd_ = nullptr;
   USpoofChecker* spoof_ = nullptr;  // used under mu_ only
   mutable std::mutex mu_;
   mutable std::atomic<bool> ready_[256] = {};
   mutable uint8_t cls_[0x10000];
   mutable char conf_[0x10000];
+  mutable char16_t base_[0x10000];
 };
 
 const StaticTables& Static() {
@@ -233,8 +346,34 @@ inline char* PutUtf8(char* p, char32_t cp) {
 
 struct Cp {
   char32_t c;
-  uint32_t b, e;  // original byte span
+  uint32_t b, e;     // original byte span
+  uint8_t flags = 0;  // kStretched, kBreakBefore
+  char32_t orig = 0;  // the code point before NFKC and case folding, when it alone made c
 };
+enum : uint8_t { kStretched = 1, kBreakBefore = 2, kGlueBefore = 4 };
+
+// Enclosed letters that NFKC leaves alone: negative circled and negative
+// squared Latin capitals, regional indicator symbols -> a..z; else 0.
+inline char32_t EnclosedLetter(char32_t c) {
+  if (c >= 0x1F150 && c <= 0x1F169) return U'a' + (c - 0x1F150);
+  if (c >= 0x1F170 && c <= 0x1F189) return U'a' + (c - 0x1F170);
+  if (c >= 0x1F1E6 && c <= 0x1F1FF) return U'a' + (c - 0x1F1E6);
+  return 0;
+}
+
+// A symbol or punctuation character (general category S* or P*: emoji,
+// currency, maths, modifiers, "§", "·") that is not ASCII: dropped when it
+// stands between two letters.
+inline bool IsGlueSymbol(char32_t c) {
+  if (c < 0x80 || c == 0xFFFD) return false;  // U+FFFD: a bad byte, a separator
+  if (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_S_MASK) return true;
+  switch (c) {  // punctuation that no language writes between two letters of a word
+    case 0x00A7: case 0x00B6: case 0x00B7: case 0x2020: case 0x2021: case 0x2022: case 0x203B:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // Per-thread scratch for the general path (the Normalizer itself is const
 // and shared).
@@ -662,39 +801,36 @@ size_t FirstSqueezeDrop(const char* o, size_t n) {
 #endif
 }
 
-// Fast path, pass 3: squeezes runs of 3+ identical letters to 2; the last
-// kept letter's span grows over the dropped ones. Nothing before `from`
-// changes; sb and se must hold the spans from index from - 1 on. Returns the
-// new length.
-//
-// A letter is dropped exactly when it equals the two letters before it in
-// the input, so the kept stretches between drops move as blocks (memmove).
-// Reads never touch bytes already overwritten: the destination always ends
-// at least two bytes before the read position once anything was dropped.
-size_t AsciiSqueeze(char* o, uint32_t* sb, uint32_t* se, size_t n, size_t from) {
-  size_t w = from;      // write position
-  size_t chunk = from;  // start of the pending kept stretch
-  for (size_t k = std::max<size_t>(from, 2); k < n; ++k) {
+// Fast path, pass 3: folds every run of 3+ identical letters to its first
+// letter, whose span grows over the run and whose output offset (plus
+// `base`) is appended to *stretched. Runs of one or two stay. Nothing before
+// `from` changes (from is the start of the first such run); sb and se must
+// hold the spans from index `from` on. Returns the new length. Writes never
+// pass reads (w <= k).
+size_t AsciiSqueeze(char* o, uint32_t* sb, uint32_t* se, size_t n, size_t from,
+                    std::vector<uint32_t>* stretched, size_t base) {
+  size_t w = from, k = from;
+  while (k < n) {
     const char c = o[k];
-    if (c != o[k - 1] || c != o[k - 2] || !AsciiLetter(c)) continue;
-    // Drop k: flush the stretch [chunk, k), then grow the last kept span.
-    const size_t len = k - chunk;
-    if (w != chunk && len) {
-      std::memmove(o + w, o + chunk, len);
-      std::memmove(sb + w, sb + chunk, len * sizeof(uint32_t));
-      std::memmove(se + w, se + chunk, len * sizeof(uint32_t));
+    size_t r = k + 1;
+    if (AsciiLetter(c))
+      while (r < n && o[r] == c) ++r;
+    if (r - k >= 3) {
+      o[w] = c;
+      sb[w] = sb[k];
+      se[w] = se[r - 1];
+      stretched->push_back(static_cast<uint32_t>(base + w));
+      ++w;
+    } else {
+      for (size_t q = k; q < r; ++q, ++w) {
+        o[w] = o[q];
+        sb[w] = sb[q];
+        se[w] = se[q];
+      }
     }
-    w += len;
-    se[w - 1] = std::max(se[w - 1], se[k]);
-    chunk = k + 1;
+    k = r;
   }
-  const size_t len = n - chunk;
-  if (w != chunk && len) {
-    std::memmove(o + w, o + chunk, len);
-    std::memmove(sb + w, sb + chunk, len * sizeof(uint32_t));
-    std::memmove(se + w, se + chunk, len * sizeof(uint32_t));
-  }
-  return w + len;
+  return w;
 }
 
 }  // namespace
@@ -713,6 +849,8 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
 void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) const {
   const Tables& t = *tables_;
   const size_t n = in.size();
+  out->stretched.clear();
+  out->glued.clear();
 
   // ---- ASCII fast path --------------------------------------------------
   // Three passes over the padded output buffer, 16 bytes a step: fold case
@@ -731,8 +869,9 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
         out->identity_len = static_cast<uint32_t>(n);
         return;
       }
-      // drop >= 2; the letter before it gets a wider span.
-      const size_t from = drop - 1;
+      // drop >= 2 is the third letter of a run: the run's first letter gets
+      // a wider span.
+      const size_t from = drop - 2;
       if (out->source_begin.size() < n) out->source_begin.resize(n);
       if (out->source_end.size() < n) out->source_end.resize(n);
       uint32_t* sb = out->source_begin.data();
@@ -741,7 +880,7 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
         sb[k] = static_cast<uint32_t>(k);
         se[k] = static_cast<uint32_t>(k + 1);
       }
-      out->text.resize(AsciiSqueeze(o, sb, se, n, drop));
+      out->text.resize(AsciiSqueeze(o, sb, se, n, from, &out->stretched, 0));
       out->identity_len = static_cast<uint32_t>(from);
       return;
     }
@@ -799,7 +938,7 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
     se[k] = static_cast<uint32_t>(begin + k + 1);
   }
   const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
-  *w = at + (drop == n ? n : AsciiSqueeze(o, sb, se, n, drop));
+  *w = at + (drop == n ? n : AsciiSqueeze(o, sb, se, n, drop - 2, &out->stretched, at));
 }
 
 void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end, NormalizedText* out,
@@ -826,18 +965,25 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     size_t b = pos;
     char32_t c = DecodeUtf8(in, &pos);
     if (options_.strip_invisible && c >= 0xAD && IsInvisible(c)) continue;
+    if (options_.confusables && c >= 0x1F150)
+      if (const char32_t l = EnclosedLetter(c)) c = l;
+    if (c == 0x0345 && options_.diacritics && na > 0) {
+      // The combining ypogegrammeni: case folding would make it a letter (ι).
+      a[na - 1].e = static_cast<uint32_t>(pos);
+      continue;
+    }
     a[na++] = {c, static_cast<uint32_t>(b), static_cast<uint32_t>(pos)};
   }
   v.reserve(na + 16);
 
   // Arabic-script folding is applied as code points leave NFKC.
   const bool arabic = options_.arabic_fold;
-  auto emit = [&](char32_t c, uint32_t b, uint32_t e) {
+  auto emit = [&](char32_t c, uint32_t b, uint32_t e, char32_t orig = 0) {
     if (arabic && c >= 0x0600 && c <= 0x06FF) {
       c = ArabicFold(c);
       if (c == kRemove) return;
     }
-    v.push_back({c, b, e});
+    v.push_back({c, b, e, 0, orig});
   };
 
   // 2. NFKC (+ case fold), segment by segment.
@@ -859,7 +1005,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
           continue;
         }
         if (c < 0x10000 && (st.Cls(c) & t.self_bit)) {
-          emit(c, a[i].b, a[i].e);
+          emit(c, a[i].b, a[i].e, c);
           i = j;
           continue;
         }
@@ -890,10 +1036,13 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
         for (size_t k = i; k < j; ++k) emit(a[k].c, a[k].b, a[k].e);  // unchanged: per-character spans
       } else {
         const uint32_t b = a[i].b, e = a[j - 1].e;
+        // One code point in, one out (case folding "Ь" -> "ь"): keep the
+        // original for the confusable step.
+        const bool one = j == i + 1 && (len == 1 || (len == 2 && U16_IS_LEAD(s.o16[0])));
         for (int32_t k = 0; k < len;) {
           UChar32 c;
           U16_NEXT(s.o16.data(), k, len, c);
-          emit(static_cast<char32_t>(c), b, e);
+          emit(static_cast<char32_t>(c), b, e, one ? a[i].c : 0);
         }
       }
       i = j;
@@ -908,11 +1057,47 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     for (size_t k = 0; k < na; ++k) emit(a[k].c, a[k].b, a[k].e);
   }
 
-  // 3. Per token: confusables, leet, squeeze (in place; never grows).
+  // 2b. Symbols and emoji between two letters are dropped ("mo💰ney").
+  if (options_.glue_symbols) {
+    const size_t nv = v.size();
+    size_t w = 0, i = 0;
+    while (i < nv) {
+      if (w > 0 && IsGlueSymbol(v[i].c) && IsLetterCp(st, v[w - 1].c)) {
+        size_t j = i;
+        while (j < nv && IsGlueSymbol(v[j].c)) ++j;
+        if (j < nv && IsLetterCp(st, v[j].c)) {
+          v[j].flags |= kGlueBefore;
+          i = j;
+          continue;
+        }
+        while (i < j) v[w++] = v[i++];
+        continue;
+      }
+      v[w++] = v[i++];
+    }
+    v.resize(w);
+  }
+
+  // 3. Per token: diacritics, confusables, leet, runs (in place; never grows).
   const bool use_leet = options_.leet;
   auto is_tok = [&](char32_t c) {
     if (c < 0x80) return (t.ascii_cls[c] & kAsciiTok) != 0;
     return IsWordCp(st, c) || (use_leet && t.IsLeetKey(c));
+  };
+  auto lat_gr = [&](char32_t c) {
+    return c < 0x80 ? AsciiLetter(static_cast<char>(c)) : (c < 0x10000 && (st.Cls(c) & kLatGr));
+  };
+  auto is_mark = [&](char32_t c) {
+    return c >= 0x80 && (c < 0x10000 ? (st.Cls(c) & kMark) != 0
+                                     : (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_MN_MASK | U_GC_ME_MASK)) != 0);
+  };
+  auto is_digit = [](char32_t c) { return c >= U'0' && c <= U'9'; };
+  // A Latin-script letter (small capitals, IPA, Latin Extended) that has an
+  // ASCII look-alike: a word of these is a Latin word in disguise.
+  auto latin_lookalike = [&](char32_t c) {
+    const bool latin_block = c < 0x0370 || (c >= 0x1D00 && c <= 0x1DBF) || (c >= 0x1E00 && c <= 0x1EFF) ||
+                             (c >= 0xA720 && c <= 0xA7FF) || (c >= 0xAB30 && c <= 0xAB6F);
+    return latin_block && c < 0x10000 && (st.Cls(c) & kLatGr) && st.Conf(c);
   };
   {
     const size_t nv = v.size();
@@ -928,25 +1113,76 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
         char32_t c = v[j].c;
         if (IsLetterCp(st, c)) {
           letter = true;
-          if (c < 0x80) ascii_letter = true;
+          if (c < 0x80 || latin_lookalike(c)) ascii_letter = true;
         } else if (use_leet) {
           char32_t m = t.Leet(c);
           if (m != c && m < 0x80 && IsLetterCp(st, m)) leet_ascii_letter = true;
         }
       }
-      const bool do_conf = options_.confusables && (ascii_letter || (letter && leet_ascii_letter));
-      const bool do_leet = use_leet && letter;
+      bool do_conf = options_.confusables && (ascii_letter || (letter && leet_ascii_letter));
+      if (options_.confusables && !do_conf && letter && j - i >= 2) {
+        // A word of look-alikes only: folded when it mixes Greek and
+        // Cyrillic ("мοηеу"); a word of one script stays as written (real
+        // Greek or Russian, "МОСКВА").
+        bool all = true, upper = true;
+        int scripts = 0;
+        for (size_t k = i; k < j && all; ++k) {
+          const char32_t o = v[k].orig ? v[k].orig : v[k].c;
+          if (!IsLetterCp(st, v[k].c)) continue;
+          all = v[k].c < 0x10000 && (st.Conf(v[k].c) || (o < 0x10000 && st.Conf(o)));
+          upper = upper && u_isupper(static_cast<UChar32>(o));
+          scripts |= (o >= 0x0370 && o < 0x0400) ? 1 : (o >= 0x0400 && o < 0x0530) ? 2 : 4;
+        }
+        (void)upper;
+        do_conf = all && scripts == 3;
+      }
+      // Leet only in tokens with a Latin letter (after confusables): digits
+      // glued to Arabic-script words stay digits.
+      bool latin = ascii_letter;
+      if (!latin && do_conf)
+        for (size_t k = i; k < j && !latin; ++k) latin = v[k].c < 0x10000 && v[k].c >= 0x80 && st.Conf(v[k].c) &&
+                                                         IsLetterCp(st, v[k].c);
+      const bool do_leet = use_leet && letter && latin;
+      const size_t tok_w = w;
       for (size_t k = i; k < j; ++k) {
         Cp x = v[k];
         char32_t c = x.c;
+        if (options_.diacritics && c >= 0x80) {
+          if (w > tok_w && is_mark(c) && lat_gr(v[w - 1].c)) {  // a mark on a Latin/Greek letter
+            v[w - 1].e = std::max(v[w - 1].e, x.e);
+            continue;
+          }
+          if (c < 0x10000)
+            if (const char16_t base = st.Base(c)) c = base;
+        }
         if (do_conf && c >= 0x80 && c < 0x10000) {
-          if (const char skeleton = st.Conf(c)) c = t.FoldAscii(static_cast<char32_t>(skeleton));
+          // The skeleton of the character as written, else of what NFKC and
+          // case folding made of it: Greek capital Υ reads as Y, its small
+          // form υ as u.
+          char skeleton = (x.orig >= 0x80 && x.orig < 0x10000) ? st.Conf(x.orig) : 0;
+          // A capital whose skeleton is l (Cyrillic І, Greek Ι, palochka Ӏ)
+          // reads as I, which folds to i.
+          if (skeleton == 'l' && u_isupper(static_cast<UChar32>(x.orig))) skeleton = 'i';
+          if (!skeleton) skeleton = st.Conf(c);
+          if (skeleton) c = t.FoldAscii(static_cast<char32_t>(skeleton));
         }
         if (do_leet) c = t.Leet(c);
-        if (options_.squeeze && w >= 2 && v[w - 1].c == c && v[w - 2].c == c && IsLetterCp(st, c)) {
-          v[w - 1].e = std::max(v[w - 1].e, x.e);
-          continue;
+        if (options_.squeeze && w > tok_w && v[w - 1].c == c && IsLetterCp(st, c)) {
+          if (v[w - 1].flags & kStretched) {  // a run already folded: grow it
+            v[w - 1].e = std::max(v[w - 1].e, x.e);
+            continue;
+          }
+          if (w - 1 > tok_w && v[w - 2].c == c) {  // the third of a run: fold to the first
+            v[w - 2].e = std::max(v[w - 1].e, x.e);
+            v[w - 2].flags |= kStretched;
+            --w;
+            continue;
+          }
         }
+        // A word boundary between a non-Latin letter and a digit.
+        if (w > tok_w && ((is_digit(c) && IsLetterCp(st, v[w - 1].c) && !lat_gr(v[w - 1].c)) ||
+                          (is_digit(v[w - 1].c) && IsLetterCp(st, c) && !lat_gr(c))))
+          x.flags |= kBreakBefore;
         x.c = c;
         v[w++] = x;
       }
@@ -959,7 +1195,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
   size_t bytes = 0;
   for (Cp& x : v) {
     if (!IsWordCp(st, x.c)) x.c = U' ';
-    bytes += Utf8Len(x.c);
+    bytes += Utf8Len(x.c) + ((x.flags & kBreakBefore) ? 1 : 0);
   }
   const size_t at = *w;
   if (out->text.size() < at + bytes) out->text.resize(at + bytes);
@@ -970,6 +1206,14 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
   uint32_t* se = out->source_end.data();
   size_t pos = at;
   for (const Cp& x : v) {
+    if (x.flags & kBreakBefore) {  // an inserted boundary: an empty span at the character
+      o[pos] = ' ';
+      sb[pos] = x.b;
+      se[pos] = x.b;
+      ++pos;
+    }
+    if (x.flags & kStretched) out->stretched.push_back(static_cast<uint32_t>(pos));
+    if (x.flags & kGlueBefore) out->glued.push_back(static_cast<uint32_t>(pos));
     char* p = PutUtf8(o + pos, x.c);
     size_t len = static_cast<size_t>(p - (o + pos));
     for (size_t k = 0; k < len; ++k) {

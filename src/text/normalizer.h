@@ -7,9 +7,16 @@
 // Cyrillic "рaypal" -> "paypal" while all-Cyrillic words stay as written),
 // Arabic-script folding (alef/hamza forms -> ا, Farsi/Urdu yeh forms -> ي,
 // keheh/kaf forms -> ك, heh forms -> ه, teh marbuta -> ه, tatweel and
-// harakat removed), the leet map (only inside tokens that contain a letter,
-// so "fr33" -> "free" but "2026" stays), squeezing of runs of three or
-// more identical letters down to two ("freeeee" -> "free"), and separators:
+// harakat removed), non-ASCII symbols and emoji between two letters
+// removed ("mo💰ney" -> "money", the point kept in
+// NormalizedText::glued), diacritics and combining overlays on Latin and
+// Greek letters removed ("mönéy", "m̶o̶n̶e̶y̶" -> "money"; Arabic-script marks
+// are left to the Arabic folding), the leet map (only inside tokens that
+// contain a Latin letter, so "fr33" -> "free" but "2026" and "قرض2026"
+// keep their digits), a word boundary between a non-Latin letter and a
+// digit ("قرض۲۰۲۶" -> "قرض 2026"), folding of runs of three or more
+// identical letters to one letter marked as stretched ("moneyyyy" -> "money",
+// recorded in NormalizedText::stretched; runs of two stay: "book"), and separators:
 // every character that is not a letter, a mark or a digit becomes one space
 // ("win! $100" -> "win  100"), so in the output a word boundary is always a
 // space byte (or an end of the text). The term matcher relies on that.
@@ -19,6 +26,7 @@
 // NormalizedText, whose buffers are reused (no allocation per item once warm).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,7 +45,9 @@ struct NormalizerOptions {
   bool confusables = true;
   bool arabic_fold = true;
   bool leet = true;
-  bool squeeze = true;
+  bool squeeze = true;      // fold runs of 3+ identical letters to one, marked stretched
+  bool diacritics = true;   // strip marks from Latin and Greek letters
+  bool glue_symbols = true; // drop symbols/emoji between two letters
   // Leet substitutions (one code point each side); defaults when empty:
   // 0->o 1->i 3->e 4->a 5->s 7->t @->a $->s
   std::unordered_map<char32_t, char32_t> leet_map;
@@ -57,6 +67,20 @@ struct NormalizedText {
   std::vector<uint32_t> source_begin;
   std::vector<uint32_t> source_end;
   uint32_t identity_len = 0;
+  // Output byte offsets (ascending) of letters that stand for a run of three
+  // or more identical letters in the original ("yyyy" -> "y", marked).
+  std::vector<uint32_t> stretched;
+  bool Stretched(uint32_t at) const {
+    return !stretched.empty() && std::binary_search(stretched.begin(), stretched.end(), at);
+  }
+  // Output byte offsets (ascending) of letters right after a dropped run of
+  // non-ASCII symbols or punctuation between two letters ("claim🎁your" ->
+  // "claimyour", 5 recorded): the matcher reads such a point both as no
+  // boundary ("mo💰ney") and as a word boundary ("claim🎁your").
+  std::vector<uint32_t> glued;
+  bool Glued(uint32_t at) const {
+    return !glued.empty() && std::binary_search(glued.begin(), glued.end(), at);
+  }
   // Original span of normalised bytes [begin, end); end > begin.
   uint32_t OriginalBegin(uint32_t begin) const { return begin < identity_len ? begin : source_begin[begin]; }
   uint32_t OriginalEnd(uint32_t end) const { return end <= identity_len ? end : source_end[end - 1]; }

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace evenhand {
@@ -14,6 +15,8 @@ Status AppendTermFile(const std::string& path, TermList* list) {
   if (!in) return Status::Io(fmt::format("{}: {}", path, std::strerror(errno)));
   std::string line;
   int line_no = 0;
+  const bool roman_urdu = std::filesystem::path(path).filename().string().find("roman-ur") != std::string::npos;
+  list->phonetic.resize(list->terms.size(), false);
   while (std::getline(in, line)) {
     ++line_no;
     if (!simdjson::validate_utf8(line.data(), line.size()))
@@ -24,6 +27,7 @@ Status AppendTermFile(const std::string& path, TermList* list) {
     std::string term = line.substr(b, e - b + 1);
     if (term[0] == '#') continue;
     list->terms.push_back(std::move(term));
+    list->phonetic.push_back(roman_urdu);
   }
   list->sources.push_back(path);
   return Status::Ok();
