@@ -103,6 +103,9 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   auto writer = OpenStore(options.db, OpenMode::kCreate);
   if (!writer.ok()) return writer.status();
   api->writer_ = std::move(writer).value();
+  // One clock: audit entries carry the API's time, as the records do.
+  Api* self = api.get();
+  api->writer_->SetClock([self] { return self->Now(); });
   RegimeLookup orders = MakeRegimeLookup(api->regimes_);
   InfoRequestLookup info = MakeInfoRequestLookup(api->regimes_);
   // One reader per compute slot, and one for /metrics.
@@ -111,6 +114,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
     if (!store.ok()) return store.status();
     auto r = std::make_unique<Reader>();
     r->store = std::move(store).value();
+    r->store->SetClock([self] { return self->Now(); });
     r->orders = std::make_unique<OrderDesk>(r->store.get(), orders);
     r->requests = std::make_unique<DataRequestDesk>(r->store.get(), info);
     api->free_readers_.push_back(r.get());
