@@ -10,6 +10,7 @@
 #include "policy/loader.h"
 #include "regimes/overrides.h"
 #include "regimes/regime_loader.h"
+#include "server/field_visibility.h"
 #include "server/json_body.h"
 
 namespace evenhand::server {
@@ -447,6 +448,8 @@ ApiResponse Api::Me(Ctx& c) {
   } else {
     j["authority"] = nullptr;
   }
+  j["fields"] = VisibleFields(c.who->role);  // what the dashboard may show this role
+  Redact("me", c.who->role, &j);
   return Json(200, j);
 }
 
