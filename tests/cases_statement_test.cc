@@ -725,8 +725,30 @@ TEST(SorExportEndToEnd, OneValidStatementPerActionDecisionOfTheExamples) {
   }
   ASSERT_GT(actions, 0);
 
+  // By default (issue 14 point 11) the export is a valid submission: only
+  // what restricts something in the EEA; the withholds in PK are left out.
+  const fs::path default_out = dir / "default.jsonl";
+  Outcome def = Exec("sor export --db " + db + " --format dsa-json --platform Example -o " + default_out.string());
+  ASSERT_EQ(def.exit_code, 0) << def.out;
+  {
+    std::istringstream in(ReadFile(default_out));
+    std::string l;
+    int64_t n = 0;
+    while (std::getline(in, l)) {
+      ++n;
+      ExpectSchemaValid(nlohmann::json::parse(l), /*eea_scope=*/true);
+    }
+    EXPECT_EQ(n, actions - withholds);
+  }
+  EXPECT_EQ(def.out.find("is not an EEA country code"), std::string::npos) << def.out;
+  EXPECT_NE(def.out.find(std::to_string(withholds) + " restrict nothing in the EEA"), std::string::npos) << def.out;
+  Outcome def_strict = Exec("sor export --db " + db + " --format dsa-json --strict -o " + (dir / "s.jsonl").string());
+  EXPECT_EQ(def_strict.exit_code, 0) << def_strict.out;
+
+  // --all-scopes: every action, the withholds with their own territory.
   const fs::path json_out = dir / "sor.jsonl";
-  Outcome exp = Exec("sor export --db " + db + " --format dsa-json --platform Example -o " + json_out.string());
+  Outcome exp = Exec("sor export --db " + db + " --format dsa-json --all-scopes --platform Example -o " +
+                     json_out.string());
   ASSERT_EQ(exp.exit_code, 0) << exp.out;
   const std::string text = ReadFile(json_out);
   std::istringstream lines(text);
@@ -765,12 +787,12 @@ TEST(SorExportEndToEnd, OneValidStatementPerActionDecisionOfTheExamples) {
   EXPECT_NE(exp.out.find("territorial_scope: \"PK\" is not an EEA country code"), std::string::npos) << exp.out;
 
   // Exporting again gives the same statements, puids included.
-  Outcome again = Exec("sor export --db " + db + " --format dsa-json --platform Example -o " +
+  Outcome again = Exec("sor export --db " + db + " --format dsa-json --all-scopes --platform Example -o " +
                        (dir / "again.jsonl").string());
   ASSERT_EQ(again.exit_code, 0) << again.out;
   EXPECT_EQ(ReadFile(dir / "again.jsonl"), text);
 
-  // Submission file: only what restricts something in the EEA, all valid.
+  // Submission file (--eea-only, the default, still accepted): all valid.
   const fs::path csv_out = dir / "sor.csv";
   Outcome csv = Exec("sor export --db " + db + " --format dsa-csv --eea-only --strict --platform Example -o " +
                      csv_out.string());
@@ -783,11 +805,12 @@ TEST(SorExportEndToEnd, OneValidStatementPerActionDecisionOfTheExamples) {
     ASSERT_EQ(rows[i].size(), rows[0].size());
     EXPECT_EQ(rows[i].back(), "Example");
   }
+  EXPECT_EQ(Exec("sor export --db " + db + " --format dsa-csv --eea-only --all-scopes").exit_code, 1);
 
   // --strict refuses a file with statements the database would reject, and
   // leaves nothing behind.
   const fs::path strict_out = dir / "strict.jsonl";
-  Outcome strict = Exec("sor export --db " + db + " --format dsa-json --strict -o " + strict_out.string());
+  Outcome strict = Exec("sor export --db " + db + " --format dsa-json --all-scopes --strict -o " + strict_out.string());
   EXPECT_EQ(strict.exit_code, 1) << strict.out;
   EXPECT_FALSE(fs::exists(strict_out));
 

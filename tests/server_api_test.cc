@@ -700,6 +700,8 @@ TEST_F(ApiTest, CrossBorderDataRequestsNeedALegalReview) {
                {"fields", {"account.id"}}, {"targets", {"acc1"}}};
   r = s().Call("POST", "/v1/datarequests", "authority", home.dump());
   ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_FALSE(r.json.contains("cross_border")) << "the platform's assessment is not shown to the authority";
+  r = s().Call("GET", "/v1/datarequests/" + r.json["id"].get<std::string>(), "moderator");
   EXPECT_EQ(r.json["cross_border"], false);
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cases/case_history.h"
 #include "cases/datareq_json.h"
 #include "cases/datareq_package.h"
 #include "cases/visibility.h"
@@ -145,8 +146,8 @@ Result<DataRequestSubmitResult> DataRequestDesk::Submit(DataRequest r, const std
       r.follow_up_due = r.received + HoursToSeconds(regime.emergency_hours.value_or(options_.follow_up_default_hours));
     payload["state"] = "accepted";
     payload["regime"] = r.regime;
-    payload["deadline"] = r.deadline;
-    payload["follow_up_due"] = r.follow_up_due;
+    payload["deadline"] = TimeJson(r.deadline);
+    payload["follow_up_due"] = TimeJson(r.follow_up_due);
   }
   bool inserted = false;
   CaseRecord existing;
@@ -346,7 +347,7 @@ Result<DataRequest> DataRequestDesk::MarkNotified(const std::string& id, const s
   r.user_notified_at = now;
   OJson payload;
   payload["users"] = r.targets;
-  payload["gag_until"] = r.gag_until;
+  payload["gag_until"] = TimeJson(r.gag_until);
   if (Status s = Save(r, r.state, actor, "datareq.notify", Dump(payload)); !s.ok()) return s;
   return r;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "cases/case_history.h"
 #include "cases/notice_json.h"
 #include "cases/notice_messages.h"
 #include "model/person.h"
@@ -107,7 +108,7 @@ Result<NoticeSubmitResult> NoticeDesk::Submit(Notice n, const std::string& actor
     payload["reference"] = n.reference;
     payload["priority"] = n.priority ? "high" : "normal";
     payload["regime"] = n.regime;
-    payload["deadline"] = n.deadline;
+    payload["deadline"] = TimeJson(n.deadline);
     bool inserted = false;
     CaseRecord existing;
     if (Status s = store_->InsertCase(ToRecord(n), actor, "notice.submit", Dump(payload), &inserted, &existing);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "cases/case_history.h"
 #include "cases/order_json.h"
 #include "model/person.h"
 #include "store/sha256.h"
@@ -110,9 +111,9 @@ Result<SubmitResult> OrderDesk::Submit(Order o, const std::string& actor) {
       o.deadline = o.authority_deadline;
     payload["state"] = "accepted";
     payload["regime"] = o.regime;
-    payload["deadline"] = o.deadline;
-    payload["regime_deadline"] = o.regime_deadline;
-    payload["authority_deadline"] = o.authority_deadline;
+    payload["deadline"] = TimeJson(o.deadline);
+    payload["regime_deadline"] = TimeJson(o.regime_deadline);
+    payload["authority_deadline"] = TimeJson(o.authority_deadline);
   }
   bool inserted = false;
   CaseRecord existing;

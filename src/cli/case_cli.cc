@@ -43,6 +43,15 @@ Result<int64_t> ResolveNow(const CaseFlags& flags) {
   return *t;
 }
 
+Result<std::unique_ptr<Store>> OpenCaseStore(const CaseFlags& flags, OpenMode mode) {
+  auto now = ResolveNow(flags);
+  if (!now.ok()) return now.status();
+  auto store = OpenStore(flags.db, mode);
+  if (!store.ok()) return store.status();
+  if (!flags.now.empty()) (*store)->SetClock([t = *now] { return t; });
+  return store;
+}
+
 Result<std::vector<Regime>> LoadRegimes(const CaseFlags& flags) {
   auto regimes = LoadRegimeDir(flags.regimes);
   if (!regimes.ok()) return regimes.status();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ Result<std::string> ResolveActor(Store& store, const std::string& flag);
 
 // --now as unix seconds, or the clock when it is empty; Invalid names the flag.
 Result<int64_t> ResolveNow(const CaseFlags& flags);
+
+// Opens the store of flags.db with its clock set from --now (Store::SetClock),
+// so audit entries carry the same time as the record (one clock).
+Result<std::unique_ptr<Store>> OpenCaseStore(const CaseFlags& flags, OpenMode mode);
 
 // ParseDuration ("6h", "90m", ...) is in model/time.h.
 

@@ -68,7 +68,7 @@ Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
   if (!(c.follow_up_hours > 0)) return Status::Invalid("--follow-up-hours: must be more than 0");
   auto loaded = LoadRegimes(c);
   if (!loaded.ok()) return loaded.status();
-  auto store = OpenStore(c.db, mode);
+  auto store = OpenCaseStore(c, mode);
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();

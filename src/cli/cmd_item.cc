@@ -73,7 +73,7 @@ void AddItemCommands(CLI::App& app, int* exit_code) {
       *exit_code = Fail("retention run", now.status().message());
       return;
     }
-    auto store = OpenStore(r->flags.db, OpenMode::kMustExist);
+    auto store = OpenCaseStore(r->flags, OpenMode::kMustExist);
     if (!store.ok()) {
       *exit_code = Fail("retention run", store.status().message());
       return;

@@ -71,12 +71,12 @@ Result<Desk> OpenDesk(const Common& c, OpenMode mode, bool with_intake) {
   if (with_intake) {
     auto loaded = LoadRegimes(c);
     if (!loaded.ok()) return loaded.status();
-    lookup = MakeRegimeLookup(std::move(loaded).value());
+    lookup = MakeRegimeLookup(std::move(loaded).value(), CaseKind::kNotice);
     auto f = LoadFlaggers(c.flaggers);
     if (!f.ok()) return f.status();
     flaggers = std::move(f).value();
   }
-  auto store = OpenStore(c.db, mode);
+  auto store = OpenCaseStore(c, mode);
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();

@@ -46,7 +46,7 @@ struct Desk {
 Result<Desk> OpenDesk(const Common& c, OpenMode mode) {
   auto regimes = LoadRegimes(c);
   if (!regimes.ok()) return regimes.status();
-  auto store = OpenStore(c.db, mode);
+  auto store = OpenCaseStore(c, mode);
   if (!store.ok()) return store.status();
   Desk d;
   d.store = std::move(store).value();

@@ -4,8 +4,15 @@
 // item a decided notice acted on (cases/notice_statements.h), in the DSA
 // Transparency Database's shape (dsa-json or dsa-csv). Statements that the
 // database would refuse are reported on stderr with every field error;
-// --strict turns them into a failure, --eea-only keeps only what the
-// database takes (restrictions in EEA countries).
+// --strict turns them into a failure.
+//
+// Territory (issue 14 point 11): a statement of reasons is a DSA duty and
+// the database takes only restrictions in the EEA, so by default only EEA
+// countries are kept in territorial_scope and a statement that restricts
+// nothing in the EEA (a withhold in PK) is left out and counted. The
+// default file is a valid submission. --all-scopes writes them too, as an
+// internal record (each reported as refused by the database); --eea-only,
+// the old name of the default, is still accepted.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -35,7 +42,8 @@ struct SorArgs {
   std::string policy;
   std::string terms_url;
   std::string regimes = "policies/regimes";
-  bool eea_only = false;
+  bool eea_only = false;    // the default; kept for scripts that pass it
+  bool all_scopes = false;  // also restrictions outside the EEA (an internal record)
   bool strict = false;
 };
 
@@ -95,6 +103,8 @@ int Export(const SorArgs& args) {
   };
   std::optional<StatementFormat> format = ParseStatementFormat(args.format);
   if (!format) return fail("--format must be dsa-json or dsa-csv, not \"" + args.format + "\"");
+  if (args.eea_only && args.all_scopes) return fail("--eea-only and --all-scopes exclude each other");
+  const bool eea_only = !args.all_scopes;
   auto store = OpenStore(args.db, OpenMode::kMustExist);
   if (!store.ok()) return fail(store.status().message());
 
@@ -112,7 +122,7 @@ int Export(const SorArgs& args) {
   // Writes one statement; false once writing failed.
   auto emit = [&](std::optional<Statement> st) {
     if (!st) return true;  // allow / review: nothing restricted
-    if (args.eea_only && !RestrictToEea(&*st)) {
+    if (eea_only && !RestrictToEea(&*st)) {
       ++outside_eea;
       return true;
     }
@@ -166,13 +176,14 @@ int Export(const SorArgs& args) {
                "actions on notices",
                static_cast<long long>(written), args.format.c_str(), static_cast<long long>(decisions),
                static_cast<long long>(ordered), static_cast<long long>(noticed));
-  if (args.eea_only)
-    std::fprintf(stderr, "; %lld restrict nothing in the EEA and were left out", static_cast<long long>(outside_eea));
+  if (eea_only)
+    std::fprintf(stderr, "; %lld restrict nothing in the EEA and were left out (--all-scopes writes them)",
+                 static_cast<long long>(outside_eea));
   std::fprintf(stderr, "\n");
   if (invalid > 0)
     std::fprintf(stderr,
                  "%lld statements fail the DSA schema (listed above); the database would refuse them. "
-                 "Use --eea-only for a submission file, --strict to fail instead.\n",
+                 "Leave out --all-scopes for a submission file, or use --strict to fail instead.\n",
                  static_cast<long long>(invalid));
   return 0;
 }
@@ -205,9 +216,11 @@ void AddSorCommand(CLI::App& app, int* exit_code) {
   exp->add_option("--terms-url", args->terms_url,
                   "URL of the terms of service, written as decision_ground_reference_url of own-initiative "
                   "statements");
-  exp->add_flag("--eea-only", args->eea_only,
-                "Keep only EEA countries in territorial_scope and leave out statements restricting nothing in "
-                "the EEA (e.g. a withhold in PK): what the database accepts");
+  exp->add_flag("--all-scopes", args->all_scopes,
+                "Also write restrictions outside the EEA (e.g. a withhold in PK) with their own territory: an "
+                "internal record, which the database refuses (each is reported). By default only EEA countries "
+                "are kept in territorial_scope and statements restricting nothing in the EEA are left out");
+  exp->add_flag("--eea-only", args->eea_only, "The default (kept for scripts that pass it)");
   exp->add_flag("--strict", args->strict, "Fail, writing nothing, if any statement breaks the DSA schema");
   exp->callback([args, exit_code] { *exit_code = Export(*args); });
 }

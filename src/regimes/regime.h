@@ -37,11 +37,19 @@ struct Deadline {
   Hours emergency;
 };
 
+// Whom a category's deadline binds (issue 14 point 11): legal orders from
+// authorities, notices from users and trusted flaggers, or both. A clock
+// the law sets for an authority's order never runs for a user's notice.
+enum class CaseKind { kOrder, kNotice };
+
 struct RegimeCategory {
   std::string id;                           // snake_case, unique in the regime
   std::string name;                         // human wording of the law's category
   std::vector<std::string> dsa_categories;  // DSA short forms (model/category.h), at least one
   Deadline deadline;
+  bool for_orders = true;    // `deadline_for` holds "orders" (the default when absent)
+  bool for_notices = false;  // `deadline_for` holds "notices"
+  bool For(CaseKind kind) const { return kind == CaseKind::kOrder ? for_orders : for_notices; }
   std::string source;  // URL for the category and its deadline
   std::string note;
 };

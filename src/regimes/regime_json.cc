@@ -75,6 +75,8 @@ std::string RegimeToJson(const Regime& r) {
     }
     out.push_back(']');
     DeadlineJson(&out, "deadline_hours", c.deadline);
+    Key(&out, "deadline_for");
+    out += c.for_orders && c.for_notices ? "[\"orders\",\"notices\"]" : c.for_notices ? "[\"notices\"]" : "[\"orders\"]";
     Str(&out, "source", c.source);
     if (!c.note.empty()) Str(&out, "note", c.note);
     out.push_back('}');

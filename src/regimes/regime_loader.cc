@@ -25,7 +25,8 @@ constexpr std::string_view kTopKeys[] = {
     "penalties",      "geo_restriction_satisfies", "geo_restriction_source", "geo_restriction_note",
     "authorities",    "preservation",           "note"};
 constexpr std::string_view kPreservationKeys[] = {"days", "extension_days", "traffic_retention_days", "source", "note"};
-constexpr std::string_view kCategoryKeys[] = {"id", "name", "dsa_category", "deadline_hours", "source", "emergency_source", "note"};
+constexpr std::string_view kCategoryKeys[] = {"id",     "name",             "dsa_category", "deadline_hours",
+                                              "source", "emergency_source", "deadline_for", "note"};
 constexpr std::string_view kHoursKeys[] = {"normal", "emergency"};
 constexpr std::string_view kPenaltyKeys[] = {"kind", "amount", "currency", "cap",    "step",
                                              "applies_to", "precedent", "source", "note"};
@@ -257,8 +258,34 @@ class RegimeBuilder {
         SourceValue(*s, Child(where, "emergency_source"), &c.deadline.emergency.source);
         if (!c.deadline.emergency.value) doc_.AddEntry(*s, Child(where, "emergency_source"), "given, but there is no emergency figure");
       }
+      if (const Entry* f = Find(keys, "deadline_for")) DeadlineFor(*f, Child(where, "deadline_for"), &c);
       if (const Entry* n = Find(keys, "note")) doc_.String(*n, Child(where, "note"), &c.note);
       out->categories.push_back(std::move(c));
+    }
+  }
+
+  // deadline_for: orders | notices | [orders, notices]; default orders.
+  void DeadlineFor(const Entry& e, const std::string& field, RegimeCategory* c) {
+    std::vector<YAML::Node> names;
+    if (!e.empty() && e.value.IsSequence()) {
+      for (const YAML::Node& n : e.value) names.push_back(n);
+    } else if (!e.empty() && e.value.IsScalar()) {
+      names.push_back(e.value);
+    }
+    if (names.empty()) {
+      doc_.AddEntry(e, field, "must be orders, notices or [orders, notices]");
+      return;
+    }
+    c->for_orders = c->for_notices = false;
+    for (const YAML::Node& n : names) {
+      if (n.IsScalar() && n.Scalar() == "orders") {
+        c->for_orders = true;
+      } else if (n.IsScalar() && n.Scalar() == "notices") {
+        c->for_notices = true;
+      } else {
+        doc_.Add(n, field, "must be orders or notices" + (n.IsScalar() ? ", got " + Quote(n.Scalar()) : std::string()));
+        c->for_orders = true;  // the default, for the rest of the check
+      }
     }
   }
 

@@ -11,6 +11,9 @@
 //       deadline_hours: {normal: 48, emergency: 12}   # > 0, or null: no hour figure
 //       source: https://...           # required
 //       emergency_source: https://... # optional: when the emergency figure has its own
+//       deadline_for: orders          # optional: whom the deadline binds: orders (from
+//                                     # authorities; the default), notices (from users and
+//                                     # trusted flaggers) or [orders, notices]
 //       note: "..."                   # optional
 //   info_request_deadline_hours: {normal: null, emergency: null}
 //   info_request_source: https://...  # required when a figure is given

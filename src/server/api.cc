@@ -10,6 +10,7 @@
 #include "policy/loader.h"
 #include "regimes/overrides.h"
 #include "regimes/regime_loader.h"
+#include "server/field_visibility.h"
 #include "server/json_body.h"
 
 namespace evenhand::server {
@@ -103,6 +104,9 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   auto writer = OpenStore(options.db, OpenMode::kCreate);
   if (!writer.ok()) return writer.status();
   api->writer_ = std::move(writer).value();
+  // One clock: audit entries carry the API's time, as the records do.
+  Api* self = api.get();
+  api->writer_->SetClock([self] { return self->Now(); });
   RegimeLookup orders = MakeRegimeLookup(api->regimes_);
   InfoRequestLookup info = MakeInfoRequestLookup(api->regimes_);
   // One reader per compute slot, and one for /metrics.
@@ -111,6 +115,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
     if (!store.ok()) return store.status();
     auto r = std::make_unique<Reader>();
     r->store = std::move(store).value();
+    r->store->SetClock([self] { return self->Now(); });
     r->orders = std::make_unique<OrderDesk>(r->store.get(), orders);
     r->requests = std::make_unique<DataRequestDesk>(r->store.get(), info);
     api->free_readers_.push_back(r.get());
@@ -449,6 +454,8 @@ ApiResponse Api::Me(Ctx& c) {
   } else {
     j["authority"] = nullptr;
   }
+  j["fields"] = VisibleFields(c.who->role);  // what the dashboard may show this role
+  Redact("me", c.who->role, &j);
   return Json(200, j);
 }
 

@@ -9,7 +9,7 @@
 #include "model/person.h"
 #include "model/time.h"
 #include "server/api.h"
-#include "model/time.h"
+#include "server/field_visibility.h"
 
 namespace evenhand::server {
 
@@ -22,9 +22,36 @@ bool IsOpen(OrderState s) {
 
 std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
+// Whether an appeal was filed and decided, and how: what an authority may
+// know of an appeal (never its text).
+nlohmann::ordered_json AppealStatus(const Order& o) {
+  const bool filed = !o.appeal.empty();
+  nlohmann::ordered_json outcome;
+  if (o.state == OrderState::kUpheld) outcome = "upheld";
+  else if (o.state == OrderState::kReversed) outcome = "reversed";
+  else if (filed && o.state == OrderState::kClosed) outcome = o.reversed_at != 0 ? "reversed" : "upheld";
+  return {{"filed", filed}, {"decided", !outcome.is_null()}, {"outcome", outcome}};
+}
+
+// The outcome for each target: what was done to it, "reinstated" once the
+// action was reversed on appeal, null before the order was acted on.
+nlohmann::ordered_json TargetOutcome(const Order& o) {
+  if (o.reversed_at != 0 && o.outcome != OrderOutcome::kNoAction) return "reinstated";
+  if (o.outcome == OrderOutcome::kNone) return nullptr;
+  return std::string(OrderOutcomeName(o.outcome));
+}
+
+// An order as the caller's role may see it (server/field_visibility.h).
 nlohmann::ordered_json OrderView(const Order& o, int64_t now) {
   nlohmann::ordered_json j = OrderToJson(o);
   if (o.deadline != 0) j["seconds_left"] = o.deadline - now;
+  j["appeal_status"] = AppealStatus(o);
+  for (auto& t : j["targets"]) t["outcome"] = TargetOutcome(o);
+  return j;
+}
+
+nlohmann::ordered_json Seen(Role role, const char* view, nlohmann::ordered_json j) {
+  Redact(view, role, &j);
   return j;
 }
 
@@ -81,7 +108,7 @@ ApiResponse Api::SubmitOrder(Ctx& c) {
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = OrderView(result->order, c.now);
   j["duplicate"] = result->duplicate;
-  return Json(result->duplicate ? 200 : 201, j);
+  return Json(result->duplicate ? 200 : 201, Seen(c.who->role, "order", std::move(j)));
 }
 
 ApiResponse Api::ListOrders(Ctx& c) {
@@ -113,7 +140,7 @@ ApiResponse Api::ListOrders(Ctx& c) {
   });
   nlohmann::ordered_json j;
   j["orders"] = nlohmann::ordered_json::array();
-  for (const Order* o : visible) j["orders"].push_back(OrderView(*o, c.now));
+  for (const Order* o : visible) j["orders"].push_back(Seen(c.who->role, "order", OrderView(*o, c.now)));
   j["now"] = FormatTimestamp(c.now);
   return Json(200, j);
 }
@@ -129,7 +156,7 @@ ApiResponse Api::ShowOrder(Ctx& c) {
   auto history = CaseHistoryJson(*rd->store, c.arg);
   if (!history.ok()) return FromStatus(history.status());
   j["history"] = std::move(history).value();
-  return Json(200, j);
+  return Json(200, Seen(c.who->role, "order", std::move(j)));
 }
 
 ApiResponse Api::ApplyOrderEvent(Ctx& c, evenhand::OrderEvent event, const OrderEventArgs& args) {
@@ -139,7 +166,7 @@ ApiResponse Api::ApplyOrderEvent(Ctx& c, evenhand::OrderEvent event, const Order
     return order.status();
   });
   if (!s.ok()) return FromStatus(s);
-  return Json(200, OrderView(*order, c.now));
+  return Json(200, Seen(c.who->role, "order", OrderView(*order, c.now)));
 }
 
 ApiResponse Api::OrderEvent(Ctx& c) {
@@ -203,7 +230,7 @@ ApiResponse Api::SubmitDataRequest(Ctx& c) {
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = DataRequestToJson(result->request, false);
   j["duplicate"] = result->duplicate;
-  return Json(result->duplicate ? 200 : 201, j);
+  return Json(result->duplicate ? 200 : 201, Seen(c.who->role, "datarequest", std::move(j)));
 }
 
 ApiResponse Api::ListDataRequests(Ctx& c) {
@@ -223,7 +250,8 @@ ApiResponse Api::ListDataRequests(Ctx& c) {
   nlohmann::ordered_json j;
   j["requests"] = nlohmann::ordered_json::array();
   for (const DataRequest& r : *all)
-    if (CanSee(*c.who, r.authority)) j["requests"].push_back(DataRequestToJson(r, false));
+    if (CanSee(*c.who, r.authority))
+      j["requests"].push_back(Seen(c.who->role, "datarequest", DataRequestToJson(r, false)));
   return Json(200, j);
 }
 
@@ -247,7 +275,7 @@ ApiResponse Api::ShowDataRequest(Ctx& c) {
     });
     if (!s.ok()) return FromStatus(s);
   }
-  ApiResponse response = Json(200, DataRequestToJson(*r, package));
+  ApiResponse response = Json(200, Seen(c.who->role, "datarequest", DataRequestToJson(*r, package)));
   response.audited = package;
   return response;
 }
@@ -291,7 +319,7 @@ ApiResponse Api::DataRequestEvent(Ctx& c) {
     return r.status();
   });
   if (!s.ok()) return FromStatus(s);
-  return Json(200, DataRequestToJson(*r, true));
+  return Json(200, Seen(c.who->role, "datarequest", DataRequestToJson(*r, true)));
 }
 
 // ---- authorities
@@ -307,11 +335,12 @@ ApiResponse Api::ListAuthorities(Ctx& c) {
   j["authorities"] = nlohmann::ordered_json::array();
   for (const AuthorityRecord& a : *all)
     if (CanSee(*c.who, a.id))
-      j["authorities"].push_back({{"id", a.id},
-                                  {"name", a.name},
-                                  {"jurisdiction", a.jurisdiction},
-                                  {"kind", a.kind},
-                                  {"added", FormatTimestamp(a.added)}});
+      j["authorities"].push_back(Seen(c.who->role, "authority",
+                                      {{"id", a.id},
+                                       {"name", a.name},
+                                       {"jurisdiction", a.jurisdiction},
+                                       {"kind", a.kind},
+                                       {"added", FormatTimestamp(a.added)}}));
   return Json(200, j);
 }
 

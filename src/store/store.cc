@@ -2,9 +2,12 @@
 
 #include <string_view>
 
+#include "model/time.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace evenhand {
+
+int64_t Store::Now() const { return clock_ ? clock_() : NowUnixSeconds(); }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, OpenMode mode) {
   std::string_view u = url;

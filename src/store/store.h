@@ -143,6 +143,13 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // One clock (issue 14 point 7): the time this store stamps audit entries
+  // and storage times with, in unix seconds; the wall clock unless set. The
+  // CLI sets it from --now and the API from its own clock, so a case's
+  // record and its audit history tell the same time.
+  void SetClock(std::function<int64_t()> clock) { clock_ = std::move(clock); }
+  int64_t Now() const;
+
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
@@ -289,6 +296,9 @@ class Store {
   virtual Result<std::vector<DecisionReview>> ListDecisionReviews() = 0;  // in the order stored
 
   virtual int schema_version() = 0;
+
+ private:
+  std::function<int64_t()> clock_;
 };
 
 // Opens a store by URL: "sqlite:PATH" or a plain PATH (SQLite). Creates the

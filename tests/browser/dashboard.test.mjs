@@ -395,6 +395,13 @@ describe('dashboard against a real evenhand serve', () => {
     // Another authority's order, even by its id in the address bar, is not found.
     await page.goto(`${S.server.base}/order.html?id=${encodeURIComponent(S.meitySoon.id)}`);
     await page.getByRole('heading', { level: 1, name: 'Order not found' }).waitFor();
+    // Its own order's page (acted on by mod-aisha above): the steps and their
+    // times, never who on the platform took them (issue 14 point 5).
+    await page.goto(`${S.server.base}/order.html?id=${encodeURIComponent(S.ptaOverdue.id)}`);
+    await page.locator('table.history').getByText('in review → actioned · outcome: withheld').waitFor();
+    const headers = await page.locator('table.history thead th').allTextContents();
+    assert.deepEqual(headers, ['When', 'What', 'Details'], `an authority's history columns: ${headers}`);
+    assert.ok(!(await page.locator('main').textContent()).includes('mod-aisha'), 'no staff name on the authority\'s page');
     // And the desk pages send an authority back to its own view.
     await page.goto(`${S.server.base}/orders.html`);
     await page.waitForURL(/authority\.html$/);

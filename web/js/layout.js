@@ -18,6 +18,14 @@ export const PAGES = [
 // orders desk, an auditor the reports.
 const HOME = { authority: 'authority.html', moderator: 'orders.html', admin: 'orders.html', auditor: 'reports.html' };
 
+// Whether the signed-in role sees a field of an answer: the server's one
+// table of what each role sees (src/server/field_visibility.cc), sent as
+// /v1/me "fields". The API leaves out what a role may not see; the pages
+// ask this so they leave out its column or line too.
+export function sees(me, path) {
+  return !Array.isArray(me.fields) || me.fields.includes(path);
+}
+
 export function homeFor(role) {
   return HOME[role] || 'index.html';
 }

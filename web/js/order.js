@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { countdownCell, formatDuration, isOpen, start } from './countdown.js';
 import { $, fill, formatTime, h, humanize, say } from './dom.js';
-import { homeFor, showFatal, signedIn } from './layout.js';
+import { homeFor, sees, showFatal, signedIn } from './layout.js';
 import { stateBadge, targetText } from './orders-table.js';
 
 const OUTCOMES = [
@@ -110,16 +110,27 @@ function timeliness(o) {
     : h('span', { class: 'countdown countdown-later', dataset: { state: 'on_time' } }, `acted ${formatDuration(-diff)} before the deadline`);
 }
 
-function historyTable(history) {
+// The history's columns the role sees (an authority: no sequence numbers,
+// no staff names).
+function historyTable(history, me) {
   if (!history || !history.length) return h('p', { class: 'sub' }, 'No history.');
+  const cols = [
+    ['#', 'order.history[].seq', (e) => String(e.seq)],
+    ['When', 'order.history[].ts', (e) => formatTime(e.ts)],
+    ['Who', 'order.history[].actor', (e) => e.actor],
+    ['What', 'order.history[].action', (e) => e.action],
+    ['Details', 'order.history[].payload', (e) => summary(e.payload)],
+  ].filter(([, path]) => sees(me, path));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'history' },
-      h('thead', {}, h('tr', {}, ['#', 'When', 'Who', 'What', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, cols.map(([t]) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, history.map((e) => h('tr', {},
-          h('td', { 'data-label': '#' }, String(e.seq)),
-          h('td', { 'data-label': 'When' }, formatTime(e.ts)),
-          h('td', { 'data-label': 'Who' }, e.actor),
-          h('td', { 'data-label': 'What' }, e.action),
-          h('td', { 'data-label': 'Details' }, summary(e.payload)))))));
+          cols.map(([t, , cell]) => h('td', { 'data-label': t }, cell(e))))))));
+}
+
+// "filed, decided: reversed" from appeal_status (what an authority may know).
+function appealStatus(a) {
+  if (!a || !a.filed) return null;
+  return a.decided ? `filed; decided: ${humanize(a.outcome)}` : 'filed; not decided yet';
 }
 
 async function main() {
@@ -160,7 +171,8 @@ async function main() {
         pair('Received', formatTime(o.received)),
         o.reason ? pair('Reason', o.reason) : null,
         o.actioned_at ? pair('Actioned', formatTime(o.actioned_at)) : null,
-        o.appeal ? pair('Appeal', o.appeal) : null,
+        sees(me, 'order.appeal') && o.appeal ? pair('Appeal', o.appeal) : null,
+        appealStatus(o.appeal_status) ? pair('Appeal status', appealStatus(o.appeal_status)) : null,
         o.closed_at ? pair('Closed', formatTime(o.closed_at)) : null,
         pair('Internal id', h('code', {}, o.id)));
     const actions = canAct ? actionsFor(o, run) : [];
@@ -170,7 +182,7 @@ async function main() {
             canAct ? h('section', { class: 'panel', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Next step'),
                 actions.length ? actions : h('p', { class: 'sub' },
                     isOpen(o) ? 'Nothing to do until the order moves on.' : 'The order is finished.')) : null),
-        h('section', { class: 'panel', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History'), historyTable(o.history)));
+        h('section', { class: 'panel', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History'), historyTable(o.history, me)));
     start();
   }
 

@@ -736,7 +736,7 @@ Status SqliteStore::PutPost(const Post& p, const std::string& actor) {
     u.Text(8, media_json);
     if (versioned) {
       u.Text(9, hash);
-      u.Int(10, NowUnixSeconds());
+      u.Int(10, Now());
     }
     int rc = sqlite3_step(u.get());
     if (rc != SQLITE_DONE) return Error(rc, doing);
@@ -843,7 +843,7 @@ Status SqliteStore::NewVersionLocked(const Post& p, const std::string& media_jso
   if (old.topic != p.topic) fields.push_back("topic");
   if (old.region != p.region) fields.push_back("region");
   if (old_media != media_json && !old_deleted) fields.push_back("media");
-  if (Status s = ArchiveCurrentVersion(db_, path_, p.id, NowUnixSeconds()); !s.ok()) return s;
+  if (Status s = ArchiveCurrentVersion(db_, path_, p.id, Now()); !s.ok()) return s;
   OwnedStmt up = PrepareOwned(
       db_, "UPDATE posts SET account = ?2, ts = ?3, lang = ?4, text = ?5, topic = ?6, region = ?7, media = ?8, "
            "version = ?9, content_hash = ?10, stored_at = ?11, content_deleted = 0 WHERE id = ?1",
@@ -859,7 +859,7 @@ Status SqliteStore::NewVersionLocked(const Post& p, const std::string& media_jso
   BindText(up.get(), 8, media_json);
   sqlite3_bind_int64(up.get(), 9, old_version + 1);
   BindText(up.get(), 10, hash);
-  sqlite3_bind_int64(up.get(), 11, NowUnixSeconds());
+  sqlite3_bind_int64(up.get(), 11, Now());
   rc = sqlite3_step(up.get());
   if (rc != SQLITE_DONE) return Error(rc, doing);
   *version = old_version + 1;
@@ -922,7 +922,7 @@ Status SqliteStore::AppendAuditLocked(const std::string& actor, const std::strin
   }
   AuditEntry e;
   e.seq = head_seq_ + 1;
-  e.ts = NowUnixSeconds();
+  e.ts = Now();
   e.actor = actor;
   e.action = action;
   e.subject = subject;
@@ -1115,7 +1115,7 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
 
   const bool versioned = schema_version_ >= kVersionsSchema;
   bool added = false;
-  const int64_t stored_at = NowUnixSeconds();
+  const int64_t stored_at = Now();
   Status s = WriteOp("storing the decision for item \"" + d.item + "\"", [&]() -> Status {
     PostInfo post;
     if (schema_version_ >= kFactsSchema || versioned)
@@ -1539,7 +1539,7 @@ Status SqliteStore::WriteAuthority(const AuthorityRecord& a, const std::string& 
     BindText(st.get(), 2, a.name);
     BindText(st.get(), 3, a.jurisdiction);
     BindText(st.get(), 4, a.kind);
-    sqlite3_bind_int64(st.get(), 5, a.added != 0 ? a.added : NowUnixSeconds());
+    sqlite3_bind_int64(st.get(), 5, a.added != 0 ? a.added : Now());
     rc = sqlite3_step(st.get());
     if (rc != SQLITE_DONE) return Error(rc, doing);
     return AppendAuditLocked(actor, action, a.id, Dump(payload));
@@ -1810,7 +1810,7 @@ Status SqliteStore::PutApiKey(const ApiKeyRecord& k, const std::string& actor) {
     BindText(st.get(), 3, k.role);
     BindText(st.get(), 4, k.authority);
     BindText(st.get(), 5, k.name);
-    sqlite3_bind_int64(st.get(), 6, k.created != 0 ? k.created : NowUnixSeconds());
+    sqlite3_bind_int64(st.get(), 6, k.created != 0 ? k.created : Now());
     BindText(st.get(), 7, k.person);
     rc = sqlite3_step(st.get());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::Conflict("API key \"" + k.id + "\" exists already");
@@ -1889,7 +1889,7 @@ Status SqliteStore::RevokeApiKey(const std::string& id, int64_t now, const std::
     OwnedStmt st = PrepareOwned(db_, "UPDATE api_keys SET revoked = ?2 WHERE id = ?1", &rc);
     if (rc != SQLITE_OK) return Error(rc, doing);
     BindText(st.get(), 1, id);
-    sqlite3_bind_int64(st.get(), 2, now != 0 ? now : NowUnixSeconds());
+    sqlite3_bind_int64(st.get(), 2, now != 0 ? now : Now());
     rc = sqlite3_step(st.get());
     if (rc != SQLITE_DONE) return Error(rc, doing);
     return AppendAuditLocked(actor, "key.revoke", id, "");
@@ -1918,7 +1918,7 @@ Status SqliteStore::PutDecisionReview(const DecisionReview& r) {
     BindText(st.get(), 3, r.verdict);
     BindText(st.get(), 4, r.reason);
     BindText(st.get(), 5, r.actor);
-    sqlite3_bind_int64(st.get(), 6, r.at != 0 ? r.at : NowUnixSeconds());
+    sqlite3_bind_int64(st.get(), 6, r.at != 0 ? r.at : Now());
     rc = sqlite3_step(st.get());
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
       return Status::Conflict("the decision on item \"" + r.item + "\" was reviewed already");
