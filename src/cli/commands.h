@@ -28,5 +28,7 @@ void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
+// `audit keygen|checkpoint|proof` (the Merkle tree, issue 19): likewise.
+void AddAuditTlogCommands(CLI::App& audit, int* exit_code);
 
 }  // namespace evenhand::cli

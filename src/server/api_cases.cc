@@ -81,6 +81,7 @@ ApiResponse Api::SubmitOrder(Ctx& c) {
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = OrderView(result->order, c.now);
   j["duplicate"] = result->duplicate;
+  AttachCheckpoint(&j, result->order.id);
   return Json(result->duplicate ? 200 : 201, j);
 }
 
@@ -139,7 +140,9 @@ ApiResponse Api::ApplyOrderEvent(Ctx& c, evenhand::OrderEvent event, const Order
     return order.status();
   });
   if (!s.ok()) return FromStatus(s);
-  return Json(200, OrderView(*order, c.now));
+  nlohmann::ordered_json j = OrderView(*order, c.now);
+  AttachCheckpoint(&j, order->id);
+  return Json(200, j);
 }
 
 ApiResponse Api::OrderEvent(Ctx& c) {
@@ -203,6 +206,7 @@ ApiResponse Api::SubmitDataRequest(Ctx& c) {
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = DataRequestToJson(result->request, false);
   j["duplicate"] = result->duplicate;
+  AttachCheckpoint(&j, result->request.id);
   return Json(result->duplicate ? 200 : 201, j);
 }
 
@@ -291,7 +295,9 @@ ApiResponse Api::DataRequestEvent(Ctx& c) {
     return r.status();
   });
   if (!s.ok()) return FromStatus(s);
-  return Json(200, DataRequestToJson(*r, true));
+  nlohmann::ordered_json j = DataRequestToJson(*r, true);
+  AttachCheckpoint(&j, r->id);
+  return Json(200, j);
 }
 
 // ---- authorities
