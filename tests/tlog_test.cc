@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "tlog/checkpoint.h"
 #include "tlog/hash.h"
 #include "tlog/proof.h"
 #include "tlog/tiles.h"
@@ -395,6 +396,78 @@ TEST(TlogEncoding, HexAndBase64RoundTripAndRefuseJunk) {
   EXPECT_FALSE(FromBase64("YW!=").has_value());
   EXPECT_FALSE(HashFromHex("zz").has_value());
   EXPECT_FALSE(HashFromBase64("YWI=").has_value());  // not 32 bytes
+}
+
+// ---- checkpoints and signed notes
+TEST(TlogCheckpoint, SignedNotesVerifyAndRefuseEveryChange) {
+  Result<KeyPair> key = GenerateKey("example.org/audit");
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  EXPECT_TRUE(key->private_key.starts_with("PRIVATE+KEY+example.org/audit+"));
+  EXPECT_TRUE(key->verifier_key.starts_with("example.org/audit+"));
+  Result<NoteSigner> signer = NoteSigner::FromPrivateKey(key->private_key + "\n");
+  ASSERT_TRUE(signer.ok()) << signer.status().message();
+  EXPECT_EQ(signer->verifier_key(), key->verifier_key);
+  Checkpoint c{"example.org/audit", 1234567, LeafHash("root")};
+  const std::string body = FormatCheckpoint(c);
+  EXPECT_EQ(body, "example.org/audit\n1234567\n" + Base64(Bytes(c.root)) + "\n");
+  Result<std::string> note = signer->Sign(body);
+  ASSERT_TRUE(note.ok());
+  // body, empty line, "— name base64(4-byte key hash + 64-byte signature)"
+  ASSERT_TRUE(note->starts_with(body + "\n\xE2\x80\x94 example.org/audit "));
+  const std::string sig_b64 = note->substr(body.size() + 1 + 4 + 18, note->size() - body.size() - 1 - 4 - 18 - 1);
+  auto sig = FromBase64(sig_b64);
+  ASSERT_TRUE(sig.has_value()) << sig_b64;
+  EXPECT_EQ(sig->size(), 68u);
+  Result<Checkpoint> back = VerifyCheckpoint(*note, key->verifier_key, "example.org/audit");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->size, 1234567u);
+  EXPECT_EQ(back->root, c.root);
+  // The tree size changed, the root changed, the origin changed: refused.
+  std::string bigger = *note;
+  bigger.replace(bigger.find("1234567"), 7, "1234568");
+  EXPECT_FALSE(VerifyNote(bigger, key->verifier_key).ok());
+  std::string other_root = *note;
+  other_root[body.size() - 3] = other_root[body.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(VerifyNote(other_root, key->verifier_key).ok());
+  EXPECT_FALSE(VerifyCheckpoint(*note, key->verifier_key, "another.log").ok());
+  // Another key of the same name: its signature is not this key's.
+  Result<KeyPair> other = GenerateKey("example.org/audit");
+  ASSERT_TRUE(other.ok());
+  Status s = VerifyNote(*note, other->verifier_key).status();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("no signature by key"), std::string::npos) << s.message();
+  // A note signed by the other key, with this key's name and hash line forged.
+  Result<NoteSigner> forger = NoteSigner::FromPrivateKey(other->private_key);
+  ASSERT_TRUE(forger.ok());
+  std::string forged = *forger->Sign(body);
+  std::string mine = note->substr(body.size() + 1);
+  std::string theirs = forged.substr(body.size() + 1);
+  // Keep this key's 4-byte hash, take the other key's signature bytes.
+  auto m = FromBase64(mine.substr(mine.find(' ', 4) + 1, mine.size() - mine.find(' ', 4) - 2));
+  auto t = FromBase64(theirs.substr(theirs.find(' ', 4) + 1, theirs.size() - theirs.find(' ', 4) - 2));
+  ASSERT_TRUE(m && t);
+  std::string spliced = body + "\n\xE2\x80\x94 example.org/audit " + Base64(m->substr(0, 4) + t->substr(4)) + "\n";
+  s = VerifyNote(spliced, key->verifier_key).status();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("does not verify"), std::string::npos) << s.message();
+}
+
+TEST(TlogCheckpoint, MalformedInputIsRefusedWithTheLine) {
+  EXPECT_NE(ParseCheckpoint("o\n01\nAAAA\n").status().message().find("line 2"), std::string::npos);
+  EXPECT_NE(ParseCheckpoint("o\n1\nAAAA\n").status().message().find("line 3"), std::string::npos);
+  EXPECT_NE(ParseCheckpoint("\n1\nAAAA\n").status().message().find("line 1"), std::string::npos);
+  EXPECT_FALSE(ParseCheckpoint("o\n1\n").ok());
+  EXPECT_FALSE(NoteSigner::FromPrivateKey("PRIVATE+KEY+x+00000000+AAAA").ok());
+  EXPECT_FALSE(NoteSigner::FromPrivateKey("nonsense").ok());
+  EXPECT_FALSE(GenerateKey("has space").ok());
+  EXPECT_FALSE(GenerateKey("a+b").ok());
+  Result<KeyPair> key = GenerateKey("k");
+  ASSERT_TRUE(key.ok());
+  std::string wrong_hash = key->private_key;
+  wrong_hash[wrong_hash.find("+", 12) + 1] ^= 1;
+  EXPECT_FALSE(NoteSigner::FromPrivateKey(wrong_hash).ok());
+  EXPECT_FALSE(VerifyNote("no signatures\n", key->verifier_key).ok());
+  EXPECT_FALSE(VerifyNote("x\n", "k+zz+AAAA").ok());
 }
 
 }  // namespace
