@@ -30,7 +30,7 @@ $ev audit keygen --name example.org/evenhand-audit --out $out/audit.key
 $ev serve --db $db --policy examples/policy.yaml --listen 127.0.0.1:$port --audit-key $out/audit.key \
   --no-web 2>$out/serve.log &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf $api/healthz >/dev/null && break; sleep 0.1; done
 curl -sf $api/v1/audit/key | python3 -c 'import json, sys; print(json.load(sys.stdin)["verifier_key"])' > $out/log.pub
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "store/audit_proof.h"
 #include "store/audit_tree.h"
 #include "store/store.h"
 #include "tlog/checkpoint.h"

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -67,11 +68,13 @@ std::string VerifierKey(const std::string& name, std::string_view pub) {
   return name + "+" + Hex8(KeyHash(name, pub)) + "+" + Base64(std::string(1, static_cast<char>(kAlgEd25519)) + std::string(pub));
 }
 
-std::vector<std::string_view> Split(std::string_view s, char sep) {
+// Splits at `sep` into at most `max` fields: the last keeps the rest (a
+// base64 key may hold '+').
+std::vector<std::string_view> Split(std::string_view s, char sep, size_t max = SIZE_MAX) {
   std::vector<std::string_view> out;
   size_t start = 0;
   for (size_t i = 0; i <= s.size(); ++i)
-    if (i == s.size() || s[i] == sep) {
+    if (i == s.size() || (s[i] == sep && out.size() + 1 < max)) {
       out.push_back(s.substr(start, i - start));
       start = i + 1;
     }
@@ -128,7 +131,7 @@ Result<KeyPair> GenerateKey(const std::string& name) {
 }
 
 Result<NoteSigner> NoteSigner::FromPrivateKey(std::string_view text) {
-  std::vector<std::string_view> f = Split(Trim(text), '+');
+  std::vector<std::string_view> f = Split(Trim(text), '+', 5);
   if (f.size() != 5 || f[0] != "PRIVATE" || f[1] != "KEY")
     return Status::Invalid("signing key: not of the form PRIVATE+KEY+<name>+<hash>+<key>");
   if (!ValidKeyName(f[2])) return Status::Invalid("signing key: bad key name \"" + std::string(f[2]) + "\"");
@@ -185,7 +188,7 @@ Result<std::string> NoteBody(std::string_view note) {
 }
 
 Result<std::string> VerifyNote(std::string_view note, std::string_view verifier_key) {
-  std::vector<std::string_view> vk = Split(Trim(verifier_key), '+');
+  std::vector<std::string_view> vk = Split(Trim(verifier_key), '+', 3);
   if (vk.size() != 3 || !ValidKeyName(vk[0]))
     return Status::Invalid("verifier key: not of the form <name>+<hash>+<key>");
   auto raw = FromBase64(vk[2]);

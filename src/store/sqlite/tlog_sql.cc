@@ -117,7 +117,10 @@ Status TlogSql::Sync(bool stop_at_gap) {
     while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
       e.seq = sqlite3_column_int64(*st, 0);
       const int64_t expect = static_cast<int64_t>(*size + leaves.size()) + 1;
-      if (e.seq != expect && stop_at_gap) break;
+      if (e.seq != expect && stop_at_gap) {
+        rc = SQLITE_DONE;  // the tree ends before the gap
+        break;
+      }
       if (e.seq != expect)
         return Status::Corrupt(path_ + ": audit entry " + std::to_string(expect) +
                                " is missing; the audit tree cannot take entry " + std::to_string(e.seq) +
