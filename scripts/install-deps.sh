@@ -15,7 +15,7 @@ PACKAGES=(
   libboost1.81-dev  # evenhand serve's HTTP transport (Boost.Beast/Asio, header-only)
   libcpp-httplib-dev wrk  # the server tests' HTTP client, and the load test (bench/http_load.sh)
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
-  python3
+  python3 curl
   chromium fonts-dejavu-core  # e2e_report_test looks at the HTML report in headless Chromium
 )
 # scripts/browser-test.sh (tests/browser, playwright-core) needs Node.js >= 18 and npm;

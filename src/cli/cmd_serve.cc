@@ -145,6 +145,11 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--overrides", a->options.overrides, "Deployment overrides of the regimes (YAML)");
   cmd->add_option("--web", a->options.web_dir, "Directory of dashboard files (default: the source tree's web/)");
   cmd->add_flag("--no-web", a->no_web, "Serve no dashboard files");
+  cmd->add_option("--audit-key", a->options.audit_key,
+                  "Signing key (evenhand audit keygen): sign checkpoints of the audit log's Merkle tree");
+  cmd->add_option("--checkpoint-every", a->options.checkpoint_every,
+                  "With --audit-key: a checkpoint at least this often (seconds) while entries arrive")
+      ->capture_default_str();
   cmd->add_option("--media-dir", a->options.media_dir,
                   "Directory that scanned posts' media paths resolve in (default: media refused)");
   cmd->add_option("--max-media-bytes", a->options.max_media_bytes,

@@ -30,5 +30,7 @@ void AddLoginsCommand(CLI::App& app, int* exit_code);  // logins import
 void AddPreserveCommand(CLI::App& app, int* exit_code);  // preserve submit|list|show|extend|release|expire-due|stats
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
+// `audit keygen|checkpoint|proof` (the Merkle tree, issue 19): likewise.
+void AddAuditTlogCommands(CLI::App& audit, int* exit_code);
 
 }  // namespace evenhand::cli

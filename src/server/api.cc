@@ -12,6 +12,7 @@
 #include "regimes/regime_loader.h"
 #include "server/field_visibility.h"
 #include "server/json_body.h"
+#include "tlog/checkpoint.h"
 
 namespace evenhand::server {
 
@@ -87,7 +88,10 @@ Status Api::CommitScans(const Post* posts, const Decision* decisions, size_t n, 
   return s;
 }
 
-Api::~Api() { Shutdown(); }
+Api::~Api() {
+  Shutdown();
+  StopCheckpointer();
+}
 
 Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   std::unique_ptr<Api> api(new Api(options));
@@ -124,6 +128,11 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   api->write_orders_ = std::make_unique<OrderDesk>(api->writer_.get(), orders);
   api->write_requests_ = std::make_unique<DataRequestDesk>(api->writer_.get(), info);
   api->preservation_lookup_ = MakePreservationLookup(api->regimes_);
+  if (!options.audit_key.empty()) {
+    auto signer = tlog::NoteSigner::FromFile(options.audit_key);
+    if (!signer.ok()) return signer.status();
+    api->signer_ = std::make_unique<tlog::NoteSigner>(std::move(signer).value());
+  }
   api->AddRoutes();
   std::vector<std::string> labels;
   for (const Route& r : api->routes_) {
@@ -134,6 +143,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   api->metrics_ = std::make_unique<Metrics>(std::move(labels));
   Metrics* m = api->metrics_.get();
   api->worker_ = std::make_unique<StoreWorker>(api->writer_.get(), [m](size_t, double seconds) { m->AddCommit(seconds); });
+  api->StartCheckpointer();
   return api;
 }
 
@@ -177,6 +187,10 @@ void Api::AddRoutes() {
   add("DELETE", "/v1/keys/{}", kD, &Api::RevokeKey);
   add("GET", "/v1/policy", kM | kU | kD, &Api::ShowPolicy);
   add("POST", "/v1/policy/reload", kD, &Api::ReloadPolicy);
+  add("GET", "/v1/audit/key", kPublic, &Api::AuditKey);
+  add("GET", "/v1/audit/checkpoint", kPublic, &Api::AuditCheckpoint);
+  add("GET", "/v1/audit/proof", kA | kM | kU | kD, &Api::AuditProof);
+  add("GET", "/v1/audit/consistency", kA | kM | kU | kD, &Api::AuditConsistency);
 }
 
 Api::ReadLease::ReadLease(Api* api) : api_(api) {
@@ -197,6 +211,7 @@ Api::ReadLease::~ReadLease() {
 void Api::BeginDrain() { draining_.store(true); }
 
 void Api::Shutdown() {
+  StopCheckpointer();  // it writes through the worker: stop it first
   draining_.store(true);
   if (worker_) worker_->Stop();
 }

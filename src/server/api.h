@@ -26,6 +26,7 @@
 #include <semaphore>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +46,9 @@
 
 namespace evenhand::analytics {
 struct Record;
+}
+namespace evenhand::tlog {
+class NoteSigner;
 }
 
 namespace evenhand::server {
@@ -68,6 +72,8 @@ struct ServerOptions {
   double rate_limit = 1000;                   // requests/s per key; 0 = off
   double rate_burst = 0;                      // 0 = 2 * rate_limit
   std::function<int64_t()> clock;             // unix seconds; empty = wall clock
+  std::string audit_key;                      // checkpoint signing key file (audit keygen); empty = none
+  int checkpoint_every = 60;                  // seconds: a checkpoint at least this often while entries arrive
 };
 
 struct ApiRequest {
@@ -180,6 +186,19 @@ class Api {
   ApiResponse RevokeKey(Ctx& c);
   ApiResponse ShowPolicy(Ctx& c);
   ApiResponse ReloadPolicy(Ctx& c);
+  // The audit log's Merkle tree (api_audit.cc, docs/AUDIT.md).
+  ApiResponse AuditKey(Ctx& c);
+  ApiResponse AuditCheckpoint(Ctx& c);
+  ApiResponse AuditProof(Ctx& c);
+  ApiResponse AuditConsistency(Ctx& c);
+  // Adds "audit": {"entry": the newest entry about `subject`, "checkpoint":
+  // a signed checkpoint that includes it} to the answer of a write that
+  // changed a case (the checkpoint only when a signing key is configured).
+  void AttachCheckpoint(nlohmann::ordered_json* j, const std::string& subject);
+  // A checkpoint at least every options.checkpoint_every seconds while the
+  // tree grows (a thread of its own; stopped by Shutdown).
+  void StartCheckpointer();
+  void StopCheckpointer();
 
   // The store writer, called with this thread's compute slot given up
   // while it waits (so other requests run meanwhile and join the group commit).
@@ -241,6 +260,12 @@ class Api {
 
   std::mutex keys_mu_;
   std::unordered_map<std::string, CachedKey> keys_;
+
+  std::unique_ptr<tlog::NoteSigner> signer_;  // null without options.audit_key
+  std::mutex checkpointer_mu_;
+  std::condition_variable checkpointer_cv_;
+  bool checkpointer_stop_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace evenhand::server

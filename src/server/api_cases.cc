@@ -108,6 +108,7 @@ ApiResponse Api::SubmitOrder(Ctx& c) {
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = OrderView(result->order, c.now);
   j["duplicate"] = result->duplicate;
+  AttachCheckpoint(&j, result->order.id);
   return Json(result->duplicate ? 200 : 201, Seen(c.who->role, "order", std::move(j)));
 }
 
@@ -166,7 +167,9 @@ ApiResponse Api::ApplyOrderEvent(Ctx& c, evenhand::OrderEvent event, const Order
     return order.status();
   });
   if (!s.ok()) return FromStatus(s);
-  return Json(200, Seen(c.who->role, "order", OrderView(*order, c.now)));
+  nlohmann::ordered_json j = OrderView(*order, c.now);
+  AttachCheckpoint(&j, order->id);
+  return Json(200, Seen(c.who->role, "order", std::move(j)));
 }
 
 ApiResponse Api::OrderEvent(Ctx& c) {
@@ -230,6 +233,7 @@ ApiResponse Api::SubmitDataRequest(Ctx& c) {
   if (!s.ok()) return FromStatus(s);
   nlohmann::ordered_json j = DataRequestToJson(result->request, false);
   j["duplicate"] = result->duplicate;
+  AttachCheckpoint(&j, result->request.id);
   return Json(result->duplicate ? 200 : 201, Seen(c.who->role, "datarequest", std::move(j)));
 }
 
@@ -319,7 +323,9 @@ ApiResponse Api::DataRequestEvent(Ctx& c) {
     return r.status();
   });
   if (!s.ok()) return FromStatus(s);
-  return Json(200, Seen(c.who->role, "datarequest", DataRequestToJson(*r, true)));
+  nlohmann::ordered_json j = DataRequestToJson(*r, true);
+  AttachCheckpoint(&j, r->id);
+  return Json(200, Seen(c.who->role, "datarequest", std::move(j)));
 }
 
 // ---- authorities

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/audit_tree_store.h"
 #include "store/sha256.h"
 
 namespace evenhand {
@@ -38,6 +39,10 @@ std::string HashAt(const AuditEntry& e, int64_t seq) { return Sha256Hex(Canonica
 }  // namespace
 
 std::string ComputeAuditHash(const AuditEntry& e) { return HashAt(e, e.seq); }
+
+std::string AuditCanonicalText(const AuditEntry& e) { return CanonicalText(e, e.seq); }
+
+
 
 Status ValidateAuditFields(const std::string& actor, const std::string& action, const std::string& subject,
                            const std::string& payload) {

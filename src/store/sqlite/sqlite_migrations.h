@@ -11,12 +11,17 @@
 
 #include "store/store.h"
 
+struct sqlite3;
+
 namespace evenhand::sqlite_store {
 
 struct Migration {
   int version;       // 1, 2, 3, ... in order, no gaps
   const char* what;  // one line for humans
   const char* sql;   // one or more statements
+  // Run after `sql`, in the same transaction, when a step needs code (the
+  // audit tree's build over the stored entries); nullptr for most steps.
+  Status (*after)(sqlite3* db, const std::string& path) = nullptr;
 };
 
 // The steps this build knows; the last one's version is the current schema.

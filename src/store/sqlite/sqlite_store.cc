@@ -37,6 +37,8 @@
 #include "store/sqlite/logins_sql.h"
 #include "store/sqlite/people_sql.h"
 #include "store/sqlite/sqlite_util.h"
+#include "store/sqlite/tlog_sql.h"
+#include "store/audit_tree_store.h"
 #include "store/sqlite/versions_sql.h"
 
 namespace evenhand {
@@ -233,6 +235,8 @@ END;
     {7, "versions of stored content: a changed item is a new version, decisions name the version they were about",
      nullptr},
     {8, "sign-up and login records (address, source port, device) for data requests", nullptr},
+    {9, "the audit log's Merkle tree (RFC 9162 hashing, C2SP tiles) built over the stored entries, and checkpoints",
+     nullptr},
 };
 
 // Cached prepared statements.
@@ -345,9 +349,9 @@ class StmtUse {
   sqlite3_stmt* s_;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public AuditTreeStore {
  public:
-  SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db), tlog_(db_, path_) {}
   ~SqliteStore() override {
     // An open batch was never acknowledged: undo it.
     if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -412,8 +416,17 @@ class SqliteStore final : public Store {
   Status RevokeApiKey(const std::string& id, int64_t now, const std::string& actor) override;
   Status PutDecisionReview(const DecisionReview& review) override;
   Result<std::vector<DecisionReview>> ListDecisionReviews() override;
+  Result<uint64_t> AuditTreeSize() override;
+  Result<std::string> ReadAuditTile(int level, uint64_t index) override;
+  Result<AuditEntry> GetAudit(int64_t seq) override;
+  Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) override;
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints(int64_t limit) override;
 
  private:
+  // Appends the entries of the open write transaction to the audit tree
+  // (tlog_sql.h), just before it commits.
+  Status SyncTreeLocked();
+  Status NeedTree() const;
   Status WalkAudit(const std::string* subject, const std::function<void(const AuditEntry&)>& fn);
   Status WalkDecisions(const std::string& policy_id, bool newest_first,
                        const std::function<bool(const StoredDecision&)>& fn, const std::string* item = nullptr);
@@ -454,6 +467,8 @@ class SqliteStore final : public Store {
 
   std::string path_;
   sqlite3* db_;
+  TlogSql tlog_;
+  bool tree_dirty_ = false;  // audit entries appended in the open transaction
   std::array<sqlite3_stmt*, kQueryCount> stmts_{};
   int schema_version_ = 0;
   bool explicit_txn_ = false;  // between a successful Begin() and Commit()/Rollback()
@@ -603,6 +618,8 @@ Status SqliteStore::Init(std::span<const Migration> migrations) {
       if (Status s = Exec(m.sql, "migrating the schema to version " + std::to_string(m.version) + " (" + m.what + ")");
           !s.ok())
         return fail(s);
+      if (m.after != nullptr)
+        if (Status s = m.after(db_, path_); !s.ok()) return fail(s);
     }
     if (Status s = Exec("PRAGMA application_id = " + std::to_string(kApplicationId), "setting application_id"); !s.ok())
       return fail(s);
@@ -644,6 +661,7 @@ Status SqliteStore::WriteOp(const std::string& doing, F&& body) {
   if (Status s = Run(kBegin, doing); !s.ok()) return s;
   head_known_ = false;  // we now hold the write lock: re-read the head
   Status s = body();
+  if (s.ok()) s = SyncTreeLocked();
   if (s.ok()) s = Run(kCommit, doing);
   if (!s.ok()) {
     head_known_ = false;
@@ -669,7 +687,8 @@ Status SqliteStore::Commit() {
     EndTransaction(false);
     return s;
   }
-  Status s = Run(kCommit, "committing");
+  Status s = SyncTreeLocked();
+  if (s.ok()) s = Run(kCommit, "committing");
   if (!s.ok()) {
     head_known_ = false;
     // Still open: the caller may retry Commit() or Rollback().
@@ -947,6 +966,7 @@ Status SqliteStore::AppendAuditLocked(const std::string& actor, const std::strin
   }
   head_seq_ = e.seq;
   head_hash_ = std::move(e.hash);
+  tree_dirty_ = true;
   return Status::Ok();
 }
 
@@ -956,7 +976,42 @@ Status SqliteStore::AppendAudit(const std::string& actor, const std::string& act
   return WriteOp("appending an audit entry", [&] { return AppendAuditLocked(actor, action, subject, payload); });
 }
 
+Status SqliteStore::SyncTreeLocked() {
+  if (!tree_dirty_ || schema_version_ < kTlogSchema) return Status::Ok();
+  return tlog_.Sync();
+}
+
+Status SqliteStore::NeedTree() const {
+  if (schema_version_ < kTlogSchema)
+    return Status::Invalid(path_ + ": schema v" + std::to_string(schema_version_) + " keeps no audit tree (v" +
+                           std::to_string(kTlogSchema) + " does)");
+  return Status::Ok();
+}
+
+Result<uint64_t> SqliteStore::AuditTreeSize() {
+  if (Status s = NeedTree(); !s.ok()) return s;
+  return tlog_.Size();
+}
+
+Result<std::string> SqliteStore::ReadAuditTile(int level, uint64_t index) {
+  if (Status s = NeedTree(); !s.ok()) return s;
+  return tlog_.ReadTile(level, index);
+}
+
+Result<AuditEntry> SqliteStore::GetAudit(int64_t seq) { return tlog_.Entry(seq); }
+
+Status SqliteStore::PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) {
+  if (Status s = NeedTree(); !s.ok()) return s;
+  return WriteOp("storing a checkpoint", [&] { return tlog_.PutCheckpoint(size, ts, note); });
+}
+
+Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints(int64_t limit) {
+  if (Status s = NeedTree(); !s.ok()) return s;
+  return tlog_.Checkpoints(limit);
+}
+
 void SqliteStore::EndTransaction(bool committed) {
+  tree_dirty_ = false;
   if (committed)
     for (auto& [key, id] : pending_profiles_) profiles_.emplace(key, id);
   pending_profiles_.clear();
@@ -1958,13 +2013,17 @@ std::span<const Migration> Migrations() {
       else if (m.version == 6) all.push_back(kPeopleMigrationSql);
       else if (m.version == 7) all.push_back(kVersionsMigrationSql);
       else if (m.version == 8) all.push_back(kLoginsMigrationSql);
+      else if (m.version == kTlogSchema) all.push_back(kTlogMigrationSql);
       else all.push_back(m.sql);
     }
     return all;
   }();
   static const std::vector<Migration> steps = [] {
     std::vector<Migration> all(std::begin(kMigrations), std::end(kMigrations));
-    for (size_t i = 0; i < all.size(); ++i) all[i].sql = sql[i].c_str();
+    for (size_t i = 0; i < all.size(); ++i) {
+      all[i].sql = sql[i].c_str();
+      if (all[i].version == kTlogSchema) all[i].after = BuildTlogAfterMigration;
+    }
     return all;
   }();
   return steps;

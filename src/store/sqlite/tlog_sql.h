@@ -1,0 +1,67 @@
+// Private to store/sqlite: the Merkle tree over the audit log (tlog/) kept
+// in SQLite, schema step 8.
+//
+//   tlog_tiles (level, idx, hashes)   one row per tile, the widest version
+//                                     (C2SP tlog-tiles; tlog/tiles.h)
+//   tlog_tree  (size)                 audit entries 1..size are leaves 0..size-1
+//   tlog_checkpoints (id, size, ts, note)  signed checkpoints issued
+//
+// Leaf i is RFC 9162's leaf hash of audit entry i+1's canonical text (the
+// text its chain hash covers, AuditCanonicalText). The tree is appended in
+// batches: TlogSql::Sync, inside the writer's transaction just before it
+// commits, takes every audit entry past the tree's size, so the tree and the
+// chain commit together and never differ in length. The migration builds
+// the tree over the entries already stored with the same Sync.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_util.h"
+#include "store/audit_tree_store.h"
+#include "store/store.h"
+#include "tlog/tiles.h"
+
+namespace evenhand::sqlite_store {
+
+extern const char kTlogMigrationSql[];
+inline constexpr int kTlogSchema = 9;  // the first schema with the tree
+
+// The migration's second half: builds the tree over the stored entries, up
+// to the first gap if there is one (writes then fail until it is resolved).
+Status BuildTlogAfterMigration(sqlite3* db, const std::string& path);
+
+// Statements on one connection; every call runs inside the caller's
+// transaction (or as its own read). Not thread safe (one per Store).
+class TlogSql final : public tlog::TileStorage {
+ public:
+  TlogSql(sqlite3* db, const std::string& path) : db_(db), path_(path) {}
+
+  // Appends every audit entry past the tree's size as leaves (call with
+  // the write lock held). At a gap in the audit log (an entry removed
+  // behind the store's back): Corrupt, naming the missing entry, or with
+  // `stop_at_gap` the tree is built up to the gap and the call succeeds
+  // (the migration: the store must still open so that `audit verify` can
+  // name the gap).
+  Status Sync(bool stop_at_gap = false);
+  Result<uint64_t> Size();
+  Result<std::string> ReadTile(int level, uint64_t index) override;
+  Status WriteTile(int level, uint64_t index, std::string_view hashes) override;
+
+  Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note);
+  Result<std::vector<StoredCheckpoint>> Checkpoints(int64_t limit);
+  Result<AuditEntry> Entry(int64_t seq);
+
+ private:
+  Result<sqlite3_stmt*> Stmt(int which);
+  Status Error(int rc, const std::string& doing) const { return SqliteError(db_, path_, rc, doing); }
+
+  sqlite3* db_;
+  std::string path_;
+  OwnedStmt stmts_[8];
+};
+
+}  // namespace evenhand::sqlite_store

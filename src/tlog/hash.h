@@ -1,0 +1,40 @@
+// RFC 9162 (Certificate Transparency v2) tree hashing, section 2.1.1:
+//   leaf hash = SHA-256(0x00 || leaf data)
+//   node hash = SHA-256(0x01 || left || right)
+//   the hash of the empty tree = SHA-256("")
+// plus the encodings the log's formats use (lowercase hex, standard base64).
+// Pure functions, thread safe, no allocation but for the returned strings.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace evenhand::tlog {
+
+using Hash = std::array<uint8_t, 32>;
+
+Hash Sha256(std::string_view data);
+Hash LeafHash(std::string_view leaf_data);
+Hash NodeHash(const Hash& left, const Hash& right);
+Hash EmptyTreeHash();
+
+std::string ToHex(const Hash& h);
+std::optional<Hash> HashFromHex(std::string_view hex);  // 64 hex digits, either case
+
+std::string Base64(std::string_view bytes);
+std::optional<std::string> FromBase64(std::string_view text);  // standard alphabet, padded; strict
+inline std::string_view Bytes(const Hash& h) { return {reinterpret_cast<const char*>(h.data()), h.size()}; }
+std::optional<Hash> HashFromBase64(std::string_view text);
+
+// Largest power of two strictly less than n (n >= 2): the split point of
+// RFC 9162's recursive definitions.
+inline uint64_t SplitPoint(uint64_t n) {
+  uint64_t k = 1;
+  while (k << 1 < n) k <<= 1;
+  return k;
+}
+
+}  // namespace evenhand::tlog
