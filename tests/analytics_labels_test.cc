@@ -241,7 +241,7 @@ TEST(TransparencyLabels, WaitingForAPersonIsNotAnAction) {
   const std::string html = RenderTransparencyHtml(r, "t");
   EXPECT_EQ(html.find("with human review"), std::string::npos);
   EXPECT_NE(html.find("<b>1</b>decided by a person"), std::string::npos);
-  EXPECT_NE(html.find("<b>1</b>awaiting a person&#39;s review"), std::string::npos);
+  EXPECT_NE(html.find("<b>1</b>awaiting a decision"), std::string::npos);
 }
 
 namespace fs = std::filesystem;

@@ -152,7 +152,7 @@ std::string DataRequestsSection(const TransparencyReport& r) {
 std::string OwnInitiativeSection(const TransparencyReport& r) {
   std::string out = "<h2>Own-initiative actions</h2><div class=\"cards\">" +
                     Card("decided automatically", I(r.own_automated)) + Card("decided by a person", I(r.own_human)) +
-                    Card("awaiting a person's review", I(r.own_awaiting_review)) + "</div>";
+                    Card("awaiting a decision", I(r.own_awaiting_review)) + "</div>";
   std::vector<std::string> labels;
   std::vector<std::vector<double>> values;
   std::vector<std::string> cats;
@@ -174,8 +174,9 @@ std::string OwnInitiativeSection(const TransparencyReport& r) {
     t.Row({o.category_label, o.action_label, "#" + I(o.automated), "#" + I(o.human)});
   return out + t.Done("No own-initiative actions in this period.") +
          "<p class=\"note\">\"Decided by a person\": a moderator confirmed or overturned the decision. A decision "
-         "the policy only flagged for review counts as automated until a person reviews it; decisions sent to a "
-         "person and not yet decided are counted apart (" + I(r.own_awaiting_review) + "), not as actions.</p>";
+         "the policy only flagged for review counts as automated until a person reviews it. \"Awaiting a "
+         "decision\" (" + I(r.own_awaiting_review) + "): sent to a person and not reviewed yet, or decided only after "
+         "the period's end; these are not counted as actions.</p>";
 }
 
 std::string TimesSection(const TransparencyReport& r) {

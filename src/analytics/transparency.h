@@ -104,7 +104,7 @@ struct TransparencyReport {
   DataRequestStats data_requests;
   std::vector<OwnInitiativeRow> own_initiative;
   int64_t own_automated = 0, own_human = 0;  // actions (and no-action decisions) taken
-  int64_t own_awaiting_review = 0;           // sent to a person, not decided yet
+  int64_t own_awaiting_review = 0;           // open: sent to a person and not reviewed yet, or decided after as_of
   AppealsSummary appeals;
   std::vector<TimeSummary> times;
   std::vector<DsaOrdersRow> dsa_orders;
