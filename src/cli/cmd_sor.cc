@@ -20,6 +20,7 @@
 #include "cases/statement_validate.h"
 #include "cli/commands.h"
 #include "cli/temp_output.h"
+#include "cli/regime_dir.h"
 #include "regimes/regime_loader.h"
 #include "store/store.h"
 
@@ -34,7 +35,7 @@ struct SorArgs {
   std::string platform;
   std::string policy;
   std::string terms_url;
-  std::string regimes = "policies/regimes";
+  std::string regimes = DefaultRegimeDir();
   bool eea_only = false;
   bool strict = false;
 };
