@@ -412,7 +412,7 @@ TEST(Transparency, CsvFilesQuoteAndHaveHeaders) {
   const auto files = TransparencyCsvFiles(BuildTransparencyReport(SmallRecord(), 0, 0));
   ASSERT_EQ(files.size(), 12u);  // with cross-border, IP and preservation requests apart
   EXPECT_EQ(files[0].first, "orders.csv");
-  EXPECT_EQ(files[0].second.substr(0, 26), "country,authority,category");
+  EXPECT_EQ(files[0].second.substr(0, 56), "country,authority,authority_name,category,category_label");
   EXPECT_NE(files[1].second.find("\"lawful speech, \"\"satire\"\"\""), std::string::npos);
   for (const auto& [name, body] : files) EXPECT_EQ(body.find("nan"), std::string::npos) << name;
 }

@@ -64,7 +64,8 @@ Outcome FromAction(Action a) {
 // `out` (its own symbols, as_of and window as in `options`). Each of the
 // store's fact profiles is turned into symbols (and an action) once, not
 // once per row.
-Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions& options, Record* out) {
+Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions& options,
+                         const std::vector<ReviewedDecision>& reviewed, Record* out) {
   struct Mapped {
     bool known = false;
     Action action = Action::kAllow;
@@ -73,6 +74,7 @@ Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions
   std::vector<Mapped> mapped;  // by DecisionFacts::profile
   Status failed = Status::Ok();
   Symbols& symbols = out->symbols;
+  size_t next_review = 0;  // facts come by ascending id, as `reviewed` does
   Status s = store.ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
     if (f.profile >= mapped.size()) mapped.resize(f.profile + 1);
     Mapped& m = mapped[f.profile];
@@ -99,7 +101,17 @@ Status LoadDecisionSlice(Store& store, const ScanSlice& slice, const LoadOptions
       row.acted = 0;
       row.outcome = Outcome::kOpen;
     }
-    row.automated = !f.review && m.action != Action::kReview;
+    row.automated = true;
+    while (next_review < reviewed.size() && reviewed[next_review].decision < f.id) ++next_review;
+    if (next_review < reviewed.size() && reviewed[next_review].decision == f.id &&
+        reviewed[next_review].at <= options.as_of) {
+      const ReviewedDecision& r = reviewed[next_review];
+      row.automated = false;
+      if (r.overturned || m.action == Action::kReview) {
+        row.outcome = Outcome::kNoAction;
+        row.acted = std::max(r.at, row.received);
+      }
+    }
     row.topic = m.topic;
     row.lang = m.lang;
     row.region = m.region;
@@ -127,8 +139,10 @@ Status LoadDecisions(Store& store, const LoadOptions& options, Record* record) {
   Result<int64_t> count = store.CountDecisionFacts();
   if (!count.ok()) return count.status();
   const size_t expected = static_cast<size_t>(*count);  // at most this many cases ("allow" and the window drop some)
+  Result<std::vector<ReviewedDecision>> reviewed = store.ListReviewedDecisions();
+  if (!reviewed.ok()) return reviewed.status();
   record->cases.reserve(record->cases.size() + expected);
-  if (options.readers.empty()) return LoadDecisionSlice(store, ScanSlice{}, options, record);
+  if (options.readers.empty()) return LoadDecisionSlice(store, ScanSlice{}, options, *reviewed, record);
   // Slice 0 goes straight into `record` on this thread; the others into
   // records of their own, appended after.
   const int parts = static_cast<int>(options.readers.size()) + 1;
@@ -138,9 +152,9 @@ Status LoadDecisions(Store& store, const LoadOptions& options, Record* record) {
   std::vector<std::thread> threads;
   for (int k = 1; k < parts; ++k)
     threads.emplace_back([&, k] {
-      status[k] = LoadDecisionSlice(*options.readers[k - 1], ScanSlice{k, parts}, options, &slices[k]);
+      status[k] = LoadDecisionSlice(*options.readers[k - 1], ScanSlice{k, parts}, options, *reviewed, &slices[k]);
     });
-  status[0] = LoadDecisionSlice(store, ScanSlice{0, parts}, options, record);
+  status[0] = LoadDecisionSlice(store, ScanSlice{0, parts}, options, *reviewed, record);
   for (std::thread& t : threads) t.join();
   for (const Status& s : status)
     if (!s.ok()) return s;
@@ -272,6 +286,9 @@ Result<Record> LoadRecord(Store& store, const LoadOptions& options) {
   Record record;
   record.as_of = options.as_of;
   PostFacts facts(store, record.symbols);
+  auto authorities = store.ListAuthorities();
+  if (!authorities.ok()) return authorities.status();
+  for (const AuthorityRecord& a : *authorities) record.labels.authorities[a.id] = a.name;
   // Orders and notices first (few), so that the decisions (millions) are
   // read into room reserved once for all of them.
   if (Status s = LoadOrders(store, options, facts, &record); !s.ok()) return s;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/labels.h"
 #include "analytics/symbols.h"
 #include "model/data_request.h"
 #include "model/preservation.h"
@@ -46,7 +47,9 @@ struct CaseRow {
   int64_t acted = 0;         // unix seconds: when it was decided; 0 = still open
   int64_t deadline = 0;      // unix seconds; 0 = none
   Outcome outcome = Outcome::kOpen;
-  bool automated = false;    // own-initiative decisions taken without human review
+  // Own-initiative decisions: no person decided it (a decision merely
+  // flagged for review is automated until a person reviews it).
+  bool automated = false;
   bool emergency = false;
   bool appealed = false;     // orders: an appeal or counter-notice was filed
   bool reversed = false;     // orders: the action was reversed on appeal
@@ -110,6 +113,9 @@ struct Record {
 
   // The ids of the rows that have one (orders, notices), by CaseRow::id.
   std::vector<std::string> ids;
+  // What the reports show people instead of ids (LoadRecord fills the
+  // authorities' names; AddRegimeLabels the regimes' category names).
+  Labels labels;
 
   Sym Intern(std::string_view value) { return symbols.Intern(value); }
   const std::string& Name(Sym id) const { return symbols.Name(id); }
@@ -143,7 +149,9 @@ struct LoadOptions {
 // post has none) and stops when it was stored; "review" decisions are open
 // until a human decides. Orders and notices take topic, language and region
 // from their first item target. A case acted on after `as_of` counts as
-// open at `as_of`.
+// open at `as_of`. A decision a person reviewed (Store::
+// ListReviewedDecisions) by `as_of` is not automated; an overturned one, or
+// a confirmed "review" decision, ends in no action when the person decided.
 Result<Record> LoadRecord(Store& store, const LoadOptions& options);
 
 // Hours from receipt to action (or to `as_of` for open cases). Rejected

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analytics/labels.h"
+
 namespace evenhand::analytics {
 
 namespace {
@@ -44,20 +46,22 @@ std::vector<std::pair<std::string, std::string>> TransparencyCsvFiles(const Tran
   const std::vector<std::string> outcome_cols = {"fully_complied", "partly_complied", "not_complied",
                                                  "rejected",       "pending",         "total"};
   std::vector<std::pair<std::string, std::string>> files;
-  std::string s = Line(Join({"country", "authority", "category"}, outcome_cols));
-  for (const OrdersRow& o : r.orders) s += Line(Join({o.country, o.authority, o.category}, CountCells(o.counts)));
+  std::string s = Line(Join({"country", "authority", "authority_name", "category", "category_label"}, outcome_cols));
+  for (const OrdersRow& o : r.orders)
+    s += Line(Join({o.country, o.authority, o.authority_label, o.category, o.category_label}, CountCells(o.counts)));
   files.emplace_back("orders.csv", s);
-  s = Line({"outcome", "reason", "count"});
-  for (const ReasonRow& x : r.reasons) s += Line({x.outcome, x.reason, I(x.count)});
+  s = Line({"outcome", "outcome_label", "reason", "count"});
+  for (const ReasonRow& x : r.reasons) s += Line({x.outcome, x.outcome_label, x.reason, I(x.count)});
   files.emplace_back("order_reasons.csv", s);
-  s = Line(Join({"notifier", "category"}, outcome_cols));
-  for (const NoticesRow& n : r.notices) s += Line(Join({n.notifier, n.category}, CountCells(n.counts)));
+  s = Line(Join({"notifier", "notifier_label", "category", "category_label"}, outcome_cols));
+  for (const NoticesRow& n : r.notices)
+    s += Line(Join({n.notifier, n.notifier_label, n.category, n.category_label}, CountCells(n.counts)));
   files.emplace_back("notices.csv", s);
-  s = Line({"jurisdiction", "legal_process", "emergency", "granted", "partly_granted", "refused", "rejected",
+  s = Line({"jurisdiction", "legal_process", "legal_process_label", "emergency", "granted", "partly_granted", "refused", "rejected",
             "pending", "total"});
   for (const DataRequestStatsRow& d : r.data_requests.rows) {
     const OutcomeCounts& c = d.counts;
-    s += Line({d.jurisdiction, d.legal_process, d.emergency ? "true" : "false", I(c.granted), I(c.partly_granted),
+    s += Line({d.jurisdiction, d.legal_process, LegalProcessLabel(d.legal_process), d.emergency ? "true" : "false", I(c.granted), I(c.partly_granted),
                I(c.refused), I(c.rejected), I(c.pending), I(c.total())});
   }
   files.emplace_back("data_requests.csv", s);
@@ -83,23 +87,24 @@ std::vector<std::pair<std::string, std::string>> TransparencyCsvFiles(const Tran
                  I(c.rejected)});
     files.emplace_back("preservation_requests.csv", s);
   }
-  s = Line({"category", "action", "automated", "human"});
-  for (const OwnInitiativeRow& o : r.own_initiative) s += Line({o.category, o.action, I(o.automated), I(o.human)});
+  s = Line({"category", "category_label", "action", "action_label", "automated", "human"});
+  for (const OwnInitiativeRow& o : r.own_initiative)
+    s += Line({o.category, o.category_label, o.action, o.action_label, I(o.automated), I(o.human)});
   files.emplace_back("own_initiative.csv", s);
   s = Line({"orders_actioned", "appealed", "upheld", "reversed", "pending"});
   s += Line({I(r.appeals.actioned), I(r.appeals.appealed), I(r.appeals.upheld()), I(r.appeals.reversed),
              I(r.appeals.pending)});
   files.emplace_back("appeals.csv", s);
-  s = Line({"source", "cases", "open", "median_hours", "median_ci_low", "median_ci_high", "p90_hours", "p90_ci_low",
+  s = Line({"source", "source_label", "cases", "open", "median_hours", "median_ci_low", "median_ci_high", "p90_hours", "p90_ci_low",
             "p90_ci_high"});
   for (const TimeSummary& t : r.times)
-    s += Line({t.source, I(t.cases), I(t.open), N(t.median.value), N(t.median.low), N(t.median.high), N(t.p90.value),
+    s += Line({t.source, t.source_label, I(t.cases), I(t.open), N(t.median.value), N(t.median.low), N(t.median.high), N(t.p90.value),
                N(t.p90.low), N(t.p90.high)});
   files.emplace_back("time_to_action.csv", s);
-  s = Line({"member_state", "type_of_illegal_content", "number_of_orders", "median_hours_to_confirm_receipt",
+  s = Line({"member_state", "type_of_illegal_content", "type_of_illegal_content_label", "number_of_orders", "median_hours_to_confirm_receipt",
             "median_hours_to_give_effect"});
   for (const DsaOrdersRow& d : r.dsa_orders)
-    s += Line({d.member_state, d.category, I(d.orders), N(d.median_hours_to_confirm), N(d.median_hours_to_effect.value)});
+    s += Line({d.member_state, d.category, d.category_label, I(d.orders), N(d.median_hours_to_confirm), N(d.median_hours_to_effect.value)});
   files.emplace_back("dsa_orders_received.csv", s);
   return files;
 }

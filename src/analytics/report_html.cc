@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analytics/labels.h"
 #include "analytics/svg.h"
 #include "model/time.h"
 
@@ -102,18 +103,19 @@ std::string OrdersSection(const TransparencyReport& r) {
          "jurisdiction only. Not complied: no action, with the reason below. Rejected: refused at intake "
          "(no legal basis, unregistered authority, ...).</p>";
   Table t(Join({"country", "authority", "category"}, Join(OutcomeNames(), {"total"})));
-  for (const OrdersRow& o : r.orders) t.Row(Join({o.country, o.authority, o.category}, CountCells(o.counts)));
+  for (const OrdersRow& o : r.orders)
+    t.Row(Join({o.country, o.authority_label, o.category_label}, CountCells(o.counts)));
   if (!r.orders.empty()) t.Row(Join({"all", "", ""}, CountCells(r.orders_total)));
   out += t.Done("No orders in this period.");
   Table reasons({"outcome", "reason", "orders"});
-  for (const ReasonRow& x : r.reasons) reasons.Row({x.outcome, x.reason, "#" + I(x.count)});
+  for (const ReasonRow& x : r.reasons) reasons.Row({x.outcome_label, x.reason, "#" + I(x.count)});
   return out + "<h3>Reasons for not complying or rejecting</h3>" + reasons.Done("None.");
 }
 
 std::string NoticesSection(const TransparencyReport& r) {
   std::string out = "<h2>Notices from users and trusted flaggers</h2>";
   Table t(Join({"notifier", "category"}, Join(OutcomeNames(), {"total"})));
-  for (const NoticesRow& n : r.notices) t.Row(Join({n.notifier, n.category}, CountCells(n.counts)));
+  for (const NoticesRow& n : r.notices) t.Row(Join({n.notifier_label, n.category_label}, CountCells(n.counts)));
   return out + t.Done("No notices in this period.") +
          "<p class=\"note\">Fully: removed; partly: withheld or labelled; not complied: no action.</p>";
 }
@@ -127,7 +129,7 @@ std::string DataRequestsSection(const TransparencyReport& r) {
   std::vector<std::string> labels;
   std::vector<std::vector<double>> values;
   for (const DataRequestStatsRow& row : d.rows) {
-    labels.push_back(row.jurisdiction + " " + row.legal_process + (row.emergency ? " (emergency)" : ""));
+    labels.push_back(row.jurisdiction + ", " + LegalProcessLabel(row.legal_process) + (row.emergency ? ", emergency" : ""));
     const OutcomeCounts& c = row.counts;
     values.push_back({double(c.granted), double(c.partly_granted), double(c.refused), double(c.rejected),
                       double(c.pending)});
@@ -139,7 +141,7 @@ std::string DataRequestsSection(const TransparencyReport& r) {
   Table t({"country", "legal process", "emergency", "granted", "partly", "refused", "rejected", "pending", "total"});
   for (const DataRequestStatsRow& row : d.rows) {
     const OutcomeCounts& c = row.counts;
-    t.Row({row.jurisdiction, row.legal_process, row.emergency ? "yes" : "no", "#" + I(c.granted),
+    t.Row({row.jurisdiction, LegalProcessLabel(row.legal_process), row.emergency ? "yes" : "no", "#" + I(c.granted),
            "#" + I(c.partly_granted), "#" + I(c.refused), "#" + I(c.rejected), "#" + I(c.pending), "#" + I(c.total())});
   }
   out += t.Done("No data requests in this period.");
@@ -189,26 +191,32 @@ std::string DataRequestsApartSection(const TransparencyReport& r) {
 
 std::string OwnInitiativeSection(const TransparencyReport& r) {
   std::string out = "<h2>Own-initiative actions</h2><div class=\"cards\">" +
-                    Card("automated", I(r.own_automated)) + Card("with human review", I(r.own_human)) + "</div>";
+                    Card("decided automatically", I(r.own_automated)) + Card("decided by a person", I(r.own_human)) +
+                    Card("awaiting a decision", I(r.own_awaiting_review)) + "</div>";
   std::vector<std::string> labels;
   std::vector<std::vector<double>> values;
   std::vector<std::string> cats;
   for (const OwnInitiativeRow& o : r.own_initiative) {
     if (cats.empty() || cats.back() != o.category) {
       cats.push_back(o.category);
-      labels.push_back(o.category.empty() ? "(none)" : o.category);
+      labels.push_back(o.category_label);
       values.push_back({0, 0});
     }
     values.back()[0] += o.automated;
     values.back()[1] += o.human;
   }
-  out += "<figure>" + StackedBarsSvg("Own-initiative actions by category", labels, {"automated", "human"}, values) +
+  out += "<figure>" +
+         StackedBarsSvg("Own-initiative actions by category", labels, {"decided automatically", "decided by a person"},
+                        values) +
          "</figure>";
-  Table t({"category", "action", "automated", "human"});
+  Table t({"category", "action", "decided automatically", "decided by a person"});
   for (const OwnInitiativeRow& o : r.own_initiative)
-    t.Row({o.category, o.action, "#" + I(o.automated), "#" + I(o.human)});
+    t.Row({o.category_label, o.action_label, "#" + I(o.automated), "#" + I(o.human)});
   return out + t.Done("No own-initiative actions in this period.") +
-         "<p class=\"note\">Action \"open\": sent to human review, not yet decided.</p>";
+         "<p class=\"note\">\"Decided by a person\": a moderator confirmed or overturned the decision. A decision "
+         "the policy only flagged for review counts as automated until a person reviews it. \"Awaiting a "
+         "decision\" (" + I(r.own_awaiting_review) + "): sent to a person and not reviewed yet, or decided only after "
+         "the period's end; these are not counted as actions.</p>";
 }
 
 std::string TimesSection(const TransparencyReport& r) {
@@ -216,7 +224,7 @@ std::string TimesSection(const TransparencyReport& r) {
   std::vector<StepSeries> series;
   for (const TimeSummary& t : r.times) {
     StepSeries s;
-    s.name = t.source;
+    s.name = t.source_label;
     s.points.push_back({0, 0});
     for (const KmStep& k : t.km.steps) s.points.push_back({k.time, 1 - k.survival});
     if (t.cases > 0) series.push_back(std::move(s));
@@ -224,7 +232,7 @@ std::string TimesSection(const TransparencyReport& r) {
   out += "<figure>" + StepChartSvg("Share acted on, by hours since receipt", "hours since receipt", "acted on", series) +
          "</figure>";
   Table t({"source", "cases", "still open", "median (95% CI)", "p90 (95% CI)"});
-  for (const TimeSummary& s : r.times) t.Row({s.source, "#" + I(s.cases), "#" + I(s.open), Q(s.median), Q(s.p90)});
+  for (const TimeSummary& s : r.times) t.Row({s.source_label, "#" + I(s.cases), "#" + I(s.open), Q(s.median), Q(s.p90)});
   return out + t.Done("No cases.") +
          "<p class=\"note\">Kaplan–Meier estimates: cases still open count as taking at least as long as they "
          "have been open (right-censored), so the figures are not flattered by leaving slow cases out. "
@@ -247,7 +255,7 @@ std::string DsaSection(const TransparencyReport& r) {
   Table t({"Member State", "type of illegal content", "number of orders", "median time to confirm receipt",
            "median time to give effect"});
   for (const DsaOrdersRow& d : r.dsa_orders)
-    t.Row({d.member_state, d.category, "#" + I(d.orders), H(d.median_hours_to_confirm),
+    t.Row({d.member_state, d.category_label, "#" + I(d.orders), H(d.median_hours_to_confirm),
            H(d.median_hours_to_effect.value)});
   return out + t.Done("No orders from EU Member States in this period.");
 }
@@ -264,8 +272,9 @@ std::string RenderTransparencyHtml(const TransparencyReport& r, const std::strin
       E(period) + ". Open cases counted as of " + E(FormatTimestamp(r.as_of)) + ".</p>";
   out += "<div class=\"cards\">" + Card("government orders", I(r.orders_total.total())) +
          Card("notices", I(r.notices_total.total())) + Card("data requests", I(r.data_requests.all.total())) +
-         Card("own-initiative actions", I(r.own_automated + r.own_human)) + "</div>";
-  out += OrdersSection(r) + NoticesSection(r) + DataRequestsSection(r) + DataRequestsApartSection(r) + OwnInitiativeSection(r) + AppealsSection(r) +
+         Card("own-initiative decisions", I(r.own_automated + r.own_human)) + "</div>";
+  out += OrdersSection(r) + NoticesSection(r) + DataRequestsSection(r) + DataRequestsApartSection(r) +
+         OwnInitiativeSection(r) + AppealsSection(r) +
          TimesSection(r) + DsaSection(r);
   out += "<p class=\"note\">Generated by evenhand " EVENHAND_VERSION ".</p></body></html>\n";
   return out;

@@ -3,7 +3,10 @@
 // <svg> element with a viewBox, so it scales to the width of a phone; text
 // is escaped; no NaN or infinity ever reaches the markup (such points are
 // dropped). Empty input gives a small chart that says "no data" instead
-// of a broken one. Pure functions; thread safe.
+// of a broken one. No text is cut and none runs out of its chart: titles
+// and bar labels wrap onto more lines, the chart grows to hold what cannot
+// wrap, and every <text> fits the viewBox by EstimateTextWidth (which
+// errs wide for the common sans-serif fonts). Pure functions; thread safe.
 #pragma once
 
 #include <string>
@@ -12,6 +15,16 @@
 #include <vector>
 
 namespace evenhand::analytics {
+
+// Width in px of `utf8` (unescaped) set in a sans-serif font of
+// `font_size` px: per-character widths of DejaVu Sans (the widest of the
+// common sans-serif faces) plus 5 %, bold 15 % wider, any non-ASCII
+// character a full em.
+double EstimateTextWidth(std::string_view utf8, double font_size, bool bold = false);
+
+// Splits `text` at spaces into lines no wider than `max_width` (by
+// EstimateTextWidth); a word wider than that is a line of its own.
+std::vector<std::string> WrapText(const std::string& text, double max_width, double font_size, bool bold = false);
 
 // Escapes &, <, >, " and ' for HTML and SVG text and attributes.
 std::string HtmlEscape(std::string_view text);

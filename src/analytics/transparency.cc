@@ -114,6 +114,10 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
         r.notices_total.Add(c);
         break;
       case Source::kOwnInitiative:
+        if (c.open()) {  // waiting for a person: not an action yet
+          ++r.own_awaiting_review;
+          break;
+        }
         ++own_counts[c.category * kOutcomes + static_cast<size_t>(c.outcome)][c.automated];
         (c.automated ? r.own_automated : r.own_human) += 1;
         break;
@@ -125,7 +129,8 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
     if (human == 0 && automated == 0) continue;
     const std::string& category = record.Name(static_cast<Sym>(i / kOutcomes));
     const std::string outcome(OutcomeName(static_cast<Outcome>(i % kOutcomes)));
-    own[{category, outcome}] = OwnInitiativeRow{category, outcome, automated, human};
+    own[{category, outcome}] =
+        OwnInitiativeRow{category, outcome, record.labels.Category(category), OutcomeLabel(outcome), automated, human};
   }
   // Times: walks in time order, so every sample comes out sorted.
   TimeColumns scratch;
@@ -135,22 +140,28 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
     if (order.source(k) == Source::kOrder && IsEuMemberState(record.Name(order.jurisdiction[k])))
       dsa[{record.Name(order.jurisdiction[k]), record.Name(order.category[k])}].push_back(
           {order.hours[k], order.event(k)});
-  for (auto& [k, v] : orders) r.orders.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), v});
+  const Labels& labels = record.labels;
+  for (auto& [k, v] : orders)
+    r.orders.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), labels.Authority(std::get<1>(k)),
+                        labels.Category(std::get<2>(k)), v});
   for (auto& [k, v] : by_country) r.orders_by_country.emplace_back(k, v);
   std::stable_sort(r.orders_by_country.begin(), r.orders_by_country.end(),
                    [](const auto& a, const auto& b) { return a.second.total() > b.second.total(); });
-  for (auto& [k, v] : reasons) r.reasons.push_back({k.first, k.second, v});
+  for (auto& [k, v] : reasons) r.reasons.push_back({k.first, ReasonOutcomeLabel(k.first), k.second, v});
   std::stable_sort(r.reasons.begin(), r.reasons.end(),
                    [](const ReasonRow& a, const ReasonRow& b) { return a.count > b.count; });
-  for (auto& [k, v] : notices) r.notices.push_back({k.first, k.second, v});
+  for (auto& [k, v] : notices)
+    r.notices.push_back({k.first, k.second, NotifierLabel(k.first), labels.Category(k.second), v});
   for (auto& [k, v] : own) r.own_initiative.push_back(v);
   r.data_requests = CountDataRequests(record.data_requests, record.as_of, from, to);
   r.preservations = CountPreservations(record.preservations, record.as_of, from, to);
   r.times = SummariseSources(order);  // own initiative, notices, orders
+  for (TimeSummary& t : r.times) t.source_label = SourceLabel(t.source);
   for (auto& [k, obs] : dsa) {
     DsaOrdersRow row;
     row.member_state = k.first;
     row.category = k.second;
+    row.category_label = labels.Category(k.second);
     row.orders = static_cast<int64_t>(obs.size());
     row.median_hours_to_effect = Summarise("", obs).median;
     r.dsa_orders.push_back(row);
@@ -166,33 +177,44 @@ nlohmann::ordered_json TransparencyToJson(const TransparencyReport& r) {
                  {"as_of", FormatTimestamp(r.as_of)}};
   J orders = J::array();
   for (const OrdersRow& o : r.orders)
-    orders.push_back({{"country", o.country}, {"authority", o.authority}, {"category", o.category},
-                      {"outcomes", Counts(o.counts)}});
+    orders.push_back({{"country", o.country}, {"authority", o.authority}, {"authority_name", o.authority_label},
+                      {"category", o.category}, {"category_label", o.category_label}, {"outcomes", Counts(o.counts)}});
   J reasons = J::array();
   for (const ReasonRow& x : r.reasons)
-    reasons.push_back({{"outcome", x.outcome}, {"reason", x.reason}, {"count", x.count}});
+    reasons.push_back({{"outcome", x.outcome}, {"outcome_label", x.outcome_label}, {"reason", x.reason},
+                       {"count", x.count}});
   j["government_orders"] = {{"total", Counts(r.orders_total)}, {"rows", orders}, {"reasons", reasons}};
   J notices = J::array();
   for (const NoticesRow& n : r.notices)
-    notices.push_back({{"notifier", n.notifier}, {"category", n.category}, {"outcomes", Counts(n.counts)}});
+    notices.push_back({{"notifier", n.notifier}, {"notifier_label", n.notifier_label}, {"category", n.category},
+                       {"category_label", n.category_label}, {"outcomes", Counts(n.counts)}});
   j["notices"] = {{"total", Counts(r.notices_total)}, {"rows", notices}};
   j["data_requests"] = DataRequestStatsToJson(r.data_requests);
   j["preservation_requests"] = PreservationStatsToJson(r.preservations);
+  if (j["data_requests"].contains("rows"))
+    for (auto& row : j["data_requests"]["rows"])
+      if (row.contains("legal_process") && row["legal_process"].is_string())
+        row["legal_process_label"] = LegalProcessLabel(row["legal_process"].get<std::string>());
   J own = J::array();
   for (const OwnInitiativeRow& o : r.own_initiative)
-    own.push_back({{"category", o.category}, {"action", o.action}, {"automated", o.automated}, {"human", o.human}});
-  j["own_initiative"] = {{"automated", r.own_automated}, {"human", r.own_human}, {"rows", own}};
+    own.push_back({{"category", o.category}, {"category_label", o.category_label}, {"action", o.action},
+                   {"action_label", o.action_label}, {"automated", o.automated}, {"human", o.human}});
+  j["own_initiative"] = {{"automated", r.own_automated},
+                         {"human", r.own_human},
+                         {"awaiting_review", r.own_awaiting_review},
+                         {"rows", own}};
   j["appeals"] = {{"orders_actioned", r.appeals.actioned}, {"appealed", r.appeals.appealed},
                   {"upheld", r.appeals.upheld()},          {"reversed", r.appeals.reversed},
                   {"pending", r.appeals.pending}};
   J times = J::array();
   for (const TimeSummary& t : r.times)
-    times.push_back({{"source", t.source}, {"cases", t.cases}, {"open", t.open}, {"median", Quantile(t.median)},
+    times.push_back({{"source", t.source}, {"source_label", t.source_label}, {"cases", t.cases}, {"open", t.open}, {"median", Quantile(t.median)},
                      {"p90", Quantile(t.p90)}});
   j["time_to_action_hours"] = times;
   J dsa = J::array();
   for (const DsaOrdersRow& d : r.dsa_orders)
     dsa.push_back({{"member_state", d.member_state}, {"type_of_illegal_content", d.category},
+                   {"type_of_illegal_content_label", d.category_label},
                    {"number_of_orders", d.orders}, {"median_hours_to_confirm_receipt", d.median_hours_to_confirm},
                    {"median_hours_to_give_effect", Quantile(d.median_hours_to_effect)}});
   j["dsa_template_orders_received"] = dsa;

@@ -11,7 +11,10 @@
 //   - notices from users and trusted flaggers, by kind, category, outcome;
 //   - data requests by country, legal process and outcome, emergency
 //     requests apart (cases/datareq_stats.h);
-//   - own-initiative actions by category and action, automated vs. human;
+//   - own-initiative actions by category and action, automated vs. decided
+//     by a person (a decision merely flagged for review is automated until
+//     a person reviews it); decisions waiting for a person are counted
+//     apart, not as actions;
 //   - appeals of orders and reversals;
 //   - time to action per source: Kaplan-Meier median and p90 with their
 //     confidence intervals (open cases censored at the report's end);
@@ -20,6 +23,8 @@
 //     2024/2835, orders to act, Art. 9 / 15(1)(a)): per Member State and
 //     type of illegal content, the number of orders, the median time to
 //     confirm receipt and the median time to give effect.
+// Every id a row holds has its label beside it (labels.h, from
+// record.labels): the JSON and CSV carry both, the HTML page the labels.
 // Pure function of a Record; thread safe.
 #pragma once
 
@@ -44,23 +49,27 @@ struct ComplianceCounts {
 
 struct OrdersRow {
   std::string country, authority, category;
+  std::string authority_label, category_label;
   ComplianceCounts counts;
 };
 
 struct ReasonRow {
   std::string outcome;  // "not_complied" | "rejected"
+  std::string outcome_label;
   std::string reason;
   int64_t count = 0;
 };
 
 struct NoticesRow {
   std::string notifier, category;  // notifier: user | trusted_flagger
+  std::string notifier_label, category_label;
   ComplianceCounts counts;         // fully: removed; partly: withheld or labelled
 };
 
 struct OwnInitiativeRow {
-  std::string category, action;  // action: withheld, removed, labelled, suspended, open (awaiting review)
-  int64_t automated = 0, human = 0;
+  std::string category, action;  // action: withheld, removed, labelled, suspended, no_action
+  std::string category_label, action_label;
+  int64_t automated = 0, human = 0;  // human: a person decided (reviewed) it
 };
 
 struct AppealsSummary {
@@ -71,6 +80,7 @@ struct AppealsSummary {
 
 struct TimeSummary {
   std::string source;  // own_initiative | notice | order | all
+  std::string source_label;
   int64_t cases = 0, open = 0;
   QuantileEstimate median, p90;  // hours
   KaplanMeier km;
@@ -78,6 +88,7 @@ struct TimeSummary {
 
 struct DsaOrdersRow {
   std::string member_state, category;
+  std::string category_label;
   int64_t orders = 0;
   double median_hours_to_confirm = 0;  // intake confirms receipt when it stores the order
   QuantileEstimate median_hours_to_effect;
@@ -94,7 +105,8 @@ struct TransparencyReport {
   DataRequestStats data_requests;
   PreservationStats preservations;
   std::vector<OwnInitiativeRow> own_initiative;
-  int64_t own_automated = 0, own_human = 0;
+  int64_t own_automated = 0, own_human = 0;  // actions (and no-action decisions) taken
+  int64_t own_awaiting_review = 0;           // open: sent to a person and not reviewed yet, or decided after as_of
   AppealsSummary appeals;
   std::vector<TimeSummary> times;
   std::vector<DsaOrdersRow> dsa_orders;

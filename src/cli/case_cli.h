@@ -17,13 +17,14 @@
 #include "model/status.h"
 #include "model/time.h"
 #include "regimes/regime.h"
+#include "cli/regime_dir.h"
 #include "store/store.h"
 
 namespace evenhand::cli {
 
 struct CaseFlags {
   std::string db;
-  std::string regimes = "policies/regimes";
+  std::string regimes = DefaultRegimeDir();  // cli/regime_dir.h
   std::string overrides;
   std::string actor;
   std::string now;  // RFC 3339; empty = the clock

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/regime_dir.h"
 #include "regimes/overrides.h"
 #include "regimes/regime_json.h"
 #include "regimes/regime_loader.h"
@@ -16,10 +17,8 @@ namespace evenhand::cli {
 
 namespace {
 
-constexpr const char* kDefaultDir = "policies/regimes";
-
 struct RegimeOptions {
-  std::string dir = kDefaultDir;
+  std::string dir = DefaultRegimeDir();
   std::string overrides;
   std::string id;
   bool json = false;
@@ -158,7 +157,7 @@ int Show(const RegimeOptions& o) {
 
 void AddDirFlags(CLI::App* cmd, RegimeOptions* o) {
   cmd->add_option("--dir", o->dir, "Directory of regime files (*.yaml), one regime each")
-      ->default_str(kDefaultDir);
+      ->capture_default_str();
   cmd->add_option("--overrides", o->overrides,
                   "Deployment override file (overrides: [{regime, category, normal, emergency, reason, replace}])")
       ->check(CLI::ExistingFile);

@@ -119,6 +119,12 @@ struct TransparencyArgs : CaseFlags {
 int Transparency(const TransparencyArgs& a) {
   auto record = Load(a, a.from, a.to, true);
   if (!record.ok()) return Fail("report transparency", record.status().message());
+  // The regimes name their categories; without them the ids are spelled out.
+  if (auto regimes = LoadRegimes(a); regimes.ok())
+    analytics::AddRegimeLabels(*regimes, &record->labels);
+  else
+    std::fprintf(stderr, "report transparency: regime category names not shown: %s\n",
+                 regimes.status().message().c_str());
   const int64_t from = a.from.empty() ? 0 : *ParseTimestamp(a.from);
   const int64_t to = a.to.empty() ? 0 : *ParseTimestamp(a.to);
   const analytics::TransparencyReport report = analytics::BuildTransparencyReport(*record, from, to);
@@ -293,6 +299,7 @@ int All(const AllArgs& a) {
   const int threads = a.threads > 0 ? a.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   auto record = Load(a, a.from, a.to, true, threads);
   if (!record.ok()) return Fail(verb, record.status().message());
+  analytics::AddRegimeLabels(*regimes, &record->labels);
   analytics::ReportSetOptions options;
   options.from = a.from.empty() ? 0 : *ParseTimestamp(a.from);
   options.to = a.to.empty() ? 0 : *ParseTimestamp(a.to);
@@ -364,7 +371,7 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
       "transparency",
       "Orders, notices, data requests, own-initiative actions, appeals and times to action for a period, as "
       "HTML (charts), CSV and JSON; prints the JSON when no output is named");
-  AddCaseFlags(tr, t.get(), false);
+  AddCaseFlags(tr, t.get(), false, "Directory of regime files (the names of their categories)");
   tr->add_option("--from", t->from, "Start of the period, RFC 3339 (cases received from then on)");
   tr->add_option("--to", t->to, "End of the period, RFC 3339 (exclusive); open cases are counted as of then");
   tr->add_option("--html", t->html, "Write the self-contained HTML report here");

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/regime_dir.h"
 #include "server/server.h"
 
 namespace evenhand::cli {
@@ -105,6 +106,7 @@ int Serve(ServeArgs& a) {
 
 void AddServeCommand(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<ServeArgs>();
+  a->options.regimes = DefaultRegimeDir();
   auto* cmd = app.add_subcommand("serve", "Run the JSON HTTP API (/v1, see docs/API.md) and the web dashboard");
   cmd->add_option("--db", a->options.db, "Store URL (SQLite path); created if missing")->required();
   cmd->add_option("--policy", a->options.policy, "Policy file for /v1/scan (reloadable: POST /v1/policy/reload)")

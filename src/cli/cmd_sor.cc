@@ -27,6 +27,7 @@
 #include "cases/statement_validate.h"
 #include "cli/commands.h"
 #include "cli/temp_output.h"
+#include "cli/regime_dir.h"
 #include "regimes/regime_loader.h"
 #include "store/store.h"
 
@@ -41,7 +42,7 @@ struct SorArgs {
   std::string platform;
   std::string policy;
   std::string terms_url;
-  std::string regimes = "policies/regimes";
+  std::string regimes = DefaultRegimeDir();
   bool eea_only = false;    // the default; kept for scripts that pass it
   bool all_scopes = false;  // also restrictions outside the EEA (an internal record)
   bool strict = false;

@@ -54,6 +54,7 @@ bool Api::LoadReport(const Ctx& c, bool decisions, analytics::Record* record, in
   auto r = analytics::LoadRecord(*rd->store, lo);
   if (!r.ok()) return *error = FromStatus(r.status()), false;
   *record = std::move(r).value();
+  analytics::AddRegimeLabels(regimes_, &record->labels);
   return true;
 }
 

@@ -90,6 +90,7 @@ struct CaseRecord {
 // at the text of each row. The views are valid only during the callback
 // that receives them.
 struct DecisionFacts {
+  int64_t id = 0;  // the stored decision's id (ascending in a walk; see ReviewedDecision)
   std::string_view policy, action, category;
   bool review = false;
   std::string_view topic;         // the post's; "" when no post is stored
@@ -131,6 +132,15 @@ struct DecisionReview {
   std::string reason;
   std::string actor;
   int64_t at = 0;       // unix seconds
+};
+
+// A stored decision that a person reviewed, for the analytics: `decision`
+// is the id DecisionFacts::id carries (the item's first decision under the
+// reviewed policy, the one the review queue shows).
+struct ReviewedDecision {
+  int64_t decision = 0;
+  bool overturned = false;  // verdict "overturn"; else "confirm"
+  int64_t at = 0;           // unix seconds: when the person decided
 };
 
 struct CaseFilter {
@@ -294,6 +304,9 @@ class Store {
   // Conflict when (item, policy) was reviewed already.
   virtual Status PutDecisionReview(const DecisionReview& review) = 0;
   virtual Result<std::vector<DecisionReview>> ListDecisionReviews() = 0;  // in the order stored
+  // Every reviewed decision, by ascending decision id (a review of a
+  // decision no longer stored is left out).
+  virtual Result<std::vector<ReviewedDecision>> ListReviewedDecisions() = 0;
 
   virtual int schema_version() = 0;
 

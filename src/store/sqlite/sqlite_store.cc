@@ -421,6 +421,7 @@ class SqliteStore final : public Store, public AuditTreeStore {
   Result<AuditEntry> GetAudit(int64_t seq) override;
   Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints(int64_t limit) override;
+  Result<std::vector<ReviewedDecision>> ListReviewedDecisions() override;
 
  private:
   // Appends the entries of the open write transaction to the audit tree
@@ -1467,7 +1468,7 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
     if (rc != SQLITE_DONE) return Error(rc, "reading fact profiles");
   }
   OwnedStmt facts = PrepareOwned(
-      db_, "SELECT received, stored_at, profile FROM decision_facts WHERE id >= ?1 AND id <= ?2 ORDER BY id", &rc);
+      db_, "SELECT received, stored_at, profile, id FROM decision_facts WHERE id >= ?1 AND id <= ?2 ORDER BY id", &rc);
   if (rc != SQLITE_OK) return Error(rc, "reading decision facts");
   bool stopped = false;
   Status bad = Status::Ok();
@@ -1482,6 +1483,7 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
       f.received = sqlite3_column_int64(q, 0);
       f.stored_at = sqlite3_column_int64(q, 1);
+      f.id = sqlite3_column_int64(q, 3);
       const int64_t stored = sqlite3_column_int64(q, 2);
       const uint32_t dense =
           stored >= 0 && static_cast<uint64_t>(stored) < dense_of.size() ? dense_of[static_cast<size_t>(stored)] : kNone;
@@ -1999,6 +2001,26 @@ Result<std::vector<DecisionReview>> SqliteStore::ListDecisionReviews() {
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return Error(rc, "listing decision reviews");
+  return out;
+}
+
+Result<std::vector<ReviewedDecision>> SqliteStore::ListReviewedDecisions() {
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(db_,
+                              "SELECT (SELECT min(d.id) FROM decisions d WHERE d.item = r.item AND d.policy = r.policy) "
+                              "AS decision, r.verdict, r.at FROM decision_reviews r WHERE decision IS NOT NULL "
+                              "ORDER BY decision",
+                              &rc);
+  if (rc != SQLITE_OK) return Error(rc, "listing reviewed decisions");
+  std::vector<ReviewedDecision> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    ReviewedDecision r;
+    r.decision = sqlite3_column_int64(st.get(), 0);
+    r.overturned = ColumnView(st.get(), 1) == "overturn";
+    r.at = sqlite3_column_int64(st.get(), 2);
+    out.push_back(r);
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "listing reviewed decisions");
   return out;
 }
 
