@@ -161,6 +161,9 @@ async function main() {
         o.reason ? pair('Reason', o.reason) : null,
         o.actioned_at ? pair('Actioned', formatTime(o.actioned_at)) : null,
         o.appeal ? pair('Appeal', o.appeal) : null,
+        o.standing === 'reversed'
+          ? pair('Reversed', `on appeal, ${formatTime(o.reversed_at)}: the action no longer applies and the content is reinstated`)
+          : null,
         o.closed_at ? pair('Closed', formatTime(o.closed_at)) : null,
         pair('Internal id', h('code', {}, o.id)));
     const actions = canAct ? actionsFor(o, run) : [];
