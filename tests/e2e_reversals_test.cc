@@ -132,9 +132,10 @@ TEST_F(ReversalsEndToEnd, OverturningADecisionUndoesItEverywhere) {
 
 TEST_F(ReversalsEndToEnd, AnOrderReversedOnAppealIsReversedInEveryView) {
   const std::string orders = (dir_ / "orders.jsonl").string();
-  std::ofstream(orders) << R"({"authority":"pta","jurisdiction":"PK","legal_basis":{"instrument":"PECA 2016",)"
-                        << R"("provision":"s.37(1)"},"category":"unlawful_content_s37","targets":[{"item":"p0005"}],)"
-                        << R"("reference":"PTA/REV/1","received":"2026-11-20T09:00:00Z"})" << "\n";
+  std::ofstream(orders, std::ios::binary)
+      << R"j({"authority":"pta","jurisdiction":"PK","legal_basis":{"instrument":"PECA 2016","provision":"s.37(1)"},)j"
+      << R"j("category":"unlawful_content_s37","targets":[{"item":"p0005"}],"reference":"PTA/REV/1",)j"
+      << R"j("received":"2026-11-20T09:00:00Z"})j" << "\n";
   Outcome r = Exec("order submit --db " + db_ + " --actor intake --now 2026-11-20T09:00:00Z " + orders, false);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const std::string id = json::parse(r.out)["id"];

@@ -200,7 +200,7 @@ std::string ComplaintsSection(const TransparencyReport& r) {
     t.Row({c.source == "own_initiative" ? "own-initiative decisions" : c.source == "order" ? "orders" : "all",
            "#" + I(c.received), "#" + I(c.decided), "#" + I(c.upheld()), "#" + I(c.reversed), "#" + I(c.pending()),
            Q(c.median_hours_to_decide)});
-  return out + t.Done("No complaints.") + "<p class="note">Decisions overturned on a moderator's review (not on a "
+  return out + t.Done("No complaints.") + "<p class=\"note\">Decisions overturned on a moderator's review (not on a "
          "complaint): " + I(r.overturned_on_review) + ". A reversed decision or order no longer restricts the "
          "content and is counted as reversed, never as complied with.</p>";
 }
