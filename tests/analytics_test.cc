@@ -364,7 +364,9 @@ TEST(Transparency, CountsOutcomesReasonsAppealsAndTheDsaTable) {
   const TransparencyReport r = BuildTransparencyReport(SmallRecord(), 0, 0);
   EXPECT_EQ(r.orders_total.total(), 5);
   EXPECT_EQ(r.orders_total.fully, 1);
-  EXPECT_EQ(r.orders_total.partly, 1);
+  // The withhold reversed on appeal is not complied with in part (issue 14 point 1).
+  EXPECT_EQ(r.orders_total.partly, 0);
+  EXPECT_EQ(r.orders_total.reversed, 1);
   EXPECT_EQ(r.orders_total.not_complied, 1);
   EXPECT_EQ(r.orders_total.rejected, 1);
   EXPECT_EQ(r.orders_total.pending, 1);
@@ -388,6 +390,8 @@ TEST(Transparency, CountsOutcomesReasonsAppealsAndTheDsaTable) {
     }
   const auto json = TransparencyToJson(r);
   EXPECT_EQ(json["government_orders"]["total"]["total"], 5);
+  EXPECT_EQ(json["government_orders"]["total"]["reversed_on_appeal"], 1);
+  EXPECT_EQ(json["government_orders"]["total"]["partly_complied"], 0);
   EXPECT_EQ(json["dsa_template_orders_received"][0]["number_of_orders"], 3);
 }
 
@@ -410,7 +414,7 @@ TEST(Transparency, HtmlIsSelfContainedWithWholeCharts) {
 
 TEST(Transparency, CsvFilesQuoteAndHaveHeaders) {
   const auto files = TransparencyCsvFiles(BuildTransparencyReport(SmallRecord(), 0, 0));
-  ASSERT_EQ(files.size(), 12u);  // with cross-border, IP and preservation requests apart
+  ASSERT_EQ(files.size(), 13u);  // with cross-border, IP and preservation requests apart, and complaints.csv
   EXPECT_EQ(files[0].first, "orders.csv");
   EXPECT_EQ(files[0].second.substr(0, 56), "country,authority,authority_name,category,category_label");
   EXPECT_NE(files[1].second.find("\"lawful speech, \"\"satire\"\"\""), std::string::npos);

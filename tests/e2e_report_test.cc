@@ -189,7 +189,7 @@ TEST_F(ReportEndToEnd, AllReportsAtOnceEqualTheSingleReports) {
     const fs::path rel = fs::relative(entry.path(), one);
     EXPECT_EQ(ReadAll(entry.path()), ReadAll(two / rel)) << rel;
   }
-  EXPECT_EQ(files, 1u + 1 + 12 + 1 + 10 + 6 + 4);  // html, json, 12 CSVs, sla, 10 regimes, 6 times, 4 audits
+  EXPECT_EQ(files, 1u + 1 + 13 + 1 + 10 + 6 + 4);  // html, json, 13 CSVs, sla, 10 regimes, 6 times, 4 audits
   // Over the whole record, each file is what the single command prints.
   const fs::path whole = dir_ / "all-whole";
   ASSERT_EQ(Exec("report all --db " + db_ + kNow + " --out " + whole.string()).exit_code, 0);

@@ -471,6 +471,8 @@ TEST_F(ApiTest, RoleMatrix) {
       {"POST", events, R"({"event":"review"})", "md"},
       {"POST", appeal, R"({"text":"t"})", "md"},
       {"POST", decision, R"({"outcome":"upheld"})", "md"},
+      {"POST", "/v1/appeals", R"({"decision":"rm-item@examples@1","text":"t"})", "md"},
+      {"GET", "/v1/appeals", "", "mud"},
       {"POST", "/v1/datarequests", req.dump(), "ad"},
       {"GET", "/v1/datarequests", "", "amud"},
       {"GET", dreq, "", "amud"},

@@ -7,10 +7,12 @@
 #include <unordered_map>
 
 #include "analytics/time_order.h"
+#include "cases/appeal_json.h"
 #include "cases/datareq_json.h"
 #include "cases/preservation_json.h"
 #include "cases/notice_json.h"
 #include "cases/order_json.h"
+#include "cases/standing.h"
 
 namespace evenhand::analytics {
 
@@ -181,7 +183,10 @@ Status LoadOrders(Store& store, const LoadOptions& options, PostFacts& facts, Re
     row.deadline = o.deadline;
     row.emergency = o.emergency;
     row.appealed = !o.appeal.empty();
-    row.reversed = o.reversed_at != 0;
+    row.reversed = OrderStanding(o) == "reversed" && o.reversed_at <= options.as_of;
+    if (row.appealed)
+      record->complaints.push_back({Source::kOrder, o.appealed_at,
+                                    o.appeal_decided_at != 0 ? o.appeal_decided_at : o.reversed_at, row.reversed});
     row.appeal_open = o.state == OrderState::kReopened;
     row.reason = record->Intern(o.reason);
     if (o.state == OrderState::kRejected) {
@@ -233,6 +238,25 @@ Status LoadNotices(Store& store, const LoadOptions& options, PostFacts& facts, R
     if (!n.location.empty()) facts.Fill(n.location.front(), &row);
     record->cases.push_back(std::move(row));
   }
+  return Status::Ok();
+}
+
+// Appeals of own-initiative decisions (cases/appeal_desk.h) filed in the
+// window, and overturning reviews made in it.
+Status LoadComplaints(Store& store, const LoadOptions& options, Record* record) {
+  auto cases = store.ListCases(KindFilter(kAppealKind));
+  if (!cases.ok()) return cases.status();
+  for (const CaseRecord& c : *cases) {
+    if (!InWindow(c.received, options)) continue;
+    auto a = AppealFromJson(c.body);
+    if (!a.ok()) return Status::Corrupt("case " + c.id + ": " + a.status().message());
+    record->complaints.push_back(
+        {Source::kOwnInitiative, a->filed_at, a->decided_at, a->state == AppealState::kReversed});
+  }
+  auto reviews = store.ListDecisionReviews();
+  if (!reviews.ok()) return reviews.status();
+  for (const DecisionReview& r : *reviews)
+    record->overturned_on_review += r.verdict == "overturn" && InWindow(r.at, options) && r.at <= options.as_of;
   return Status::Ok();
 }
 
@@ -303,6 +327,13 @@ Result<Record> LoadRecord(Store& store, const LoadOptions& options) {
   if (options.decisions)
     if (Status s = LoadDecisions(store, options, &record); !s.ok()) return s;
   if (Status s = LoadDataRequests(store, options, &record); !s.ok()) return s;
+  if (Status s = LoadComplaints(store, options, &record); !s.ok()) return s;
+  // Complaints decided after the reference time were pending then.
+  for (ComplaintRow& c : record.complaints)
+    if (c.decided > record.as_of) {
+      c.decided = 0;
+      c.reversed = false;
+    }
   if (record.cases.size() > UINT32_MAX) return Status::Invalid("LoadRecord: more than 2^32 cases");
   IndexByTime(&record);
   return record;

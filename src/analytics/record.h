@@ -95,12 +95,23 @@ struct TimeColumns {
   }
 };
 
+// One complaint (an appeal of an own-initiative decision, or an appeal or
+// counter-notice against an order), for the complaints section.
+struct ComplaintRow {
+  Source source = Source::kOwnInitiative;
+  int64_t filed = 0;    // unix seconds; 0 = not recorded (orders appealed before it was)
+  int64_t decided = 0;  // unix seconds; 0 = pending
+  bool reversed = false;
+};
+
 struct Record {
   int64_t as_of = 0;  // the reference time: open cases are censored here
   Symbols symbols;    // the text of every Sym in `cases`
   std::vector<CaseRow> cases;
   std::vector<DataRequest> data_requests;
   std::vector<PreservationRequest> preservations;  // loaded with the data requests
+  std::vector<ComplaintRow> complaints;  // filed in the window (orders: the order received in it)
+  int64_t overturned_on_review = 0;      // decisions overturned on review in the window
   // The cases that count in time to action (all but rejected ones), by
   // ascending HoursToAction, with what the reports group them by: sorted
   // once for every report of a run. Set by IndexByTime() (time_order.h),

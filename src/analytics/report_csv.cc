@@ -25,7 +25,7 @@ std::string Line(const std::vector<std::string>& cells) {
 }
 
 std::vector<std::string> CountCells(const ComplianceCounts& c) {
-  return {I(c.fully), I(c.partly), I(c.not_complied), I(c.rejected), I(c.pending), I(c.total())};
+  return {I(c.fully), I(c.partly), I(c.not_complied), I(c.reversed), I(c.rejected), I(c.pending), I(c.total())};
 }
 
 std::vector<std::string> Join(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -44,7 +44,7 @@ std::string CsvField(const std::string& text) {
 
 std::vector<std::pair<std::string, std::string>> TransparencyCsvFiles(const TransparencyReport& r) {
   const std::vector<std::string> outcome_cols = {"fully_complied", "partly_complied", "not_complied",
-                                                 "rejected",       "pending",         "total"};
+                                                 "reversed_on_appeal", "rejected", "pending", "total"};
   std::vector<std::pair<std::string, std::string>> files;
   std::string s = Line(Join({"country", "authority", "authority_name", "category", "category_label"}, outcome_cols));
   for (const OrdersRow& o : r.orders)
@@ -95,6 +95,12 @@ std::vector<std::pair<std::string, std::string>> TransparencyCsvFiles(const Tran
   s += Line({I(r.appeals.actioned), I(r.appeals.appealed), I(r.appeals.upheld()), I(r.appeals.reversed),
              I(r.appeals.pending)});
   files.emplace_back("appeals.csv", s);
+  s = Line({"source", "complaints_received", "decided", "decisions_upheld", "decisions_reversed", "pending",
+            "with_filing_time", "median_hours_to_decide", "median_ci_low", "median_ci_high"});
+  for (const ComplaintsSummary& c : r.complaints)
+    s += Line({c.source, I(c.received), I(c.decided), I(c.upheld()), I(c.reversed), I(c.pending()), I(c.timed),
+               N(c.median_hours_to_decide.value), N(c.median_hours_to_decide.low), N(c.median_hours_to_decide.high)});
+  files.emplace_back("complaints.csv", s);
   s = Line({"source", "source_label", "cases", "open", "median_hours", "median_ci_low", "median_ci_high", "p90_hours", "p90_ci_low",
             "p90_ci_high"});
   for (const TimeSummary& t : r.times)

@@ -1,6 +1,7 @@
 // The transparency report as CSV files, one table a file, RFC 4180 quoting,
 // a header row first: orders.csv, order_reasons.csv, notices.csv,
-// data_requests.csv, own_initiative.csv, appeals.csv, time_to_action.csv,
+// data_requests.csv, own_initiative.csv, appeals.csv, complaints.csv,
+// time_to_action.csv,
 // dsa_orders_received.csv. Empty cells for values not reached (NaN).
 // Pure function; thread safe.
 #pragma once

@@ -67,8 +67,8 @@ class Table {
 };
 
 std::vector<std::string> CountCells(const ComplianceCounts& c) {
-  return {"#" + I(c.fully), "#" + I(c.partly), "#" + I(c.not_complied), "#" + I(c.rejected), "#" + I(c.pending),
-          "#" + I(c.total())};
+  return {"#" + I(c.fully),    "#" + I(c.partly),  "#" + I(c.not_complied), "#" + I(c.reversed),
+          "#" + I(c.rejected), "#" + I(c.pending), "#" + I(c.total())};
 }
 
 std::vector<std::string> Join(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -77,13 +77,14 @@ std::vector<std::string> Join(std::vector<std::string> a, const std::vector<std:
 }
 
 const std::vector<std::string>& OutcomeNames() {
-  static const std::vector<std::string> k = {"fully complied", "partly complied", "not complied", "rejected",
-                                             "pending"};
+  static const std::vector<std::string> k = {"fully complied", "partly complied", "not complied",
+                                             "reversed on appeal", "rejected", "pending"};
   return k;
 }
 
 std::vector<double> CountValues(const ComplianceCounts& c) {
-  return {double(c.fully), double(c.partly), double(c.not_complied), double(c.rejected), double(c.pending)};
+  return {double(c.fully),    double(c.partly),  double(c.not_complied), double(c.reversed),
+          double(c.rejected), double(c.pending)};
 }
 
 std::string Card(const std::string& label, const std::string& value) {
@@ -239,11 +240,24 @@ std::string TimesSection(const TransparencyReport& r) {
          "\"Not reached\": too few cases were closed to tell.</p>";
 }
 
+// DSA Art. 20 complaints, as the harmonised template counts them.
+std::string ComplaintsSection(const TransparencyReport& r) {
+  std::string out = "<h3>Complaints (internal complaint handling, DSA Art. 20)</h3>";
+  Table t({"complaints about", "received", "decided", "upheld", "reversed", "pending", "median time to decide"});
+  for (const ComplaintsSummary& c : r.complaints)
+    t.Row({c.source == "own_initiative" ? "own-initiative decisions" : c.source == "order" ? "orders" : "all",
+           "#" + I(c.received), "#" + I(c.decided), "#" + I(c.upheld()), "#" + I(c.reversed), "#" + I(c.pending()),
+           Q(c.median_hours_to_decide)});
+  return out + t.Done("No complaints.") + "<p class=\"note\">Decisions overturned on a moderator's review (not on a "
+         "complaint): " + I(r.overturned_on_review) + ". A reversed decision or order no longer restricts the "
+         "content and is counted as reversed, never as complied with.</p>";
+}
+
 std::string AppealsSection(const TransparencyReport& r) {
   const AppealsSummary& a = r.appeals;
   return "<h2>Appeals and reversals</h2><div class=\"cards\">" + Card("orders acted on", I(a.actioned)) +
          Card("appealed", I(a.appealed)) + Card("upheld", I(a.upheld())) + Card("reversed", I(a.reversed)) +
-         Card("pending", I(a.pending)) + "</div>";
+         Card("pending", I(a.pending)) + "</div>" + ComplaintsSection(r);
 }
 
 std::string DsaSection(const TransparencyReport& r) {

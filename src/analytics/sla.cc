@@ -23,6 +23,10 @@ double Median(std::vector<double> v) {
 void Count(const CaseRow& c, const std::string& id, int64_t as_of, int64_t due_within, SlaRow* row,
            std::vector<double>* late_hours) {
   ++row->cases;
+  if (c.reversed && !c.open()) {
+    ++row->reversed;
+    if (row->reversed_ids.size() < kIdsKept) row->reversed_ids.push_back(id);
+  }
   if (c.deadline == 0) {
     ++row->no_deadline;
     return;
@@ -69,9 +73,11 @@ nlohmann::ordered_json RowToJson(const SlaRow& r) {
   j["overdue_max_hours"] = r.overdue_max_hours;
   j["open_due_soon"] = r.open_due_soon;
   j["open_later"] = r.open_later;
+  j["reversed"] = r.reversed;
   j["on_time_rate"] = r.on_time_rate();
   j["late_ids"] = r.late_ids;
   j["overdue_ids"] = r.overdue_ids;
+  j["reversed_ids"] = r.reversed_ids;
   return j;
 }
 

@@ -36,7 +36,10 @@ struct SlaRow {
   double overdue_max_hours = 0;
   int64_t open_due_soon = 0;  // open, due within the window
   int64_t open_later = 0;     // open, due after the window
+  int64_t reversed = 0;       // acted on (and counted on time or late above), then reversed on appeal:
+                              // the action no longer applies (cases/standing.h)
   std::vector<std::string> late_ids, overdue_ids;  // the first few, for follow-up
+  std::vector<std::string> reversed_ids;           // the first few reversed ones
   double on_time_rate() const {
     const int64_t closed = on_time + late + open_overdue;
     return closed == 0 ? 1.0 : static_cast<double>(on_time) / closed;

@@ -55,12 +55,43 @@ nlohmann::ordered_json Quantile(const QuantileEstimate& q) {
 
 nlohmann::ordered_json Counts(const ComplianceCounts& c) {
   return {{"fully_complied", c.fully}, {"partly_complied", c.partly}, {"not_complied", c.not_complied},
-          {"rejected", c.rejected},    {"pending", c.pending},       {"total", c.total()}};
+          {"reversed_on_appeal", c.reversed}, {"rejected", c.rejected}, {"pending", c.pending},
+          {"total", c.total()}};
+}
+
+// Complaints by source (own_initiative, order) and in all, with the median
+// time to decide over those whose filing time is known (still pending:
+// censored at as_of).
+std::vector<ComplaintsSummary> SummariseComplaints(const Record& record) {
+  std::vector<ComplaintsSummary> out(3);
+  std::vector<std::vector<Observation>> obs(3);
+  out[0].source = "own_initiative";
+  out[1].source = "order";
+  out[2].source = "all";
+  for (const ComplaintRow& c : record.complaints) {
+    for (size_t i : {c.source == Source::kOrder ? size_t{1} : size_t{0}, size_t{2}}) {
+      ComplaintsSummary& s = out[i];
+      ++s.received;
+      s.decided += c.decided != 0;
+      s.reversed += c.reversed;
+      if (c.filed == 0) continue;
+      ++s.timed;
+      const int64_t end = c.decided != 0 ? c.decided : record.as_of;
+      obs[i].push_back({end > c.filed ? (end - c.filed) / 3600.0 : 0.0, c.decided != 0});
+    }
+  }
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i].median_hours_to_decide = KmQuantile(EstimateKaplanMeier(std::move(obs[i])), 0.5);
+  return out;
 }
 
 }  // namespace
 
 void ComplianceCounts::Add(const CaseRow& row) {
+  if (row.reversed && !row.open()) {  // the action was undone: not complied with (cases/standing.h)
+    ++reversed;
+    return;
+  }
   switch (row.outcome) {
     case Outcome::kRemoved:
     case Outcome::kSuspended: ++fully; break;
@@ -157,6 +188,8 @@ TransparencyReport BuildTransparencyReport(const Record& record, int64_t from, i
   r.preservations = CountPreservations(record.preservations, record.as_of, from, to);
   r.times = SummariseSources(order);  // own initiative, notices, orders
   for (TimeSummary& t : r.times) t.source_label = SourceLabel(t.source);
+  r.complaints = SummariseComplaints(record);
+  r.overturned_on_review = record.overturned_on_review;
   for (auto& [k, obs] : dsa) {
     DsaOrdersRow row;
     row.member_state = k.first;
@@ -206,6 +239,17 @@ nlohmann::ordered_json TransparencyToJson(const TransparencyReport& r) {
   j["appeals"] = {{"orders_actioned", r.appeals.actioned}, {"appealed", r.appeals.appealed},
                   {"upheld", r.appeals.upheld()},          {"reversed", r.appeals.reversed},
                   {"pending", r.appeals.pending}};
+  J complaints = J::array();
+  for (const ComplaintsSummary& c : r.complaints)
+    complaints.push_back({{"source", c.source},
+                          {"complaints_received", c.received},
+                          {"decided", c.decided},
+                          {"decisions_upheld", c.upheld()},
+                          {"decisions_reversed", c.reversed},
+                          {"pending", c.pending()},
+                          {"with_filing_time", c.timed},
+                          {"median_hours_to_decide", Quantile(c.median_hours_to_decide)}});
+  j["complaints"] = {{"rows", complaints}, {"decisions_overturned_on_review", r.overturned_on_review}};
   J times = J::array();
   for (const TimeSummary& t : r.times)
     times.push_back({{"source", t.source}, {"source_label", t.source_label}, {"cases", t.cases}, {"open", t.open}, {"median", Quantile(t.median)},

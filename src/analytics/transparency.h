@@ -7,7 +7,9 @@
 //   - government removal orders by country, authority and category, by
 //     outcome: fully complied (removed globally), partly complied (withheld
 //     in the issuing jurisdiction only), not complied (no action, with the
-//     reason), rejected at intake (with the reason), pending;
+//     reason), reversed on appeal (acted, then the action was undone:
+//     cases/standing.h; never counted as complied), rejected at intake
+//     (with the reason), pending;
 //   - notices from users and trusted flaggers, by kind, category, outcome;
 //   - data requests by country, legal process and outcome, emergency
 //     requests apart (cases/datareq_stats.h);
@@ -16,6 +18,11 @@
 //     a person reviews it); decisions waiting for a person are counted
 //     apart, not as actions;
 //   - appeals of orders and reversals;
+//   - complaints (DSA Art. 20 internal complaint handling, counted as the
+//     harmonised template counts them): appeals of own-initiative
+//     decisions and of orders received, decided, upheld, reversed,
+//     pending, and the median time to decide (Kaplan-Meier, complaints
+//     still open censored); decisions overturned on a moderator's review;
 //   - time to action per source: Kaplan-Meier median and p90 with their
 //     confidence intervals (open cases censored at the report's end);
 //   - orders from EU Member States' authorities in the shape of the DSA
@@ -43,7 +50,8 @@ namespace evenhand::analytics {
 
 struct ComplianceCounts {
   int64_t fully = 0, partly = 0, not_complied = 0, rejected = 0, pending = 0;
-  int64_t total() const { return fully + partly + not_complied + rejected + pending; }
+  int64_t reversed = 0;  // acted on, then the action was reversed on appeal (in no other column)
+  int64_t total() const { return fully + partly + not_complied + reversed + rejected + pending; }
   void Add(const CaseRow& row);
 };
 
@@ -78,6 +86,17 @@ struct AppealsSummary {
   int64_t upheld() const { return appealed - reversed - pending; }
 };
 
+// Complaints of one source (own_initiative: appeals of decisions; order:
+// appeals and counter-notices against orders), or of all ("all").
+struct ComplaintsSummary {
+  std::string source;
+  int64_t received = 0, decided = 0, reversed = 0;
+  int64_t pending() const { return received - decided; }
+  int64_t upheld() const { return decided - reversed; }
+  int64_t timed = 0;                // complaints whose filing time is known (the time to decide is over these)
+  QuantileEstimate median_hours_to_decide;
+};
+
 struct TimeSummary {
   std::string source;  // own_initiative | notice | order | all
   std::string source_label;
@@ -108,6 +127,8 @@ struct TransparencyReport {
   int64_t own_automated = 0, own_human = 0;  // actions (and no-action decisions) taken
   int64_t own_awaiting_review = 0;           // open: sent to a person and not reviewed yet, or decided after as_of
   AppealsSummary appeals;
+  std::vector<ComplaintsSummary> complaints;  // own_initiative, order, all
+  int64_t overturned_on_review = 0;  // own-initiative decisions a moderator overturned (not on a complaint)
   std::vector<TimeSummary> times;
   std::vector<DsaOrdersRow> dsa_orders;
 };

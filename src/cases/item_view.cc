@@ -2,6 +2,9 @@
 
 #include <set>
 
+#include "cases/appeal_json.h"
+#include "cases/order_json.h"
+#include "cases/standing.h"
 #include "cases/visibility.h"
 #include "model/time.h"
 
@@ -57,6 +60,8 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
 
   auto reviews = store.ListDecisionReviews();
   if (!reviews.ok()) return reviews.status();
+  auto reversals = DecisionReversals::Load(store);
+  if (!reversals.ok()) return reversals.status();
   j["decisions"] = OJson::array();
   Status walked = store.ForEachDecisionOf(id, [&](const StoredDecision& sd) {
     known = true;
@@ -75,6 +80,12 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
     for (const DecisionReview& r : *reviews)
       if (r.item == id && r.policy == d.policy)
         x["reviewed"] = {{"verdict", r.verdict}, {"reason", r.reason}, {"by", r.actor}, {"at", FormatTimestamp(r.at)}};
+    // Whether the decision stands or was reversed (cases/standing.h).
+    if (const Reversal* r = reversals->Find(d); r != nullptr)
+      x["reversed"] = {{"how", r->how}, {"by", r->by}, {"reason", r->reason}, {"at", FormatTimestamp(r->at)},
+                       {"appeal", r->appeal.empty() ? OJson(nullptr) : OJson(r->appeal)}};
+    else
+      x["reversed"] = nullptr;
     for (const std::string& c : d.scope) countries.insert(c);
     j["decisions"].push_back(std::move(x));
     return true;
@@ -85,7 +96,7 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
   if (!cases.ok()) return cases.status();
   j["cases"] = OJson::array();
   for (const CaseRecord& c : *cases) {
-    if (c.kind != "order" && c.kind != "notice") continue;
+    if (c.kind != "order" && c.kind != "notice" && c.kind != kAppealKind) continue;
     OJson body = OJson::parse(c.body, nullptr, false);
     if (!body.is_object()) continue;
     bool names = false;
@@ -96,6 +107,9 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
           names = true;
           if (t.contains("version")) version = t["version"];
         }
+    } else if (c.kind == kAppealKind && body.contains("decision") && body["decision"].is_object()) {
+      names = body["decision"].value("item", "") == id;
+      if (names) version = body["decision"].value("version", OJson(nullptr));
     } else if (c.kind == "notice" && body.contains("location") && body["location"].is_array()) {
       for (const OJson& l : body["location"]) names = names || (l.is_string() && l.get<std::string>() == id);
       if (names && body.contains("versions") && body["versions"].is_object() && body["versions"].contains(id))
@@ -112,6 +126,11 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
     x["state"] = c.state;
     x["version"] = version;
     x["received"] = TimeOrNull(c.received);
+    if (c.kind == "order") {
+      auto o = OrderFromJson(c.body);
+      if (!o.ok()) return o.status();
+      x["standing"] = std::string(OrderStanding(*o));
+    }
     j["cases"].push_back(std::move(x));
   }
   if (!known) return Status::NotFound("no item \"" + id + "\" is stored");
@@ -124,7 +143,7 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
     const std::string ask = c == "EU" ? "DE" : c == "anywhere else" ? "ZZ" : c;
     auto v = VisibleFrom(store, id, ask);
     if (!v.ok()) return v.status();
-    visibility[c] = {{"visible", v->visible}, {"because", v->because}};
+    visibility[c] = {{"visible", v->visible}, {"because", v->because}, {"reversed", v->reversed}};
   }
   j["visibility"] = std::move(visibility);
   return j;

@@ -161,12 +161,19 @@ Result<Order> OrderDesk::Apply(const std::string& id, OrderEvent event, const Or
       if (IsBlank(args.appeal)) return Status::Invalid("order " + id + ": reopen needs the appeal or counter-notice");
       o.appeal = args.appeal;
       o.closed_at = 0;
+      o.appealed_at = now;
+      o.appeal_decided_at = 0;
       break;
     case OrderEvent::kClose:
       o.closed_at = now;
       break;
     case OrderEvent::kReverse:
       o.reversed_at = now;
+      o.appeal_decided_at = now;
+      if (!args.reason.empty()) o.reason = args.reason;
+      break;
+    case OrderEvent::kUphold:
+      o.appeal_decided_at = now;
       if (!args.reason.empty()) o.reason = args.reason;
       break;
     default:

@@ -1,6 +1,7 @@
 #include "cases/order_json.h"
 
 #include "cases/json_fields.h"
+#include "cases/standing.h"
 
 #include "model/time.h"
 
@@ -103,6 +104,11 @@ nlohmann::ordered_json OrderToJson(const Order& o) {
   j["actioned_at"] = o.actioned_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.actioned_at)) : nlohmann::ordered_json();
   j["closed_at"] = o.closed_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.closed_at)) : nlohmann::ordered_json();
   j["reversed_at"] = o.reversed_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.reversed_at)) : nlohmann::ordered_json();
+  j["appealed_at"] = o.appealed_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.appealed_at)) : nlohmann::ordered_json();
+  j["appeal_decided_at"] =
+      o.appeal_decided_at != 0 ? nlohmann::ordered_json(FormatTimestamp(o.appeal_decided_at)) : nlohmann::ordered_json();
+  // Whether the action restricts its targets now (cases/standing.h): "in_force", "reversed" or "none".
+  j["standing"] = std::string(OrderStanding(o));
   return j;
 }
 
@@ -148,6 +154,8 @@ Result<Order> OrderFromJson(std::string_view text) {
   o.actioned_at = time("actioned_at");
   o.closed_at = time("closed_at");
   o.reversed_at = time("reversed_at");
+  o.appealed_at = time("appealed_at");
+  o.appeal_decided_at = time("appeal_decided_at");
   return o;
 }
 

@@ -1,6 +1,7 @@
 #include "cases/order_statements.h"
 
 #include "cases/order_json.h"
+#include "cases/standing.h"
 #include "model/category.h"
 
 namespace evenhand {
@@ -21,7 +22,7 @@ std::string DsaCategoryOf(const Order& o, const std::vector<Regime>& regimes) {
 }  // namespace
 
 Status ForEachOrderStatement(Store& store, const std::vector<Regime>& regimes, const StatementOptions& options,
-                             const std::function<void(const Statement&)>& fn) {
+                             const std::function<void(const Statement&)>& fn, int64_t* reversed_left_out) {
   CaseFilter filter;
   filter.kind = "order";
   Result<std::vector<CaseRecord>> records = store.ListCases(filter);
@@ -29,7 +30,8 @@ Status ForEachOrderStatement(Store& store, const std::vector<Regime>& regimes, c
   for (const CaseRecord& rec : *records) {
     Result<Order> o = OrderFromJson(rec.body);
     if (!o.ok()) return o.status();
-    if (!o->InForce()) continue;
+    const bool reversed = OrderStanding(*o) == "reversed";
+    if (!o->InForce() && !reversed) continue;
     OrderFacts facts;
     facts.id = o->id;
     facts.authority = o->authority;
@@ -59,7 +61,9 @@ Status ForEachOrderStatement(Store& store, const std::vector<Regime>& regimes, c
       action.item = p.id;
       action.account = p.account;
       std::optional<Statement> st = BuildOrderStatement(facts, action, p, o->actioned_at, options);
-      if (st) fn(*st);
+      if (!st) continue;
+      if (!reversed) fn(*st);
+      else if (reversed_left_out != nullptr) ++*reversed_left_out;
     }
   }
   return Status::Ok();

@@ -4,7 +4,8 @@
 // The statement's category is the DSA category of the order's regime
 // category (its first mapping), or the order's category itself when that is
 // already a DSA short form. Orders with no action, rejected, pending or
-// reversed on appeal give none.
+// reversed on appeal (cases/standing.h) give none; `reversed_left_out`,
+// when given, counts the statements reversed orders would have given.
 #pragma once
 
 #include <functional>
@@ -19,6 +20,6 @@ namespace evenhand {
 
 // Calls `fn` for each statement, orders in received order, targets in order.
 Status ForEachOrderStatement(Store& store, const std::vector<Regime>& regimes, const StatementOptions& options,
-                             const std::function<void(const Statement&)>& fn);
+                             const std::function<void(const Statement&)>& fn, int64_t* reversed_left_out = nullptr);
 
 }  // namespace evenhand

@@ -7,6 +7,8 @@
 #include "cases/notice_json.h"
 #include "cases/notice_statements.h"
 #include "cases/order_json.h"
+#include "cases/standing.h"
+#include "model/time.h"
 
 namespace evenhand {
 
@@ -40,11 +42,21 @@ Result<VisibilityAnswer> VisibleFrom(Store& store, const std::string& item, cons
     if (applies) answer.visible = false;
   };
 
-  Status walked = store.ForEachDecision("", [&](const StoredDecision& sd) {
+  Result<DecisionReversals> reversals = DecisionReversals::Load(store);
+  if (!reversals.ok()) return reversals.status();
+  auto reversal_text = [](const Reversal& r) {
+    return std::string(r.how == "appeal" ? "reversed on appeal " + r.appeal : "overturned on review") + " by " +
+           r.by + " at " + FormatTimestamp(r.at) + (r.reason.empty() ? "" : ": " + r.reason);
+  };
+  Status walked = store.ForEachDecisionOf(item, [&](const StoredDecision& sd) {
     const Decision& d = sd.decision;
-    if (d.item != item) return true;
     answer.item_known = true;
     const std::string who = "decision " + d.policy + (d.rule.empty() ? "" : " rule " + d.rule);
+    if (const Reversal* r = reversals->Find(d); r != nullptr) {
+      if (DecisionHides(d))
+        answer.reversed.push_back(std::string(ActionName(d.action)) + " by " + who + " " + reversal_text(*r));
+      return true;
+    }
     switch (d.action) {
       case Action::kRemove:
         restrict(true, "removed everywhere by " + who);
@@ -79,9 +91,14 @@ Result<VisibilityAnswer> VisibleFrom(Store& store, const std::string& item, cons
       targets = targets || (t.kind == "item" && t.id == item) || (t.kind == "account" && !account.empty() && t.id == account);
     if (!targets) continue;
     answer.item_known = true;
-    if (!o->InForce()) continue;
     const std::string who = "order " + o->id + " (" + o->authority + ", " + o->legal_basis.instrument + " " +
                             o->legal_basis.provision + ")";
+    if (OrderStanding(*o) == "reversed") {
+      answer.reversed.push_back(std::string(OrderOutcomeName(o->outcome)) + " by " + who + " reversed on appeal at " +
+                                FormatTimestamp(o->reversed_at));
+      continue;
+    }
+    if (!o->InForce()) continue;
     if (o->outcome == OrderOutcome::kRemovedGlobally)
       restrict(true, "removed everywhere by " + who + ": " + o->reason);
     else

@@ -1,8 +1,9 @@
 // Geo-scoped visibility: may a viewer in country CC see an item?
 //
 // An item is hidden from CC when any of these holds, and visible otherwise:
-//  * a stored decision removed it, or suspended its account (everywhere);
-//  * a stored decision withheld it with a scope that covers CC;
+//  * a stored decision that stands (not reversed on review or appeal, see
+//    cases/standing.h) removed it, or suspended its account (everywhere);
+//  * such a decision withheld it with a scope that covers CC;
 //  * an order in force (actioned and not reversed on appeal, see
 //    Order::InForce) targets the item or its account and either removed it
 //    globally or withheld it in a jurisdiction that covers CC;
@@ -10,10 +11,13 @@
 //    jurisdiction that covers CC (NoticeRestricts).
 // A jurisdiction covers a country when they are equal, or when it is "EU"
 // and the country is an EU member state. Each restriction found is named
-// in `because`, so the answer can be checked.
+// in `because`, so the answer can be checked; every restriction that was
+// reversed (decisions overturned or reversed on appeal, orders reversed on
+// appeal) is named in `reversed`.
 //
-// Reads decisions and orders through the Store (a linear walk of both: a
-// tool for reviewers and tests, not a serving path).
+// Reads the item's decisions through the Store's index, and every order,
+// notice and reversal (a linear walk: a tool for reviewers and tests, not a
+// serving path).
 #pragma once
 
 #include <string>
@@ -29,6 +33,7 @@ struct VisibilityAnswer {
   bool visible = true;
   std::vector<std::string> because;   // every restriction that applies to the country
   std::vector<std::string> elsewhere; // restrictions in other jurisdictions (for context)
+  std::vector<std::string> reversed;  // restrictions undone on review or appeal: restrict nothing now
 };
 
 bool JurisdictionCovers(const std::string& jurisdiction, const std::string& country);

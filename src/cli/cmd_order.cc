@@ -11,6 +11,7 @@
 #include "cases/case_history.h"
 #include "cli/case_cli.h"
 #include "cli/commands.h"
+#include "cli/decision_cli.h"
 #include "model/person.h"
 #include "model/time.h"
 #include "store/store.h"
@@ -209,30 +210,68 @@ void AddOrderCommand(CLI::App& app, int* exit_code) {
 
 void AddAppealCommand(CLI::App& app, int* exit_code) {
   auto* appeal = app.add_subcommand(
-      "appeal", "Appeals and counter-notices against actioned orders: file one (reopens the order), decide it");
+      "appeal",
+      "Appeals: of an actioned order (appeals and counter-notices: reopen the order) and of an own-initiative "
+      "decision (DSA Art. 20: --decision ITEM@POLICY); file one, decide it, list and show decision appeals");
   appeal->require_subcommand(1);
   auto c = std::make_shared<Common>();
   struct Args {
-    std::string order, text, outcome, reason;
+    std::string order, decision, appeal, text, contact, outcome, reason, state, id;
   };
   auto a = std::make_shared<Args>();
-  auto* file = appeal->add_subcommand("file", "File an appeal or counter-notice: the order goes back to reopened");
+  auto* file = appeal->add_subcommand(
+      "file",
+      "File an appeal: --order ID (the order goes back to reopened) or --decision ITEM@POLICY (the user's appeal "
+      "of an own-initiative decision; the user gets a receipt in the appeal's outbox)");
   AddCommon(file, c.get(), true);
-  file->add_option("--order", a->order, "Order id")->required();
+  auto* by_order = file->add_option("--order", a->order, "Order id");
+  auto* by_decision =
+      file->add_option("--decision", a->decision, "The decision appealed: ITEM@POLICY@VERSION (e.g. p0062@examples@1)");
+  by_order->excludes(by_decision);
   file->add_option("--text", a->text, "The appeal or counter-notice, as received")->required();
-  file->callback([c, a, exit_code] { *exit_code = Act(*c, "appeal file", a->order, "reopen", "", "", a->text); });
+  file->add_option("--contact", a->contact, "With --decision: where the user is answered (default: account:ID)");
+  file->callback([c, a, exit_code] {
+    if (a->order.empty() == a->decision.empty()) {
+      *exit_code = Fail("appeal file", "give --order ID or --decision ITEM@POLICY");
+      return;
+    }
+    *exit_code = !a->decision.empty() ? FileDecisionAppeal(*c, a->decision, a->text, a->contact)
+                                      : Act(*c, "appeal file", a->order, "reopen", "", "", a->text);
+  });
 
   auto* decide = appeal->add_subcommand(
-      "decide", "Decide a filed appeal: upheld (the action stands) or reversed (the item is reinstated)");
+      "decide",
+      "Decide a filed appeal: upheld (the action stands) or reversed (the item is reinstated). A decision's "
+      "appeal (--appeal) needs a reason, sent to the user, and a person other than the one who confirmed the "
+      "decision");
   AddCommon(decide, c.get(), true);
-  decide->add_option("--order", a->order, "Order id")->required();
+  auto* d_order = decide->add_option("--order", a->order, "Order id");
+  auto* d_appeal =
+      decide->add_option("--appeal", a->appeal, "A decision's appeal: its id (apl-...) or ITEM@POLICY@VERSION");
+  d_order->excludes(d_appeal);
   decide->add_option("--outcome", a->outcome, "upheld or reversed")
       ->check(CLI::IsMember({"upheld", "reversed"}))
       ->required();
   decide->add_option("--reason", a->reason, "Why");
   decide->callback([c, a, exit_code] {
-    *exit_code = Act(*c, "appeal decide", a->order, a->outcome == "upheld" ? "uphold" : "reverse", "", a->reason, "");
+    if (a->order.empty() == a->appeal.empty()) {
+      *exit_code = Fail("appeal decide", "give --order ID or --appeal ID");
+      return;
+    }
+    *exit_code = !a->appeal.empty() ? DecideDecisionAppeal(*c, a->appeal, a->outcome, a->reason)
+                                    : Act(*c, "appeal decide", a->order, a->outcome == "upheld" ? "uphold" : "reverse",
+                                          "", a->reason, "");
   });
+
+  auto* list = appeal->add_subcommand("list", "List appeals of decisions as JSON Lines, oldest first");
+  AddCommon(list, c.get(), false);
+  list->add_option("--state", a->state, "Only appeals in this state: filed, upheld, reversed");
+  list->callback([c, a, exit_code] { *exit_code = ListDecisionAppeals(*c, a->state); });
+
+  auto* show = appeal->add_subcommand("show", "Show one appeal of a decision with its outbox and audit history");
+  AddCommon(show, c.get(), false);
+  show->add_option("ID", a->id, "Appeal id (apl-...)")->required();
+  show->callback([c, a, exit_code] { *exit_code = ShowDecisionAppeal(*c, a->id); });
 }
 
 void AddAuthorityCommand(CLI::App& app, int* exit_code) {

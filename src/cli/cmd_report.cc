@@ -174,19 +174,24 @@ int Sla(const SlaArgs& a) {
   }
   std::printf("deadline compliance as of %s (due soon: within %s)\n", FormatTimestamp(r.as_of).c_str(),
               a.due_within.c_str());
-  std::printf("%-7s %-26s %-34s %6s %7s %5s %11s %8s %9s %8s %9s\n", "source", "regime", "category", "cases",
-              "on_time", "late", "late_med_h", "late_max", "overdue", "due_soon", "no_dline");
+  std::printf("%-7s %-26s %-34s %6s %7s %5s %11s %8s %9s %8s %9s %8s\n", "source", "regime", "category", "cases",
+              "on_time", "late", "late_med_h", "late_max", "overdue", "due_soon", "no_dline", "reversed");
   auto row = [](const analytics::SlaRow& x) {
-    std::printf("%-7s %-26s %-34s %6lld %7lld %5lld %11s %8s %9lld %8lld %9lld\n", x.source.c_str(),
+    std::printf("%-7s %-26s %-34s %6lld %7lld %5lld %11s %8s %9lld %8lld %9lld %8lld\n", x.source.c_str(),
                 x.regime.empty() ? "(none)" : x.regime.c_str(), x.category.c_str(), static_cast<long long>(x.cases),
                 static_cast<long long>(x.on_time), static_cast<long long>(x.late), Hours(x.late_median_hours).c_str(),
                 Hours(x.late_max_hours).c_str(), static_cast<long long>(x.open_overdue),
-                static_cast<long long>(x.open_due_soon), static_cast<long long>(x.no_deadline));
+                static_cast<long long>(x.open_due_soon), static_cast<long long>(x.no_deadline),
+                static_cast<long long>(x.reversed));
   };
   for (const auto& x : r.rows) row(x);
   row(r.total);
   for (const auto& x : r.rows)
     for (const auto& id : x.overdue_ids) std::printf("overdue: %s (%s, %s)\n", id.c_str(), x.regime.c_str(), x.category.c_str());
+  for (const auto& x : r.rows)
+    for (const auto& id : x.reversed_ids)
+      std::printf("reversed on appeal (the action no longer applies): %s (%s, %s)\n", id.c_str(), x.regime.c_str(),
+                  x.category.c_str());
   return 0;
 }
 

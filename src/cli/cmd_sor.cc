@@ -22,6 +22,7 @@
 
 #include "cases/notice_statements.h"
 #include "cases/order_statements.h"
+#include "cases/standing.h"
 #include "cases/statement_builder.h"
 #include "cases/statement_export.h"
 #include "cases/statement_validate.h"
@@ -117,7 +118,12 @@ int Export(const SorArgs& args) {
 
   std::string buf;
   if (*format == StatementFormat::kDsaCsv) AppendDsaCsvHeader(&buf);
-  int64_t decisions = 0, ordered = 0, noticed = 0, written = 0, outside_eea = 0, invalid = 0;
+  int64_t decisions = 0, ordered = 0, noticed = 0, written = 0, outside_eea = 0, invalid = 0, reversed = 0;
+  // A statement whose decision was reversed (on review or appeal; an order
+  // reversed on appeal) is not written: the restriction no longer applies
+  // (cases/standing.h). It is counted on stderr.
+  auto reversals = DecisionReversals::Load(**store);
+  if (!reversals.ok()) return fail(reversals.status().message());
   std::vector<std::string> shown;
   Status write_status;
   // Writes one statement; false once writing failed.
@@ -143,6 +149,10 @@ int Export(const SorArgs& args) {
   };
   Status walk = (*store)->ForEachDecision(args.policy, [&](const StoredDecision& row) {
     ++decisions;
+    if (reversals->Find(row.decision) != nullptr) {
+      reversed += BuildStatement(row.decision, row.post, row.stored_at, options).has_value();
+      return true;
+    }
     return emit(BuildStatement(row.decision, row.post, row.stored_at, options));
   });
   if (!walk.ok()) return fail(walk.message());
@@ -153,7 +163,7 @@ int Export(const SorArgs& args) {
     walk = ForEachOrderStatement(**store, *regimes, options, [&](const Statement& st) {
       ++ordered;
       if (write_status.ok()) emit(st);
-    });
+    }, &reversed);
     if (!walk.ok()) return fail(walk.message());
     walk = ForEachNoticeStatement(**store, *regimes, options, [&](const Statement& st) {
       ++noticed;
@@ -180,6 +190,9 @@ int Export(const SorArgs& args) {
   if (eea_only)
     std::fprintf(stderr, "; %lld restrict nothing in the EEA and were left out (--all-scopes writes them)",
                  static_cast<long long>(outside_eea));
+  if (reversed > 0)
+    std::fprintf(stderr, "; %lld left out because their decision was reversed (on review or appeal)",
+                 static_cast<long long>(reversed));
   std::fprintf(stderr, "\n");
   if (invalid > 0)
     std::fprintf(stderr,
@@ -200,7 +213,8 @@ void AddSorCommand(CLI::App& app, int* exit_code) {
       "export",
       "Write one statement of reasons per stored action decision (label, withhold, remove, suspend_account) and\n"
       "per item restricted by an authority's order in force, in the DSA Transparency Database's shape. allow\n"
-      "and review decisions restrict nothing and give none.\n"
+      "and review decisions restrict nothing and give none; nor do decisions and orders reversed on review or\n"
+      "appeal (counted on stderr).\n"
       "puids are stable: exporting again gives the same ids.");
   exp->add_option("--db", args->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
   exp->add_option("--format", args->format,

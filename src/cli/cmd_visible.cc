@@ -1,5 +1,6 @@
 // `evenhand visible ITEM --from CC`: may a viewer in CC see the item, and if
-// not, which decisions and orders hide it (see cases/visibility.h).
+// not, which decisions and orders hide it, and which were reversed (see
+// cases/visibility.h).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -46,11 +47,13 @@ void AddVisibleCommand(CLI::App& app, int* exit_code) {
       j["visible"] = answer->visible;
       j["because"] = answer->because;
       j["restricted_elsewhere"] = answer->elsewhere;
+      j["reversed"] = answer->reversed;
       std::printf("%s\n", j.dump().c_str());
     } else {
       std::printf("%s from %s: %s\n", a->item.c_str(), a->country.c_str(), answer->visible ? "visible" : "hidden");
       for (const std::string& b : answer->because) std::printf("  %s\n", b.c_str());
       for (const std::string& e : answer->elsewhere) std::printf("  (elsewhere) %s\n", e.c_str());
+      for (const std::string& r : answer->reversed) std::printf("  (reversed) %s\n", r.c_str());
     }
     *exit_code = 0;
   });

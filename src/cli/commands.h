@@ -15,6 +15,7 @@ void AddAuthorityCommand(CLI::App& app, int* exit_code);
 void AddDataRequestCommand(CLI::App& app, int* exit_code);
 void AddVisibleCommand(CLI::App& app, int* exit_code);
 void AddAppealCommand(CLI::App& app, int* exit_code);
+void AddDecisionCommand(CLI::App& app, int* exit_code);  // decision review
 void AddSorCommand(CLI::App& app, int* exit_code);
 void AddRegimeCommand(CLI::App& app, int* exit_code);
 void AddHashCommand(CLI::App& app, int* exit_code);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   evenhand::cli::AddDataRequestCommand(app, &exit_code);
   evenhand::cli::AddVisibleCommand(app, &exit_code);
   evenhand::cli::AddAppealCommand(app, &exit_code);
+  evenhand::cli::AddDecisionCommand(app, &exit_code);
   evenhand::cli::AddSorCommand(app, &exit_code);
   evenhand::cli::AddRegimeCommand(app, &exit_code);
   evenhand::cli::AddHashCommand(app, &exit_code);

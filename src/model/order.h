@@ -56,6 +56,8 @@ struct Order {
   int64_t actioned_at = 0;
   int64_t closed_at = 0;
   int64_t reversed_at = 0;   // set when an appeal reversed the action: the item is reinstated
+  int64_t appealed_at = 0;   // when the (last) appeal or counter-notice was filed; 0 = none, or not recorded
+  int64_t appeal_decided_at = 0;  // when that appeal was decided (upheld or reversed); 0 = not yet
 
   // Whether the order's action currently restricts its targets: actioned
   // (withheld or removed globally) and not reversed on appeal.

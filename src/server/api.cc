@@ -166,6 +166,10 @@ void Api::AddRoutes() {
   add("POST", "/v1/orders/{}/events", kM | kD, &Api::OrderEvent);
   add("POST", "/v1/orders/{}/appeal", kM | kD, &Api::FileAppeal);
   add("POST", "/v1/orders/{}/appeal/decision", kM | kD, &Api::DecideAppeal);
+  add("POST", "/v1/appeals", kM | kD, &Api::FileDecisionAppeal);
+  add("GET", "/v1/appeals", kM | kU | kD, &Api::ListDecisionAppeals);
+  add("GET", "/v1/appeals/{}", kM | kU | kD, &Api::ShowDecisionAppeal);
+  add("POST", "/v1/appeals/{}/decision", kM | kD, &Api::DecideDecisionAppeal);
   add("POST", "/v1/datarequests", kA | kD, &Api::SubmitDataRequest);
   add("GET", "/v1/datarequests", kA | kM | kU | kD, &Api::ListDataRequests);
   add("GET", "/v1/datarequests/{}", kA | kM | kU | kD, &Api::ShowDataRequest);

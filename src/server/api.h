@@ -169,6 +169,10 @@ class Api {
   ApiResponse OrderEvent(Ctx& c);
   ApiResponse FileAppeal(Ctx& c);
   ApiResponse DecideAppeal(Ctx& c);
+  ApiResponse FileDecisionAppeal(Ctx& c);  // api_appeals.cc: appeals of own-initiative decisions
+  ApiResponse ListDecisionAppeals(Ctx& c);
+  ApiResponse ShowDecisionAppeal(Ctx& c);
+  ApiResponse DecideDecisionAppeal(Ctx& c);
   ApiResponse SubmitDataRequest(Ctx& c);
   ApiResponse ListDataRequests(Ctx& c);
   ApiResponse ShowDataRequest(Ctx& c);

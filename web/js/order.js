@@ -173,6 +173,9 @@ async function main() {
         o.actioned_at ? pair('Actioned', formatTime(o.actioned_at)) : null,
         sees(me, 'order.appeal') && o.appeal ? pair('Appeal', o.appeal) : null,
         appealStatus(o.appeal_status) ? pair('Appeal status', appealStatus(o.appeal_status)) : null,
+        o.standing === 'reversed'
+          ? pair('Reversed', `on appeal, ${formatTime(o.reversed_at)}: the action no longer applies and the content is reinstated`)
+          : null,
         o.closed_at ? pair('Closed', formatTime(o.closed_at)) : null,
         pair('Internal id', h('code', {}, o.id)));
     const actions = canAct ? actionsFor(o, run) : [];

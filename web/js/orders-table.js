@@ -17,9 +17,13 @@ export function targetList(targets) {
   return (targets || []).map((t, i) => [i ? ', ' : '', h('span', { class: 'nowrap' }, t.item ? `item ${t.item}` : t.account ? `account ${t.account}` : '?')]);
 }
 
+// "Closed · withheld", or, once an appeal reversed the action (the server's
+// `standing`), "Closed · withheld, reversed on appeal": the action no longer applies.
 export function stateBadge(order) {
-  const label = humanize(order.state) + (order.outcome ? ` · ${humanize(order.outcome)}` : '');
-  return h('span', { class: `badge badge-${order.state}`, 'data-testid': 'state' }, label);
+  const reversed = order.standing === 'reversed';
+  const label = humanize(order.state) + (order.outcome ? ` · ${humanize(order.outcome)}` : '') +
+      (reversed ? ', reversed on appeal' : '');
+  return h('span', { class: `badge badge-${reversed ? 'reversed' : order.state}`, 'data-testid': 'state' }, label);
 }
 
 // The one-click next step for an order in `state`, or null.

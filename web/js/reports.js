@@ -19,6 +19,7 @@ const OUTCOME_SERIES = [
   { key: 'fully_complied', label: 'fully complied' },
   { key: 'partly_complied', label: 'partly complied' },
   { key: 'not_complied', label: 'not complied' },
+  { key: 'reversed_on_appeal', label: 'reversed on appeal' },
   { key: 'rejected', label: 'rejected' },
   { key: 'pending', label: 'pending' },
 ];
