@@ -244,7 +244,9 @@ class IpDeskTest : public TempDir {
     const std::string id = s->request.id;
     EXPECT_TRUE(desk_->Prepare(id, "alice", kT + 60).ok());
     auto got = desk_->Get(id);
-    if (got->cross_border) EXPECT_TRUE(desk_->RecordLegalReview(id, "reviewed", "legal", kT + 90).ok());
+    if (got->cross_border) {
+      EXPECT_TRUE(desk_->RecordLegalReview(id, "reviewed", "legal", kT + 90).ok());
+    }
     EXPECT_TRUE(desk_->Approve(id, "bob", kT + 120).ok());
     auto d = desk_->Disclose(id, "carol", kT + 180);
     EXPECT_TRUE(d.ok()) << d.status().message();
