@@ -71,7 +71,9 @@ TEST(DecisionRef, SplitsItemFromPolicyAtTheSecondToLastAt) {
   for (const char* bad : {"p1", "p1@pol", "@pol@1", "p1@pol@", "p1@@1", ""}) {
     auto b = ParseDecisionRef(bad, "--decision");
     EXPECT_FALSE(b.ok()) << bad;
-    if (!b.ok()) EXPECT_EQ(b.status().message().rfind("--decision: ", 0), 0u) << b.status().message();
+    if (!b.ok()) {
+      EXPECT_EQ(b.status().message().rfind("--decision: ", 0), 0u) << b.status().message();
+    }
   }
 }
 

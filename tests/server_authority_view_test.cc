@@ -62,10 +62,17 @@ class AuthorityView : public ::testing::Test {
                   .status,
               200);
 
+    {
+      // An account outside the authority's jurisdiction: the request is
+      // cross-border, so staff record a legal review the authority must not read.
+      auto store = OpenStore(s.db(), OpenMode::kMustExist);
+      ASSERT_TRUE(store.ok()) << store.status().message();
+      ASSERT_TRUE((*store)->PutAccount({"acc-de", 1'700'000'000, "DE"}).ok());
+    }
     json req = {{"reference", "AV/DR/1"},
                 {"legal_process", {{"kind", "court_order"}, {"reference", "CO-1"}}},
                 {"fields", {"account.id", "account.created"}},
-                {"targets", {"acc1"}}};
+                {"targets", {"acc1", "acc-de"}}};
     r = s.Call("POST", "/v1/datarequests", "authority", req.dump());
     ASSERT_EQ(r.status, 201) << r.body;
     request_ = r.json["id"];
