@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cases/authority_check.h"
 #include "cases/case_history.h"
 #include "cases/datareq_json.h"
 #include "cases/datareq_package.h"
@@ -71,16 +72,8 @@ Result<std::string> DataRequestDesk::RejectionReason(const DataRequest& r) {
   if (IsLegalProcess(p.kind) && IsBlank(p.reference))
     return "no legal process reference: the " + std::string(LegalProcessKindName(p.kind)) +
            " must be identified by its reference";
-  Result<std::vector<AuthorityRecord>> authorities = store_->ListAuthorities();
-  if (!authorities.ok()) return authorities.status();
-  bool known = false, registered = false;
-  for (const AuthorityRecord& a : *authorities) {
-    if (a.id != r.authority) continue;
-    known = true;
-    registered = a.jurisdiction == r.jurisdiction;
-  }
-  if (!known) return "authority \"" + r.authority + "\" is not registered";
-  if (!registered) return "authority \"" + r.authority + "\" is not registered for jurisdiction " + r.jurisdiction;
+  Result<std::string> unregistered = AuthorityRegistrationProblem(*store_, r.authority, r.jurisdiction);
+  if (!unregistered.ok() || !unregistered->empty()) return unregistered;
   if (r.fields.empty()) return std::string("names no data fields: a request must name the fields it asks for");
   std::vector<std::string> unknown_fields;
   for (const std::string& f : r.fields)

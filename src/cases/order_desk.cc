@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "cases/authority_check.h"
 #include "cases/case_history.h"
 #include "cases/order_json.h"
 #include "model/person.h"
@@ -42,16 +43,8 @@ std::string OrderDesk::OrderId(const std::string& authority, const std::string& 
 Result<std::string> OrderDesk::RejectionReason(const Order& o, RegimeAnswer* regime) {
   if (IsBlank(o.legal_basis.instrument) || IsBlank(o.legal_basis.provision))
     return std::string("no legal basis: the order must name the instrument and the provision it relies on");
-  Result<std::vector<AuthorityRecord>> authorities = store_->ListAuthorities();
-  if (!authorities.ok()) return authorities.status();
-  bool registered = false, known = false;
-  for (const AuthorityRecord& a : *authorities) {
-    if (a.id != o.authority) continue;
-    known = true;
-    registered = a.jurisdiction == o.jurisdiction;
-  }
-  if (!known) return "authority \"" + o.authority + "\" is not registered";
-  if (!registered) return "authority \"" + o.authority + "\" is not registered for jurisdiction " + o.jurisdiction;
+  Result<std::string> unregistered = AuthorityRegistrationProblem(*store_, o.authority, o.jurisdiction);
+  if (!unregistered.ok() || !unregistered->empty()) return unregistered;
   *regime = regimes_ ? regimes_(o.jurisdiction, o.category, o.emergency) : RegimeAnswer{};
   if (!regime->regime_found) return "no regime is configured for jurisdiction " + o.jurisdiction;
   if (!regime->category_covered)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cases/authority_check.h"
 #include "cases/preservation_json.h"
 #include "model/person.h"
 #include "model/time.h"
@@ -48,16 +49,8 @@ std::string PreservationDesk::RequestId(const std::string& authority, const std:
 Result<std::string> PreservationDesk::RejectionReason(const PreservationRequest& r, const PreservationAnswer& regime) {
   if (IsBlank(r.legal_basis))
     return std::string("no legal basis: a preservation request must name the provision it relies on");
-  Result<std::vector<AuthorityRecord>> authorities = store_->ListAuthorities();
-  if (!authorities.ok()) return authorities.status();
-  bool known = false, registered = false;
-  for (const AuthorityRecord& a : *authorities) {
-    if (a.id != r.authority) continue;
-    known = true;
-    registered = a.jurisdiction == r.jurisdiction;
-  }
-  if (!known) return "authority \"" + r.authority + "\" is not registered";
-  if (!registered) return "authority \"" + r.authority + "\" is not registered for jurisdiction " + r.jurisdiction;
+  Result<std::string> unregistered = AuthorityRegistrationProblem(*store_, r.authority, r.jurisdiction);
+  if (!unregistered.ok() || !unregistered->empty()) return unregistered;
   if (r.targets.empty()) return std::string("names no target account");
   std::string unknown;
   for (const std::string& t : r.targets) {
