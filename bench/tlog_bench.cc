@@ -7,12 +7,11 @@
 //                                       into SQLite tiles) and the bytes per entry
 //   tlog_bench proof DIR [SIZE] [PROOFS] inclusion and consistency proofs in a tree of
 //                                       SIZE leaves (default 10^8) from tiles read out of
-//                                       SQLite. The tiles are synthetic (random hashes;
-//                                       only those the proofs read are stored): a proof
-//                                       reads stored hashes and never checks one level
-//                                       against the next, so its cost is that of a real
-//                                       tree's; every proof is verified against the root
-//                                       the same tiles give.
+//                                       SQLite. The leaves are random hashes; the tree over
+//                                       them is built in full by AppendLeaves (so every
+//                                       level agrees with the one below), and only the
+//                                       tiles the proofs read are stored in SQLite. Every
+//                                       proof is verified against the tree's root.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -134,31 +134,53 @@ int Append(const std::string& dir, int64_t n, int64_t batch) {
   return 0;
 }
 
-// Tiles of random hashes, made on first read and remembered (what the
-// proofs touch), then written to SQLite.
-class SyntheticTiles final : public tlog::TileStorage {
+// Records which tiles a proof reads (contents are placeholders): which tiles
+// a proof touches depends on the tree size and the indices, never on the hashes.
+class TileRecorder final : public tlog::TileStorage {
  public:
-  explicit SyntheticTiles(uint64_t size) : size_(size) {}
+  explicit TileRecorder(uint64_t size) : size_(size) {}
   Result<std::string> ReadTile(int level, uint64_t index) override {
-    auto key = std::make_pair(level, index);
-    auto it = made_.find(key);
-    if (it != made_.end()) return it->second;
-    const uint64_t width = tlog::TileWidthAt(level, index, size_);
-    std::string t(32 * width, '\0');
-    std::mt19937_64 rng(static_cast<uint64_t>(level) << 56 ^ index);
-    for (size_t i = 0; i < t.size(); i += 8) {
-      uint64_t v = rng();
-      std::memcpy(t.data() + i, &v, 8);
-    }
-    made_.emplace(key, t);
-    return t;
+    read_.insert({level, index});
+    return std::string(32 * tlog::TileWidthAt(level, index, size_), '\x5a');
   }
   Status WriteTile(int, uint64_t, std::string_view) override { return Status::Internal("read only"); }
-  const std::map<std::pair<int, uint64_t>, std::string>& made() const { return made_; }
+  const std::set<std::pair<int, uint64_t>>& read() const { return read_; }
 
  private:
   uint64_t size_;
-  std::map<std::pair<int, uint64_t>, std::string> made_;
+  std::set<std::pair<int, uint64_t>> read_;
+};
+
+// The tiles AppendLeaves writes for a whole tree, keeping every tile above
+// level 0 (1/256 of the leaves' bytes) but, of level 0, only the tiles in
+// `wanted` and the rightmost one (which the next append extends).
+class KeptTiles final : public tlog::TileStorage {
+ public:
+  explicit KeptTiles(const std::set<std::pair<int, uint64_t>>& wanted) : wanted_(wanted) {}
+  Result<std::string> ReadTile(int level, uint64_t index) override {
+    if (level == 0 && index == last_index_) return last_;
+    auto it = kept_.find({level, index});
+    return it == kept_.end() ? std::string() : it->second;
+  }
+  Status WriteTile(int level, uint64_t index, std::string_view hashes) override {
+    if (level == 0) {
+      last_index_ = index;
+      last_.assign(hashes);
+      if (!wanted_.count({0, index})) return Status::Ok();
+    }
+    kept_[{level, index}].assign(hashes);
+    return Status::Ok();
+  }
+  std::string Wanted(int level, uint64_t index) {
+    auto r = ReadTile(level, index);
+    return r.ok() ? *r : std::string();
+  }
+
+ private:
+  const std::set<std::pair<int, uint64_t>>& wanted_;
+  std::map<std::pair<int, uint64_t>, std::string> kept_;
+  uint64_t last_index_ = UINT64_MAX;
+  std::string last_;
 };
 
 int Proof(const std::string& dir, uint64_t size, int proofs) {
@@ -171,19 +193,40 @@ int Proof(const std::string& dir, uint64_t size, int proofs) {
     leaves[i] = rng() % size;
     olds[i] = 1 + rng() % (size - 1);
   }
-  // Which tiles the proofs read, with synthetic contents.
-  SyntheticTiles synthetic(size);
+  // Which tiles the proofs (and the roots they are checked against) read.
+  TileRecorder recorder(size);
   {
-    tlog::TileSource src(synthetic, size);
+    tlog::TileSource src(recorder, size);
     if (!tlog::TreeHash(src, size).ok()) return Die(Status::Internal("root"));
     for (int i = 0; i < proofs; ++i) {
-      tlog::TileSource s1(synthetic, size);
+      tlog::TileSource s1(recorder, size);
       if (auto p = tlog::InclusionProof(s1, leaves[i], size); !p.ok()) return Die(p.status());
-      tlog::TileSource s2(synthetic, size);
+      tlog::TileSource s0(recorder, size);
+      if (auto h = s0.Subtree(0, leaves[i]); !h.ok()) return Die(h.status());
+      tlog::TileSource s2(recorder, size);
       if (auto p = tlog::ConsistencyProof(s2, olds[i], size); !p.ok()) return Die(p.status());
-      tlog::TileSource s3(synthetic, olds[i]);
+      tlog::TileSource s3(recorder, olds[i]);
       if (auto r = tlog::TreeHash(s3, olds[i]); !r.ok()) return Die(r.status());
     }
+  }
+  // The real tree over random leaves, built by the log's own append.
+  KeptTiles kept(recorder.read());
+  {
+    auto t0 = Clock::now();
+    std::vector<tlog::Hash> batch(1 << 16);
+    for (uint64_t done = 0; done < size;) {
+      const size_t len = static_cast<size_t>(std::min<uint64_t>(batch.size(), size - done));
+      for (size_t i = 0; i < len; ++i)
+        for (size_t j = 0; j < 32; j += 8) {
+          const uint64_t v = rng();
+          std::memcpy(batch[i].data() + j, &v, 8);
+        }
+      if (Status s = tlog::AppendLeaves(kept, done, std::span<const tlog::Hash>(batch.data(), len)); !s.ok())
+        return Die(s);
+      done += len;
+    }
+    std::printf("built the tree of %llu random leaves with AppendLeaves in %.1f s\n",
+                static_cast<unsigned long long>(size), Seconds(t0, Clock::now()));
   }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
@@ -191,11 +234,11 @@ int Proof(const std::string& dir, uint64_t size, int proofs) {
   sqlite3_exec(db, sqlite_store::kTlogMigrationSql, nullptr, nullptr, nullptr);
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
   sqlite_store::TlogSql sql(db, path);
-  for (const auto& [key, t] : synthetic.made())
-    if (Status s = sql.WriteTile(key.first, key.second, t); !s.ok()) return Die(s);
+  for (const auto& [level, index] : recorder.read())
+    if (Status s = sql.WriteTile(level, index, kept.Wanted(level, index)); !s.ok()) return Die(s);
   sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   std::printf("tree of %llu leaves: %zu tiles stored (those %d proofs read), file %llu bytes\n",
-              static_cast<unsigned long long>(size), synthetic.made().size(), proofs,
+              static_cast<unsigned long long>(size), recorder.read().size(), proofs,
               static_cast<unsigned long long>(fs::file_size(path)));
 
   tlog::TileSource root_src(sql, size);
