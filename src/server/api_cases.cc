@@ -157,6 +157,11 @@ ApiResponse Api::ShowOrder(Ctx& c) {
   auto history = CaseHistoryJson(*rd->store, c.arg);
   if (!history.ok()) return FromStatus(history.status());
   j["history"] = std::move(history).value();
+  // The order's last audit entry, so that its viewer can ask for the proof
+  // (GET /v1/audit/proof); no checkpoint is issued for a read.
+  int64_t last = 0;
+  if (rd->store->ForEachAuditOf(c.arg, [&](const AuditEntry& e) { last = e.seq; }).ok() && last > 0)
+    j["audit"] = {{"entry", last}};
   return Json(200, Seen(c.who->role, "order", std::move(j)));
 }
 

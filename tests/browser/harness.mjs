@@ -58,10 +58,10 @@ export async function createKey(db, role, extra = []) {
   return { key: m[0], id: record.id || m[0].slice(4, 12), role };
 }
 
-// Starts `evenhand serve` on 127.0.0.1, port 0 (the kernel picks a free one),
+// Starts `evenhand serve` on 127.0.0.1, port 0 (the kernel picks a free one) unless `listen` says,
 // and resolves once it prints where it listens and answers /healthz.
-export async function startServer({ db, policy, extra = [] }) {
-  const args = ['serve', '--db', db, '--policy', policy, '--listen', '127.0.0.1:0',
+export async function startServer({ db, policy, extra = [], listen = '127.0.0.1:0' }) {
+  const args = ['serve', '--db', db, '--policy', policy, '--listen', listen,
     '--threads', '2', '--web', path.join(config.source, 'web'),
     '--regimes', path.join(config.source, 'policies', 'regimes'), ...extra];
   const proc = spawn(config.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@
 // same reference).
 
 import { api } from './api.js';
+import { auditPanel } from './audit-panel.js';
 import { formatDuration } from './countdown.js';
 import { $, fill, formatShort, formatTime, h, humanize, say } from './dom.js';
 import { showFatal, signedIn } from './layout.js';
@@ -115,6 +116,7 @@ async function main() {
     }
   });
 
+  fill($('#audit'), auditPanel({ title: 'Audit log' }));
   await load();
 }
 

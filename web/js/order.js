@@ -4,6 +4,7 @@
 // last two), reject, close, file an appeal, decide an appeal.
 
 import { api } from './api.js';
+import { auditPanel } from './audit-panel.js';
 import { countdownCell, formatDuration, isOpen, start } from './countdown.js';
 import { $, fill, formatTime, h, humanize, say } from './dom.js';
 import { homeFor, sees, showFatal, signedIn } from './layout.js';
@@ -185,7 +186,8 @@ async function main() {
             canAct ? h('section', { class: 'panel', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, 'Next step'),
                 actions.length ? actions : h('p', { class: 'sub' },
                     isOpen(o) ? 'Nothing to do until the order moves on.' : 'The order is finished.')) : null),
-        h('section', { class: 'panel', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History'), historyTable(o.history, me)));
+        h('section', { class: 'panel', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History'), historyTable(o.history, me)),
+        o.audit && o.audit.entry ? auditPanel({ entry: o.audit.entry }) : null);
     start();
   }
 
