@@ -357,6 +357,55 @@ TEST(ServerAttack, ConnectionCapsAcrossSourceAddresses) {
   EXPECT_EQ(admitted(again), 200);
 }
 
+// Every API slot held by slow clients from many addresses (each within its
+// per-address cap): the API port refuses even /healthz, the operations
+// listener still answers /healthz and /metrics at once, and serves nothing else.
+TEST(ServerAttack, OperationsListenerAnswersWhenManyAddressesHoldEverySlot) {
+  TestServer s([](ServerOptions& o) {
+    o.http.max_per_address = 2;
+    o.http.max_connections = 12;
+    o.ops_host = "127.0.0.1";
+    o.ops_port = 0;
+  });
+  ASSERT_GT(s.ops_port(), 0);
+  std::vector<std::unique_ptr<Raw>> held;
+  for (uint32_t a = 0x7f000010; a < 0x7f000016; ++a)
+    for (int i = 0; i < 2; ++i) {
+      held.push_back(std::make_unique<Raw>(s.port(), a));
+      ASSERT_TRUE(held.back()->Send("POST /v1/scan HTTP/1.1\r\nHost: x\r\nX-Slow: a"));
+    }
+  std::this_thread::sleep_for(Ms(300));
+  Raw api(s.port(), 0x7f0000f0);
+  const std::string refused = api.Read(Ms(3000), "}}");
+  EXPECT_EQ(StatusOf(refused), 503) << refused;
+  EXPECT_NE(refused.find("too_many_connections"), std::string::npos) << refused;
+
+  for (int i = 0; i < 3; ++i) {
+    const auto t = std::chrono::steady_clock::now();
+    Raw h(s.ops_port(), 0x7f0000f1);
+    ASSERT_TRUE(h.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const std::string r = h.Read(Ms(3000), "\"ok\"");
+    EXPECT_EQ(StatusOf(r), 200) << r;
+    EXPECT_LT(Since(t), 1.0);
+  }
+  Raw m(s.ops_port());
+  ASSERT_TRUE(m.Send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string metrics = m.Read(Ms(3000), "evenhand_http_body_bytes_receiving");
+  EXPECT_EQ(StatusOf(metrics), 200) << metrics.substr(0, 300);
+  EXPECT_NE(metrics.find("evenhand_http_connections_open 13"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("evenhand_http_ops_connections_open 1"), std::string::npos) << metrics;
+  // Only the two probes: the API is not reachable through the operations port.
+  for (const char* req : {"GET /v1/orders HTTP/1.1\r\nHost: x\r\n\r\n",
+                          "POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                          "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+    Raw o(s.ops_port());
+    ASSERT_TRUE(o.Send(req));
+    const std::string r = o.Read(Ms(3000), "}}");
+    EXPECT_EQ(StatusOf(r), 404) << req << r;
+    EXPECT_NE(r.find("operations listener"), std::string::npos) << r;
+  }
+}
+
 // The key connections are counted under: IPv4 as is, IPv4-mapped IPv6 as the
 // IPv4 address, other IPv6 by /64 (one host commonly holds a whole /64).
 TEST(ClientKey, Ipv4Ipv6AndMapped) {

@@ -73,6 +73,11 @@ class TestServer {
     auto port = server_->Bind();
     EXPECT_TRUE(port.ok()) << port.status().message();
     port_ = port.ok() ? *port : 0;
+    if (!options_.ops_host.empty()) {
+      auto ops = server_->BindOps();
+      EXPECT_TRUE(ops.ok()) << ops.status().message();
+      ops_port_ = ops.ok() ? *ops : 0;
+    }
     thread_ = std::thread([this] { run_status_ = server_->Run(); });
   }
 
@@ -103,6 +108,7 @@ class TestServer {
   const std::string& db() const { return db_; }
   const std::filesystem::path& dir() const { return dir_; }
   int port() const { return port_; }
+  int ops_port() const { return ops_port_; }  // with options.ops_host set
 
   Reply Call(const std::string& method, const std::string& path, const std::string& who,
              const std::string& body = "") {
@@ -176,6 +182,7 @@ class TestServer {
   ServerOptions options_;
   std::unique_ptr<Server> server_;
   int port_ = 0;
+  int ops_port_ = 0;
   std::thread thread_;
   Status run_status_;
 };

@@ -23,6 +23,7 @@ namespace {
 struct ServeArgs {
   server::ServerOptions options;
   std::string listen = "127.0.0.1:8080";
+  std::string ops_listen;
   bool no_web = false;
 };
 
@@ -31,20 +32,28 @@ bool IsDir(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int Serve(ServeArgs& a) {
-  const size_t colon = a.listen.rfind(':');
+// "HOST:PORT" into host and port; false (with the error printed) if it is not.
+bool ParseListen(const char* flag, const std::string& text, std::string* host, int* port) {
+  const size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    std::fprintf(stderr, "evenhand serve: --listen: want HOST:PORT, e.g. 127.0.0.1:8080\n");
-    return 1;
+    std::fprintf(stderr, "evenhand serve: %s: want HOST:PORT, e.g. 127.0.0.1:8080\n", flag);
+    return false;
   }
-  a.options.host = a.listen.substr(0, colon);
   char* end = nullptr;
-  const long port = std::strtol(a.listen.c_str() + colon + 1, &end, 10);
-  if (*end != '\0' || port < 0 || port > 65535) {
-    std::fprintf(stderr, "evenhand serve: --listen: \"%s\" is not a port\n", a.listen.c_str() + colon + 1);
-    return 1;
+  const long p = std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (text.size() == colon + 1 || *end != '\0' || p < 0 || p > 65535) {
+    std::fprintf(stderr, "evenhand serve: %s: \"%s\" is not a port\n", flag, text.c_str() + colon + 1);
+    return false;
   }
-  a.options.port = static_cast<int>(port);
+  *host = text.substr(0, colon);
+  *port = static_cast<int>(p);
+  return true;
+}
+
+int Serve(ServeArgs& a) {
+  if (!ParseListen("--listen", a.listen, &a.options.host, &a.options.port)) return 1;
+  if (!a.ops_listen.empty() && !ParseListen("--ops-listen", a.ops_listen, &a.options.ops_host, &a.options.ops_port))
+    return 1;
 #ifdef EVENHAND_WEB_DIR
   if (a.options.web_dir.empty() && !a.no_web && IsDir(EVENHAND_WEB_DIR)) a.options.web_dir = EVENHAND_WEB_DIR;
 #endif
@@ -73,6 +82,15 @@ int Serve(ServeArgs& a) {
   if (!bound.ok()) {
     std::fprintf(stderr, "evenhand serve: %s\n", bound.status().message().c_str());
     return 1;
+  }
+  if (!a.options.ops_host.empty()) {
+    auto ops = (*srv)->BindOps();
+    if (!ops.ok()) {
+      std::fprintf(stderr, "evenhand serve: --ops-listen: %s\n", ops.status().message().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "evenhand serve: operations listener on http://%s:%d/ (GET /healthz, /metrics only)\n",
+                 a.options.ops_host.c_str(), *ops);
   }
   std::fprintf(stderr, "evenhand serve: listening on http://%s:%d/ (%d threads, %d workers, %d connections; dashboard %s)\n",
                a.options.host.c_str(), *bound, a.options.threads, a.options.workers, a.options.http.max_connections,
@@ -112,6 +130,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--policy", a->options.policy, "Policy file for /v1/scan (reloadable: POST /v1/policy/reload)")
       ->required();
   cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  cmd->add_option("--ops-listen", a->ops_listen,
+                  "HOST:PORT of a second listener for GET /healthz and GET /metrics only, with connection slots "
+                  "of its own that API floods cannot take (bind it to an internal address)");
   cmd->add_option("--threads", a->options.threads, "Requests handled on the CPU at once (server threads)")
       ->capture_default_str();
   cmd->add_option("--workers", a->options.workers,

@@ -62,6 +62,8 @@ struct ServerOptions {
   std::string media_dir;                      // where scanned media paths resolve; empty = media refused
   std::string host = "127.0.0.1";
   int port = 8080;                            // 0 = any free port
+  std::string ops_host;                       // operations listener (GET /healthz, /metrics only); empty = none
+  int ops_port = 0;                           // its port (0 = any free port)
   int threads = 2;                            // requests handled (on CPU) at once
   int workers = 64;                           // requests in progress at once (threads, mostly waiting for commits)
   int io_threads = 1;                         // threads running the event loop (all connections)

@@ -38,6 +38,11 @@ namespace {
 constexpr auto kLinger = std::chrono::milliseconds(500);
 constexpr size_t kLingerBytes = 1 << 20;
 
+// The operations listener (--ops-listen) is for the platform's own probes
+// and scrapers: a small cap of its own, counted apart from the API's, so a
+// flood of API connections from any number of addresses cannot take its slots.
+constexpr int kOpsMaxConnections = 32;
+
 bool IsDirectory(const std::string& path) {
   struct stat st;
   return !path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -63,23 +68,13 @@ class HttpServer {
       : options_(options),
         api_(api),
         acceptor_(ioc_),
+        ops_acceptor_(ioc_),
         workers_(static_cast<size_t>(std::max(1, options.workers))),
         light_(1) {}
 
-  Result<int> Bind(const std::string& host, int port) {
-    error_code ec;
-    const std::string where = host + ":" + std::to_string(port);
-    tcp::resolver resolver(ioc_);
-    auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-    if (ec || found.empty()) return Status::Io("cannot listen on " + where + ": unknown host");
-    const tcp::endpoint endpoint = found.begin()->endpoint();
-    acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return Status::Io("cannot listen on " + where + " (in use, or not an address of this machine): " + ec.message());
-    return static_cast<int>(acceptor_.local_endpoint().port());
-  }
+  Result<int> Bind(const std::string& host, int port) { return BindTo(acceptor_, host, port); }
+  // The operations listener: GET /healthz and GET /metrics only.
+  Result<int> BindOps(const std::string& host, int port) { return BindTo(ops_acceptor_, host, port); }
 
   void Run() {
     {
@@ -88,7 +83,8 @@ class HttpServer {
       running_ = true;
     }
     work_.emplace(asio::make_work_guard(ioc_));
-    Accept();
+    Accept(acceptor_, false);
+    if (ops_acceptor_.is_open()) Accept(ops_acceptor_, true);
     std::vector<std::thread> threads;
     for (int i = 1; i < std::max(1, options_.io_threads); ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();
@@ -128,13 +124,17 @@ class HttpServer {
   void Refund(size_t bytes) { body_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
 
   // Called by a session's destructor.
-  void Closed(Session* s, const std::string& address) {
+  void Closed(Session* s, const std::string& address, bool ops) {
     bool last = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       sessions_.erase(s);
-      auto it = per_address_.find(address);
-      if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+      if (ops) {
+        --ops_open_;
+      } else {
+        auto it = per_address_.find(address);
+        if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+      }
       --open_;
       last = stopping_ && open_ == 0 && !finished_;
     }
@@ -151,12 +151,15 @@ class HttpServer {
       if (label != nullptr) out += std::string("{reason=\"") + label + "\"}";
       out += " " + std::to_string(v) + "\n";
     };
-    int open = 0;
+    int open = 0, ops_open = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
       open = open_;
+      ops_open = ops_open_;
     }
     line("evenhand_http_connections_open", "Connections open now.", "gauge", static_cast<uint64_t>(open));
+    line("evenhand_http_ops_connections_open", "Of those, on the operations listener.", "gauge",
+         static_cast<uint64_t>(ops_open));
     line("evenhand_http_connections_accepted_total", "Connections accepted.", "counter", stats_.accepted.load());
     line("evenhand_http_connections_refused_total", "Connections refused at a cap.", "counter",
          stats_.refused_total.load(), "total_cap");
@@ -174,8 +177,22 @@ class HttpServer {
   }
 
  private:
-  void Accept();
-  void Admit(tcp::socket socket);
+  Result<int> BindTo(tcp::acceptor& acceptor, const std::string& host, int port) {
+    error_code ec;
+    const std::string where = host + ":" + std::to_string(port);
+    tcp::resolver resolver(ioc_);
+    auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || found.empty()) return Status::Io("cannot listen on " + where + ": unknown host");
+    const tcp::endpoint endpoint = found.begin()->endpoint();
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::Io("cannot listen on " + where + " (in use, or not an address of this machine): " + ec.message());
+    return static_cast<int>(acceptor.local_endpoint().port());
+  }
+  void Accept(tcp::acceptor& acceptor, bool ops);
+  void Admit(tcp::socket socket, bool ops);
   void BeginStop();
   void FinishStop() {
     {
@@ -197,7 +214,8 @@ class HttpServer {
   bool stopping_ = false;  // under mu_
   bool running_ = false;   // under mu_
   bool finished_ = false;  // under mu_: the event loop is stopping, post nothing more
-  int open_ = 0;           // under mu_
+  int open_ = 0;           // under mu_: every connection
+  int ops_open_ = 0;       // under mu_: those on the operations listener
   std::unordered_map<std::string, int> per_address_;                  // under mu_
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;     // under mu_
 
@@ -206,8 +224,10 @@ class HttpServer {
   // the thread pools.
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
+  tcp::acceptor ops_acceptor_;  // open only with --ops-listen
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::optional<asio::steady_timer> accept_retry_;
+  std::optional<asio::steady_timer> ops_accept_retry_;
   std::optional<asio::steady_timer> drain_timer_;
   asio::thread_pool workers_;
   asio::thread_pool light_;
@@ -220,17 +240,18 @@ class HttpServer {
 // runs on the connection's strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(HttpServer* server, tcp::socket socket, std::string address)
+  Session(HttpServer* server, tcp::socket socket, std::string address, bool ops)
       : server_(server),
         limits_(server->options().http),
         stream_(std::move(socket)),
         timer_(stream_.get_executor()),
         buffer_(std::max<size_t>(limits_.max_header, 8192) + 8192),
-        address_(std::move(address)) {}
+        address_(std::move(address)),
+        ops_(ops) {}
 
   ~Session() {
     if (charged_ > 0) server_->Refund(charged_);
-    server_->Closed(this, address_);
+    server_->Closed(this, address_, ops_);
   }
 
   void Start() {
@@ -409,6 +430,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.reset();
     const bool api = IsApiPath(job_.path) || server_->options().web_dir.empty();
     job_.light = job_.method == "GET" && (job_.path == "/healthz" || job_.path == "/metrics");
+    if (ops_ && !job_.light) {
+      keep_alive_ = false;
+      return Respond(Api::Error(404, "not_found", "the operations listener serves GET /healthz and GET /metrics only"));
+    }
     job_.file = !api && job_.method == "GET";
     asio::thread_pool& pool = job_.light ? server_->light() : server_->workers();
     asio::post(pool, [self = shared_from_this()] {
@@ -507,6 +532,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   const std::string address_;
+  const bool ops_;  // on the operations listener
   std::optional<http::request_parser<http::string_body>> parser_;
   Job job_;
   Phase phase_ = Phase::kIdle;
@@ -517,23 +543,24 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t lingered_ = 0;
 };
 
-void HttpServer::Accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
-    if (!acceptor_.is_open()) return;
+void HttpServer::Accept(tcp::acceptor& acceptor, bool ops) {
+  acceptor.async_accept(asio::make_strand(ioc_), [this, &acceptor, ops](error_code ec, tcp::socket socket) {
+    if (!acceptor.is_open()) return;
     if (ec) {
       // Out of descriptors or memory: try again shortly rather than spin.
-      accept_retry_.emplace(ioc_, std::chrono::milliseconds(50));
-      accept_retry_->async_wait([this](error_code wait) {
-        if (!wait) Accept();
+      auto& retry = ops ? ops_accept_retry_ : accept_retry_;
+      retry.emplace(ioc_, std::chrono::milliseconds(50));
+      retry->async_wait([this, &acceptor, ops](error_code wait) {
+        if (!wait) Accept(acceptor, ops);
       });
       return;
     }
-    Admit(std::move(socket));
-    Accept();
+    Admit(std::move(socket), ops);
+    Accept(acceptor, ops);
   });
 }
 
-void HttpServer::Admit(tcp::socket socket) {
+void HttpServer::Admit(tcp::socket socket, bool ops) {
   error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;
@@ -541,7 +568,15 @@ void HttpServer::Admit(tcp::socket socket) {
   const char* refused = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (open_ >= options_.http.max_connections) {
+    if (ops) {
+      if (ops_open_ >= kOpsMaxConnections) {
+        refused = "too many connections to the operations listener; retry later";
+        ++stats_.refused_total;
+      } else {
+        ++open_;
+        ++ops_open_;
+      }
+    } else if (open_ - ops_open_ >= options_.http.max_connections) {
       refused = "too many connections; retry later";
       ++stats_.refused_total;
     } else if (per_address_[address] >= options_.http.max_per_address) {
@@ -567,7 +602,7 @@ void HttpServer::Admit(tcp::socket socket) {
   }
   ++stats_.accepted;
   socket.set_option(tcp::no_delay(true), ec);
-  auto session = std::make_shared<Session>(this, std::move(socket), std::move(address));
+  auto session = std::make_shared<Session>(this, std::move(socket), std::move(address), ops);
   {
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.emplace(session.get(), session);
@@ -579,7 +614,9 @@ void HttpServer::BeginStop() {
   stopping_flag_.store(true);
   error_code ec;
   acceptor_.close(ec);
+  ops_acceptor_.close(ec);
   if (accept_retry_) accept_retry_->cancel();
+  if (ops_accept_retry_) ops_accept_retry_->cancel();
   std::vector<std::shared_ptr<Session>> open;
   bool none = false;
   {
@@ -628,6 +665,11 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
 }
 
 Result<int> Server::Bind() { return http_->Bind(options_.host, options_.port); }
+
+Result<int> Server::BindOps() {
+  if (options_.ops_host.empty()) return Status::Invalid("no operations listener was asked for (--ops-listen)");
+  return http_->BindOps(options_.ops_host, options_.ops_port);
+}
 
 Status Server::Run() {
   http_->Run();

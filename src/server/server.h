@@ -6,7 +6,8 @@
 // clients cannot starve the others. A complete request is handed to a pool of
 // options.workers threads that call Api::Handle (which lets at most
 // options.threads run on the CPU); GET /healthz and GET /metrics go to a
-// thread of their own, so they answer while the API is saturated.
+// thread of their own, so they answer while the API is saturated, and may
+// have a listener of their own (BindOps) that API floods cannot fill.
 //
 // Limits (options.http, model/limits.h), each answered with a JSON error body:
 //  - a whole-request deadline from the first byte to the last body byte (408),
@@ -38,6 +39,12 @@ class Server {
 
   // Binds options.host:options.port (port 0: any free one); returns the port.
   Result<int> Bind();
+  // Binds the operations listener, options.ops_host:options.ops_port: it
+  // serves GET /healthz and GET /metrics only (404 for anything else), with
+  // a cap of its own (32 connections) that API connections never count
+  // against, so probes get through however many addresses flood the API
+  // port. Call before Run(); returns the port.
+  Result<int> BindOps();
   // Serves until Stop(), then finishes queued writes. Returns at once when
   // Stop() came first.
   Status Run();
