@@ -5,7 +5,8 @@
 // Inclusion proof:
 //   {"type":"evenhand.inclusion/v1", "leaf_index":N-1, "tree_size":S,
 //    "leaf_hash":"<hex>", "proof":["<hex>",...], "checkpoint":"<signed note>",
-//    "entry":{seq,ts,actor,action,subject,payload,prev_hash,hash}}   (entry only when shown in full)
+//    "entry":{seq,ts,actor,action,subject,payload,prev_hash,hash}}   (entry only when `full`; the API
+//    redacts it for an authority and adds "withheld": [...], server/field_visibility.h)
 // Consistency proof:
 //   {"type":"evenhand.consistency/v1", "old_size":M, "new_size":N,
 //    "proof":["<hex>",...], "old_checkpoint":"<note>", "new_checkpoint":"<note>"}
