@@ -48,6 +48,20 @@ std::string KeyFile() {
 
 tlog::Hash H(const json& hex) { return tlog::HashFromHex(hex.get<std::string>()).value_or(tlog::Hash{}); }
 
+// The v2 leaf of an entry as staff see it: its clear fields and salts.
+tlog::Hash StaffLeaf(const json& full) {
+  AuditEntry e;
+  e.seq = full["seq"].get<int64_t>();
+  e.ts = full["ts"].get<int64_t>();
+  e.actor = full["actor"].get<std::string>();
+  e.action = full["action"].get<std::string>();
+  e.subject = full["subject"].get<std::string>();
+  e.payload = full["payload"].get<std::string>();
+  e.prev_hash = full["prev_hash"].get<std::string>();
+  const AuditSalts salts{full["salt_actor"], full["salt_payload"], full["salt_prev"]};
+  return AuditLeafHashV2(e, salts);
+}
+
 std::vector<tlog::Hash> Path(const json& proof) {
   std::vector<tlog::Hash> out;
   for (const json& h : proof["proof"]) out.push_back(H(h));
@@ -101,15 +115,8 @@ TEST_F(AuditApiTest, AuthorityKeepsACheckpointAndProvesItsOrderWasLogged) {
   // Staff see it in full; its leaf is the one the authority's proof proves.
   Reply staff = s().Call("GET", q, "auditor");
   ASSERT_EQ(staff.status, 200) << staff.body;
-  AuditEntry e;
-  e.seq = staff.json["entry"]["seq"];
-  e.ts = staff.json["entry"]["ts"];
-  e.actor = staff.json["entry"]["actor"];
-  e.action = staff.json["entry"]["action"];
-  e.subject = staff.json["entry"]["subject"];
-  e.payload = staff.json["entry"]["payload"];
-  e.prev_hash = staff.json["entry"]["prev_hash"];
-  const tlog::Hash leaf = tlog::LeafHash(AuditCanonicalText(e));
+  EXPECT_EQ(staff.json["type"], "evenhand.inclusion/v2");
+  const tlog::Hash leaf = StaffLeaf(staff.json["entry"]);
   EXPECT_EQ(H(p.json["leaf_hash"]), leaf);
   EXPECT_EQ(p.json["entry"]["payload"], staff.json["entry"]["payload"]);  // nothing in it withheld
   EXPECT_TRUE(tlog::VerifyInclusion(leaf, entry - 1, cp->size, Path(p.json), cp->root).ok());
@@ -178,7 +185,9 @@ Verified VerifyProof(const std::string& vkey, const json& proof) {
 // The roles are a security boundary in proofs too: an authority asking for
 // the entries about its own order gets only the steps its order history
 // shows, never who took them (a staff identity) nor the user's appeal text;
-// what is withheld is named, and the proof then binds the leaf hash only.
+// what is withheld is named. With leaf data v2 the authority still verifies
+// its entries from what it sees (the actor as a salted commitment it cannot
+// test guesses against; the payload opened with its salt unless redacted).
 // Staff get the same entries in full. tools/verify-proof checks both and
 // still refuses a tampered proof.
 TEST_F(AuditApiTest, AnAuthoritysProofShowsNoStaffIdentityNorAppealText) {
@@ -220,15 +229,7 @@ TEST_F(AuditApiTest, AnAuthoritysProofShowsNoStaffIdentityNorAppealText) {
     EXPECT_FALSE(staff.json.contains("withheld"));
     const json& full = staff.json["entry"];
     EXPECT_EQ(full["actor"], h["actor"]);
-    AuditEntry e;
-    e.seq = full["seq"].get<int64_t>();
-    e.ts = full["ts"].get<int64_t>();
-    e.actor = full["actor"].get<std::string>();
-    e.action = full["action"].get<std::string>();
-    e.subject = full["subject"].get<std::string>();
-    e.payload = full["payload"].get<std::string>();
-    e.prev_hash = full["prev_hash"].get<std::string>();
-    EXPECT_EQ(tlog::LeafHash(AuditCanonicalText(e)), H(staff.json["leaf_hash"]));
+    EXPECT_EQ(StaffLeaf(full), H(staff.json["leaf_hash"]));
     Verified v = VerifyProof(vkey, staff.json);
     EXPECT_EQ(v.exit_code, 0) << v.out;
     EXPECT_NE(v.out.find("OK: entry " + std::to_string(seq)), std::string::npos) << v.out;
@@ -236,7 +237,9 @@ TEST_F(AuditApiTest, AnAuthoritysProofShowsNoStaffIdentityNorAppealText) {
     // The authority: no staff identity, no appeal text, anywhere in the answer.
     for (const std::string& a : actors) EXPECT_EQ(mine.body.find(a), std::string::npos) << a << " in " << mine.body;
     EXPECT_EQ(mine.body.find("APPEAL-TEXT"), std::string::npos) << mine.body;
-    EXPECT_EQ(mine.body.find(full["hash"].get<std::string>()), std::string::npos) << "the chain hash tests a guess";
+    // Nor anything that opens or tests the actor: the chain hashes, the actor's salt.
+    for (const char* secret : {"hash", "prev_hash", "salt_actor", "salt_prev"})
+      EXPECT_EQ(mine.body.find(full[secret].get<std::string>()), std::string::npos) << secret << " in " << mine.body;
     EXPECT_EQ(H(mine.json["leaf_hash"]), H(staff.json["leaf_hash"]));
     EXPECT_TRUE(tlog::VerifyInclusion(H(mine.json["leaf_hash"]), seq - 1, size, Path(mine.json), cp->root).ok());
     bool history_shows = false;
@@ -258,12 +261,45 @@ TEST_F(AuditApiTest, AnAuthoritysProofShowsNoStaffIdentityNorAppealText) {
       EXPECT_NE(std::find(withheld.begin(), withheld.end(), "payload.appeal"), withheld.end()) << mine.body;
       EXPECT_EQ(json::parse(mine.json["entry"]["payload"].get<std::string>())["to"], "reopened");
     }
+    const json& shown_entry = mine.json["entry"];
+    EXPECT_EQ(shown_entry["actor_commit"], full["actor_commit"]);
+    EXPECT_EQ(shown_entry["payload_commit"], full["payload_commit"]);
+    EXPECT_EQ(shown_entry["prev_commit"], full["prev_commit"]);
+    // The payload's salt only with a payload shown whole.
+    EXPECT_EQ(shown_entry.contains("salt_payload"), h["action"] != "order.reopen") << mine.body;
+
+    // The authority verifies its own entry from what it sees: the leaf is
+    // recomputed from the commitments, the payload opened with its salt.
     v = VerifyProof(vkey, mine.json);
     EXPECT_EQ(v.exit_code, 0) << v.out;
-    EXPECT_NE(v.out.find("NOT PROVED: the fields shown (" + h["action"].get<std::string>()), std::string::npos) << v.out;
-    EXPECT_NE(v.out.find("are not bound by this proof"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("OK: entry " + std::to_string(seq) + " (" + h["action"].get<std::string>() + " " + id +
+                         ", actor withheld: proved only as its commitment)"),
+              std::string::npos)
+        << v.out;
+    if (h["action"] == "order.reopen") {
+      EXPECT_NE(v.out.find("NOT PROVED: the payload shown is not bound by this proof (withheld from it: "
+                           "payload.appeal)"),
+                std::string::npos)
+          << v.out;
+    } else {
+      EXPECT_EQ(v.out.find("NOT PROVED"), std::string::npos) << v.out;
+    }
 
-    // Tampering is still refused: a path hash, the leaf hash, the staff entry's payload.
+    // A dictionary of actors tried against actor_commit, without the salt:
+    // no guess matches (with the salt, staff's, the true actor does).
+    const std::string commit = shown_entry["actor_commit"];
+    EXPECT_EQ(AuditCommit("actor", full["salt_actor"].get<std::string>(), full["actor"].get<std::string>()), commit);
+    std::vector<std::string> guesses = actors;
+    for (const char* who : {"moderator", "moderator2", "auditor", "admin", "authority"}) guesses.push_back(who);
+    const std::string salt_payload = full["salt_payload"];
+    for (const std::string& guess : guesses)
+      for (const std::string& salt : {std::string(), std::string(64, '0'), salt_payload, commit}) {
+        EXPECT_NE(AuditCommit("actor", salt, guess), commit) << guess;
+        EXPECT_NE(tlog::ToHex(tlog::Sha256(guess)), commit) << guess;
+      }
+
+    // Tampering is still refused: a path hash, the leaf hash, the time, the
+    // action, the actor's commitment, a payload shown whole; the staff entry's payload.
     json t = mine.json;
     std::string ph = t["proof"][0];
     ph[0] = ph[0] == '0' ? '1' : '0';
@@ -274,6 +310,22 @@ TEST_F(AuditApiTest, AnAuthoritysProofShowsNoStaffIdentityNorAppealText) {
     lh[0] = lh[0] == '0' ? '1' : '0';
     t["leaf_hash"] = lh;
     EXPECT_EQ(VerifyProof(vkey, t).exit_code, 1);
+    t = mine.json;
+    t["entry"]["ts"] = t["entry"]["ts"].get<int64_t>() + 86400;
+    EXPECT_EQ(VerifyProof(vkey, t).exit_code, 1);
+    t = mine.json;
+    t["entry"]["action"] = "order.close";
+    EXPECT_EQ(VerifyProof(vkey, t).exit_code, 1);
+    t = mine.json;
+    std::string ac = t["entry"]["actor_commit"];
+    ac[0] = ac[0] == '0' ? '1' : '0';
+    t["entry"]["actor_commit"] = ac;
+    EXPECT_EQ(VerifyProof(vkey, t).exit_code, 1);
+    if (shown_entry.contains("salt_payload")) {
+      t = mine.json;
+      t["entry"]["payload"] = "{}";
+      EXPECT_EQ(VerifyProof(vkey, t).exit_code, 1);
+    }
     t = staff.json;
     t["entry"]["payload"] = "{}";
     EXPECT_EQ(VerifyProof(vkey, t).exit_code, 1);

@@ -108,6 +108,12 @@ constexpr FieldRule kTable[] = {
     {"proof.entry.payload", kAll, false, "the step's details, members as in the case's history"},
     {"proof.entry.prev_hash", kStaff, false, "the chain hash of the entry before: another entry's"},
     {"proof.entry.hash", kStaff, false, "the chain hash: with the fields shown, a test of a guessed actor"},
+    {"proof.entry.actor_commit", kAll, false, "the salted commitment to the actor: binds it, reveals nothing"},
+    {"proof.entry.payload_commit", kAll, false, "the salted commitment to the payload as stored"},
+    {"proof.entry.prev_commit", kAll, false, "the salted commitment to the chain link"},
+    {"proof.entry.salt_actor", kStaff, false, "opens actor_commit: with it a guessed actor could be tested"},
+    {"proof.entry.salt_payload", kAll, false, "opens payload_commit; only when nothing in the payload is withheld"},
+    {"proof.entry.salt_prev", kStaff, false, "opens prev_commit: with it the previous entry's hash"},
 
     // ---- a data request (POST/GET /v1/datarequests, GET /v1/datarequests/{id})
     {"datarequest.id", kAll, false, "the platform's id of the request"},
@@ -275,9 +281,11 @@ bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_j
   if (!entry->is_object() || !entry->contains("action") || !(*entry)["action"].is_string() ||
       !SeesAction(actions, role, (*entry)["action"].get<std::string>()))
     return false;
+  bool payload_redacted = false;
   for (auto it = entry->begin(); it != entry->end();) {
     if (!MaySee(role, "proof.entry." + it.key())) {
-      withheld->push_back(it.key());
+      // A salt is not the entry's content: left out without a mention.
+      if (it.key().rfind("salt_", 0) != 0) withheld->push_back(it.key());
       it = entry->erase(it);
       continue;
     }
@@ -288,6 +296,7 @@ bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_j
       nlohmann::ordered_json p = nlohmann::ordered_json::parse(text, nullptr, false);
       if (!p.is_object()) {
         withheld->push_back("payload");
+        payload_redacted = true;
         it = entry->erase(it);
         continue;
       }
@@ -296,10 +305,14 @@ bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_j
       if (!removed.empty()) {
         for (const std::string& r : removed) withheld->push_back(r.substr(history.size() + 1));
         it.value() = p.dump();
+        payload_redacted = true;
       }
     }
     ++it;
   }
+  // The payload's salt would let a redacted member be tested by guessing;
+  // only payload_commit goes with a redacted payload.
+  if (payload_redacted) entry->erase("salt_payload");
   return true;
 }
 

@@ -62,14 +62,16 @@ bool MaySee(Role role, std::string_view path);
 void Redact(std::string_view view, Role role, nlohmann::ordered_json* answer);
 
 // An audit entry ({seq, ts, actor, action, subject, payload, prev_hash,
-// hash}, payload as its stored JSON text) about a case of `case_kind`
+// hash} and for leaf v2 the commitments and salts, payload as its stored
+// JSON text) about a case of `case_kind`
 // ("order", "datareq") in an inclusion proof. False when `role` may not see
 // the entry at all (an authority: an action its history of that case does
 // not show, or another kind of case): the caller then gives the leaf hash
 // only. Else removes what `role` may not see ("proof.entry.*" rows; the
 // payload's members by the case's "*.history[].payload.*" rows, the
-// payload then the text of what remains) and appends each path removed to
-// `withheld` ("actor", "payload.appeal"). A no-op for staff. The caller
+// payload then the text of what remains, without its salt) and appends
+// each path removed to `withheld` ("actor", "payload.appeal"; salts left
+// out are not listed). A no-op for staff. The caller
 // checks that the case is the authority's own.
 bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_json* entry,
                       std::vector<std::string>* withheld);
