@@ -1,7 +1,7 @@
 // Tests of score drift (src/classify/drift.h), recalibration
 // (src/classify/recalibrate.h), the version-2 model metadata and the
 // `evenhand eval` / `evenhand calibrate` verbs: hand-computed PSI and Wilson
-// intervals, then real e-mail (tests/data/classify/spamassassin-sample.jsonl:
+// intervals, then real e-mail (examples/classify/spamassassin-sample.jsonl:
 // 360 messages of the SpamAssassin development groups, bodies cut to 700
 // bytes; no network) with a real shift: a model trained on spam and easy ham
 // meets hard ham (ham that looks like spam) and a spam-only stream.
@@ -27,7 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kSample = std::string(EVENHAND_SOURCE_DIR) + "/tests/data/classify/spamassassin-sample.jsonl";
+const std::string kSample = std::string(EVENHAND_SOURCE_DIR) + "/examples/classify/spamassassin-sample.jsonl";
 
 class TempDir {
  public:

@@ -215,7 +215,7 @@ std::string EvalReportJson(const EvalReport& r) {
 
 std::string EvalReportText(const EvalReport& r) {
   std::string s = fmt::format("model {}: {} examples, accuracy {:.4f}{}\n", r.model, r.examples, r.accuracy,
-                              r.positive.empty() ? "" : fmt::format(", positive label \"{}\" at score >= {}", r.positive, r.options.threshold));
+                              r.positive.empty() ? "" : fmt::format(", positive label \"{}\" at score >= {:.4g}", r.positive, r.options.threshold));
   s += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>9} {:>8}  {}\n", "label", "precision", "recall", "f1", "roc_auc", "support",
                    fmt::format("threshold for precision >= {}", r.options.target_precision));
   for (const LabelReport& l : r.labels) {

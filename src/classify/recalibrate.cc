@@ -13,6 +13,7 @@ namespace evenhand::classify {
 namespace {
 
 constexpr double kZ = 1.959963984540054;  // 95 %
+constexpr double kWideMargin = 0.1;        // warn when the precision interval's lower bound is this far below target
 
 double WilsonLower(double p, double n) {
   if (n <= 0) return 0;
@@ -170,6 +171,10 @@ std::string RecalibrationText(const RecalibrationResult& r, double target) {
   else
     s += fmt::format("labels: the sample's precision equals the target exactly; no sample size would show it exceeds {}\n",
                      target);
+  if (r.precision.lo < target - kWideMargin)
+    s += fmt::format("warning: the threshold rests on {} flagged example(s) and the precision interval reaches down to {:.3f}: "
+                     "this sample is too small to trust it; label more before using it\n",
+                     r.precision.trials, r.precision.lo);
   s += fmt::format("use in policies: classifier.{} >= {:.4f}   (NAME as the policy declares it)\n", r.positive, r.threshold);
   return s;
 }

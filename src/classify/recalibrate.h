@@ -19,7 +19,9 @@
 //      (at this sample's rate of flagged items) for the interval's lower
 //      bound of precision to reach the target if the sample's precision holds
 //      (0 when the sample's precision does not exceed the target, so no
-//      number of labels would show it).
+//      number of labels would show it). RecalibrationText warns when the
+//      interval's lower bound is more than 0.1 below the target (a threshold
+//      resting on a handful of flagged examples).
 // A sample needs at least kMinPerLabel examples of each label; each example's
 // label must be one of the model's (errors name FILE:LINE).
 //
