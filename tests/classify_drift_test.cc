@@ -207,6 +207,20 @@ TEST(DriftRealMail, CalibrateOnShiftedTrafficReachesTargetAndWritesNewVersion) {
   EXPECT_EQ(r->precision.trials, tp + fp);
   EXPECT_EQ(r->recall.trials, tp + fn);
   ASSERT_TRUE(r->drift.has_value());
+  // The sample's ~15 spam cannot show 0.9 at 95 % (that takes 35 flagged without a false positive): the estimate rule.
+  EXPECT_EQ(r->rule, "estimate");
+  EXPECT_FALSE(r->target_shown);
+  EXPECT_GT(r->labels_needed, sample.size());
+
+  // Enough labels to show it (the 210 training examples, 90 spam): the bound rule, whose threshold
+  // is the lowest with the interval's lower bound at the target.
+  RecalibrateOptions o8 = o;
+  o8.target_precision = 0.8;
+  auto big = Recalibrate(**c, s.train, o8);
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(big->rule, "bound");
+  EXPECT_GE(big->precision.lo, 0.8);
+  EXPECT_TRUE(big->target_shown);
 
   // A sample with too few of one label, and a label the model does not know.
   std::vector<LabeledExample> few(s.hard_ham.begin(), s.hard_ham.begin() + 20);

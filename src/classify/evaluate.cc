@@ -12,7 +12,8 @@ namespace evenhand::classify {
 Result<DriftReport> MeasureDrift(const Classifier& c, const std::vector<LabeledExample>& data) {
   const ScoreReference& ref = c.meta().score_reference;
   if (ref.empty())
-    return Status::Invalid(c.path() + ": the model records no training score reference (made before format 2): retrain it to measure drift");
+    return Status::Invalid(c.path() + ": the model records no training score reference (trained before format 2, or "
+                           "no positive label): retrain it to measure drift");
   const int l = c.label_index(ref.label);
   if (l < 0) return Status::Invalid(c.path() + ": score reference names no label");
   auto scratch = Classifier::NewScratch();
@@ -239,7 +240,8 @@ std::string EvalReportText(const EvalReport& r) {
     for (const auto& b : l.reliability)
       if (b.count) s += fmt::format("  [{:.1f},{:.1f}) {:>6}   {:>10.4f} {:>10.4f}\n", b.lo, b.hi, b.count, b.mean_score, b.observed);
   }
-  s += r.drift ? DriftText(*r.drift) : "drift: not measured (the model records no training score reference; retrain to add one)\n";
+  s += r.drift ? DriftText(*r.drift) : "drift: not measured (the model records no training score reference: it was trained before format 2 "
+                   "(retrain it), or has no positive label)\n";
   return s;
 }
 

@@ -128,7 +128,13 @@ Result<RecalibrationResult> Recalibrate(const Classifier& c, const std::vector<L
   r.ece_after = ExpectedCalibrationError(ReliabilityCurve(after, 10));
 
   const std::vector<PrPoint> curve = PrecisionRecallCurve(after);
-  const std::optional<PrPoint> at = ThresholdForPrecision(curve, o.target_precision);
+  // First choice: the highest recall whose precision interval clears the
+  // target; only when none does (too few labels), the sample's point estimate.
+  std::optional<PrPoint> at;
+  for (const PrPoint& p : curve)
+    if (WilsonInterval(p.tp, p.tp + p.fp).lo >= o.target_precision && (!at || p.recall > at->recall)) at = p;
+  r.rule = at ? "bound" : "estimate";
+  if (!at) at = ThresholdForPrecision(curve, o.target_precision);
   if (!at) {
     double best_p = 0, best_r = 0;
     for (const PrPoint& p : curve)
@@ -161,6 +167,10 @@ std::string RecalibrationText(const RecalibrationResult& r, double target) {
                    "ECE {:.4f}\n",
                    r.kept_calibration ? "kept" : CalibrationMethodName(r.calibration.method()), r.threshold, r.raw_threshold,
                    target, ProportionText(r.precision), ProportionText(r.recall), r.ece_after);
+  s += r.rule == "bound" ? fmt::format("rule: the lowest threshold whose 95 % precision interval clears {}\n", target)
+                         : fmt::format("rule: no threshold's 95 % precision interval clears {} with these labels; the lowest "
+                                       "whose sample precision reaches it\n",
+                                       target);
   if (r.target_shown)
     s += fmt::format("labels: {} are enough: the 95 % interval's lower bound of precision ({:.3f}) reaches {}\n", r.examples,
                      r.precision.lo, target);
@@ -189,6 +199,7 @@ std::string RecalibrationRecordJson(const RecalibrationResult& r, const Recalibr
   j["positives"] = r.positives;
   j["method"] = r.kept_calibration ? "keep" : CalibrationMethodName(r.calibration.method());
   j["target_precision"] = o.target_precision;
+  j["rule"] = r.rule;
   j["threshold"] = r.threshold;
   j["raw_threshold"] = r.raw_threshold;
   j["precision"] = ProportionJson(r.precision);

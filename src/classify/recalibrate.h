@@ -7,11 +7,16 @@
 //   1. fits a new calibration of the positive label on them (platt by
 //      default: two parameters, what a sample of ~100 supports; isotonic on
 //      request; "keep" leaves the model's calibration as it is);
-//   2. picks the decision threshold on the new calibrated score: of the
-//      sample's distinct scores, the lowest whose "score >= t" has sample
-//      precision >= target (the highest recall reaching it). The threshold is
-//      a sample score, so the sample's figures hold exactly at it. No point
-//      reaching the target is an error (nothing is written);
+//   2. picks the decision threshold on the new calibrated score, among the
+//      sample's distinct scores (so the sample's figures hold exactly at it):
+//      rule "bound": the lowest t whose "score >= t" has a 95 % Wilson
+//      interval of precision with its lower bound >= target; when no t has
+//      (too few labels: with no false positive at all that takes
+//      z^2 P / (1 - P) flagged examples, 73 for 0.95), rule "estimate": the
+//      lowest t whose sample precision >= target. (Why both: the estimate
+//      alone lands at the target on average, so below it about as often as
+//      above once samples are large; see docs/PERFORMANCE.md.) No t reaching
+//      the target at all is an error (nothing is written);
 //   3. reports at that threshold the precision and recall on the sample with
 //      Wilson score intervals (95 %), the same at the model's current
 //      threshold and calibration, the expected calibration error on the
@@ -68,6 +73,7 @@ struct RecalibrationResult {
   std::string positive;
   Calibration calibration;      // the new calibration of the positive label
   bool kept_calibration = false;
+  std::string rule;             // "bound" or "estimate" (see above)
   double threshold = 0;         // on the new calibrated score
   double raw_threshold = 0;     // the raw score it corresponds to (lowest flagged raw score)
   Proportion precision, recall;  // at threshold, on the sample
