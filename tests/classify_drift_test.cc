@@ -212,6 +212,21 @@ TEST(DriftRealMail, CalibrateOnShiftedTrafficReachesTargetAndWritesNewVersion) {
   EXPECT_FALSE(r->target_shown);
   EXPECT_GT(r->labels_needed, sample.size());
 
+  // "keep": the model's own calibration (isotonic from training), only the threshold refitted. Its
+  // steps pool the sample's scores into ties, so 0.9 is out of reach where the refit reached it.
+  RecalibrateOptions keep = o;
+  keep.keep_calibration = true;
+  auto kept90 = Recalibrate(**c, sample, keep);
+  ASSERT_FALSE(kept90.ok());
+  EXPECT_NE(kept90.status().message().find("no threshold reaches precision 0.9 on this sample"), std::string::npos);
+  keep.target_precision = 0.75;
+  auto kept = Recalibrate(**c, sample, keep);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_TRUE(kept->kept_calibration);
+  EXPECT_EQ(kept->calibration.method(), Calibration::Method::kIsotonic);
+  EXPECT_EQ(kept->calibration.xs(), (*c)->meta().calibration.at("spam").xs());
+  EXPECT_GE(kept->precision.estimate, 0.75);
+
   // Enough labels to show it (the 210 training examples, 90 spam): the bound rule, whose threshold
   // is the lowest with the interval's lower bound at the target.
   RecalibrateOptions o8 = o;
