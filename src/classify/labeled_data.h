@@ -9,6 +9,7 @@
 // labels and policy-visible names). Not thread safe; no global state.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,14 @@ struct LabeledExample {
   std::string text;   // as written (not normalised)
   std::string label;
   std::string group;  // the group field when asked for and present, else ""
+  int64_t line = 0;   // 1-based line number in the file (for FILE:LINE errors)
 };
 
 struct LabeledFields {
   std::string text = "text";
   std::string label = "label";
   std::string group;  // "" = none
+  bool require_label = true;  // false: a missing label is "" (unlabelled traffic, e.g. for drift)
 };
 
 Result<std::vector<LabeledExample>> ReadLabeledJsonl(const std::string& path, const LabeledFields& fields);

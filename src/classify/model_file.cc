@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,7 +15,8 @@ namespace evenhand::classify {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;
+constexpr int kOldestFormatVersion = 1;
 constexpr uint64_t kMaxModelBytes = uint64_t{4} << 30;  // 4 GiB
 
 Status Bad(const std::string& meta_path, const std::string& what) {
@@ -78,8 +81,10 @@ Status ReadModelFile(const std::string& model_path, ModelMeta* meta, std::string
   *meta = ModelMeta();
   try {
     if (j.value("format", "") != "evenhand-classifier") return Bad(meta_path, "\"format\" is not \"evenhand-classifier\"");
-    if (j.value("format_version", 0) != kFormatVersion)
-      return Bad(meta_path, "unsupported \"format_version\" (this evenhand reads " + std::to_string(kFormatVersion) + ")");
+    const int version = j.value("format_version", 0);
+    if (version < kOldestFormatVersion || version > kFormatVersion)
+      return Bad(meta_path, "unsupported \"format_version\" (this evenhand reads " + std::to_string(kOldestFormatVersion) +
+                                " to " + std::to_string(kFormatVersion) + ")");
     meta->model_bytes = j.at("model_bytes").get<uint64_t>();
     meta->model_sha256 = j.at("model_sha256").get<std::string>();
     meta->labels = j.at("labels").get<std::vector<std::string>>();
@@ -98,6 +103,26 @@ Status ReadModelFile(const std::string& model_path, ModelMeta* meta, std::string
       if (meta->text_view.max_words < 0 || meta->text_view.head_words < 0)
         return Bad(meta_path, "\"text_view\": negative word count");
     }
+    if (j.contains("score_reference")) {
+      const nlohmann::json& r = j.at("score_reference");
+      if (!r.is_object()) return Bad(meta_path, "\"score_reference\" is not an object");
+      if (r.value("score", "raw") != "raw") return Bad(meta_path, "\"score_reference\": unknown \"score\"");
+      ScoreReference& ref = meta->score_reference;
+      ref.label = r.at("label").get<std::string>();
+      ref.source = r.value("source", "");
+      ref.count = r.at("count").get<size_t>();
+      ref.edges = r.at("edges").get<std::vector<double>>();
+      ref.fractions = r.at("fractions").get<std::vector<double>>();
+      if (!ref.Valid()) return Bad(meta_path, "\"score_reference\" is inconsistent (edges must increase, fractions sum to 1)");
+    }
+    if (j.contains("threshold")) {
+      meta->threshold = j.at("threshold").get<double>();
+      if (!(meta->threshold >= 0 && meta->threshold <= 1)) return Bad(meta_path, "\"threshold\" must be in [0, 1]");
+    }
+    if (j.contains("recalibrations")) {
+      if (!j.at("recalibrations").is_array()) return Bad(meta_path, "\"recalibrations\" is not an array");
+      meta->recalibrations_json = j.at("recalibrations").dump();
+    }
     if (j.contains("calibration")) {
       for (const auto& [label, c] : j.at("calibration").items()) {
         Calibration::Method m;
@@ -114,6 +139,9 @@ Status ReadModelFile(const std::string& model_path, ModelMeta* meta, std::string
     return Bad(meta_path, std::string("bad field: ") + e.what());
   }
   if (meta->labels.size() < 2) return Bad(meta_path, "\"labels\" needs at least two labels");
+  if (!meta->score_reference.empty() &&
+      std::find(meta->labels.begin(), meta->labels.end(), meta->score_reference.label) == meta->labels.end())
+    return Bad(meta_path, "\"score_reference\" names no label");
   if (!meta->positive.empty() &&
       std::find(meta->labels.begin(), meta->labels.end(), meta->positive) == meta->labels.end())
     return Bad(meta_path, "\"positive\" names no label");
@@ -153,6 +181,20 @@ Status WriteMeta(const std::string& model_path, const ModelMeta& meta) {
     j["text_view"] = v;
   }
   j["training"] = nlohmann::ordered_json::parse(meta.training_json, nullptr, false);
+  if (!meta.score_reference.empty()) {
+    const ScoreReference& r = meta.score_reference;
+    nlohmann::ordered_json ref;
+    ref["label"] = r.label;
+    ref["score"] = "raw";
+    ref["source"] = r.source;
+    ref["count"] = r.count;
+    ref["edges"] = r.edges;
+    ref["fractions"] = r.fractions;
+    j["score_reference"] = ref;
+  }
+  if (meta.threshold >= 0) j["threshold"] = meta.threshold;
+  nlohmann::ordered_json recal = nlohmann::ordered_json::parse(meta.recalibrations_json, nullptr, false);
+  if (recal.is_array() && !recal.empty()) j["recalibrations"] = recal;
   const std::string path = MetaPathFor(model_path);
   const std::string tmp = path + ".tmp";
   {

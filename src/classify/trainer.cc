@@ -19,6 +19,8 @@ namespace evenhand::classify {
 
 namespace {
 
+constexpr int kReferenceBins = 10;  // deciles of the training run's scores
+
 bool IsNegativeName(std::string s) {
   for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   static const char* kNames[] = {"ham", "ok", "clean", "benign", "negative", "normal", "safe", "none", "0", "false", "no"};
@@ -167,6 +169,7 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
   const bool calibrate = o.calibration != Calibration::Method::kNone;
   // Raw scores of `rows` from the model in `bytes`, as calibration points per label.
   std::vector<std::vector<CalibrationPoint>> points(labels.size());
+  const int positive_index = positive.empty() ? -1 : static_cast<int>(index.at(positive));
   auto score = [&](const std::string& bytes, const std::vector<size_t>& rows) -> Status {
     ModelMeta m = meta;
     m.model_bytes = bytes.size();
@@ -200,10 +203,23 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
     if (!cal_rows.empty())
       if (Status st = WriteFastTextFile(row_labels, file_texts, cal_rows, cal_file.path); !st.ok()) return st;
     if (Status st = train(fit_rows, &bytes); !st.ok()) return st;
-    if (calibrate && !cal_rows.empty()) {
+    if (!cal_rows.empty() && (calibrate || positive_index >= 0)) {  // scored for the drift reference too
       if (Status st = score(bytes, cal_rows); !st.ok()) return st;
-      calibration_examples = cal_rows.size();
+      if (calibrate) calibration_examples = cal_rows.size();
     }
+  }
+  // The drift reference (drift.h): the positive label's raw scores on
+  // examples the scoring model did not fit (out of fold, or held out); only
+  // when there are none, the final model's scores of its own training rows.
+  if (positive_index >= 0) {
+    std::string source = cross_fit ? "out_of_fold" : "held_out";
+    if (points[static_cast<size_t>(positive_index)].empty()) {
+      if (Status st = score(bytes, fit_rows); !st.ok()) return st;
+      source = "training";
+    }
+    std::vector<double> raw_positive;
+    for (const CalibrationPoint& pt : points[static_cast<size_t>(positive_index)]) raw_positive.push_back(pt.score);
+    meta.score_reference = BuildScoreReference(raw_positive, kReferenceBins, positive, source);
   }
   meta.model_bytes = bytes.size();
   meta.model_sha256 = Sha256Hex(bytes);

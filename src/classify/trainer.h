@@ -14,6 +14,12 @@
 //     scores come from models trained on (K-1)/K of the data, so they are a
 //     little less confident than the final model's; with K = 5 and more the
 //     gap is small, and the final model sees every example.
+// For a model with a positive label it also records the drift reference
+// (drift.h, "score_reference" in the metadata): the deciles of the positive
+// label's raw scores on examples the scoring model did not fit -- the
+// out-of-fold scores (cross-fitted), the held-out share's (holdout), or, when
+// neither exists (no calibration split), the final model's scores of its own
+// training rows (source "training", optimistic: documented in the metadata).
 // Then it writes MODEL and MODEL.meta.json (each through a
 // temporary file and a rename, the model first, so a reader never sees a
 // new model with an old checksum pass as valid). Nothing fastText prints

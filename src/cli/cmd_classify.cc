@@ -1,9 +1,16 @@
-// `evenhand train`, `evenhand eval`, `evenhand predict`: trained text
-// classifiers (src/classify). Reports go to stdout (text, or JSON with
-// --format json); fastText's own console output never reaches them.
+// `evenhand train`, `evenhand eval`, `evenhand calibrate`, `evenhand predict`:
+// trained text classifiers (src/classify). Reports go to stdout (text, or
+// JSON with --format json); fastText's own console output never reaches them.
+// `eval` also reports score drift against the training run (drift.h), and
+// with --unlabeled only that; `calibrate` refits a model's calibration and
+// threshold from a labelled sample of new traffic (recalibrate.h) and writes
+// the result as a new version of the model's metadata (exit 1, nothing
+// written, when the sample is bad or no threshold reaches the target).
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,6 +18,7 @@
 #include "classify/classifier.h"
 #include "classify/evaluate.h"
 #include "classify/labeled_data.h"
+#include "classify/recalibrate.h"
 #include "classify/trainer.h"
 #include "cli/commands.h"
 
@@ -69,14 +77,35 @@ struct EvalArgs {
   std::string model, data, format = "text", json, pr_csv, pr_svg;
   LabeledFields fields;
   classify::EvalOptions options;
+  bool threshold_given = false, unlabeled = false, fail_on_drift = false;
 };
+
+int RunEvalUnlabeled(const EvalArgs& a, const classify::Classifier& model) {
+  LabeledFields f = a.fields;
+  f.require_label = false;
+  auto data = classify::ReadLabeledJsonl(a.data, f);
+  if (!data.ok()) return Fail(data.status().message());
+  auto drift = classify::MeasureDrift(model, *data);
+  if (!drift.ok()) return Fail(drift.status().message());
+  const std::string json = classify::DriftReportJson(a.model, *drift);
+  if (!a.json.empty())
+    if (Status st = WriteFile(a.json, json); !st.ok()) return Fail(st.message());
+  std::fputs(a.format == "json" ? json.c_str()
+                                : (fmt::format("model {}: {} texts (labels not read)\n", a.model, data->size()) +
+                                   classify::DriftText(*drift)).c_str(),
+             stdout);
+  return a.fail_on_drift && drift->psi >= classify::kPsiMajor ? 3 : 0;
+}
 
 int RunEval(const EvalArgs& a) {
   auto model = classify::Classifier::Load(a.model);
   if (!model.ok()) return Fail(model.status().message());
+  if (a.unlabeled) return RunEvalUnlabeled(a, **model);
   auto data = classify::ReadLabeledJsonl(a.data, a.fields);
   if (!data.ok()) return Fail(data.status().message());
-  auto report = classify::Evaluate(**model, *data, a.options);
+  classify::EvalOptions options = a.options;
+  if (!a.threshold_given && (*model)->meta().threshold >= 0) options.threshold = (*model)->meta().threshold;
+  auto report = classify::Evaluate(**model, *data, options);
   if (!report.ok()) return Fail(report.status().message());
   const std::string json = classify::EvalReportJson(*report);
   for (const auto& [path, text] : {std::pair{a.json, json}, std::pair{a.pr_csv, classify::PrCurveCsv(*report)},
@@ -84,6 +113,72 @@ int RunEval(const EvalArgs& a) {
     if (!path.empty())
       if (Status st = WriteFile(path, text); !st.ok()) return Fail(st.message());
   std::fputs(a.format == "json" ? json.c_str() : classify::EvalReportText(*report).c_str(), stdout);
+  return a.fail_on_drift && report->drift && report->drift->psi >= classify::kPsiMajor ? 3 : 0;
+}
+
+struct CalibrateArgs {
+  std::string model, labels, output, method = "platt", format = "text";
+  LabeledFields fields;
+  classify::RecalibrateOptions options;
+};
+
+std::string NowUtc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int RunCalibrate(const CalibrateArgs& a) {
+  auto model = classify::Classifier::Load(a.model);
+  if (!model.ok()) return Fail(model.status().message());
+  classify::RecalibrateOptions o = a.options;
+  o.sample_path = a.labels;
+  if (a.method == "keep") {
+    o.keep_calibration = true;
+  } else if (!classify::ParseCalibrationMethod(a.method, &o.method)) {
+    return Fail("--method must be platt, isotonic, none or keep");
+  }
+  LabeledFields f = a.fields;
+  f.require_label = true;
+  auto sample = classify::ReadLabeledJsonl(a.labels, f);
+  if (!sample.ok()) return Fail(sample.status().message());
+  auto r = classify::Recalibrate(**model, *sample, o);
+  if (!r.ok()) return Fail(r.status().message());
+  std::string sample_bytes;
+  if (Status st = classify::ReadWholeFile(a.labels, &sample_bytes); !st.ok()) return Fail(st.message());
+
+  // The new version: the same fastText model, new calibration and threshold,
+  // the recalibration appended to the history; the training reference kept.
+  classify::ModelMeta meta = (*model)->meta();
+  meta.calibration[r->positive] = r->calibration;
+  meta.threshold = r->threshold;
+  nlohmann::json history = nlohmann::json::parse(meta.recalibrations_json, nullptr, false);
+  if (!history.is_array()) history = nlohmann::json::array();
+  history.push_back(nlohmann::json::parse(classify::RecalibrationRecordJson(*r, o, classify::Sha256Hex(sample_bytes), NowUtc())));
+  meta.recalibrations_json = history.dump();
+  const std::string out = a.output.empty() ? a.model : a.output;
+  std::error_code ec;
+  if (!std::filesystem::equivalent(out, a.model, ec)) {
+    std::string bytes;
+    if (Status st = classify::ReadWholeFile(a.model, &bytes); !st.ok()) return Fail(st.message());
+    if (classify::Sha256Hex(bytes) != meta.model_sha256) return Fail(a.model + ": changed while calibrating");
+    if (Status st = WriteFile(out, bytes); !st.ok()) return Fail(st.message());
+  }
+  if (Status st = classify::WriteMeta(out, meta); !st.ok()) return Fail(st.message());
+  if (a.format == "json") {
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(classify::RecalibrationRecordJson(*r, o, classify::Sha256Hex(sample_bytes), ""));
+    j.erase("at");
+    j["model"] = out;
+    j["version"] = history.size() + 1;
+    std::fputs((j.dump(2) + "\n").c_str(), stdout);
+  } else {
+    std::fputs(classify::RecalibrationText(*r, o.target_precision).c_str(), stdout);
+    std::printf("wrote %s (+ %s): model version %zu (recalibration %zu of it)\n", out.c_str(),
+                classify::MetaPathFor(out).c_str(), history.size() + 1, history.size());
+  }
   return 0;
 }
 
@@ -212,8 +307,9 @@ void AddClassifyCommands(CLI::App& app, int* exit_code) {
   eval->add_option("--model", ea->model, "Model file (with its .meta.json beside it)")->required();
   eval->add_option("--data", ea->data, "Labeled JSONL")->required()->check(CLI::ExistingFile);
   AddFieldOptions(eval, &ea->fields, true);
-  eval->add_option("--threshold", ea->options.threshold, "Decision threshold on the positive label's calibrated score")
-      ->capture_default_str();
+  eval->add_option("--threshold", ea->options.threshold,
+                   "Decision threshold on the positive label's calibrated score (default: the model's recorded threshold, "
+                   "set by `evenhand calibrate`, else 0.5)");
   eval->add_option("--target-precision", ea->options.target_precision, "Report the threshold reaching this precision")
       ->capture_default_str();
   eval->add_option("--bins", ea->options.reliability_bins, "Reliability-curve bins")->capture_default_str();
@@ -221,7 +317,33 @@ void AddClassifyCommands(CLI::App& app, int* exit_code) {
   eval->add_option("--json", ea->json, "Also write the JSON report to this file");
   eval->add_option("--pr-csv", ea->pr_csv, "Write the precision-recall curve as CSV");
   eval->add_option("--pr-svg", ea->pr_svg, "Write the precision-recall curve as an SVG chart");
-  eval->callback([ea, exit_code] { *exit_code = RunEval(*ea); });
+  eval->add_flag("--unlabeled", ea->unlabeled,
+                 "The data has no labels (traffic): report only the score drift against the training run");
+  eval->add_flag("--fail-on-drift", ea->fail_on_drift, "Exit 3 when the drift is major (PSI >= 0.25)");
+  eval->callback([ea, exit_code, eval] {
+    ea->threshold_given = eval->get_option("--threshold")->count() > 0;
+    *exit_code = RunEval(*ea);
+  });
+
+  auto ca = std::make_shared<CalibrateArgs>();
+  auto* calibrate = app.add_subcommand(
+      "calibrate",
+      "Refit a binary classifier's calibration and decision threshold for a target precision from a small labelled\n"
+      "sample of new traffic (the model's ranking is kept); reports precision and recall on the sample with 95 %\n"
+      "intervals and how many labels it needs; writes a new version of the model (MODEL and MODEL.meta.json).");
+  calibrate->add_option("--model", ca->model, "Model file (with its .meta.json beside it)")->required();
+  calibrate->add_option("--labels", ca->labels, "Labelled JSONL sample of new traffic")->required()->check(CLI::ExistingFile);
+  AddFieldOptions(calibrate, &ca->fields, false);
+  calibrate->add_option("--target-precision", ca->options.target_precision, "Precision the threshold must reach on the sample")
+      ->capture_default_str();
+  calibrate->add_option("--method", ca->method, "platt, isotonic, none, or keep (the model's calibration; threshold only)")
+      ->capture_default_str();
+  calibrate->add_option("--current-threshold", ca->options.current_threshold,
+                        "The operating point in use now, for the before/after comparison (default: the model's recorded "
+                        "threshold, else 0.5)");
+  calibrate->add_option("-o,--output", ca->output, "Model file to write (default: MODEL's metadata is replaced in place)");
+  calibrate->add_option("--format", ca->format, "stdout report: text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  calibrate->callback([ca, exit_code] { *exit_code = RunCalibrate(*ca); });
 
   auto pa = std::make_shared<PredictArgs>();
   auto* predict = app.add_subcommand(

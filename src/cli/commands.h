@@ -20,7 +20,7 @@ void AddSorCommand(CLI::App& app, int* exit_code);
 void AddRegimeCommand(CLI::App& app, int* exit_code);
 void AddHashCommand(CLI::App& app, int* exit_code);
 void AddBankCommand(CLI::App& app, int* exit_code);
-void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, predict
+void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, calibrate, predict
 void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks, evaluate
 void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sla|penalties
 void AddServeCommand(CLI::App& app, int* exit_code);   // serve: HTTP API + dashboard
