@@ -42,9 +42,14 @@
 #include <climits>
 #include <cstring>
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include "text/utf8.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace evenhand {
 
@@ -209,6 +214,86 @@ Word MakeWord(std::string_view w, const std::vector<uint32_t>& stretched, bool p
   return word;
 }
 
+// The spec's regex: " W1 *W2 *... " with each Wi the alternation of its
+// word's spellings (no space between two words: written together, or at a
+// glued point; VerifyBack tells). Over collapsed text (`collapsed`), where a
+// run of spaces is one space, " +" is " " and " *" is " ?".
+std::string SpecRegex(const Spec& spec, bool collapsed) {
+  std::string re = "\\x20";
+  for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+    const Word& w = spec.words[wi];
+    if (wi) re += collapsed ? "\\x20?" : "\\x20*";
+    re += "(?:";
+    for (size_t a = 0; a < w.alts.size(); ++a) {
+      if (a) re += '|';
+      Escape(w.alts[a].s, &re);
+    }
+    if (!w.letters.empty()) {
+      re += '|';
+      for (size_t k = 0; k < w.letters.size(); ++k) {
+        if (k) re += collapsed ? "\\x20" : "\\x20+";
+        Escape(w.letters[k], &re);
+      }
+    }
+    if (!w.key.empty()) re += "|" + KeyRegex(w.key);
+    re += ")";
+  }
+  re += "\\x20";
+  return re;
+}
+
+// At most this many literals a spec; a spec that would need more is
+// compiled as a regex.
+constexpr size_t kMaxLiterals = 256;
+
+// Appends to *out every string SpecRegex(spec, true) matches (each once)
+// and returns true; or returns false (out unspecified) when a word has a
+// phonetic key or there would be more than kMaxLiterals.
+bool SpecLiterals(const Spec& spec, std::vector<std::string>* out) {
+  std::vector<std::vector<std::string>> forms(spec.words.size());
+  size_t count = 1;
+  for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+    const Word& w = spec.words[wi];
+    if (!w.key.empty()) return false;
+    for (const Alt& a : w.alts) forms[wi].push_back(a.s);
+    if (!w.letters.empty()) {
+      std::string spelled;
+      for (size_t k = 0; k < w.letters.size(); ++k) {
+        if (k) spelled += ' ';
+        spelled += w.letters[k];
+      }
+      forms[wi].push_back(std::move(spelled));
+    }
+    std::sort(forms[wi].begin(), forms[wi].end());
+    forms[wi].erase(std::unique(forms[wi].begin(), forms[wi].end()), forms[wi].end());
+    count *= forms[wi].size() * (wi ? 2 : 1);
+    if (count > kMaxLiterals) return false;
+  }
+  const size_t first = out->size();
+  std::string cur = " ";
+  auto rec = [&](auto&& self, size_t wi) -> void {
+    const size_t mark = cur.size();
+    for (const std::string& f : forms[wi]) {
+      cur.resize(mark);
+      cur += f;
+      if (wi + 1 == forms.size()) {
+        out->push_back(cur + ' ');
+        continue;
+      }
+      const size_t mark2 = cur.size();
+      self(self, wi + 1);  // written together
+      cur.resize(mark2);
+      cur += ' ';
+      self(self, wi + 1);  // apart
+    }
+    cur.resize(mark);
+  };
+  rec(rec, 0);
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
+  out->erase(std::unique(out->begin() + static_cast<std::ptrdiff_t>(first), out->end()), out->end());
+  return true;
+}
+
 }  // namespace
 
 std::string RomanUrduKey(std::string_view w) {
@@ -261,14 +346,25 @@ std::string RomanUrduKey(std::string_view w) {
 
 struct TermMatcher::Impl {
   std::vector<TermList> lists;   // names and terms as given
-  std::vector<Spec> specs;  // database id -> spec
-  hs_database_t* db = nullptr;
+  std::vector<Spec> specs;
+  MatcherEngine engine = MatcherEngine::kLiterals;
+  // kLiterals: the literal database over collapsed text (id -> spec in
+  // lit_spec) and, when some spec needs one, the regex database over
+  // collapsed text (id -> spec in re_spec). kRegexReference: db_ref, id =
+  // spec, over the text as normalised.
+  hs_database_t* lit_db = nullptr;
+  std::vector<uint32_t> lit_spec;
+  hs_database_t* re_db = nullptr;
+  std::vector<uint32_t> re_spec;
+  hs_database_t* ref_db = nullptr;
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
   hs_database_t* raw_db = nullptr;
 
   ~Impl() {
-    if (db) hs_free_database(db);
+    if (lit_db) hs_free_database(lit_db);
+    if (re_db) hs_free_database(re_db);
+    if (ref_db) hs_free_database(ref_db);
     if (raw_db) hs_free_database(raw_db);
   }
 
@@ -291,8 +387,9 @@ struct TermMatcher::Impl {
 
 struct TermMatcher::Scratch::Impl {
   hs_scratch_t* scratch = nullptr;
-  std::string buffer;            // " text \0 text \0 ..." for one scan
+  std::string buffer;            // " text \0 text \0 ..." for one scan (text collapsed, see ScanMany)
   std::vector<uint32_t> starts;  // buffer offset of each text's first byte
+  std::vector<TermMatch> more;   // the regex database's matches, merged into the output
   bool raw_ready = false;  // scratch also fits the raw database
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
@@ -306,10 +403,9 @@ TermMatcher::TermMatcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TermMatcher::~TermMatcher() = default;
 
 Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<TermList>& lists,
-                                                          const Normalizer& normalizer) {
+                                                          const Normalizer& normalizer, MatcherEngine engine) {
   auto impl = std::make_unique<Impl>();
   impl->lists = lists;
-  std::vector<std::string> regexes;
   NormalizedText nt;
   for (uint32_t l = 0; l < lists.size(); ++l) {
     const TermList& list = lists[l];
@@ -344,52 +440,60 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
       }
       if (!seen.emplace(dedup, t).second) continue;
       (void)any_need;
-      // The regex: " W1 *W2 *... " (no space between two words: written
-      // together, or at a glued point; VerifyBack tells).
-      std::string re = "\\x20";
-      for (size_t wi = 0; wi < spec.words.size(); ++wi) {
-        const Word& w = spec.words[wi];
-        if (wi) re += "\\x20*";
-        re += "(?:";
-        for (size_t a = 0; a < w.alts.size(); ++a) {
-          if (a) re += '|';
-          Escape(w.alts[a].s, &re);
-        }
-        if (!w.letters.empty()) {
-          re += '|';
-          for (size_t k = 0; k < w.letters.size(); ++k) {
-            if (k) re += "\\x20+";
-            Escape(w.letters[k], &re);
-          }
-        }
-        if (!w.key.empty()) re += "|" + KeyRegex(w.key);
-        re += ")";
-      }
-      re += "\\x20";
-      regexes.push_back(std::move(re));
       impl->specs.push_back(std::move(spec));
     }
   }
-  if (!regexes.empty()) {
-    std::string error;
-    int bad = -1;
-    impl->db = CompileRegexes(regexes, &error, &bad);
-    if (!impl->db) {
-      if (bad >= 0 && static_cast<size_t>(bad) < impl->specs.size()) {
-        const Spec& p = impl->specs[bad];
-        return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name,
-                                           p.term + 1, lists[p.list].terms[p.term], error));
+  impl->engine = engine;
+  std::string error;
+  int bad = -1;
+  auto fail = [&](const std::vector<uint32_t>* ids) -> Status {
+    if (bad >= 0 && (!ids || static_cast<size_t>(bad) < ids->size())) {
+      const uint32_t si = ids ? (*ids)[bad] : static_cast<uint32_t>(bad);
+      if (si < impl->specs.size()) {
+        const Spec& p = impl->specs[si];
+        return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name, p.term + 1,
+                                           lists[p.list].terms[p.term], error));
       }
-      return Status::Invalid(fmt::format("term lists: {}", error));
+    }
+    return Status::Invalid(fmt::format("term lists: {}", error));
+  };
+  if (engine == MatcherEngine::kRegexReference) {
+    std::vector<std::string> regexes;
+    for (const Spec& spec : impl->specs) regexes.push_back(SpecRegex(spec, false));
+    if (!regexes.empty() && !(impl->ref_db = CompileRegexes(regexes, &error, &bad))) return fail(nullptr);
+    return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
+  }
+  // Every spelling of every spec as a literal over collapsed text, when
+  // there are at most kMaxLiterals; else (and for Roman Urdu keys) a regex.
+  std::vector<std::string> lits, regexes;
+  std::vector<std::string> one;
+  for (uint32_t si = 0; si < impl->specs.size(); ++si) {
+    const Spec& spec = impl->specs[si];
+    one.clear();
+    if (SpecLiterals(spec, &one)) {
+      for (std::string& lit : one) {
+        lits.push_back(std::move(lit));
+        impl->lit_spec.push_back(si);
+      }
+    } else {
+      regexes.push_back(SpecRegex(spec, true));
+      impl->re_spec.push_back(si);
     }
   }
+  if (!lits.empty() && !(impl->lit_db = CompileLits(lits, 0, &error, &bad))) return fail(&impl->lit_spec);
+  if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &error, &bad))) return fail(&impl->re_spec);
   return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
 }
 
 std::unique_ptr<TermMatcher::Scratch> TermMatcher::NewScratch() const {
   auto s = std::make_unique<Scratch::Impl>();
-  // Both databases share one scratch: ScanRaw grows it to fit the raw one.
-  if (impl_->db && hs_alloc_scratch(impl_->db, &s->scratch) != HS_SUCCESS) s->scratch = nullptr;
+  // All databases share one scratch: ScanRaw grows it to fit the raw one.
+  for (hs_database_t* db : {impl_->lit_db, impl_->re_db, impl_->ref_db})
+    if (db && hs_alloc_scratch(db, &s->scratch) != HS_SUCCESS) {
+      if (s->scratch) hs_free_scratch(s->scratch);
+      s->scratch = nullptr;
+      break;
+    }
   return std::make_unique<Scratch>(std::move(s));
 }
 
@@ -397,11 +501,49 @@ namespace {
 
 struct ScanContext {
   const Spec* specs;
+  const uint32_t* ids;  // database id -> spec index; null: the id is the spec index
   const NormalizedText* const* texts;
   const uint32_t* starts;
   size_t count;
   std::vector<TermMatch>* out;
+  bool collapsed;  // the buffer holds the texts collapsed (see ScanMany)
+  // Collapsed -> normalised offsets: a cursor in text `text`, at normalised
+  // offset `o`, before which `kept` bytes were kept.
+  uint32_t text = UINT32_MAX;
+  size_t o = 0, kept = 0;
 };
+
+// Whether byte o of t[0, n) is dropped when runs of spaces are collapsed to
+// their first space (with a space before t[0]).
+inline bool Dropped(const char* t, size_t o) { return t[o] == ' ' && (o == 0 || t[o - 1] == ' '); }
+
+// The normalised offset of the byte at collapsed offset `c` of text `text`
+// (c may be the space after the text: offset n). Amortised linear: reports
+// come in offset order, so the cursor only moves forward but on the rare
+// report out of order.
+size_t Uncollapse(ScanContext* x, uint32_t text, size_t c) {
+  const NormalizedText& nt = *x->texts[text];
+  const char* t = nt.text.data();
+  const size_t n = nt.text.size();
+  if (x->text != text || c < x->kept) {
+    x->text = text;
+    x->o = 0;
+    x->kept = 0;
+  }
+  size_t o = x->o, kept = x->kept;
+  while (o < n) {
+    if (Dropped(t, o)) {
+      ++o;
+      continue;
+    }
+    if (kept == c) break;
+    ++kept;
+    ++o;
+  }
+  x->o = o;
+  x->kept = kept;
+  return o;
+}
 
 // A view of one normalised text for VerifyBack.
 struct TextView {
@@ -514,29 +656,70 @@ bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextV
   return false;
 }
 
+// Output order: by text, end, list, term.
+inline bool Before(const TermMatch& a, const TermMatch& b) {
+  return std::tie(a.text, a.end, a.list, a.term) < std::tie(b.text, b.end, b.list, b.term);
+}
+
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
-  const Spec& spec = c->specs[id];
+  const Spec& spec = c->specs[c->ids ? c->ids[id] : id];
   // The term ends just before the pattern's last space.
   const uint32_t bend = static_cast<uint32_t>(to) - 1;
   const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, bend) -
                                               c->starts) - 1;
   const NormalizedText& nt = *c->texts[text];
   const uint32_t base = c->starts[text];
-  const size_t end = bend - base;
+  const size_t end = c->collapsed ? Uncollapse(c, text, bend - base) : bend - base;
   TextView v{nt.text.data(), nt.text.size(), &nt};
   size_t begin = 0;
   if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, Gaps{}, &begin)) return 0;
   TermMatch m{spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
               nt.OriginalEnd(static_cast<uint32_t>(end)), text};
   std::vector<TermMatch>& out = *c->out;
+  // Two literals of one spec can end at one offset: report it once.
+  for (size_t i = out.size(); i > 0 && out[i - 1].text == text && out[i - 1].end == m.end; --i)
+    if (out[i - 1].list == m.list && out[i - 1].term == m.term) return 0;
   out.push_back(m);
-  // Keep (text, end) order (Vectorscan reports in end order in practice;
-  // this guards the rare exception without sorting).
-  auto before = [](const TermMatch& a, const TermMatch& b) { return a.text < b.text || (a.text == b.text && a.end < b.end); };
-  for (size_t i = out.size() - 1; i > 0 && before(out[i], out[i - 1]); --i) std::swap(out[i - 1], out[i]);
+  // Keep the output order (Vectorscan reports in end order in practice;
+  // this guards the rare exception, and orders one end's matches, without
+  // sorting).
+  for (size_t i = out.size() - 1; i > 0 && Before(out[i], out[i - 1]); --i) std::swap(out[i - 1], out[i]);
   return 0;
+}
+
+// Copies t[0, n) to b[w, ...) with every run of spaces collapsed to its
+// first space (a space is taken to precede t[0]); returns the new w. b needs
+// n + 16 bytes of room from w.
+size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) {
+  size_t i = 0;
+  uint32_t carry = 1;  // the byte before t[0] is a space
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+    const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    const uint32_t drop = sp & ((sp << 1) | carry);
+    carry = sp >> 15;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
+    if (!drop) {
+      w += 16;
+      continue;
+    }
+    for (size_t k = 0; k < 16; ++k) {
+      b[w] = t[i + k];
+      w += !((drop >> k) & 1);
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    const uint32_t sp = t[i] == ' ';
+    b[w] = t[i];
+    w += !(sp & carry);
+    carry = sp;
+  }
+  return w;
 }
 
 int CountMatch(unsigned int, unsigned long long, unsigned long long, unsigned int, void* ctx) {
@@ -555,7 +738,9 @@ void TermMatcher::Scan(const NormalizedText& text, Scratch* scratch,
 void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scratch* scratch,
                            std::vector<TermMatch>* out) const {
   out->clear();
-  if (!impl_->db || count == 0) return;
+  const Impl& im = *impl_;
+  const bool reference = im.engine == MatcherEngine::kRegexReference;
+  if (count == 0 || (reference ? !im.ref_db : !im.lit_db && !im.re_db)) return;
   Scratch::Impl* s = scratch->impl();
   size_t total = 0;
   for (size_t i = 0; i < count; ++i) total += texts[i]->text.size() + 3;
@@ -569,7 +754,11 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     }
     return;
   }
-  if (s->buffer.size() < total) s->buffer.resize(total);
+  // The buffer: " text \0 text \0 ...". For the literal engine each text
+  // goes in with its runs of spaces collapsed to one space (a space before
+  // and after it included), so that separator runs need no regex; the
+  // matches map back through Uncollapse.
+  if (s->buffer.size() < total + 16) s->buffer.resize(total + 16);
   s->starts.resize(count);
   char* b = s->buffer.data();
   size_t w = 0;
@@ -577,13 +766,42 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     const std::string& t = texts[i]->text;
     b[w++] = ' ';
     s->starts[i] = static_cast<uint32_t>(w);
-    std::memcpy(b + w, t.data(), t.size());
-    w += t.size();
-    b[w++] = ' ';
+    if (reference) {
+      std::memcpy(b + w, t.data(), t.size());
+      w += t.size();
+      b[w++] = ' ';
+    } else {
+      w = CollapseCopy(b, w, t.data(), t.size());
+      if (b[w - 1] != ' ') b[w++] = ' ';
+    }
     b[w++] = '\0';
   }
-  ScanContext ctx{impl_->specs.data(), texts, s->starts.data(), count, out};
-  hs_scan(impl_->db, b, static_cast<unsigned int>(w), 0, s->scratch, OnMatch, &ctx);
+  const auto len = static_cast<unsigned int>(w);
+  if (reference) {
+    ScanContext ctx{im.specs.data(), nullptr, texts, s->starts.data(), count, out, false};
+    hs_scan(im.ref_db, b, len, 0, s->scratch, OnMatch, &ctx);
+    return;
+  }
+  if (im.lit_db) {
+    ScanContext ctx{im.specs.data(), im.lit_spec.data(), texts, s->starts.data(), count, out, true};
+    hs_scan(im.lit_db, b, len, 0, s->scratch, OnMatch, &ctx);
+  }
+  if (im.re_db) {
+    s->more.clear();
+    ScanContext ctx{im.specs.data(), im.re_spec.data(), texts, s->starts.data(), count, &s->more, true};
+    hs_scan(im.re_db, b, len, 0, s->scratch, OnMatch, &ctx);
+    if (!s->more.empty()) {  // merge the two sorted runs from the back
+      size_t a = out->size(), m = s->more.size();
+      out->resize(a + m);
+      TermMatch* o = out->data();
+      for (size_t k = a + m; m > 0;) {
+        if (a > 0 && Before(s->more[m - 1], o[a - 1]))
+          o[--k] = o[--a];
+        else
+          o[--k] = s->more[--m];
+      }
+    }
+  }
 }
 
 size_t TermMatcher::ScanRaw(std::string_view text, Scratch* scratch) const {
