@@ -49,6 +49,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <tmmintrin.h>
 #endif
 
 namespace evenhand {
@@ -246,51 +247,75 @@ std::string SpecRegex(const Spec& spec, bool collapsed) {
 // compiled as a regex.
 constexpr size_t kMaxLiterals = 256;
 
-// Appends to *out every string SpecRegex(spec, true) matches (each once)
-// and returns true; or returns false (out unspecified) when a word has a
-// phonetic key or there would be more than kMaxLiterals.
-bool SpecLiterals(const Spec& spec, std::vector<std::string>* out) {
-  std::vector<std::vector<std::string>> forms(spec.words.size());
+// What a literal's match can need of the text to verify (every spelling
+// that makes the literal needs it, so a text without it is skipped unread).
+enum : uint8_t {
+  kNeedStretched = 1,  // a double letter written once: stretched letters
+  kNeedGlued = 2,      // words both apart and together: glued points
+};
+
+struct Literal {
+  std::string s;
+  uint8_t need = 0;
+};
+
+// Appends to *out every string SpecRegex(spec, true) matches (each once,
+// with what it needs) and returns true; or returns false (out unspecified)
+// when a word has a phonetic key or there would be more than kMaxLiterals.
+bool SpecLiterals(const Spec& spec, std::vector<Literal>* out) {
+  std::vector<std::vector<Literal>> forms(spec.words.size());
+  auto dedup = [](std::vector<Literal>* v, size_t from) {
+    std::sort(v->begin() + static_cast<std::ptrdiff_t>(from), v->end(),
+              [](const Literal& a, const Literal& b) { return a.s < b.s; });
+    size_t w = from;
+    for (size_t i = from; i < v->size(); ++i) {
+      if (w > from && (*v)[w - 1].s == (*v)[i].s) {
+        (*v)[w - 1].need &= (*v)[i].need;  // needs only what every way to make it needs
+        continue;
+      }
+      if (w != i) (*v)[w] = std::move((*v)[i]);
+      ++w;
+    }
+    v->resize(w);
+  };
   size_t count = 1;
   for (size_t wi = 0; wi < spec.words.size(); ++wi) {
     const Word& w = spec.words[wi];
     if (!w.key.empty()) return false;
-    for (const Alt& a : w.alts) forms[wi].push_back(a.s);
+    for (const Alt& a : w.alts) forms[wi].push_back({a.s, static_cast<uint8_t>(a.need.empty() ? 0 : kNeedStretched)});
     if (!w.letters.empty()) {
       std::string spelled;
       for (size_t k = 0; k < w.letters.size(); ++k) {
         if (k) spelled += ' ';
         spelled += w.letters[k];
       }
-      forms[wi].push_back(std::move(spelled));
+      forms[wi].push_back({std::move(spelled), 0});
     }
-    std::sort(forms[wi].begin(), forms[wi].end());
-    forms[wi].erase(std::unique(forms[wi].begin(), forms[wi].end()), forms[wi].end());
+    dedup(&forms[wi], 0);
     count *= forms[wi].size() * (wi ? 2 : 1);
     if (count > kMaxLiterals) return false;
   }
   const size_t first = out->size();
   std::string cur = " ";
-  auto rec = [&](auto&& self, size_t wi) -> void {
+  auto rec = [&](auto&& self, size_t wi, uint8_t need, int joined, int apart) -> void {
     const size_t mark = cur.size();
-    for (const std::string& f : forms[wi]) {
+    for (const Literal& f : forms[wi]) {
       cur.resize(mark);
-      cur += f;
+      cur += f.s;
+      const uint8_t n = need | f.need;
       if (wi + 1 == forms.size()) {
-        out->push_back(cur + ' ');
+        out->push_back({cur + ' ', static_cast<uint8_t>(n | (joined && apart ? kNeedGlued : 0))});
         continue;
       }
-      const size_t mark2 = cur.size();
-      self(self, wi + 1);  // written together
-      cur.resize(mark2);
+      self(self, wi + 1, n, joined + 1, apart);  // written together
       cur += ' ';
-      self(self, wi + 1);  // apart
+      self(self, wi + 1, n, joined, apart + 1);  // apart
+      cur.resize(mark + f.s.size());
     }
     cur.resize(mark);
   };
-  rec(rec, 0);
-  std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
-  out->erase(std::unique(out->begin() + static_cast<std::ptrdiff_t>(first), out->end()), out->end());
+  rec(rec, 0, 0, 0, 0);
+  dedup(out, first);
   return true;
 }
 
@@ -354,6 +379,7 @@ struct TermMatcher::Impl {
   // spec, over the text as normalised.
   hs_database_t* lit_db = nullptr;
   std::vector<uint32_t> lit_spec;
+  std::vector<uint8_t> lit_need;  // id -> kNeedStretched | kNeedGlued
   hs_database_t* re_db = nullptr;
   std::vector<uint32_t> re_spec;
   hs_database_t* ref_db = nullptr;
@@ -466,14 +492,15 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
   // Every spelling of every spec as a literal over collapsed text, when
   // there are at most kMaxLiterals; else (and for Roman Urdu keys) a regex.
   std::vector<std::string> lits, regexes;
-  std::vector<std::string> one;
+  std::vector<Literal> one;
   for (uint32_t si = 0; si < impl->specs.size(); ++si) {
     const Spec& spec = impl->specs[si];
     one.clear();
     if (SpecLiterals(spec, &one)) {
-      for (std::string& lit : one) {
-        lits.push_back(std::move(lit));
+      for (Literal& lit : one) {
+        lits.push_back(std::move(lit.s));
         impl->lit_spec.push_back(si);
+        impl->lit_need.push_back(lit.need);
       }
     } else {
       regexes.push_back(SpecRegex(spec, true));
@@ -502,6 +529,7 @@ namespace {
 struct ScanContext {
   const Spec* specs;
   const uint32_t* ids;  // database id -> spec index; null: the id is the spec index
+  const uint8_t* needs;  // database id -> kNeed* bits, or null
   const NormalizedText* const* texts;
   const uint32_t* starts;
   size_t count;
@@ -670,6 +698,9 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, bend) -
                                               c->starts) - 1;
   const NormalizedText& nt = *c->texts[text];
+  if (c->needs && c->needs[id] &&
+      (((c->needs[id] & kNeedStretched) && nt.stretched.empty()) || ((c->needs[id] & kNeedGlued) && nt.glued.empty())))
+    return 0;
   const uint32_t base = c->starts[text];
   const size_t end = c->collapsed ? Uncollapse(c, text, bend - base) : bend - base;
   TextView v{nt.text.data(), nt.text.size(), &nt};
@@ -691,28 +722,11 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
 
 // Copies t[0, n) to b[w, ...) with every run of spaces collapsed to its
 // first space (a space is taken to precede t[0]); returns the new w. b needs
-// n + 16 bytes of room from w.
-size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) {
-  size_t i = 0;
-  uint32_t carry = 1;  // the byte before t[0] is a space
-#if defined(__SSE2__)
-  const __m128i space = _mm_set1_epi8(' ');
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
-    const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
-    const uint32_t drop = sp & ((sp << 1) | carry);
-    carry = sp >> 15;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
-    if (!drop) {
-      w += 16;
-      continue;
-    }
-    for (size_t k = 0; k < 16; ++k) {
-      b[w] = t[i + k];
-      w += !((drop >> k) & 1);
-    }
-  }
-#endif
+// n + 16 bytes of room from w. 16 bytes a step: a block without a space run
+// is copied whole; one with is packed with two 8-byte shuffles (SSSE3) or
+// byte by byte.
+// The byte before t[0] counts as a space (carry); tails go byte by byte.
+inline size_t CollapseTail(char* b, size_t w, const char* t, size_t i, size_t n, uint32_t carry) {
   for (; i < n; ++i) {
     const uint32_t sp = t[i] == ' ';
     b[w] = t[i];
@@ -721,6 +735,79 @@ size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) {
   }
   return w;
 }
+
+#if defined(__SSE2__)
+struct PackTable {
+  uint8_t idx[256][8];  // keep mask -> the kept bytes' indices, packed
+  uint8_t count[256];   // keep mask -> bytes kept
+};
+constexpr PackTable MakePackTable() {
+  PackTable t{};
+  for (int m = 0; m < 256; ++m) {
+    int c = 0;
+    for (int k = 0; k < 8; ++k)
+      if (m >> k & 1) t.idx[m][c++] = static_cast<uint8_t>(k);
+    for (int k = c; k < 8; ++k) t.idx[m][k] = 0x80;
+    t.count[m] = static_cast<uint8_t>(c);
+  }
+  return t;
+}
+constexpr PackTable kPack = MakePackTable();
+
+__attribute__((target("ssse3"))) size_t CollapseCopySsse3(char* b, size_t w, const char* t, size_t n) {
+  size_t i = 0;
+  uint32_t carry = 1;
+  const __m128i space = _mm_set1_epi8(' '), eight = _mm_set1_epi8(8);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+    const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    const uint32_t drop = sp & ((sp << 1) | carry);
+    carry = sp >> 15;
+    if (!drop) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
+      w += 16;
+      continue;
+    }
+    const uint32_t keep = ~drop & 0xFFFF, lo = keep & 0xFF, hi = keep >> 8;
+    const __m128i il = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[lo]));
+    const __m128i ih = _mm_or_si128(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[hi])), eight);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(b + w), _mm_shuffle_epi8(v, il));
+    w += kPack.count[lo];
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(b + w), _mm_shuffle_epi8(v, ih));  // 0x80 | 8: still zero
+    w += kPack.count[hi];
+  }
+  return CollapseTail(b, w, t, i, n, carry);
+}
+
+size_t CollapseCopySse2(char* b, size_t w, const char* t, size_t n) {
+  size_t i = 0;
+  uint32_t carry = 1;
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+    const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    const uint32_t drop = sp & ((sp << 1) | carry);
+    carry = sp >> 15;
+    if (!drop) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
+      w += 16;
+      continue;
+    }
+    for (size_t k = 0; k < 16; ++k) {
+      b[w] = t[i + k];
+      w += !((drop >> k) & 1);
+    }
+  }
+  return CollapseTail(b, w, t, i, n, carry);
+}
+
+size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) {
+  static const bool ssse3 = __builtin_cpu_supports("ssse3");
+  return ssse3 ? CollapseCopySsse3(b, w, t, n) : CollapseCopySse2(b, w, t, n);
+}
+#else
+size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) { return CollapseTail(b, w, t, 0, n, 1); }
+#endif
 
 int CountMatch(unsigned int, unsigned long long, unsigned long long, unsigned int, void* ctx) {
   ++*static_cast<size_t*>(ctx);
@@ -778,17 +865,17 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
   }
   const auto len = static_cast<unsigned int>(w);
   if (reference) {
-    ScanContext ctx{im.specs.data(), nullptr, texts, s->starts.data(), count, out, false};
+    ScanContext ctx{im.specs.data(), nullptr, nullptr, texts, s->starts.data(), count, out, false};
     hs_scan(im.ref_db, b, len, 0, s->scratch, OnMatch, &ctx);
     return;
   }
   if (im.lit_db) {
-    ScanContext ctx{im.specs.data(), im.lit_spec.data(), texts, s->starts.data(), count, out, true};
+    ScanContext ctx{im.specs.data(), im.lit_spec.data(), im.lit_need.data(), texts, s->starts.data(), count, out, true};
     hs_scan(im.lit_db, b, len, 0, s->scratch, OnMatch, &ctx);
   }
   if (im.re_db) {
     s->more.clear();
-    ScanContext ctx{im.specs.data(), im.re_spec.data(), texts, s->starts.data(), count, &s->more, true};
+    ScanContext ctx{im.specs.data(), im.re_spec.data(), nullptr, texts, s->starts.data(), count, &s->more, true};
     hs_scan(im.re_db, b, len, 0, s->scratch, OnMatch, &ctx);
     if (!s->more.empty()) {  // merge the two sorted runs from the back
       size_t a = out->size(), m = s->more.size();
