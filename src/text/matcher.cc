@@ -42,9 +42,15 @@
 #include <climits>
 #include <cstring>
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include "text/utf8.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <tmmintrin.h>
+#endif
 
 namespace evenhand {
 
@@ -209,6 +215,110 @@ Word MakeWord(std::string_view w, const std::vector<uint32_t>& stretched, bool p
   return word;
 }
 
+// The spec's regex: " W1 *W2 *... " with each Wi the alternation of its
+// word's spellings (no space between two words: written together, or at a
+// glued point; VerifyBack tells). Over collapsed text (`collapsed`), where a
+// run of spaces is one space, " +" is " " and " *" is " ?".
+std::string SpecRegex(const Spec& spec, bool collapsed) {
+  std::string re = "\\x20";
+  for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+    const Word& w = spec.words[wi];
+    if (wi) re += collapsed ? "\\x20?" : "\\x20*";
+    re += "(?:";
+    for (size_t a = 0; a < w.alts.size(); ++a) {
+      if (a) re += '|';
+      Escape(w.alts[a].s, &re);
+    }
+    if (!w.letters.empty()) {
+      re += '|';
+      for (size_t k = 0; k < w.letters.size(); ++k) {
+        if (k) re += collapsed ? "\\x20" : "\\x20+";
+        Escape(w.letters[k], &re);
+      }
+    }
+    if (!w.key.empty()) re += "|" + KeyRegex(w.key);
+    re += ")";
+  }
+  re += "\\x20";
+  return re;
+}
+
+// At most this many literals a spec; a spec that would need more is
+// compiled as a regex.
+constexpr size_t kMaxLiterals = 256;
+
+// What a literal's match can need of the text to verify (every spelling
+// that makes the literal needs it, so a text without it is skipped unread).
+enum : uint8_t {
+  kNeedStretched = 1,  // a double letter written once: stretched letters
+  kNeedGlued = 2,      // words both apart and together: glued points
+};
+
+struct Literal {
+  std::string s;
+  uint8_t need = 0;
+};
+
+// Appends to *out every string SpecRegex(spec, true) matches (each once,
+// with what it needs) and returns true; or returns false (out unspecified)
+// when a word has a phonetic key or there would be more than kMaxLiterals.
+bool SpecLiterals(const Spec& spec, std::vector<Literal>* out) {
+  std::vector<std::vector<Literal>> forms(spec.words.size());
+  auto dedup = [](std::vector<Literal>* v, size_t from) {
+    std::sort(v->begin() + static_cast<std::ptrdiff_t>(from), v->end(),
+              [](const Literal& a, const Literal& b) { return a.s < b.s; });
+    size_t w = from;
+    for (size_t i = from; i < v->size(); ++i) {
+      if (w > from && (*v)[w - 1].s == (*v)[i].s) {
+        (*v)[w - 1].need &= (*v)[i].need;  // needs only what every way to make it needs
+        continue;
+      }
+      if (w != i) (*v)[w] = std::move((*v)[i]);
+      ++w;
+    }
+    v->resize(w);
+  };
+  size_t count = 1;
+  for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+    const Word& w = spec.words[wi];
+    if (!w.key.empty()) return false;
+    for (const Alt& a : w.alts) forms[wi].push_back({a.s, static_cast<uint8_t>(a.need.empty() ? 0 : kNeedStretched)});
+    if (!w.letters.empty()) {
+      std::string spelled;
+      for (size_t k = 0; k < w.letters.size(); ++k) {
+        if (k) spelled += ' ';
+        spelled += w.letters[k];
+      }
+      forms[wi].push_back({std::move(spelled), 0});
+    }
+    dedup(&forms[wi], 0);
+    count *= forms[wi].size() * (wi ? 2 : 1);
+    if (count > kMaxLiterals) return false;
+  }
+  const size_t first = out->size();
+  std::string cur = " ";
+  auto rec = [&](auto&& self, size_t wi, uint8_t need, int joined, int apart) -> void {
+    const size_t mark = cur.size();
+    for (const Literal& f : forms[wi]) {
+      cur.resize(mark);
+      cur += f.s;
+      const uint8_t n = need | f.need;
+      if (wi + 1 == forms.size()) {
+        out->push_back({cur + ' ', static_cast<uint8_t>(n | (joined && apart ? kNeedGlued : 0))});
+        continue;
+      }
+      self(self, wi + 1, n, joined + 1, apart);  // written together
+      cur += ' ';
+      self(self, wi + 1, n, joined, apart + 1);  // apart
+      cur.resize(mark + f.s.size());
+    }
+    cur.resize(mark);
+  };
+  rec(rec, 0, 0, 0, 0);
+  dedup(out, first);
+  return true;
+}
+
 }  // namespace
 
 std::string RomanUrduKey(std::string_view w) {
@@ -261,14 +371,26 @@ std::string RomanUrduKey(std::string_view w) {
 
 struct TermMatcher::Impl {
   std::vector<TermList> lists;   // names and terms as given
-  std::vector<Spec> specs;  // database id -> spec
-  hs_database_t* db = nullptr;
+  std::vector<Spec> specs;
+  MatcherEngine engine = MatcherEngine::kLiterals;
+  // kLiterals: the literal database over collapsed text (id -> spec in
+  // lit_spec) and, when some spec needs one, the regex database over
+  // collapsed text (id -> spec in re_spec). kRegexReference: db_ref, id =
+  // spec, over the text as normalised.
+  hs_database_t* lit_db = nullptr;
+  std::vector<uint32_t> lit_spec;
+  std::vector<uint8_t> lit_need;  // id -> kNeedStretched | kNeedGlued
+  hs_database_t* re_db = nullptr;
+  std::vector<uint32_t> re_spec;
+  hs_database_t* ref_db = nullptr;
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
   hs_database_t* raw_db = nullptr;
 
   ~Impl() {
-    if (db) hs_free_database(db);
+    if (lit_db) hs_free_database(lit_db);
+    if (re_db) hs_free_database(re_db);
+    if (ref_db) hs_free_database(ref_db);
     if (raw_db) hs_free_database(raw_db);
   }
 
@@ -291,8 +413,9 @@ struct TermMatcher::Impl {
 
 struct TermMatcher::Scratch::Impl {
   hs_scratch_t* scratch = nullptr;
-  std::string buffer;            // " text \0 text \0 ..." for one scan
+  std::string buffer;            // " text \0 text \0 ..." for one scan (text collapsed, see ScanMany)
   std::vector<uint32_t> starts;  // buffer offset of each text's first byte
+  std::vector<TermMatch> more;   // the regex database's matches, merged into the output
   bool raw_ready = false;  // scratch also fits the raw database
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
@@ -306,10 +429,9 @@ TermMatcher::TermMatcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TermMatcher::~TermMatcher() = default;
 
 Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<TermList>& lists,
-                                                          const Normalizer& normalizer) {
+                                                          const Normalizer& normalizer, MatcherEngine engine) {
   auto impl = std::make_unique<Impl>();
   impl->lists = lists;
-  std::vector<std::string> regexes;
   NormalizedText nt;
   for (uint32_t l = 0; l < lists.size(); ++l) {
     const TermList& list = lists[l];
@@ -344,52 +466,61 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
       }
       if (!seen.emplace(dedup, t).second) continue;
       (void)any_need;
-      // The regex: " W1 *W2 *... " (no space between two words: written
-      // together, or at a glued point; VerifyBack tells).
-      std::string re = "\\x20";
-      for (size_t wi = 0; wi < spec.words.size(); ++wi) {
-        const Word& w = spec.words[wi];
-        if (wi) re += "\\x20*";
-        re += "(?:";
-        for (size_t a = 0; a < w.alts.size(); ++a) {
-          if (a) re += '|';
-          Escape(w.alts[a].s, &re);
-        }
-        if (!w.letters.empty()) {
-          re += '|';
-          for (size_t k = 0; k < w.letters.size(); ++k) {
-            if (k) re += "\\x20+";
-            Escape(w.letters[k], &re);
-          }
-        }
-        if (!w.key.empty()) re += "|" + KeyRegex(w.key);
-        re += ")";
-      }
-      re += "\\x20";
-      regexes.push_back(std::move(re));
       impl->specs.push_back(std::move(spec));
     }
   }
-  if (!regexes.empty()) {
-    std::string error;
-    int bad = -1;
-    impl->db = CompileRegexes(regexes, &error, &bad);
-    if (!impl->db) {
-      if (bad >= 0 && static_cast<size_t>(bad) < impl->specs.size()) {
-        const Spec& p = impl->specs[bad];
-        return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name,
-                                           p.term + 1, lists[p.list].terms[p.term], error));
+  impl->engine = engine;
+  std::string error;
+  int bad = -1;
+  auto fail = [&](const std::vector<uint32_t>* ids) -> Status {
+    if (bad >= 0 && (!ids || static_cast<size_t>(bad) < ids->size())) {
+      const uint32_t si = ids ? (*ids)[bad] : static_cast<uint32_t>(bad);
+      if (si < impl->specs.size()) {
+        const Spec& p = impl->specs[si];
+        return Status::Invalid(fmt::format("list '{}': term {} \"{}\": {}", lists[p.list].name, p.term + 1,
+                                           lists[p.list].terms[p.term], error));
       }
-      return Status::Invalid(fmt::format("term lists: {}", error));
+    }
+    return Status::Invalid(fmt::format("term lists: {}", error));
+  };
+  if (engine == MatcherEngine::kRegexReference) {
+    std::vector<std::string> regexes;
+    for (const Spec& spec : impl->specs) regexes.push_back(SpecRegex(spec, false));
+    if (!regexes.empty() && !(impl->ref_db = CompileRegexes(regexes, &error, &bad))) return fail(nullptr);
+    return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
+  }
+  // Every spelling of every spec as a literal over collapsed text, when
+  // there are at most kMaxLiterals; else (and for Roman Urdu keys) a regex.
+  std::vector<std::string> lits, regexes;
+  std::vector<Literal> one;
+  for (uint32_t si = 0; si < impl->specs.size(); ++si) {
+    const Spec& spec = impl->specs[si];
+    one.clear();
+    if (SpecLiterals(spec, &one)) {
+      for (Literal& lit : one) {
+        lits.push_back(std::move(lit.s));
+        impl->lit_spec.push_back(si);
+        impl->lit_need.push_back(lit.need);
+      }
+    } else {
+      regexes.push_back(SpecRegex(spec, true));
+      impl->re_spec.push_back(si);
     }
   }
+  if (!lits.empty() && !(impl->lit_db = CompileLits(lits, 0, &error, &bad))) return fail(&impl->lit_spec);
+  if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &error, &bad))) return fail(&impl->re_spec);
   return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
 }
 
 std::unique_ptr<TermMatcher::Scratch> TermMatcher::NewScratch() const {
   auto s = std::make_unique<Scratch::Impl>();
-  // Both databases share one scratch: ScanRaw grows it to fit the raw one.
-  if (impl_->db && hs_alloc_scratch(impl_->db, &s->scratch) != HS_SUCCESS) s->scratch = nullptr;
+  // All databases share one scratch: ScanRaw grows it to fit the raw one.
+  for (hs_database_t* db : {impl_->lit_db, impl_->re_db, impl_->ref_db})
+    if (db && hs_alloc_scratch(db, &s->scratch) != HS_SUCCESS) {
+      if (s->scratch) hs_free_scratch(s->scratch);
+      s->scratch = nullptr;
+      break;
+    }
   return std::make_unique<Scratch>(std::move(s));
 }
 
@@ -397,11 +528,50 @@ namespace {
 
 struct ScanContext {
   const Spec* specs;
+  const uint32_t* ids;  // database id -> spec index; null: the id is the spec index
+  const uint8_t* needs;  // database id -> kNeed* bits, or null
   const NormalizedText* const* texts;
   const uint32_t* starts;
   size_t count;
   std::vector<TermMatch>* out;
+  bool collapsed;  // the buffer holds the texts collapsed (see ScanMany)
+  // Collapsed -> normalised offsets: a cursor in text `text`, at normalised
+  // offset `o`, before which `kept` bytes were kept.
+  uint32_t text = UINT32_MAX;
+  size_t o = 0, kept = 0;
 };
+
+// Whether byte o of t[0, n) is dropped when runs of spaces are collapsed to
+// their first space (with a space before t[0]).
+inline bool Dropped(const char* t, size_t o) { return t[o] == ' ' && (o == 0 || t[o - 1] == ' '); }
+
+// The normalised offset of the byte at collapsed offset `c` of text `text`
+// (c may be the space after the text: offset n). Amortised linear: reports
+// come in offset order, so the cursor only moves forward but on the rare
+// report out of order.
+size_t Uncollapse(ScanContext* x, uint32_t text, size_t c) {
+  const NormalizedText& nt = *x->texts[text];
+  const char* t = nt.text.data();
+  const size_t n = nt.text.size();
+  if (x->text != text || c < x->kept) {
+    x->text = text;
+    x->o = 0;
+    x->kept = 0;
+  }
+  size_t o = x->o, kept = x->kept;
+  while (o < n) {
+    if (Dropped(t, o)) {
+      ++o;
+      continue;
+    }
+    if (kept == c) break;
+    ++kept;
+    ++o;
+  }
+  x->o = o;
+  x->kept = kept;
+  return o;
+}
 
 // A view of one normalised text for VerifyBack.
 struct TextView {
@@ -514,30 +684,130 @@ bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextV
   return false;
 }
 
+// Output order: by text, end, list, term.
+inline bool Before(const TermMatch& a, const TermMatch& b) {
+  return std::tie(a.text, a.end, a.list, a.term) < std::tie(b.text, b.end, b.list, b.term);
+}
+
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
-  const Spec& spec = c->specs[id];
+  const Spec& spec = c->specs[c->ids ? c->ids[id] : id];
   // The term ends just before the pattern's last space.
   const uint32_t bend = static_cast<uint32_t>(to) - 1;
   const uint32_t text = static_cast<uint32_t>(std::upper_bound(c->starts, c->starts + c->count, bend) -
                                               c->starts) - 1;
   const NormalizedText& nt = *c->texts[text];
+  if (c->needs && c->needs[id] &&
+      (((c->needs[id] & kNeedStretched) && nt.stretched.empty()) || ((c->needs[id] & kNeedGlued) && nt.glued.empty())))
+    return 0;
   const uint32_t base = c->starts[text];
-  const size_t end = bend - base;
+  const size_t end = c->collapsed ? Uncollapse(c, text, bend - base) : bend - base;
   TextView v{nt.text.data(), nt.text.size(), &nt};
   size_t begin = 0;
   if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, Gaps{}, &begin)) return 0;
   TermMatch m{spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
               nt.OriginalEnd(static_cast<uint32_t>(end)), text};
   std::vector<TermMatch>& out = *c->out;
+  // Two literals of one spec can end at one offset: report it once.
+  for (size_t i = out.size(); i > 0 && out[i - 1].text == text && out[i - 1].end == m.end; --i)
+    if (out[i - 1].list == m.list && out[i - 1].term == m.term) return 0;
   out.push_back(m);
-  // Keep (text, end) order (Vectorscan reports in end order in practice;
-  // this guards the rare exception without sorting).
-  auto before = [](const TermMatch& a, const TermMatch& b) { return a.text < b.text || (a.text == b.text && a.end < b.end); };
-  for (size_t i = out.size() - 1; i > 0 && before(out[i], out[i - 1]); --i) std::swap(out[i - 1], out[i]);
+  // Keep the output order (Vectorscan reports in end order in practice;
+  // this guards the rare exception, and orders one end's matches, without
+  // sorting).
+  for (size_t i = out.size() - 1; i > 0 && Before(out[i], out[i - 1]); --i) std::swap(out[i - 1], out[i]);
   return 0;
 }
+
+// Copies t[0, n) to b[w, ...) with every run of spaces collapsed to its
+// first space (a space is taken to precede t[0]); returns the new w. b needs
+// n + 16 bytes of room from w. 16 bytes a step: a block without a space run
+// is copied whole; one with is packed with two 8-byte shuffles (SSSE3) or
+// byte by byte.
+// The byte before t[0] counts as a space (carry); tails go byte by byte.
+inline size_t CollapseTail(char* b, size_t w, const char* t, size_t i, size_t n, uint32_t carry) {
+  for (; i < n; ++i) {
+    const uint32_t sp = t[i] == ' ';
+    b[w] = t[i];
+    w += !(sp & carry);
+    carry = sp;
+  }
+  return w;
+}
+
+#if defined(__SSE2__)
+struct PackTable {
+  uint8_t idx[256][8];  // keep mask -> the kept bytes' indices, packed
+  uint8_t count[256];   // keep mask -> bytes kept
+};
+constexpr PackTable MakePackTable() {
+  PackTable t{};
+  for (int m = 0; m < 256; ++m) {
+    int c = 0;
+    for (int k = 0; k < 8; ++k)
+      if (m >> k & 1) t.idx[m][c++] = static_cast<uint8_t>(k);
+    for (int k = c; k < 8; ++k) t.idx[m][k] = 0x80;
+    t.count[m] = static_cast<uint8_t>(c);
+  }
+  return t;
+}
+constexpr PackTable kPack = MakePackTable();
+
+__attribute__((target("ssse3"))) size_t CollapseCopySsse3(char* b, size_t w, const char* t, size_t n) {
+  size_t i = 0;
+  uint32_t carry = 1;
+  const __m128i space = _mm_set1_epi8(' '), eight = _mm_set1_epi8(8);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+    const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    const uint32_t drop = sp & ((sp << 1) | carry);
+    carry = sp >> 15;
+    if (!drop) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
+      w += 16;
+      continue;
+    }
+    const uint32_t keep = ~drop & 0xFFFF, lo = keep & 0xFF, hi = keep >> 8;
+    const __m128i il = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[lo]));
+    const __m128i ih = _mm_or_si128(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[hi])), eight);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(b + w), _mm_shuffle_epi8(v, il));
+    w += kPack.count[lo];
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(b + w), _mm_shuffle_epi8(v, ih));  // 0x80 | 8: still zero
+    w += kPack.count[hi];
+  }
+  return CollapseTail(b, w, t, i, n, carry);
+}
+
+size_t CollapseCopySse2(char* b, size_t w, const char* t, size_t n) {
+  size_t i = 0;
+  uint32_t carry = 1;
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+    const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    const uint32_t drop = sp & ((sp << 1) | carry);
+    carry = sp >> 15;
+    if (!drop) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
+      w += 16;
+      continue;
+    }
+    for (size_t k = 0; k < 16; ++k) {
+      b[w] = t[i + k];
+      w += !((drop >> k) & 1);
+    }
+  }
+  return CollapseTail(b, w, t, i, n, carry);
+}
+
+size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) {
+  static const bool ssse3 = __builtin_cpu_supports("ssse3");
+  return ssse3 ? CollapseCopySsse3(b, w, t, n) : CollapseCopySse2(b, w, t, n);
+}
+#else
+size_t CollapseCopy(char* b, size_t w, const char* t, size_t n) { return CollapseTail(b, w, t, 0, n, 1); }
+#endif
 
 int CountMatch(unsigned int, unsigned long long, unsigned long long, unsigned int, void* ctx) {
   ++*static_cast<size_t*>(ctx);
@@ -555,7 +825,9 @@ void TermMatcher::Scan(const NormalizedText& text, Scratch* scratch,
 void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scratch* scratch,
                            std::vector<TermMatch>* out) const {
   out->clear();
-  if (!impl_->db || count == 0) return;
+  const Impl& im = *impl_;
+  const bool reference = im.engine == MatcherEngine::kRegexReference;
+  if (count == 0 || (reference ? !im.ref_db : !im.lit_db && !im.re_db)) return;
   Scratch::Impl* s = scratch->impl();
   size_t total = 0;
   for (size_t i = 0; i < count; ++i) total += texts[i]->text.size() + 3;
@@ -569,7 +841,11 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     }
     return;
   }
-  if (s->buffer.size() < total) s->buffer.resize(total);
+  // The buffer: " text \0 text \0 ...". For the literal engine each text
+  // goes in with its runs of spaces collapsed to one space (a space before
+  // and after it included), so that separator runs need no regex; the
+  // matches map back through Uncollapse.
+  if (s->buffer.size() < total + 16) s->buffer.resize(total + 16);
   s->starts.resize(count);
   char* b = s->buffer.data();
   size_t w = 0;
@@ -577,13 +853,42 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     const std::string& t = texts[i]->text;
     b[w++] = ' ';
     s->starts[i] = static_cast<uint32_t>(w);
-    std::memcpy(b + w, t.data(), t.size());
-    w += t.size();
-    b[w++] = ' ';
+    if (reference) {
+      std::memcpy(b + w, t.data(), t.size());
+      w += t.size();
+      b[w++] = ' ';
+    } else {
+      w = CollapseCopy(b, w, t.data(), t.size());
+      if (b[w - 1] != ' ') b[w++] = ' ';
+    }
     b[w++] = '\0';
   }
-  ScanContext ctx{impl_->specs.data(), texts, s->starts.data(), count, out};
-  hs_scan(impl_->db, b, static_cast<unsigned int>(w), 0, s->scratch, OnMatch, &ctx);
+  const auto len = static_cast<unsigned int>(w);
+  if (reference) {
+    ScanContext ctx{im.specs.data(), nullptr, nullptr, texts, s->starts.data(), count, out, false};
+    hs_scan(im.ref_db, b, len, 0, s->scratch, OnMatch, &ctx);
+    return;
+  }
+  if (im.lit_db) {
+    ScanContext ctx{im.specs.data(), im.lit_spec.data(), im.lit_need.data(), texts, s->starts.data(), count, out, true};
+    hs_scan(im.lit_db, b, len, 0, s->scratch, OnMatch, &ctx);
+  }
+  if (im.re_db) {
+    s->more.clear();
+    ScanContext ctx{im.specs.data(), im.re_spec.data(), nullptr, texts, s->starts.data(), count, &s->more, true};
+    hs_scan(im.re_db, b, len, 0, s->scratch, OnMatch, &ctx);
+    if (!s->more.empty()) {  // merge the two sorted runs from the back
+      size_t a = out->size(), m = s->more.size();
+      out->resize(a + m);
+      TermMatch* o = out->data();
+      for (size_t k = a + m; m > 0;) {
+        if (a > 0 && Before(s->more[m - 1], o[a - 1]))
+          o[--k] = o[--a];
+        else
+          o[--k] = s->more[--m];
+      }
+    }
+  }
 }
 
 size_t TermMatcher::ScanRaw(std::string_view text, Scratch* scratch) const {

@@ -49,6 +49,15 @@ struct TermMatch {
 // "paisa", "pesa", "paise" -> "ps"; "dunga" -> "dng" but "dungi" -> "dngI".
 std::string RomanUrduKey(std::string_view word);
 
+// How a TermMatcher finds candidate matches (both verify them the same way
+// and report the same matches; see matcher.cc):
+//  * kLiterals (the product): every spelling of a term as a literal, scanned
+//    over the text with its runs of spaces collapsed; a regex only for terms
+//    with a Roman Urdu key or too many spellings;
+//  * kRegexReference: one regex a term over the text as normalised (slow to
+//    compile and to scan); kept so tests can check the two agree.
+enum class MatcherEngine { kLiterals, kRegexReference };
+
 class TermMatcher {
  public:
   class Scratch;
@@ -57,19 +66,21 @@ class TermMatcher {
   // term has no letter or digit left after normalisation or Vectorscan
   // rejects it.
   static Result<std::unique_ptr<TermMatcher>> Compile(const std::vector<TermList>& lists,
-                                                      const Normalizer& normalizer);
+                                                      const Normalizer& normalizer,
+                                                      MatcherEngine engine = MatcherEngine::kLiterals);
   ~TermMatcher();
 
   std::unique_ptr<Scratch> NewScratch() const;
 
   // Scans normalised text; *out is cleared and receives the whole-word
-  // matches in order of end offset, spans mapped to the original text.
+  // matches in order of end offset (then list, then term), spans mapped to
+  // the original text.
   void Scan(const NormalizedText& text, Scratch* scratch, std::vector<TermMatch>* out) const;
 
   // Scans `count` texts in one Vectorscan call (much cheaper than a call
   // each for short texts). *out is cleared and receives the matches of
-  // texts[0], then of texts[1], ..., each text's in order of end offset and
-  // with TermMatch::text set to its index.
+  // texts[0], then of texts[1], ..., each text's in order of end offset
+  // (then list, then term) and with TermMatch::text set to its index.
   void ScanMany(const NormalizedText* const* texts, size_t count, Scratch* scratch,
                 std::vector<TermMatch>* out) const;
 

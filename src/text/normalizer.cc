@@ -777,13 +777,13 @@ void AsciiLeetAfter(const Pass1Info& info, const LeetKeys& keys, const uint8_t* 
   AsciiLeet(keys, cls, leet, o, n);
 }
 
-// Index of the first letter that equals the two bytes before it (the first
-// one a squeeze drops), or n. o is padded (kPad).
-size_t FirstSqueezeDrop(const char* o, size_t n) {
+// Index of the first letter at or after `start` (>= 2) that equals the two
+// bytes before it (the first one a squeeze drops), or n. o is padded (kPad).
+size_t FirstSqueezeDrop(const char* o, size_t n, size_t start = 2) {
 #if defined(__SSE2__)
   const __m128i lower_lo = _mm_set1_epi8('a' - 1), lower_hi = _mm_set1_epi8('z' + 1);
   const __m128i bit20 = _mm_set1_epi8(0x20);
-  for (size_t k = 2; k < n; k += 16) {
+  for (size_t k = start; k < n; k += 16) {
     const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + k));
     const __m128i p1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + k - 1));
     const __m128i p2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(o + k - 2));
@@ -795,7 +795,7 @@ size_t FirstSqueezeDrop(const char* o, size_t n) {
   }
   return n;
 #else
-  for (size_t k = 2; k < n; ++k)
+  for (size_t k = start; k < n; ++k)
     if (o[k] == o[k - 1] && o[k] == o[k - 2] && AsciiLetter(o[k])) return k;
   return n;
 #endif
@@ -809,26 +809,29 @@ size_t FirstSqueezeDrop(const char* o, size_t n) {
 // pass reads (w <= k).
 size_t AsciiSqueeze(char* o, uint32_t* sb, uint32_t* se, size_t n, size_t from,
                     std::vector<uint32_t>* stretched, size_t base) {
-  size_t w = from, k = from;
+  // The stretches between runs move as blocks; the next run is found 16
+  // bytes a step (FirstSqueezeDrop reads only at or after the block's start,
+  // which nothing has overwritten yet).
+  size_t w = from, k = from;  // a run of 3+ starts at k
   while (k < n) {
     const char c = o[k];
-    size_t r = k + 1;
-    if (AsciiLetter(c))
-      while (r < n && o[r] == c) ++r;
-    if (r - k >= 3) {
-      o[w] = c;
-      sb[w] = sb[k];
-      se[w] = se[r - 1];
-      stretched->push_back(static_cast<uint32_t>(base + w));
-      ++w;
-    } else {
-      for (size_t q = k; q < r; ++q, ++w) {
-        o[w] = o[q];
-        sb[w] = sb[q];
-        se[w] = se[q];
-      }
+    size_t r = k + 3;
+    while (r < n && o[r] == c) ++r;
+    o[w] = c;
+    sb[w] = sb[k];
+    se[w] = se[r - 1];
+    stretched->push_back(static_cast<uint32_t>(base + w));
+    ++w;
+    const size_t drop = r + 2 < n ? FirstSqueezeDrop(o, n, r + 2) : n;
+    const size_t next = drop == n ? n : drop - 2;
+    const size_t len = next - r;
+    if (len) {
+      std::memmove(o + w, o + r, len);
+      std::memmove(sb + w, sb + r, len * sizeof(uint32_t));
+      std::memmove(se + w, se + r, len * sizeof(uint32_t));
+      w += len;
     }
-    k = r;
+    k = next;
   }
   return w;
 }
