@@ -39,6 +39,18 @@ port=18181
 workers_flag() {  # the flag that sizes the server's request threads, by binary
   if "$1" serve --help 2>/dev/null | grep -q -- '--workers'; then echo --workers; else echo --connections; fi
 }
+has_people() {  # keys belong to registered people from issue 14 on; earlier binaries have no `people`
+  "$1" --help 2>/dev/null | grep -qE '^ +people +'
+}
+make_key() {  # BINARY DB: a moderator key, printed
+  local person=()
+  if has_people "$1"; then
+    "$1" people add --db "$2" --id bench --role admin --role moderator --actor bench >/dev/null
+    person=(--person bench)
+  fi
+  "$1" keys create --db "$2" --role moderator "${person[@]}" --actor bench --name bench 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
+}
 run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   local t="$1" c="$2" r="$3"
   if [ -z "${4:-}" ] && [ -n "${PEER:-}" ]; then
@@ -50,9 +62,7 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   local label=""
   [ -n "${PEER:-}" ] && label="$( [ "$bin" = "$PEER" ] && echo "peer " || echo "this " )"
   rm -f "$work"/db.sqlite*
-  "$bin" people add --db "$work/db.sqlite" --id bench --role admin --role moderator --actor bench >/dev/null
-  key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --person bench --actor bench --name bench 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+  key="$(make_key "$bin" "$work/db.sqlite")"
   (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
     --listen "127.0.0.1:$port" --threads "$t" "$(workers_flag "$bin")" "$c" --rate-limit 0 2>"$work/serve.log") &
   server_pid=$!

@@ -734,9 +734,12 @@ Status SqliteStore::PutAccount(const Account& a) {
 Status SqliteStore::PutPost(const Post& p, const std::string& actor) {
   if (p.id.empty()) return Status::Invalid("post: id is empty");
   if (Status s = CheckBatchAlive(); !s.ok()) return s;
-  nlohmann::ordered_json media = nlohmann::ordered_json::array();
-  for (const Media& m : p.media) media.push_back({{"path", m.path}});
-  const std::string media_json = Dump(media);
+  std::string media_json = "[]";  // most posts: no media, no JSON to build
+  if (!p.media.empty()) {
+    nlohmann::ordered_json media = nlohmann::ordered_json::array();
+    for (const Media& m : p.media) media.push_back({{"path", m.path}});
+    media_json = Dump(media);
+  }
   const std::string doing = "storing post \"" + p.id + "\"";
   const bool versioned = schema_version_ >= kVersionsSchema;
   const std::string hash = versioned ? ContentHash(p, media_json) : std::string();
