@@ -769,8 +769,9 @@ TEST_F(ApiTest, PreservationRequestsFreezeExtendOnceAndShowTheirState) {
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json["state"], "active");
   EXPECT_EQ(r.json["authority"], "pta");
-  EXPECT_EQ(r.json["until"], "2027-01-30T00:00:00Z");  // 90 days: the deployment default
-  EXPECT_NE(r.json["period_basis"].get<std::string>().find("deployment default"), std::string::npos);
+  EXPECT_EQ(r.json["until"], "2027-01-30T00:00:00Z");  // 90 days: PECA 2016 s.31(1)
+  EXPECT_EQ(r.json["period_basis"].get<std::string>().rfind("pk-peca-rbuoc-2021: https://", 0), 0u) << r.body;
+  EXPECT_EQ(r.json["regime"], "pk-peca-rbuoc-2021");
   const std::string id = r.json["id"];
   r = s().Call("POST", "/v1/preservations", "authority", json{{"reference", "PTA/PR2"}, {"targets", {"acc1"}}}.dump());
   ASSERT_EQ(r.status, 201) << r.body;

@@ -407,6 +407,9 @@ class SqliteStore final : public Store, public AuditTreeStore {
   Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
   Status PutLogin(const LoginRecord& login, bool* inserted) override;
   Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) override;
+  Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) override;
+  Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                               const std::string& reason, int64_t* deleted) override;
   Status PutPerson(const PersonRecord& person, const std::string& actor) override;
   Result<PersonRecord> GetPerson(const std::string& id) override;
   Result<std::vector<PersonRecord>> ListPeople() override;
@@ -1903,6 +1906,30 @@ Status SqliteStore::PutLogin(const LoginRecord& login, bool* inserted) {
 
 Result<std::vector<LoginRecord>> SqliteStore::LoginsOf(const std::string& account) {
   return ReadLogins(db_, path_, account);
+}
+
+Result<std::vector<LoginAge>> SqliteStore::LoginsOlderThan(int64_t cutoff) {
+  return ReadLoginsOlderThan(db_, path_, cutoff);
+}
+
+Status SqliteStore::DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                                          const std::string& reason, int64_t* deleted) {
+  *deleted = 0;
+  if (Status s = ValidateAuditFields(actor, "login.deleted", account, ""); !s.ok()) return s;
+  return WriteOp("deleting old login records of \"" + account + "\"", [&]() -> Status {
+    LoginAge age;
+    if (Status s = DeleteLoginsBefore(db_, path_, account, cutoff, &age); !s.ok()) return s;
+    if (age.count == 0) return Status::Ok();
+    nlohmann::ordered_json payload;
+    payload["records"] = age.count;
+    payload["oldest"] = FormatTimestamp(age.oldest);
+    payload["newest"] = FormatTimestamp(age.newest);
+    payload["cutoff"] = FormatTimestamp(cutoff);
+    payload["reason"] = reason;
+    if (Status s = AppendAuditLocked(actor, "login.deleted", account, Dump(payload)); !s.ok()) return s;
+    *deleted = age.count;
+    return Status::Ok();
+  });
 }
 
 Result<ApiKeyRecord> SqliteStore::GetApiKey(const std::string& id) {
