@@ -37,10 +37,14 @@ port=18181
 # PEER=BINARY: every run is repeated right after with that binary (an earlier
 # build, e.g. cpp-httplib's thread per connection), rows labelled by binary.
 workers_flag() {  # the flag that sizes the server's request threads, by binary
-  if "$1" serve --help 2>/dev/null | grep -q -- '--workers'; then echo --workers; else echo --connections; fi
+  local help
+  help="$("$1" serve --help 2>/dev/null || true)"  # not piped into grep -q (SIGPIPE under pipefail)
+  if grep -q -- '--workers' <<<"$help"; then echo --workers; else echo --connections; fi
 }
 has_people() {  # keys belong to registered people from issue 14 on; earlier binaries have no `people`
-  "$1" --help 2>/dev/null | grep -qE '^ +people +'
+  local help
+  help="$("$1" --help 2>/dev/null || true)"  # not piped into grep -q: SIGPIPE would fail the pipeline
+  grep -qE '^ +people +' <<<"$help"
 }
 make_key() {  # BINARY DB: a moderator key, printed
   local person=()
