@@ -344,6 +344,39 @@ TEST_F(ApiTest, ReadsAreAuditedWithTheirActor) {
   EXPECT_EQ(s().AuditEntries(), before);
 }
 
+// The dashboard's charts show words, not ids (issue 14 point 9): the SLA and
+// times rows carry labels beside their ids.
+TEST_F(ApiTest, ReportRowsCarryLabelsBesideTheirIds) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("lbl-item-1", "a harmless post")).status, 200);
+  ASSERT_EQ(s().Call("POST", "/v1/orders", "authority", OrderBody("lbl-item-1", "PTA/LBL/1")).status, 201);
+  Reply r = s().Call("GET", "/v1/reports/sla?due_within=6h", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool found = false;
+  for (const auto& row : r.json["rows"]) {
+    if (row["category"] != "unlawful_content_s37") continue;
+    found = true;
+    EXPECT_EQ(row["category_label"], "Unlawful online content under s.37(1)") << row.dump();
+    EXPECT_EQ(row["source_label"], "Authority orders") << row.dump();
+  }
+  EXPECT_TRUE(found) << r.body;
+  r = s().Call("GET", "/v1/reports/times?by=authority", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  found = false;
+  for (const auto& row : r.json["rows"])
+    if (row["value"] == "pta") {
+      found = true;
+      EXPECT_EQ(row["value_label"], "Pakistan Telecommunication Authority") << row.dump();
+    }
+  EXPECT_TRUE(found) << r.body;
+  r = s().Call("GET", "/v1/reports/times?by=category", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  for (const auto& row : r.json["rows"]) {
+    if (row["value"] == "unlawful_content_s37") {
+      EXPECT_EQ(row["value_label"], "Unlawful online content under s.37(1)");
+    }
+  }
+}
+
 TEST_F(ApiTest, Reports) {
   Reply r = s().Call("GET", "/v1/reports/sla?due_within=6h", "auditor");
   ASSERT_EQ(r.status, 200) << r.body;
