@@ -36,7 +36,8 @@ trap cleanup EXIT
 port=18181
 # PEER=BINARY: every run is repeated right after with that binary (an earlier
 # build, e.g. cpp-httplib's thread per connection), rows labelled by binary;
-# PEER_ROOT=DIR: the peer's checkout, whose policies/regimes it reads.
+# PEER_ROOT=DIR: the peer's checkout, whose policies/regimes it reads
+# (THIS_ROOT likewise for BUILD_DIR's binary; default this checkout).
 workers_flag() {  # the flag that sizes the server's request threads, by binary
   local help
   help="$("$1" serve --help 2>/dev/null || true)"  # not piped into grep -q (SIGPIPE under pipefail)
@@ -70,7 +71,7 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   key="$(make_key "$bin" "$work/db.sqlite")"
   # Each binary reads the regime files of its own tree (./policies/regimes): PEER_ROOT is the peer's
   # checkout (an older binary refuses keys the regime files gained later); the policy is this tree's.
-  local dir="$root"
+  local dir="${THIS_ROOT:-$root}"
   [ "$bin" = "${PEER:-}" ] && [ -n "${PEER_ROOT:-}" ] && dir="$PEER_ROOT"
   (cd "$dir" && exec "$bin" serve --db "$work/db.sqlite" --policy "$root/examples/policy.yaml" --no-web \
     --listen "127.0.0.1:$port" --threads "$t" "$(workers_flag "$bin")" "$c" --rate-limit 0 2>"$work/serve.log") &
