@@ -35,9 +35,27 @@ trap cleanup EXIT
 
 port=18181
 # PEER=BINARY: every run is repeated right after with that binary (an earlier
-# build, e.g. cpp-httplib's thread per connection), rows labelled by binary.
+# build, e.g. cpp-httplib's thread per connection), rows labelled by binary;
+# PEER_ROOT=DIR: the peer's checkout, whose policies/regimes it reads
+# (THIS_ROOT likewise for BUILD_DIR's binary; default this checkout).
 workers_flag() {  # the flag that sizes the server's request threads, by binary
-  if "$1" serve --help 2>/dev/null | grep -q -- '--workers'; then echo --workers; else echo --connections; fi
+  local help
+  help="$("$1" serve --help 2>/dev/null || true)"  # not piped into grep -q (SIGPIPE under pipefail)
+  if grep -q -- '--workers' <<<"$help"; then echo --workers; else echo --connections; fi
+}
+has_people() {  # keys belong to registered people from issue 14 on; earlier binaries have no `people`
+  local help
+  help="$("$1" --help 2>/dev/null || true)"  # not piped into grep -q: SIGPIPE would fail the pipeline
+  grep -qE '^ +people +' <<<"$help"
+}
+make_key() {  # BINARY DB: a moderator key, printed
+  local person=()
+  if has_people "$1"; then
+    "$1" people add --db "$2" --id bench --role admin --role moderator --actor bench >/dev/null
+    person=(--person bench)
+  fi
+  "$1" keys create --db "$2" --role moderator "${person[@]}" --actor bench --name bench 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
 }
 run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   local t="$1" c="$2" r="$3"
@@ -50,10 +68,12 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   local label=""
   [ -n "${PEER:-}" ] && label="$( [ "$bin" = "$PEER" ] && echo "peer " || echo "this " )"
   rm -f "$work"/db.sqlite*
-  "$bin" people add --db "$work/db.sqlite" --id bench --role admin --role moderator --actor bench >/dev/null
-  key="$("$bin" keys create --db "$work/db.sqlite" --role moderator --person bench --actor bench --name bench 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
-  (cd "$root" && exec "$bin" serve --db "$work/db.sqlite" --policy examples/policy.yaml --no-web \
+  key="$(make_key "$bin" "$work/db.sqlite")"
+  # Each binary reads the regime files of its own tree (./policies/regimes): PEER_ROOT is the peer's
+  # checkout (an older binary refuses keys the regime files gained later); the policy is this tree's.
+  local dir="${THIS_ROOT:-$root}"
+  [ "$bin" = "${PEER:-}" ] && [ -n "${PEER_ROOT:-}" ] && dir="$PEER_ROOT"
+  (cd "$dir" && exec "$bin" serve --db "$work/db.sqlite" --policy "$root/examples/policy.yaml" --no-web \
     --listen "127.0.0.1:$port" --threads "$t" "$(workers_flag "$bin")" "$c" --rate-limit 0 2>"$work/serve.log") &
   server_pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

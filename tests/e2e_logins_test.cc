@@ -139,7 +139,8 @@ TEST_F(LoginsEndToEnd, PreservationHoldsRetentionUntilItLapses) {
   auto lines = JsonLines(r.out);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["state"], "active");
-  EXPECT_EQ(lines[0]["until"], "2027-02-19T08:00:00Z");  // the deployment default: the PK regime sets no period
+  EXPECT_EQ(lines[0]["until"], "2027-02-19T08:00:00Z");  // 90 days: PECA 2016 s.31(1), from the PK regime
+  EXPECT_EQ(lines[0]["regime"], "pk-peca-rbuoc-2021");
   EXPECT_EQ(lines[1]["state"], "rejected");
   const std::string id = lines[0]["id"];
 
@@ -175,6 +176,45 @@ TEST_F(LoginsEndToEnd, PreservationHoldsRetentionUntilItLapses) {
   r = Exec("preserve show --db " + db_ + " " + id, false);
   EXPECT_NE(r.out.find("preservation.expire"), std::string::npos) << r.out;
   EXPECT_EQ(Exec("audit verify --db " + db_).exit_code, 0);
+}
+
+// Retention deletes old login records (IP addresses are personal data) per
+// account, audited, unless a preservation holds the account or the law of
+// its country keeps traffic data longer (PK: PECA 2016 s.32, one year, read
+// from the regime files).
+TEST_F(LoginsEndToEnd, RetentionDeletesOldLoginsUnlessHeldOrKeptByLaw) {
+  ASSERT_EQ(Exec("scan examples/posts.jsonl --policy examples/policy.yaml -q -o " + (dir_ / "d.jsonl").string() +
+                 " --db " + db_).exit_code, 0);
+  ASSERT_TRUE(RegisterPeople(db_, {"intake"}));
+  ASSERT_EQ(Exec("logins import --db " + db_ + " --actor intake examples/cases/logins.jsonl").exit_code, 0);
+  // Login records are kept 30 days; a001 is in PK, a030 in GB, a106 in US, a187 in BR.
+  Outcome r = Exec("retention run --db " + db_ + " --keep 365d --keep-logins 30d --actor admin --now 2026-12-30T00:00:00Z",
+                   false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.contains("logins")) << r.out;
+  const auto& l = j["logins"];
+  EXPECT_EQ(l["cutoff"], "2026-11-30T00:00:00Z");
+  EXPECT_EQ(l["deleted"], 8) << l.dump();  // a001's 2022 sign-up, a030's 3, a106's 2, a187's 2
+  EXPECT_EQ(l["kept"], 2) << l.dump();     // a001's two November logins: younger than a year
+  ASSERT_EQ(l["kept_accounts"].size(), 1u) << l.dump();
+  EXPECT_EQ(l["kept_accounts"][0]["account"], "a001");
+  EXPECT_NE(l["kept_accounts"][0]["why"].get<std::string>().find("pk-peca-rbuoc-2021"), std::string::npos) << l.dump();
+  EXPECT_EQ(r.out.find("203.0.113"), std::string::npos) << "no address in the report";
+  // What is left is what the report says.
+  Outcome again = Exec("retention run --db " + db_ + " --keep 365d --keep-logins 30d --actor admin --now 2026-12-30T00:00:00Z --dry-run",
+                       false);
+  auto k = nlohmann::json::parse(again.out, nullptr, false);
+  EXPECT_EQ(k["logins"]["deleted"], 0) << again.out;
+  EXPECT_EQ(k["logins"]["kept"], 2) << again.out;
+  // A year and a day after a001's last login, the law no longer keeps them.
+  r = Exec("retention run --db " + db_ + " --keep 365d --keep-logins 30d --actor admin --now 2027-11-22T00:00:00Z", false);
+  EXPECT_EQ(nlohmann::json::parse(r.out, nullptr, false)["logins"]["deleted"], 2) << r.out;
+  EXPECT_EQ(Exec("audit verify --db " + db_).exit_code, 0);
+  // A bad period is refused before anything is deleted.
+  r = Exec("retention run --db " + db_ + " --keep 365d --keep-logins soon --actor admin");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("--keep-logins"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "analytics/report_csv.h"
 #include "analytics/transparency.h"
+#include "cases/datareq_regimes.h"
 #include "cases/preservation_desk.h"
 #include "cases/preservation_json.h"
 #include "cases/preservation_stats.h"
@@ -292,37 +293,165 @@ TEST(PreservationJson, SubmissionErrorsNameTheField) {
 TEST(PreservationRegime, BlockIsReadAndAFigureNeedsItsSource) {
   const fs::path dir = fs::temp_directory_path() / ("evenhand-pres-regime-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  std::ifstream in(std::string(EVENHAND_SOURCE_DIR) + "/policies/regimes/pk-peca-rbuoc-2021.yaml");
+  const std::string path = std::string(EVENHAND_SOURCE_DIR) + "/policies/regimes/pk-peca-rbuoc-2021.yaml";
+  std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto pk = LoadRegimeFile(std::string(EVENHAND_SOURCE_DIR) + "/policies/regimes/pk-peca-rbuoc-2021.yaml");
+  auto pk = LoadRegimeFile(path);
   ASSERT_TRUE(pk.ok()) << pk.status().message();
+  // PECA 2016 s.31(1): a preservation notice for at most ninety days; s.31(2):
+  // extended by the Court, no length fixed; s.32(1): traffic data kept a
+  // minimum of one year. Each with the Act as its source.
   EXPECT_TRUE(pk->preservation.present);
-  EXPECT_FALSE(pk->preservation.days) << "not taken from the Act's text: null until checked";
-  EXPECT_NE(pk->preservation.note.find("s.31"), std::string::npos);
-  EXPECT_NE(pk->preservation.note.find("s.32"), std::string::npos);
+  EXPECT_EQ(pk->preservation.days, 90.0);
+  EXPECT_FALSE(pk->preservation.extension_days) << "the Court sets an extension's length";
+  EXPECT_EQ(pk->preservation.traffic_retention_days, 365.0);
+  EXPECT_NE(pk->preservation.source.find("na.gov.pk"), std::string::npos) << pk->preservation.source;
+  EXPECT_NE(pk->preservation.note.find("s.31(1)"), std::string::npos);
+  EXPECT_NE(pk->preservation.note.find("s.32(1)"), std::string::npos);
   // A figure without a source is refused, naming the field.
-  const size_t at = text.find("  days: null");
+  const size_t at = text.find("  source: https://www.na.gov.pk/");
   ASSERT_NE(at, std::string::npos);
-  std::string with_figure = text;
-  with_figure.replace(at, 12, "  days: 90");
-  std::ofstream(dir / "fig.yaml") << with_figure;
-  auto bad = LoadRegimeFile((dir / "fig.yaml").string());
+  std::string without_source = text;
+  without_source.erase(at, text.find('\n', at) - at + 1);
+  std::ofstream(dir / "nosource.yaml") << without_source;
+  auto bad = LoadRegimeFile((dir / "nosource.yaml").string());
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("preservation.source"), std::string::npos) << bad.status().message();
-  std::string with_source = with_figure;
-  with_source.replace(with_source.find("  traffic_retention_days: null"), 30,
-                      "  traffic_retention_days: null\n  source: https://example.org/peca");
-  std::ofstream(dir / "ok.yaml") << with_source;
-  auto ok = LoadRegimeFile((dir / "ok.yaml").string());
+  // With every figure null, no source is needed.
+  std::string nulls = without_source;
+  nulls.replace(nulls.find("  days: 90"), 10, "  days: null");
+  nulls.replace(nulls.find("  traffic_retention_days: 365"), 29, "  traffic_retention_days: null");
+  std::ofstream(dir / "nulls.yaml") << nulls;
+  auto ok = LoadRegimeFile((dir / "nulls.yaml").string());
   ASSERT_TRUE(ok.ok()) << ok.status().message();
-  EXPECT_EQ(ok->preservation.days, 90.0);
-  std::string negative = with_source;
+  EXPECT_FALSE(ok->preservation.days);
+  std::string negative = text;
   negative.replace(negative.find("  days: 90"), 10, "  days: -1");
   std::ofstream(dir / "neg.yaml") << negative;
   auto neg = LoadRegimeFile((dir / "neg.yaml").string());
   ASSERT_FALSE(neg.ok());
   EXPECT_NE(neg.status().message().find("preservation.days"), std::string::npos) << neg.status().message();
   fs::remove_all(dir);
+}
+
+// The real regime files, through the lookups the desks and retention use:
+// a PK preservation gets PECA's 90 days; PK traffic data is kept a year.
+TEST(PreservationRegime, PecaPeriodsReachTheDeskAndRetention) {
+  std::vector<Regime> regimes;
+  for (const auto& e : fs::directory_iterator(std::string(EVENHAND_SOURCE_DIR) + "/policies/regimes")) {
+    auto r = LoadRegimeFile(e.path().string());
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    regimes.push_back(*r);
+  }
+  PreservationAnswer pk = MakePreservationLookup(regimes)("PK");
+  EXPECT_EQ(pk.regime_id, "pk-peca-rbuoc-2021");
+  EXPECT_EQ(pk.days, 90.0);
+  EXPECT_FALSE(pk.extension_days);
+  TrafficRetentionAnswer traffic = MakeTrafficRetentionLookup(regimes)("PK");
+  EXPECT_EQ(traffic.regime_id, "pk-peca-rbuoc-2021");
+  EXPECT_EQ(traffic.days, 365.0);
+  EXPECT_FALSE(MakeTrafficRetentionLookup(regimes)("GB").days) << "no UK figure on file";
+}
+
+// Issue 14 point 3 / 10: retention deletes login records (IP addresses are
+// personal data) older than their period, audited without the addresses,
+// unless a hold covers the account or the law of its country keeps them.
+TEST_F(PreservationTest, LoginRecordsGoWithRetentionUnlessHeldOrKeptByLaw) {
+  auto login = [&](const std::string& account, int64_t ts, const std::string& ip) {
+    LoginRecord l;
+    l.account = account;
+    l.ts = ts;
+    l.ip = ip;
+    l.port = 40000;
+    l.device = "Firefox";
+    bool inserted = false;
+    ASSERT_TRUE(store_->PutLogin(l, &inserted).ok());
+    ASSERT_TRUE(inserted);
+  };
+  login("a1", kT - 300 * kDay, "192.0.2.1");
+  login("a1", kT - 10 * kDay, "192.0.2.2");
+  login("a2", kT - 300 * kDay, "198.51.100.9");
+  login("a2", kT - 200 * kDay, "198.51.100.10");
+  login("a2", kT - 5 * kDay, "198.51.100.11");
+  PreservationRequest hold = MustSubmit(Draft("PK/LOGINS"));  // a1, 90 days from kT
+
+  // A dry run reports and deletes nothing.
+  RetentionReport dry = Retain(kT + 10 * kDay);
+  ASSERT_EQ(dry.logins_deleted.size(), 1u);
+  EXPECT_EQ(dry.logins_deleted[0].account, "a2");
+  EXPECT_EQ(dry.logins_deleted[0].records, 2);
+  EXPECT_EQ(store_->LoginsOf("a2")->size(), 3u);
+  EXPECT_TRUE(Audit("login.deleted").empty());
+
+  // Run: a2's two old records go; a1's old one is held by the preservation.
+  RetentionReport run = Retain(kT + 10 * kDay, false);
+  ASSERT_EQ(run.logins_deleted.size(), 1u);
+  EXPECT_EQ(run.logins_deleted[0].records, 2);
+  EXPECT_EQ(run.logins_deleted[0].oldest, kT - 300 * kDay);
+  EXPECT_EQ(run.logins_deleted[0].newest, kT - 200 * kDay);
+  ASSERT_EQ(run.logins_kept.size(), 1u);
+  EXPECT_EQ(run.logins_kept[0].account, "a1");
+  EXPECT_NE(run.logins_kept[0].why.find(hold.id), std::string::npos) << run.logins_kept[0].why;
+  auto a2 = store_->LoginsOf("a2");
+  ASSERT_TRUE(a2.ok());
+  ASSERT_EQ(a2->size(), 1u);
+  EXPECT_EQ((*a2)[0].ip, "198.51.100.11");
+  EXPECT_EQ(store_->LoginsOf("a1")->size(), 2u);
+  // One audit entry per account: how many and when, never an address.
+  auto deleted = Audit("login.deleted");
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_EQ(deleted[0].subject, "a2");
+  EXPECT_EQ(deleted[0].actor, "admin via cli");
+  Json payload = Json::parse(deleted[0].payload);
+  EXPECT_EQ(payload["records"], 2);
+  EXPECT_EQ(payload["oldest"], FormatTimestamp(kT - 300 * kDay));
+  EXPECT_EQ(payload["newest"], FormatTimestamp(kT - 200 * kDay));
+  EXPECT_EQ(deleted[0].payload.find("198.51.100"), std::string::npos) << deleted[0].payload;
+  EXPECT_EQ(deleted[0].payload.find("Firefox"), std::string::npos) << deleted[0].payload;
+  // Run again: nothing more to delete, no new entry.
+  EXPECT_TRUE(Retain(kT + 10 * kDay, false).logins_deleted.empty());
+  EXPECT_EQ(Audit("login.deleted").size(), 1u);
+
+  // The law of the account's country keeps traffic data longer (PECA s.32:
+  // a year): with a 30-day login period, only what is older than the year goes.
+  login("a2", kT - 400 * kDay, "198.51.100.12");
+  login("a2", kT - 250 * kDay, "198.51.100.13");
+  RetentionOptions o;
+  o.keep_seconds = 180 * kDay;
+  o.keep_login_seconds = 30 * kDay;
+  o.now = kT + 10 * kDay;
+  o.actor = "admin via cli";
+  o.login_minimum = [](const std::string& account) -> std::optional<RetentionOptions::Minimum> {
+    if (account != "a2") return std::nullopt;
+    return RetentionOptions::Minimum{365 * kDay, "pk-test: traffic data kept 365 days"};
+  };
+  auto law = ApplyRetention(*store_, o);
+  ASSERT_TRUE(law.ok()) << law.status().message();
+  ASSERT_EQ(law->logins_deleted.size(), 1u);
+  EXPECT_EQ(law->logins_deleted[0].account, "a2");
+  EXPECT_EQ(law->logins_deleted[0].records, 1);  // the 400-day-old record
+  ASSERT_EQ(law->logins_kept.size(), 2u);        // a1 (held), a2's 250-day-old record (the law)
+  EXPECT_EQ(law->logins_kept[1].account, "a2");
+  EXPECT_EQ(law->logins_kept[1].records, 1);
+  EXPECT_EQ(law->logins_kept[1].why, "pk-test: traffic data kept 365 days");
+  a2 = store_->LoginsOf("a2");
+  ASSERT_EQ(a2->size(), 2u);
+  EXPECT_EQ((*a2)[0].ip, "198.51.100.13");
+  EXPECT_NE(Audit("login.deleted").back().payload.find("pk-test"), std::string::npos);
+
+  // Once the preservation lapses, a1's old record goes too.
+  RetentionReport after = Retain(hold.until + kDay, false);
+  bool a1_gone = false;
+  for (const RetentionLogins& l : after.logins_deleted) a1_gone = a1_gone || (l.account == "a1" && l.records == 1);
+  EXPECT_TRUE(a1_gone);
+  EXPECT_EQ(store_->LoginsOf("a1")->size(), 1u);
+  auto verify = VerifyAudit(*store_);
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok());
+  // The report's JSON says the same, without addresses.
+  const std::string json = RetentionReportJson(run).dump();
+  EXPECT_NE(json.find("\"logins\""), std::string::npos);
+  EXPECT_EQ(json.find("198.51.100"), std::string::npos) << json;
 }
 
 }  // namespace

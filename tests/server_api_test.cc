@@ -344,6 +344,39 @@ TEST_F(ApiTest, ReadsAreAuditedWithTheirActor) {
   EXPECT_EQ(s().AuditEntries(), before);
 }
 
+// The dashboard's charts show words, not ids (issue 14 point 9): the SLA and
+// times rows carry labels beside their ids.
+TEST_F(ApiTest, ReportRowsCarryLabelsBesideTheirIds) {
+  ASSERT_EQ(s().Call("POST", "/v1/scan", "moderator", Post("lbl-item-1", "a harmless post")).status, 200);
+  ASSERT_EQ(s().Call("POST", "/v1/orders", "authority", OrderBody("lbl-item-1", "PTA/LBL/1")).status, 201);
+  Reply r = s().Call("GET", "/v1/reports/sla?due_within=6h", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool found = false;
+  for (const auto& row : r.json["rows"]) {
+    if (row["category"] != "unlawful_content_s37") continue;
+    found = true;
+    EXPECT_EQ(row["category_label"], "Unlawful online content under s.37(1)") << row.dump();
+    EXPECT_EQ(row["source_label"], "Authority orders") << row.dump();
+  }
+  EXPECT_TRUE(found) << r.body;
+  r = s().Call("GET", "/v1/reports/times?by=authority", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  found = false;
+  for (const auto& row : r.json["rows"])
+    if (row["value"] == "pta") {
+      found = true;
+      EXPECT_EQ(row["value_label"], "Pakistan Telecommunication Authority") << row.dump();
+    }
+  EXPECT_TRUE(found) << r.body;
+  r = s().Call("GET", "/v1/reports/times?by=category", "auditor");
+  ASSERT_EQ(r.status, 200) << r.body;
+  for (const auto& row : r.json["rows"]) {
+    if (row["value"] == "unlawful_content_s37") {
+      EXPECT_EQ(row["value_label"], "Unlawful online content under s.37(1)");
+    }
+  }
+}
+
 TEST_F(ApiTest, Reports) {
   Reply r = s().Call("GET", "/v1/reports/sla?due_within=6h", "auditor");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -769,8 +802,9 @@ TEST_F(ApiTest, PreservationRequestsFreezeExtendOnceAndShowTheirState) {
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json["state"], "active");
   EXPECT_EQ(r.json["authority"], "pta");
-  EXPECT_EQ(r.json["until"], "2027-01-30T00:00:00Z");  // 90 days: the deployment default
-  EXPECT_NE(r.json["period_basis"].get<std::string>().find("deployment default"), std::string::npos);
+  EXPECT_EQ(r.json["until"], "2027-01-30T00:00:00Z");  // 90 days: PECA 2016 s.31(1)
+  EXPECT_EQ(r.json["period_basis"].get<std::string>().rfind("pk-peca-rbuoc-2021: https://", 0), 0u) << r.body;
+  EXPECT_EQ(r.json["regime"], "pk-peca-rbuoc-2021");
   const std::string id = r.json["id"];
   r = s().Call("POST", "/v1/preservations", "authority", json{{"reference", "PTA/PR2"}, {"targets", {"acc1"}}}.dump());
   ASSERT_EQ(r.status, 201) << r.body;

@@ -57,4 +57,20 @@ PreservationLookup MakePreservationLookup(std::vector<Regime> regimes) {
   };
 }
 
+TrafficRetentionLookup MakeTrafficRetentionLookup(std::vector<Regime> regimes) {
+  auto owned = std::make_shared<const std::vector<Regime>>(std::move(regimes));
+  return [owned](const std::string& jurisdiction) {
+    TrafficRetentionAnswer answer;
+    for (const Regime& r : *owned) {
+      const std::optional<double>& days = r.preservation.traffic_retention_days;
+      if (r.jurisdiction != jurisdiction || !r.preservation.present || !days) continue;
+      if (answer.days && *answer.days >= *days) continue;
+      answer.days = days;
+      answer.regime_id = r.id;
+      answer.source = r.preservation.source;
+    }
+    return answer;
+  };
+}
+
 }  // namespace evenhand

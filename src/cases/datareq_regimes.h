@@ -38,4 +38,17 @@ using PreservationLookup = std::function<PreservationAnswer(const std::string& j
 
 PreservationLookup MakePreservationLookup(std::vector<Regime> regimes);
 
+// For an account's country: how long the regimes ask traffic data (login
+// records: addresses, ports, times) to be kept
+// (PreservationRules::traffic_retention_days); the LONGEST when several do,
+// since retention must not delete what any of them still requires.
+struct TrafficRetentionAnswer {
+  std::string regime_id;      // "" = no regime sets a figure
+  std::optional<double> days;
+  std::string source;
+};
+using TrafficRetentionLookup = std::function<TrafficRetentionAnswer(const std::string& jurisdiction)>;
+
+TrafficRetentionLookup MakeTrafficRetentionLookup(std::vector<Regime> regimes);
+
 }  // namespace evenhand

@@ -54,6 +54,67 @@ Result<Holds> LoadHolds(Store& store, int64_t now) {
   return h;
 }
 
+std::string Days(int64_t seconds) { return std::to_string(seconds / 86400) + " days"; }
+
+// The login records' part of a run: per account with records older than
+// the cutoff, delete them, keep them all (a hold), or keep those the law's
+// minimum still covers and delete the older ones.
+Status RetainLogins(Store& store, const RetentionOptions& o, const Holds& holds, RetentionReport* report) {
+  const int64_t keep = o.keep_login_seconds > 0 ? o.keep_login_seconds : o.keep_seconds;
+  report->login_cutoff = o.now - keep;
+  auto old = store.LoginsOlderThan(report->login_cutoff);
+  if (!old.ok()) return old.status();
+  // Records older than a longer legal minimum, per account, read once per
+  // distinct minimum (one per regime at most).
+  std::map<int64_t, std::map<std::string, LoginAge>> older_than;
+  auto older = [&](int64_t cutoff, const std::string& account) -> Result<LoginAge> {
+    auto it = older_than.find(cutoff);
+    if (it == older_than.end()) {
+      auto rows = store.LoginsOlderThan(cutoff);
+      if (!rows.ok()) return rows.status();
+      std::map<std::string, LoginAge> by;
+      for (LoginAge& a : *rows) by.emplace(a.account, std::move(a));
+      it = older_than.emplace(cutoff, std::move(by)).first;
+    }
+    auto a = it->second.find(account);
+    return a == it->second.end() ? LoginAge{account, 0, 0, 0} : a->second;
+  };
+  for (const LoginAge& a : *old) {
+    if (auto h = holds.accounts.find(a.account); h != holds.accounts.end()) {
+      report->logins_kept.push_back({a.account, a.count, a.oldest, a.newest, h->second});
+      continue;
+    }
+    int64_t cutoff = report->login_cutoff;
+    int64_t period = keep;
+    LoginAge gone = a;
+    std::optional<RetentionOptions::Minimum> minimum;
+    if (o.login_minimum) minimum = o.login_minimum(a.account);
+    if (minimum && minimum->seconds > keep) {
+      period = minimum->seconds;
+      cutoff = o.now - period;
+      auto g = older(cutoff, a.account);
+      if (!g.ok()) return g.status();
+      gone = *g;
+      if (gone.count < a.count) {
+        // The younger records stay as long as the law asks.
+        const int64_t from = gone.count == 0 ? a.oldest : cutoff;
+        report->logins_kept.push_back({a.account, a.count - gone.count, from, a.newest, minimum->why});
+      }
+      if (gone.count == 0) continue;
+    }
+    const std::string reason = "retention: login records older than " + Days(period) +
+                               (period != keep ? " (" + minimum->why + ")" : "") + ", before " +
+                               FormatTimestamp(cutoff);
+    if (!o.dry_run) {
+      int64_t deleted = 0;
+      if (Status s = store.DeleteLoginsOlderThan(a.account, cutoff, o.actor, reason, &deleted); !s.ok()) return s;
+      gone.count = deleted;
+    }
+    report->logins_deleted.push_back({a.account, gone.count, gone.oldest, gone.newest, ""});
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<RetentionReport> ApplyRetention(Store& store, const RetentionOptions& o) {
@@ -82,6 +143,7 @@ Result<RetentionReport> ApplyRetention(Store& store, const RetentionOptions& o) 
     }
     report.deleted.emplace_back(item, v.version);
   }
+  if (Status s = RetainLogins(store, o, *holds, &report); !s.ok()) return s;
   return report;
 }
 
@@ -97,6 +159,25 @@ OJson RetentionReportJson(const RetentionReport& r) {
   OJson kept = OJson::array();
   for (const RetentionKept& k : r.kept) kept.push_back({{"item", k.item}, {"version", k.version}, {"why", k.why}});
   j["kept_versions"] = std::move(kept);
+  // Login records: per account, how many and from when to when; never an address.
+  auto logins = [](const std::vector<RetentionLogins>& rows, bool why) {
+    OJson out = OJson::array();
+    for (const RetentionLogins& l : rows) {
+      OJson x{{"account", l.account}, {"records", l.records}, {"oldest", FormatTimestamp(l.oldest)},
+              {"newest", FormatTimestamp(l.newest)}};
+      if (why) x["why"] = l.why;
+      out.push_back(std::move(x));
+    }
+    return out;
+  };
+  int64_t deleted_logins = 0, kept_logins = 0;
+  for (const RetentionLogins& l : r.logins_deleted) deleted_logins += l.records;
+  for (const RetentionLogins& l : r.logins_kept) kept_logins += l.records;
+  j["logins"] = OJson{{"cutoff", FormatTimestamp(r.login_cutoff)},
+                      {"deleted", deleted_logins},
+                      {"kept", kept_logins},
+                      {"deleted_accounts", logins(r.logins_deleted, false)},
+                      {"kept_accounts", logins(r.logins_kept, true)}};
   return j;
 }
 

@@ -1,9 +1,12 @@
 // `evenhand item show ID`: everything held about one item (versions,
 // decisions, cases, visibility per country); `evenhand retention run`:
 // delete content older than a period unless a case or legal hold needs it.
+#include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
+#include "cases/datareq_regimes.h"
 #include "cases/item_view.h"
 #include "cases/retention.h"
 #include "cli/case_cli.h"
@@ -52,20 +55,38 @@ void AddItemCommands(CLI::App& app, int* exit_code) {
   retention->require_subcommand(1);
   struct RunArgs {
     CaseFlags flags;
-    std::string keep;
+    std::string keep, keep_logins;
     bool dry_run = false;
   };
   auto r = std::make_shared<RunArgs>();
   auto* run = retention->add_subcommand(
       "run", "Delete the text and media of versions older than --keep, unless an order, a notice, an open data "
              "request or a preservation request in force needs them; each deletion is audited");
-  AddCaseFlags(run, &r->flags, true);
+  AddCaseFlags(run, &r->flags, true,
+               "Regime files: how long the law of an account's country asks its login records (traffic data) to be "
+               "kept");
   run->add_option("--keep", r->keep, "How long content is kept, e.g. 180d")->required();
+  run->add_option("--keep-logins", r->keep_logins,
+                  "How long login records (IP addresses, ports, devices) are kept, e.g. 90d (default: --keep); "
+                  "longer where the law of the account's country asks (e.g. PECA 2016 s.32: one year)");
   run->add_flag("--dry-run", r->dry_run, "Report what would be deleted; delete nothing");
   run->callback([r, exit_code] {
     auto keep = ParseDuration(r->keep);
     if (!keep || *keep <= 0) {
       *exit_code = Fail("retention run", "--keep: \"" + r->keep + "\" is not a duration such as 180d");
+      return;
+    }
+    std::optional<int64_t> keep_logins;
+    if (!r->keep_logins.empty()) {
+      keep_logins = ParseDuration(r->keep_logins);
+      if (!keep_logins || *keep_logins <= 0) {
+        *exit_code = Fail("retention run", "--keep-logins: \"" + r->keep_logins + "\" is not a duration such as 90d");
+        return;
+      }
+    }
+    auto regimes = LoadRegimes(r->flags);
+    if (!regimes.ok()) {
+      *exit_code = Fail("retention run", regimes.status().message());
       return;
     }
     auto now = ResolveNow(r->flags);
@@ -88,6 +109,19 @@ void AddItemCommands(CLI::App& app, int* exit_code) {
     o.now = *now;
     o.actor = *actor;
     o.dry_run = r->dry_run;
+    o.keep_login_seconds = keep_logins.value_or(0);
+    Store* db = store->get();
+    o.login_minimum = [db, traffic = MakeTrafficRetentionLookup(std::move(regimes).value())](
+                          const std::string& account) -> std::optional<RetentionOptions::Minimum> {
+      auto a = db->GetAccount(account);
+      if (!a.ok() || a->country.empty()) return std::nullopt;  // no stored country: no law to look up
+      const TrafficRetentionAnswer t = traffic(a->country);
+      if (!t.days) return std::nullopt;
+      const auto days = static_cast<int64_t>(std::ceil(*t.days));
+      return RetentionOptions::Minimum{days * 86400, t.regime_id + ": traffic data of accounts in " + a->country +
+                                                         " kept at least " + std::to_string(days) + " days (" +
+                                                         t.source + ")"};
+    };
     auto report = ApplyRetention(**store, o);
     if (!report.ok()) {
       *exit_code = Fail("retention run", report.status().message());

@@ -38,6 +38,13 @@ struct LoginRecord {
   }
 };
 
+// How many login records an account has in some time range (retention).
+struct LoginAge {
+  std::string account;
+  int64_t count = 0;
+  int64_t oldest = 0, newest = 0;  // unix seconds
+};
+
 // The canonical text of an IPv4 or IPv6 address (no port, no brackets, no
 // zone); nullopt when `text` is not one.
 std::optional<std::string> CanonicalIp(std::string_view text);

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "analytics/consistency.h"
+#include "analytics/labels.h"
 #include "analytics/penalties.h"
 #include "analytics/record.h"
 #include "analytics/sla.h"
@@ -27,6 +28,38 @@ nlohmann::ordered_json KeyView(const ApiKeyRecord& k) {
   j["created"] = FormatTimestamp(k.created);
   j["revoked"] = k.revoked != 0 ? nlohmann::ordered_json(FormatTimestamp(k.revoked)) : nlohmann::ordered_json(nullptr);
   return j;
+}
+
+// Words for people beside the ids of the SLA and times reports, as the
+// transparency report has them (analytics/labels.h): the dashboard's
+// charts show these, the ids stay for machines.
+void AddSlaLabels(const analytics::Labels& labels, nlohmann::ordered_json* j) {
+  auto add = [&](nlohmann::ordered_json& row) {
+    if (!row.is_object()) return;
+    if (row.contains("category") && row["category"].is_string())
+      row["category_label"] = labels.Category(row["category"].get<std::string>());
+    if (row.contains("source") && row["source"].is_string())
+      row["source_label"] = analytics::SourceLabel(row["source"].get<std::string>());
+  };
+  if (j->contains("rows") && (*j)["rows"].is_array())
+    for (auto& row : (*j)["rows"]) add(row);
+}
+
+void AddTimesLabels(const analytics::Labels& labels, analytics::Dimension by, nlohmann::ordered_json* j) {
+  if (!j->contains("rows") || !(*j)["rows"].is_array()) return;
+  for (auto& row : (*j)["rows"]) {
+    if (!row.is_object()) continue;
+    const std::string value = row.contains("value") && row["value"].is_string() ? row["value"].get<std::string>() : "";
+    std::string label;
+    switch (by) {
+      case analytics::Dimension::kCategory: label = labels.Category(value); break;
+      case analytics::Dimension::kAuthority: label = labels.Authority(value); break;
+      default: label = value.empty() ? "(none)" : value; break;  // country and language codes, topics as given
+    }
+    row["value_label"] = label;
+    if (row.contains("source") && row["source"].is_string())
+      row["source_label"] = analytics::SourceLabel(row["source"].get<std::string>());
+  }
 }
 
 }  // namespace
@@ -67,7 +100,9 @@ ApiResponse Api::ReportSla(Ctx& c) {
   int64_t from = 0, to = 0;
   ApiResponse error;
   if (!LoadReport(c, false, &record, &from, &to, &error)) return error;
-  return Json(200, analytics::SlaToJson(analytics::ComputeSla(record, *window)));
+  nlohmann::ordered_json j = analytics::SlaToJson(analytics::ComputeSla(record, *window));
+  AddSlaLabels(record.labels, &j);
+  return Json(200, std::move(j));
 }
 
 ApiResponse Api::ReportTransparency(Ctx& c) {
@@ -88,7 +123,9 @@ ApiResponse Api::ReportTimes(Ctx& c) {
   int64_t from = 0, to = 0;
   ApiResponse error;
   if (!LoadReport(c, true, &record, &from, &to, &error)) return error;
-  return Json(200, analytics::TimeRowsToJson(analytics::TimeToActionBy(record, *by), *by));
+  nlohmann::ordered_json j = analytics::TimeRowsToJson(analytics::TimeToActionBy(record, *by), *by);
+  AddTimesLabels(record.labels, *by, &j);
+  return Json(200, std::move(j));
 }
 
 ApiResponse Api::ReportPenalties(Ctx& c) {

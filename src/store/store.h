@@ -277,6 +277,16 @@ class Store {
   virtual Status PutLogin(const LoginRecord& login, bool* inserted) = 0;
   // The records of `account`, oldest first; empty when there are none.
   virtual Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) = 0;
+  // Per account, the login records older than `cutoff` (ts < cutoff, unix
+  // seconds): how many, the oldest and the newest ts; by account id.
+  virtual Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) = 0;
+  // Deletes the login records of `account` older than `cutoff` (retention;
+  // IP addresses are personal data) with one "login.deleted" audit entry by
+  // `actor` holding how many, the oldest and newest ts, the cutoff and
+  // `reason` -- never an address, a port or a device (the audit log is
+  // kept for ever). Nothing deleted: no entry, *deleted 0. Atomic.
+  virtual Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                                       const std::string& reason, int64_t* deleted) = 0;
 
   // ---- People (model/person.h) ----
   // Registers a person with a "person.add" audit entry by `actor`. Conflict

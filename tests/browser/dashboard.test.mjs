@@ -190,6 +190,49 @@ function assertNoErrors(page) {
 
 const row = (page, order) => page.locator(`tr[data-order="${order.id}"]`);
 
+// Problems with the charts' text: a label cut short ("…"), a raw id where a
+// label belongs, or a text element that does not fit its box -- outside the
+// SVG's viewBox, or (beside the bars) running into the bars' column.
+async function chartTextProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    for (const svg of document.querySelectorAll('svg.chart')) {
+      const vb = svg.viewBox.baseVal;
+      const narrow = svg.classList.contains('chart-narrow');
+      for (const t of svg.querySelectorAll('text')) {
+        const shown = [...t.childNodes].filter((n) => n.nodeName !== 'title').map((n) => n.textContent).join(' ');
+        if (/…/.test(shown)) problems.push(`cut label "${shown}"`);
+        if (/[a-z]+_[a-z0-9_]+/.test(shown)) problems.push(`raw id in "${shown}"`);
+        const b = t.getBBox();
+        if (b.x < -0.5 || b.y < -0.5 || b.x + b.width > vb.width + 0.5 || b.y + b.height > vb.height + 0.5) {
+          problems.push(`"${shown}" (${b.x.toFixed(0)},${b.y.toFixed(0)} ${b.width.toFixed(0)}x${b.height.toFixed(0)}) outside the ${vb.width}x${vb.height} chart`);
+        }
+        if (t.classList.contains('label') && !narrow) {
+          // Right-aligned at the label column's edge (250 - 8): not into the bars.
+          if (b.x + b.width > 242.5) problems.push(`label "${shown}" runs into the bars (right edge ${(b.x + b.width).toFixed(0)})`);
+        }
+        if (t.classList.contains('label')) {
+          // The tooltip holds the label's lines and its sub-label's, whole.
+          const title = t.querySelector('title');
+          const words = (x) => x.replace(/\s+/g, '');
+          const lines = (sub) => [...t.querySelectorAll('tspan')].filter((x) => x.classList.contains('label-sub') === sub)
+            .map((x) => x.textContent).join('');
+          const full = title ? words(title.textContent) : '';
+          if (!full.startsWith(words(lines(false))) || !full.includes(words(lines(true)))) {
+            problems.push(`label "${shown}" has no tooltip with its whole text`);
+          }
+        }
+      }
+    }
+    return problems;
+  });
+}
+
+// The whole label of every row of a chart (its tooltip), in order.
+async function chartLabels(page, selector) {
+  return page.locator(`${selector} svg.chart text.label > title`).allTextContents();
+}
+
 describe('dashboard against a real evenhand serve', () => {
   before(async () => {
     assert.ok(fs.existsSync(config.bin), `no evenhand binary at ${config.bin} (build it, or pass the build dir)`);
@@ -424,15 +467,20 @@ describe('dashboard against a real evenhand serve', () => {
     await page.locator('#sla svg.chart').waitFor();
     await page.locator('#times svg.chart, #times .empty').first().waitFor();
     await page.locator('#transparency svg.chart').waitFor();
-    const sla = await page.locator('#sla svg.chart').textContent();
-    assert.match(sla, /unlawful content s37/, 'the SLA chart has the PECA row');
-    assert.match(sla, /court or government order 3 1 d/, 'and the IT Rules row');
-    const tr = await page.locator('#transparency svg.chart').textContent();
-    assert.match(tr, /pta \(PK\)/);
-    assert.match(tr, /meity \(IN\)/);
+    // Human labels (the regime's category names, the authorities' registered
+    // names), never the ids, and never cut: a long one wraps.
+    const sla = (await chartLabels(page, '#sla')).join('\n');
+    assert.match(sla, /^Unlawful online content under s\.37\(1\) \(Authority orders · pk-peca-rbuoc-2021\)$/m, `the SLA chart has the PECA row: ${sla}`);
+    assert.match(sla, /^Unlawful information on a court order or a government \/ law-enforcement order \(Authority orders · in-it-rules-2021\)$/m, `and the IT Rules row: ${sla}`);
+    const tr = (await chartLabels(page, '#transparency')).join('\n');
+    assert.match(tr, /^Pakistan Telecommunication Authority \(PK\)$/m, tr);
+    assert.match(tr, /^Ministry of Electronics and IT \(IN\)$/m, tr);
+    const wrapped = page.locator('#sla svg.chart text.label').filter({ hasText: 'Unlawful information' });
+    assert.ok(await wrapped.locator('tspan').count() >= 3, 'the long IT Rules label wraps onto several lines');
+    assert.deepEqual(await chartTextProblems(page), [], 'chart text fits, whole and labelled');
     // The numbers behind the chart: PTA's three orders, MeitY's one.
     await page.locator('#transparency summary').click();
-    const ptaRow = page.locator('#transparency table tbody tr').filter({ hasText: 'pta (PK)' });
+    const ptaRow = page.locator('#transparency table tbody tr').filter({ hasText: 'Pakistan Telecommunication Authority (PK)' });
     const cells = await ptaRow.locator('td').allTextContents();
     assert.equal(cells.map(Number).reduce((a, b) => a + b, 0), 3, `PTA's orders by outcome: ${cells}`);
     await assertAccessible(page, 'reports page');
@@ -477,6 +525,57 @@ describe('dashboard against a real evenhand serve', () => {
     await page.context().close();
   });
 
+  test('an order reversed on appeal shows as reversed in the order list, the order page and the authority view', async () => {
+    // PTA's order withheld a post in PK; the user appealed; the appeal reversed it.
+    const o = await api(S.pta, 'POST', '/v1/orders', {
+      jurisdiction: 'PK', legal_basis: { instrument: 'PECA 2016', provision: 's.37(1)' }, category: 'unlawful_content_s37',
+      emergency: false, targets: [{ item: 'bt-pk-1' }], reference: 'PTA/BT/REV1', received: isoAgo(600),
+    }, 201);
+    const id = encodeURIComponent(o.id);
+    await api(S.mod, 'POST', `/v1/orders/${id}/events`, { event: 'review' }, 200);
+    await api(S.mod, 'POST', `/v1/orders/${id}/events`, { event: 'act', outcome: 'withheld' }, 200);
+    await api(S.mod, 'POST', `/v1/orders/${id}/appeal`, { text: 'These are photos of a public march: news, not unlawful content.' }, 200);
+    const decided = await api(S.admin, 'POST', `/v1/orders/${id}/appeal/decision`,
+        { outcome: 'reversed', reason: 'Reporting on a public event' }, 200);
+    assert.equal(decided.standing, 'reversed', JSON.stringify(decided));
+
+    // The desk's order list: the row's badge says reversed, not "withheld".
+    const mod = await signIn(S.mod);
+    const r = row(mod, o);
+    await r.waitFor();
+    const badge = r.getByTestId('state');
+    assert.match(await badge.textContent(), /reversed on appeal$/);
+    assert.match(await badge.getAttribute('class'), /\bbadge-reversed\b/);
+    // The order page: the same badge, and what the reversal means.
+    await r.getByRole('link', { name: 'PTA/BT/REV1' }).click();
+    await mod.waitForURL(/order\.html\?id=/);
+    await mod.getByRole('heading', { level: 1, name: 'Order PTA/BT/REV1' }).waitFor();
+    assert.match(await mod.getByTestId('state').textContent(), /reversed on appeal$/);
+    await mod.getByText(/^on appeal, .*: the action no longer applies and the content is reinstated$/).waitFor();
+    await mod.locator('table.history').getByText(/reopened → reversed/).waitFor();
+    await shot(mod, 'order-reversed.png');
+    assertNoErrors(mod);
+    await mod.context().close();
+
+    // The authority's own view: its order, reversed, and the appeal's outcome
+    // (never the user's text or who decided it).
+    const pta = await signIn(S.pta);
+    const mine = row(pta, o);
+    await mine.waitFor();
+    assert.match(await mine.getByTestId('state').textContent(), /reversed on appeal$/);
+    assert.match(await mine.getByTestId('state').getAttribute('class'), /\bbadge-reversed\b/);
+    await pta.goto(`${S.server.base}/order.html?id=${id}`);
+    await pta.getByRole('heading', { level: 1, name: 'Order PTA/BT/REV1' }).waitFor();
+    assert.match(await pta.getByTestId('state').textContent(), /reversed on appeal$/);
+    await pta.getByText('filed; decided: reversed').waitFor();
+    await pta.getByText(/the content is reinstated$/).waitFor();
+    const text = await pta.locator('main').textContent();
+    assert.ok(!text.includes('public march'), 'the user\'s appeal text is not shown to the authority');
+    await assertAccessible(pta, 'reversed order, authority view');
+    assertNoErrors(pta);
+    await pta.context().close();
+  });
+
   test('the pages read on a phone', async () => {
     const phone = { width: 390, height: 844 };
     const mod = await signIn(S.mod, phone);
@@ -494,6 +593,8 @@ describe('dashboard against a real evenhand serve', () => {
     await auth.context().close();
     const aud = await signIn(S.auditor, phone);
     await aud.locator('#transparency svg.chart').waitFor();
+    await aud.locator('#sla svg.chart').waitFor();
+    assert.deepEqual(await chartTextProblems(aud), [], 'chart text fits on a phone, whole and labelled');
     await assertAccessible(aud, 'reports on a phone');
     await shot(aud, 'reports-phone.png');
     await aud.context().close();

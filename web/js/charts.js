@@ -6,6 +6,8 @@
 // Two layouts: on a wide screen each bar has its label on its left; on a
 // phone (max-width 600px when drawn) the label sits above its bar, so that
 // the chart is drawn at about the size it is shown and its text stays legible.
+// Labels are never cut: one too long for its column wraps onto more lines
+// (the row grows), and the whole label is also the row's <title> (tooltip).
 
 import { h } from './dom.js';
 
@@ -13,13 +15,18 @@ const NS = 'http://www.w3.org/2000/svg';
 const BAR_H = 16;
 const PAD_TOP = 8;
 const AXIS_H = 26;
+const LINE_H = 14;      // a label line (12px text)
+const SUB_LINE_H = 13;  // a sub-label line (10.5px text)
+const LABEL_SIZE = 12;
+const SUB_SIZE = 10.5;
 
-function layout(rows) {
-  const sub = rows.some((r) => r.sub);
+function layout() {
   if (window.matchMedia('(max-width: 600px)').matches) {
-    return { width: 340, labelW: 0, rightPad: 78, rowH: 40, above: true };
+    // The label sits above its bar, as wide as the chart.
+    return { width: 340, labelW: 0, rightPad: 78, textW: 336, above: true };
   }
-  return { width: 720, labelW: 250, rightPad: 96, rowH: sub ? 36 : 26, above: false };
+  // The label right-aligned left of its bar, 8px from it.
+  return { width: 720, labelW: 250, rightPad: 96, textW: 238, above: false };
 }
 
 function s(tag, attrs = {}, ...children) {
@@ -29,9 +36,55 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
-function clip(text, n = 36) {
-  const t = String(text);
-  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+// Text width in px at the chart's font, measured on a canvas (the SVG is not
+// in the page yet when its rows are laid out).
+let measureCtx = null;
+function textWidth(text, size) {
+  if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+  const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
+  measureCtx.font = `${size}px ${family}`;
+  return measureCtx.measureText(text).width;
+}
+
+// Splits `text` into lines no wider than `width`: at spaces, else after a
+// hyphen, slash, underscore or dot, else (a word wider than a line) between
+// characters. Nothing is dropped: the lines hold every character, so a long
+// label takes more lines instead of being cut.
+export function wrapText(text, width, size = LABEL_SIZE) {
+  const words = String(text).split(/\s+/).filter(Boolean);
+  const lines = [];
+  let line = '';
+  const fits = (t) => textWidth(t, size) <= width;
+  const pieces = (word) => {
+    if (fits(word)) return [word];
+    const parts = word.split(/(?<=[-/_.·])/);
+    const out = [];
+    for (const p of parts) {
+      if (fits(p)) { out.push(p); continue; }
+      let chunk = '';
+      for (const ch of p) {
+        if (chunk && !fits(chunk + ch)) { out.push(chunk); chunk = ''; }
+        chunk += ch;
+      }
+      if (chunk) out.push(chunk);
+    }
+    return out;
+  };
+  for (const word of words) {
+    for (const [i, piece] of pieces(word).entries()) {
+      const joiner = i === 0 && line ? ' ' : '';
+      if (line && fits(line + joiner + piece)) {
+        line += joiner + piece;
+      } else if (!line) {
+        line = piece;
+      } else {
+        lines.push(line);
+        line = piece;
+      }
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
 }
 
 // 1, 2, 5 × 10^k ticks covering [0, max].
@@ -54,29 +107,41 @@ function fmt(v) {
 
 const fullLabel = (r) => (r.sub ? `${r.label} (${r.sub})` : r.label);
 
-// Row i: where its bar goes (y) and its label, left of the bar or above it.
-function place(L, r, i) {
-  const top = PAD_TOP + i * L.rowH;
-  if (L.above) {
-    const t = s('text', { x: 0, y: top + 12, class: 'label' }, s('title', {}, fullLabel(r)),
-        s('tspan', {}, clip(r.label, 34)));
-    if (r.sub) t.append(s('tspan', { class: 'label-sub' }, ` · ${clip(r.sub, 24)}`));
-    return { y: top + 18, label: t };
-  }
-  const mid = top + L.rowH / 2;
-  const t = s('text', { x: L.labelW - 8, 'text-anchor': 'end', class: 'label' }, s('title', {}, fullLabel(r)));
-  if (r.sub) {
-    t.append(s('tspan', { x: L.labelW - 8, y: mid - 2 }, clip(r.label)));
-    t.append(s('tspan', { x: L.labelW - 8, y: mid + 11, class: 'label-sub' }, clip(r.sub)));
-  } else {
-    t.setAttribute('y', mid + 4);
-    t.append(clip(r.label));
-  }
-  return { y: top + (L.rowH - BAR_H) / 2, label: t };
+// Every row's label lines and height, and where each row starts.
+function rowsLayout(L, rows) {
+  let top = PAD_TOP;
+  return rows.map((r) => {
+    const label = wrapText(r.label, L.textW, LABEL_SIZE);
+    const sub = r.sub ? wrapText(r.sub, L.textW, SUB_SIZE) : [];
+    const textH = label.length * LINE_H + sub.length * SUB_LINE_H;
+    const h = L.above ? textH + BAR_H + 10 : Math.max(BAR_H + 10, textH + 8);
+    const row = { top, h, label, sub };
+    top += h;
+    return row;
+  });
 }
 
-function frame(L, title, desc, rows) {
-  const height = PAD_TOP + rows * L.rowH + AXIS_H;
+// Row i: where its bar goes (y) and its label (every line of it, with the
+// whole label in a <title> for a tooltip), above the bar or left of it.
+function place(L, r, box) {
+  const t = s('text', { class: 'label' }, s('title', {}, fullLabel(r)));
+  const lines = [...box.label.map((x) => [x, false]), ...box.sub.map((x) => [x, true])];
+  const textH = box.label.length * LINE_H + box.sub.length * SUB_LINE_H;
+  const x = L.above ? 0 : L.labelW - 8;
+  if (!L.above) t.setAttribute('text-anchor', 'end');
+  // First baseline: at the top on a phone; centred on the row beside the bar.
+  let y = L.above ? box.top + 11 : box.top + (box.h - textH) / 2 + 11;
+  for (const [line, sub] of lines) {
+    t.append(s('tspan', { x, y, class: sub ? 'label-sub' : null }, line));
+    y += sub ? SUB_LINE_H : LINE_H;
+  }
+  const barY = L.above ? box.top + textH + 4 : box.top + (box.h - BAR_H) / 2;
+  return { y: barY, label: t };
+}
+
+function frame(L, title, desc, boxes) {
+  const last = boxes[boxes.length - 1];
+  const height = (last ? last.top + last.h : PAD_TOP) + AXIS_H;
   const id = `c${Math.random().toString(36).slice(2, 9)}`;
   const svg = s('svg', {
     viewBox: `0 0 ${L.width} ${height}`, width: L.width, height, role: 'img',
@@ -126,12 +191,13 @@ function figure(caption, svg, legendEl, table) {
 // (colours come from the stylesheet by key). `note` is printed after the bar
 // instead of its total.
 export function stackedBars({ title, desc, rows, series, unit = '', caption }) {
-  const L = layout(rows);
-  const { svg, height } = frame(L, title, desc, rows.length);
+  const L = layout();
+  const boxes = rowsLayout(L, rows);
+  const { svg, height } = frame(L, title, desc, boxes);
   const totals = rows.map((r) => series.reduce((a, x) => a + (Number(r.values[x.key]) || 0), 0));
   const scale = axis(L, svg, Math.max(1, ...totals), height, unit);
   rows.forEach((r, i) => {
-    const { y, label } = place(L, r, i);
+    const { y, label } = place(L, r, boxes[i]);
     const g = s('g', { class: 'row' }, label);
     let x = L.labelW;
     for (const ser of series) {
@@ -154,13 +220,14 @@ export function stackedBars({ title, desc, rows, series, unit = '', caption }) {
 // whisker from `low` to `high` and a tick at `marker` (e.g. the p90). The
 // figures after the bar are value · marker, one decimal.
 export function barsWithInterval({ title, desc, rows, unit = '', valueLabel, markerLabel, caption }) {
-  const L = layout(rows);
-  const { svg, height } = frame(L, title, desc, rows.length);
+  const L = layout();
+  const boxes = rowsLayout(L, rows);
+  const { svg, height } = frame(L, title, desc, boxes);
   const finite = (v) => typeof v === 'number' && Number.isFinite(v);
   const max = Math.max(1, ...rows.flatMap((r) => [r.value, r.high, r.marker].filter(finite)));
   const scale = axis(L, svg, max, height, unit);
-  rows.forEach((r) => {
-    const { y, label } = place(L, r, rows.indexOf(r));
+  rows.forEach((r, i) => {
+    const { y, label } = place(L, r, boxes[i]);
     const g = s('g', { class: 'row' }, label);
     const x0 = L.labelW;
     if (finite(r.value)) {

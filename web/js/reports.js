@@ -37,8 +37,8 @@ function slaView(r) {
     { label: 'late, median hours', value: t.late ? (t.late_median_hours || 0).toFixed(1) : '—' },
   ]);
   const rows = (r.rows || []).map((x) => ({
-    label: humanize(x.category),
-    sub: `${x.source} · ${x.regime || 'no regime'}`,
+    label: x.category_label || humanize(x.category),
+    sub: `${x.source_label || humanize(x.source)} · ${x.regime || 'no regime'}`,
     values: x,
     note: rate(x),
   }));
@@ -53,8 +53,8 @@ function slaView(r) {
 
 function timesView(r) {
   const rows = (r.rows || []).filter((x) => x.cases > 0).map((x) => ({
-    label: humanize(x.value) || '(none)',
-    sub: humanize(x.source),
+    label: x.value_label || humanize(x.value) || '(none)',
+    sub: x.source_label || humanize(x.source),
     value: x.median && x.median.hours,
     low: x.median && x.median.ci_low,
     high: x.median && x.median.ci_high,
@@ -74,7 +74,8 @@ function transparencyView(r) {
   const total = go.total || {};
   const byCountry = new Map();
   for (const row of go.rows || []) {
-    const key = `${row.authority} (${row.country})`;
+    // The authority's registered name and its country (the id is in the JSON and CSV).
+    const key = `${row.authority_name || row.authority} (${row.country})`;
     const acc = byCountry.get(key) || {};
     for (const s of OUTCOME_SERIES) acc[s.key] = (acc[s.key] || 0) + (row.outcomes[s.key] || 0);
     byCountry.set(key, acc);

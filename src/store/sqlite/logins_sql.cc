@@ -64,4 +64,51 @@ Result<std::vector<LoginRecord>> ReadLogins(sqlite3* db, const std::string& path
   return out;
 }
 
+Result<std::vector<LoginAge>> ReadLoginsOlderThan(sqlite3* db, const std::string& path, int64_t cutoff) {
+  int rc = 0;
+  OwnedStmt st = PrepareOwned(db,
+                              "SELECT account, COUNT(*), MIN(ts), MAX(ts) FROM logins WHERE ts < ?1 "
+                              "GROUP BY account ORDER BY account",
+                              &rc);
+  if (rc != SQLITE_OK) return SqliteError(db, path, rc, "reading old login records");
+  sqlite3_bind_int64(st.get(), 1, cutoff);
+  std::vector<LoginAge> out;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    LoginAge a;
+    ReadText(st.get(), 0, &a.account);
+    a.count = sqlite3_column_int64(st.get(), 1);
+    a.oldest = sqlite3_column_int64(st.get(), 2);
+    a.newest = sqlite3_column_int64(st.get(), 3);
+    out.push_back(std::move(a));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, path, rc, "reading old login records");
+  return out;
+}
+
+Status DeleteLoginsBefore(sqlite3* db, const std::string& path, const std::string& account, int64_t cutoff,
+                          LoginAge* age) {
+  *age = LoginAge{account, 0, 0, 0};
+  int rc = 0;
+  {
+    OwnedStmt st = PrepareOwned(db, "SELECT COUNT(*), MIN(ts), MAX(ts) FROM logins WHERE account = ?1 AND ts < ?2",
+                                &rc);
+    if (rc != SQLITE_OK) return SqliteError(db, path, rc, "reading old login records");
+    BindText(st.get(), 1, account);
+    sqlite3_bind_int64(st.get(), 2, cutoff);
+    rc = sqlite3_step(st.get());
+    if (rc != SQLITE_ROW) return SqliteError(db, path, rc, "reading old login records");
+    age->count = sqlite3_column_int64(st.get(), 0);
+    age->oldest = sqlite3_column_int64(st.get(), 1);
+    age->newest = sqlite3_column_int64(st.get(), 2);
+  }
+  if (age->count == 0) return Status::Ok();
+  OwnedStmt del = PrepareOwned(db, "DELETE FROM logins WHERE account = ?1 AND ts < ?2", &rc);
+  if (rc != SQLITE_OK) return SqliteError(db, path, rc, "deleting login records");
+  BindText(del.get(), 1, account);
+  sqlite3_bind_int64(del.get(), 2, cutoff);
+  rc = sqlite3_step(del.get());
+  if (rc != SQLITE_DONE) return SqliteError(db, path, rc, "deleting login records");
+  return Status::Ok();
+}
+
 }  // namespace evenhand::sqlite_store

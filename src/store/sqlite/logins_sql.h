@@ -24,4 +24,11 @@ Status InsertLogin(sqlite3* db, const std::string& path, const LoginRecord& l, b
 // by address and port); empty when there are none.
 Result<std::vector<LoginRecord>> ReadLogins(sqlite3* db, const std::string& path, const std::string& account);
 
+// Per account, the records with ts < cutoff (count, oldest, newest), by account.
+Result<std::vector<LoginAge>> ReadLoginsOlderThan(sqlite3* db, const std::string& path, int64_t cutoff);
+// Deletes the records of `account` with ts < cutoff; *age gets what was
+// deleted (count 0 when nothing).
+Status DeleteLoginsBefore(sqlite3* db, const std::string& path, const std::string& account, int64_t cutoff,
+                          LoginAge* age);
+
 }  // namespace evenhand::sqlite_store

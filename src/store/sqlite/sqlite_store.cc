@@ -410,6 +410,9 @@ class SqliteStore final : public Store, public AuditTreeStore {
   Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
   Status PutLogin(const LoginRecord& login, bool* inserted) override;
   Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) override;
+  Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) override;
+  Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                               const std::string& reason, int64_t* deleted) override;
   Status PutPerson(const PersonRecord& person, const std::string& actor) override;
   Result<PersonRecord> GetPerson(const std::string& id) override;
   Result<std::vector<PersonRecord>> ListPeople() override;
@@ -740,9 +743,12 @@ Status SqliteStore::PutAccount(const Account& a) {
 Status SqliteStore::PutPost(const Post& p, const std::string& actor) {
   if (p.id.empty()) return Status::Invalid("post: id is empty");
   if (Status s = CheckBatchAlive(); !s.ok()) return s;
-  nlohmann::ordered_json media = nlohmann::ordered_json::array();
-  for (const Media& m : p.media) media.push_back({{"path", m.path}});
-  const std::string media_json = Dump(media);
+  std::string media_json = "[]";  // most posts: no media, no JSON to build
+  if (!p.media.empty()) {
+    nlohmann::ordered_json media = nlohmann::ordered_json::array();
+    for (const Media& m : p.media) media.push_back({{"path", m.path}});
+    media_json = Dump(media);
+  }
   const std::string doing = "storing post \"" + p.id + "\"";
   const bool versioned = schema_version_ >= kVersionsSchema;
   const std::string hash = versioned ? ContentHash(p, media_json) : std::string();
@@ -1911,6 +1917,30 @@ Status SqliteStore::PutLogin(const LoginRecord& login, bool* inserted) {
 
 Result<std::vector<LoginRecord>> SqliteStore::LoginsOf(const std::string& account) {
   return ReadLogins(db_, path_, account);
+}
+
+Result<std::vector<LoginAge>> SqliteStore::LoginsOlderThan(int64_t cutoff) {
+  return ReadLoginsOlderThan(db_, path_, cutoff);
+}
+
+Status SqliteStore::DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                                          const std::string& reason, int64_t* deleted) {
+  *deleted = 0;
+  if (Status s = ValidateAuditFields(actor, "login.deleted", account, ""); !s.ok()) return s;
+  return WriteOp("deleting old login records of \"" + account + "\"", [&]() -> Status {
+    LoginAge age;
+    if (Status s = DeleteLoginsBefore(db_, path_, account, cutoff, &age); !s.ok()) return s;
+    if (age.count == 0) return Status::Ok();
+    nlohmann::ordered_json payload;
+    payload["records"] = age.count;
+    payload["oldest"] = FormatTimestamp(age.oldest);
+    payload["newest"] = FormatTimestamp(age.newest);
+    payload["cutoff"] = FormatTimestamp(cutoff);
+    payload["reason"] = reason;
+    if (Status s = AppendAuditLocked(actor, "login.deleted", account, Dump(payload)); !s.ok()) return s;
+    *deleted = age.count;
+    return Status::Ok();
+  });
 }
 
 Result<ApiKeyRecord> SqliteStore::GetApiKey(const std::string& id) {

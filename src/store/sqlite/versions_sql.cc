@@ -1,5 +1,7 @@
 #include "store/sqlite/versions_sql.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "store/sha256.h"
@@ -95,17 +97,29 @@ END;
 )sql";
 
 std::string ContentHash(const Post& p, const std::string& media_json) {
-  std::string text;
-  text.reserve(64 + p.account.size() + p.lang.size() + p.text.size() + p.topic.size() + p.region.size() +
-               media_json.size());
+  // One buffer per thread, reused: no allocation per post on the scan path
+  // but the hex result.
+  thread_local std::string text;
+  text.clear();
+  char digits[24];
+  auto number = [&](int64_t v) {
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+    (void)ec;
+    return std::string_view(digits, static_cast<size_t>(end - digits));
+  };
   auto field = [&](std::string_view v) {
-    text += std::to_string(v.size());
+    text += number(static_cast<int64_t>(v.size()));
     text += ':';
     text += v;
     text += '\n';
   };
   field(p.account);
-  field(std::to_string(p.ts));
+  {
+    char ts[24];
+    auto [end, ec] = std::to_chars(ts, ts + sizeof ts, p.ts);
+    (void)ec;
+    field(std::string_view(ts, static_cast<size_t>(end - ts)));
+  }
   field(p.lang);
   field(p.text);
   field(p.topic);
