@@ -1,4 +1,5 @@
-// The audit Merkle tree in the SQLite store (schema v9): it grows with the
+// The audit Merkle tree in the SQLite store (schema v9, leaf data v2 from
+// v10): it grows with the
 // entries' own transactions, in batches; a rolled-back batch leaves it as it
 // was; a store made by the previous schema gets the tree built over its
 // entries by the migration and its chain still verifies; edits behind the
@@ -54,10 +55,11 @@ class StoreTlogTest : public ::testing::Test {
 
 AuditTreeStore& Tree(Store& store) { return *AuditTreeOf(store).value(); }
 
-// The leaves recomputed from the entries, the naive way.
+// The leaves recomputed from the entries, the naive way (leaf data v2:
+// store/audit_leaf.h, with the store's salts).
 std::vector<tlog::Hash> Leaves(Store& store) {
   std::vector<tlog::Hash> out;
-  EXPECT_TRUE(store.ForEachAudit([&](const AuditEntry& e) { out.push_back(tlog::LeafHash(AuditCanonicalText(e))); }).ok());
+  EXPECT_TRUE(store.ForEachAudit([&](const AuditEntry& e) { out.push_back(*AuditLeafOf(Tree(store), e)); }).ok());
   return out;
 }
 
@@ -168,6 +170,63 @@ TEST_F(StoreTlogTest, TheMigrationBuildsTheTreeOverAStoreOfThePreviousSchema) {
   auto report = VerifyAuditTree(*store);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok());
+}
+
+// A store of schema v9 (leaf data v1, a checkpoint issued) migrates to v10:
+// the tree is rebuilt with v2 leaves over every entry, the checkpoint is
+// void (kept aside, no longer listed) and an audit entry says so; chain and
+// tree verify. A store made at v10 gets no such entry.
+TEST_F(StoreTlogTest, TheV2MigrationRebuildsTheTreeAndVoidsOldCheckpoints) {
+  std::vector<tlog::Hash> v1_leaves;
+  {
+    auto old = sqlite_store::OpenSqliteStoreWithMigrations(
+        path_, sqlite_store::Migrations().subspan(0, static_cast<size_t>(sqlite_store::kTlogSchema)));
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    EXPECT_EQ(Tree(**old).AuditLeafVersion(), 1);
+    Append(**old, 0, 300);
+    EXPECT_FALSE(Tree(**old).GetAuditSalts(1).ok());
+    ASSERT_TRUE(Tree(**old).PutCheckpoint(300, 1000, "a v1 checkpoint").ok());
+    v1_leaves = Leaves(**old);
+    EXPECT_EQ(TileRoot(**old), RootOf(v1_leaves));
+  }
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogV2Schema);
+  EXPECT_EQ(Tree(*store).AuditLeafVersion(), 2);
+  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 301u);
+  auto last = Tree(*store).GetAudit(301);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->action, "audit.tree_rebuilt");
+  EXPECT_NE(last->payload.find("\"void_checkpoints\":1"), std::string::npos) << last->payload;
+  EXPECT_NE(last->payload.find("\"largest_void_tree_size\":300"), std::string::npos) << last->payload;
+  EXPECT_TRUE(Tree(*store).ListCheckpoints(10)->empty());
+  const std::vector<tlog::Hash> v2_leaves = Leaves(*store);
+  ASSERT_EQ(v2_leaves.size(), 301u);
+  for (size_t i = 0; i < v1_leaves.size(); ++i) EXPECT_NE(v2_leaves[i], v1_leaves[i]) << i;
+  EXPECT_EQ(TileRoot(*store), RootOf(v2_leaves));
+  auto chain = VerifyAudit(*store);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_TRUE(chain->ok());
+  EXPECT_EQ(chain->entries, 301);
+  auto report = VerifyAuditTree(*store);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems[0]);
+  // Salts differ per entry and per kind; the same store gives the same ones.
+  auto a = Tree(*store).GetAuditSalts(1), b = Tree(*store).GetAuditSalts(2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->actor, b->actor);
+  EXPECT_NE(a->actor, a->payload);
+  EXPECT_EQ(Tree(*store).GetAuditSalts(1)->actor, a->actor);
+  Append(*store, 300, 310);
+  EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
+
+  // Made at v10: no rebuild entry, and another store's secret gives other salts.
+  const std::string fresh = (fs::path(dir_) / "fresh.db").string();
+  auto made = OpenSqliteStore(fresh);
+  ASSERT_TRUE(made.ok());
+  Append(**made, 0, 1);
+  EXPECT_EQ(Tree(**made).GetAudit(1)->action, "test.entry");
+  EXPECT_NE(Tree(**made).GetAuditSalts(1)->actor, a->actor);
 }
 
 // A store whose chain has a gap still opens (so `audit verify` can name the

@@ -147,6 +147,17 @@ TEST(TlogHash, PrefixesAreRfc9162s) {
   EXPECT_NE(NodeHash(a, a), Sha256(raw.substr(1)));
 }
 
+// RFC 4231's HMAC-SHA256 test cases 1, 2 and 6 (a key longer than a block):
+// the leaves' salts (store/audit_leaf.h) are HMAC-SHA256.
+TEST(TlogHash, HmacSha256IsRfc4231s) {
+  EXPECT_EQ(ToHex(HmacSha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(ToHex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(ToHex(HmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 TEST(TlogVectors, TreeHashesOfTheCtTestData) {
   std::vector<Hash> leaves = CtLeafHashes();
   MemorySource src(leaves);

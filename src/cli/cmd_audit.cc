@@ -27,7 +27,7 @@ bool OpenAndVerify(const std::string& db, const char* verb, AuditVerifyReport* r
   return true;
 }
 
-// The tree (schema v9): every leaf against its entry, the root against the
+// The tree (schema v9; leaf data v2 from v10): every leaf against its entry, the root against the
 // entries, every stored checkpoint's root against the tree at its size.
 // Prints what it finds; false when something does not hold.
 bool VerifyTree(const std::string& db) {

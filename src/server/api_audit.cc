@@ -3,15 +3,19 @@
 //   GET /v1/audit/checkpoint   public: the newest signed checkpoint (text)
 //   GET /v1/audit/proof?entry=N[&checkpoint=SIZE|latest]
 //   GET /v1/audit/consistency?from=SIZE&to=SIZE|latest
-// An authority's key gets entries about its own orders and data requests in
-// full; every other entry only as its leaf hash (the proof still proves it).
-// Staff roles get every entry in full. Checkpoints are issued by the writer
+// Staff roles get every entry in full. An authority's key gets an entry
+// about its own order or data request only when that case's history shows
+// the action to it, redacted by the same table (server/field_visibility.h:
+// never the actor, nor a user's appeal text), with `withheld` naming what
+// is missing; every other entry only as its leaf hash (the proof still
+// proves it). Checkpoints are issued by the writer
 // (AttachCheckpoint after a case changes, the checkpointer thread while
 // entries arrive) and kept in the store, so a SIZE names one.
 #include <chrono>
 
 #include "model/time.h"
 #include "server/api.h"
+#include "server/field_visibility.h"
 #include "store/audit_proof.h"
 #include "store/audit_tree_store.h"
 #include "tlog/checkpoint.h"
@@ -72,21 +76,40 @@ ApiResponse Api::AuditProof(Ctx& c) {
     return Error(400, "bad_query", "checkpoint: a tree size the log issued a checkpoint for, or latest");
   ReadLease rd(this);
   Store& store = *rd->store;
-  bool full = c.who->role != Role::kAuthority;
-  if (!full) {
-    // In full only when the entry is about one of this authority's cases.
+  // Staff: in full. An authority: the entry only when it is about one of
+  // its own cases and its history shows the action, and then only what the
+  // field-visibility table lets it see (never the actor, nor a user's
+  // appeal text); else the leaf hash alone.
+  const Role role = c.who->role;
+  std::string kind;
+  if (role == Role::kAuthority) {
     Result<AuditTreeStore*> tree = AuditTreeOf(store);
     if (!tree.ok()) return FromStatus(tree.status());
     Result<AuditEntry> e = (*tree)->GetAudit(entry);
     if (!e.ok()) return FromStatus(e.status());
     Result<CaseRecord> cs = store.GetCase(e->subject);
-    full = cs.ok() && cs->issuer == c.who->key.authority && (cs->kind == "order" || cs->kind == "datareq");
+    if (cs.ok() && cs->issuer == c.who->key.authority && (cs->kind == "order" || cs->kind == "datareq"))
+      kind = cs->kind;
   }
   Result<std::string> note = FindCheckpoint(store, spec);
   if (!note.ok()) return FromStatus(note.status());
-  Result<ProofAnswer> proof = InclusionProofJson(store, entry, *note, full);
+  // The entry is built in full and then cut to what the role may see, by
+  // the one table (default deny: a role the table does not know as staff
+  // gets the leaf hash alone).
+  const bool may_see = role != Role::kAuthority || !kind.empty();
+  Result<ProofAnswer> proof = InclusionProofJson(store, entry, *note, may_see);
   if (!proof.ok()) return FromStatus(proof.status());
-  return Json(200, proof->proof);
+  nlohmann::ordered_json& j = proof->proof;
+  if (j.contains("entry")) {
+    std::vector<std::string> withheld;
+    if (!RedactAuditEntry(role, kind, &j["entry"], &withheld)) {
+      j.erase("entry");
+    } else if (!withheld.empty()) {
+      // Named, so that a verifier knows what it was not shown.
+      j["withheld"] = withheld;
+    }
+  }
+  return Json(200, j);
 }
 
 ApiResponse Api::AuditConsistency(Ctx& c) {

@@ -74,6 +74,47 @@ constexpr FieldRule kTable[] = {
     {"order.history[].payload.reason", kAll, false, "the reason addressed to the authority"},
     {"order.history[].payload.appeal", kStaff, false, "the user's appeal text"},
 
+    // ---- a data request's audit entries (rows filtered by DataRequestHistoryActions). No answer
+    // lists them yet; an authority sees them in the inclusion proofs of its request's entries.
+    {"datarequest.history[].payload.authority", kAll, false, "who sent it"},
+    {"datarequest.history[].payload.reference", kAll, false, "the authority's own reference"},
+    {"datarequest.history[].payload.state", kAll, false, "accepted or rejected at intake"},
+    {"datarequest.history[].payload.reason", kAll, false, "the reason addressed to the authority"},
+    {"datarequest.history[].payload.regime", kAll, false, "the law whose deadline runs"},
+    {"datarequest.history[].payload.deadline", kAll, false, "the deadline that applies"},
+    {"datarequest.history[].payload.follow_up_due", kAll, false, "when the legal process must follow"},
+    {"datarequest.history[].payload.cross_border", kStaff, false, "the platform's internal legal assessment"},
+    {"datarequest.history[].payload.from", kAll, false, "the state before"},
+    {"datarequest.history[].payload.to", kAll, false, "the state after"},
+    {"datarequest.history[].payload.fields_disclosed", kAll, false, "what was disclosed"},
+    {"datarequest.history[].payload.users_notified", kAll, false, "whether the users were told at disclosure"},
+    {"datarequest.history[].payload.kind", kAll, false, "the legal process that followed"},
+    {"datarequest.history[].payload.late", kAll, false, "whether it followed after its due time"},
+    {"datarequest.history[].payload.gag_until", kAll, false, "the authority's own non-disclosure period"},
+    {"datarequest.history[].payload.prepared_by", kStaff, false, "a staff identity"},
+    {"datarequest.history[].payload.note", kStaff, false, "an internal note"},
+    {"datarequest.history[].payload.target_countries", kStaff, false, "the users' countries"},
+    {"datarequest.history[].payload.ip_addresses", kStaff, false, "user data, counted for the platform's records"},
+    {"datarequest.history[].payload.ip_data", kStaff, false, "the platform's record of IP data disclosed"},
+
+    // ---- an audit entry in an inclusion proof (GET /v1/audit/proof "entry"); an authority
+    // gets it only for its own order's or request's entries whose action its history shows
+    // (RedactAuditEntry), the payload's members by that history's payload rows above.
+    {"proof.entry.seq", kAll, false, "the entry the caller asked for (the proof's leaf index + 1)"},
+    {"proof.entry.ts", kAll, false, "when the step was taken"},
+    {"proof.entry.actor", kStaff, false, "the person and key that took the step: a staff identity"},
+    {"proof.entry.action", kAll, false, "the step"},
+    {"proof.entry.subject", kAll, false, "the authority's own order or request"},
+    {"proof.entry.payload", kAll, false, "the step's details, members as in the case's history"},
+    {"proof.entry.prev_hash", kStaff, false, "the chain hash of the entry before: another entry's"},
+    {"proof.entry.hash", kStaff, false, "the chain hash: with the fields shown, a test of a guessed actor"},
+    {"proof.entry.actor_commit", kAll, false, "the salted commitment to the actor: binds it, reveals nothing"},
+    {"proof.entry.payload_commit", kAll, false, "the salted commitment to the payload as stored"},
+    {"proof.entry.prev_commit", kAll, false, "the salted commitment to the chain link"},
+    {"proof.entry.salt_actor", kStaff, false, "opens actor_commit: with it a guessed actor could be tested"},
+    {"proof.entry.salt_payload", kAll, false, "opens payload_commit; only when nothing in the payload is withheld"},
+    {"proof.entry.salt_prev", kStaff, false, "opens prev_commit: with it the previous entry's hash"},
+
     // ---- a data request (POST/GET /v1/datarequests, GET /v1/datarequests/{id})
     {"datarequest.id", kAll, false, "the platform's id of the request"},
     {"datarequest.authority", kAll, false, "who sent it"},
@@ -149,6 +190,15 @@ constexpr HistoryRule kHistory[] = {
     {"order.reverse", kAll},
 };
 
+// The audit actions about a data request an authority sees: its intake,
+// the answer, the follow-up it sent and the users' notice; not the
+// platform's internal steps (prepare, approve, legal review).
+constexpr HistoryRule kDataRequestHistory[] = {
+    {"datareq.submit", kAll}, {"datareq.disclose", kAll}, {"datareq.refuse", kAll},
+    {"datareq.follow_up", kAll}, {"datareq.notify", kAll},   {"datareq.prepare", kStaff},
+    {"datareq.approve", kStaff}, {"datareq.legal_review", kStaff},
+};
+
 const FieldRule* Find(std::string_view path) {
   for (const FieldRule& r : kTable)
     if (r.path == path) return &r;
@@ -159,15 +209,21 @@ bool Sees(unsigned roles, Role role) { return (roles & RoleBit(role)) != 0; }
 
 bool IsStaff(Role role) { return Sees(kStaff, role); }
 
-bool SeesHistoryRow(Role role, const nlohmann::ordered_json& row) {
-  if (!row.is_object() || !row.contains("action") || !row["action"].is_string()) return IsStaff(role);
-  const std::string action = row["action"].get<std::string>();
-  for (const HistoryRule& h : kHistory)
+bool SeesAction(std::span<const HistoryRule> rules, Role role, std::string_view action) {
+  for (const HistoryRule& h : rules)
     if (h.action == action) return Sees(h.roles, role);
   return IsStaff(role);
 }
 
-void RedactNode(const std::string& path, Role role, nlohmann::ordered_json& j) {
+bool SeesHistoryRow(Role role, const nlohmann::ordered_json& row) {
+  if (!row.is_object() || !row.contains("action") || !row["action"].is_string()) return IsStaff(role);
+  return SeesAction(kHistory, role, row["action"].get<std::string>());
+}
+
+// Removes what `role` may not see below `path`; each member removed is
+// added to `removed` (when given) by its path.
+void RedactNode(const std::string& path, Role role, nlohmann::ordered_json& j,
+                std::vector<std::string>* removed = nullptr) {
   if (j.is_array()) {
     if (path == "order.history") {
       nlohmann::ordered_json kept = nlohmann::ordered_json::array();
@@ -175,7 +231,7 @@ void RedactNode(const std::string& path, Role role, nlohmann::ordered_json& j) {
         if (SeesHistoryRow(role, row)) kept.push_back(std::move(row));
       j = std::move(kept);
     }
-    for (auto& e : j) RedactNode(path + "[]", role, e);
+    for (auto& e : j) RedactNode(path + "[]", role, e, removed);
     return;
   }
   if (!j.is_object()) return;
@@ -183,10 +239,11 @@ void RedactNode(const std::string& path, Role role, nlohmann::ordered_json& j) {
     const std::string child = path + "." + it.key();
     const FieldRule* rule = Find(child);
     if (!(rule != nullptr ? Sees(rule->roles, role) : IsStaff(role))) {
+      if (removed != nullptr) removed->push_back(child);
       it = j.erase(it);
       continue;
     }
-    if (rule == nullptr || !rule->subtree) RedactNode(child, role, it.value());
+    if (rule == nullptr || !rule->subtree) RedactNode(child, role, it.value(), removed);
     ++it;
   }
 }
@@ -195,6 +252,7 @@ void RedactNode(const std::string& path, Role role, nlohmann::ordered_json& j) {
 
 std::span<const FieldRule> FieldTable() { return kTable; }
 std::span<const HistoryRule> OrderHistoryActions() { return kHistory; }
+std::span<const HistoryRule> DataRequestHistoryActions() { return kDataRequestHistory; }
 
 bool MaySee(Role role, std::string_view path) {
   const FieldRule* rule = Find(path);
@@ -204,6 +262,58 @@ bool MaySee(Role role, std::string_view path) {
 void Redact(std::string_view view, Role role, nlohmann::ordered_json* answer) {
   if (IsStaff(role)) return;  // staff see every field (and every field the table does not list)
   RedactNode(std::string(view), role, *answer);
+}
+
+bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_json* entry,
+                      std::vector<std::string>* withheld) {
+  if (IsStaff(role)) return true;
+  std::span<const HistoryRule> actions;
+  std::string history;
+  if (case_kind == "order") {
+    actions = kHistory;
+    history = "order.history[]";
+  } else if (case_kind == "datareq") {
+    actions = kDataRequestHistory;
+    history = "datarequest.history[]";
+  } else {
+    return false;
+  }
+  if (!entry->is_object() || !entry->contains("action") || !(*entry)["action"].is_string() ||
+      !SeesAction(actions, role, (*entry)["action"].get<std::string>()))
+    return false;
+  bool payload_redacted = false;
+  for (auto it = entry->begin(); it != entry->end();) {
+    if (!MaySee(role, "proof.entry." + it.key())) {
+      // A salt is not the entry's content: left out without a mention.
+      if (it.key().rfind("salt_", 0) != 0) withheld->push_back(it.key());
+      it = entry->erase(it);
+      continue;
+    }
+    if (it.key() == "payload") {
+      // The payload is the stored JSON text: shown as stored when every member
+      // may be seen, else as the text of what remains.
+      const std::string text = it.value().is_string() ? it.value().get<std::string>() : std::string();
+      nlohmann::ordered_json p = nlohmann::ordered_json::parse(text, nullptr, false);
+      if (!p.is_object()) {
+        withheld->push_back("payload");
+        payload_redacted = true;
+        it = entry->erase(it);
+        continue;
+      }
+      std::vector<std::string> removed;
+      RedactNode(history + ".payload", role, p, &removed);
+      if (!removed.empty()) {
+        for (const std::string& r : removed) withheld->push_back(r.substr(history.size() + 1));
+        it.value() = p.dump();
+        payload_redacted = true;
+      }
+    }
+    ++it;
+  }
+  // The payload's salt would let a redacted member be tested by guessing;
+  // only payload_commit goes with a redacted payload.
+  if (payload_redacted) entry->erase("salt_payload");
+  return true;
 }
 
 nlohmann::ordered_json VisibleFields(Role role) {

@@ -16,7 +16,7 @@
 // Paths: VIEW.FIELD, a nested object's members with ".", an array's
 // elements with "[]": "order.legal_basis.instrument",
 // "order.history[].payload.reason". Views: order, datarequest, me,
-// authority. A row with `subtree` covers everything below it (a disclosed
+// authority, proof (an audit entry in an inclusion proof). A row with `subtree` covers everything below it (a disclosed
 // package, whose fields are the ones the authority asked for).
 //
 // Pure functions over a static table; thread safe.
@@ -24,6 +24,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,8 @@ struct HistoryRule {
   unsigned roles;
 };
 std::span<const HistoryRule> OrderHistoryActions();
+// The same for a data request's audit entries (shown in inclusion proofs).
+std::span<const HistoryRule> DataRequestHistoryActions();
 
 inline constexpr unsigned RoleBit(Role r) { return 1u << static_cast<int>(r); }
 
@@ -57,6 +60,21 @@ bool MaySee(Role role, std::string_view path);
 // see, at every depth, and the order-history rows it may not see. A no-op
 // for staff.
 void Redact(std::string_view view, Role role, nlohmann::ordered_json* answer);
+
+// An audit entry ({seq, ts, actor, action, subject, payload, prev_hash,
+// hash} and for leaf v2 the commitments and salts, payload as its stored
+// JSON text) about a case of `case_kind`
+// ("order", "datareq") in an inclusion proof. False when `role` may not see
+// the entry at all (an authority: an action its history of that case does
+// not show, or another kind of case): the caller then gives the leaf hash
+// only. Else removes what `role` may not see ("proof.entry.*" rows; the
+// payload's members by the case's "*.history[].payload.*" rows, the
+// payload then the text of what remains, without its salt) and appends
+// each path removed to `withheld` ("actor", "payload.appeal"; salts left
+// out are not listed). A no-op for staff. The caller
+// checks that the case is the authority's own.
+bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_json* entry,
+                      std::vector<std::string>* withheld);
 
 // The paths of the table `role` sees, for the dashboard.
 nlohmann::ordered_json VisibleFields(Role role);

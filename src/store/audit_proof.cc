@@ -145,18 +145,37 @@ Result<ProofAnswer> InclusionProofJson(Store& store, int64_t seq, const std::str
   // The stored leaf, from the tiles: what the tree committed to.
   Result<tlog::Hash> leaf = source.Subtree(0, index);
   if (!leaf.ok()) return leaf.status();
-  if (full && AuditLeafHash(*e) != *leaf) {
-    if (!out.warning.empty()) out.warning += "; ";
-    out.warning += "entry " + std::to_string(seq) + " as stored does not match its leaf in the tree (edited since)";
+  const bool v2 = (*tree)->AuditLeafVersion() >= 2;
+  if (full) {
+    Result<tlog::Hash> computed = AuditLeafOf(**tree, *e);
+    if (!computed.ok()) return computed.status();
+    if (*computed != *leaf) {
+      if (!out.warning.empty()) out.warning += "; ";
+      out.warning += "entry " + std::to_string(seq) + " as stored does not match its leaf in the tree (edited since)";
+    }
   }
   nlohmann::ordered_json& j = out.proof;
-  j["type"] = "evenhand.inclusion/v1";
+  j["type"] = v2 ? "evenhand.inclusion/v2" : "evenhand.inclusion/v1";
   j["leaf_index"] = index;
   j["tree_size"] = c->size;
   j["leaf_hash"] = tlog::ToHex(*leaf);
   j["proof"] = HexList(*proof);
   j["checkpoint"] = note;
-  if (full) j["entry"] = AuditEntryJson(*e);
+  if (full) {
+    j["entry"] = AuditEntryJson(*e);
+    if (v2) {
+      Result<AuditSalts> salts = (*tree)->GetAuditSalts(seq);
+      if (!salts.ok()) return salts.status();
+      const AuditCommits c = CommitAudit(*e, *salts);
+      nlohmann::ordered_json& entry = j["entry"];
+      entry["actor_commit"] = c.actor;
+      entry["payload_commit"] = c.payload;
+      entry["prev_commit"] = c.prev;
+      entry["salt_actor"] = salts->actor;
+      entry["salt_payload"] = salts->payload;
+      entry["salt_prev"] = salts->prev;
+    }
+  }
   return out;
 }
 

@@ -3,9 +3,13 @@
 // share (docs/AUDIT.md "Formats").
 //
 // Inclusion proof:
-//   {"type":"evenhand.inclusion/v1", "leaf_index":N-1, "tree_size":S,
+//   {"type":"evenhand.inclusion/v2", "leaf_index":N-1, "tree_size":S,
 //    "leaf_hash":"<hex>", "proof":["<hex>",...], "checkpoint":"<signed note>",
-//    "entry":{seq,ts,actor,action,subject,payload,prev_hash,hash}}   (entry only when shown in full)
+//    "entry":{seq,ts,actor,action,subject,payload,prev_hash,hash,
+//             actor_commit,payload_commit,prev_commit,salt_actor,salt_payload,salt_prev}}
+//   (entry only when `full`; the API redacts it for an authority and adds
+//   "withheld": [...], server/field_visibility.h). "evenhand.inclusion/v1"
+//   and no commitments or salts: a store of schema v9 (leaf data v1).
 // Consistency proof:
 //   {"type":"evenhand.consistency/v1", "old_size":M, "new_size":N,
 //    "proof":["<hex>",...], "old_checkpoint":"<note>", "new_checkpoint":"<note>"}

@@ -10,7 +10,12 @@ Result<AuditTreeStore*> AuditTreeOf(Store& store) {
   return tree;
 }
 
-tlog::Hash AuditLeafHash(const AuditEntry& e) { return tlog::LeafHash(AuditCanonicalText(e)); }
+Result<tlog::Hash> AuditLeafOf(AuditTreeStore& tree, const AuditEntry& e) {
+  if (tree.AuditLeafVersion() < 2) return tlog::LeafHash(AuditCanonicalText(e));
+  Result<AuditSalts> salts = tree.GetAuditSalts(e.seq);
+  if (!salts.ok()) return salts.status();
+  return AuditLeafHashV2(e, *salts);
+}
 
 Result<AuditTreeReport> VerifyAuditTree(Store& store) {
   AuditTreeReport report;
@@ -30,9 +35,15 @@ Result<AuditTreeReport> VerifyAuditTree(Store& store) {
   Status read_error;
   Status s = store.ForEachAudit([&](const AuditEntry& e) {
     ++report.entries;
-    const tlog::Hash leaf = AuditLeafHash(e);
+    if (!read_error.ok()) return;
+    Result<tlog::Hash> computed = AuditLeafOf(**tree, e);
+    if (!computed.ok()) {
+      read_error = computed.status();
+      return;
+    }
+    const tlog::Hash leaf = *computed;
     from_entries.Add(leaf);
-    if (!read_error.ok() || e.seq < 1 || static_cast<uint64_t>(e.seq) > report.tree_size) return;
+    if (e.seq < 1 || static_cast<uint64_t>(e.seq) > report.tree_size) return;
     const uint64_t i = static_cast<uint64_t>(e.seq - 1);
     if (static_cast<int64_t>(i / tlog::kTileWidth) != tile_index) {
       tile_index = static_cast<int64_t>(i / tlog::kTileWidth);

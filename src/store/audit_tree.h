@@ -2,8 +2,9 @@
 // Store): the leaf of an entry, tiles read through the Store, and the check
 // `evenhand audit verify` runs on the tree beside the chain.
 //
-// Leaf data of audit entry seq = AuditCanonicalText (the text its chain hash
-// covers); leaf index = seq - 1.
+// Leaf data of audit entry seq: v2 (schema v10) salted commitments
+// (store/audit_leaf.h); v1 (schema v9) AuditCanonicalText, the text its
+// chain hash covers. Leaf index = seq - 1.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,8 @@
 
 namespace evenhand {
 
-tlog::Hash AuditLeafHash(const AuditEntry& e);
+// The leaf of `e` in `tree`, in the tree's leaf format.
+Result<tlog::Hash> AuditLeafOf(AuditTreeStore& tree, const AuditEntry& e);
 
 // Tiles read through Store::ReadAuditTile; writing is refused (the store
 // writes its own tiles as entries commit).

@@ -10,6 +10,7 @@
 
 #include "model/status.h"
 #include "store/audit.h"
+#include "store/audit_leaf.h"
 #include "store/store.h"
 
 namespace evenhand {
@@ -37,13 +38,19 @@ class AuditTreeStore {
   // the open batch); ListCheckpoints: the newest `limit`, newest first.
   virtual Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) = 0;
   virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints(int64_t limit) = 0;
+  // The leaf format of the tree: 1 (schema v9: leaf data = the chain's
+  // canonical text) or 2 (schema v10: salted commitments, store/audit_leaf.h).
+  virtual int AuditLeafVersion() = 0;
+  // The salts of entry `seq`'s commitments (leaf v2; Invalid for v1). The
+  // store's secret itself never leaves the store.
+  virtual Result<AuditSalts> GetAuditSalts(int64_t seq) = 0;
 };
 
 // The tree of `store`; Invalid when its backend keeps none.
 Result<AuditTreeStore*> AuditTreeOf(Store& store);
 
 // The text an audit entry's chain hash covers (seq \n ts \n ... \n
-// prev_hash): also its leaf data in the tree.
+// prev_hash): also its leaf data in a v1 tree (schema v9).
 std::string AuditCanonicalText(const AuditEntry& e);
 
 }  // namespace evenhand

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 namespace evenhand::tlog {
 
 namespace {
@@ -49,6 +51,24 @@ Hash LeafHash(std::string_view leaf_data) { return ThreadDigest().Of(0x00, leaf_
 Hash NodeHash(const Hash& left, const Hash& right) { return ThreadDigest().Of(0x01, Bytes(left), Bytes(right)); }
 
 Hash EmptyTreeHash() { return Sha256(""); }
+
+Hash HmacSha256(std::string_view key, std::string_view message) {
+  constexpr size_t kBlock = 64;
+  std::array<char, kBlock> k{};
+  if (key.size() > kBlock) {
+    const Hash kh = Sha256(key);
+    std::copy(kh.begin(), kh.end(), k.begin());
+  } else {
+    std::copy(key.begin(), key.end(), k.begin());
+  }
+  std::array<char, kBlock> ipad, opad;
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = static_cast<char>(k[i] ^ 0x36);
+    opad[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  const Hash inner = ThreadDigest().Of(-1, std::string_view(ipad.data(), kBlock), message);
+  return ThreadDigest().Of(-1, std::string_view(opad.data(), kBlock), Bytes(inner));
+}
 
 std::string ToHex(const Hash& h) {
   static constexpr char kHex[] = "0123456789abcdef";

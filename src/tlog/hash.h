@@ -20,6 +20,8 @@ Hash Sha256(std::string_view data);
 Hash LeafHash(std::string_view leaf_data);
 Hash NodeHash(const Hash& left, const Hash& right);
 Hash EmptyTreeHash();
+// HMAC-SHA256 (RFC 2104) of `message` under `key` (any length).
+Hash HmacSha256(std::string_view key, std::string_view message);
 
 std::string ToHex(const Hash& h);
 std::optional<Hash> HashFromHex(std::string_view hex);  // 64 hex digits, either case

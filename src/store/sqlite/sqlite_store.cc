@@ -237,6 +237,9 @@ END;
     {8, "sign-up and login records (address, source port, device) for data requests", nullptr},
     {9, "the audit log's Merkle tree (RFC 9162 hashing, C2SP tiles) built over the stored entries, and checkpoints",
      nullptr},
+    {10, "the audit tree rebuilt with leaf data v2 (salted commitments to actor, payload and chain link); "
+         "checkpoints issued before are void",
+     nullptr},
 };
 
 // Cached prepared statements.
@@ -421,6 +424,8 @@ class SqliteStore final : public Store, public AuditTreeStore {
   Result<AuditEntry> GetAudit(int64_t seq) override;
   Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints(int64_t limit) override;
+  int AuditLeafVersion() override { return tlog_.leaf_version(); }
+  Result<AuditSalts> GetAuditSalts(int64_t seq) override;
   Result<std::vector<ReviewedDecision>> ListReviewedDecisions() override;
 
  private:
@@ -629,6 +634,7 @@ Status SqliteStore::Init(std::span<const Migration> migrations) {
     if (Status s = Exec("COMMIT", "committing the schema migration"); !s.ok()) return fail(s);
   }
   schema_version_ = latest;
+  tlog_.SetLeafVersion(schema_version_ >= kTlogV2Schema ? 2 : 1);
   return Status::Ok();
 }
 
@@ -1000,6 +1006,11 @@ Result<std::string> SqliteStore::ReadAuditTile(int level, uint64_t index) {
 }
 
 Result<AuditEntry> SqliteStore::GetAudit(int64_t seq) { return tlog_.Entry(seq); }
+
+Result<AuditSalts> SqliteStore::GetAuditSalts(int64_t seq) {
+  if (Status s = NeedTree(); !s.ok()) return s;
+  return tlog_.Salts(seq);
+}
 
 Status SqliteStore::PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) {
   if (Status s = NeedTree(); !s.ok()) return s;
@@ -2036,6 +2047,7 @@ std::span<const Migration> Migrations() {
       else if (m.version == 7) all.push_back(kVersionsMigrationSql);
       else if (m.version == 8) all.push_back(kLoginsMigrationSql);
       else if (m.version == kTlogSchema) all.push_back(kTlogMigrationSql);
+      else if (m.version == kTlogV2Schema) all.push_back(kTlogV2MigrationSql);
       else all.push_back(m.sql);
     }
     return all;
@@ -2045,6 +2057,7 @@ std::span<const Migration> Migrations() {
     for (size_t i = 0; i < all.size(); ++i) {
       all[i].sql = sql[i].c_str();
       if (all[i].version == kTlogSchema) all[i].after = BuildTlogAfterMigration;
+      if (all[i].version == kTlogV2Schema) all[i].after = RebuildTlogV2AfterMigration;
     }
     return all;
   }();

@@ -1,5 +1,10 @@
 #include "store/sqlite/tlog_sql.h"
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "store/audit.h"
@@ -27,9 +32,23 @@ CREATE TABLE tlog_checkpoints (
 CREATE INDEX tlog_checkpoints_by_size ON tlog_checkpoints (size, id);
 )sql";
 
+const char kTlogV2MigrationSql[] = R"sql(
+CREATE TABLE tlog_secret (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  secret BLOB NOT NULL  -- 32 random bytes: the key of the leaves' salts; never served
+);
+CREATE TABLE tlog_void_checkpoints (
+  id        INTEGER PRIMARY KEY,  -- its id in tlog_checkpoints
+  size      INTEGER NOT NULL,
+  ts        INTEGER NOT NULL,
+  note      TEXT NOT NULL,
+  voided_at INTEGER NOT NULL      -- unix seconds: when the v2 rebuild voided it
+);
+)sql";
+
 namespace {
 
-enum Which : int { kSize, kSetSize, kPending, kRead, kWrite, kPutCheckpoint, kCheckpoints, kEntry };
+enum Which : int { kSize, kSetSize, kPending, kRead, kWrite, kPutCheckpoint, kCheckpoints, kEntry, kSecret };
 
 constexpr const char* kSql[] = {
     "SELECT size FROM tlog_tree WHERE id = 1",
@@ -41,6 +60,7 @@ constexpr const char* kSql[] = {
     "INSERT INTO tlog_checkpoints (size, ts, note) VALUES (?1, ?2, ?3)",
     "SELECT id, size, ts, note FROM tlog_checkpoints ORDER BY id DESC LIMIT ?1",
     "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit WHERE seq = ?1",
+    "SELECT secret FROM tlog_secret WHERE id = 1",
 };
 
 // Resets the statement when a use ends.
@@ -131,7 +151,9 @@ Status TlogSql::Sync(bool stop_at_gap) {
       ReadText(*st, 4, &e.subject);
       ReadText(*st, 5, &e.payload);
       ReadText(*st, 6, &e.prev_hash);
-      leaves.push_back(tlog::LeafHash(AuditCanonicalText(e)));
+      Result<tlog::Hash> leaf = Leaf(e);
+      if (!leaf.ok()) return leaf.status();
+      leaves.push_back(*leaf);
     }
     if (rc != SQLITE_DONE) return Error(rc, "reading the audit entries past the tree");
   }
@@ -143,6 +165,30 @@ Status TlogSql::Sync(bool stop_at_gap) {
   sqlite3_bind_int64(*st, 1, static_cast<int64_t>(*size + leaves.size()));
   int rc = sqlite3_step(*st);
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "recording the audit tree's size");
+}
+
+Result<AuditSalts> TlogSql::Salts(int64_t seq) {
+  if (leaf_version_ < 2) return Status::Invalid(path_ + ": the audit tree's leaves (v1) have no salts");
+  if (secret_.empty()) {
+    Result<sqlite3_stmt*> st = Stmt(kSecret);
+    if (!st.ok()) return st.status();
+    Reset r{*st};
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_DONE) return Status::Corrupt(path_ + ": the audit tree's secret is missing (tlog_secret)");
+    if (rc != SQLITE_ROW) return Error(rc, "reading the audit tree's secret");
+    const void* p = sqlite3_column_blob(*st, 0);
+    const int n = sqlite3_column_bytes(*st, 0);
+    if (p == nullptr || n < 16) return Status::Corrupt(path_ + ": the audit tree's secret is too short");
+    secret_.assign(static_cast<const char*>(p), static_cast<size_t>(n));
+  }
+  return DeriveAuditSalts(secret_, seq);
+}
+
+Result<tlog::Hash> TlogSql::Leaf(const AuditEntry& e) {
+  if (leaf_version_ < 2) return tlog::LeafHash(AuditCanonicalText(e));
+  Result<AuditSalts> salts = Salts(e.seq);
+  if (!salts.ok()) return salts.status();
+  return AuditLeafHashV2(e, *salts);
 }
 
 Status TlogSql::PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) {
@@ -197,6 +243,109 @@ Result<AuditEntry> TlogSql::Entry(int64_t seq) {
 
 Status BuildTlogAfterMigration(sqlite3* db, const std::string& path) {
   TlogSql t(db, path);
+  return t.Sync(/*stop_at_gap=*/true);
+}
+
+namespace {
+
+Status Exec(sqlite3* db, const std::string& path, const char* sql, const std::string& doing) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, path, rc, doing);
+}
+
+Result<int64_t> IntOf(sqlite3* db, const std::string& path, const char* sql) {
+  int rc = SQLITE_OK;
+  OwnedStmt st = PrepareOwned(db, sql, &rc);
+  if (rc != SQLITE_OK) return SqliteError(db, path, rc, sql);
+  rc = sqlite3_step(st.get());
+  if (rc != SQLITE_ROW) return SqliteError(db, path, rc, sql);
+  return sqlite3_column_int64(st.get(), 0);
+}
+
+// Appends one audit entry from inside the migration (the store is not open
+// yet): chained to the newest entry.
+Status AppendMigrationEntry(sqlite3* db, const std::string& path, const std::string& action,
+                            const std::string& payload, int64_t now) {
+  AuditEntry e;
+  e.prev_hash = kGenesisHash;
+  {
+    int rc = SQLITE_OK;
+    OwnedStmt st = PrepareOwned(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &rc);
+    if (rc != SQLITE_OK) return SqliteError(db, path, rc, "reading the audit chain's head");
+    rc = sqlite3_step(st.get());
+    if (rc == SQLITE_ROW) {
+      e.seq = sqlite3_column_int64(st.get(), 0);
+      ReadText(st.get(), 1, &e.prev_hash);
+    } else if (rc != SQLITE_DONE) {
+      return SqliteError(db, path, rc, "reading the audit chain's head");
+    }
+  }
+  e.seq += 1;
+  e.ts = now;
+  e.actor = "evenhand:migration";
+  e.action = action;
+  e.subject = "audit";
+  e.payload = payload;
+  if (Status s = ValidateAuditFields(e.actor, e.action, e.subject, e.payload); !s.ok()) return s;
+  e.hash = ComputeAuditHash(e);
+  int rc = SQLITE_OK;
+  OwnedStmt st = PrepareOwned(db,
+                              "INSERT INTO audit (seq, ts, actor, action, subject, payload, prev_hash, hash) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                              &rc);
+  if (rc != SQLITE_OK) return SqliteError(db, path, rc, "appending the migration's audit entry");
+  sqlite3_bind_int64(st.get(), 1, e.seq);
+  sqlite3_bind_int64(st.get(), 2, e.ts);
+  BindText(st.get(), 3, e.actor);
+  BindText(st.get(), 4, e.action);
+  BindText(st.get(), 5, e.subject);
+  BindText(st.get(), 6, e.payload);
+  BindText(st.get(), 7, e.prev_hash);
+  BindText(st.get(), 8, e.hash);
+  rc = sqlite3_step(st.get());
+  return rc == SQLITE_DONE ? Status::Ok() : SqliteError(db, path, rc, "appending the migration's audit entry");
+}
+
+}  // namespace
+
+Status RebuildTlogV2AfterMigration(sqlite3* db, const std::string& path) {
+  unsigned char secret[32];
+  if (RAND_bytes(secret, sizeof secret) != 1)
+    return Status::Internal(path + ": no random bytes for the audit tree's secret (OpenSSL RAND_bytes)");
+  {
+    int rc = SQLITE_OK;
+    OwnedStmt st = PrepareOwned(db, "INSERT INTO tlog_secret (id, secret) VALUES (1, ?1)", &rc);
+    if (rc != SQLITE_OK) return SqliteError(db, path, rc, "storing the audit tree's secret");
+    sqlite3_bind_blob(st.get(), 1, secret, sizeof secret, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st.get());
+    OPENSSL_cleanse(secret, sizeof secret);
+    if (rc != SQLITE_DONE) return SqliteError(db, path, rc, "storing the audit tree's secret");
+  }
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  Result<int64_t> voided = IntOf(db, path, "SELECT count(*) FROM tlog_checkpoints");
+  if (!voided.ok()) return voided.status();
+  if (*voided > 0) {
+    Result<int64_t> largest = IntOf(db, path, "SELECT max(size) FROM tlog_checkpoints");
+    if (!largest.ok()) return largest.status();
+    const std::string move = "INSERT INTO tlog_void_checkpoints (id, size, ts, note, voided_at) "
+                             "SELECT id, size, ts, note, " + std::to_string(now) + " FROM tlog_checkpoints; "
+                             "DELETE FROM tlog_checkpoints;";
+    if (Status s = Exec(db, path, move.c_str(), "voiding the checkpoints of the v1 audit tree"); !s.ok()) return s;
+    nlohmann::ordered_json payload;
+    payload["leaf"] = "v2";
+    payload["schema"] = kTlogV2Schema;
+    payload["void_checkpoints"] = *voided;
+    payload["largest_void_tree_size"] = *largest;
+    payload["why"] = "the audit tree was rebuilt with salted leaves (v2): every checkpoint issued before is void "
+                     "and no proof leads to it; keep checkpoints issued from now on";
+    if (Status s = AppendMigrationEntry(db, path, "audit.tree_rebuilt", payload.dump(), now); !s.ok()) return s;
+  }
+  if (Status s = Exec(db, path, "DELETE FROM tlog_tiles; UPDATE tlog_tree SET size = 0 WHERE id = 1;",
+                      "clearing the v1 audit tree");
+      !s.ok())
+    return s;
+  TlogSql t(db, path);
+  t.SetLeafVersion(2);
   return t.Sync(/*stop_at_gap=*/true);
 }
 

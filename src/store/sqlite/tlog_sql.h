@@ -1,13 +1,17 @@
 // Private to store/sqlite: the Merkle tree over the audit log (tlog/) kept
-// in SQLite, schema step 8.
+// in SQLite, schema steps 9 (the tree) and 10 (leaf data v2).
 //
 //   tlog_tiles (level, idx, hashes)   one row per tile, the widest version
 //                                     (C2SP tlog-tiles; tlog/tiles.h)
 //   tlog_tree  (size)                 audit entries 1..size are leaves 0..size-1
 //   tlog_checkpoints (id, size, ts, note)  signed checkpoints issued
+//   tlog_secret (secret)              v10: the store's secret for the leaves' salts
+//   tlog_void_checkpoints (id, size, ts, note, voided_at)
+//                                     v10: checkpoints of the v1 tree, void since
 //
-// Leaf i is RFC 9162's leaf hash of audit entry i+1's canonical text (the
-// text its chain hash covers, AuditCanonicalText). The tree is appended in
+// Leaf i is RFC 9162's leaf hash of audit entry i+1's leaf data: v2 from
+// schema v10 (store/audit_leaf.h), before it v1, the text its chain hash
+// covers (AuditCanonicalText). The tree is appended in
 // batches: TlogSql::Sync, inside the writer's transaction just before it
 // commits, takes every audit entry past the tree's size, so the tree and the
 // chain commit together and never differ in length. The migration builds
@@ -29,16 +33,29 @@ namespace evenhand::sqlite_store {
 
 extern const char kTlogMigrationSql[];
 inline constexpr int kTlogSchema = 9;  // the first schema with the tree
+extern const char kTlogV2MigrationSql[];
+inline constexpr int kTlogV2Schema = 10;  // the first schema with leaf data v2
 
 // The migration's second half: builds the tree over the stored entries, up
 // to the first gap if there is one (writes then fail until it is resolved).
 Status BuildTlogAfterMigration(sqlite3* db, const std::string& path);
+// Step 10's second half: makes the store's secret, voids the checkpoints
+// of the v1 tree (moved to tlog_void_checkpoints; when there were any, an
+// audit entry "audit.tree_rebuilt" says so) and rebuilds the tree with v2
+// leaves over every entry, up to the first gap.
+Status RebuildTlogV2AfterMigration(sqlite3* db, const std::string& path);
 
 // Statements on one connection; every call runs inside the caller's
 // transaction (or as its own read). Not thread safe (one per Store).
 class TlogSql final : public tlog::TileStorage {
  public:
   TlogSql(sqlite3* db, const std::string& path) : db_(db), path_(path) {}
+
+  // The leaf format to write and read: 1 (schema v9) or 2 (v10 on).
+  void SetLeafVersion(int v) { leaf_version_ = v; }
+  int leaf_version() const { return leaf_version_; }
+  // The salts of entry `seq` (leaf v2); the secret is read once.
+  Result<AuditSalts> Salts(int64_t seq);
 
   // Appends every audit entry past the tree's size as leaves (call with
   // the write lock held). At a gap in the audit log (an entry removed
@@ -59,9 +76,13 @@ class TlogSql final : public tlog::TileStorage {
   Result<sqlite3_stmt*> Stmt(int which);
   Status Error(int rc, const std::string& doing) const { return SqliteError(db_, path_, rc, doing); }
 
+  Result<tlog::Hash> Leaf(const AuditEntry& e);
+
   sqlite3* db_;
   std::string path_;
-  OwnedStmt stmts_[8];
+  OwnedStmt stmts_[9];
+  int leaf_version_ = 1;
+  std::string secret_;  // tlog_secret's, once read
 };
 
 }  // namespace evenhand::sqlite_store
