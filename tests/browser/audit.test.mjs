@@ -98,7 +98,11 @@ describe('the authority verifies the audit log in its browser', () => {
     await page.goto(`${S.server.base}/order.html?id=${encodeURIComponent(S.order.id)}`);
     r = await verify(page, 'Verify this order in the audit log');
     assert.equal(r.verified, 'true', r.text);
-    assert.match(r.text, /entry [\d,]+ about this order is in the log/);
+    assert.match(r.text, /entry [\d,]+ about this order is in the log, every field it shows you bound to its leaf/);
+    // The answer the page checked holds no staff identity.
+    const proof = await api(S.pta, 'GET', `/v1/audit/proof?entry=${S.order.audit.entry}`, undefined, 200);
+    assert.equal(proof.entry.actor, undefined, JSON.stringify(proof));
+    assert.equal(proof.entry.salt_actor, undefined, JSON.stringify(proof));
     assert.match(r.text, /it extends the checkpoint of [\d,]+ entries you kept, unchanged/);
     await page.screenshot({ path: artifactPath('audit-verified.png'), fullPage: true });
 
@@ -146,7 +150,7 @@ describe('the authority verifies the audit log in its browser', () => {
 // The verifier module alone, in Node (WebCrypto), against proofs the CLI writes.
 describe('web/js/audit-verify.js against the CLI', () => {
   test('an inclusion proof of every entry verifies; an edited path or leaf does not', async () => {
-    const { verifyInclusionAnswer, parseVerifierKey, ProofError } = await import(path.join(config.source, 'web', 'js', 'audit-verify.js'));
+    const { bytesToHex, leafOfEntry, verifyInclusionAnswer, parseVerifierKey, ProofError } = await import(path.join(config.source, 'web', 'js', 'audit-verify.js'));
     const dir = tempDir();
     try {
       const db = path.join(dir, 'store.db');
@@ -174,7 +178,11 @@ describe('web/js/audit-verify.js against the CLI', () => {
         if (answer.entry) {
           const edited = structuredClone(answer);
           edited.entry.ts += 1;
-          await assert.rejects(verifyInclusionAnswer(edited, vkey), /leads to root/);
+          await assert.rejects(verifyInclusionAnswer(edited, vkey), /its leaf is [0-9a-f]+, the proof's leaf hash/);
+          // The leaf hash changed with it: the path no longer leads to the root.
+          const forged = structuredClone(edited);
+          forged.leaf_hash = bytesToHex((await leafOfEntry(forged.entry, forged.type)).leaf);
+          await assert.rejects(verifyInclusionAnswer(forged, vkey), /leads to root/);
         }
       }
     } finally {

@@ -48,7 +48,9 @@ export async function checkLog(entry) {
     const r = await verifyInclusionAnswer(answer, vkey);
     checkpoint = { note: answer.checkpoint, ...r.checkpoint };
     proved = `entry ${count(r.entry)} about this order is in the log` +
-        (r.bound ? ', its contents recomputed into its leaf' : ' (the proof binds its hash; some of its fields are withheld from you)');
+        (!r.bound ? ' (the proof binds its hash; its fields are withheld from you)'
+          : r.unbound.length ? ` (the proof binds it; the ${r.unbound.join(' and ')} shown to you only as a commitment)`
+            : ', every field it shows you bound to its leaf');
   } else {
     const note = await latestCheckpointText();
     checkpoint = { note, ...(await verifyCheckpoint(note, vkey)) };

@@ -166,39 +166,79 @@ export async function checkConsistency(m, n, oldRoot, newRoot, proof) {
   if (!equal(sr, newRoot)) throw new ProofError("consistency proof: does not lead to the new checkpoint's root");
 }
 
-// The leaf an entry shown in full commits to (docs/AUDIT.md, "Leaf"), or
-// null when the answer withholds fields (then the leaf hash is taken as
-// given: the proof binds the leaf, not the fields shown beside it).
-export async function leafOfEntry(entry) {
-  const names = ['seq', 'ts', 'actor', 'action', 'subject', 'payload', 'prev_hash'];
-  if (!entry || names.some((n) => entry[n] === undefined)) return null;
-  const fields = names.map((n) => String(entry[n]));
+const LEAF_V2_TAG = 'evenhand.audit.leaf/v2';
+const COMMIT_TAG = 'evenhand.audit.commit/v2';
+
+function noBreaks(fields) {
   if (fields.some((f) => /[\r\n]/.test(f))) throw new ProofError('entry: a field holds a line break');
-  return leafHash(enc.encode(fields.join('\n')));
+  return fields.join('\n');
+}
+
+// A v2 leaf's salted commitment (docs/AUDIT.md, "Formats").
+async function commitOf(kind, salt, value) {
+  if (typeof salt !== 'string' || typeof value !== 'string') throw new ProofError(`entry: the ${kind} or its salt is not text`);
+  return bytesToHex(await sha256(enc.encode(`${COMMIT_TAG}\n${kind}\n${salt}\n${value}`)));
+}
+
+// The leaf data an entry commits to, and the fields shown that it does not
+// bind. v1 (every field in the clear): null when a field is withheld. v2
+// (salted commitments): a commitment is recomputed from the field and its
+// salt when both are shown, else the commitment shown is used (the field is
+// then withheld, or shown but not bound).
+export async function leafOfEntry(entry, type = 'evenhand.inclusion/v1') {
+  if (!entry) return null;
+  if (type === 'evenhand.inclusion/v2') {
+    const commits = {};
+    const unbound = [];
+    for (const [kind, field] of [['actor', 'actor'], ['payload', 'payload'], ['prev', 'prev_hash']]) {
+      const salt = entry[`salt_${kind}`];
+      const given = entry[`${kind}_commit`];
+      if (salt !== undefined && entry[field] !== undefined) {
+        const c = await commitOf(kind, salt, entry[field]);
+        if (given !== undefined && given !== c) throw new ProofError(`entry ${entry.seq}: its ${field} does not match its commitment`);
+        commits[kind] = c;
+      } else if (given !== undefined) {
+        commits[kind] = bytesToHex(hexToBytes(given, `${kind}_commit`));
+        if (entry[field] !== undefined) unbound.push(field);
+      } else {
+        throw new ProofError(`entry ${entry.seq}: neither its ${field} with salt_${kind} nor ${kind}_commit`);
+      }
+    }
+    const data = noBreaks([LEAF_V2_TAG, String(entry.seq), String(entry.ts), String(entry.action), String(entry.subject),
+      commits.actor, commits.payload, commits.prev]);
+    return { leaf: await leafHash(enc.encode(data)), unbound };
+  }
+  const names = ['seq', 'ts', 'actor', 'action', 'subject', 'payload', 'prev_hash'];
+  if (names.some((n) => entry[n] === undefined)) return null;
+  return { leaf: await leafHash(enc.encode(noBreaks(names.map((n) => String(entry[n]))))), unbound: [] };
 }
 
 // An inclusion answer (GET /v1/audit/proof) checked against `vkey`:
 // resolves to { checkpoint, entry (the seq), bound (the entry's fields were
-// recomputed into the leaf) } or throws.
+// recomputed into the leaf; withheld ones as their commitments), unbound
+// (fields shown that the proof does not bind) } or throws.
 export async function verifyInclusionAnswer(answer, vkey) {
-  if (!answer || answer.type !== 'evenhand.inclusion/v1') throw new ProofError('not an inclusion proof');
+  const type = answer && answer.type;
+  if (type !== 'evenhand.inclusion/v1' && type !== 'evenhand.inclusion/v2') throw new ProofError('not an inclusion proof');
   const checkpoint = await verifyCheckpoint(answer.checkpoint, vkey);
   if (answer.tree_size !== checkpoint.size) throw new ProofError("the proof's tree size is not the checkpoint's");
-  let leaf = hexToBytes(answer.leaf_hash, 'leaf hash');
-  const computed = await leafOfEntry(answer.entry);
-  if (computed) {
-    if (answer.entry.seq !== answer.leaf_index + 1) {
-      throw new ProofError(`entry ${answer.entry.seq} is not leaf ${answer.leaf_index}`);
-    }
-    leaf = computed;
+  const given = hexToBytes(answer.leaf_hash, 'leaf hash');
+  if (answer.entry && answer.entry.seq !== answer.leaf_index + 1) {
+    throw new ProofError(`entry ${answer.entry.seq} is not leaf ${answer.leaf_index}`);
+  }
+  // The leaf is recomputed from the entry: the log's word for it is not taken.
+  const computed = await leafOfEntry(answer.entry, type);
+  if (computed && !equal(computed.leaf, given)) {
+    throw new ProofError(`entry ${answer.entry.seq}: its leaf is ${bytesToHex(computed.leaf)}, the proof's leaf hash ` +
+        `${bytesToHex(given)} (the entry or the proof was changed)`);
   }
   const path = (answer.proof || []).map((p) => hexToBytes(p, 'proof'));
-  const root = await rootFromInclusion(leaf, answer.leaf_index, answer.tree_size, path);
+  const root = await rootFromInclusion(given, answer.leaf_index, answer.tree_size, path);
   if (!equal(root, checkpoint.root)) {
     throw new ProofError(`inclusion proof: leads to root ${bytesToHex(root)}, the checkpoint says ${bytesToHex(checkpoint.root)} ` +
         '(the log was rewritten, or this is not the entry logged)');
   }
-  return { checkpoint, entry: answer.leaf_index + 1, bound: Boolean(computed) };
+  return { checkpoint, entry: answer.leaf_index + 1, bound: Boolean(computed), unbound: computed ? computed.unbound : [] };
 }
 
 // A consistency answer (GET /v1/audit/consistency) from the checkpoint
