@@ -5,9 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,17 @@ std::string Unescape(std::string s) {
   return s;
 }
 
+// The number in attribute `name="..."` of a tag's attribute text (the name
+// at the start or after white space), else `fallback`.
 double Attr(const std::string& attrs, const std::string& name, double fallback) {
-  std::smatch m;
-  if (std::regex_search(attrs, m, std::regex("(^|\\s)" + name + "=\"([-0-9.]+)\""))) return std::stod(m[2]);
+  const std::string key = name + "=\"";
+  for (size_t p = 0; (p = attrs.find(key, p)) != std::string::npos; p += key.size()) {
+    if (p > 0 && !std::isspace(static_cast<unsigned char>(attrs[p - 1]))) continue;
+    const size_t start = p + key.size(), end = attrs.find('"', start);
+    const std::string value = attrs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (value.empty() || value.find_first_not_of("-0123456789.") != std::string::npos) return fallback;
+    return std::stod(value);
+  }
   return fallback;
 }
 
@@ -49,7 +58,7 @@ double Attr(const std::string& attrs, const std::string& name, double fallback) 
 std::string TextOutsideItsChart(const std::string& html) {
   std::string problems;
   int charts = 0;
-  // libstdc++'s regex recurses per character: split by hand, regex only the short tags.
+  // Split by hand: the chart markup is the server's own, one tag per element.
   for (size_t at = 0; (at = html.find("<svg", at)) != std::string::npos;) {
     const size_t tag_end = html.find('>', at), end = html.find("</svg>", at);
     if (tag_end == std::string::npos || end == std::string::npos) return problems + "an <svg> is not closed\n";
@@ -57,12 +66,12 @@ std::string TextOutsideItsChart(const std::string& html) {
     const std::string body = html.substr(tag_end + 1, end - tag_end - 1);
     at = end;
     ++charts;
-    std::smatch m;
-    if (!std::regex_search(tag, m, std::regex("viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\""))) {
+    double width = 0, height = 0;
+    const size_t vb = tag.find("viewBox=\"0 0 ");
+    if (vb == std::string::npos || std::sscanf(tag.c_str() + vb, "viewBox=\"0 0 %lf %lf\"", &width, &height) != 2) {
       problems += "an <svg> without a viewBox\n";
       continue;
     }
-    const double width = std::stod(m[1]), height = std::stod(m[2]);
     const double base_size = Attr(tag, "font-size", 16);
     std::vector<std::pair<std::string, std::string>> texts;  // attributes, text
     for (size_t t = 0; (t = body.find("<text", t)) != std::string::npos;) {
