@@ -304,7 +304,7 @@ bool RedactAuditEntry(Role role, std::string_view case_kind, nlohmann::ordered_j
       RedactNode(history + ".payload", role, p, &removed);
       if (!removed.empty()) {
         for (const std::string& r : removed) withheld->push_back(r.substr(history.size() + 1));
-        it.value() = p.dump();
+        it.value() = p.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         payload_redacted = true;
       }
     }
