@@ -279,14 +279,24 @@ class Store {
   virtual Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) = 0;
   // Per account, the login records older than `cutoff` (ts < cutoff, unix
   // seconds): how many, the oldest and the newest ts; by account id.
-  virtual Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) = 0;
+  // (Both retention methods have a default, an error naming the method, so
+  // that a store which does not implement them yet still builds and its
+  // retention runs fail instead of keeping addresses silently.)
+  virtual Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) {
+    (void)cutoff;
+    return Status::Invalid("LoginsOlderThan: not implemented by this store");
+  }
   // Deletes the login records of `account` older than `cutoff` (retention;
   // IP addresses are personal data) with one "login.deleted" audit entry by
   // `actor` holding how many, the oldest and newest ts, the cutoff and
   // `reason` -- never an address, a port or a device (the audit log is
   // kept for ever). Nothing deleted: no entry, *deleted 0. Atomic.
   virtual Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
-                                       const std::string& reason, int64_t* deleted) = 0;
+                                       const std::string& reason, int64_t* deleted) {
+    (void)account, (void)cutoff, (void)actor, (void)reason;
+    *deleted = 0;
+    return Status::Invalid("DeleteLoginsOlderThan: not implemented by this store");
+  }
 
   // ---- People (model/person.h) ----
   // Registers a person with a "person.add" audit entry by `actor`. Conflict
