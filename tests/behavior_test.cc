@@ -211,6 +211,49 @@ TEST(Community, TwoCliquesWithAWeakBridge) {
   EXPECT_NE(c[8], c[4]);
 }
 
+// The resolution limit: in a large graph, modularity merges a small dense
+// campaign (nodes 0-7, 500 times chance) with a chance group it touches
+// (nodes 8-19, 3 times chance) -- together 4.9 times chance, under the bar --
+// so the network is lost unless the failing community is split again on its
+// own edges. 300 heavy triangles elsewhere make the graph large.
+TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
+  std::vector<WeightedEdge> e;
+  std::vector<double> obs, exp;
+  auto add = [&](uint32_t a, uint32_t b, double w, double ex) {
+    e.push_back({a, b, w});
+    obs.push_back(w);
+    exp.push_back(ex);
+  };
+  for (uint32_t i = 0; i < 8; ++i)
+    for (uint32_t j = i + 1; j < 8; ++j) add(i, j, 5, 0.01);
+  for (uint32_t i = 8; i < 20; ++i)
+    for (uint32_t j = i + 1; j < 20; ++j) add(i, j, 3, 1);
+  for (uint32_t k = 0; k < 4; ++k) add(k, 8 + k, 1, 1);
+  const uint32_t n = 20 + 3 * 300;
+  for (uint32_t t = 20; t < n; t += 3) add(t, t + 1, 100, 0.1), add(t + 1, t + 2, 100, 0.1), add(t, t + 2, 100, 0.1);
+  std::vector<uint32_t> plain = Louvain(n, e);
+  ASSERT_EQ(plain[0], plain[8]) << "the precondition: one community for campaign and chance group";
+
+  NetworkTest test;  // 20 times chance; parts of a split 200 times and >= 5 accounts
+  std::vector<uint32_t> c = SignificantCommunities(n, e, obs, exp, test);
+  ASSERT_EQ(c.size(), n);
+  ASSERT_NE(c[0], kNoCommunity);
+  for (uint32_t i = 1; i < 8; ++i) EXPECT_EQ(c[i], c[0]) << i;
+  for (uint32_t i = 8; i < 20; ++i) EXPECT_EQ(c[i], kNoCommunity) << i;
+  EXPECT_NE(c[20], kNoCommunity);  // a triangle far above chance: a network of 3
+  EXPECT_NE(c[20], c[0]);
+
+  // Without splitting (depth 0) the campaign is lost with the chance group.
+  test.split_depth = 0;
+  std::vector<uint32_t> unsplit = SignificantCommunities(n, e, obs, exp, test);
+  EXPECT_EQ(unsplit[0], kNoCommunity);
+  // A part of a split must reach split_factor times the bar: at 500 times
+  // chance the campaign passes 20 x 10, not 20 x 30.
+  test.split_depth = 3;
+  test.split_factor = 30;
+  EXPECT_EQ(SignificantCommunities(n, e, obs, exp, test)[0], kNoCommunity);
+}
+
 TEST(Cadence, PeriodicIsRegularRandomIsNot) {
   CadenceStats periodic;
   for (int i = 0; i < 30; ++i) periodic.Add(1000 + i * 600);

@@ -135,4 +135,117 @@ std::vector<uint32_t> Louvain(uint32_t n, const std::vector<WeightedEdge>& edges
   return Dense(node_comm);
 }
 
+namespace {
+
+// The k-core of each community: members with fewer than k internal links
+// are dropped (repeatedly), then the links they had.
+void KCore(const std::vector<WeightedEdge>& edges, uint32_t k, std::vector<uint32_t>* labels) {
+  std::vector<uint32_t>& cm = *labels;
+  std::vector<uint32_t> links(cm.size(), 0);
+  std::vector<std::vector<uint32_t>> adj(cm.size());
+  for (const WeightedEdge& e : edges)
+    if (e.a < cm.size() && e.b < cm.size() && cm[e.a] == cm[e.b] && cm[e.a] != kNoCommunity) {
+      links[e.a]++, links[e.b]++;
+      adj[e.a].push_back(e.b);
+      adj[e.b].push_back(e.a);
+    }
+  std::vector<uint32_t> queue;
+  for (uint32_t v = 0; v < cm.size(); ++v)
+    if (cm[v] != kNoCommunity && links[v] < k) queue.push_back(v);
+  while (!queue.empty()) {
+    uint32_t v = queue.back();
+    queue.pop_back();
+    if (cm[v] == kNoCommunity) continue;
+    cm[v] = kNoCommunity;
+    for (uint32_t other : adj[v])
+      if (cm[other] != kNoCommunity && --links[other] < k) queue.push_back(other);
+  }
+}
+
+}  // namespace
+
+std::vector<uint32_t> SignificantCommunities(uint32_t n, const std::vector<WeightedEdge>& edges,
+                                             const std::vector<double>& observed,
+                                             const std::vector<double>& expected, const NetworkTest& test) {
+  std::vector<uint32_t> comm = Louvain(n, edges);
+  KCore(edges, test.min_links, &comm);
+  std::vector<char> split_part;  // by label: a part of a split community
+  auto bar = [&](uint32_t c) {
+    bool part = c < split_part.size() && split_part[c];
+    return test.min_significance * (part ? test.split_factor : 1.0);
+  };
+  std::vector<double> obs, exp;
+  std::vector<uint32_t> size;
+  auto tally = [&]() {
+    uint32_t labels = 0;
+    for (uint32_t c : comm)
+      if (c != kNoCommunity) labels = std::max(labels, c + 1);
+    obs.assign(labels, 0);
+    exp.assign(labels, 0);
+    size.assign(labels, 0);
+    for (uint32_t c : comm)
+      if (c != kNoCommunity) size[c]++;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      if (edges[i].a >= n || edges[i].b >= n) continue;
+      uint32_t c = comm[edges[i].a];
+      if (c == kNoCommunity || c != comm[edges[i].b]) continue;
+      obs[c] += i < observed.size() ? observed[i] : 0;
+      exp[c] += i < expected.size() ? expected[i] : 0;
+    }
+    return labels;
+  };
+  auto passes = [&](uint32_t c) {
+    bool part = c < split_part.size() && split_part[c];
+    if (size[c] < (part ? std::max(test.min_size, test.min_split_part) : test.min_size)) return false;
+    return exp[c] <= 0 || obs[c] >= bar(c) * exp[c];
+  };
+  for (int depth = 0; depth < test.split_depth; ++depth) {
+    uint32_t labels = tally();
+    std::vector<char> split(labels, 0);
+    bool any = false;
+    for (uint32_t c = 0; c < labels; ++c)
+      if (size[c] >= 2 * test.min_size && !passes(c)) split[c] = 1, any = true;
+    if (!any) break;
+    // The local graph of each community to split, one Louvain each.
+    std::vector<uint32_t> local(comm.size(), 0), count(labels, 0);
+    for (uint32_t v = 0; v < comm.size(); ++v)
+      if (comm[v] != kNoCommunity && split[comm[v]]) local[v] = count[comm[v]]++;
+    std::vector<std::vector<WeightedEdge>> sub(labels);
+    for (const WeightedEdge& e : edges) {
+      if (e.a >= n || e.b >= n) continue;
+      uint32_t c = comm[e.a];
+      if (c != kNoCommunity && c == comm[e.b] && split[c]) sub[c].push_back({local[e.a], local[e.b], e.w});
+    }
+    uint32_t next = labels;
+    std::vector<uint32_t> base(labels, 0);
+    std::vector<std::vector<uint32_t>> parts(labels);
+    for (uint32_t c = 0; c < labels; ++c) {
+      if (!split[c]) continue;
+      parts[c] = Louvain(count[c], sub[c]);
+      base[c] = next;
+      uint32_t k = 0;
+      for (uint32_t x : parts[c]) k = std::max(k, x + 1);
+      next += k;
+    }
+    split_part.resize(labels, 0);  // labels before this split keep their flag
+    split_part.resize(next, 1);
+    for (uint32_t v = 0; v < comm.size(); ++v)
+      if (comm[v] != kNoCommunity && split[comm[v]]) comm[v] = base[comm[v]] + parts[comm[v]][local[v]];
+    KCore(edges, test.min_links, &comm);
+  }
+  uint32_t labels = tally();
+  std::vector<uint32_t> dense(labels, kNoCommunity);
+  uint32_t next = 0;
+  for (uint32_t& c : comm) {
+    if (c == kNoCommunity) continue;
+    if (!passes(c)) {
+      c = kNoCommunity;
+      continue;
+    }
+    if (dense[c] == kNoCommunity) dense[c] = next++;
+    c = dense[c];
+  }
+  return comm;
+}
+
 }  // namespace evenhand::behavior

@@ -3,6 +3,8 @@
 // aggregation of each community into one node, repeated until nothing
 // moves). Deterministic: nodes are visited in index order and ties keep the
 // current community. O(edges) per pass; allocates per call, never per edge.
+// SignificantCommunities adds the k-core and the significance test, and
+// splits communities that fail it.
 #pragma once
 
 #include <cstdint>
@@ -19,5 +21,33 @@ struct WeightedEdge {
 // of first appearance. Self-edges are allowed; a node without edges is its
 // own community.
 std::vector<uint32_t> Louvain(uint32_t n, const std::vector<WeightedEdge>& edges);
+
+inline constexpr uint32_t kNoCommunity = UINT32_MAX;
+
+// What a community must show to count as a network (see
+// SignificantCommunities).
+struct NetworkTest {
+  uint32_t min_size = 3;          // accounts
+  uint32_t min_links = 2;         // linked partners of each member inside it (k-core)
+  double min_significance = 20;   // sum of observed / sum of expected over its internal edges
+  double split_factor = 10;       // a part of a split community needs min_significance * split_factor
+  uint32_t min_split_part = 5;    // and at least this many members
+  int split_depth = 3;            // times a failing community is split again
+};
+
+// Networks of a graph whose edges carry observed co-actions and the number
+// chance predicts (observed[i], expected[i] for edges[i]): Louvain, then the
+// min_links-core of each community; a community of >= min_size members
+// whose edges together reach min_significance times chance is a network.
+// One that fails is split again by Louvain on its own edges -- modularity
+// on the whole graph merges a small dense group with loosely linked chance
+// partners (the resolution limit), on the community's own edges it does
+// not -- up to split_depth times; its parts are judged at the stricter bar
+// (parts are chosen for density, so chance parts score above their whole).
+// Returns a label per node, kNoCommunity for nodes in no network.
+// Allocates per call; O(edges) per split level.
+std::vector<uint32_t> SignificantCommunities(uint32_t n, const std::vector<WeightedEdge>& edges,
+                                             const std::vector<double>& observed,
+                                             const std::vector<double>& expected, const NetworkTest& test);
 
 }  // namespace evenhand::behavior

@@ -194,33 +194,26 @@ BehaviorResult BehaviorDetector::Finish() {
   };
   std::vector<WeightedEdge> wedges;
   for (size_t i = 0; i < strong.size(); ++i) wedges.push_back({node(strong[i].a), node(strong[i].b), strong_w[i]});
-  std::vector<uint32_t> comm = Louvain(static_cast<uint32_t>(account_of.size()), wedges);
+  NetworkTest test;
+  test.min_size = options_.min_network_size;
+  test.min_links = options_.min_links_per_account;
+  test.min_significance = options_.min_network_significance;
+  test.split_factor = options_.split_significance_factor;
+  test.min_split_part = options_.min_split_part_size;
+  std::vector<double> pair_obs(strong.size()), pair_exp(strong.size());
+  for (size_t i = 0; i < strong.size(); ++i) {
+    int s = strong_scale[i];
+    pair_obs[i] = strong[i].Within(s);
+    pair_exp[i] = graph_.degree(strong[i].a, s) * graph_.degree(strong[i].b, s) / total2[s];
+  }
+  std::vector<uint32_t> comm =
+      SignificantCommunities(static_cast<uint32_t>(account_of.size()), wedges, pair_obs, pair_exp, test);
+  constexpr uint32_t kDropped = kNoCommunity;
 
   uint32_t n_comm = 0;
-  for (uint32_t c : comm) n_comm = std::max(n_comm, c + 1);
+  for (uint32_t c : comm)
+    if (c != kDropped) n_comm = std::max(n_comm, c + 1);
   std::vector<std::vector<uint32_t>> members(n_comm);
-  // The k-core of each community: drop members with too few internal links
-  // (repeatedly), then the links they had.
-  std::vector<uint32_t> links(account_of.size(), 0);
-  std::vector<std::vector<uint32_t>> adj(account_of.size());
-  for (const WeightedEdge& e : wedges)
-    if (comm[e.a] == comm[e.b]) {
-      links[e.a]++, links[e.b]++;
-      adj[e.a].push_back(e.b);
-      adj[e.b].push_back(e.a);
-    }
-  constexpr uint32_t kDropped = UINT32_MAX;
-  std::vector<uint32_t> queue;
-  for (uint32_t v = 0; v < comm.size(); ++v)
-    if (links[v] < options_.min_links_per_account) queue.push_back(v);
-  while (!queue.empty()) {
-    uint32_t v = queue.back();
-    queue.pop_back();
-    if (comm[v] == kDropped) continue;
-    comm[v] = kDropped;
-    for (uint32_t other : adj[v])
-      if (comm[other] != kDropped && --links[other] < options_.min_links_per_account) queue.push_back(other);
-  }
   for (uint32_t v = 0; v < comm.size(); ++v)
     if (comm[v] != kDropped) members[comm[v]].push_back(v);
   std::vector<std::vector<const Edge*>> internal(n_comm);
@@ -279,7 +272,6 @@ BehaviorResult BehaviorDetector::Finish() {
   std::vector<int> network_of_comm(n_comm, -1);
   for (uint32_t c = 0; c < n_comm; ++c) {
     if (members[c].size() < options_.min_network_size) continue;
-    if (expected[c] > 0 && observed[c] < options_.min_network_significance * expected[c]) continue;
     Network net;
     double n = static_cast<double>(members[c].size());
     net.links = static_cast<uint32_t>(internal[c].size());

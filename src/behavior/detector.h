@@ -60,6 +60,13 @@ struct BehaviorOptions {
   // stays within a few times chance (3-5 on the generators), a campaign is
   // hundreds of times above it.
   double min_network_significance = 20;
+  // A community that fails min_network_significance is split again by
+  // Louvain on its own links (up to three times); a part passes only at
+  // min_network_significance * split_significance_factor (parts are picked
+  // for density, so chance parts score above their whole: 20-180 times
+  // chance on the generators, campaigns 1,800 and more).
+  double split_significance_factor = 10;
+  uint32_t min_split_part_size = 5;  // and has at least this many accounts (a chance triangle can score 600)
   // Each member keeps at least this many linked partners inside its network
   // (the network's k-core): chance links form paths and stars, a
   // coordinated group forms a dense block.
