@@ -1,4 +1,5 @@
 #include "bank/bank_io.h"
+#include "model/replace_file.h"
 
 #include <cstdio>
 #include <cstring>
@@ -186,7 +187,7 @@ Status SaveBank(const Bank& bank, const std::string& path) {
   bool ok = std::fwrite(w.buf().data(), 1, w.buf().size(), f) == w.buf().size();
   ok &= std::fflush(f) == 0;
   ok &= std::fclose(f) == 0;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (!ok || !ReplaceFile(tmp, path).ok()) {
     std::remove(tmp.c_str());
     return Status::Io(path + ": write failed");
   }

@@ -1,4 +1,5 @@
 #include "classify/model_file.h"
+#include "model/replace_file.h"
 
 #include <openssl/evp.h>
 
@@ -203,7 +204,7 @@ Status WriteMeta(const std::string& model_path, const ModelMeta& meta) {
     out << j.dump(2) << "\n";
     if (!out.flush()) return Status::Io(tmp + ": write error");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::Io(path + ": cannot rename into place");
+  if (Status s = ReplaceFile(tmp, path); !s.ok()) return s;
   return Status::Ok();
 }
 

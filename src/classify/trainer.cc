@@ -1,4 +1,5 @@
 #include "classify/trainer.h"
+#include "model/replace_file.h"
 
 #include <unistd.h>
 
@@ -265,8 +266,8 @@ Result<TrainSummary> TrainClassifier(const std::vector<LabeledExample>& data, co
 
   // Model first, then its metadata: until the metadata lands, the checksum
   // check rejects the new model (a reloader keeps the old one).
-  if (std::rename(model_tmp.path.c_str(), model_path.c_str()) != 0)
-    return Status::Io(model_path + ": cannot rename the trained model into place");
+  if (!ReplaceFile(model_tmp.path, model_path).ok())
+    return Status::Io(model_path + ": cannot put the trained model in place");
   model_tmp.path.clear();
   if (Status st = WriteMeta(model_path, meta); !st.ok()) return st;
   return summary;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bank/bank.h"
+#include "model/replace_file.h"
 #include "bank/bank_io.h"
 #include "cli/commands.h"
 #include "image/decoder.h"
@@ -152,7 +153,7 @@ int RunExport(const std::string& path, const std::string& out) {
   std::ofstream f(out + ".tmp", std::ios::binary);
   f << text;
   f.close();
-  if (!f || std::rename((out + ".tmp").c_str(), out.c_str()) != 0) return Fail(out + ": write failed");
+  if (!f || !ReplaceFile(out + ".tmp", out).ok()) return Fail(out + ": write failed");
   return 0;
 }
 

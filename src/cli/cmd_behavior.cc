@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "behavior/detector.h"
+#include "model/replace_file.h"
 #include "behavior/evaluate.h"
 #include "behavior/hash.h"
 #include "behavior/network_html.h"
@@ -41,7 +42,7 @@ int Fail(const char* verb, const std::string& msg) {
   return 1;
 }
 
-// Writes `text` to `path` through a temporary file renamed into place.
+// Writes `text` to `path` through a temporary file put in place when complete (ReplaceFile).
 Status WriteFileAtomic(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   {
@@ -50,7 +51,7 @@ Status WriteFileAtomic(const std::string& path, const std::string& text) {
     out << text;
     if (!out.flush()) return Status::Io(tmp + ": write failed");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::Io(path + ": cannot rename into place");
+  if (Status s = ReplaceFile(tmp, path); !s.ok()) return s;
   return Status::Ok();
 }
 

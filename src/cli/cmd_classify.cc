@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "classify/classifier.h"
+#include "model/replace_file.h"
 #include "classify/evaluate.h"
 #include "classify/labeled_data.h"
 #include "classify/recalibrate.h"
@@ -41,7 +42,7 @@ Status WriteFile(const std::string& path, const std::string& text) {
     out << text;
     if (!out.flush()) return Status::Io(tmp + ": write error");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::Io(path + ": cannot rename into place");
+  if (Status s = ReplaceFile(tmp, path); !s.ok()) return s;
   return Status::Ok();
 }
 
@@ -236,7 +237,7 @@ int RunPredict(const PredictArgs& a) {
     std::fputs((o.dump() + "\n").c_str(), out);
   }
   if (out != stdout) {
-    if (std::fclose(out) != 0 || std::rename(tmp.c_str(), a.output.c_str()) != 0) return Fail(a.output + ": write error");
+    if (std::fclose(out) != 0 || !ReplaceFile(tmp, a.output).ok()) return Fail(a.output + ": write error");
   }
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "cases/datareq_desk.h"
+#include "model/replace_file.h"
 #include "cases/datareq_json.h"
 #include "cases/datareq_regimes.h"
 #include "cases/datareq_stats.h"
@@ -201,9 +202,9 @@ int Disclose(const Common& c, const std::string& id, const std::string& out) {
     ::unlink(tmp.c_str());
     return Fail("disclose", r.status().message());
   }
-  if (::rename(tmp.c_str(), out.c_str()) != 0)
+  if (Status s = ReplaceFile(tmp, out); !s.ok())
     return Fail("disclose", "the disclosure is recorded but " + out + " could not be put in place (" +
-                                std::strerror(errno) + "); the package is in " + tmp);
+                                s.message() + "); the package is in " + tmp);
   OJson j = DataRequestToJson(*r, false);
   j["package_file"] = out;
   j["notify_users_now"] = r->user_notified_at != 0 ? OJson(r->targets) : OJson::array();

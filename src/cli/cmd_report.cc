@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analytics/consistency.h"
+#include "model/replace_file.h"
 #include "analytics/penalties.h"
 #include "analytics/record.h"
 #include "analytics/report_csv.h"
@@ -53,9 +54,9 @@ Status WriteFileAtomic(const std::string& path, const std::string& contents) {
       return Status::Io(tmp + ": write failed");
     }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (Status s = ReplaceFile(tmp, path); !s.ok()) {
     std::remove(tmp.c_str());
-    return Status::Io(path + ": cannot rename into place: " + std::strerror(errno));
+    return s;
   }
   return Status::Ok();
 }

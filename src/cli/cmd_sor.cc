@@ -21,6 +21,7 @@
 #include <memory>
 
 #include "cases/notice_statements.h"
+#include "model/replace_file.h"
 #include "cases/order_statements.h"
 #include "cases/standing.h"
 #include "cases/statement_builder.h"
@@ -85,9 +86,7 @@ class Output {
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
     if (!closed) return Status::Io(path_ + ": write failed");
-    std::error_code ec;
-    std::filesystem::rename(temp_, path_, ec);
-    if (ec) return Status::Io(path_ + ": cannot move the finished file into place: " + ec.message());
+    if (Status s = ReplaceFile(temp_, path_); !s.ok()) return s;
     temp_.clear();
     return Status::Ok();
   }
