@@ -146,7 +146,7 @@ Status SortPostsFile(const std::string& in, const std::string& out, const SortOp
                            std::to_string(limits.max_line) + " bytes");
       break;
     }
-    int64_t key;
+    int64_t key = 0;
     switch (parser.Parse(line, &post, &account, &err)) {
       case ItemParser::Kind::kBlank: continue;
       case ItemParser::Kind::kAccount: key = kAccountKey; break;
