@@ -123,7 +123,7 @@ TEST(Sort, ABadLineIsNamedAndNothingIsWritten) {
 // organic noise; the file is shuffled (hours out of order), which the default
 // --on-disorder stop refuses; --sort fixes it and the network is found (the
 // chance model is off: in a world this small the campaign is all there is).
-TEST(Sort, DISABLED_CommandSortsAShuffledFileAndFindsTheNetwork) {
+TEST(Sort, CommandSortsAShuffledFileAndFindsTheNetwork) {
   TempDir d;
   std::vector<std::string> lines;
   const char* texts[] = {"please share this before they delete it the truth about the river project",
@@ -159,11 +159,13 @@ TEST(Sort, DISABLED_CommandSortsAShuffledFileAndFindsTheNetwork) {
   std::ifstream err0(d.path / "err0");
   std::string e0((std::istreambuf_iterator<char>(err0)), {});
   EXPECT_NE(e0.find("disorder bound"), std::string::npos) << e0;
-  std::string run = bin + " behavior " + dir + "/shuffled.jsonl --sort " + dir + "/sorted.jsonl --sort-memory 1 --networks " +
+  std::string run = bin + " behavior " + dir + "/shuffled.jsonl --sort " + dir + "/sorted.jsonl --sort-memory 1 --min-significance 0 --min-network-significance 0 --networks " +
                     dir + "/n.jsonl 2>" + dir + "/err";
   ASSERT_EQ(std::system(run.c_str()), 0);
   std::vector<std::string> nets = Lines(d.path / "n.jsonl");
-  ASSERT_EQ(nets.size(), 1u);
+  std::ifstream err(d.path / "err");
+  std::string e((std::istreambuf_iterator<char>(err)), {});
+  ASSERT_EQ(nets.size(), 1u) << run << "\n" << e;
   for (int a = 0; a < 5; ++a) EXPECT_NE(nets[0].find("\"camp" + std::to_string(a) + "\""), std::string::npos) << nets[0];
   EXPECT_EQ(nets[0].find("\"user"), std::string::npos) << nets[0];
   EXPECT_EQ(Lines(d.path / "sorted.jsonl").size(), lines.size());
