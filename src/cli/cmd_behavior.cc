@@ -4,6 +4,10 @@
 //     streams the posts through BehaviorDetector, writes the networks and
 //     account signals, evaluates the behaviour policy once per account and
 //     stores networks (cases of kind "network") and decisions.
+//   evenhand behavior INPUT --sort SORTED [--sort-memory MB] [...]
+//     first sorts INPUT by instant into SORTED (external merge sort in
+//     bounded memory, behavior/external_sort.h); with any output option it
+//     then runs on SORTED (evidence lines refer to SORTED), else it stops.
 //   evenhand networks --db D --html F [--json]   the network report
 //   evenhand evaluate --truth T (--networks N.jsonl | --db D)   precision/recall
 #include <cmath>
@@ -17,6 +21,7 @@
 #include "behavior/detector.h"
 #include "model/replace_file.h"
 #include "behavior/evaluate.h"
+#include "behavior/external_sort.h"
 #include "behavior/hash.h"
 #include "behavior/network_html.h"
 #include "behavior/network_json.h"
@@ -60,6 +65,8 @@ struct BehaviorArgs {
   std::string scales = "60,600,3600,21600";
   int64_t disorder = 600;
   std::string on_disorder = "stop";
+  std::string sort;        // --sort: the sorted copy of INPUT
+  size_t sort_memory = 256;  // MB
   double min_weight = 2;
   uint32_t min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
   double similarity = 0.28, min_association = 0, min_significance = 5, min_network_significance = 20;
@@ -125,7 +132,26 @@ bool DecideAccount(const Policy& policy, const behavior::AccountSignals& s, cons
   return true;
 }
 
-int RunBehavior(const BehaviorArgs& a) {
+int RunBehavior(const BehaviorArgs& args) {
+  BehaviorArgs a = args;
+  if (!a.sort.empty()) {
+    if (a.sort == a.input) return Fail("behavior", "--sort: write the sorted copy to another file than INPUT");
+    behavior::SortOptions so;
+    so.memory_bytes = std::max<size_t>(1, a.sort_memory) << 20;
+    behavior::SortStats ss;
+    auto t0 = std::chrono::steady_clock::now();
+    Status st = behavior::SortPostsFile(a.input, a.sort, so, &ss);
+    if (!st.ok()) return Fail("behavior", "--sort: " + st.message());
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr,
+                 "behavior --sort: %llu lines (%llu posts, %llu of them earlier than a post before them) sorted by "
+                 "instant into %s in %.1f s; %llu runs of at most %zu MB, %d merge passes\n",
+                 static_cast<unsigned long long>(ss.lines), static_cast<unsigned long long>(ss.posts),
+                 static_cast<unsigned long long>(ss.reordered), a.sort.c_str(), secs,
+                 static_cast<unsigned long long>(ss.runs), a.sort_memory, ss.merge_passes);
+    if (a.out.empty() && a.networks.empty() && a.signals.empty() && a.clusters.empty() && a.db.empty()) return 0;
+    a.input = a.sort;
+  }
   std::shared_ptr<const Policy> policy;
   if (!a.policy.empty()) {
     auto p = PolicyLoader::Load(a.policy);
@@ -352,6 +378,11 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--on-disorder", a->on_disorder,
                   "Posts later than --disorder: stop (error naming the line), skip, or sort (sorted in by their instant: co-actions within the largest scale still count)")
       ->check(CLI::IsMember({"stop", "skip", "sort"}))
+      ->capture_default_str();
+  cmd->add_option("--sort", a->sort,
+                  "Sort INPUT by instant (offsets compared as instants; accounts first) into this file, in bounded "
+                  "memory, then run on it if an output is asked for");
+  cmd->add_option("--sort-memory", a->sort_memory, "MB of lines --sort holds at once (runs go to disk beside the output)")
       ->capture_default_str();
   cmd->add_option("--scales", a->scales, "Co-action time scales in seconds (4, increasing)")->capture_default_str();
   cmd->add_option("--min-weight", a->min_weight, "Co-actions before two accounts count as linked")->capture_default_str();
