@@ -1,4 +1,5 @@
 #include "behavior/external_sort.h"
+#include "model/replace_file.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -235,9 +236,9 @@ Status SortPostsFile(const std::string& in, const std::string& out, const SortOp
     std::remove(tmp.c_str());
     return st;
   }
-  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
+  if (Status rs = ReplaceFile(tmp, out); !rs.ok()) {
     std::remove(tmp.c_str());
-    return Status::Io(out + ": cannot rename into place");
+    return rs;
   }
   return Status::Ok();
 }
