@@ -339,7 +339,7 @@ TEST_P(StoreConformance, SecondScanIntoTheSameStoreAddsNothing) {
       bool inserted = false;
       EXPECT_TRUE(store.PutDecision(MakeDecision(id), "scan", &inserted).ok());
       added += inserted;
-      if (i % 500 == 499) {
+      if (i % 700 == 699) {  // one batch of 700 (audit written mid-batch), one of 500
         EXPECT_TRUE(store.Commit().ok());
         EXPECT_TRUE(store.Begin().ok());
       }

@@ -2,6 +2,7 @@
 // chain's advisory lock and written in multi-row INSERTs (pg_store_impl.h);
 // walks read the table in pages by seq, so memory stays constant in the
 // length of the chain.
+#include <algorithm>
 #include <string>
 
 #include "store/postgres/pg_store_impl.h"
@@ -65,12 +66,12 @@ Status PostgresStore::AppendAuditLocked(const std::string& actor, const std::str
 }
 
 Status PostgresStore::FlushAudit() {
-  while (flushed_ < pending_.size()) {
-    const size_t n = std::min(pending_.size() - flushed_, static_cast<size_t>(kFlushRows));
+  for (size_t done = 0; done < pending_.size();) {
+    const size_t n = std::min(pending_.size() - done, static_cast<size_t>(kFlushRows));
     std::string sql = std::string("INSERT INTO audit (") + kColumns + ") VALUES ";
     PgParams params;
     for (size_t i = 0; i < n; ++i) {
-      const AuditEntry& e = pending_[flushed_ + i];
+      const AuditEntry& e = pending_[done + i];
       const size_t b = i * 8;
       sql += i == 0 ? "(" : ",(";
       for (size_t k = 1; k <= 8; ++k) {
@@ -81,11 +82,13 @@ Status PostgresStore::FlushAudit() {
           e.hash);
     }
     auto r = conn_->Query(sql, params,
-                          "appending audit entries " + std::to_string(pending_[flushed_].seq) + ".." +
-                              std::to_string(pending_[flushed_ + n - 1].seq));
+                          "appending audit entries " + std::to_string(pending_[done].seq) + ".." +
+                              std::to_string(pending_[done + n - 1].seq));
     if (!r.ok()) return r.status();
-    flushed_ += n;
+    done += n;
   }
+  if (Status s = SyncTree(); !s.ok()) return s;
+  pending_.clear();
   return Status::Ok();
 }
 

@@ -38,12 +38,10 @@ Status PostgresStore::CheckBatchAlive() const {
 void PostgresStore::EndTransaction() {
   head_locked_ = false;
   pending_.clear();
-  flushed_ = 0;
 }
 
 Status PostgresStore::FinishAndCommit(const std::string& doing) {
   if (Status s = FlushAudit(); !s.ok()) return s;
-  if (Status s = SyncTree(); !s.ok()) return s;
   return conn_->Exec("COMMIT", doing);
 }
 

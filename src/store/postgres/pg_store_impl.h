@@ -15,9 +15,10 @@
 // The audit chain. The first audit append of a transaction takes the
 // chain's advisory lock (pg_advisory_xact_lock, held until the transaction
 // ends) and reads the head; entries are then computed here and kept in
-// memory, and written with multi-row INSERTs when the transaction commits
-// (or before anything reads the audit log in it), with the tree's new
-// leaves. Several processes and hosts may write one database: the lock
+// memory, and written with multi-row INSERTs, together with the tree's new
+// leaves, when kFlushEntries are pending, when the transaction commits, or
+// before anything reads the audit log in it: memory stays bounded however
+// long the batch (a whole `scan` is one). Several processes and hosts may write one database: the lock
 // makes their appends one sequence, and seq PRIMARY KEY refuses a fork.
 #pragma once
 
@@ -114,6 +115,8 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Result<std::vector<ReviewedDecision>> ListReviewedDecisions() override;
 
  private:
+  static constexpr size_t kFlushEntries = 500;
+
   // pg_store.cc: runs `body` atomically (its own transaction outside a
   // batch; inside one, see the header comment).
   template <typename F>
@@ -127,10 +130,10 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Status LockAuditHead();
   Status AppendAuditLocked(const std::string& actor, const std::string& action, const std::string& subject,
                            const std::string& payload);
-  Status FlushAudit();  // pending_ -> the audit table (the entries stay in pending_ for the tree)
+  Status FlushAudit();  // pending_ -> the audit table and the tree; pending_ emptied
   Status WalkAudit(const std::string* subject, const std::function<void(const AuditEntry&)>& fn);
 
-  // pg_tlog.cc: appends the entries of this transaction to the tree.
+  // pg_tlog.cc: appends pending_ to the tree (after FlushAudit wrote them).
   Status SyncTree();
 
   // pg_items.cc
@@ -144,8 +147,7 @@ class PostgresStore final : public Store, public AuditTreeStore {
   bool head_locked_ = false;   // this transaction holds the chain's lock; head_* valid
   int64_t head_seq_ = 0;
   std::string head_hash_;
-  std::vector<AuditEntry> pending_;  // appended in this transaction, in seq order
-  size_t flushed_ = 0;               // pending_[0, flushed_) are in the audit table
+  std::vector<AuditEntry> pending_;  // appended in this transaction and not yet written, in seq order
 };
 
 }  // namespace evenhand::pg_store
@@ -163,11 +165,12 @@ Status PostgresStore::WriteOp(const std::string& doing, F&& body) {
     const int64_t seq = head_seq_;
     const std::string hash = head_hash_;
     Status s = body();
-    if (!s.ok() && !conn_->transaction_failed() && mark >= flushed_) {
+    if (!s.ok() && !conn_->transaction_failed()) {
       pending_.resize(mark);
       head_seq_ = seq;
       head_hash_ = hash;
     }
+    if (s.ok() && pending_.size() >= kFlushEntries) s = FlushAudit();
     return s;
   }
   if (Status s = conn_->Exec("BEGIN", doing); !s.ok()) return s;

@@ -1,8 +1,8 @@
 // PostgresStore: the audit log's Merkle tree (tlog/, docs/AUDIT.md) in
 // tlog_tiles and tlog_tree, grown in the transaction that appends the
-// entries (SyncTree, just before COMMIT, holding the chain's lock), so the
-// tree and the chain commit together and never differ in length; and the
-// checkpoints issued over it.
+// entries (SyncTree, each time FlushAudit writes entries, holding the
+// chain's lock), so the tree and the chain commit together and never
+// differ in length; and the checkpoints issued over it.
 #include <string>
 
 #include "store/audit_tree.h"
