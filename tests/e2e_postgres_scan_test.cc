@@ -5,6 +5,9 @@
 // adds nothing; a store command this backend lacks fails and says so.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -61,6 +64,21 @@ TEST_F(PostgresScan, StoresEveryDecisionItPrintsAndTheAuditVerifies) {
       << verify.out;
   EXPECT_NE(verify.out.find("audit tree ok: " + std::to_string(printed.size()) + " entries"), std::string::npos)
       << verify.out;
+
+  // A signed checkpoint of the tree, and an inclusion proof against it.
+  const std::string key = "/tmp/evenhand-pg-e2e-" + std::to_string(getpid()) + ".key";
+  ASSERT_EQ(Exec("audit keygen --out " + key).exit_code, 0);
+  e2e::Outcome cp = Exec("audit checkpoint --db " + url_ + " --key " + key);
+  std::remove(key.c_str());
+  std::remove((key + ".pub").c_str());
+  ASSERT_EQ(cp.exit_code, 0) << cp.out;
+  e2e::Outcome proof = Exec("audit proof --db " + url_ + " --entry 5", /*merge_stderr=*/false);
+  ASSERT_EQ(proof.exit_code, 0) << Exec("audit proof --db " + url_ + " --entry 5").out;
+  auto answer = nlohmann::json::parse(proof.out, nullptr, false);
+  ASSERT_TRUE(answer.is_object()) << proof.out;
+  verify = Exec("audit verify --db " + url_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_NE(verify.out.find("1 checkpoint(s) match"), std::string::npos) << verify.out;
 
   // The same scan again stores nothing new.
   e2e::Outcome again = Exec(std::string(kScan) + " --db " + url_ + " -o /dev/null");
