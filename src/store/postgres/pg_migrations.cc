@@ -1,5 +1,8 @@
 #include "store/postgres/pg_migrations.h"
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include <string>
 
 namespace evenhand::pg_store {
@@ -11,10 +14,23 @@ namespace {
 // Key of the advisory lock held while migrating ("EVNM").
 constexpr const char* kMigrationLock = "1163284045";
 
+// The audit tree's secret (store/audit_leaf.h: the key of the leaves'
+// salts): 32 random bytes, made once, never served.
+Status MakeTreeSecret(PgConn& conn) {
+  unsigned char secret[32];
+  if (RAND_bytes(secret, sizeof secret) != 1)
+    return Status::Internal(conn.where() + ": no random bytes for the audit tree's secret (OpenSSL RAND_bytes)");
+  auto r = conn.Query("INSERT INTO tlog_secret (id, secret) VALUES (1, $1)",
+                      PgParams().Bytes(std::string_view(reinterpret_cast<const char*>(secret), sizeof secret)),
+                      "storing the audit tree's secret");
+  OPENSSL_cleanse(secret, sizeof secret);
+  return r.status();
+}
+
 constexpr Migration kMigrations[] = {
     {1,
      "items and their versions, accounts, decisions (one per item version and policy), the audit chain and its "
-     "Merkle tree, login records",
+     "Merkle tree (leaf data v2), login records",
      R"sql(
 CREATE TABLE evenhand_meta (
   key   TEXT PRIMARY KEY,
@@ -99,7 +115,8 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_subject ON audit (subject, seq);
 
--- The audit log's Merkle tree (tlog/): C2SP tiles, the widest version of each.
+-- The audit log's Merkle tree (tlog/): C2SP tiles, the widest version of
+-- each; leaf data v2 (store/audit_leaf.h), salted with tlog_secret's key.
 CREATE TABLE tlog_tiles (
   level  INTEGER NOT NULL,
   idx    BIGINT NOT NULL,
@@ -111,6 +128,10 @@ CREATE TABLE tlog_tree (
   size BIGINT NOT NULL    -- audit entries 1..size are the tree's leaves 0..size-1
 );
 INSERT INTO tlog_tree (id, size) VALUES (1, 0);
+CREATE TABLE tlog_secret (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  secret BYTEA NOT NULL  -- 32 random bytes (MakeTreeSecret); never served
+);
 CREATE TABLE tlog_checkpoints (
   id   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   size BIGINT NOT NULL,
@@ -128,7 +149,8 @@ CREATE TABLE logins (
   stored_at BIGINT NOT NULL,
   PRIMARY KEY (account, ts, event, ip, port, device)
 );
-)sql"},
+)sql",
+     MakeTreeSecret},
 };
 
 Result<int> ReadVersion(PgConn& conn) {
@@ -196,6 +218,8 @@ Status Migrate(PgConn& conn, std::span<const Migration> steps, OpenMode mode, in
     if (m.version <= now) continue;
     const std::string doing = "migrating the schema to version " + std::to_string(m.version) + " (" + m.what + ")";
     if (Status s = conn.Exec(m.sql, doing); !s.ok()) return fail(s);
+    if (m.after != nullptr)
+      if (Status s = m.after(conn); !s.ok()) return fail(s);
     auto r = conn.Query("INSERT INTO evenhand_schema (version, what) VALUES ($1, $2)",
                         PgParams().Int(m.version).Text(m.what), doing);
     if (!r.ok()) return fail(r.status());

@@ -20,6 +20,9 @@ struct Migration {
   int version;       // 1, 2, 3, ... in order, no gaps
   const char* what;  // one line for humans
   const char* sql;   // one or more statements
+  // Run after `sql`, in the same transaction, when a step needs code (the
+  // audit tree's secret); nullptr for most steps.
+  Status (*after)(PgConn& conn) = nullptr;
 };
 
 std::span<const Migration> Migrations();

@@ -86,6 +86,8 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Result<std::string> ReadAuditTile(int level, uint64_t index) override;
   Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints(int64_t limit) override;
+  int AuditLeafVersion() override { return 2; }  // every PostgreSQL store: leaf data v2
+  Result<AuditSalts> GetAuditSalts(int64_t seq) override;
 
   // ---- pg_unimplemented.cc
   Result<std::vector<PostVersion>> ContentOlderThan(int64_t cutoff, int64_t limit) override;
@@ -113,6 +115,9 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Status PutDecisionReview(const DecisionReview& review) override;
   Result<std::vector<DecisionReview>> ListDecisionReviews() override;
   Result<std::vector<ReviewedDecision>> ListReviewedDecisions() override;
+  Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) override;
+  Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                               const std::string& reason, int64_t* deleted) override;
 
  private:
   static constexpr size_t kFlushEntries = 500;
@@ -135,6 +140,7 @@ class PostgresStore final : public Store, public AuditTreeStore {
 
   // pg_tlog.cc: appends pending_ to the tree (after FlushAudit wrote them).
   Status SyncTree();
+  Status LoadTreeSecret();  // tree_secret_, once
 
   // pg_items.cc
   Status WalkDecisions(int which, const std::string& key, const std::function<bool(const StoredDecision&)>& fn);
@@ -147,6 +153,7 @@ class PostgresStore final : public Store, public AuditTreeStore {
   bool head_locked_ = false;   // this transaction holds the chain's lock; head_* valid
   int64_t head_seq_ = 0;
   std::string head_hash_;
+  std::string tree_secret_;  // tlog_secret's, once read
   std::vector<AuditEntry> pending_;  // appended in this transaction and not yet written, in seq order
 };
 

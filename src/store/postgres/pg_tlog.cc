@@ -5,6 +5,7 @@
 // differ in length; and the checkpoints issued over it.
 #include <string>
 
+#include "store/audit_leaf.h"
 #include "store/audit_tree.h"
 #include "store/postgres/pg_store_impl.h"
 
@@ -50,14 +51,31 @@ Status PostgresStore::SyncTree() {
     return Status::Corrupt(conn_->where() + ": the audit tree holds " + std::to_string(*size) +
                            " entries but the chain continues at entry " + std::to_string(first) +
                            "; the tree cannot take it (run `evenhand audit verify`)");
+  if (Status s = LoadTreeSecret(); !s.ok()) return s;
   std::vector<tlog::Hash> leaves;
   leaves.reserve(pending_.size());
-  for (const AuditEntry& e : pending_) leaves.push_back(AuditLeafHash(e));
+  for (const AuditEntry& e : pending_) leaves.push_back(AuditLeafHashV2(e, DeriveAuditSalts(tree_secret_, e.seq)));
   if (Status s = tlog::AppendLeaves(tiles_, *size, leaves); !s.ok()) return s;
   auto r = conn_->Prepared("tree_set_size", "UPDATE tlog_tree SET size = $1 WHERE id = 1",
                            PgParams().Int(static_cast<int64_t>(*size + leaves.size())),
                            "recording the audit tree's size");
   return r.status();
+}
+
+Status PostgresStore::LoadTreeSecret() {
+  if (!tree_secret_.empty()) return Status::Ok();
+  auto r = conn_->Prepared("tree_secret", "SELECT secret FROM tlog_secret WHERE id = 1", PgParams(),
+                           "reading the audit tree's secret", /*binary=*/true);
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return Status::Corrupt(conn_->where() + ": the audit tree's secret is missing (tlog_secret)");
+  if (r->View(0, 0).size() < 16) return Status::Corrupt(conn_->where() + ": the audit tree's secret is too short");
+  tree_secret_ = r->Text(0, 0);
+  return Status::Ok();
+}
+
+Result<AuditSalts> PostgresStore::GetAuditSalts(int64_t seq) {
+  if (Status s = LoadTreeSecret(); !s.ok()) return s;
+  return DeriveAuditSalts(tree_secret_, seq);
 }
 
 Result<std::string> PostgresStore::ReadAuditTile(int level, uint64_t index) { return tiles_.ReadTile(level, index); }

@@ -24,6 +24,13 @@ Status PostgresStore::DeleteContent(const std::string&, int64_t, int64_t, const 
   return Missing("DeleteContent");
 }
 
+// Login retention
+Result<std::vector<LoginAge>> PostgresStore::LoginsOlderThan(int64_t) { return Missing("LoginsOlderThan"); }
+Status PostgresStore::DeleteLoginsOlderThan(const std::string&, int64_t, const std::string&, const std::string&,
+                                            int64_t*) {
+  return Missing("DeleteLoginsOlderThan");
+}
+
 // Analytics (report)
 Status PostgresStore::ScanDecisionFacts(const ScanSlice&, const std::function<bool(const DecisionFacts&)>&) {
   return Missing("ScanDecisionFacts");
