@@ -51,7 +51,12 @@ PgConn::PgConn(PGconn* c) : conn_(c) {
 PgConn::~PgConn() { PQfinish(conn_); }
 
 Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& url) {
-  PGconn* c = PQconnectdb(url.c_str());
+  // A server that does not answer fails the connection after 10 s instead
+  // of hanging (libpq waits for ever by default); the URL's own
+  // connect_timeout, if any, comes later and wins.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"10", url.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (c == nullptr) return Status::Io("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(c) != CONNECTION_OK) {
     std::string why = Trim(PQerrorMessage(c));

@@ -62,7 +62,8 @@ class PgResult {
 class PgConn {
  public:
   // Connects with a libpq URI ("postgres://USER@HOST:PORT/DB" or
-  // "postgresql://..."); Io naming the server when it cannot.
+  // "postgresql://..."); Io naming the server when it cannot, after at
+  // most connect_timeout seconds (10 unless the URL says otherwise).
   static Result<std::unique_ptr<PgConn>> Connect(const std::string& url);
   ~PgConn();
   PgConn(const PgConn&) = delete;
