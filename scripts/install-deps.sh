@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ccache pkg-config git
   libvectorscan-dev libicu-dev libcld2-dev
   libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
+  postgresql-15 libpq-dev  # the PostgreSQL store (src/store/postgres); its tests start a throwaway cluster
   libcli11-dev libfmt-dev libssl-dev
   libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# PostgreSQL is installed above: its tests must run, never skip (tests/pg_cluster.h).
+export EVENHAND_REQUIRE_POSTGRES=1
 bash scripts/build.sh build
 (cd build && ctest --output-on-failure -j"$(nproc)")
 # Crash trials, short version (the 1,000-trial run is recorded in docs/RELIABILITY.md).

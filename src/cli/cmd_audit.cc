@@ -123,7 +123,7 @@ void AddAuditCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<Args>();
   auto* verify = audit->add_subcommand(
       "verify", "Recompute the audit hash chain; report every edited, removed or reordered entry");
-  verify->add_option("--db", args->db, "Store URL: sqlite:PATH or a path to an SQLite file")->required();
+  verify->add_option("--db", args->db, "Store URL: sqlite:PATH, a path to an SQLite file, or postgres://USER@HOST:PORT/DB")->required();
   verify->add_option("--expect-head", args->expect_head,
                      "Hash of the last entry as published earlier; detects entries cut from the end");
   verify->callback([args, exit_code] { *exit_code = Verify(args->db, args->expect_head); });

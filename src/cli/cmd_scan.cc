@@ -216,7 +216,7 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
   scan->add_option("-p,--policy", args->policy, "Policy YAML file")->required()->check(CLI::ExistingFile);
   scan->add_option("-o,--output", args->output, "Decisions JSONL ('-' = stdout); a regular file appears only when the scan succeeds")
       ->capture_default_str();
-  scan->add_option("--db", args->db, "Also store posts and decisions (with audit entries) in sqlite:PATH");
+  scan->add_option("--db", args->db, "Also store posts and decisions (with audit entries) in a store: sqlite:PATH, a file path, or postgres://USER@HOST:PORT/DB");
   scan->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
   scan->add_option("--behavior-signals", args->behavior_signals,
                    "Account signals from `evenhand behavior --signals` (account.network_size, account.coordination_score, "

@@ -11,6 +11,7 @@ std::string Status::ToString() const {
     case Code::kCorrupt: return "corrupt: " + message_;
     case Code::kConflict: return "conflict: " + message_;
     case Code::kInternal: return "internal error: " + message_;
+    case Code::kUnimplemented: return "not implemented: " + message_;
   }
   return message_;
 }

@@ -12,7 +12,7 @@ namespace evenhand {
 
 class Status {
  public:
-  enum class Code { kOk = 0, kInvalid, kNotFound, kIo, kCorrupt, kConflict, kInternal };
+  enum class Code { kOk = 0, kInvalid, kNotFound, kIo, kCorrupt, kConflict, kInternal, kUnimplemented };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -22,6 +22,8 @@ class Status {
   static Status Corrupt(std::string msg) { return Status(Code::kCorrupt, std::move(msg)); }
   static Status Conflict(std::string msg) { return Status(Code::kConflict, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  // An operation this build or backend does not offer (yet); the message names it.
+  static Status Unimplemented(std::string msg) { return Status(Code::kUnimplemented, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -249,6 +249,7 @@ ApiResponse Api::FromStatus(const Status& s) {
     case Status::Code::kInvalid: return Error(400, "invalid", s.message());
     case Status::Code::kNotFound: return Error(404, "not_found", s.message());
     case Status::Code::kConflict: return Error(409, "conflict", s.message());
+    case Status::Code::kUnimplemented: return Error(501, "not_implemented", s.message());
     case Status::Code::kIo: {
       // The store cannot be used now (another process holds it past the busy
       // timeout, or the disk failed): a temporary state, never a 500.

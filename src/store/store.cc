@@ -4,6 +4,9 @@
 
 #include "model/time.h"
 #include "store/sqlite/sqlite_store.h"
+#ifdef EVENHAND_POSTGRES
+#include "store/postgres/postgres_store.h"
+#endif
 
 namespace evenhand {
 
@@ -14,8 +17,14 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, OpenMode mode) 
   if (u.empty()) return Status::Invalid("store URL is empty (give \"sqlite:PATH\" or a file path)");
   if (u.starts_with("sqlite://")) return OpenSqliteStore(std::string(u.substr(9)), mode);  // sqlite:///abs/path
   if (u.starts_with("sqlite:")) return OpenSqliteStore(std::string(u.substr(7)), mode);
-  if (u.starts_with("postgres://") || u.starts_with("postgresql://"))
-    return Status::Invalid("store URL \"" + url + "\": the PostgreSQL backend is not available in this build");
+  if (u.starts_with("postgres://") || u.starts_with("postgresql://")) {
+#ifdef EVENHAND_POSTGRES
+    return OpenPostgresStore(url, mode);
+#else
+    return Status::Invalid("store URL \"" + url + "\": the PostgreSQL backend is not available in this build "
+                           "(configured with -DEVENHAND_POSTGRES=OFF)");
+#endif
+  }
   if (size_t sep = u.find("://"); sep != std::string_view::npos && sep > 0)
     return Status::Invalid("store URL \"" + url + "\": unknown scheme \"" + std::string(u.substr(0, sep)) +
                            "\" (use \"sqlite:PATH\" or a file path)");

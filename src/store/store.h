@@ -1,5 +1,5 @@
 // The Store: where posts, decisions and the audit chain are kept durably.
-// Backends (sqlite/, later postgres/) implement this interface; nothing
+// Backends (sqlite/, postgres/) implement this interface; nothing
 // backend-specific is visible outside the backend's folder.
 //
 // Writes are grouped: Begin() ... Commit() makes a batch durable at once;
@@ -334,8 +334,10 @@ class Store {
   std::function<int64_t()> clock_;
 };
 
-// Opens a store by URL: "sqlite:PATH" or a plain PATH (SQLite). Creates the
-// database and migrates its schema to the current version.
+// Opens a store by URL: "sqlite:PATH" or a plain PATH (SQLite), or
+// "postgres://USER@HOST:PORT/DB" (PostgreSQL, store/postgres/: the database
+// must exist; only part of this interface yet, the rest is Unimplemented).
+// Creates the store's tables and migrates its schema to the current version.
 // With OpenMode::kMustExist a missing database is a NotFound error instead
 // of a new empty one (for readers such as `audit verify`).
 enum class OpenMode { kCreate, kMustExist };

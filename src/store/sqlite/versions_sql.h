@@ -13,16 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "store/content_hash.h"
 #include "store/store.h"
 
 namespace evenhand::sqlite_store {
 
 // Schema step 7: post versions, content hashes, decisions by (item, version, policy).
 extern const char kVersionsMigrationSql[];
-
-// SHA-256 hex of a post's content (account, ts, lang, text, topic, region
-// and media as stored in `media_json`), each field length-prefixed.
-std::string ContentHash(const Post& p, const std::string& media_json);
 
 // Copies item `id`'s current version into post_versions, superseded at `now`.
 Status ArchiveCurrentVersion(sqlite3* db, const std::string& path, const std::string& id, int64_t now);

@@ -1,0 +1,232 @@
+#include "store/postgres/pg_migrations.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <string>
+
+namespace evenhand::pg_store {
+
+namespace {
+
+#define EVENHAND_CREATED_BY "evenhand " EVENHAND_VERSION
+
+// Key of the advisory lock held while migrating ("EVNM").
+constexpr const char* kMigrationLock = "1163284045";
+
+// The audit tree's secret (store/audit_leaf.h: the key of the leaves'
+// salts): 32 random bytes, made once, never served.
+Status MakeTreeSecret(PgConn& conn) {
+  unsigned char secret[32];
+  if (RAND_bytes(secret, sizeof secret) != 1)
+    return Status::Internal(conn.where() + ": no random bytes for the audit tree's secret (OpenSSL RAND_bytes)");
+  auto r = conn.Query("INSERT INTO tlog_secret (id, secret) VALUES (1, $1)",
+                      PgParams().Bytes(std::string_view(reinterpret_cast<const char*>(secret), sizeof secret)),
+                      "storing the audit tree's secret");
+  OPENSSL_cleanse(secret, sizeof secret);
+  return r.status();
+}
+
+constexpr Migration kMigrations[] = {
+    {1,
+     "items and their versions, accounts, decisions (one per item version and policy), the audit chain and its "
+     "Merkle tree (leaf data v2), login records",
+     R"sql(
+CREATE TABLE evenhand_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO evenhand_meta (key, value) VALUES ('created_by', ')sql" EVENHAND_CREATED_BY R"sql(');
+INSERT INTO evenhand_meta (key, value) VALUES ('created_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+
+CREATE TABLE accounts (
+  id      TEXT PRIMARY KEY,
+  created BIGINT NOT NULL,  -- unix seconds
+  country TEXT NOT NULL
+);
+
+-- The current version of each item; the versions it replaced are in post_versions.
+CREATE TABLE posts (
+  id              TEXT PRIMARY KEY,
+  account         TEXT NOT NULL,
+  ts              BIGINT NOT NULL,  -- unix seconds, 0 when unknown
+  lang            TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  topic           TEXT NOT NULL,
+  region          TEXT NOT NULL,
+  media           TEXT NOT NULL,    -- JSON array of {"path": ...}
+  version         BIGINT NOT NULL,  -- 1, 2, ...
+  content_hash    TEXT NOT NULL,    -- store/content_hash.h
+  stored_at       BIGINT NOT NULL,
+  content_deleted BIGINT NOT NULL DEFAULT 0  -- unix seconds retention deleted text and media; 0 = kept
+);
+CREATE INDEX posts_by_account ON posts (account, ts, id);
+
+CREATE TABLE post_versions (
+  item            TEXT NOT NULL,
+  version         BIGINT NOT NULL,
+  account         TEXT NOT NULL,
+  ts              BIGINT NOT NULL,
+  lang            TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  topic           TEXT NOT NULL,
+  region          TEXT NOT NULL,
+  media           TEXT NOT NULL,
+  content_hash    TEXT NOT NULL,
+  stored_at       BIGINT NOT NULL,
+  superseded_at   BIGINT NOT NULL,
+  content_deleted BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (item, version)
+);
+
+CREATE TABLE decisions (
+  id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  item      TEXT NOT NULL,
+  version   BIGINT NOT NULL,   -- the item version decided on; 0 = no post stored
+  policy    TEXT NOT NULL,     -- "name@version"
+  account   TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  scope     TEXT NOT NULL,     -- JSON array of jurisdictions; [] = global
+  category  TEXT NOT NULL,
+  rule      TEXT NOT NULL,
+  reason    TEXT NOT NULL,
+  review    BOOLEAN NOT NULL,
+  lang      TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  ts        BIGINT NOT NULL,
+  signals   TEXT NOT NULL,     -- JSON array of {"detector","name","score","evidence"}
+  stored_at BIGINT NOT NULL,
+  UNIQUE (item, version, policy)
+);
+CREATE INDEX decisions_by_policy ON decisions (policy, action, category);
+
+-- Append-only by API: the Store only ever INSERTs here, holding the
+-- advisory lock of the chain. Edits made behind its back are found by
+-- the hash chain and the tree, not prevented.
+CREATE TABLE audit (
+  seq       BIGINT PRIMARY KEY,
+  ts        BIGINT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE INDEX audit_by_subject ON audit (subject, seq);
+
+-- The audit log's Merkle tree (tlog/): C2SP tiles, the widest version of
+-- each; leaf data v2 (store/audit_leaf.h), salted with tlog_secret's key.
+CREATE TABLE tlog_tiles (
+  level  INTEGER NOT NULL,
+  idx    BIGINT NOT NULL,
+  hashes BYTEA NOT NULL,  -- 32-byte hashes concatenated
+  PRIMARY KEY (level, idx)
+);
+CREATE TABLE tlog_tree (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  size BIGINT NOT NULL    -- audit entries 1..size are the tree's leaves 0..size-1
+);
+INSERT INTO tlog_tree (id, size) VALUES (1, 0);
+CREATE TABLE tlog_secret (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  secret BYTEA NOT NULL  -- 32 random bytes (MakeTreeSecret); never served
+);
+CREATE TABLE tlog_checkpoints (
+  id   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  size BIGINT NOT NULL,
+  ts   BIGINT NOT NULL,
+  note TEXT NOT NULL
+);
+
+CREATE TABLE logins (
+  account   TEXT NOT NULL,
+  ts        BIGINT NOT NULL,
+  event     TEXT NOT NULL,     -- 'signup' | 'login'
+  ip        TEXT NOT NULL,
+  port      INTEGER NOT NULL,  -- 0 = not given
+  device    TEXT NOT NULL,
+  stored_at BIGINT NOT NULL,
+  PRIMARY KEY (account, ts, event, ip, port, device)
+);
+)sql",
+     MakeTreeSecret},
+};
+
+Result<int> ReadVersion(PgConn& conn) {
+  auto r = conn.Query("SELECT coalesce(max(version), 0) FROM evenhand_schema", PgParams(), "reading the schema version");
+  if (!r.ok()) return r.status();
+  return static_cast<int>(r->Int(0, 0));
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+int CurrentSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Status Migrate(PgConn& conn, std::span<const Migration> steps, OpenMode mode, int* version) {
+  int latest = 0;
+  for (const Migration& m : steps) {
+    if (m.version != latest + 1)
+      return Status::Internal("PostgreSQL schema migrations out of order: version " + std::to_string(m.version) +
+                              " follows " + std::to_string(latest));
+    latest = m.version;
+  }
+  const std::string& where = conn.where();
+  auto fail = [&](Status s) {
+    (void)conn.Exec("ROLLBACK", "rolling back the schema migration");
+    return s;
+  };
+  if (Status s = conn.Exec("BEGIN", "starting the schema migration"); !s.ok()) return s;
+  if (Status s = conn.Exec(std::string("SELECT pg_advisory_xact_lock(") + kMigrationLock + ")",
+                           "waiting for another process's schema migration");
+      !s.ok())
+    return fail(s);
+  auto probe = conn.Query(
+      "SELECT to_regclass('evenhand_schema') IS NOT NULL, "
+      "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()), "
+      "(SELECT string_agg(tablename, ', ' ORDER BY tablename) FROM (SELECT tablename FROM pg_tables "
+      "WHERE schemaname = current_schema() ORDER BY tablename LIMIT 3) t)",
+      PgParams(), "looking for an evenhand schema");
+  if (!probe.ok()) return fail(probe.status());
+  int now = 0;
+  if (probe->Bool(0, 0)) {
+    auto v = ReadVersion(conn);
+    if (!v.ok()) return fail(v.status());
+    now = *v;
+  } else if (probe->Int(0, 1) > 0) {
+    return fail(Status::Invalid(where + ": not an evenhand database (it has tables " + probe->Text(0, 2) +
+                                (probe->Int(0, 1) > 3 ? ", ..." : "") +
+                                " but no evenhand_schema); refusing to change it"));
+  } else if (mode == OpenMode::kMustExist) {
+    return fail(Status::NotFound(where + ": holds no evenhand store yet (a command that writes, such as "
+                                         "`evenhand scan --db`, creates one)"));
+  }
+  if (now > latest)
+    return fail(Status::Invalid(where + ": database schema version " + std::to_string(now) +
+                                " was created by a newer evenhand; this build knows PostgreSQL versions up to " +
+                                std::to_string(latest) + ". Use a newer evenhand or another database."));
+  if (now == 0) {
+    if (Status s = conn.Exec(
+            "CREATE TABLE evenhand_schema (version INTEGER PRIMARY KEY, what TEXT NOT NULL, "
+            "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+            "creating evenhand_schema");
+        !s.ok())
+      return fail(s);
+  }
+  for (const Migration& m : steps) {
+    if (m.version <= now) continue;
+    const std::string doing = "migrating the schema to version " + std::to_string(m.version) + " (" + m.what + ")";
+    if (Status s = conn.Exec(m.sql, doing); !s.ok()) return fail(s);
+    if (m.after != nullptr)
+      if (Status s = m.after(conn); !s.ok()) return fail(s);
+    auto r = conn.Query("INSERT INTO evenhand_schema (version, what) VALUES ($1, $2)",
+                        PgParams().Int(m.version).Text(m.what), doing);
+    if (!r.ok()) return fail(r.status());
+  }
+  if (Status s = conn.Exec("COMMIT", "committing the schema migration"); !s.ok()) return fail(s);
+  *version = latest;
+  return Status::Ok();
+}
+
+}  // namespace evenhand::pg_store

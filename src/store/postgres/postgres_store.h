@@ -1,0 +1,23 @@
+// PostgreSQL backend of Store (issue 18): libpq, one connection per Store,
+// schema migrations of its own (pg_migrations.h). Opened by OpenStore for
+// "postgres://USER@HOST:PORT/DB" and "postgresql://..." URLs (any libpq
+// URI: ?host=/socket/dir, sslmode, ...). The database must exist
+// (`createdb`); the store creates its tables in it.
+//
+// What is implemented is what `evenhand scan --db` and `evenhand audit
+// verify|head` need: accounts, items and their versions, decisions, login
+// records, the audit chain and its Merkle tree and checkpoints. Every other
+// Store method returns Status::Unimplemented naming the method (see
+// docs/ARCHITECTURE.md, "Store backends").
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace evenhand {
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, OpenMode mode = OpenMode::kCreate);
+
+}  // namespace evenhand
