@@ -16,17 +16,27 @@
 // ("claim🎁your", NormalizedText::glued); or there is no space between any
 // two of them (the words written as one token: "#EasyMoney"), but not a mix.
 //
-// Vectorscan is the prefilter: each term becomes one regex " W1 *W2 *... "
-// (each Wi an alternation of its spellings, every byte escaped). The
-// normaliser has turned every non-word character into a space, so runs of
-// separators, punctuation and emoji are runs of spaces, and the spaces at
-// the ends make every match whole-word. Each report (pattern, end) is then
-// verified exactly by walking back from its end over the normalised text
+// Vectorscan is the prefilter. The normaliser has turned every non-word
+// character into a space, so runs of separators, punctuation and emoji are
+// runs of spaces; ScanMany copies each text into the scan buffer with every
+// run of spaces collapsed to one (" text \0 text \0 ..."). Over collapsed
+// text a term is a finite set of literals: " " + one spelling of each word
+// (as written, with double letters written once, or spelled out with single
+// spaces) joined by " " or "" + " " (SpecLiterals), which is exactly what the
+// term's regex " W1 *W2 *... " (SpecRegex) matches once space runs are
+// collapsed; the spaces at the ends make every match whole-word. Literals
+// that can only verify with stretched letters or glued points go into a
+// second database, scanned only over the texts that have some; terms with a
+// Roman Urdu key (or more than kMaxLiterals spellings) stay regexes over the
+// collapsed text. Each report (literal, end) maps back to the normalised
+// text (Uncollapse) and is verified exactly by walking back from its end
 // (VerifyBack): that finds the start of the match (no start-of-match
 // tracking in Vectorscan, which keeps its fastest engines) and enforces what
-// the regex cannot see (stretched letters, glued points, spelled-out runs,
-// phonetic keys). Spans are mapped back to the original text through each
-// NormalizedText's offset map.
+// the literals cannot see (stretched letters, glued points, spelled-out
+// runs, phonetic keys). Spans are mapped back to the original text through
+// each NormalizedText's offset map. MatcherEngine::kRegexReference compiles
+// the regexes over the uncollapsed text instead (the issue-15 engine: slow
+// to compile and scan), for tests that check both report the same matches.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
 // benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
