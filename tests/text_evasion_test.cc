@@ -209,6 +209,11 @@ TEST(EvasionInsideWords, DigitsGluedToArabicScript) {
   ExpectSpan({"قرض"}, "قرض۲۰۲۶ اسکیم", "قرض");
   ExpectSpan({"قرض"}, "قرض2026", "قرض");
   ExpectSpan({"قرض"}, "۲۰۲۶قرض", "قرض");
+  // Digits that are leet keys (0 1 3 4 5 7) glued to a word with an alef:
+  // no look-alike step (alef is no l) and no leet (the digits stay digits).
+  ExpectSpan({"اسکیم"}, "اسکیم2017", "اسکیم");
+  ExpectSpan({"اسکیم"}, "1اسکیم", "اسکیم");
+  ExpectSpan({"قرض"}, "قرض0", "قرض");
 }
 
 TEST(EvasionInsideWords, ArabicIndicDigitsAsLeet) {

@@ -16,17 +16,27 @@
 // ("claim🎁your", NormalizedText::glued); or there is no space between any
 // two of them (the words written as one token: "#EasyMoney"), but not a mix.
 //
-// Vectorscan is the prefilter: each term becomes one regex " W1 *W2 *... "
-// (each Wi an alternation of its spellings, every byte escaped). The
-// normaliser has turned every non-word character into a space, so runs of
-// separators, punctuation and emoji are runs of spaces, and the spaces at
-// the ends make every match whole-word. Each report (pattern, end) is then
-// verified exactly by walking back from its end over the normalised text
+// Vectorscan is the prefilter. The normaliser has turned every non-word
+// character into a space, so runs of separators, punctuation and emoji are
+// runs of spaces; ScanMany copies each text into the scan buffer with every
+// run of spaces collapsed to one (" text \0 text \0 ..."). Over collapsed
+// text a term is a finite set of literals: " " + one spelling of each word
+// (as written, with double letters written once, or spelled out with single
+// spaces) joined by " " or "" + " " (SpecLiterals), which is exactly what the
+// term's regex " W1 *W2 *... " (SpecRegex) matches once space runs are
+// collapsed; the spaces at the ends make every match whole-word. Literals
+// that can only verify with stretched letters or glued points go into a
+// second database, scanned only over the texts that have some; terms with a
+// Roman Urdu key (or more than kMaxLiterals spellings) stay regexes over the
+// collapsed text. Each report (literal, end) maps back to the normalised
+// text (Uncollapse) and is verified exactly by walking back from its end
 // (VerifyBack): that finds the start of the match (no start-of-match
 // tracking in Vectorscan, which keeps its fastest engines) and enforces what
-// the regex cannot see (stretched letters, glued points, spelled-out runs,
-// phonetic keys). Spans are mapped back to the original text through each
-// NormalizedText's offset map.
+// the literals cannot see (stretched letters, glued points, spelled-out
+// runs, phonetic keys). Spans are mapped back to the original text through
+// each NormalizedText's offset map. MatcherEngine::kRegexReference compiles
+// the regexes over the uncollapsed text instead (the issue-15 engine: slow
+// to compile and scan), for tests that check both report the same matches.
 //
 // A second, case-insensitive database over the raw terms serves ScanRaw (the
 // benchmark ceiling: plain Vectorscan, no normalisation, no word check). It is
@@ -374,12 +384,16 @@ struct TermMatcher::Impl {
   std::vector<Spec> specs;
   MatcherEngine engine = MatcherEngine::kLiterals;
   // kLiterals: the literal database over collapsed text (id -> spec in
-  // lit_spec) and, when some spec needs one, the regex database over
-  // collapsed text (id -> spec in re_spec). kRegexReference: db_ref, id =
-  // spec, over the text as normalised.
+  // lit_spec); the literals that need stretched letters or glued points,
+  // scanned only over texts that have some (id -> spec in need_spec, what
+  // it needs in need_bits); and, when some spec needs one, the regex
+  // database over collapsed text (id -> spec in re_spec). kRegexReference:
+  // ref_db, id = spec, over the text as normalised.
   hs_database_t* lit_db = nullptr;
   std::vector<uint32_t> lit_spec;
-  std::vector<uint8_t> lit_need;  // id -> kNeedStretched | kNeedGlued
+  hs_database_t* need_db = nullptr;
+  std::vector<uint32_t> need_spec;
+  std::vector<uint8_t> need_bits;  // kNeedStretched | kNeedGlued
   hs_database_t* re_db = nullptr;
   std::vector<uint32_t> re_spec;
   hs_database_t* ref_db = nullptr;
@@ -389,6 +403,7 @@ struct TermMatcher::Impl {
 
   ~Impl() {
     if (lit_db) hs_free_database(lit_db);
+    if (need_db) hs_free_database(need_db);
     if (re_db) hs_free_database(re_db);
     if (ref_db) hs_free_database(ref_db);
     if (raw_db) hs_free_database(raw_db);
@@ -415,7 +430,13 @@ struct TermMatcher::Scratch::Impl {
   hs_scratch_t* scratch = nullptr;
   std::string buffer;            // " text \0 text \0 ..." for one scan (text collapsed, see ScanMany)
   std::vector<uint32_t> starts;  // buffer offset of each text's first byte
-  std::vector<TermMatch> more;   // the regex database's matches, merged into the output
+  std::vector<TermMatch> more;   // another database's matches, merged into the output
+  // The texts with stretched letters or glued points (for the need
+  // database): pointers, their indices, their buffer and its starts.
+  std::vector<const NormalizedText*> sub_texts;
+  std::vector<uint32_t> sub_ids;
+  std::string buffer2;
+  std::vector<uint32_t> starts2;
   bool raw_ready = false;  // scratch also fits the raw database
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
@@ -491,16 +512,21 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
   }
   // Every spelling of every spec as a literal over collapsed text, when
   // there are at most kMaxLiterals; else (and for Roman Urdu keys) a regex.
-  std::vector<std::string> lits, regexes;
+  std::vector<std::string> lits, need_lits, regexes;
   std::vector<Literal> one;
   for (uint32_t si = 0; si < impl->specs.size(); ++si) {
     const Spec& spec = impl->specs[si];
     one.clear();
     if (SpecLiterals(spec, &one)) {
       for (Literal& lit : one) {
-        lits.push_back(std::move(lit.s));
-        impl->lit_spec.push_back(si);
-        impl->lit_need.push_back(lit.need);
+        if (lit.need) {
+          need_lits.push_back(std::move(lit.s));
+          impl->need_spec.push_back(si);
+          impl->need_bits.push_back(lit.need);
+        } else {
+          lits.push_back(std::move(lit.s));
+          impl->lit_spec.push_back(si);
+        }
       }
     } else {
       regexes.push_back(SpecRegex(spec, true));
@@ -508,6 +534,8 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
     }
   }
   if (!lits.empty() && !(impl->lit_db = CompileLits(lits, 0, &error, &bad))) return fail(&impl->lit_spec);
+  if (!need_lits.empty() && !(impl->need_db = CompileLits(need_lits, 0, &error, &bad)))
+    return fail(&impl->need_spec);
   if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &error, &bad))) return fail(&impl->re_spec);
   return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
 }
@@ -515,7 +543,7 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
 std::unique_ptr<TermMatcher::Scratch> TermMatcher::NewScratch() const {
   auto s = std::make_unique<Scratch::Impl>();
   // All databases share one scratch: ScanRaw grows it to fit the raw one.
-  for (hs_database_t* db : {impl_->lit_db, impl_->re_db, impl_->ref_db})
+  for (hs_database_t* db : {impl_->lit_db, impl_->need_db, impl_->re_db, impl_->ref_db})
     if (db && hs_alloc_scratch(db, &s->scratch) != HS_SUCCESS) {
       if (s->scratch) hs_free_scratch(s->scratch);
       s->scratch = nullptr;
@@ -535,6 +563,7 @@ struct ScanContext {
   size_t count;
   std::vector<TermMatch>* out;
   bool collapsed;  // the buffer holds the texts collapsed (see ScanMany)
+  const uint32_t* text_ids = nullptr;  // index in texts -> TermMatch::text; null: the same
   // Collapsed -> normalised offsets: a cursor in text `text`, at normalised
   // offset `o`, before which `kept` bytes were kept.
   uint32_t text = UINT32_MAX;
@@ -707,10 +736,10 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   size_t begin = 0;
   if (!VerifyBack(spec, spec.words.size() - 1, end, end, v, Gaps{}, &begin)) return 0;
   TermMatch m{spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
-              nt.OriginalEnd(static_cast<uint32_t>(end)), text};
+              nt.OriginalEnd(static_cast<uint32_t>(end)), c->text_ids ? c->text_ids[text] : text};
   std::vector<TermMatch>& out = *c->out;
   // Two literals of one spec can end at one offset: report it once.
-  for (size_t i = out.size(); i > 0 && out[i - 1].text == text && out[i - 1].end == m.end; --i)
+  for (size_t i = out.size(); i > 0 && out[i - 1].text == m.text && out[i - 1].end == m.end; --i)
     if (out[i - 1].list == m.list && out[i - 1].term == m.term) return 0;
   out.push_back(m);
   // Keep the output order (Vectorscan reports in end order in practice;
@@ -763,11 +792,8 @@ __attribute__((target("ssse3"))) size_t CollapseCopySsse3(char* b, size_t w, con
     const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
     const uint32_t drop = sp & ((sp << 1) | carry);
     carry = sp >> 15;
-    if (!drop) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + w), v);
-      w += 16;
-      continue;
-    }
+    // No branch on whether anything drops: which blocks have a run is as
+    // good as random, and a mispredicted branch costs more than the shuffles.
     const uint32_t keep = ~drop & 0xFFFF, lo = keep & 0xFF, hi = keep >> 8;
     const __m128i il = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[lo]));
     const __m128i ih = _mm_or_si128(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[hi])), eight);
@@ -827,7 +853,7 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
   out->clear();
   const Impl& im = *impl_;
   const bool reference = im.engine == MatcherEngine::kRegexReference;
-  if (count == 0 || (reference ? !im.ref_db : !im.lit_db && !im.re_db)) return;
+  if (count == 0 || (reference ? !im.ref_db : !im.lit_db && !im.need_db && !im.re_db)) return;
   Scratch::Impl* s = scratch->impl();
   size_t total = 0;
   for (size_t i = 0; i < count; ++i) total += texts[i]->text.size() + 3;
@@ -870,24 +896,63 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     return;
   }
   if (im.lit_db) {
-    ScanContext ctx{im.specs.data(), im.lit_spec.data(), im.lit_need.data(), texts, s->starts.data(), count, out, true};
+    ScanContext ctx{im.specs.data(), im.lit_spec.data(), nullptr, texts, s->starts.data(), count, out, true};
     hs_scan(im.lit_db, b, len, 0, s->scratch, OnMatch, &ctx);
+  }
+  // Merges s->more (sorted) into *out (sorted), from the back; a match both
+  // hold (a spec whose spellings are in two databases) is kept once.
+  auto merge_more = [&] {
+    size_t m = 0;
+    for (const TermMatch& x : s->more)
+      if (!std::binary_search(out->begin(), out->end(), x, Before)) s->more[m++] = x;
+    s->more.resize(m);
+    size_t a = out->size();
+    if (m == 0) return;
+    out->resize(a + m);
+    TermMatch* o = out->data();
+    for (size_t k = a + m; m > 0;) {
+      if (a > 0 && Before(s->more[m - 1], o[a - 1]))
+        o[--k] = o[--a];
+      else
+        o[--k] = s->more[--m];
+    }
+  };
+  if (im.need_db) {
+    // Only the texts with stretched letters or glued points, in a second buffer.
+    s->sub_texts.clear();
+    s->sub_ids.clear();
+    size_t sub_total = 0;
+    for (size_t i = 0; i < count; ++i)
+      if (!texts[i]->stretched.empty() || !texts[i]->glued.empty()) {
+        s->sub_texts.push_back(texts[i]);
+        s->sub_ids.push_back(static_cast<uint32_t>(i));
+        sub_total += texts[i]->text.size() + 3;
+      }
+    if (!s->sub_texts.empty()) {
+      if (s->buffer2.size() < sub_total + 16) s->buffer2.resize(sub_total + 16);
+      s->starts2.resize(s->sub_texts.size());
+      char* b2 = s->buffer2.data();
+      size_t w2 = 0;
+      for (size_t i = 0; i < s->sub_texts.size(); ++i) {
+        const std::string& t = s->sub_texts[i]->text;
+        b2[w2++] = ' ';
+        s->starts2[i] = static_cast<uint32_t>(w2);
+        w2 = CollapseCopy(b2, w2, t.data(), t.size());
+        if (b2[w2 - 1] != ' ') b2[w2++] = ' ';
+        b2[w2++] = '\0';
+      }
+      s->more.clear();
+      ScanContext ctx{im.specs.data(), im.need_spec.data(), im.need_bits.data(), s->sub_texts.data(),
+                      s->starts2.data(), s->sub_texts.size(), &s->more, true, s->sub_ids.data()};
+      hs_scan(im.need_db, b2, static_cast<unsigned int>(w2), 0, s->scratch, OnMatch, &ctx);
+      merge_more();
+    }
   }
   if (im.re_db) {
     s->more.clear();
     ScanContext ctx{im.specs.data(), im.re_spec.data(), nullptr, texts, s->starts.data(), count, &s->more, true};
     hs_scan(im.re_db, b, len, 0, s->scratch, OnMatch, &ctx);
-    if (!s->more.empty()) {  // merge the two sorted runs from the back
-      size_t a = out->size(), m = s->more.size();
-      out->resize(a + m);
-      TermMatch* o = out->data();
-      for (size_t k = a + m; m > 0;) {
-        if (a > 0 && Before(s->more[m - 1], o[a - 1]))
-          o[--k] = o[--a];
-        else
-          o[--k] = s->more[--m];
-      }
-    }
+    merge_more();
   }
 }
 

@@ -297,6 +297,13 @@ bool IsInvisible(char32_t c) {
 
 constexpr char32_t kRemove = 0x110000;  // not a code point
 
+// A code point of the Arabic script's blocks (Arabic, Supplement, Extended-A,
+// Presentation Forms A and B).
+inline bool IsArabicScript(char32_t c) {
+  return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0x08A0 && c <= 0x08FF) ||
+         (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+}
+
 // Arabic-script folding. Returns the replacement, or kRemove to remove the
 // code point. Code points outside the Arabic block come back unchanged.
 inline char32_t ArabicFold(char32_t c) {
@@ -1111,11 +1118,12 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
         continue;
       }
       size_t j = i;
-      bool letter = false, ascii_letter = false, leet_ascii_letter = false;
+      bool letter = false, ascii_letter = false, leet_ascii_letter = false, arabic_letter = false;
       for (; j < nv && is_tok(v[j].c); ++j) {
         char32_t c = v[j].c;
         if (IsLetterCp(st, c)) {
           letter = true;
+          arabic_letter |= IsArabicScript(c);
           if (c < 0x80 || latin_lookalike(c)) ascii_letter = true;
         } else if (use_leet) {
           char32_t m = t.Leet(c);
@@ -1145,6 +1153,9 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
       if (!latin && do_conf)
         for (size_t k = i; k < j && !latin; ++k) latin = v[k].c < 0x10000 && v[k].c >= 0x80 && st.Conf(v[k].c) &&
                                                          IsLetterCp(st, v[k].c);
+      // A word with an Arabic-script letter is no Latin word in disguise:
+      // no look-alikes, no leet ("قرض2026" keeps its alef and its digits).
+      if (arabic_letter) do_conf = latin = false;
       const bool do_leet = use_leet && letter && latin;
       const size_t tok_w = w;
       for (size_t k = i; k < j; ++k) {

@@ -12,8 +12,9 @@
 // NormalizedText::glued), diacritics and combining overlays on Latin and
 // Greek letters removed ("mönéy", "m̶o̶n̶e̶y̶" -> "money"; Arabic-script marks
 // are left to the Arabic folding), the leet map (only inside tokens that
-// contain a Latin letter, so "fr33" -> "free" but "2026" and "قرض2026"
-// keep their digits), a word boundary between a non-Latin letter and a
+// contain a Latin letter and no Arabic-script letter, so "fr33" -> "free"
+// but "2026" and "قرض2026" keep their digits; look-alikes are not folded
+// in a word with an Arabic-script letter either), a word boundary between a non-Latin letter and a
 // digit ("قرض۲۰۲۶" -> "قرض 2026"), folding of runs of three or more
 // identical letters to one letter marked as stretched ("moneyyyy" -> "money",
 // recorded in NormalizedText::stretched; runs of two stay: "book"), and separators:
