@@ -24,11 +24,16 @@
 #include "pg_cluster.h"
 #include "store/audit_tree.h"
 #include "store/store.h"
+#include "store_test_util.h"
 
 namespace evenhand {
 namespace {
 
 namespace fs = std::filesystem;
+using store_test::Describe;
+using store_test::FillFive;
+using store_test::MakeDecision;
+using store_test::MustVerify;
 
 class StoreConformance : public ::testing::TestWithParam<std::string> {
  protected:
@@ -92,37 +97,6 @@ class StoreConformance : public ::testing::TestWithParam<std::string> {
   std::string dir_, path_;  // SQLite
 };
 
-Decision MakeDecision(const std::string& item, const std::string& policy = "default@3",
-                      Action action = Action::kRemove, const std::string& category = "scams_and_fraud") {
-  Decision d;
-  d.item = item;
-  d.account = "a1";
-  d.action = action;
-  d.category = category;
-  d.rule = "scam-terms";
-  d.policy = policy;
-  d.reason = "matched scam terms";
-  d.review = true;
-  d.lang = "ur";
-  d.region = "PK";
-  d.ts = 1793527200;
-  if (action == Action::kWithhold) d.scope = {"PK"};
-  d.signals.push_back(Signal{"terms", "scam_terms", 1.0, "free money @ 10..21"});
-  return d;
-}
-
-AuditVerifyReport MustVerify(Store& store) {
-  auto r = VerifyAudit(store);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? r.value() : AuditVerifyReport{};
-}
-
-std::string Describe(const AuditVerifyReport& r) {
-  std::string out;
-  for (const AuditProblem& p : r.problems) out += "[" + std::to_string(p.seq) + "] " + p.what + "\n";
-  return out;
-}
-
 // The chain and the Merkle tree over it both verify, with `entries` entries.
 void ExpectSound(Store& store, int64_t entries) {
   AuditVerifyReport r = MustVerify(store);
@@ -132,15 +106,6 @@ void ExpectSound(Store& store, int64_t entries) {
   ASSERT_TRUE(tree.ok()) << tree.status().ToString();
   EXPECT_TRUE(tree->ok()) << (tree->problems.empty() ? "" : tree->problems[0]);
   EXPECT_EQ(tree->tree_size, static_cast<uint64_t>(entries));
-}
-
-// Five decisions -> audit entries 1..5.
-void FillFive(Store& store) {
-  for (int i = 1; i <= 5; ++i) {
-    bool inserted = false;
-    ASSERT_TRUE(store.PutDecision(MakeDecision("p" + std::to_string(i)), "scan", &inserted).ok());
-    ASSERT_TRUE(inserted);
-  }
 }
 
 Post MakePost(const std::string& id, const std::string& text) {

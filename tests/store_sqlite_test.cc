@@ -23,11 +23,16 @@
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "store_test_util.h"
 
 namespace evenhand {
 namespace {
 
 namespace fs = std::filesystem;
+using store_test::Describe;
+using store_test::FillFive;
+using store_test::MakeDecision;
+using store_test::MustVerify;
 
 // ---- raw SQLite access, as a tamperer (or a curious admin) would have it.
 
@@ -84,46 +89,6 @@ class SqliteStoreTest : public ::testing::Test {
   std::string dir_;
   std::string path_;
 };
-
-Decision MakeDecision(const std::string& item, const std::string& policy = "default@3",
-                      Action action = Action::kRemove, const std::string& category = "scams_and_fraud") {
-  Decision d;
-  d.item = item;
-  d.account = "a1";
-  d.action = action;
-  d.category = category;
-  d.rule = "scam-terms";
-  d.policy = policy;
-  d.reason = "matched scam terms";
-  d.review = true;
-  d.lang = "ur";
-  d.region = "PK";
-  d.ts = 1793527200;
-  if (action == Action::kWithhold) d.scope = {"PK"};
-  d.signals.push_back(Signal{"terms", "scam_terms", 1.0, "free money @ 10..21"});
-  return d;
-}
-
-AuditVerifyReport MustVerify(Store& store) {
-  auto r = VerifyAudit(store);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? r.value() : AuditVerifyReport{};
-}
-
-std::string Describe(const AuditVerifyReport& r) {
-  std::string out;
-  for (const AuditProblem& p : r.problems) out += "[" + std::to_string(p.seq) + "] " + p.what + "\n";
-  return out;
-}
-
-// Five decisions -> audit entries 1..5.
-void FillFive(Store& store) {
-  for (int i = 1; i <= 5; ++i) {
-    bool inserted = false;
-    ASSERT_TRUE(store.PutDecision(MakeDecision("p" + std::to_string(i)), "scan", &inserted).ok());
-    ASSERT_TRUE(inserted);
-  }
-}
 
 // ---- opening, schema
 
