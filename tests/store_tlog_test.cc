@@ -33,6 +33,18 @@ void RawExec(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+int64_t RawInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  int64_t v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
 class StoreTlogTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -191,7 +203,7 @@ TEST_F(StoreTlogTest, TheV2MigrationRebuildsTheTreeAndVoidsOldCheckpoints) {
   }
   auto store = Open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogV2Schema);
+  EXPECT_EQ(store->schema_version(), sqlite_store::CurrentSchemaVersion());
   EXPECT_EQ(Tree(*store).AuditLeafVersion(), 2);
   EXPECT_EQ(*Tree(*store).AuditTreeSize(), 301u);
   auto last = Tree(*store).GetAudit(301);
@@ -278,8 +290,27 @@ TEST_F(StoreTlogTest, EditsBehindTheStoresBackAreNamed) {
     auto store = Open();
     EXPECT_TRUE(VerifyAuditTree(*store)->ok());
   }
+  // A leaf of the partial tile edited (its tail row): named like one of a full tile.
+  RawExec(path_, "UPDATE tlog_tail SET hashes = zeroblob(length(hashes)) WHERE level = 0 AND start = 256");
+  {
+    auto store = Open();
+    auto report = VerifyAuditTree(*store);
+    ASSERT_TRUE(report.ok());
+    ASSERT_FALSE(report->ok());
+    EXPECT_NE(report->problems[0].find("entry 257: its contents do not match leaf 256"), std::string::npos)
+        << report->problems[0];
+  }
+  RawExec(path_, "DELETE FROM tlog_tiles; UPDATE tlog_tree SET size = 0;");
+  {
+    auto store = Open();
+    Append(*store, 300, 301);  // the next write rebuilds the tree, past the tail rows left behind
+    EXPECT_EQ(*Tree(*store).AuditTreeSize(), 301u);
+    EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
+    EXPECT_TRUE(VerifyAuditTree(*store)->ok());
+  }
   // A level-1 tile edited (the leaves intact): the root no longer follows from the entries.
-  RawExec(path_, "UPDATE tlog_tiles SET hashes = zeroblob(32) WHERE level = 1 AND idx = 0");
+  // Level 1 of a tree of 301 is one hash, a tail row.
+  RawExec(path_, "UPDATE tlog_tail SET hashes = zeroblob(32) WHERE level = 1 AND start = 0");
   {
     auto store = Open();
     auto report = VerifyAuditTree(*store);
@@ -287,6 +318,66 @@ TEST_F(StoreTlogTest, EditsBehindTheStoresBackAreNamed) {
     ASSERT_FALSE(report->ok());
     EXPECT_NE(report->problems.back().find("tiles edited"), std::string::npos) << report->problems.back();
   }
+}
+
+// Schema v11: a commit of one entry appends a 32-byte tail row instead of
+// rewriting the partial tile; a tile that fills is written whole and its
+// tail rows go. A v10 store's partial tiles move to tail rows.
+TEST_F(StoreTlogTest, PartialTilesAreTailRowsAppendedPerCommit) {
+  {
+    auto old = sqlite_store::OpenSqliteStoreWithMigrations(
+        path_, sqlite_store::Migrations().subspan(0, static_cast<size_t>(sqlite_store::kTlogV2Schema)));
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    Append(**old, 0, 270);  // single commits: tile 0/0 full, 0/1 partial (14), 1/0 partial (1)
+    EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles WHERE length(hashes) < 8192"), 2);
+  }
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogTailSchema);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles"), 1);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail"), 2);
+  EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
+  Append(*store, 270, 300);  // 30 more commits of one: 30 rows of one hash each
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 31);
+  EXPECT_EQ(RawInt(path_, "SELECT max(length(hashes)) FROM tlog_tail WHERE level = 0 AND start > 256"), 32);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles"), 1);
+  EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
+  auto tile = Tree(*store).ReadAuditTile(0, 1);
+  ASSERT_TRUE(tile.ok());
+  EXPECT_EQ(tile->size(), 44u * 32);
+  // A batch that fills tile 0/1 and goes on: written whole, its rows gone.
+  ASSERT_TRUE(store->Begin().ok());
+  Append(*store, 300, 520);
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles WHERE level = 0"), 2);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 1);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 1"), 2);  // 1/0: 1 hash, then 1 more
+  std::vector<tlog::Hash> leaves = Leaves(*store);
+  ASSERT_EQ(leaves.size(), 520u);
+  EXPECT_EQ(TileRoot(*store), RootOf(leaves));
+  StoreTiles tiles(Tree(*store));
+  tlog::TileSource src(tiles, 520);
+  for (uint64_t m = 0; m < 520; m += 13) {
+    auto proof = tlog::InclusionProof(src, m, 520);
+    ASSERT_TRUE(proof.ok());
+    EXPECT_TRUE(tlog::VerifyInclusion(leaves[m], m, 520, *proof, RootOf(leaves)).ok()) << m;
+  }
+  // Consistency from every earlier size a checkpoint could hold.
+  for (uint64_t old : {1u, 255u, 256u, 269u, 300u, 511u}) {
+    std::vector<tlog::Hash> prefix(leaves.begin(), leaves.begin() + static_cast<long>(old));
+    auto proof = tlog::ConsistencyProof(src, old, 520);
+    ASSERT_TRUE(proof.ok()) << old;
+    EXPECT_TRUE(tlog::VerifyConsistency(old, 520, RootOf(prefix), RootOf(leaves), *proof).ok()) << old;
+  }
+  auto report = VerifyAuditTree(*store);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+  // A tail row cut out behind the store's back: the next write says so.
+  RawExec(path_, "DELETE FROM tlog_tail WHERE level = 0");
+  Status s = store->AppendAudit("tester", "test.entry", "x", "");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kCorrupt);
+  EXPECT_NE(s.message().find("tile 0/2 holds 0 hashes"), std::string::npos) << s.message();
 }
 
 TEST_F(StoreTlogTest, ATreeShorterThanTheLogIsNamed) {

@@ -1,5 +1,6 @@
 #include "tlog/tiles.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -34,39 +35,67 @@ Hash PerfectRoot(std::span<const Hash> hashes) {
   return buf[0];
 }
 
+namespace {
+
+// The first `width` hashes of tile (level, index), checked.
+Result<std::string> Prefix(TileStorage& storage, int level, uint64_t index, uint64_t width, uint64_t old_size) {
+  Result<std::string> t = storage.ReadTile(level, index);
+  if (!t.ok()) return t.status();
+  if (t->size() < 32 * width)
+    return Status::Corrupt(Where(level, index) + " holds " + std::to_string(t->size() / 32) + " hashes, a tree of " +
+                           std::to_string(old_size) + " entries needs " + std::to_string(width));
+  t->resize(32 * width);
+  return t;
+}
+
+}  // namespace
+
+Status TileStorage::ExtendTile(int level, uint64_t index, uint64_t width, std::string_view hashes) {
+  Result<std::string> t = ReadTile(level, index);
+  if (!t.ok()) return t.status();
+  if (t->size() < 32 * width)
+    return Status::Corrupt(Where(level, index) + " holds " + std::to_string(t->size() / 32) + " hashes, the tree needs " +
+                           std::to_string(width));
+  t->resize(32 * width);
+  t->append(hashes);
+  return WriteTile(level, index, *t);
+}
+
 Status AppendLeaves(TileStorage& storage, uint64_t old_size, std::span<const Hash> leaves) {
   std::vector<Hash> pending(leaves.begin(), leaves.end());
   std::vector<Hash> next;
-  std::string tile;
+  std::string chunk;
   for (int level = 0; !pending.empty(); ++level) {
     const uint64_t stored = old_size >> (kTileHeight * level);  // hashes already at this level
     uint64_t index = stored / kTileWidth;
-    const uint64_t width = stored % kTileWidth;
-    tile.clear();
-    if (width > 0) {
-      Result<std::string> t = storage.ReadTile(level, index);
-      if (!t.ok()) return t.status();
-      if (t->size() < 32 * width)
-        return Status::Corrupt(Where(level, index) + " holds " + std::to_string(t->size() / 32) +
-                               " hashes, a tree of " + std::to_string(old_size) + " entries needs " +
-                               std::to_string(width));
-      tile.assign(t->data(), 32 * width);
-    }
-    tile.reserve(32 * kTileWidth);
+    uint64_t width = stored % kTileWidth;
     next.clear();
-    for (const Hash& h : pending) {
-      tile.append(Bytes(h));
-      if (tile.size() == 32 * kTileWidth) {
+    size_t pos = 0;
+    while (pos < pending.size()) {
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(kTileWidth - width, pending.size() - pos));
+      chunk.clear();
+      for (size_t i = pos; i < pos + take; ++i) chunk.append(Bytes(pending[i]));
+      if (width + take == kTileWidth) {  // the tile fills: written whole, its root goes up a level
+        std::string tile;
+        if (width > 0) {
+          Result<std::string> prefix = Prefix(storage, level, index, width, old_size);
+          if (!prefix.ok()) return prefix.status();
+          tile = std::move(*prefix);
+        }
+        tile.append(chunk);
         if (Status s = storage.WriteTile(level, index, tile); !s.ok()) return s;
         std::array<Hash, kTileWidth> full;
         for (uint64_t i = 0; i < kTileWidth; ++i) full[i] = HashAt(tile, i);
         next.push_back(PerfectRoot(full));
-        tile.clear();
         ++index;
+        width = 0;
+      } else if (width == 0) {  // a new partial tile
+        if (Status s = storage.WriteTile(level, index, chunk); !s.ok()) return s;
+      } else {
+        if (Status s = storage.ExtendTile(level, index, width, chunk); !s.ok()) return s;
       }
+      pos += take;
     }
-    if (!tile.empty())
-      if (Status s = storage.WriteTile(level, index, tile); !s.ok()) return s;
     pending.swap(next);
   }
   return Status::Ok();

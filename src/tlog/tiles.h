@@ -34,12 +34,22 @@ class TileStorage {
   virtual ~TileStorage() = default;
   // The stored hashes of tile (level, index): 32 bytes each, concatenated.
   virtual Result<std::string> ReadTile(int level, uint64_t index) = 0;
+  // Stores tile (level, index) whole: AppendLeaves writes a tile this way
+  // when it fills (256 hashes), or when it begins a partial one.
   virtual Status WriteTile(int level, uint64_t index, std::string_view hashes) = 0;
+  // Appends `hashes` to tile (level, index), which holds `width` > 0 hashes
+  // and stays partial (width + hashes/32 < 256). The default reads the tile,
+  // checks its width (Corrupt when it holds fewer) and writes it whole; a
+  // storage that can append without rewriting (store/sqlite's tail rows)
+  // overrides it.
+  virtual Status ExtendTile(int level, uint64_t index, uint64_t width, std::string_view hashes);
 };
 
 // Appends `leaves` (leaf hashes) to the tree of `old_size` leaves kept in
-// `storage`. Reads and rewrites only the rightmost tile of each level;
-// Corrupt when a stored tile does not have the width old_size implies.
+// `storage`. Touches only the rightmost tile of each level: a tile that
+// fills is read (its first hashes) and written whole, a tile that stays
+// partial is extended (TileStorage::ExtendTile); Corrupt when a stored tile
+// does not have the width old_size implies.
 Status AppendLeaves(TileStorage& storage, uint64_t old_size, std::span<const Hash> leaves);
 
 // The hash of a perfect tree over `hashes` (a power of two of them, >= 1).

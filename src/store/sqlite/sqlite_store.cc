@@ -240,6 +240,8 @@ END;
     {10, "the audit tree rebuilt with leaf data v2 (salted commitments to actor, payload and chain link); "
          "checkpoints issued before are void",
      nullptr},
+    {11, "the audit tree's partial tiles kept as rows appended per commit (tlog_tail) instead of rewritten whole",
+     nullptr},
 };
 
 // Cached prepared statements.
@@ -638,6 +640,7 @@ Status SqliteStore::Init(std::span<const Migration> migrations) {
   }
   schema_version_ = latest;
   tlog_.SetLeafVersion(schema_version_ >= kTlogV2Schema ? 2 : 1);
+  tlog_.SetTailRows(schema_version_ >= kTlogTailSchema);
   return Status::Ok();
 }
 
@@ -2078,6 +2081,7 @@ std::span<const Migration> Migrations() {
       else if (m.version == 8) all.push_back(kLoginsMigrationSql);
       else if (m.version == kTlogSchema) all.push_back(kTlogMigrationSql);
       else if (m.version == kTlogV2Schema) all.push_back(kTlogV2MigrationSql);
+      else if (m.version == kTlogTailSchema) all.push_back(kTlogTailMigrationSql);
       else all.push_back(m.sql);
     }
     return all;

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -46,9 +48,38 @@ CREATE TABLE tlog_void_checkpoints (
 );
 )sql";
 
+// Step 11: partial tiles leave tlog_tiles for tlog_tail, one row each
+// (start = its first hash's index at its level).
+const char kTlogTailMigrationSql[] = R"sql(
+CREATE TABLE tlog_tail (
+  level  INTEGER NOT NULL,
+  start  INTEGER NOT NULL,  -- index at this level of the row's first hash
+  hashes BLOB NOT NULL,     -- 32-byte hashes concatenated, appended by one commit
+  PRIMARY KEY (level, start)
+) WITHOUT ROWID;
+INSERT INTO tlog_tail (level, start, hashes)
+  SELECT level, idx * 256, hashes FROM tlog_tiles WHERE length(hashes) < 256 * 32;
+DELETE FROM tlog_tiles WHERE length(hashes) < 256 * 32;
+)sql";
+
 namespace {
 
-enum Which : int { kSize, kSetSize, kPending, kRead, kWrite, kPutCheckpoint, kCheckpoints, kEntry, kSecret };
+enum Which : int {
+  kSize,
+  kSetSize,
+  kPending,
+  kRead,
+  kWrite,
+  kPutCheckpoint,
+  kCheckpoints,
+  kEntry,
+  kSecret,
+  kReadWithTail,
+  kTailBefore,
+  kTailInsert,
+  kTailDelete,
+  kTileDelete,
+};
 
 constexpr const char* kSql[] = {
     "SELECT size FROM tlog_tree WHERE id = 1",
@@ -61,7 +92,16 @@ constexpr const char* kSql[] = {
     "SELECT id, size, ts, note FROM tlog_checkpoints ORDER BY id DESC LIMIT ?1",
     "SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit WHERE seq = ?1",
     "SELECT secret FROM tlog_secret WHERE id = 1",
+    // A full tile (start -1) or the tail rows of a partial one, in one snapshot.
+    "SELECT hashes, -1 FROM tlog_tiles WHERE level = ?1 AND idx = ?2 "
+    "UNION ALL SELECT hashes, start FROM tlog_tail WHERE level = ?1 AND start >= ?3 AND start < ?4 ORDER BY 2",
+    "SELECT start, length(hashes) FROM tlog_tail WHERE level = ?1 AND start >= ?2 AND start < ?3 "
+    "ORDER BY start DESC LIMIT 1",
+    "INSERT INTO tlog_tail (level, start, hashes) VALUES (?1, ?2, ?3)",
+    "DELETE FROM tlog_tail WHERE level = ?1 AND start >= ?2 AND start < ?3",
+    "DELETE FROM tlog_tiles WHERE level = ?1 AND idx = ?2",
 };
+static_assert(sizeof kSql / sizeof kSql[0] == kTileDelete + 1);
 
 // Resets the statement when a use ends.
 struct Reset {
@@ -99,28 +139,132 @@ Result<uint64_t> TlogSql::Size() {
 }
 
 Result<std::string> TlogSql::ReadTile(int level, uint64_t index) {
-  Result<sqlite3_stmt*> st = Stmt(kRead);
+  const std::string doing = "reading " + tlog::TilePath(level, index, 0);
+  if (!tail_rows_) {
+    Result<sqlite3_stmt*> st = Stmt(kRead);
+    if (!st.ok()) return st.status();
+    Reset r{*st};
+    sqlite3_bind_int(*st, 1, level);
+    sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_DONE) return std::string();
+    if (rc != SQLITE_ROW) return Error(rc, doing);
+    const void* p = sqlite3_column_blob(*st, 0);
+    const int n = sqlite3_column_bytes(*st, 0);
+    return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), static_cast<size_t>(n));
+  }
+  Result<sqlite3_stmt*> st = Stmt(kReadWithTail);
   if (!st.ok()) return st.status();
   Reset r{*st};
+  const uint64_t first = index * tlog::kTileWidth;
   sqlite3_bind_int(*st, 1, level);
   sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
+  sqlite3_bind_int64(*st, 3, static_cast<int64_t>(first));
+  sqlite3_bind_int64(*st, 4, static_cast<int64_t>(first + tlog::kTileWidth));
+  std::string tile;
+  int rc;
+  while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+    const int64_t start = sqlite3_column_int64(*st, 1);
+    const void* p = sqlite3_column_blob(*st, 0);
+    const size_t n = static_cast<size_t>(sqlite3_column_bytes(*st, 0));
+    if (n % 32 != 0)
+      return Status::Corrupt(path_ + ": " + tlog::TilePath(level, index, 0) + " has a stored row of " +
+                             std::to_string(n) + " bytes, not whole hashes");
+    if (start < 0) {  // the full tile: it is the whole answer
+      tile.assign(p == nullptr ? "" : static_cast<const char*>(p), n);
+      return tile;
+    }
+    // Tail rows are contiguous; after a gap (edited behind the store's
+    // back) only the prefix before it is the tile, and readers that need
+    // more say so.
+    if (static_cast<uint64_t>(start) != first + tile.size() / 32) break;
+    if (p != nullptr) tile.append(static_cast<const char*>(p), n);
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, doing);
+  return tile;
+}
+
+Status TlogSql::Step(int which, const std::string& doing) {
+  Result<sqlite3_stmt*> st = Stmt(which);
+  if (!st.ok()) return st.status();
+  Reset r{*st};
   int rc = sqlite3_step(*st);
-  if (rc == SQLITE_DONE) return std::string();
-  if (rc != SQLITE_ROW) return Error(rc, "reading " + tlog::TilePath(level, index, 0));
-  const void* p = sqlite3_column_blob(*st, 0);
-  const int n = sqlite3_column_bytes(*st, 0);
-  return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), static_cast<size_t>(n));
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, doing);
+}
+
+Status TlogSql::DeleteTail(int level, uint64_t from, uint64_t to) {
+  Result<sqlite3_stmt*> st = Stmt(kTailDelete);
+  if (!st.ok()) return st.status();
+  sqlite3_bind_int(*st, 1, level);
+  sqlite3_bind_int64(*st, 2, static_cast<int64_t>(from));
+  sqlite3_bind_int64(*st, 3, static_cast<int64_t>(std::min<uint64_t>(to, INT64_MAX)));
+  return Step(kTailDelete, "clearing the tail rows of " + tlog::TilePath(level, from / tlog::kTileWidth, 0));
 }
 
 Status TlogSql::WriteTile(int level, uint64_t index, std::string_view hashes) {
-  Result<sqlite3_stmt*> st = Stmt(kWrite);
+  const std::string doing = "writing " + tlog::TilePath(level, index, 0);
+  const uint64_t first = index * tlog::kTileWidth;
+  if (!tail_rows_ || hashes.size() == 32 * tlog::kTileWidth) {
+    Result<sqlite3_stmt*> st = Stmt(kWrite);
+    if (!st.ok()) return st.status();
+    sqlite3_bind_int(*st, 1, level);
+    sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
+    sqlite3_bind_blob64(*st, 3, hashes.data(), hashes.size(), SQLITE_STATIC);
+    if (Status s = Step(kWrite, doing); !s.ok()) return s;
+    // The tile is whole now: its tail rows go.
+    return tail_rows_ ? DeleteTail(level, first, first + tlog::kTileWidth) : Status::Ok();
+  }
+  // A partial tile begun: its first tail row. Whatever a tree reset behind
+  // the store's back left at or past it (a full tile, tail rows) goes first.
+  {
+    Result<sqlite3_stmt*> st = Stmt(kTileDelete);
+    if (!st.ok()) return st.status();
+    sqlite3_bind_int(*st, 1, level);
+    sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
+    if (Status s = Step(kTileDelete, doing); !s.ok()) return s;
+  }
+  if (Status s = DeleteTail(level, first, UINT64_MAX); !s.ok()) return s;
+  Result<sqlite3_stmt*> st = Stmt(kTailInsert);
   if (!st.ok()) return st.status();
-  Reset r{*st};
   sqlite3_bind_int(*st, 1, level);
-  sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
+  sqlite3_bind_int64(*st, 2, static_cast<int64_t>(first));
   sqlite3_bind_blob64(*st, 3, hashes.data(), hashes.size(), SQLITE_STATIC);
-  int rc = sqlite3_step(*st);
-  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "writing " + tlog::TilePath(level, index, 0));
+  return Step(kTailInsert, doing);
+}
+
+Status TlogSql::ExtendTile(int level, uint64_t index, uint64_t width, std::string_view hashes) {
+  if (!tail_rows_) return TileStorage::ExtendTile(level, index, width, hashes);
+  const std::string doing = "appending to " + tlog::TilePath(level, index, width);
+  const uint64_t first = index * tlog::kTileWidth;
+  const uint64_t start = first + width;
+  // The tile's last tail row must end where this one starts.
+  uint64_t held = 0;
+  {
+    Result<sqlite3_stmt*> st = Stmt(kTailBefore);
+    if (!st.ok()) return st.status();
+    Reset r{*st};
+    sqlite3_bind_int(*st, 1, level);
+    sqlite3_bind_int64(*st, 2, static_cast<int64_t>(first));
+    sqlite3_bind_int64(*st, 3, static_cast<int64_t>(start));
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_ROW)
+      held = static_cast<uint64_t>(sqlite3_column_int64(*st, 0)) - first +
+             static_cast<uint64_t>(sqlite3_column_int64(*st, 1)) / 32;
+    else if (rc != SQLITE_DONE)
+      return Error(rc, doing);
+  }
+  if (held != width) {
+    // No tail rows that end here: the tile as ReadTile sees it (a partial
+    // tile a v10 store kept whole, or damage, which the check names).
+    return TileStorage::ExtendTile(level, index, width, hashes);
+  }
+  if (Status s = DeleteTail(level, start, UINT64_MAX); !s.ok()) return s;  // nothing, unless a reset tree left rows
+  Result<sqlite3_stmt*> st = Stmt(kTailInsert);
+  if (!st.ok()) return st.status();
+  sqlite3_bind_int(*st, 1, level);
+  sqlite3_bind_int64(*st, 2, static_cast<int64_t>(start));
+  sqlite3_bind_blob64(*st, 3, hashes.data(), hashes.size(), SQLITE_STATIC);
+  return Step(kTailInsert, doing);
 }
 
 Status TlogSql::Sync(bool stop_at_gap) {

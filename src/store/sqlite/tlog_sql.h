@@ -9,6 +9,18 @@
 //   tlog_void_checkpoints (id, size, ts, note, voided_at)
 //                                     v10: checkpoints of the v1 tree, void since
 //
+//   tlog_tail (level, start, hashes)  v11: the partial rightmost tile of
+//                                     each level, as rows appended per commit
+//
+// From schema v11 tlog_tiles holds full tiles only (256 hashes) and a
+// partial tile is its tail rows: each commit appends one row with the
+// hashes it adds (row `start` = the index of its first hash at that level),
+// and the tile, when it fills, is written whole to tlog_tiles and its tail
+// rows deleted, in the same transaction. A commit of one entry thus writes
+// a 32-byte row instead of rewriting a partial tile of up to 8 KiB
+// (docs/PERFORMANCE.md). ReadTile reads either in one statement, so a
+// reader outside a transaction never falls between the two.
+//
 // Leaf i is RFC 9162's leaf hash of audit entry i+1's leaf data: v2 from
 // schema v10 (store/audit_leaf.h), before it v1, the text its chain hash
 // covers (AuditCanonicalText). The tree is appended in
@@ -35,6 +47,8 @@ extern const char kTlogMigrationSql[];
 inline constexpr int kTlogSchema = 9;  // the first schema with the tree
 extern const char kTlogV2MigrationSql[];
 inline constexpr int kTlogV2Schema = 10;  // the first schema with leaf data v2
+extern const char kTlogTailMigrationSql[];
+inline constexpr int kTlogTailSchema = 11;  // the first schema with tail rows (tlog_tail)
 
 // The migration's second half: builds the tree over the stored entries, up
 // to the first gap if there is one (writes then fail until it is resolved).
@@ -53,6 +67,9 @@ class TlogSql final : public tlog::TileStorage {
 
   // The leaf format to write and read: 1 (schema v9) or 2 (v10 on).
   void SetLeafVersion(int v) { leaf_version_ = v; }
+  // Partial tiles as tail rows (schema v11 on); before, rewritten whole in
+  // tlog_tiles (the migrations to v9 and v10 run with this off).
+  void SetTailRows(bool on) { tail_rows_ = on; }
   int leaf_version() const { return leaf_version_; }
   // The salts of entry `seq` (leaf v2); the secret is read once.
   Result<AuditSalts> Salts(int64_t seq);
@@ -67,6 +84,7 @@ class TlogSql final : public tlog::TileStorage {
   Result<uint64_t> Size();
   Result<std::string> ReadTile(int level, uint64_t index) override;
   Status WriteTile(int level, uint64_t index, std::string_view hashes) override;
+  Status ExtendTile(int level, uint64_t index, uint64_t width, std::string_view hashes) override;
 
   Status PutCheckpoint(uint64_t size, int64_t ts, const std::string& note);
   Result<std::vector<StoredCheckpoint>> Checkpoints(int64_t limit);
@@ -80,8 +98,12 @@ class TlogSql final : public tlog::TileStorage {
 
   sqlite3* db_;
   std::string path_;
-  OwnedStmt stmts_[9];
+  Status Step(int which, const std::string& doing);  // a statement without rows, bound by the caller
+  Status DeleteTail(int level, uint64_t from, uint64_t to);  // tail rows with from <= start < to
+
+  OwnedStmt stmts_[16];
   int leaf_version_ = 1;
+  bool tail_rows_ = false;
   std::string secret_;  // tlog_secret's, once read
 };
 
