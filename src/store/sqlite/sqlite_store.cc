@@ -38,6 +38,7 @@
 #include "store/sqlite/people_sql.h"
 #include "store/sqlite/sqlite_util.h"
 #include "store/sqlite/tlog_sql.h"
+#include "store/json_dump.h"
 #include "store/audit_tree_store.h"
 #include "store/sqlite/versions_sql.h"
 
@@ -316,18 +317,6 @@ std::string Dump(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-nlohmann::ordered_json SignalsJson(const Decision& d) {
-  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-  for (const Signal& s : d.signals) {
-    nlohmann::ordered_json o;
-    o["detector"] = s.detector;
-    o["name"] = s.name;
-    o["score"] = s.score;
-    o["evidence"] = s.evidence;
-    arr.push_back(std::move(o));
-  }
-  return arr;
-}
 
 
 bool IsMemoryPath(const std::string& path) {
@@ -483,6 +472,7 @@ class SqliteStore final : public Store, public AuditTreeStore {
   std::array<sqlite3_stmt*, kQueryCount> stmts_{};
   int schema_version_ = 0;
   bool explicit_txn_ = false;  // between a successful Begin() and Commit()/Rollback()
+  std::string json_scope_, json_signals_, json_payload_;  // PutDecision's buffers, kept between calls
   bool head_known_ = false;    // head_* valid; only while holding the write lock
   int64_t head_seq_ = 0;
   std::string head_hash_;
@@ -1173,19 +1163,27 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
   if (d.policy.empty()) return Status::Invalid("decision for item \"" + d.item + "\": policy is empty");
 
   const std::string action(ActionName(d.action));
-  nlohmann::ordered_json signals = SignalsJson(d);
-  const std::string scope_json = Dump(nlohmann::ordered_json(d.scope));
-  const std::string signals_json = Dump(signals);
-  nlohmann::ordered_json payload;
-  payload["action"] = action;
-  payload["scope"] = d.scope;
-  payload["category"] = d.category;
-  payload["rule"] = d.rule;
-  payload["policy"] = d.policy;
-  payload["review"] = d.review;
-  payload["reason"] = d.reason;
-  payload["signals"] = std::move(signals);
-  // payload is our own compact dump: valid JSON with no raw line break.
+  // The JSON as nlohmann's Dump wrote it (store/json_dump.h), into buffers
+  // kept between calls. The payload is our own compact dump: valid JSON
+  // with no raw line break; the version and content hash end it.
+  std::string& scope_json = json_scope_;
+  std::string& signals_json = json_signals_;
+  std::string& payload = json_payload_;
+  scope_json.clear();
+  DumpScopeJson(&scope_json, d);
+  signals_json.clear();
+  DumpSignalsJson(&signals_json, d);
+  payload.assign("{\"action\":");
+  DumpJsonString(&payload, action);
+  payload.append(",\"scope\":").append(scope_json).append(",\"category\":");
+  DumpJsonString(&payload, d.category);
+  payload.append(",\"rule\":");
+  DumpJsonString(&payload, d.rule);
+  payload.append(",\"policy\":");
+  DumpJsonString(&payload, d.policy);
+  payload.append(d.review ? ",\"review\":true,\"reason\":" : ",\"review\":false,\"reason\":");
+  DumpJsonString(&payload, d.reason);
+  payload.append(",\"signals\":").append(signals_json);
   if (Status s = ValidateAuditFields(actor, "decision", d.item, ""); !s.ok())
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
@@ -1224,10 +1222,13 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
       if (Status s = WriteNewFactsLocked(sqlite3_last_insert_rowid(db_), d, action, stored_at, post); !s.ok())
         return s;
     if (versioned) {
-      payload["version"] = post.version;
-      payload["content_hash"] = post.content_hash;
+      payload.append(",\"version\":");
+      DumpJsonInt(&payload, post.version);
+      payload.append(",\"content_hash\":");
+      DumpJsonString(&payload, post.content_hash);
     }
-    return AppendAuditLocked(actor, "decision", d.item, Dump(payload));
+    payload.push_back('}');
+    return AppendAuditLocked(actor, "decision", d.item, payload);
   });
   if (s.ok() && inserted != nullptr) *inserted = added;
   return s;
