@@ -400,5 +400,43 @@ TEST(MatcherEngines, LiteralsAgreeWithRegexReference) {
   }
 }
 
+
+// A six-word term has 1,024 spellings over collapsed text (each word as
+// written or spelled out, apart or together): literals, not a regex; both
+// engines still report the same matches.
+TEST(MatcherEngines, SixWordTermAsLiteralsAgreesWithRegexReference) {
+  std::vector<TermList> lists = {List("en", {"rosy palm and her 5 sisters", "palm"})};
+  auto fast = MustCompile(lists);
+  auto ref = TermMatcher::Compile(lists, N(), MatcherEngine::kRegexReference);
+  ASSERT_TRUE(fast);
+  ASSERT_TRUE(ref.ok()) << ref.status().message();
+  const std::vector<std::pair<std::string, size_t>> cases = {
+      {"rosy palm and her 5 sisters", 2},
+      {"r o s y palm and her 5 sisters", 2},
+      {"rosy  palm, and h.e.r 5 s i s t e r s!", 2},
+      {"R.O.S.Y. PALM & HER 5 SISTERS", 1},  // "and" is a word of the term
+      {"rosy palm and her 5 sister", 1},
+      {"x r o s y palm and her 5 sisters", 1},  // a one-letter token touches the spelled-out word
+  };
+  auto scratch_fast = fast->NewScratch();
+  auto scratch_ref = (*ref)->NewScratch();
+  for (const auto& [text, want] : cases) {
+    NormalizedText nt;
+    N().NormalizeForMatch(text, &nt);
+    std::vector<TermMatch> a, b;
+    fast->Scan(nt, scratch_fast.get(), &a);
+    (*ref)->Scan(nt, scratch_ref.get(), &b);
+    EXPECT_EQ(a.size(), want) << text;
+    ASSERT_EQ(a.size(), b.size()) << text;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(std::tie(a[i].term, a[i].begin, a[i].end), std::tie(b[i].term, b[i].begin, b[i].end)) << text;
+      if (a[i].term == 0) {
+        EXPECT_EQ(a[i].begin, 0u) << text;
+        EXPECT_EQ(a[i].end, text.size() - (text.back() == '!' ? 1 : 0)) << text;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace evenhand
