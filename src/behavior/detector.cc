@@ -117,6 +117,12 @@ void BehaviorDetector::Add(const Post& post) {
     items[n] = UrlKey(urls[i]);
     kinds[n++] = ItemKind::kUrl;
   }
+  std::string_view tags[4];
+  int nt = FindHashtags(post.text, tags, 4);
+  for (int i = 0; i < nt && n < kMaxItems; ++i) {
+    items[n] = HashtagKey(tags[i]);
+    kinds[n++] = ItemKind::kHashtag;
+  }
   for (size_t i = 0; i < post.media.size() && n < kMaxItems; ++i) {
     items[n] = MediaKey(post.media[i].path);
     kinds[n++] = ItemKind::kMedia;
@@ -284,7 +290,7 @@ BehaviorResult BehaviorDetector::Finish() {
       net.last_ts = std::max(net.last_ts, e->last_ts);
       strength[e->a] += e->Within(kScales - 1);
       strength[e->b] += e->Within(kScales - 1);
-      for (int k = 0; k < 3; ++k)
+      for (int k = 0; k < kItemKinds; ++k)
         if (e->kinds & (1u << k)) net.kinds[ItemKindName(static_cast<ItemKind>(k))]++;
     }
     net.significance = expected[c] > 0 ? observed[c] / expected[c] : 0;
@@ -421,6 +427,22 @@ Status BehaviorDetector::Resolve(const std::string& path, BehaviorResult* r) {
         continue;
       }
       (w.side == 0 ? w.ev->post_a : w.ev->post_b) = post.id;
+      if (w.ev->kind == ItemKindName(ItemKind::kHashtag)) {
+        // The tags the two posts share: the first side read lists its own,
+        // the second keeps those it also has.
+        std::string_view tags[8];
+        int nt = FindHashtags(post.text, tags, 8);
+        std::string mine;
+        for (int t = 0; t < nt; ++t) {
+          std::string tag = "#" + std::string(tags[t]);
+          for (char& c : tag)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (w.ev->item.empty() || (" " + w.ev->item + " ").find(" " + tag + " ") != std::string::npos)
+            mine += (mine.empty() ? "" : " ") + tag;
+        }
+        w.ev->item = mine;
+        continue;
+      }
       if (w.side == 1 && !w.ev->item.empty()) continue;
       if (w.ev->kind == ItemKindName(ItemKind::kUrl)) {
         std::string_view urls[1];

@@ -1,6 +1,6 @@
 // BehaviorDetector: content-neutral account detection over a stream of
 // posts. It reads only behaviour -- which accounts post near-identical
-// text, the same URL or the same media within a short window, and how
+// text, the same URL, hashtag or media within a short window, and how
 // regularly they post -- never what a post argues for or against.
 //
 //   Add(post)  normalises the text, shingles it (sketch.h), assigns it to a
@@ -88,7 +88,7 @@ struct BehaviorOptions {
 };
 
 struct EvidenceSample {
-  std::string kind;  // near_duplicate_text | same_url | same_media
+  std::string kind;  // near_duplicate_text | same_url | same_media | same_hashtag
   std::string account_a, account_b;
   uint64_t line_a = 0, line_b = 0;
   int64_t ts_a = 0, ts_b = 0;
