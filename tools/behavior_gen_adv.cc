@@ -404,7 +404,7 @@ int RunAdversarial(const AdvConfig& cfg) {
     if (cfg.write_images) {
       Rng r(copy);
       ImageEdit edit;
-      edit.crop = 0.03;
+      edit.crop = 0.02;
       edit.resize = true;
       edit.brightness = 10;
       edit.quality = r.Range(40, 95);

@@ -16,7 +16,8 @@ constexpr int kBase = 192;  // base picture side, pixels
 
 struct Rng {
   uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ULL + 0x1234567ULL) {}
+  // The seed is mixed first: seeds n and n + 1 must not give shifted copies of one sequence.
+  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ULL + 0x1234567ULL) { s = Next(); }
   uint64_t Next() {
     uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -32,12 +33,14 @@ std::vector<uint8_t> BasePicture(uint64_t seed) {
   std::vector<uint8_t> px(static_cast<size_t>(kBase) * kBase * 3);
   int c0[3], c1[3];
   for (int k = 0; k < 3; ++k) c0[k] = r.Range(0, 255), c1[k] = r.Range(0, 255);
+  double angle = 6.283185307179586 * r.Uniform(), gx = std::cos(angle), gy = std::sin(angle);
   for (int y = 0; y < kBase; ++y)
-    for (int x = 0; x < kBase; ++x)
+    for (int x = 0; x < kBase; ++x) {
+      double t = 0.5 + ((x - kBase / 2) * gx + (y - kBase / 2) * gy) / (1.5 * kBase);  // 0..1 along a random direction
       for (int k = 0; k < 3; ++k)
-        px[(static_cast<size_t>(y) * kBase + x) * 3 + k] =
-            static_cast<uint8_t>(c0[k] + (c1[k] - c0[k]) * (x + y) / (2 * kBase));
-  int shapes = r.Range(6, 14);
+        px[(static_cast<size_t>(y) * kBase + x) * 3 + k] = static_cast<uint8_t>(c0[k] + (c1[k] - c0[k]) * t);
+    }
+  int shapes = r.Range(10, 24);
   for (int s = 0; s < shapes; ++s) {
     int cx = r.Range(0, kBase - 1), cy = r.Range(0, kBase - 1), rad = r.Range(8, kBase / 3);
     bool disc = r.Uniform() < 0.5;
@@ -47,6 +50,20 @@ std::vector<uint8_t> BasePicture(uint64_t seed) {
       for (int x = std::max(0, cx - rad); x < std::min(kBase, cx + rad); ++x) {
         if (disc && (x - cx) * (x - cx) + (y - cy) * (y - cy) > rad * rad) continue;
         for (int k = 0; k < 3; ++k) px[(static_cast<size_t>(y) * kBase + x) * 3 + k] = static_cast<uint8_t>(col[k]);
+      }
+  }
+  // Texture: a few random waves over everything, so pictures differ in the
+  // middle frequencies a perceptual hash reads, as photographs do.
+  for (int wv = 0; wv < 4; ++wv) {
+    double a = 6.283185307179586 * r.Uniform(), f = 6.283185307179586 * (2 + 10 * r.Uniform()) / kBase;
+    double fx = f * std::cos(a), fy = f * std::sin(a), ph = 6.283185307179586 * r.Uniform(), amp = 12 + 20 * r.Uniform();
+    for (int y = 0; y < kBase; ++y)
+      for (int x = 0; x < kBase; ++x) {
+        int d = static_cast<int>(amp * std::sin(fx * x + fy * y + ph));
+        for (int k = 0; k < 3; ++k) {
+          uint8_t& v = px[(static_cast<size_t>(y) * kBase + x) * 3 + k];
+          v = static_cast<uint8_t>(std::clamp(v + d, 0, 255));
+        }
       }
   }
   return px;

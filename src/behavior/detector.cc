@@ -60,6 +60,7 @@ size_t BehaviorDetector::Hash::operator()(std::string_view s) const { return Has
 
 BehaviorDetector::BehaviorDetector(BehaviorOptions options)
     : options_(options), near_dup_(options.near_dup), graph_(options.coaction) {
+  if (options_.media_by_pdq) media_keys_ = std::make_unique<MediaKeys>(options_.media);
   near_dup_.set_on_closed([this](const ClusterSummary& c) {
     closed_.push_back(c);
     size_t keep = options_.max_clusters_reported;
@@ -124,7 +125,7 @@ void BehaviorDetector::Add(const Post& post) {
     kinds[n++] = ItemKind::kHashtag;
   }
   for (size_t i = 0; i < post.media.size() && n < kMaxItems; ++i) {
-    items[n] = MediaKey(post.media[i].path);
+    items[n] = media_keys_ ? media_keys_->Key(post.media[i].path) : MediaKey(post.media[i].path);
     kinds[n++] = ItemKind::kMedia;
   }
   if (n > 0) graph_.Add(idx, post.ts, static_cast<uint64_t>(post.line), items, kinds, n);
@@ -140,6 +141,12 @@ BehaviorResult BehaviorDetector::Finish() {
   r.edges_pruned = graph_.pruned();
   r.edges_dropped = graph_.dropped();
   r.coordination_interval = CoordinationInterval(graph_.delay_histogram(), CoActionGraph::kDelayBuckets);
+  if (media_keys_) {
+    r.media_hashed = media_keys_->hashed();
+    r.media_matched = media_keys_->matched();
+    r.media_unreadable = media_keys_->unreadable();
+    r.media_low_quality = media_keys_->low_quality();
+  }
   std::sort(closed_.begin(), closed_.end(), [](const ClusterSummary& a, const ClusterSummary& b) {
     return a.size != b.size ? a.size > b.size : a.id < b.id;
   });
