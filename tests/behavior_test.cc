@@ -195,6 +195,49 @@ TEST(Items, UrlsAreFoundAndNormalised) {
   EXPECT_NE(UrlKey("https://example.com/a/b"), UrlKey("https://example.com/a/c"));
 }
 
+TEST(Items, HashtagsAreFoundCaseFoldedAndDeduplicated) {
+  std::string_view tags[8];
+  int n = FindHashtags("#Vote2026 now! see a#b &#38; https://x.org/p#frag #vote2026 (#\xD0\xB4\xD0\xB0) #1 #x "
+                       "#go\xE2\x80\xA6 \xF0\x9F\x94\xA5#fire_up",
+                       tags, 8);
+  ASSERT_EQ(n, 4);
+  EXPECT_EQ(tags[0], "Vote2026");
+  EXPECT_EQ(tags[1], "\xD0\xB4\xD0\xB0");  // non-ASCII letters are tag letters
+  EXPECT_EQ(tags[2], "go");                // a punctuation character (U+2026) ends a tag
+  EXPECT_EQ(tags[3], "fire_up");           // after an emoji
+  EXPECT_EQ(HashtagKey("Vote2026"), HashtagKey("vOTE2026"));
+  EXPECT_NE(HashtagKey("vote2026"), HashtagKey("vote2027"));
+  EXPECT_NE(HashtagKey("example"), UrlKey("example"));
+}
+
+TEST(CoAction, HashtagLinksWeighOneAndTrendingTagsLinkNobody) {
+  CoActionOptions o = SmallGraph();
+  o.max_hashtag_actions = 50;
+  uint64_t tag = HashtagKey("live"), url = 99;
+  ItemKind tk = ItemKind::kHashtag, uk = ItemKind::kUrl;
+  // 40 accounts on one tag within a minute: every sampled link weighs 1
+  // (a URL burst of the same size weighs n / 16 a link).
+  CoActionGraph g(o), u(o);
+  for (uint32_t a = 0; a < 40; ++a) {
+    g.Add(a, 1000 + a, a, &tag, &tk, 1);
+    u.Add(a, 1000 + a, a, &url, &uk, 1);
+  }
+  double max_w = 0, links = 0;
+  g.ForEachEdge([&](const Edge& e) {
+    max_w = std::max(max_w, e.Within(0));
+    links += e.Within(0);
+  });
+  EXPECT_DOUBLE_EQ(max_w, 1.0);
+  EXPECT_LT(links, 40.0 * 39 / 2);  // pairs were sampled, not all linked
+  EXPECT_NEAR(u.total_co_actions(0), 40.0 * 39 / 2, 1e-6);
+  // The tag keeps being used: past 50 actions it is trending and links nobody.
+  double total = g.total_co_actions(3);
+  for (uint32_t a = 100; a < 120; ++a) g.Add(a, 2000 + a, a, &tag, &tk, 1);
+  // Actions 41..51 find at most 50 before them and link (16 sampled
+  // partners each, weight 1); actions 52..60 link nobody.
+  EXPECT_DOUBLE_EQ(g.total_co_actions(3) - total, 11.0 * 16);
+}
+
 TEST(Community, TwoCliquesWithAWeakBridge) {
   // Nodes 0-3 and 4-7 are 4-cliques (weight 5); 3-4 is a weak bridge (1); 8 is alone.
   std::vector<WeightedEdge> e;
@@ -356,6 +399,52 @@ TEST(Detector, FindsFastAndSlowCampaignsButNotHeavyPostersSharingViralItems) {
     bool planted = s.id.starts_with("flood") || s.id.starts_with("slow");
     EXPECT_EQ(s.network >= 0, planted) << s.id;
   }
+}
+
+// Hashtags as co-action items: 6 accounts push one tag in 5 waves of two
+// minutes, each post in words of its own (no near-duplicate text, no URL);
+// around them 400 accounts in 4 live events (120 each on a new tag within
+// 20 minutes) and a tag in steady use all day. Only the 6 are a network,
+// and its evidence names the tag.
+TEST(Detector, FindsAHashtagCampaignButNotLiveEventCrowds) {
+  BehaviorOptions opt;
+  opt.near_dup.capacity = 4096;
+  opt.coaction.item_capacity = 4096;
+  opt.coaction.max_edges = 1 << 17;
+  BehaviorDetector d(opt);
+  std::vector<Post> posts;
+  uint64_t rng = 777;
+  auto next = [&](uint64_t n) { return ((rng = rng * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % n; };
+  const char* syl[] = {"ka", "lo", "mi", "ru", "sen", "ta", "vo", "pel", "dri", "zu"};
+  auto words = [&](int n) {
+    std::string t;
+    for (int i = 0; i < n; ++i) t += std::string(syl[next(10)]) + syl[next(10)] + syl[next(10)] + " ";
+    return t;
+  };
+  for (int wave = 0; wave < 5; ++wave)
+    for (int a = 0; a < 6; ++a)
+      posts.push_back(MakePost("push" + std::to_string(a), 100000 + 40000 * wave + static_cast<int64_t>(next(120)),
+                               words(10) + (a % 2 ? "#SaveTheRiver" : "#savetheriver now"), 0));
+  for (int ev = 0; ev < 4; ++ev)
+    for (int k = 0; k < 120; ++k)
+      posts.push_back(MakePost("viewer" + std::to_string(next(400)), 110000 + 50000 * ev + static_cast<int64_t>(next(1200)),
+                               words(8) + "#show" + std::to_string(ev), 0));
+  for (int k = 0; k < 600; ++k)
+    posts.push_back(MakePost("viewer" + std::to_string(next(400)), 100000 + static_cast<int64_t>(next(200000)),
+                             words(6) + "#monday", 0));
+  std::stable_sort(posts.begin(), posts.end(), [](const Post& x, const Post& y) { return x.ts < y.ts; });
+  int64_t line = 0;
+  for (Post& p : posts) {
+    p.line = ++line;
+    d.Add(p);
+  }
+  BehaviorResult r = d.Finish();
+  ASSERT_EQ(r.networks.size(), 1u);
+  EXPECT_EQ(r.networks[0].accounts,
+            (std::vector<std::string>{"push0", "push1", "push2", "push3", "push4", "push5"}));
+  EXPECT_EQ(r.networks[0].kinds.count("same_hashtag"), 1u);
+  ASSERT_FALSE(r.networks[0].evidence.empty());
+  EXPECT_EQ(r.networks[0].evidence[0].kind, "same_hashtag");
 }
 
 TEST(Resequencer, RestoresOrderWithinTheBoundAndReportsLatePosts) {

@@ -113,8 +113,8 @@ std::string Iso(int64_t t) {
 int Usage() {
   std::fprintf(stderr,
                "usage: evenhand_behavior_gen --out POSTS.jsonl --truth TRUTH.json [--seed N] [--posts N] "
-               "[--networks N] [--days N] [--headlines N] [--mode classic|adversarial|variant] "
-               "[--disorder SECONDS] [--no-offsets]\n");
+               "[--networks N] [--days N] [--headlines N] [--mode classic|adversarial|variant|evasive] "
+               "[--disorder SECONDS] [--no-offsets] [--write-images]\n");
   return 2;
 }
 
@@ -126,11 +126,15 @@ int main(int argc, char** argv) {
   int64_t headlines = -1;
   std::string out_path, truth_path, mode = "classic";
   int64_t disorder = 300;
-  bool offsets = true;
+  bool offsets = true, write_images = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--no-offsets") {
       offsets = false;
+      continue;
+    }
+    if (a == "--write-images") {
+      write_images = true;
       continue;
     }
     auto val = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -149,13 +153,15 @@ int main(int argc, char** argv) {
     else return Usage();
   }
   if (out_path.empty() || truth_path.empty() || days < 1 || disorder < 0) return Usage();
-  if (mode == "adversarial" || mode == "variant") {
+  if (mode == "adversarial" || mode == "variant" || mode == "evasive") {
     evenhand::gen::AdvConfig cfg;
     cfg.seed = seed;
     cfg.posts = posts;
     cfg.networks = networks;
     cfg.days = days;
     cfg.variant = mode == "variant";
+    cfg.evasive = mode == "evasive";
+    cfg.write_images = write_images;
     cfg.disorder = disorder;
     cfg.offsets = offsets;
     cfg.out_path = out_path;

@@ -1,11 +1,15 @@
 #include "behavior_gen_adv.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <string>
 #include <vector>
+
+#include "behavior_gen_images.h"
 
 namespace evenhand::gen {
 
@@ -36,12 +40,17 @@ uint64_t Mix(uint64_t a, uint64_t b) {
   return r.Next();
 }
 
-enum Class : uint8_t { kFastCopy, kSlow, kLargeBurst, kEdited, kFewWaves, kBlended, kClasses };
-const char* kClassNames[] = {"fast_copy", "slow", "large_burst", "edited", "few_waves", "blended"};
+enum Class : uint8_t { kFastCopy, kSlow, kLargeBurst, kEdited, kFewWaves, kBlended,  // every mode
+                       kHashtagOnly, kImageCopies, kJittered, kSmallBlended,           // evasive only
+                       kClasses };
+constexpr int kBaseClasses = 6;
+const char* kClassNames[] = {"fast_copy", "slow",         "large_burst", "edited",   "few_waves",
+                             "blended",   "hashtag_only", "image_copies", "jittered", "small_blended"};
 
 enum Type : uint8_t {
   kOrganic, kBot, kHeadline, kViralUrl, kViralQuote,  // organic
-  kCampText, kCampUrl, kCampImage, kCampEdited         // campaign
+  kCampText, kCampUrl, kCampImage, kCampEdited,        // campaign
+  kTagEvent, kViralImage, kCampTag, kCampImageCopy      // evasive only
 };
 
 struct Ev {
@@ -199,7 +208,7 @@ int RunAdversarial(const AdvConfig& cfg) {
   uint32_t n_accounts = static_cast<uint32_t>(organic);
   for (size_t c = 0; c < nets.size(); ++c) {
     Net& n = nets[c];
-    n.cls = static_cast<Class>(c % kClasses);
+    n.cls = static_cast<Class>(c % (cfg.evasive ? kClasses : kBaseClasses));
     int size = V ? 5 + static_cast<int>(35 * std::pow(rng.Uniform(), 1.5)) : rng.Range(5, 40);
     switch (n.cls) {
       case kFastCopy:
@@ -231,6 +240,27 @@ int RunAdversarial(const AdvConfig& cfg) {
         break;
       case kBlended:
         n.waves = rng.Range(4, 10);
+        n.spread = rng.Range(60, 1200);
+        n.item = rng.Uniform() < 0.5 ? kCampText : kCampUrl;
+        break;
+      case kHashtagOnly:
+        n.waves = rng.Range(4, 10);
+        n.spread = rng.Range(30, 1800);
+        n.item = kCampTag;
+        break;
+      case kImageCopies:
+        n.waves = rng.Range(4, 12);
+        n.spread = rng.Range(10, 600);
+        n.item = kCampImageCopy;
+        break;
+      case kJittered:
+        n.waves = rng.Range(5, 12);
+        n.spread = 3 * 3600;  // each copy delayed log-uniformly in [5 s, 3 h]
+        n.item = rng.Uniform() < 0.5 ? kCampText : kCampUrl;
+        break;
+      case kSmallBlended:
+        size = rng.Range(3, 4);
+        n.waves = rng.Range(5, 10);
         n.spread = rng.Range(60, 1200);
         n.item = rng.Uniform() < 0.5 ? kCampText : kCampUrl;
         break;
@@ -277,6 +307,22 @@ int RunAdversarial(const AdvConfig& cfg) {
   viral(kHeadline, n_head);
   viral(kViralUrl, n_url);
   viral(kViralQuote, n_quote);
+  const bool E = cfg.evasive;
+  if (E) {
+    viral(kViralImage, std::max<uint64_t>(5, cfg.posts / 20000));  // pictures re-shared as edited copies
+    // Hashtag events: unrelated accounts on one new tag within minutes (a
+    // live broadcast, a storm), heavy posters and look-alikes among them.
+    uint64_t events = std::max<uint64_t>(10, cfg.posts / 2500);
+    for (uint64_t ev = 0; ev < events; ++ev) {
+      int64_t start = t0 + static_cast<int64_t>(rng.Below(span));
+      int64_t len = rng.Range(300, 3600);
+      int people = rng.Range(30, 300);
+      for (int k = 0; k < people; ++k) {
+        uint32_t who = rng.Uniform() < 0.5 ? sharer() : static_cast<uint32_t>(rng.Below(organic));
+        push(start + static_cast<int64_t>(rng.Below(len)), who, kTagEvent, static_cast<uint32_t>(ev), 0);
+      }
+    }
+  }
 
   // Campaigns.
   uint64_t campaign_posts = 0;
@@ -293,20 +339,22 @@ int RunAdversarial(const AdvConfig& cfg) {
         if (rng.Uniform() < skip) continue;
         int64_t off = V ? std::min<int64_t>(n.spread, static_cast<int64_t>(rng.LogNormal(n.spread / 4.0 + 1, 0.8)))
                         : static_cast<int64_t>(rng.Below(n.spread + 1));
+        if (n.cls == kJittered) off = static_cast<int64_t>(std::exp(std::log(5.0) + rng.Uniform() * std::log(10800.0 / 5)));
         push(start + off, m, t, static_cast<uint32_t>(c), static_cast<uint32_t>(w));
         ++campaign_posts;
       }
     }
     for (uint32_t m : n.members) {
-      int k = n.cls == kBlended ? rng.Range(50, 300) : V ? rng.Range(5, 80) : rng.Range(0, 40);
+      bool blended = n.cls == kBlended || n.cls == kSmallBlended;
+      int k = blended ? rng.Range(50, 300) : V ? rng.Range(5, 80) : rng.Range(0, 40);
       for (int i = 0; i < k; ++i) {
         int64_t ts = t0 + static_cast<int64_t>(rng.Below(span));
-        if (n.cls == kBlended && rng.Uniform() < 0.1)
+        if (blended && rng.Uniform() < 0.1)
           push(ts, m, kHeadline, static_cast<uint32_t>(rng.Below(n_head)), 0);  // a late share of a headline
         else
           push(ts, m, kOrganic, 0, 0);
       }
-      bool young = rng.Uniform() < (V ? 0.3 : 0.5) && n.cls != kBlended;
+      bool young = rng.Uniform() < (V ? 0.3 : 0.5) && !blended;
       created[m] = t0 - 86400 * static_cast<int64_t>(young ? rng.Below(60) : 200 + rng.Below(2500));
     }
   }
@@ -331,6 +379,40 @@ int RunAdversarial(const AdvConfig& cfg) {
   std::sort(evs.begin(), evs.end(), [](const Ev& x, const Ev& y) {
     return x.deliver != y.deliver ? x.deliver < y.deliver : x.seed < y.seed;
   });
+
+  // Evasive mode: hashtags and picture files.
+  auto tag = [&](uint64_t key, Rng& r) {  // a tag word, cased at random as people type it
+    std::string w = g.vocab[Mix(cfg.seed, key) % g.vocab.size()];
+    if (key % 3 == 0) w += std::to_string(key % 100);
+    double u = r.Uniform();
+    if (u < 0.3) w[0] = static_cast<char>(w[0] - 'a' + 'A');
+    else if (u < 0.4) for (char& c : w) if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return "#" + w;
+  };
+  auto pool_tag = [&](Rng& r) {  // Zipf over 2,000 organic tags: the first few are in steady, heavy use
+    return tag(6000000 + static_cast<uint64_t>(2000 * std::pow(r.Uniform(), 3.0)), r);
+  };
+  std::string img_dir, img_prefix = "img/";
+  if (cfg.write_images) {
+    img_dir = cfg.out_path + ".img";
+    ::mkdir(img_dir.c_str(), 0755);
+    size_t slash = img_dir.rfind('/');
+    img_prefix = (slash == std::string::npos ? img_dir : img_dir.substr(slash + 1)) + "/";
+  }
+  uint64_t images_written = 0;
+  auto picture = [&](const std::string& name, uint64_t base, uint64_t copy) {
+    if (cfg.write_images) {
+      Rng r(copy);
+      ImageEdit edit;
+      edit.crop = 0.02;
+      edit.resize = true;
+      edit.brightness = 10;
+      edit.quality = r.Range(40, 95);
+      if (!WriteImageCopy(img_dir + "/" + name, base, copy, edit)) std::perror((img_dir + "/" + name).c_str());
+      ++images_written;
+    }
+    return img_prefix + name;
+  };
 
   std::FILE* out = std::fopen(cfg.out_path.c_str(), "wb");
   if (!out) {
@@ -361,14 +443,40 @@ int RunAdversarial(const AdvConfig& cfg) {
         double u = r.Uniform();
         if (u < 0.08) text += " https://blog" + std::to_string(r.Below(100000)) + ".example/p/" + std::to_string(r.Below(1000));
         else if (u < 0.12) media = "img/u" + std::to_string(r.Next() % 100000000) + ".jpg";
+        if (E && r.Uniform() < 0.2) {
+          text += " " + pool_tag(r);
+          if (r.Uniform() < 0.3) text += " " + pool_tag(r);
+        }
         break;
       }
+      case kTagEvent:
+        text = g.Sentence(r, 3, 16) + " " + tag(8000000 + e.a, r);
+        if (r.Uniform() < 0.3) text += " " + pool_tag(r);
+        break;
+      case kViralImage:
+        text = g.Sentence(r, 0, 5);
+        media = picture("m" + std::to_string(e.a) + "_" + std::to_string(serial) + ".jpg", Mix(cfg.seed, 7000000 + e.a),
+                        Mix(e.seed, 11));
+        break;
+      case kCampTag: {
+        // Fresh words every post; only the campaign's tag (and now and then a trending one) in common.
+        std::string body = g.Sentence(r, 6, 20), t = tag(9000000 + e.a, r);
+        text = r.Uniform() < 0.5 ? body + " " + t : t + " " + body;
+        if (r.Uniform() < 0.5) text += " " + tag(6000000 + r.Below(5), r);
+        break;
+      }
+      case kCampImageCopy:
+        text = g.Sentence(r, 1, 6);
+        media = picture("e" + std::to_string(e.a) + "_" + std::to_string(e.b) + "_" + std::to_string(serial) + ".jpg",
+                        Mix(cfg.seed, 3000000 + e.a * 1000 + e.b), Mix(e.seed, 13));
+        break;
       case kBot: text = "update " + std::to_string(r.Below(1000000)) + " " + g.Sentence(r, 6, 12); break;
       case kHeadline: {
         Rng hr(Mix(cfg.seed, 1000000 + e.a));
         std::string head = g.Sentence(hr, 8, 14);
         std::string url = "https://news" + std::to_string(hr.Below(40)) + ".example/story/" + std::to_string(e.a);
         text = r.Uniform() < 0.5 ? g.Sentence(r, 1, 4) + " " + head + " " + url : head + " " + url;
+        if (E && r.Uniform() < 0.5) text += " " + tag(6000000 + hr.Below(30), r);  // a news tag
         break;
       }
       case kViralUrl: {
@@ -431,7 +539,7 @@ int RunAdversarial(const AdvConfig& cfg) {
   std::vector<uint32_t> heavy_list;
   for (uint32_t a = 0; a < heavy; ++a) heavy_list.push_back(a);
   std::fprintf(t, "{\"seed\":%llu,\"mode\":\"%s\",\"posts\":%zu,\"campaign_posts\":%llu,\"disorder_seconds\":%lld,\"networks\":[\n",
-               static_cast<unsigned long long>(cfg.seed), V ? "variant" : "adversarial", evs.size(),
+               static_cast<unsigned long long>(cfg.seed), V ? "variant" : E ? "evasive" : "adversarial", evs.size(),
                static_cast<unsigned long long>(campaign_posts), static_cast<long long>(cfg.disorder));
   for (size_t c = 0; c < nets.size(); ++c)
     std::fprintf(t, "%s{\"id\":%zu,\"kind\":\"%s\",\"waves\":%d,\"spread_seconds\":%lld,\"accounts\":%s}\n", c ? "," : "",
@@ -440,8 +548,9 @@ int RunAdversarial(const AdvConfig& cfg) {
   std::fprintf(t, "],\"lookalike_accounts\":%s,\"heavy_accounts\":%s,\"bot_accounts\":%s}\n", list(lookalikes).c_str(),
                list(heavy_list).c_str(), list(bots).c_str());
   std::fclose(t);
-  std::fprintf(stderr, "wrote %zu posts (%llu in campaigns), %u accounts, %zu networks (%s)\n", evs.size(),
-               static_cast<unsigned long long>(campaign_posts), n_accounts, nets.size(), V ? "variant" : "adversarial");
+  std::fprintf(stderr, "wrote %zu posts (%llu in campaigns), %u accounts, %zu networks (%s), %llu pictures\n", evs.size(),
+               static_cast<unsigned long long>(campaign_posts), n_accounts, nets.size(),
+               V ? "variant" : E ? "evasive" : "adversarial", static_cast<unsigned long long>(images_written));
   return 0;
 }
 

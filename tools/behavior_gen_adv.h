@@ -6,6 +6,19 @@
 //   variant      -- the same classes drawn differently: log-normal timing,
 //                   other vocabulary, other edit operators and proportions,
 //                   other sizes and skip rates, mixed item types per campaign
+//   evasive      -- adversarial plus four classes that try channels and
+//                   timings the others do not: hashtag_only (fresh text each
+//                   post, only a campaign hashtag in common), image_copies
+//                   (one picture a wave, each member's copy cropped, rescaled,
+//                   brightened and re-encoded: different bytes and paths),
+//                   jittered (each copy delayed log-uniformly from 5 s to
+//                   3 h), small_blended (3-4 old, organically active accounts);
+//                   and organic traffic that uses hashtags (a Zipf pool of
+//                   2,000 tags, trending ones in steady use), hashtag events
+//                   (30-300 unrelated accounts on one new tag within minutes)
+//                   and viral pictures re-shared as edited copies.
+//                   With --write-images the JPEG files are written beside the
+//                   output (OUT.img/); without, the paths name missing files.
 //
 // Campaign classes (every class present when --networks >= 6; networks are
 // dealt to classes in turn): fast_copy (seconds), slow (a wave spread over
@@ -33,6 +46,8 @@ struct AdvConfig {
   uint64_t seed = 1, posts = 1000000, networks = 100;
   int days = 30;
   bool variant = false;
+  bool evasive = false;       // adversarial plus the evasive classes and organic hashtags/pictures
+  bool write_images = false;  // evasive: write the pictures (OUT.img/)
   int64_t disorder = 300;  // seconds
   bool offsets = true;
   std::string out_path, truth_path;

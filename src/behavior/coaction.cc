@@ -22,6 +22,7 @@ const char* ItemKindName(ItemKind k) {
     case ItemKind::kText: return "near_duplicate_text";
     case ItemKind::kUrl: return "same_url";
     case ItemKind::kMedia: return "same_media";
+    case ItemKind::kHashtag: return "same_hashtag";
   }
   return "?";
 }
@@ -123,7 +124,9 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
   for (int i = 0; i < n_items; ++i) {
     ItemSlot* s = FindItem(items[i], ts);
     if (s->filled == 0) continue;
-    float w = static_cast<float>(s->count) / static_cast<float>(s->filled);
+    if (kinds[i] == ItemKind::kHashtag && s->count > options_.max_hashtag_actions) continue;  // trending
+    // Hashtags: each sampled co-action weighs 1, not n / sampled (see coaction.h).
+    float w = kinds[i] == ItemKind::kHashtag ? 1.0f : static_cast<float>(s->count) / static_cast<float>(s->filled);
     for (uint32_t r = 0; r < s->filled; ++r) {
       const Action& act = s->sample[r];
       if (act.account == account) continue;

@@ -1,6 +1,7 @@
 // CoActionGraph: accounts that act on the same item (a near-duplicate
 // cluster, a URL, a media hash) within the largest time scale of each other
-// get a weighted edge. Co-actions are counted per time scale (kScales
+// get a weighted edge (hashtags only while they are not trending, see
+// CoActionOptions::max_hashtag_actions). Co-actions are counted per time scale (kScales
 // delays, seconds to hours, options.scales): a co-action of delay d counts
 // at every scale >= d, so each scale can be judged against its own chance
 // rate (degree per account and scale, see detector.h).
@@ -11,6 +12,11 @@
 // (the inverse of the probability that a given earlier action is in the
 // sample), so the expected weight of every pair in a burst of any size is
 // its number of co-actions. Bursts of up to kReservoir actions are exact.
+// Hashtags are the exception: unrelated people use one tag in bursts (a
+// live broadcast: 300 accounts in half an hour), and an n / sampled weight
+// would make each sampled pair of such a burst look like n / 16 co-actions;
+// a hashtag link weighs 1, so a pair needs to meet on tags again and again
+// (a burst of n links each pair with probability about kReservoir / n).
 //
 // Input may be out of order by less than the largest scale (a co-action is
 // |ts_a - ts_b| <= scale either way). Memory is fixed at construction: the
@@ -31,7 +37,8 @@
 
 namespace evenhand::behavior {
 
-enum class ItemKind : uint8_t { kText = 0, kUrl = 1, kMedia = 2 };
+enum class ItemKind : uint8_t { kText = 0, kUrl = 1, kMedia = 2, kHashtag = 3 };
+inline constexpr int kItemKinds = 4;
 const char* ItemKindName(ItemKind k);
 
 inline constexpr int kScales = 4;
@@ -41,6 +48,11 @@ struct CoActionOptions {
   uint32_t item_capacity = 1u << 18;
   uint32_t max_edges = 1u << 20;
   int64_t prune_age = 12 * 3600;
+  // A hashtag with more actions than this since its slot was last empty
+  // (no action for the largest scale) is trending: its later actions are
+  // recorded but link nobody. Campaign bursts (20-60 accounts a wave) stay
+  // under it; a tag in steady organic use passes it and stays over it.
+  uint32_t max_hashtag_actions = 200;
 };
 
 struct CoActionSample {

@@ -60,6 +60,7 @@ size_t BehaviorDetector::Hash::operator()(std::string_view s) const { return Has
 
 BehaviorDetector::BehaviorDetector(BehaviorOptions options)
     : options_(options), near_dup_(options.near_dup), graph_(options.coaction) {
+  if (options_.media_by_pdq) media_keys_ = std::make_unique<MediaKeys>(options_.media);
   near_dup_.set_on_closed([this](const ClusterSummary& c) {
     closed_.push_back(c);
     size_t keep = options_.max_clusters_reported;
@@ -117,8 +118,14 @@ void BehaviorDetector::Add(const Post& post) {
     items[n] = UrlKey(urls[i]);
     kinds[n++] = ItemKind::kUrl;
   }
+  std::string_view tags[4];
+  int nt = FindHashtags(post.text, tags, 4);
+  for (int i = 0; i < nt && n < kMaxItems; ++i) {
+    items[n] = HashtagKey(tags[i]);
+    kinds[n++] = ItemKind::kHashtag;
+  }
   for (size_t i = 0; i < post.media.size() && n < kMaxItems; ++i) {
-    items[n] = MediaKey(post.media[i].path);
+    items[n] = media_keys_ ? media_keys_->Key(post.media[i].path) : MediaKey(post.media[i].path);
     kinds[n++] = ItemKind::kMedia;
   }
   if (n > 0) graph_.Add(idx, post.ts, static_cast<uint64_t>(post.line), items, kinds, n);
@@ -134,6 +141,12 @@ BehaviorResult BehaviorDetector::Finish() {
   r.edges_pruned = graph_.pruned();
   r.edges_dropped = graph_.dropped();
   r.coordination_interval = CoordinationInterval(graph_.delay_histogram(), CoActionGraph::kDelayBuckets);
+  if (media_keys_) {
+    r.media_hashed = media_keys_->hashed();
+    r.media_matched = media_keys_->matched();
+    r.media_unreadable = media_keys_->unreadable();
+    r.media_low_quality = media_keys_->low_quality();
+  }
   std::sort(closed_.begin(), closed_.end(), [](const ClusterSummary& a, const ClusterSummary& b) {
     return a.size != b.size ? a.size > b.size : a.id < b.id;
   });
@@ -284,7 +297,7 @@ BehaviorResult BehaviorDetector::Finish() {
       net.last_ts = std::max(net.last_ts, e->last_ts);
       strength[e->a] += e->Within(kScales - 1);
       strength[e->b] += e->Within(kScales - 1);
-      for (int k = 0; k < 3; ++k)
+      for (int k = 0; k < kItemKinds; ++k)
         if (e->kinds & (1u << k)) net.kinds[ItemKindName(static_cast<ItemKind>(k))]++;
     }
     net.significance = expected[c] > 0 ? observed[c] / expected[c] : 0;
@@ -421,6 +434,22 @@ Status BehaviorDetector::Resolve(const std::string& path, BehaviorResult* r) {
         continue;
       }
       (w.side == 0 ? w.ev->post_a : w.ev->post_b) = post.id;
+      if (w.ev->kind == ItemKindName(ItemKind::kHashtag)) {
+        // The tags the two posts share: the first side read lists its own,
+        // the second keeps those it also has.
+        std::string_view tags[8];
+        int nt = FindHashtags(post.text, tags, 8);
+        std::string mine;
+        for (int t = 0; t < nt; ++t) {
+          std::string tag = "#" + std::string(tags[t]);
+          for (char& c : tag)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (w.ev->item.empty() || (" " + w.ev->item + " ").find(" " + tag + " ") != std::string::npos)
+            mine += (mine.empty() ? "" : " ") + tag;
+        }
+        w.ev->item = mine;
+        continue;
+      }
       if (w.side == 1 && !w.ev->item.empty()) continue;
       if (w.ev->kind == ItemKindName(ItemKind::kUrl)) {
         std::string_view urls[1];

@@ -1,6 +1,6 @@
 // BehaviorDetector: content-neutral account detection over a stream of
 // posts. It reads only behaviour -- which accounts post near-identical
-// text, the same URL or the same media within a short window, and how
+// text, the same URL, hashtag or media within a short window, and how
 // regularly they post -- never what a post argues for or against.
 //
 //   Add(post)  normalises the text, shingles it (sketch.h), assigns it to a
@@ -29,6 +29,7 @@
 
 #include "behavior/cadence.h"
 #include "behavior/coaction.h"
+#include "behavior/media_keys.h"
 #include "behavior/near_dup.h"
 #include "model/item.h"
 #include "model/status.h"
@@ -39,6 +40,11 @@ namespace evenhand::behavior {
 struct BehaviorOptions {
   NearDupOptions near_dup;
   CoActionOptions coaction;
+  // Media attachments are keyed by PDQ hash through the bank index
+  // (media_keys.h: near-duplicate pictures are one item); false keys them
+  // by path only (no file is read).
+  bool media_by_pdq = true;
+  MediaKeyOptions media;
   double min_edge_weight = 2;     // co-actions (at one time scale) before a pair of accounts counts as linked
   uint32_t min_network_size = 3;  // accounts
   // A linked pair must also make up a fair share of both accounts'
@@ -88,7 +94,7 @@ struct BehaviorOptions {
 };
 
 struct EvidenceSample {
-  std::string kind;  // near_duplicate_text | same_url | same_media
+  std::string kind;  // near_duplicate_text | same_url | same_media | same_hashtag
   std::string account_a, account_b;
   uint64_t line_a = 0, line_b = 0;
   int64_t ts_a = 0, ts_b = 0;
@@ -138,6 +144,9 @@ struct BehaviorResult {
   std::vector<ClusterReport> clusters;   // the largest, by size
   uint64_t posts = 0, clustered_posts = 0, clusters_created = 0, edges = 0, edges_pruned = 0, edges_dropped = 0;
   int64_t coordination_interval = 0;  // seconds, CooRnet-style estimate (see CoordinationInterval)
+  // Media keys (media_keys.h): pictures hashed, of them matched to an
+  // earlier one; attachments keyed by path (unreadable, low quality).
+  uint64_t media_hashed = 0, media_matched = 0, media_unreadable = 0, media_low_quality = 0;
 };
 
 // -log10 of P(X >= k) for X Poisson with mean lambda (k may be fractional:
@@ -176,6 +185,7 @@ class BehaviorDetector {
   Normalizer normalizer_;
   NearDupIndex near_dup_;
   CoActionGraph graph_;
+  std::unique_ptr<MediaKeys> media_keys_;  // null when media_by_pdq is false
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> account_index_;
   std::vector<std::string> account_ids_;
   std::vector<AccountState> accounts_;

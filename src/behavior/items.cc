@@ -47,4 +47,66 @@ uint64_t UrlKey(std::string_view url) {
 
 uint64_t MediaKey(std::string_view path) { return HashBytes(path, 0x6d656469ULL); }
 
+namespace {
+// Word bytes of a tag: ASCII letters, digits, '_', and non-ASCII UTF-8
+// except sequences led by 0xE2 (U+2000-U+2FFF: punctuation, symbols,
+// arrows, dingbats) or 0xF0-0xF4 (emoji and other supplementary planes),
+// which end a tag ("#vote\u2026", "#vote\U0001F525" are #vote).
+bool IsTagByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         (c >= 0x80 && c != 0xE2 && c < 0xF0);
+}
+bool SameTag(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  return true;
+}
+}  // namespace
+
+int FindHashtags(std::string_view text, std::string_view* out, int max) {
+  int n = 0;
+  size_t pos = 0;
+  while (n < max) {
+    size_t at = text.find('#', pos);
+    if (at == std::string_view::npos) break;
+    pos = at + 1;
+    if (at > 0) {
+      size_t lead = at - 1;  // the character before '#': back to its lead byte
+      while (lead > 0 && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) --lead;
+      unsigned char prev = static_cast<unsigned char>(text[lead]);
+      if (IsTagByte(prev) || prev == '&' || prev == '/' || prev == '#') continue;  // a#b, &#38;, URL fragments
+    }
+    size_t end = at + 1;
+    while (end < text.size()) {
+      unsigned char c = static_cast<unsigned char>(text[end]);
+      if (c >= 0x80 && c < 0xC0) {  // a continuation byte belongs to the sequence before it
+        ++end;
+        continue;
+      }
+      if (!IsTagByte(c)) break;
+      ++end;
+    }
+    std::string_view tag = text.substr(at + 1, end - at - 1);
+    pos = end;
+    if (tag.size() < 2) continue;
+    bool all_digits = true;
+    for (char c : tag) all_digits = all_digits && c >= '0' && c <= '9';
+    if (all_digits) continue;  // "#1", "#2026": numbering, not a tag
+    bool dup = false;
+    for (int i = 0; i < n && !dup; ++i) dup = SameTag(out[i], tag);
+    if (!dup) out[n++] = tag;
+  }
+  return n;
+}
+
+uint64_t HashtagKey(std::string_view tag) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ 0x23746167ULL;
+  for (char c : tag) {
+    h ^= static_cast<unsigned char>(Lower(c));
+    h *= 0x100000001b3ULL;
+  }
+  return Mix64(h);
+}
+
 }  // namespace evenhand::behavior

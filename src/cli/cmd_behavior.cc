@@ -12,6 +12,7 @@
 //   evenhand evaluate --truth T (--networks N.jsonl | --db D)   precision/recall
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -72,6 +73,10 @@ struct BehaviorArgs {
   double similarity = 0.28, min_association = 0, min_significance = 5, min_network_significance = 20;
   int min_tokens = 5;
   bool no_resolve = false;
+  std::string media_dir;  // "" = INPUT's folder
+  int media_radius = 31;
+  bool media_by_path = false;
+  uint64_t max_media_bytes = 64ull << 20;
 };
 
 // The decision for one account under the behaviour policy (allow = none).
@@ -190,6 +195,12 @@ int RunBehavior(const BehaviorArgs& args) {
   opt.min_significance = a.min_significance;
   opt.min_network_significance = a.min_network_significance;
   opt.min_tokens = a.min_tokens;
+  opt.media_by_pdq = !a.media_by_path;
+  opt.media.dir = !a.media_dir.empty() ? a.media_dir
+                  : a.input != "-"     ? std::filesystem::path(a.input).parent_path().string()
+                                       : std::string();
+  opt.media.radius = a.media_radius;
+  opt.media.max_file_bytes = a.max_media_bytes;
   auto detector = std::make_unique<BehaviorDetector>(opt);
   Progress progress(StderrIsTty());
   Post post;
@@ -313,6 +324,12 @@ int RunBehavior(const BehaviorArgs& args) {
                static_cast<unsigned long long>(r.edges_pruned), r.networks.size(),
                static_cast<unsigned long long>(flagged), decisions.size(), static_cast<unsigned long long>(late),
                a.on_disorder.c_str(), reseq.max_held(), static_cast<long long>(r.coordination_interval));
+  if (r.media_hashed + r.media_unreadable + r.media_low_quality > 0)
+    std::fprintf(stderr, "; media: %llu pictures PDQ-hashed (%llu matched an earlier one), %llu keyed by path (%llu not "
+                 "readable as images, %llu of low quality)",
+                 static_cast<unsigned long long>(r.media_hashed), static_cast<unsigned long long>(r.media_matched),
+                 static_cast<unsigned long long>(r.media_unreadable + r.media_low_quality),
+                 static_cast<unsigned long long>(r.media_unreadable), static_cast<unsigned long long>(r.media_low_quality));
   if (!a.db.empty())
     std::fprintf(stderr, " (stored: %llu new networks, %llu new decisions)", static_cast<unsigned long long>(stored_networks),
                  static_cast<unsigned long long>(stored_decisions));
@@ -402,6 +419,15 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-clusters", a->max_clusters, "Live near-duplicate clusters (memory bound, ~330 B each)")
       ->capture_default_str();
   cmd->add_flag("--no-resolve", a->no_resolve, "Do not re-read INPUT to resolve evidence post ids and time lines");
+  cmd->add_option("--media-dir", a->media_dir,
+                  "Folder that relative media paths resolve in (default: INPUT's folder); pictures are PDQ-hashed and "
+                  "near-duplicates are one item");
+  cmd->add_option("--media-radius", a->media_radius, "PDQ distance (bits) within which two pictures are one item")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-media-bytes", a->max_media_bytes, "Larger media files are not read (keyed by path)")
+      ->capture_default_str();
+  cmd->add_flag("--media-by-path", a->media_by_path, "Key media by path only (read no picture)");
   cmd->callback([a, exit_code] { *exit_code = RunBehavior(*a); });
 
   struct NetArgs {
