@@ -28,6 +28,8 @@
 #include <string>
 #include <thread>
 
+#include "free_port.h"
+
 namespace evenhand::testing {
 
 class NatsServer {
@@ -46,7 +48,7 @@ class NatsServer {
       return;
     }
     dir_ = tmpl;
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     Start();
   }
   ~NatsServer() {
@@ -102,20 +104,6 @@ class NatsServer {
   }
 
  private:
-  static int FreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-      port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-  }
   bool Accepts() const {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return false;

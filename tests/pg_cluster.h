@@ -42,6 +42,8 @@
 #include <sstream>
 #include <string>
 
+#include "free_port.h"
+
 namespace evenhand::testing {
 
 class PgCluster {
@@ -99,21 +101,6 @@ class PgCluster {
     return full + " >>" + dir_ + "/setup.log 2>&1";
   }
 
-  static int FreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-      port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-  }
 
   std::string Log() const {
     std::ifstream in(dir_ + "/setup.log");
@@ -156,7 +143,7 @@ class PgCluster {
       }
     }
     StartWatchdog();
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     const std::string data = dir_ + "/data";
     if (std::system(AsUser(bin + "/initdb -D " + data + " -U postgres --auth=trust -E UTF8 --no-locale --no-sync")
                         .c_str()) != 0) {

@@ -151,6 +151,8 @@ TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
   ingest = Exec("ingest " + posts + " --nats " + nats);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
   EXPECT_EQ(*(*client)->StreamMessages("POSTS"), static_cast<uint64_t>(kPosts));
+  client->reset();
+  stream::CloseNatsLibrary();
 }
 
 }  // namespace

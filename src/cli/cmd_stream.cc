@@ -14,6 +14,7 @@
 #include "model/time.h"
 #include "policy/loader.h"
 #include "stream/ingest.h"
+#include "stream/nats_client.h"
 #include "stream/worker.h"
 
 namespace evenhand::cli {
@@ -64,6 +65,7 @@ int RunIngestCommand(IngestArgs& args) {
   o.stop = &g_stop;
   CatchStopSignals();
   auto stats = stream::RunIngest(**reader, o);
+  stream::CloseNatsLibrary();
   if (!stats.ok()) return fail(stats.status().message());
   if (!args.quiet)
     std::fprintf(stderr, "published %llu posts to %s (stream %s) in %.2f s (%.0f posts/s)%s\n",
@@ -104,6 +106,7 @@ int RunWorkerCommand(WorkerArgs& args) {
   LogLine("worker", fmt::format("policy {}, {} thread(s), batches of {}, store {}, NATS {}", (*policy)->id(),
                                 o.threads, o.batch, o.db_url, o.nats_url));
   auto stats = stream::RunWorker(**scanner, o);
+  stream::CloseNatsLibrary();
   if (!stats.ok()) return fail(stats.status().message());
   LogLine("worker", fmt::format("decided {} posts in {:.2f} s: {} decisions newly stored, {} redelivered, {} bad "
                                 "messages, {} store retries, {} publish retries",

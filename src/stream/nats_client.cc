@@ -260,4 +260,6 @@ Result<uint64_t> NatsClient::StreamMessages(const std::string& stream) {
   return n;
 }
 
+void CloseNatsLibrary() { nats_CloseAndWait(2000); }
+
 }  // namespace evenhand::stream

@@ -112,4 +112,8 @@ class NatsClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// Frees nats.c's global state (threads, buffers); call once, when no client
+// is left (end of the process), so leak checkers see a clean exit.
+void CloseNatsLibrary();
+
 }  // namespace evenhand::stream
