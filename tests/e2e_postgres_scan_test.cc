@@ -110,7 +110,11 @@ TEST_F(PostgresScan, CasesPeopleAndReportsAnswerAsOnSqlite) {
       return r.out;
     };
     ok(std::string(kScan) + " --db " + db + " --quiet -o /dev/null");
-    EXPECT_TRUE(e2e::RegisterPeople(db, {"intake", "mod"}));
+    // Every time is given (--now): the two runs must not differ by the clock.
+    const std::string at = " --now 2026-11-21T00:00:00Z";
+    ok("people add --db " + db + " --id admin --role admin --actor admin" + at);
+    for (const char* id : {"intake", "mod"})
+      ok("people add --db " + db + " --id " + id + " --role moderator --actor admin" + at);
     ok("authority add --db " + db + " --id pta --name PTA --jurisdiction PK --kind regulator --actor admin");
     ok("authority add --db " + db + " --id tjsp --name TJSP --jurisdiction BR --kind court --actor admin");
     out.orders = ok("order submit --db " + db + " --actor intake --now 2026-11-21T12:00:00Z examples/cases/orders.jsonl",
@@ -125,7 +129,7 @@ TEST_F(PostgresScan, CasesPeopleAndReportsAnswerAsOnSqlite) {
     out.people = ok("people list --db " + db, false);
     out.sla = ok("report sla --json --db " + db + " --now 2026-12-01T00:00:00Z", false);
     out.times = ok("report times --json --by category --db " + db + " --now 2026-12-01T00:00:00Z", false);
-    out.consistency = ok("audit consistency --json --by region --db " + db, false);
+    out.consistency = ok("audit consistency --json --by region --db " + db + " --now 2026-12-01T00:00:00Z", false);
     e2e::Outcome verify = Exec("audit verify --db " + db);
     EXPECT_EQ(verify.exit_code, 0) << verify.out;
     return out;
