@@ -4,7 +4,9 @@
 // with SIGKILL several times mid-stream (and started again). Afterwards
 // every ingested post has exactly one stored decision, the same one `scan`
 // reaches; DECISIONS holds one message per post; the audit chain verifies;
-// ingesting the file again adds nothing. One nats-server (tests/
+// ingesting the file again adds nothing. Then the same with nats-server
+// killed (SIGKILL) and PostgreSQL stopped as by a crash while the workers
+// run: they back off, say so, resume and lose nothing. One nats-server (tests/
 // nats_server.h) and one PostgreSQL cluster (tests/pg_cluster.h) for the
 // binary.
 #include <gtest/gtest.h>
@@ -49,6 +51,13 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
   return pid;
 }
 
+// nats.c's global state is freed once, after the last test (leak checkers).
+class CloseNats : public ::testing::Environment {
+ public:
+  void TearDown() override { stream::CloseNatsLibrary(); }
+};
+const auto* const kCloseNats = ::testing::AddGlobalTestEnvironment(new CloseNats);
+
 class StreamWorkers : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -73,8 +82,9 @@ class StreamWorkers : public ::testing::Test {
   fs::path dir_;
 };
 
-// `n` posts, some of them scams by the example policy's terms, from 40 accounts.
-void WritePosts(const std::string& path, int n) {
+// `n` posts with ids PREFIX0, PREFIX1, ..., some of them scams by the
+// example policy's terms, from 40 accounts.
+void WritePosts(const std::string& path, int n, const std::string& prefix) {
   std::ofstream out(path);
   for (int a = 0; a < 40; ++a)
     out << R"({"kind":"account","id":"acct)" << a << R"(","created":"2026-0)" << (1 + a % 9)
@@ -83,7 +93,7 @@ void WritePosts(const std::string& path, int n) {
     const char* text = i % 5 == 0   ? "free money! send your bank password to claim the prize"
                        : i % 7 == 0 ? "buy followers cheap, guaranteed crypto returns"
                                     : "a photo of the river at dusk";
-    out << R"({"kind":"post","id":"s)" << i << R"(","account":"acct)" << i % 40
+    out << R"({"kind":"post","id":")" << prefix << i << R"(","account":"acct)" << i % 40
         << R"(","ts":"2026-11-20T10:00:00Z","lang":"en","text":")" << text << " #" << i << R"("})" << "\n";
   }
 }
@@ -91,7 +101,7 @@ void WritePosts(const std::string& path, int n) {
 TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
   constexpr int kPosts = 3000;
   const std::string posts = (dir_ / "posts.jsonl").string();
-  WritePosts(posts, kPosts);
+  WritePosts(posts, kPosts, "s");
   const std::string nats = testing::SharedNatsServer().url();
   e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
@@ -152,7 +162,71 @@ TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
   EXPECT_EQ(*(*client)->StreamMessages("POSTS"), static_cast<uint64_t>(kPosts));
   client->reset();
-  stream::CloseNatsLibrary();
+}
+
+// Waits for `pid`; true when it exited 0.
+bool ExitedCleanly(pid_t pid) {
+  int status = 0;
+  return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
+  constexpr int kPosts = 2000;
+  const std::string posts = (dir_ / "posts.jsonl").string();
+  WritePosts(posts, kPosts, "f");
+  testing::NatsServer& server = testing::SharedNatsServer();
+  testing::PgCluster& pg = testing::SharedPgCluster();
+  const std::string nats = server.url();
+  auto client = stream::NatsClient::Connect(nats, "evenhand test");
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  (*client)->EnsureStream(stream::StreamSpec{"DECISIONS", "decisions"});  // (this binary's other test may have)
+  const uint64_t decisions_before = *(*client)->StreamMessages("DECISIONS");
+  client->reset();
+  e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
+
+  ASSERT_TRUE(OpenStore(url_).ok());
+  const std::vector<std::string> worker = {"worker", "--nats", nats, "--db", url_, "--policy", "examples/policy.yaml",
+                                           "--now", "2026-11-30T00:00:00Z", "--batch", "20", "--ack-wait-ms", "3000",
+                                           "--idle-exit", "8"};
+  const std::string log_a = (dir_ / "worker-a.log").string(), log_b = (dir_ / "worker-b.log").string();
+  pid_t a = Spawn(worker, log_a);
+  pid_t b = Spawn(worker, log_b);
+  auto wait_for = [&](int64_t stored) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (Count("SELECT count(*) FROM decisions") < stored && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  };
+  wait_for(kPosts / 4);
+  server.Kill();  // NATS gone for a second: fetches, publishes and acks fail
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(server.Start()) << server.error();
+  wait_for(kPosts / 2);
+  ASSERT_TRUE(pg.StopImmediate());  // PostgreSQL crashes for a second: commits fail
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(pg.StartAgain()) << pg.error();
+  EXPECT_TRUE(ExitedCleanly(a)) << ReadAll(log_a);
+  EXPECT_TRUE(ExitedCleanly(b)) << ReadAll(log_b);
+
+  EXPECT_EQ(Count("SELECT count(*) FROM decisions"), kPosts);
+  EXPECT_EQ(Count("SELECT count(DISTINCT item) FROM decisions"), kPosts);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit WHERE action = 'decision'"), kPosts);
+  client = stream::NatsClient::Connect(nats, "evenhand test");
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  EXPECT_EQ(*(*client)->StreamMessages("DECISIONS"), decisions_before + kPosts);
+  client->reset();
+  e2e::Outcome verify = Exec("audit verify --db " + url_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  // The workers said what they were doing.
+  const std::string logs = ReadAll(log_a) + ReadAll(log_b);
+  EXPECT_NE(logs.find("store: "), std::string::npos) << logs;
+  EXPECT_NE(logs.find("trying again"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("ok again"), std::string::npos) << logs;
 }
 
 }  // namespace
