@@ -8,6 +8,7 @@ PACKAGES=(
   libvectorscan-dev libicu-dev libcld2-dev
   libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
   postgresql-15 libpq-dev  # the PostgreSQL store (src/store/postgres); its tests start a throwaway cluster
+  libnats-dev nats-server  # stream ingest and workers (src/stream); their tests start a nats-server of their own
   libcli11-dev libfmt-dev libssl-dev
   libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev

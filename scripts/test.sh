@@ -10,6 +10,7 @@ bash scripts/install-deps.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # PostgreSQL is installed above: its tests must run, never skip (tests/pg_cluster.h).
 export EVENHAND_REQUIRE_POSTGRES=1
+export EVENHAND_REQUIRE_NATS=1  # tests/nats_server.h: fail instead of skipping without nats-server
 bash scripts/build.sh build
 (cd build && ctest --output-on-failure -j"$(nproc)")
 # Crash trials, short version (the 1,000-trial run is recorded in docs/RELIABILITY.md).

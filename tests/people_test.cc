@@ -71,58 +71,8 @@ class PeopleStoreTest : public ::testing::Test {
   std::string dir_, path_;
 };
 
-ApiKeyRecord Key(const std::string& id, const std::string& role, const std::string& person,
-                 const std::string& authority = "") {
-  ApiKeyRecord k;
-  k.id = id;
-  k.hash = std::string(64, 'a');
-  k.role = role;
-  k.person = person;
-  k.authority = authority;
-  k.created = 1'700'000'000;
-  return k;
-}
-
-TEST_F(PeopleStoreTest, KeysBelongToRegisteredPeopleInTheirRoles) {
-  auto store = OpenSqliteStore(path_);
-  ASSERT_TRUE(store.ok());
-  Store& s = **store;
-  ASSERT_TRUE(s.PutAuthority({"pta", "PTA", "PK", "regulator", 0}, "admin via cli").ok());
-  ASSERT_TRUE(s.PutPerson({"alice", "Alice", {"admin", "moderator"}, "", 1}, "alice via cli").ok());
-  ASSERT_TRUE(s.PutPerson({"pta-desk", "", {"authority"}, "pta", 1}, "alice via cli").ok());
-  EXPECT_EQ(s.PutPerson({"alice", "", {"auditor"}, "", 1}, "alice via cli").code(), Status::Code::kConflict);
-  EXPECT_EQ(s.PutPerson({"Bob", "", {"auditor"}, "", 1}, "x").code(), Status::Code::kInvalid);  // not normalised
-  EXPECT_EQ(s.PutPerson({"bob", "", {"king"}, "", 1}, "x").code(), Status::Code::kInvalid);
-  EXPECT_EQ(s.PutPerson({"bob", "", {}, "", 1}, "x").code(), Status::Code::kInvalid);
-  EXPECT_EQ(s.PutPerson({"bob", "", {"authority"}, "", 1}, "x").code(), Status::Code::kInvalid);
-  EXPECT_EQ(s.PutPerson({"bob", "", {"authority"}, "nobody", 1}, "x").code(), Status::Code::kInvalid);
-  EXPECT_EQ(s.PutPerson({"bob", "", {"authority", "moderator"}, "pta", 1}, "x").code(), Status::Code::kInvalid);
-
-  EXPECT_TRUE(s.PutApiKey(Key("00000001", "moderator", "alice"), "alice via cli").ok());
-  EXPECT_TRUE(s.PutApiKey(Key("00000002", "admin", "alice"), "alice via cli").ok());
-  EXPECT_EQ(s.PutApiKey(Key("00000003", "auditor", "alice"), "alice via cli").code(), Status::Code::kInvalid);
-  EXPECT_EQ(s.PutApiKey(Key("00000004", "moderator", "nobody"), "alice via cli").code(), Status::Code::kInvalid);
-  EXPECT_EQ(s.PutApiKey(Key("00000005", "moderator", ""), "alice via cli").code(), Status::Code::kInvalid);
-  EXPECT_TRUE(s.PutApiKey(Key("00000006", "authority", "pta-desk", "pta"), "alice via cli").ok());
-  EXPECT_EQ(s.PutApiKey(Key("00000007", "authority", "pta-desk", "fia"), "alice via cli").code(),
-            Status::Code::kInvalid);
-  auto k = s.GetApiKey("00000001");
-  ASSERT_TRUE(k.ok());
-  EXPECT_EQ(k->person, "alice");
-  auto people = s.ListPeople();
-  ASSERT_TRUE(people.ok());
-  ASSERT_EQ(people->size(), 2u);
-  EXPECT_EQ((*people)[0].roles, (std::vector<std::string>{"admin", "moderator"}));
-  // Every addition is in the chain, with its actor.
-  int added = 0;
-  ASSERT_TRUE(s.ForEachAudit([&](const AuditEntry& e) {
-                 if (e.action == "person.add") {
-                   ++added;
-                   EXPECT_EQ(e.actor, "alice via cli");
-                 }
-               }).ok());
-  EXPECT_EQ(added, 2);
-}
+// Keys and people on every backend: store_conformance_test
+// (KeysBelongToRegisteredPeopleInTheirRoles).
 
 // A store made by schema v5 (keys without people) is migrated: each key
 // becomes a person of its own, named as the audit log already named it,

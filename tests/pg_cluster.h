@@ -18,6 +18,9 @@
 // SIGKILL from ctest's timeout (it runs in its own session and notices the
 // end of a pipe).
 //
+// Fault trials: StopImmediate() ends the server as a crash would
+// (`pg_ctl stop -m immediate`), StartAgain() starts it on the same port.
+//
 // missing() is true only when the binaries are not installed; the tests
 // then skip with error() as the reason, unless EVENHAND_REQUIRE_POSTGRES is
 // set (scripts/test.sh sets it: in CI they must run). Any other failure to
@@ -42,6 +45,8 @@
 #include <sstream>
 #include <string>
 
+#include "free_port.h"
+
 namespace evenhand::testing {
 
 class PgCluster {
@@ -63,6 +68,14 @@ class PgCluster {
 
   // Creates database tN (N = 1, 2, ...) and returns its URL; "" on failure
   // (error() says why).
+  // `pg_ctl stop -m immediate`: the server ends as if it crashed (no
+  // checkpoint; the next start recovers from the WAL). For fault trials.
+  bool StopImmediate() {
+    return std::system(AsUser(std::string(kBinDir) + "/pg_ctl -D " + dir_ + "/data -m immediate stop").c_str()) == 0;
+  }
+  // Starts the stopped server again, same port and data.
+  bool StartAgain() { return PgCtlStart(); }
+
   std::string NewDatabase() {
     const std::string name = "t" + std::to_string(++databases_);
     std::string out;
@@ -99,21 +112,6 @@ class PgCluster {
     return full + " >>" + dir_ + "/setup.log 2>&1";
   }
 
-  static int FreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-      port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-  }
 
   std::string Log() const {
     std::ifstream in(dir_ + "/setup.log");
@@ -156,23 +154,27 @@ class PgCluster {
       }
     }
     StartWatchdog();
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     const std::string data = dir_ + "/data";
     if (std::system(AsUser(bin + "/initdb -D " + data + " -U postgres --auth=trust -E UTF8 --no-locale --no-sync")
                         .c_str()) != 0) {
       error_ = "initdb failed:\n" + Log();
       return;
     }
+    ready_ = PgCtlStart();
+  }
+
+  bool PgCtlStart() {
     const std::string options = "-p " + std::to_string(port_) + " -k " + dir_ +
                                 " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
                                 " -c max_connections=40 -c shared_buffers=16MB";
-    if (std::system(AsUser(bin + "/pg_ctl -D " + data + " -l " + dir_ + "/server.log -w -t 60 -o \"" + options +
-                           "\" start")
+    if (std::system(AsUser(std::string(kBinDir) + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
+                           "/server.log -w -t 60 -o \"" + options + "\" start")
                         .c_str()) != 0) {
       error_ = "pg_ctl start failed (port " + std::to_string(port_) + "):\n" + Log();
-      return;
+      return false;
     }
-    ready_ = true;
+    return true;
   }
 
   // The watchdog: in its own session, waits for the end of a pipe whose

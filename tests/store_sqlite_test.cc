@@ -13,9 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -313,44 +311,14 @@ TEST_F(SqliteStoreTest, ScanDecisionFactsAgreesWithForEachDecision) {
   ASSERT_TRUE(RefreshDecisionFacts(path_).ok());  // rows written behind the Store's back
 
   // What the facts must say, worked out from the full decision walk.
-  std::vector<std::string> expected;
-  ASSERT_TRUE(store
-                  ->ForEachDecision("", [&](const StoredDecision& sd) {
-                    const Decision& d = sd.decision;
-                    const Post& p = sd.post;
-                    const int64_t received = sd.post_found && p.ts != 0 ? p.ts : d.ts != 0 ? d.ts : sd.stored_at;
-                    expected.push_back(d.policy + "|" + std::string(ActionName(d.action)) + "|" + d.category + "|" +
-                                       std::to_string(d.review) + "|" + std::to_string(received) + "|" +
-                                       std::to_string(sd.stored_at) + "|" + (sd.post_found ? p.topic : "") + "|" +
-                                       (sd.post_found && !p.lang.empty() ? p.lang : d.lang) + "|" +
-                                       (sd.post_found && !p.region.empty() ? p.region : d.region));
-                    return true;
-                  })
-                  .ok());
+  std::vector<std::string> expected = store_test::ExpectedFacts(*store);
   ASSERT_EQ(expected.size(), 28u);
-  std::map<uint32_t, std::string> values_of_profile;  // a profile must name one combination
-  bool profiles_consistent = true;
-  auto scan = [&](const ScanSlice& slice, std::vector<std::string>* out) {
-    return store->ScanDecisionFacts(slice, [&](const DecisionFacts& f) {
-      const std::string values = std::string(f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) +
-                                 "|" + std::to_string(f.review) + "|" + std::string(f.topic) + "|" +
-                                 std::string(f.lang) + "|" + std::string(f.region);
-      auto [it, fresh] = values_of_profile.emplace(f.profile, values);
-      if (!fresh && it->second != values) profiles_consistent = false;
-      out->push_back(std::string(f.policy) + "|" + std::string(f.action) + "|" + std::string(f.category) + "|" +
-                     std::to_string(f.review) + "|" + std::to_string(f.received) + "|" +
-                     std::to_string(f.stored_at) + "|" + std::string(f.topic) + "|" + std::string(f.lang) + "|" +
-                     std::string(f.region));
-      return true;
-    });
-  };
+  store_test::FactsReader reader(*store);
+  auto scan = [&](const ScanSlice& slice, std::vector<std::string>* out) { return reader.Scan(slice, out); };
   std::vector<std::string> whole;
   ASSERT_TRUE(scan(ScanSlice{}, &whole).ok());
   EXPECT_EQ(whole, expected);  // same rows, same storage order
-  EXPECT_TRUE(profiles_consistent);
-  std::set<std::string> distinct;
-  for (const auto& [profile, values] : values_of_profile) distinct.insert(values);
-  EXPECT_EQ(distinct.size(), values_of_profile.size());  // one profile per combination
+  EXPECT_TRUE(reader.ProfilesConsistent());  // one profile per combination
   EXPECT_TRUE(std::any_of(whole.begin(), whole.end(), [](const std::string& r) {
     return r.rfind("default@4|remove|", 0) == 0 && r.find("|1793500003|") != std::string::npos &&
            r.find("|health|ur|PK") != std::string::npos;

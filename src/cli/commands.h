@@ -29,6 +29,10 @@ void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
 void AddLoginsCommand(CLI::App& app, int* exit_code);  // logins import
 void AddPreserveCommand(CLI::App& app, int* exit_code);  // preserve submit|list|show|extend|release|expire-due|stats
+#ifdef EVENHAND_NATS
+void AddIngestCommand(CLI::App& app, int* exit_code);  // ingest: posts to NATS JetStream
+void AddWorkerCommand(CLI::App& app, int* exit_code);  // worker: decide posts from NATS JetStream
+#endif
 // `audit consistency`: called by AddAuditCommand on its `audit` subcommand.
 void AddAuditConsistencyCommand(CLI::App& audit, int* exit_code);
 // `audit keygen|checkpoint|proof` (the Merkle tree, issue 19): likewise.

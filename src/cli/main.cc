@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   app.fallthrough();
   int exit_code = 0;
   evenhand::cli::AddScanCommand(app, &exit_code);
+#ifdef EVENHAND_NATS
+  evenhand::cli::AddIngestCommand(app, &exit_code);
+  evenhand::cli::AddWorkerCommand(app, &exit_code);
+#endif
   evenhand::cli::AddPolicyCommand(app, &exit_code);
   evenhand::cli::AddAuditCommand(app, &exit_code);
   evenhand::cli::AddOrderCommand(app, &exit_code);

@@ -336,7 +336,7 @@ class Store {
 
 // Opens a store by URL: "sqlite:PATH" or a plain PATH (SQLite), or
 // "postgres://USER@HOST:PORT/DB" (PostgreSQL, store/postgres/: the database
-// must exist; only part of this interface yet, the rest is Unimplemented).
+// must exist).
 // Creates the store's tables and migrates its schema to the current version.
 // With OpenMode::kMustExist a missing database is a NotFound error instead
 // of a new empty one (for readers such as `audit verify`).

@@ -8,28 +8,15 @@
 
 #include "store/content_hash.h"
 #include "store/postgres/pg_store_impl.h"
+#include "store/store_records.h"
 
 namespace evenhand::pg_store {
 
 namespace {
 
-std::string Dump(const nlohmann::ordered_json& j) {
-  // Invalid UTF-8 in user text is replaced instead of throwing.
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
-
-std::string MediaJson(const Post& p) {
-  nlohmann::ordered_json media = nlohmann::ordered_json::array();
-  for (const Media& m : p.media) media.push_back({{"path", m.path}});
-  return Dump(media);
-}
-
-void ParseMedia(std::string_view text, Post* p) {
-  nlohmann::json media = nlohmann::json::parse(text, nullptr, false);
-  if (media.is_array())
-    for (const auto& m : media)
-      if (m.is_object()) p->media.push_back(Media{m.value("path", "")});
-}
+using store_records::DumpJson;
+using store_records::MediaJson;
+using store_records::ParseMediaJson;
 
 constexpr int kDecisionPage = 1000;
 
@@ -61,14 +48,8 @@ Status ReadDecision(const PgResult& r, int i, const std::string& where, StoredDe
   d.item = r.View(i, 1);
   d.policy = r.View(i, 2);
   d.account = r.View(i, 3);
-  std::optional<Action> action = ParseAction(r.View(i, 4));
-  if (!action)
-    return Status::Corrupt(where + ": decision for \"" + d.item + "\": unknown action \"" + r.Text(i, 4) + "\"");
-  d.action = *action;
-  nlohmann::json scope = nlohmann::json::parse(r.View(i, 5), nullptr, false);
-  if (!scope.is_array()) return Status::Corrupt(where + ": decision for \"" + d.item + "\": scope is not a JSON array");
-  for (const auto& c : scope)
-    if (c.is_string()) d.scope.push_back(c.get<std::string>());
+  if (Status s = store_records::ParseDecisionColumns(r.View(i, 4), r.View(i, 5), r.View(i, 13), where, &d); !s.ok())
+    return s;
   d.category = r.View(i, 6);
   d.rule = r.View(i, 7);
   d.reason = r.View(i, 8);
@@ -76,18 +57,6 @@ Status ReadDecision(const PgResult& r, int i, const std::string& where, StoredDe
   d.lang = r.View(i, 10);
   d.region = r.View(i, 11);
   d.ts = r.Int(i, 12);
-  nlohmann::json signals = nlohmann::json::parse(r.View(i, 13), nullptr, false);
-  if (signals.is_array()) {
-    for (const auto& j : signals) {
-      if (!j.is_object()) continue;
-      Signal sig;
-      sig.detector = j.value("detector", "");
-      sig.name = j.value("name", "");
-      sig.score = j.value("score", 1.0);
-      sig.evidence = j.value("evidence", "");
-      d.signals.push_back(std::move(sig));
-    }
-  }
   row->stored_at = r.Int(i, 14);
   row->post_found = r.Bool(i, 15);
   Post& p = row->post;
@@ -101,7 +70,7 @@ Status ReadDecision(const PgResult& r, int i, const std::string& where, StoredDe
     p.text = r.View(i, 19);
     p.topic = r.View(i, 20);
     p.region = r.View(i, 21);
-    ParseMedia(r.View(i, 22), &p);
+    ParseMediaJson(r.View(i, 22), &p);
   }
   return Status::Ok();
 }
@@ -155,14 +124,14 @@ Status PostgresStore::NewVersion(const Post& p, const std::string& media_json, c
   if (Status s = ValidateAuditFields(actor, "item.version", p.id, ""); !s.ok()) return s;
   const int64_t old_version = q->Int(0, 7);
   const bool old_deleted = q->Int(0, 9) != 0;
-  std::vector<std::string> fields;
-  if (q->View(0, 0) != p.account) fields.push_back("account");
-  if (q->Int(0, 1) != p.ts) fields.push_back("ts");
-  if (q->View(0, 2) != p.lang) fields.push_back("lang");
-  if (q->View(0, 3) != p.text && !old_deleted) fields.push_back("text");
-  if (q->View(0, 4) != p.topic) fields.push_back("topic");
-  if (q->View(0, 5) != p.region) fields.push_back("region");
-  if (q->View(0, 6) != media_json && !old_deleted) fields.push_back("media");
+  Post old;
+  old.account = q->View(0, 0);
+  old.ts = q->Int(0, 1);
+  old.lang = q->View(0, 2);
+  old.text = q->View(0, 3);
+  old.topic = q->View(0, 4);
+  old.region = q->View(0, 5);
+  const std::vector<std::string> fields = store_records::ChangedFields(old, q->View(0, 6), old_deleted, p, media_json);
   const int64_t now = Now();
   auto archived = conn_->Prepared(
       "post_archive",
@@ -179,13 +148,8 @@ Status PostgresStore::NewVersion(const Post& p, const std::string& media_json, c
           media_json).Int(old_version + 1).Text(hash).Int(now),
       doing);
   if (!updated.ok()) return updated.status();
-  nlohmann::ordered_json payload;
-  payload["version"] = old_version + 1;
-  payload["content_hash"] = hash;
-  payload["previous_version"] = old_version;
-  payload["previous_hash"] = old_hash;
-  payload["changed"] = fields;
-  return AppendAuditLocked(actor, "item.version", p.id, Dump(payload));
+  return AppendAuditLocked(actor, "item.version", p.id,
+                           store_records::VersionPayload(old_version + 1, hash, old_version, old_hash, fields));
 }
 
 Result<std::vector<PostVersion>> PostgresStore::PostVersions(const std::string& id) {
@@ -209,7 +173,7 @@ Result<std::vector<PostVersion>> PostgresStore::PostVersions(const std::string& 
     p.text = r->View(i, 4);
     p.topic = r->View(i, 5);
     p.region = r->View(i, 6);
-    ParseMedia(r->View(i, 7), &p);
+    ParseMediaJson(r->View(i, 7), &p);
     v.content_hash = r->View(i, 8);
     v.stored_at = r->Int(i, 9);
     v.superseded_at = r->Int(i, 10);
@@ -226,17 +190,9 @@ Status PostgresStore::PutDecision(const Decision& d, const std::string& actor, b
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
   const std::string action(ActionName(d.action));
-  nlohmann::ordered_json signals = nlohmann::ordered_json::array();
-  for (const Signal& s : d.signals) {
-    nlohmann::ordered_json o;
-    o["detector"] = s.detector;
-    o["name"] = s.name;
-    o["score"] = s.score;
-    o["evidence"] = s.evidence;
-    signals.push_back(std::move(o));
-  }
-  const std::string scope_json = Dump(nlohmann::ordered_json(d.scope));
-  const std::string signals_json = Dump(signals);
+  nlohmann::ordered_json signals = store_records::SignalsJson(d.signals);
+  const std::string scope_json = DumpJson(nlohmann::ordered_json(d.scope));
+  const std::string signals_json = DumpJson(signals);
   const std::string doing = "storing the decision for item \"" + d.item + "\"";
   bool added = false;
   Status s = WriteOp(doing, [&]() -> Status {
@@ -254,18 +210,10 @@ Status PostgresStore::PutDecision(const Decision& d, const std::string& actor, b
     if (!r.ok()) return r.status();
     if (r->rows() == 0) return Status::Ok();  // already decided on this version under this policy version
     added = true;
-    nlohmann::ordered_json payload;
-    payload["action"] = action;
-    payload["scope"] = d.scope;
-    payload["category"] = d.category;
-    payload["rule"] = d.rule;
-    payload["policy"] = d.policy;
-    payload["review"] = d.review;
-    payload["reason"] = d.reason;
-    payload["signals"] = std::move(signals);
+    nlohmann::ordered_json payload = store_records::DecisionPayload(d, std::move(signals));
     payload["version"] = r->Int(0, 0);
     payload["content_hash"] = r->Text(0, 1);
-    return AppendAuditLocked(actor, "decision", d.item, Dump(payload));
+    return AppendAuditLocked(actor, "decision", d.item, DumpJson(payload));
   });
   if (s.ok() && inserted != nullptr) *inserted = added;
   return s;

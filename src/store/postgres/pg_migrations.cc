@@ -151,6 +151,70 @@ CREATE TABLE logins (
 );
 )sql",
      MakeTreeSecret},
+    {2,
+     "authorities, cases (orders, notices, data requests, appeals, preservations), people, API keys (hashes "
+     "only), decision reviews; indexes for retention and the analytics",
+     R"sql(
+CREATE TABLE authorities (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,   -- ISO 3166-1 alpha-2 or EU
+  kind         TEXT NOT NULL,
+  added        BIGINT NOT NULL
+);
+
+CREATE TABLE cases (
+  id           TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  issuer       TEXT NOT NULL,
+  reference    TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  received     BIGINT NOT NULL,
+  deadline     BIGINT NOT NULL,  -- 0 = none
+  body         TEXT NOT NULL,    -- JSON, shape owned by cases/
+  UNIQUE (kind, issuer, reference)
+);
+CREATE INDEX cases_by_state ON cases (kind, state, deadline);
+CREATE INDEX cases_by_received ON cases (received, id COLLATE "C");
+
+CREATE TABLE people (
+  id        TEXT PRIMARY KEY,  -- normalised (model/person.h NormalizePersonId)
+  name      TEXT NOT NULL,
+  roles     TEXT NOT NULL,     -- comma-separated: admin, moderator, auditor, authority
+  authority TEXT NOT NULL,     -- '' unless the person has role authority
+  added     BIGINT NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id        TEXT PRIMARY KEY,
+  hash      TEXT NOT NULL,     -- sha256 hex of the whole key
+  role      TEXT NOT NULL,
+  authority TEXT NOT NULL,     -- '' unless role = 'authority'
+  name      TEXT NOT NULL,
+  created   BIGINT NOT NULL,
+  revoked   BIGINT NOT NULL,   -- 0 = live
+  person    TEXT NOT NULL      -- people.id
+);
+
+CREATE TABLE decision_reviews (
+  n       BIGINT GENERATED ALWAYS AS IDENTITY,  -- the order stored
+  item    TEXT NOT NULL,
+  policy  TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  reason  TEXT NOT NULL,
+  actor   TEXT NOT NULL,
+  at      BIGINT NOT NULL,
+  PRIMARY KEY (item, policy)
+);
+
+-- Retention finds content by age (the post's ts, else when stored).
+CREATE INDEX posts_by_age ON posts ((CASE WHEN ts <> 0 THEN ts ELSE stored_at END)) WHERE content_deleted = 0;
+CREATE INDEX post_versions_by_age ON post_versions ((CASE WHEN ts <> 0 THEN ts ELSE stored_at END))
+  WHERE content_deleted = 0;
+CREATE INDEX logins_by_ts ON logins (ts);
+)sql",
+     nullptr},
 };
 
 Result<int> ReadVersion(PgConn& conn) {

@@ -4,7 +4,12 @@
 //   pg_items.cc          accounts, items and their versions, decisions, logins
 //   pg_audit.cc          the audit chain: append (batched), walks, head lock
 //   pg_tlog.cc           the audit log's Merkle tree and checkpoints
-//   pg_unimplemented.cc  cases, people, keys, reviews, analytics: not yet
+//   pg_cases.cc          authorities and cases
+//   pg_people.cc         people, API keys, decision reviews
+//   pg_retention.cc      deleting old content and login records
+//   pg_facts.cc          the analytics read path (ScanDecisionFacts)
+// Checks and audit payloads shared with the SQLite backend are in
+// store/store_records.h.
 //
 // Transactions. Outside Begin()/Commit() each write runs in its own
 // transaction. Inside a batch a write is not wrapped in a savepoint (that
@@ -89,12 +94,19 @@ class PostgresStore final : public Store, public AuditTreeStore {
   int AuditLeafVersion() override { return 2; }  // every PostgreSQL store: leaf data v2
   Result<AuditSalts> GetAuditSalts(int64_t seq) override;
 
-  // ---- pg_unimplemented.cc
+  // ---- pg_retention.cc
   Result<std::vector<PostVersion>> ContentOlderThan(int64_t cutoff, int64_t limit) override;
   Status DeleteContent(const std::string& id, int64_t version, int64_t now, const std::string& actor,
                        const std::string& reason) override;
+  Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) override;
+  Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
+                               const std::string& reason, int64_t* deleted) override;
+
+  // ---- pg_facts.cc
   Status ScanDecisionFacts(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn) override;
   Result<int64_t> CountDecisionFacts() override;
+
+  // ---- pg_cases.cc
   Status PutAuthority(const AuthorityRecord& authority, const std::string& actor) override;
   Status ReplaceAuthority(const AuthorityRecord& authority, const std::string& reason,
                           const std::string& actor) override;
@@ -105,6 +117,8 @@ class PostgresStore final : public Store, public AuditTreeStore {
                     const std::string& audit_action, const std::string& audit_payload) override;
   Result<CaseRecord> GetCase(const std::string& id) override;
   Result<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) override;
+
+  // ---- pg_people.cc
   Status PutPerson(const PersonRecord& person, const std::string& actor) override;
   Result<PersonRecord> GetPerson(const std::string& id) override;
   Result<std::vector<PersonRecord>> ListPeople() override;
@@ -115,9 +129,6 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Status PutDecisionReview(const DecisionReview& review) override;
   Result<std::vector<DecisionReview>> ListDecisionReviews() override;
   Result<std::vector<ReviewedDecision>> ListReviewedDecisions() override;
-  Result<std::vector<LoginAge>> LoginsOlderThan(int64_t cutoff) override;
-  Status DeleteLoginsOlderThan(const std::string& account, int64_t cutoff, const std::string& actor,
-                               const std::string& reason, int64_t* deleted) override;
 
  private:
   static constexpr size_t kFlushEntries = 500;
@@ -145,6 +156,11 @@ class PostgresStore final : public Store, public AuditTreeStore {
   // pg_items.cc
   Status WalkDecisions(int which, const std::string& key, const std::function<bool(const StoredDecision&)>& fn);
   Status NewVersion(const Post& p, const std::string& media_json, const std::string& hash, const std::string& actor);
+
+  // pg_cases.cc: PutAuthority (replace_reason null) and ReplaceAuthority.
+  Status WriteAuthority(const AuthorityRecord& a, const std::string& actor, const std::string* replace_reason);
+  // pg_facts.cc: the scan inside its transaction.
+  Status ScanFactsIn(const ScanSlice& slice, const std::function<bool(const DecisionFacts&)>& fn);
 
   std::unique_ptr<PgConn> conn_;
   PgTiles tiles_;

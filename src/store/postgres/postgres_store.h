@@ -4,10 +4,7 @@
 // URI: ?host=/socket/dir, sslmode, ...). The database must exist
 // (`createdb`); the store creates its tables in it.
 //
-// What is implemented is what `evenhand scan --db` and `evenhand audit
-// verify|head` need: accounts, items and their versions, decisions, login
-// records, the audit chain and its Merkle tree and checkpoints. Every other
-// Store method returns Status::Unimplemented naming the method (see
+// Implements the whole Store interface and the AuditTreeStore (see
 // docs/ARCHITECTURE.md, "Store backends").
 #pragma once
 

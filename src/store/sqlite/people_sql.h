@@ -19,20 +19,14 @@ namespace evenhand::sqlite_store {
 // actor the audit log already names them by.
 extern const char kPeopleMigrationSql[];
 
-// Inserts `p` (Conflict when the id exists). Invalid when the id is not
-// normalised, a role is unknown, or role "authority" comes without an
-// authority / with staff roles.
+// Inserts `p` (Conflict when the id exists). Invalid when
+// store_records::CheckPerson refuses it or its authority is not registered.
 Status InsertPerson(sqlite3* db, const std::string& path, const PersonRecord& p);
 // NotFound when there is no such person (`id` is compared as stored: normalise it first).
 Result<PersonRecord> ReadPerson(sqlite3* db, const std::string& path, const std::string& id);
 Result<std::vector<PersonRecord>> ReadPeople(sqlite3* db, const std::string& path);  // by id
 Result<int64_t> CountPeople(sqlite3* db, const std::string& path);
-// Whether `key` may be stored: its person is registered, holds the key's
-// role, and for role "authority" works for the key's authority.
-Status CheckKeyHolder(sqlite3* db, const std::string& path, const ApiKeyRecord& key);
-
-// The roles of a person as stored ("admin,moderator") and back.
-std::string JoinRoles(const std::vector<std::string>& roles);
-std::vector<std::string> SplitRoles(std::string_view joined);
+// (Whether a key may be stored, and the roles' stored form, are
+// store_records.h's: the same in every backend.)
 
 }  // namespace evenhand::sqlite_store

@@ -41,6 +41,7 @@
 #include "store/json_dump.h"
 #include "store/audit_tree_store.h"
 #include "store/sqlite/versions_sql.h"
+#include "store/store_records.h"
 
 namespace evenhand {
 namespace sqlite_store {
@@ -312,11 +313,8 @@ constexpr const char* kSql[kQueryCount] = {
 constexpr int kFactsSchema = 5;  // the first schema with decision_facts (a store opened at an older one, in tests)
 constexpr int kVersionsSchema = 7;  // the first schema with post versions
 
-std::string Dump(const nlohmann::ordered_json& j) {
-  // Invalid UTF-8 in user text is replaced instead of throwing.
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
 
+using store_records::DumpJson;
 
 
 bool IsMemoryPath(const std::string& path) {
@@ -736,12 +734,7 @@ Status SqliteStore::PutAccount(const Account& a) {
 Status SqliteStore::PutPost(const Post& p, const std::string& actor) {
   if (p.id.empty()) return Status::Invalid("post: id is empty");
   if (Status s = CheckBatchAlive(); !s.ok()) return s;
-  std::string media_json = "[]";  // most posts: no media, no JSON to build
-  if (!p.media.empty()) {
-    nlohmann::ordered_json media = nlohmann::ordered_json::array();
-    for (const Media& m : p.media) media.push_back({{"path", m.path}});
-    media_json = Dump(media);
-  }
+  const std::string media_json = store_records::MediaJson(p);
   const std::string doing = "storing post \"" + p.id + "\"";
   const bool versioned = schema_version_ >= kVersionsSchema;
   const std::string hash = versioned ? ContentHash(p, media_json) : std::string();
@@ -860,14 +853,7 @@ Status SqliteStore::NewVersionLocked(const Post& p, const std::string& media_jso
   *version = old_version;
   *changed = old_hash != hash;
   if (!*changed) return Status::Ok();
-  std::vector<std::string> fields;
-  if (old.account != p.account) fields.push_back("account");
-  if (old.ts != p.ts) fields.push_back("ts");
-  if (old.lang != p.lang) fields.push_back("lang");
-  if (old.text != p.text && !old_deleted) fields.push_back("text");
-  if (old.topic != p.topic) fields.push_back("topic");
-  if (old.region != p.region) fields.push_back("region");
-  if (old_media != media_json && !old_deleted) fields.push_back("media");
+  const std::vector<std::string> fields = store_records::ChangedFields(old, old_media, old_deleted, p, media_json);
   if (Status s = ArchiveCurrentVersion(db_, path_, p.id, Now()); !s.ok()) return s;
   OwnedStmt up = PrepareOwned(
       db_, "UPDATE posts SET account = ?2, ts = ?3, lang = ?4, text = ?5, topic = ?6, region = ?7, media = ?8, "
@@ -888,13 +874,7 @@ Status SqliteStore::NewVersionLocked(const Post& p, const std::string& media_jso
   rc = sqlite3_step(up.get());
   if (rc != SQLITE_DONE) return Error(rc, doing);
   *version = old_version + 1;
-  nlohmann::ordered_json payload;
-  payload["version"] = *version;
-  payload["content_hash"] = hash;
-  payload["previous_version"] = old_version;
-  payload["previous_hash"] = old_hash;
-  payload["changed"] = fields;
-  const std::string text = Dump(payload);
+  const std::string text = store_records::VersionPayload(*version, hash, old_version, old_hash, fields);
   if (Status s = ValidateAuditFields(actor, "item.version", p.id, text); !s.ok()) return s;
   return AppendAuditLocked(actor, "item.version", p.id, text);
 }
@@ -914,11 +894,7 @@ Status SqliteStore::DeleteContent(const std::string& id, int64_t version, int64_
   return WriteOp("deleting the content of item \"" + id + "\"", [&]() -> Status {
     std::string hash;
     if (Status s = DeleteVersionContent(db_, path_, id, version, now, &hash); !s.ok()) return s;
-    nlohmann::ordered_json payload;
-    payload["version"] = version;
-    payload["content_hash"] = hash;
-    payload["reason"] = reason;
-    return AppendAuditLocked(actor, "item.content_deleted", id, Dump(payload));
+    return AppendAuditLocked(actor, "item.content_deleted", id, store_records::ContentDeletedPayload(version, hash, reason));
   });
 }
 
@@ -1338,22 +1314,15 @@ Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_firs
   const std::string& key = item != nullptr ? *item : policy_id;
   sqlite3_bind_text64(s, 1, key.data(), key.size(), SQLITE_STATIC, SQLITE_UTF8);
   StoredDecision row;
-  std::string text;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     Decision& d = row.decision;
     d.Clear();
     ReadText(s, 0, &d.item);
     ReadText(s, 1, &d.policy);
     ReadText(s, 2, &d.account);
-    ReadText(s, 3, &text);
-    std::optional<Action> action = ParseAction(text);
-    if (!action) return Status::Corrupt(path_ + ": decision for \"" + d.item + "\": unknown action \"" + text + "\"");
-    d.action = *action;
-    ReadText(s, 4, &text);
-    nlohmann::json scope = nlohmann::json::parse(text, nullptr, false);
-    if (!scope.is_array()) return Status::Corrupt(path_ + ": decision for \"" + d.item + "\": scope is not a JSON array");
-    for (const auto& c : scope)
-      if (c.is_string()) d.scope.push_back(c.get<std::string>());
+    if (Status st = store_records::ParseDecisionColumns(ColumnView(s, 3), ColumnView(s, 4), ColumnView(s, 12), path_, &d);
+        !st.ok())
+      return st;
     ReadText(s, 5, &d.category);
     ReadText(s, 6, &d.rule);
     ReadText(s, 7, &d.reason);
@@ -1361,19 +1330,6 @@ Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_firs
     ReadText(s, 9, &d.lang);
     ReadText(s, 10, &d.region);
     d.ts = sqlite3_column_int64(s, 11);
-    ReadText(s, 12, &text);
-    nlohmann::json signals = nlohmann::json::parse(text, nullptr, false);
-    if (signals.is_array()) {
-      for (const auto& j : signals) {
-        if (!j.is_object()) continue;
-        Signal sig;
-        sig.detector = j.value("detector", "");
-        sig.name = j.value("name", "");
-        sig.score = j.value("score", 1.0);
-        sig.evidence = j.value("evidence", "");
-        d.signals.push_back(std::move(sig));
-      }
-    }
     row.stored_at = sqlite3_column_int64(s, 13);
     row.post_found = sqlite3_column_int64(s, 14) != 0;
     Post& p = row.post;
@@ -1387,11 +1343,7 @@ Status SqliteStore::WalkDecisions(const std::string& policy_id, bool newest_firs
       ReadText(s, 18, &p.text);
       ReadText(s, 19, &p.topic);
       ReadText(s, 20, &p.region);
-      ReadText(s, 21, &text);
-      nlohmann::json media = nlohmann::json::parse(text, nullptr, false);
-      if (media.is_array())
-        for (const auto& m : media)
-          if (m.is_object()) p.media.push_back(Media{m.value("path", "")});
+      store_records::ParseMediaJson(ColumnView(s, 21), &p);
     }
     if (!fn(row)) return Status::Ok();
   }
@@ -1460,11 +1412,7 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
                                             const std::function<bool(const DecisionFacts&)>& fn) {
   int rc = SQLITE_OK;
   // The profiles, with dense ids (0, 1, ...) in the order of their stored ids.
-  struct Profile {
-    std::string action, policy, category, topic, lang, region;
-    bool review = false;
-  };
-  std::vector<Profile> profiles;
+  std::vector<store_records::FactValues> profiles;
   std::vector<uint32_t> dense_of;  // stored id -> dense id; kNone when absent
   constexpr uint32_t kNone = UINT32_MAX;
   {
@@ -1477,7 +1425,7 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
         return Status::Corrupt(path_ + ": fact_profiles: id " + std::to_string(id) + " out of range");
       if (static_cast<size_t>(id) >= dense_of.size()) dense_of.resize(static_cast<size_t>(id) + 1, kNone);
       dense_of[static_cast<size_t>(id)] = static_cast<uint32_t>(profiles.size());
-      Profile& p = profiles.emplace_back();
+      store_records::FactValues& p = profiles.emplace_back();
       p.action = ColumnView(read.get(), 1);
       p.policy = ColumnView(read.get(), 2);
       p.category = ColumnView(read.get(), 3);
@@ -1513,17 +1461,7 @@ Status SqliteStore::ScanDecisionFactsLocked(const ScanSlice& slice,
                               ", which fact_profiles does not hold");
         return false;
       }
-      if (dense != current) {
-        const Profile& p = profiles[dense];
-        f.profile = current = dense;
-        f.action = p.action;
-        f.policy = p.policy;
-        f.category = p.category;
-        f.review = p.review;
-        f.topic = p.topic;
-        f.lang = p.lang;
-        f.region = p.region;
-      }
+      if (dense != current) store_records::SetFactProfile(profiles[current = dense], dense, &f);
       if (!fn(f)) {
         stopped = true;
         return true;
@@ -1564,24 +1502,12 @@ Status SqliteStore::PutAuthority(const AuthorityRecord& a, const std::string& ac
 }
 
 Status SqliteStore::ReplaceAuthority(const AuthorityRecord& a, const std::string& reason, const std::string& actor) {
-  if (IsBlank(reason)) return Status::Invalid("authority \"" + a.id + "\": replacing it needs a reason");
   return WriteAuthority(a, actor, &reason);
 }
 
 // PutAuthority (replace_reason null) and ReplaceAuthority.
 Status SqliteStore::WriteAuthority(const AuthorityRecord& a, const std::string& actor, const std::string* replace_reason) {
-  if (IsBlank(a.id)) return Status::Invalid("authority: id is empty");
-  if (a.jurisdiction.empty()) return Status::Invalid("authority \"" + a.id + "\": jurisdiction is empty");
-  if (!IsJurisdiction(a.jurisdiction))
-    return Status::Invalid("authority \"" + a.id + "\": jurisdiction: \"" + a.jurisdiction +
-                           "\" is not an assigned ISO 3166-1 alpha-2 code (upper case) or EU");
-  const char* action = replace_reason != nullptr ? "authority.replace" : "authority.put";
-  if (Status s = ValidateAuditFields(actor, action, a.id, ""); !s.ok())
-    return Status::Invalid("authority \"" + a.id + "\": " + s.message());
-  nlohmann::ordered_json payload;
-  payload["name"] = a.name;
-  payload["jurisdiction"] = a.jurisdiction;
-  payload["kind"] = a.kind;
+  if (Status s = store_records::CheckAuthority(a, actor, replace_reason); !s.ok()) return s;
   const std::string doing = "storing authority \"" + a.id + "\"";
   return WriteOp(doing, [&]() -> Status {
     int rc = 0;
@@ -1590,23 +1516,18 @@ Status SqliteStore::WriteAuthority(const AuthorityRecord& a, const std::string& 
     BindText(q.get(), 1, a.id);
     rc = sqlite3_step(q.get());
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, doing);
-    const bool exists = rc == SQLITE_ROW;
-    std::string name, jurisdiction, kind;
-    if (exists) {
-      ReadText(q.get(), 0, &name);
-      ReadText(q.get(), 1, &jurisdiction);
-      ReadText(q.get(), 2, &kind);
+    AuthorityRecord stored;
+    if (rc == SQLITE_ROW) {
+      ReadText(q.get(), 0, &stored.name);
+      ReadText(q.get(), 1, &stored.jurisdiction);
+      ReadText(q.get(), 2, &stored.kind);
     }
-    if (replace_reason != nullptr) {
-      if (!exists) return Status::NotFound("authority \"" + a.id + "\" is not registered; nothing to replace");
-      payload["previous"] = {{"name", name}, {"jurisdiction", jurisdiction}, {"kind", kind}};
-      payload["reason"] = *replace_reason;
-    } else if (exists) {
-      if (jurisdiction != a.jurisdiction)
-        return Status::Conflict("authority \"" + a.id + "\" is registered for " + jurisdiction + ", not " +
-                                a.jurisdiction + "; replacing it takes an admin's explicit replace with a reason");
-      if (name == a.name && kind == a.kind) return Status::Ok();  // a repeat: nothing changes
-    }
+    bool unchanged = false;
+    std::string payload;
+    if (Status s = store_records::PlanAuthorityWrite(a, rc == SQLITE_ROW ? &stored : nullptr, actor, replace_reason,
+                                                     &unchanged, &payload);
+        !s.ok() || unchanged)
+      return s;
     OwnedStmt st = PrepareOwned(db_,
                                 "INSERT INTO authorities (id, name, jurisdiction, kind, added) VALUES (?1, ?2, ?3, ?4, ?5) "
                                 "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
@@ -1620,7 +1541,7 @@ Status SqliteStore::WriteAuthority(const AuthorityRecord& a, const std::string& 
     sqlite3_bind_int64(st.get(), 5, a.added != 0 ? a.added : Now());
     rc = sqlite3_step(st.get());
     if (rc != SQLITE_DONE) return Error(rc, doing);
-    return AppendAuditLocked(actor, action, a.id, Dump(payload));
+    return AppendAuditLocked(actor, store_records::AuthorityAction(replace_reason), a.id, payload);
   });
 }
 
@@ -1697,9 +1618,7 @@ Result<bool> SqliteStore::HasAccount(const std::string& id) {
 Status SqliteStore::InsertCase(const CaseRecord& c, const std::string& actor, const std::string& audit_action,
                                const std::string& audit_payload, bool* inserted, CaseRecord* existing) {
   if (inserted != nullptr) *inserted = false;
-  if (c.id.empty() || c.kind.empty()) return Status::Invalid("case: id and kind are required");
-  if (Status s = ValidateAuditFields(actor, audit_action, c.id, audit_payload); !s.ok())
-    return Status::Invalid("case \"" + c.id + "\": " + s.message());
+  if (Status s = store_records::CheckCase(c, actor, audit_action, audit_payload); !s.ok()) return s;
   const std::string doing = "storing " + c.kind + " \"" + c.id + "\"";
   bool added = false;
   Status s = WriteOp(doing, [&]() -> Status {
@@ -1865,17 +1784,12 @@ void ReadKey(sqlite3_stmt* s, ApiKeyRecord* k) {
 }  // namespace
 
 Status SqliteStore::PutApiKey(const ApiKeyRecord& k, const std::string& actor) {
-  if (k.id.empty() || k.hash.empty() || k.role.empty()) return Status::Invalid("api key: id, hash and role are required");
-  nlohmann::ordered_json payload;
-  payload["role"] = k.role;
-  payload["authority"] = k.authority;
-  payload["name"] = k.name;
-  payload["person"] = k.person;
-  const std::string p = Dump(payload);
+  if (Status s = store_records::CheckApiKey(k); !s.ok()) return s;
+  const std::string p = store_records::KeyPayload(k);
   if (Status s = ValidateAuditFields(actor, "key.create", k.id, p); !s.ok()) return s;
   const std::string doing = "storing API key \"" + k.id + "\"";
   return WriteOp(doing, [&]() -> Status {
-    if (Status s = CheckKeyHolder(db_, path_, k); !s.ok()) return s;
+    if (Status s = store_records::CheckKeyHolder(k, ReadPerson(db_, path_, k.person)); !s.ok()) return s;
     int rc = 0;
     OwnedStmt st = PrepareOwned(
         db_,
@@ -1898,11 +1812,7 @@ Status SqliteStore::PutApiKey(const ApiKeyRecord& k, const std::string& actor) {
 }
 
 Status SqliteStore::PutPerson(const PersonRecord& person, const std::string& actor) {
-  nlohmann::ordered_json payload;
-  payload["name"] = person.name;
-  payload["roles"] = person.roles;
-  payload["authority"] = person.authority;
-  const std::string p = Dump(payload);
+  const std::string p = store_records::PersonPayload(person);
   if (Status s = ValidateAuditFields(actor, "person.add", person.id, p); !s.ok()) return s;
   return WriteOp("registering person \"" + person.id + "\"", [&]() -> Status {
     if (Status s = InsertPerson(db_, path_, person); !s.ok()) return s;
@@ -1935,13 +1845,10 @@ Status SqliteStore::DeleteLoginsOlderThan(const std::string& account, int64_t cu
     LoginAge age;
     if (Status s = DeleteLoginsBefore(db_, path_, account, cutoff, &age); !s.ok()) return s;
     if (age.count == 0) return Status::Ok();
-    nlohmann::ordered_json payload;
-    payload["records"] = age.count;
-    payload["oldest"] = FormatTimestamp(age.oldest);
-    payload["newest"] = FormatTimestamp(age.newest);
-    payload["cutoff"] = FormatTimestamp(cutoff);
-    payload["reason"] = reason;
-    if (Status s = AppendAuditLocked(actor, "login.deleted", account, Dump(payload)); !s.ok()) return s;
+    if (Status s = AppendAuditLocked(actor, "login.deleted", account,
+                                     store_records::LoginsDeletedPayload(age, cutoff, reason));
+        !s.ok())
+      return s;
     *deleted = age.count;
     return Status::Ok();
   });
@@ -1999,13 +1906,8 @@ Status SqliteStore::RevokeApiKey(const std::string& id, int64_t now, const std::
 }
 
 Status SqliteStore::PutDecisionReview(const DecisionReview& r) {
-  if (r.item.empty() || r.policy.empty() || r.verdict.empty())
-    return Status::Invalid("decision review: item, policy and verdict are required");
-  nlohmann::ordered_json payload;
-  payload["policy"] = r.policy;
-  payload["verdict"] = r.verdict;
-  payload["reason"] = r.reason;
-  const std::string p = Dump(payload);
+  if (Status s = store_records::CheckReview(r); !s.ok()) return s;
+  const std::string p = store_records::ReviewPayload(r);
   if (Status s = ValidateAuditFields(r.actor, "decision.review", r.item, p); !s.ok()) return s;
   const std::string doing = "storing the review of item \"" + r.item + "\"";
   return WriteOp(doing, [&]() -> Status {

@@ -2,10 +2,9 @@
 
 #include <charconv>
 
-#include <nlohmann/json.hpp>
-
 #include "store/sha256.h"
 #include "store/sqlite/sqlite_util.h"
+#include "store/store_records.h"
 
 namespace evenhand::sqlite_store {
 
@@ -121,10 +120,7 @@ void ReadVersion(sqlite3_stmt* s, PostVersion* v) {
   ReadText(s, 7, &p.region);
   std::string media;
   ReadText(s, 8, &media);
-  nlohmann::json m = nlohmann::json::parse(media, nullptr, false);
-  if (m.is_array())
-    for (const auto& x : m)
-      if (x.is_object()) p.media.push_back(Media{x.value("path", "")});
+  store_records::ParseMediaJson(media, &p);
   ReadText(s, 9, &v->content_hash);
   if (v->content_hash.empty() && sqlite3_column_int64(s, 12) == 0) v->content_hash = ContentHash(p, media);
   v->stored_at = sqlite3_column_int64(s, 10);

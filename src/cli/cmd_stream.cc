@@ -1,0 +1,162 @@
+// `evenhand ingest` and `evenhand worker` (issue 18): posts through NATS
+// JetStream to workers that decide them into a shared store (src/stream/).
+// SIGINT / SIGTERM stop either after the chunk or batch in hand (a worker
+// hands an unfinished batch back for another worker to take).
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+#include "cli/commands.h"
+#include "model/time.h"
+#include "policy/loader.h"
+#include "stream/ingest.h"
+#include "stream/nats_client.h"
+#include "stream/worker.h"
+
+namespace evenhand::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+void CatchStopSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// One line to stderr with the UTC time, whole lines even from several threads.
+void LogLine(const char* verb, const std::string& line) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::fprintf(stderr, "%s evenhand %s: %s\n", FormatTimestamp(NowUnixSeconds()).c_str(), verb, line.c_str());
+}
+
+struct IngestArgs {
+  std::string input = "-";
+  std::string accounts;
+  stream::IngestOptions options;
+  std::string on_error = "stop";
+  bool quiet = false;
+};
+
+int RunIngestCommand(IngestArgs& args) {
+  auto fail = [](const std::string& msg) {
+    std::fprintf(stderr, "evenhand ingest: %s\n", msg.c_str());
+    return 1;
+  };
+  auto reader = JsonlReader::Open(args.input);
+  if (!reader.ok()) return fail(reader.status().message());
+  (*reader)->set_keep_logins(false);
+  if (!args.accounts.empty())
+    if (Status s = (*reader)->LoadAccounts(args.accounts); !s.ok()) return fail(s.message());
+  stream::IngestOptions& o = args.options;
+  if (args.input != "-") o.media_dir = std::filesystem::absolute(args.input).parent_path().string();
+  o.skip_bad_lines = args.on_error == "skip";
+  o.log = [](const std::string& line) { LogLine("ingest", line); };
+  o.stop = &g_stop;
+  CatchStopSignals();
+  auto stats = stream::RunIngest(**reader, o);
+  stream::CloseNatsLibrary();
+  if (!stats.ok()) return fail(stats.status().message());
+  if (!args.quiet)
+    std::fprintf(stderr, "published %llu posts to %s (stream %s) in %.2f s (%.0f posts/s)%s\n",
+                 static_cast<unsigned long long>(stats->posts), o.nats_url.c_str(), o.stream.c_str(), stats->seconds,
+                 stats->seconds > 0 ? stats->posts / stats->seconds : 0.0,
+                 stats->bad_lines ? fmt::format("; skipped {} bad lines", stats->bad_lines).c_str() : "");
+  return g_stop.load() ? 1 : 0;
+}
+
+struct WorkerArgs {
+  std::string policy;
+  std::string now;
+  stream::WorkerOptions options;
+  double idle_exit_seconds = 0;
+};
+
+int RunWorkerCommand(WorkerArgs& args) {
+  auto fail = [](const std::string& msg) {
+    std::fprintf(stderr, "evenhand worker: %s\n", msg.c_str());
+    return 1;
+  };
+  auto policy = PolicyLoader::Load(args.policy);
+  if (!policy.ok()) return fail(policy.status().message());
+  ScanOptions scan_options;
+  scan_options.detect_lang = ScanOptions::DetectLang::kAlways;  // as `scan --db`: stored decisions carry a language
+  if (!args.now.empty()) {
+    auto now = ParseTimestamp(args.now);
+    if (!now) return fail(fmt::format("--now: \"{}\" is not an RFC 3339 timestamp", args.now));
+    scan_options.now = *now;
+  }
+  auto scanner = Scanner::Create(*policy, scan_options);
+  if (!scanner.ok()) return fail(fmt::format("{}: {}", args.policy, scanner.status().message()));
+  stream::WorkerOptions& o = args.options;
+  o.idle_exit_ms = static_cast<int64_t>(args.idle_exit_seconds * 1000);
+  o.log = [](const std::string& line) { LogLine("worker", line); };
+  o.stop = &g_stop;
+  CatchStopSignals();
+  LogLine("worker", fmt::format("policy {}, {} thread(s), batches of {}, store {}, NATS {}", (*policy)->id(),
+                                o.threads, o.batch, o.db_url, o.nats_url));
+  auto stats = stream::RunWorker(**scanner, o);
+  stream::CloseNatsLibrary();
+  if (!stats.ok()) return fail(stats.status().message());
+  LogLine("worker", fmt::format("decided {} posts in {:.2f} s: {} decisions newly stored, {} redelivered, {} bad "
+                                "messages, {} store retries, {} publish retries",
+                                stats->posts, stats->seconds, stats->stored, stats->redelivered, stats->bad,
+                                stats->store_retries, stats->publish_retries));
+  return 0;
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<IngestArgs>();
+  auto* cmd = app.add_subcommand("ingest", "Publish the posts of a JSONL stream to NATS JetStream (stream POSTS) for workers");
+  cmd->add_option("input", args->input, "Items as JSON Lines ('-' = stdin)")->capture_default_str();
+  cmd->add_option("--nats", args->options.nats_url, "NATS server URL(s), comma-separated")->capture_default_str();
+  cmd->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
+  cmd->add_option("--replicas", args->options.replicas, "JetStream replicas of the stream when it is created")
+      ->capture_default_str();
+  cmd->add_option("--chunk", args->options.chunk, "Posts acknowledged together (a failed chunk is sent again)")
+      ->capture_default_str();
+  cmd->add_option("--max-pending", args->options.max_pending, "Unacknowledged messages at once (back-pressure)")
+      ->capture_default_str();
+  cmd->add_option("--on-error", args->on_error, "Bad input line: stop or skip")
+      ->check(CLI::IsMember({"stop", "skip"}))
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", args->quiet, "No summary");
+  cmd->callback([args, exit_code] { *exit_code = RunIngestCommand(*args); });
+}
+
+void AddWorkerCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<WorkerArgs>();
+  auto* cmd = app.add_subcommand("worker", "Decide the posts of NATS JetStream (stream POSTS) into a shared store, "
+                                           "publishing each decision to stream DECISIONS");
+  cmd->add_option("--nats", args->options.nats_url, "NATS server URL(s), comma-separated")->capture_default_str();
+  cmd->add_option("--db", args->options.db_url, "Store URL shared by every worker: postgres://USER@HOST:PORT/DB")
+      ->required();
+  cmd->add_option("-p,--policy", args->policy, "Policy YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-j,--threads", args->options.threads, "Threads, each with its own connections")
+      ->capture_default_str();
+  cmd->add_option("--batch", args->options.batch, "Messages fetched, stored and acknowledged together")
+      ->capture_default_str();
+  cmd->add_option("--ack-wait-ms", args->options.ack_wait_ms,
+                  "A message not acknowledged this long is delivered again (when the consumer is created)")
+      ->capture_default_str();
+  cmd->add_option("--replicas", args->options.replicas, "JetStream replicas of the streams when they are created")
+      ->capture_default_str();
+  cmd->add_option("--idle-exit", args->idle_exit_seconds, "End once no post came for this many seconds (0 = never)")
+      ->capture_default_str();
+  cmd->add_option("--now", args->now, "Time at which account.age_days is taken for posts without \"ts\" (RFC 3339)");
+  cmd->callback([args, exit_code] { *exit_code = RunWorkerCommand(*args); });
+}
+
+}  // namespace evenhand::cli
