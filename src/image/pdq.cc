@@ -618,6 +618,17 @@ void PdqHasher::DihedralHashes(PdqDihedral* out) const {
   }
 }
 
+PdqResult PdqHasher::HashRgb(const uint8_t* rgb, int width, int height, size_t stride) {
+  PdqResult r;
+  const PdqMode mode = mode_;
+  mode_ = PdqMode::kFullResolution;
+  Begin(width, height, 3, width, height);
+  Rows(0, height, rgb, stride);
+  mode_ = mode;
+  if (Finish(&r.quality)) r.hash = BitsAboveMedian(dct_);
+  return r;
+}
+
 PdqResult PdqHasher::HashLuma(const float* luma, int rows, int cols) {
   PdqResult r;
   cli_resize_ = false;
