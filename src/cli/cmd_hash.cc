@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/bank_media.h"
 #include "cli/commands.h"
 #include "image/decoder.h"
 #include "image/pdq.h"
@@ -39,15 +40,6 @@ struct HashArgs {
   double max_decode_seconds = VideoLimits{}.max_decode_seconds;
   int max_side = VideoLimits{}.max_width;
 };
-
-bool IsVideoFile(const std::string& path) {
-  uint8_t head[512];
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  const size_t n = std::fread(head, 1, sizeof head, f);
-  std::fclose(f);
-  return SniffImageFormat(head, n) == ImageFormat::kUnknown && LooksLikeVideo(head, n);
-}
 
 // vPDQ of one video, written to stdout (after a "# FILE" line when `header`)
 // or to DIR/NAME.txt. False (reported on stderr) when it cannot be hashed.
@@ -99,7 +91,7 @@ int RunHash(const HashArgs& args) {
   VpdqHasher video_hasher;
   std::vector<VpdqFrame> frames;
   for (const std::string& file : args.files) {
-    if (IsVideoFile(file)) {
+    if (IsVideoPath(file)) {
       if (!HashVideo(args, file, args.files.size() > 1, &video_hasher, &frames)) ++failures;
       continue;
     }
