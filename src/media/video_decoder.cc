@@ -213,13 +213,13 @@ Status Run::Convert() {
 
 Status Run::Feed(const AVPacket* packet) {
   if (int err = avcodec_send_packet(codec_.get(), packet); err < 0)
-    return Corrupt("corrupt video data after frame " + std::to_string(info_->frames_decoded) + " (" + AvError(err) +
+    return Corrupt("corrupt or truncated video data after frame " + std::to_string(info_->frames_decoded) + " (" + AvError(err) +
                    ")");
   for (;;) {
     const int err = avcodec_receive_frame(codec_.get(), frame_.get());
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return Status::Ok();
     if (err < 0)
-      return Corrupt("corrupt video data after frame " + std::to_string(info_->frames_decoded) + " (" +
+      return Corrupt("corrupt or truncated video data after frame " + std::to_string(info_->frames_decoded) + " (" +
                      AvError(err) + ")");
 #if LIBAVCODEC_VERSION_MAJOR >= 60
     const int64_t number = static_cast<int64_t>(codec_->frame_num) - 1;
@@ -303,7 +303,7 @@ Status VideoDecoder::DecodeFile(const std::string& path, const FrameSampling& sa
                            std::to_string(limits_.max_file_bytes) + " bytes; refused");
   AVFormatContext* raw = nullptr;
   if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
-    return Status::Invalid(path + ": not a video file FFmpeg can read (" + AvError(err) + ")");
+    return Status::Invalid(path + ": cannot open as a video: corrupt, truncated or not a video (" + AvError(err) + ")");
   std::unique_ptr<AVFormatContext, FormatCloser> fmt(raw);
   return Decode(fmt.get(), path, limits_, threads_, sampling, sink, info);
 }
@@ -330,7 +330,7 @@ Status VideoDecoder::DecodeMemory(const uint8_t* data, size_t size, std::string_
   raw->pb = io.get();
   raw->flags |= AVFMT_FLAG_CUSTOM_IO;
   if (int err = avformat_open_input(&raw, nullptr, nullptr, nullptr); err < 0)  // frees raw on failure
-    return Status::Invalid(std::string(name) + ": not a video file FFmpeg can read (" + AvError(err) + ")");
+    return Status::Invalid(std::string(name) + ": cannot open as a video: corrupt, truncated or not a video (" + AvError(err) + ")");
   std::unique_ptr<AVFormatContext, FormatCloser> fmt(raw);
   return Decode(fmt.get(), name, limits_, threads_, sampling, sink, info);
 }

@@ -107,8 +107,8 @@ void Scanner::MatchVideo(size_t m, const std::string& rel, State* state) const {
                                                                            : a.distance > b.distance;
                                        });
     char pct[96];
-    std::snprintf(pct, sizeof pct, ": vPDQ %.1f %% of %zu frames matched, %.1f %% of the bank video's",
-                  best->query_pct, state->frames.size(), best->target_pct);
+    std::snprintf(pct, sizeof pct, ": vPDQ, %.1f %% of its frames matched, %.1f %% of the bank video's",
+                  best->query_pct, best->target_pct);
     RecordMatch(v.index, best->distance,
                 "media[" + std::to_string(m) + "] " + rel + pct + " (\"" + v.bank->label(best->video) +
                     "\"), min frame distance " + std::to_string(best->distance) + " (radius " +
