@@ -9,7 +9,10 @@
 // pair. Skipped (with a message) when ../shared is not beside the checkout.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -142,6 +145,79 @@ TEST(VpdqMatch, SameDecisionsAsTheReferenceOnEveryPair) {
   EXPECT_EQ(pairs, static_cast<int>(rows.size()) - 1);
   EXPECT_GT(matches, 0);
 }
+
+// Robustness, on videos made here at test time with the ffmpeg CLI from
+// examples/known-video/media/known.mp4 (synthetic, 3 s, 320x240): re-encoded
+// at low quality, scaled down and up, cropped by 4 %, a logo overlaid in a
+// corner, a 1.5 s excerpt. Each, hashed at one frame a second, must match
+// the original (and only it) by the reference's rule. The copies whose
+// pixels stay in place (re-encoded, scaled up, logo) must also pass the
+// reference's per-frame tolerance against it (match-hashes-byline 31 50:
+// frame i against frame i, every pair of quality >= 50 within distance
+// < 31); the crop and the 4x smaller copy do not, frame by frame (this
+// zooming source makes a cropped frame i look like a later original frame,
+// and the 160x120 copy is 6 frames over), and are judged by the video rule
+// only. About a second.
+// Skipped when ffmpeg is not installed (scripts/install-deps.sh installs it).
+namespace robust {
+
+const std::string kKnown = std::string(EVENHAND_SOURCE_DIR) + "/examples/known-video/media/known.mp4";
+const std::string kOther = std::string(EVENHAND_SOURCE_DIR) + "/examples/known-video/media/other.mp4";
+const std::string kLogo = std::string(EVENHAND_SOURCE_DIR) + "/examples/known-media/media/wee.jpg";
+
+struct Variant {
+  const char* name;
+  std::string args;  // ffmpeg arguments between the inputs and the output
+  bool frame_by_frame;  // also checked frame i against original frame i
+};
+
+TEST(VpdqRobustness, TransformedCopiesMatchTheOriginal) {
+  if (std::system("command -v ffmpeg >/dev/null 2>&1") != 0) GTEST_SKIP() << "ffmpeg not installed";
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("evenhand-vpdq-robust-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string enc = " -an -c:v libx264 -preset ultrafast ";
+  const std::vector<Variant> variants = {
+      {"reencoded", "-i " + kKnown + enc + "-crf 40", true},
+      {"scaled-down", "-i " + kKnown + " -vf scale=160:120" + enc + "-crf 23", false},
+      {"scaled-up", "-i " + kKnown + " -vf scale=640:480" + enc + "-crf 23", true},
+      {"cropped", "-i " + kKnown + " -vf crop=iw*0.96:ih*0.96" + enc + "-crf 23", false},
+      {"logo", "-i " + kKnown + " -i " + kLogo + " -filter_complex '[1:v]scale=32:-1[l];[0:v][l]overlay=W-w-8:8'" + enc +
+                   "-crf 23",
+       true},
+      {"excerpt", "-ss 1 -t 1.5 -i " + kKnown + enc + "-crf 23", false},
+  };
+  VpdqHasher hasher;
+  VpdqOptions every;
+  every.sampling.seconds_per_hash = 0;
+  std::vector<VpdqFrame> original, other;
+  ASSERT_TRUE(hasher.HashFile(kKnown, every, &original).ok());
+  ASSERT_TRUE(hasher.HashFile(kOther, every, &other).ok());
+  for (const Variant& v : variants) {
+    SCOPED_TRACE(v.name);
+    const std::string out = (dir / (std::string(v.name) + ".mp4")).string();
+    ASSERT_EQ(std::system(("ffmpeg -hide_banner -v error -y " + v.args + " " + out).c_str()), 0);
+    std::vector<VpdqFrame> query;
+    ASSERT_TRUE(hasher.HashFile(out, VpdqOptions{}, &query).ok());  // one frame a second
+    const VpdqMatchResult r = MatchVpdq(query, original);
+    EXPECT_TRUE(r.match) << r.query_pct << " % of the query's frames";
+    EXPECT_FALSE(MatchVpdq(query, other).match);
+    if (!v.frame_by_frame) continue;
+    std::vector<VpdqFrame> all;
+    ASSERT_TRUE(hasher.HashFile(out, every, &all).ok());
+    ASSERT_EQ(all.size(), original.size());
+    int checked = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (all[i].quality < 50 || original[i].quality < 50) continue;
+      ++checked;
+      EXPECT_LT(Distance(all[i].hash, original[i].hash), 31) << "frame " << i;
+    }
+    EXPECT_GT(checked, 80);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace robust
 
 }  // namespace
 }  // namespace evenhand
