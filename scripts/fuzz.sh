@@ -6,7 +6,7 @@
 # out-of-memory (2 GiB) fails the run;
 # the input that caused it is left in build-fuzz/fuzz-artifacts/.
 # Usage: scripts/fuzz.sh [TARGET...]   (default: every target)
-# env: FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS (targets run at once, default 1;
+# env: FUZZ_SECONDS, FUZZ_SHORT_SECONDS (cap for the slow video_fuzz, default 10), FUZZ_RUNS, FUZZ_JOBS (targets run at once, default 1;
 #      each still gets FUZZ_SECONDS of wall time), FUZZ_BUILD (default
 #      build-fuzz), FUZZ_LOG (a file: one line per target), FUZZ_NO_BUILD=1
 #      (run what is built; for long runs outside the build lock).
@@ -19,7 +19,11 @@ jobs="${FUZZ_JOBS:-1}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(jsonl_item_fuzz policy_fuzz regime_fuzz case_json_fuzz http_request_fuzz
-  image_fuzz bank_fuzz model_file_fuzz)
+  image_fuzz bank_fuzz model_file_fuzz video_fuzz)
+# Targets whose inputs are slow to run (a video decode each) get at most
+# FUZZ_SHORT_SECONDS (default 10) of a run, so CI stays short.
+short_targets=" video_fuzz "
+short_seconds="${FUZZ_SHORT_SECONDS:-10}"
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENHAND_FUZZ=ON \
     -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang >/dev/null
@@ -35,10 +39,12 @@ run_target() {
   work="$(mktemp -d "${TMPDIR:-/tmp}/evenhand-fuzz-$t.XXXXXX")"
   cp -r "tests/fuzz/corpus/$t/." "$work/"
   # FUZZ_RUNS alone: that many executions; with FUZZ_SECONDS too: whichever comes first.
-  local limit=(-max_total_time="$seconds")
+  local secs="$seconds"
+  if [[ "$short_targets" == *" $t "* ]] && [ "$secs" -gt "$short_seconds" ]; then secs="$short_seconds"; fi
+  local limit=(-max_total_time="$secs")
   if [ -n "${FUZZ_RUNS:-}" ]; then
     limit=(-runs="$FUZZ_RUNS")
-    [ -n "${FUZZ_SECONDS:-}" ] && limit+=(-max_total_time="$seconds")
+    [ -n "${FUZZ_SECONDS:-}" ] && limit+=(-max_total_time="$secs")
   fi
   start=$(date +%s)
   set +e

@@ -13,6 +13,8 @@ PACKAGES=(
   libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev  # video decoding for vPDQ (src/media)
+  ffmpeg  # the tests make their robustness videos with it (re-encode, scale, crop, overlay, excerpt)
   libfaiss-dev  # bench/faiss_bank_bench (the bank-search peer); optional for the build
   libboost1.81-dev  # evenhand serve's HTTP transport (Boost.Beast/Asio, header-only)
   libcpp-httplib-dev wrk  # the server tests' HTTP client, and the load test (bench/http_load.sh)

@@ -7,8 +7,12 @@
 //
 // match prints "query,match_hash,distance,label" per match (query = file name
 // or the query hash); exit 0 whether or not anything matched, 1 on bad input.
+//
+// --kind vpdq|md5|sha1|sha256 (or a bank / list whose kind is detected, see
+// media/any_bank.h) makes a video or exact-hash bank: cli/bank_media.h.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -16,6 +20,7 @@
 #include "bank/bank.h"
 #include "model/replace_file.h"
 #include "bank/bank_io.h"
+#include "cli/bank_media.h"
 #include "cli/commands.h"
 #include "image/decoder.h"
 #include "image/pdq.h"
@@ -32,10 +37,43 @@ struct ImportArgs {
   std::vector<std::string> inputs;
   std::string out, name, label, source, category;
   bool negative = false, append = false;
+  std::string kind;  // empty: detected
+  bool digest_files = false;
+  float seconds_per_hash = 1.0f;
 };
+
+// The kind an import makes: --kind, else a video among the inputs (vpdq),
+// else the bank being appended to, else the first list's.
+Result<BankKind> ImportKind(const ImportArgs& a) {
+  BankKind k = BankKind::kPdq;
+  if (!a.kind.empty()) {
+    if (!ParseBankKind(a.kind, &k)) return Status::Invalid("--kind must be pdq, vpdq, md5, sha1 or sha256");
+    return k;
+  }
+  if (a.digest_files) return Status::Invalid("--digest-files needs --kind md5, sha1 or sha256");
+  for (const std::string& in : a.inputs)
+    if (IsVideoPath(in)) return BankKind::kVpdq;
+  std::error_code ec;
+  if (a.append && std::filesystem::exists(a.out, ec)) return DetectBankKind(a.out);
+  return a.inputs.empty() ? Result<BankKind>(BankKind::kPdq) : DetectBankKind(a.inputs[0]);
+}
 
 int RunImport(const ImportArgs& a) {
   if (!ValidBankName(a.name)) return Fail("--name \"" + a.name + "\" must be [a-z0-9_]+ (it is used as bank.NAME)");
+  auto kind = ImportKind(a);
+  if (!kind.ok()) return Fail(kind.status().message());
+  if (*kind != BankKind::kPdq) {
+    MediaImportArgs m;
+    m.kind = *kind;
+    m.inputs = a.inputs;
+    m.out = a.out;
+    m.info = BankInfo{a.name, a.label, a.source, a.category, a.negative};
+    m.append = a.append;
+    m.digest_files = a.digest_files;
+    m.seconds_per_hash = a.seconds_per_hash;
+    return RunMediaImport(m);
+  }
+  if (a.digest_files) return Fail("--digest-files needs --kind md5, sha1 or sha256");
   std::unique_ptr<Bank> bank;
   if (a.append && IsBinaryBank(a.out)) {
     auto loaded = LoadBank(a.out);
@@ -66,9 +104,26 @@ struct MatchArgs {
   int radius = kDefaultMatchRadius;
   bool dihedral = false;
   bool reference_cli = false;
+  double query_pct = 80.0, target_pct = 0.0;
+  float seconds_per_hash = 1.0f;
 };
 
 int RunMatch(const MatchArgs& a) {
+  auto kind = DetectBankKind(a.bank);
+  if (!kind.ok()) return Fail(kind.status().message());
+  if (*kind != BankKind::kPdq) {
+    auto any = OpenAnyBank(a.bank, "bank", &*kind);
+    if (!any.ok()) return Fail(any.status().message());
+    MediaMatchArgs m;
+    m.bank = a.bank;
+    m.files = a.images;
+    m.hashes = a.hashes;
+    m.radius = a.radius;
+    m.query_pct = a.query_pct;
+    m.target_pct = a.target_pct;
+    m.seconds_per_hash = a.seconds_per_hash;
+    return RunMediaMatch(std::move(any).value(), m);
+  }
   auto bank = OpenBank(a.bank, "bank");
   if (!bank.ok()) return Fail(bank.status().message());
   std::vector<HashMatch> matches;
@@ -129,6 +184,20 @@ int RunMatch(const MatchArgs& a) {
 int RunStats(const std::vector<std::string>& banks) {
   for (const std::string& path : banks) {
     auto start = std::chrono::steady_clock::now();
+    auto kind = DetectBankKind(path);
+    if (!kind.ok()) return Fail(kind.status().message());
+    if (*kind != BankKind::kPdq) {
+      auto any = OpenAnyBank(path, "bank", &*kind);
+      if (!any.ok()) return Fail(any.status().message());
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      const BankInfo& i = any->info();
+      std::printf("%s\n  name: %s\n  label: %s\n  source: %s\n  category: %s\n  kind: %s, %s\n", path.c_str(),
+                  i.name.c_str(), i.label.c_str(), i.source.c_str(), i.category.c_str(), BankKindName(*kind),
+                  i.negative ? "negative (safe list)" : "positive");
+      PrintMediaStats(*any);
+      std::printf("  loaded in: %.1f ms\n", ms);
+      continue;
+    }
     auto bank = OpenBank(path, "bank");
     if (!bank.ok()) return Fail(bank.status().message());
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -143,9 +212,9 @@ int RunStats(const std::vector<std::string>& banks) {
 }
 
 int RunExport(const std::string& path, const std::string& out) {
-  auto bank = OpenBank(path, "bank");
+  auto bank = OpenAnyBank(path, "bank");
   if (!bank.ok()) return Fail(bank.status().message());
-  std::string text = ExportText(**bank);
+  std::string text = ExportAnyBankText(*bank);
   if (out.empty() || out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
@@ -160,7 +229,8 @@ int RunExport(const std::string& path, const std::string& out) {
 }  // namespace
 
 void AddBankCommand(CLI::App& app, int* exit_code) {
-  CLI::App* bank = app.add_subcommand("bank", "Hash banks: import lists of known PDQ hashes, match, inspect, export");
+  CLI::App* bank = app.add_subcommand(
+      "bank", "Hash banks: import lists of known hashes (PDQ images, vPDQ videos, MD5/SHA-1/SHA-256 files), match, inspect, export");
   bank->require_subcommand(1);
 
   auto imp = std::make_shared<ImportArgs>();
@@ -175,16 +245,33 @@ void AddBankCommand(CLI::App& app, int* exit_code) {
   c->add_option("--category", imp->category, "Category of the listed content (child_sexual_abuse, terrorist_content, ncii, ...)");
   c->add_flag("--negative", imp->negative, "A safe list: its matches suppress matches from positive banks");
   c->add_flag("--append", imp->append, "Add to an existing bank file instead of replacing it");
+  c->add_option("--kind", imp->kind,
+                "pdq (images), vpdq (videos: video files or vPDQ hash files), md5, sha1 or sha256 (exact file\n"
+                "hashes: NCMEC-style lists); default: detected from the inputs");
+  c->add_flag("--digest-files", imp->digest_files,
+              "Exact kinds: the inputs are files to hash (their bytes), not hash lists");
+  c->add_option("-r,--seconds-per-hash", imp->seconds_per_hash,
+                "vpdq: hash one frame every S seconds of each video (default 1; 0 = every frame)")
+      ->check(CLI::Range(0.0f, 1e6f));
   c->callback([imp, exit_code]() { *exit_code = RunImport(*imp); });
 
   auto m = std::make_shared<MatchArgs>();
-  c = bank->add_subcommand("match", "Match images or hashes against a bank: prints query,match_hash,distance,label");
+  c = bank->add_subcommand("match",
+                           "Match images or hashes against a bank: prints query,match_hash,distance,label\n"
+                           "(video banks: query,video_label,query_pct,target_pct,distance)");
   c->add_option("bank", m->bank, "Bank file (.ehb, or a hash list)")->required();
-  c->add_option("images", m->images, "Images to hash and match");
+  c->add_option("images", m->images, "Images to hash and match (videos for a video bank; any file for an exact bank)");
   c->add_option("--hashes", m->hashes, "A hash list to match (text or CSV)");
   c->add_option("--radius", m->radius, "Match threshold in bits (default 31, upstream's)")->check(CLI::Range(0, 256));
   c->add_flag("--dihedral", m->dihedral, "Also match the 8 rotations/flips of each image");
   c->add_flag("--reference-cli", m->reference_cli, "Hash images as the reference CLI does (512x512 pre-resize)");
+  c->add_option("--query-pct", m->query_pct,
+                "Video banks: a video matches when at least this % of the query's frames match (default 80)");
+  c->add_option("--target-pct", m->target_pct,
+                "Video banks: ... and at least this % of the bank video's frames (default 0)");
+  c->add_option("-r,--seconds-per-hash", m->seconds_per_hash,
+                "Video banks: hash one frame every S seconds of each query video (default 1; 0 = every frame)")
+      ->check(CLI::Range(0.0f, 1e6f));
   c->callback([m, exit_code]() { *exit_code = RunMatch(*m); });
 
   auto stats = std::make_shared<std::vector<std::string>>();

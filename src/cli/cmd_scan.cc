@@ -29,6 +29,10 @@ struct ScanArgs {
   std::string behavior_signals;  // evenhand behavior --signals output
   std::string on_error = "stop";
   std::string detect_lang = "auto";
+  // Videos in posts (vPDQ): frames sampled, and the limits of one video.
+  float video_seconds_per_hash = 1.0f;
+  double max_video_duration = VideoLimits{}.max_duration_s;
+  double max_video_decode_seconds = VideoLimits{}.max_decode_seconds;
   std::string format = "jsonl";
   std::string now;
   std::string summary_json;
@@ -102,6 +106,9 @@ int RunScanCommand(const ScanArgs& args) {
   // Media paths in posts are relative to the input file (stdin: the working directory).
   if (args.input != "-") scan_options.media_dir = std::filesystem::path(args.input).parent_path().string();
   scan_options.max_media_bytes = args.limits.max_media_bytes;
+  scan_options.video_seconds_per_hash = args.video_seconds_per_hash;
+  scan_options.video_limits.max_duration_s = args.max_video_duration;
+  scan_options.video_limits.max_decode_seconds = args.max_video_decode_seconds;
   if (!args.behavior_signals.empty()) {
     auto signals = behavior::LoadAccountSignals(args.behavior_signals);
     if (!signals.ok()) return fail(signals.status().message());
@@ -249,6 +256,16 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
                    "Largest media file in bytes (larger: a media error signal, the file is not read)")
       ->capture_default_str();
   scan->add_option("--max-depth", args->limits.max_depth, "Deepest JSON nesting of a line")->capture_default_str();
+  scan->add_option("--video-seconds-per-hash", args->video_seconds_per_hash,
+                   "Videos in posts: vPDQ-hash one frame every S seconds (0 = every frame)")
+      ->check(CLI::Range(0.0f, 1e6f))
+      ->capture_default_str();
+  scan->add_option("--max-video-duration", args->max_video_duration,
+                   "Longest video in seconds (longer: a media error signal)")
+      ->capture_default_str();
+  scan->add_option("--max-video-decode-seconds", args->max_video_decode_seconds,
+                   "Decoding time one video may take (more: a media error signal)")
+      ->capture_default_str();
   scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
 }
 

@@ -7,6 +7,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "image/codecs.h"
 
@@ -188,11 +191,52 @@ void LumaRgbx(const uint8_t* p, int n, float* out) {
   for (; x < n; ++x) out[x] = kLumaR * p[4 * x] + kLumaG * p[4 * x + 1] + kLumaB * p[4 * x + 2];
 }
 
+// Luma of n packed RGB pixels (video frames: RGB24), the same float
+// operations per pixel as LumaRgbx. On x86-64 with AVX2 (checked once at
+// run time), 8 pixels at a time: two byte shuffles spread 24 bytes into 8
+// RGBX words, then the RGBX arithmetic; reads stay inside the row's 3n
+// bytes. Elsewhere a plain loop (the compiler does not vectorise the
+// stride-3 loads well: they were a quarter of vPDQ's time).
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) void LumaRgb24Avx2(const uint8_t* p, int n, float* out) {
+  const __m128i spread = _mm_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+  const __m256i low = _mm256_set1_epi32(0xff);
+  const __m256 r_coeff = _mm256_set1_ps(kLumaR), g_coeff = _mm256_set1_ps(kLumaG), b_coeff = _mm256_set1_ps(kLumaB);
+  int x = 0;
+  for (; x + 8 <= n; x += 8) {
+    const uint8_t* q = p + 3 * x;
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));        // bytes 0..15
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(q + 16));  // bytes 16..23
+    const __m128i lo = _mm_shuffle_epi8(a, spread);                              // pixels 0..3
+    const __m128i hi = _mm_shuffle_epi8(_mm_alignr_epi8(b, a, 12), spread);      // pixels 4..7
+    const __m256i px = _mm256_set_m128i(hi, lo);
+    const __m256 r = _mm256_cvtepi32_ps(_mm256_and_si256(px, low));
+    const __m256 g = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(px, 8), low));
+    const __m256 bl = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(px, 16), low));
+    const __m256 y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(r_coeff, r), _mm256_mul_ps(g_coeff, g)),
+                                   _mm256_mul_ps(b_coeff, bl));
+    _mm256_storeu_ps(out + x, y);
+  }
+  for (; x < n; ++x) out[x] = kLumaR * p[3 * x] + kLumaG * p[3 * x + 1] + kLumaB * p[3 * x + 2];
+}
+#endif
+
+void LumaRgb24(const uint8_t* p, int n, float* out) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) {
+    LumaRgb24Avx2(p, n, out);
+    return;
+  }
+#endif
+  for (int x = 0; x < n; ++x) out[x] = kLumaR * p[3 * x] + kLumaG * p[3 * x + 1] + kLumaB * p[3 * x + 2];
+}
+
 void LumaRow(const uint8_t* p, int channels, int n, float* out) {
   if (channels == 4) {
     LumaRgbx(p, n, out);
   } else if (channels == 3) {
-    for (int x = 0; x < n; ++x) out[x] = kLumaR * p[3 * x] + kLumaG * p[3 * x + 1] + kLumaB * p[3 * x + 2];
+    LumaRgb24(p, n, out);
   } else {
     for (int x = 0; x < n; ++x) out[x] = static_cast<float>(p[x]);
   }
@@ -616,6 +660,17 @@ void PdqHasher::DihedralHashes(PdqDihedral* out) const {
     DihedralDct(dct_, v, variant);
     out->hash[v] = BitsAboveMedian(variant);
   }
+}
+
+PdqResult PdqHasher::HashRgb(const uint8_t* rgb, int width, int height, size_t stride) {
+  PdqResult r;
+  const PdqMode mode = mode_;
+  mode_ = PdqMode::kFullResolution;
+  Begin(width, height, 3, width, height);
+  Rows(0, height, rgb, stride);
+  mode_ = mode;
+  if (Finish(&r.quality)) r.hash = BitsAboveMedian(dct_);
+  return r;
 }
 
 PdqResult PdqHasher::HashLuma(const float* luma, int rows, int cols) {

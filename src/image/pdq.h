@@ -85,6 +85,10 @@ class PdqHasher : private RowSink {
 
   // The core on a row-major float luma plane (rows x cols), whatever the mode.
   PdqResult HashLuma(const float* luma, int rows, int cols);
+  // An 8-bit RGB24 buffer (rows `stride` bytes apart), as the vPDQ reference
+  // hashes a video frame (fillFloatLumaFromRGB, then the float-luma core):
+  // the same hash as Hash() on that image. Full resolution whatever the mode.
+  PdqResult HashRgb(const uint8_t* rgb, int width, int height, size_t stride);
 
   PdqMode mode() const { return mode_; }
   // Fast path only: below this quality the file is re-hashed at full size (default 50).

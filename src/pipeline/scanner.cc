@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "bank/bank_io.h"
+#include "media/any_bank.h"
 #include "model/time.h"
 #include "text/langid.h"
 
@@ -36,6 +37,28 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(std::shared_ptr<const Policy> p
     case ScanOptions::DetectLang::kAuto: scanner->detect_lang_ = scanner->policy_->uses_lang(); break;
   }
   for (const BankRef& ref : scanner->policy_->banks()) {
+    auto kind = DetectBankKind(ref.file);
+    if (!kind.ok()) return kind.status();
+    if (*kind != BankKind::kPdq) {  // a video or exact-hash bank (media/any_bank.h)
+      auto any = OpenAnyBank(ref.file, ref.name, &*kind);
+      if (!any.ok()) return any.status();
+      BankInfo info = any->info();
+      info.name = ref.name;
+      info.negative = info.negative || ref.negative;
+      any->set_info(info);
+      const size_t index = scanner->banks_.size();
+      if (any->video) {
+        VpdqMatchRule rule;
+        rule.distance = ref.radius;
+        scanner->video_banks_.push_back({index, std::shared_ptr<const VideoBank>(std::move(any->video)), rule});
+      } else {
+        scanner->digest_mask_ |= static_cast<uint8_t>(1u << static_cast<int>(any->exact->kind()));
+        scanner->exact_banks_.push_back({index, std::shared_ptr<const ExactBank>(std::move(any->exact))});
+      }
+      scanner->banks_.Add(std::make_shared<const Bank>(info), ref.radius, false);  // empty: keeps the indices
+      continue;
+    }
+    ++scanner->pdq_banks_;
     auto bank = OpenBank(ref.file, ref.name);
     if (!bank.ok()) return bank.status();
     if (ref.negative) {
@@ -65,6 +88,7 @@ std::unique_ptr<Scanner::State> Scanner::NewState() const {
   DecodeOptions decode;
   decode.limits.max_file_bytes = options_.max_media_bytes;
   state->decoder = ImageDecoder(decode);
+  state->frames.reserve(1024);
   state->bank_distances.assign(banks_.size(), -1);
   state->image_best.assign(banks_.size(), -1);
   state->scratch = matcher_->NewScratch();

@@ -17,6 +17,10 @@
 #include "classify/classifier_slot.h"
 #include "image/decoder.h"
 #include "image/pdq.h"
+#include "media/exact_bank.h"
+#include "media/file_digest.h"
+#include "media/video_bank.h"
+#include "media/vpdq.h"
 #include "model/item.h"
 #include "model/limits.h"
 #include "model/status.h"
@@ -40,6 +44,13 @@ struct ScanOptions {
   // signal naming the file and the limit (--max-media-bytes).
   uint64_t max_media_bytes = InputLimits{}.max_media_bytes;
   int min_quality = 50;      // PDQ quality below this never matches
+  // Videos (a post's media sniffed as a video container) are vPDQ-hashed at
+  // one frame every video_seconds_per_hash seconds, within video_limits
+  // (its max_file_bytes is max_media_bytes), and matched against the
+  // policy's video banks; every media file's bytes are hashed first for the
+  // policy's exact (md5/sha1/sha256) banks.
+  float video_seconds_per_hash = 1.0f;
+  VideoLimits video_limits;
   // Account behaviour signals (`evenhand behavior --signals`), by account
   // id; when set, an account not in it has zero network and cadence signals.
   std::shared_ptr<const behavior::AccountBehaviorMap> behavior;
@@ -77,10 +88,30 @@ class Scanner {
   Normalizer normalizer_;
   std::unique_ptr<TermMatcher> matcher_;
   bool detect_lang_ = false;
-  BankSet banks_;  // in the order of policy().banks()
+  BankSet banks_;  // in the order of policy().banks(); video and exact banks hold an empty PDQ bank here
+  size_t pdq_banks_ = 0;  // how many of banks_ are real PDQ banks
+  // Video and exact-hash banks, with their index in policy().banks().
+  struct VideoRef {
+    size_t index;
+    std::shared_ptr<const VideoBank> bank;
+    VpdqMatchRule rule;
+  };
+  struct ExactRef {
+    size_t index;
+    std::shared_ptr<const ExactBank> bank;
+  };
+  std::vector<VideoRef> video_banks_;
+  std::vector<ExactRef> exact_banks_;
+  uint8_t digest_mask_ = 0;  // the digests the exact banks need (bit = DigestKind)
 
   // Hashes the post's media and fills state->bank_distances and the media signals.
   void MatchMedia(const Post& post, State* state) const;
+  // The parts of MatchMedia for media file m at state->path (media_match.cc).
+  void MatchExact(size_t m, const std::string& rel, State* state) const;
+  void MatchVideo(size_t m, const std::string& rel, State* state) const;
+  void MatchImage(size_t m, const std::string& rel, State* state) const;
+  // Records a bank match of distance d for policy bank b and its signal.
+  void RecordMatch(size_t b, int d, std::string evidence, double score, State* state) const;
 
  public:
   // Classifiers (policy().classifiers() order), loaded at Create and shared
@@ -117,6 +148,13 @@ struct Scanner::State {
   BankSet::Scratch bank_scratch;
   std::vector<int> bank_distances, image_best;
   std::vector<Signal> media_signals;
+  // Video and exact-hash matching scratch, reused across posts.
+  VpdqHasher vpdq;
+  std::vector<VpdqFrame> frames;
+  VideoBank::Scratch video_scratch;
+  std::vector<VideoBank::VideoMatch> video_matches;
+  FileDigester digester;
+  FileDigests digests;
   // Classifier scoring, per classifier: a scratch, the model and label index
   // taken at the start of the chunk, and the post's score (kNotScored until
   // the evaluation asks; negative = no score).

@@ -1,0 +1,145 @@
+// End-to-end video and exact-hash matching (issue 21): the `evenhand`
+// binary scans examples/known-video and each post's decision is compared
+// with the one written by hand below from the example's README; the bank
+// CLI builds video and MD5 banks and matches against them; `hash` refuses
+// corrupt and truncated videos with a clear error.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "e2e_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using evenhand::e2e::Exec;
+using evenhand::e2e::JsonLines;
+
+TEST(EndToEndVideo, KnownVideoExampleDecisions) {
+  struct Expected {
+    std::string action, rule, signal, evidence;
+  };
+  const std::map<std::string, Expected> expected = {
+      // repost.mp4: known.mp4 re-encoded at 240x180; every usable frame within 31 bits.
+      {"v1", {"review", "known-video", "bank/extremist_videos", "100.0 % of its frames matched"}},
+      // other.mp4 is on the MD5 list (exact bytes).
+      {"v2", {"remove", "known-file", "bank/known_files", "exact md5 78933992878e62f3e35915f829de39b3"}},
+      // truncated.mp4: the first 12,000 bytes of other.mp4; an error signal, the scan goes on.
+      {"v3", {"allow", "", "media/error", "truncated"}},
+      // An image: neither a video nor on the MD5 list.
+      {"v4", {"allow", "", "", ""}},
+  };
+  evenhand::e2e::Outcome r =
+      Exec("scan examples/known-video/posts.jsonl --policy examples/known-video/policy.yaml", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto lines = JsonLines(r.out);
+  ASSERT_EQ(lines.size(), expected.size()) << r.out;
+  for (const auto& d : lines) {
+    const std::string item = d.value("item", "");
+    SCOPED_TRACE(item);
+    auto it = expected.find(item);
+    ASSERT_NE(it, expected.end());
+    EXPECT_EQ(d.value("action", ""), it->second.action);
+    EXPECT_EQ(d.value("rule", ""), it->second.rule);
+    const auto& signals = d["signals"];
+    if (it->second.signal.empty()) {
+      EXPECT_TRUE(signals.empty()) << signals.dump();
+      continue;
+    }
+    ASSERT_EQ(signals.size(), 1u) << signals.dump();
+    EXPECT_EQ(signals[0].value("detector", "") + "/" + signals[0].value("name", ""), it->second.signal);
+    EXPECT_NE(signals[0].value("evidence", "").find(it->second.evidence), std::string::npos) << signals.dump();
+  }
+}
+
+class BankCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("evenhand-e2e-video-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(BankCli, VideoBankImportMatchStatsExport) {
+  const std::string m = "examples/known-video/media/";
+  auto imp = Exec("bank import --name videos --category terrorist_content -r 0 " + m + "known.mp4 " + m +
+                  "other.mp4 -o " + Path("v.ehb"));
+  ASSERT_EQ(imp.exit_code, 0) << imp.out;
+  auto stats = Exec("bank stats " + Path("v.ehb"));
+  EXPECT_NE(stats.out.find("kind: vpdq"), std::string::npos) << stats.out;
+  EXPECT_NE(stats.out.find("videos: 2"), std::string::npos) << stats.out;
+  auto match = Exec("bank match " + Path("v.ehb") + " " + m + "repost.mp4", false);
+  ASSERT_EQ(match.exit_code, 0) << match.out;
+  EXPECT_EQ(match.out.rfind(m + "repost.mp4,known,100.00,", 0), 0u) << match.out;
+  EXPECT_EQ(match.out.find("other"), std::string::npos) << match.out;
+  // Export, re-import from the text: the same bank.
+  auto exp = Exec("bank export " + Path("v.ehb") + " -o " + Path("v.txt"));
+  ASSERT_EQ(exp.exit_code, 0) << exp.out;
+  auto again = Exec("bank import --name videos " + Path("v.txt") + " -o " + Path("v2.ehb"));
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  auto match2 = Exec("bank match " + Path("v2.ehb") + " " + m + "repost.mp4", false);
+  EXPECT_EQ(match2.out, match.out);
+}
+
+TEST_F(BankCli, ExactBanksFromListsAndFiles) {
+  const std::string m = "examples/known-video/media/";
+  // An md5sum-style list (kind detected from 32 hex digits).
+  auto imp = Exec("bank import --name files examples/known-video/banks/known_files.md5 -o " + Path("x.ehb"));
+  ASSERT_EQ(imp.exit_code, 0) << imp.out;
+  auto match = Exec("bank match " + Path("x.ehb") + " " + m + "other.mp4 " + m + "known.mp4", false);
+  ASSERT_EQ(match.exit_code, 0) << match.out;
+  EXPECT_EQ(match.out, m + "other.mp4,78933992878e62f3e35915f829de39b3,0,other.mp4\n");
+  // SHA-256 of the files themselves; then a CSV list with a sha256 column.
+  auto sha = Exec("bank import --name sha --kind sha256 --digest-files " + m + "known.mp4 -o " + Path("s.ehb"));
+  ASSERT_EQ(sha.exit_code, 0) << sha.out;
+  auto hit = Exec("bank match " + Path("s.ehb") + " " + m + "known.mp4 " + m + "repost.mp4", false);
+  EXPECT_EQ(hit.out.rfind(m + "known.mp4,", 0), 0u) << hit.out;
+  EXPECT_EQ(hit.out.find("repost"), std::string::npos) << hit.out;
+  const std::string sha_hex = hit.out.substr(hit.out.find(',') + 1, 64);
+  {
+    std::ofstream csv(Path("list.csv"));
+    csv << "id,SHA256,description\n1," << sha_hex << ",\"known clip, stand-in\"\n";
+  }
+  auto fromcsv = Exec("bank import --name sha2 " + Path("list.csv") + " -o " + Path("s2.ehb"));
+  ASSERT_EQ(fromcsv.exit_code, 0) << fromcsv.out;
+  auto hit2 = Exec("bank match " + Path("s2.ehb") + " " + m + "known.mp4", false);
+  EXPECT_EQ(hit2.out, m + "known.mp4," + sha_hex + ",0,known clip, stand-in\n");
+  // A bad line is refused, naming the file and line.
+  {
+    std::ofstream bad(Path("bad.md5"));
+    bad << "78933992878e62f3e35915f829de39b3  a\nnot-a-hash  b\n";
+  }
+  auto refused = Exec("bank import --name bad " + Path("bad.md5") + " -o " + Path("b.ehb"));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.out.find("bad.md5:2:"), std::string::npos) << refused.out;
+}
+
+TEST_F(BankCli, CorruptAndOversizedVideosAreRefused) {
+  const std::string m = "examples/known-video/media/";
+  auto trunc = Exec("hash " + m + "truncated.mp4");
+  EXPECT_EQ(trunc.exit_code, 1);
+  EXPECT_NE(trunc.out.find("truncated.mp4: cannot open as a video"), std::string::npos) << trunc.out;
+  // The middle of a file cut off (index first, then the data ends early).
+  auto fs_ = Exec("hash " + m + "known.mp4 --max-side 200");
+  EXPECT_EQ(fs_.exit_code, 1);
+  EXPECT_NE(fs_.out.find("320x240 exceeds the resolution limit"), std::string::npos) << fs_.out;
+  auto longer = Exec("hash " + m + "known.mp4 --max-duration 2");
+  EXPECT_EQ(longer.exit_code, 1);
+  EXPECT_NE(longer.out.find("exceeds the limit of 2 s"), std::string::npos) << longer.out;
+  // Garbage that sniffs as MP4.
+  {
+    std::ofstream junk(Path("junk.mp4"), std::ios::binary);
+    junk << std::string("\0\0\0\x18" "ftypisom", 12) << std::string(5000, '\x7f');
+  }
+  auto junk = Exec("hash " + Path("junk.mp4"));
+  EXPECT_EQ(junk.exit_code, 1);
+  EXPECT_NE(junk.out.find("junk.mp4:"), std::string::npos) << junk.out;
+}
+
+}  // namespace
