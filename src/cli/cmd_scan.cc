@@ -35,6 +35,7 @@ struct ScanArgs {
   int threads = 0;
   bool quiet = false;
   InputLimits limits;
+  ocr::OcrOptions ocr;  // text in images, for policies that read ocr.*
 };
 
 void PrintSummary(const ScanStats& stats, const std::string& policy_id, const ScanArgs& args) {
@@ -102,6 +103,7 @@ int RunScanCommand(const ScanArgs& args) {
   // Media paths in posts are relative to the input file (stdin: the working directory).
   if (args.input != "-") scan_options.media_dir = std::filesystem::path(args.input).parent_path().string();
   scan_options.max_media_bytes = args.limits.max_media_bytes;
+  scan_options.ocr = args.ocr;
   if (!args.behavior_signals.empty()) {
     auto signals = behavior::LoadAccountSignals(args.behavior_signals);
     if (!signals.ok()) return fail(signals.status().message());
@@ -249,6 +251,15 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
                    "Largest media file in bytes (larger: a media error signal, the file is not read)")
       ->capture_default_str();
   scan->add_option("--max-depth", args->limits.max_depth, "Deepest JSON nesting of a line")->capture_default_str();
+  // Text in images: read only for posts whose evaluation reaches an ocr.* name.
+  scan->add_option("--ocr-lang", args->ocr.languages, "Languages of the text in images (tesseract's LANG[+LANG...])")
+      ->capture_default_str();
+  scan->add_option("--ocr-budget-ms", args->ocr.budget_ms,
+                   "Time budget for reading the text in one image, in ms (0 = no limit); past it the lines read "
+                   "so far are used and an ocr timeout signal is added")
+      ->capture_default_str();
+  scan->add_option("--tessdata", args->ocr.tessdata,
+                   "Folder holding the tesseract models LANG.traineddata (default: $TESSDATA_PREFIX, else tesseract's own)");
   scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
 }
 
