@@ -5,9 +5,11 @@
 // per-image budget of ScanOptions::ocr), then matches the policy's term lists
 // in the text of every line read, with the same normaliser and matcher as
 // the post's own text. A post whose decision never reads ocr.* is never
-// OCR'd. Signals: detector "ocr", one per list matched, the evidence naming
-// the term, the image and the box of the line it was read on
-// ("\"TERM\" in media[0] a.jpg at [x0,y0,x1,y1]"); one per classifier read
+// OCR'd. Terms of at least 10 letters also match with OCR's errors allowed
+// (a quarter of their letters; media/ocr/fuzzy_terms.h). Signals: detector
+// "ocr", one per list matched, the evidence naming the term, the edits when
+// not exact, the image and the box of the line the match begins on
+// ("\"TERM\" (2 edits) in media[0] a.jpg at [x0,y0,x1,y1]"); one per classifier read
 // on the OCR text with a score >= 0.5 (name "classifier.NAME"); and
 // "error" / "timeout" signals (score 0) for images that could not be read
 // or whose budget ran out (the lines read before are still used).
@@ -88,6 +90,25 @@ void Scanner::ReadPostImages(const Post& post, State* state) const {
   }
   normalizer_.NormalizeForMatch(state->ocr_text, &state->ocr_normalized);
   matcher_->Scan(state->ocr_normalized, state->scratch.get(), &state->ocr_matches);
+  state->ocr_distance.assign(state->ocr_matches.size(), 0);
+  // Long terms with OCR's errors allowed, where the exact matcher did not find them.
+  state->ocr_fuzzy_matches.clear();
+  ocr_fuzzy_.Scan(state->ocr_normalized, &state->ocr_fuzzy_scratch, &state->ocr_fuzzy_matches);
+  const size_t exact = state->ocr_matches.size();
+  for (const ocr::FuzzyTerms::Match& f : state->ocr_fuzzy_matches) {
+    bool seen = false;
+    for (size_t i = 0; i < exact && !seen; ++i) {
+      const TermMatch& e = state->ocr_matches[i];
+      seen = e.list == f.list && e.term == f.term && e.begin < f.end && f.begin < e.end;
+    }
+    if (seen) continue;
+    TermMatch& tm = state->ocr_matches.emplace_back();
+    tm.list = f.list;
+    tm.term = f.term;
+    tm.begin = f.begin;
+    tm.end = f.end;
+    state->ocr_distance.push_back(f.distance);
+  }
   for (const TermMatch& tm : state->ocr_matches) ++state->ocr_list_counts[tm.list];
 }
 
@@ -127,7 +148,8 @@ void Scanner::AppendOcrSignals(const Post& post, State* state, Decision* d) cons
     s.score = 1.0;
     s.evidence.clear();
     int quoted = 0;
-    for (const TermMatch& m : state->ocr_matches) {
+    for (size_t i = 0; i < state->ocr_matches.size(); ++i) {
+      const TermMatch& m = state->ocr_matches[i];
       if (m.list != list) continue;
       if (quoted == options_.max_evidence) {
         s.evidence += "; +" + std::to_string(count - quoted) + " more";
@@ -138,8 +160,9 @@ void Scanner::AppendOcrSignals(const Post& post, State* state, Decision* d) cons
       size_t l = 0;
       while (l + 1 < state->ocr_lines.size() && state->ocr_lines[l + 1].begin <= m.begin) ++l;
       const State::OcrLineRef& ref = state->ocr_lines[l];
-      s.evidence += "\"" + matcher_->term(list, m.term) + "\" in media[" + std::to_string(ref.media) + "] " +
-                    post.media[ref.media].path + " at ";
+      s.evidence += "\"" + matcher_->term(list, m.term) + "\"";
+      if (state->ocr_distance[i] > 0) s.evidence += " (" + std::to_string(state->ocr_distance[i]) + " edits)";
+      s.evidence += " in media[" + std::to_string(ref.media) + "] " + post.media[ref.media].path + " at ";
       AppendBox(&s.evidence, ref.x0, ref.y0, ref.x1, ref.y1);
     }
   }

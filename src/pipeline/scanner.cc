@@ -49,6 +49,7 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(std::shared_ptr<const Policy> p
   if (scanner->policy_->uses_ocr()) {  // fail now, not on the first post, when the models are missing
     auto engine = ocr::OcrEngine::Create(options.ocr);
     if (!engine.ok()) return engine.status();
+    scanner->ocr_fuzzy_ = ocr::FuzzyTerms::Compile(scanner->policy_->lists(), scanner->normalizer_, options.ocr_fuzzy);
   }
   for (const ClassifierRef& ref : scanner->policy_->classifiers()) {
     auto slot = classify::ClassifierSlot::Open(ref.file);

@@ -17,6 +17,7 @@
 #include "classify/classifier_slot.h"
 #include "image/decoder.h"
 #include "image/pdq.h"
+#include "media/ocr/fuzzy_terms.h"
 #include "media/ocr/ocr_engine.h"
 #include "model/item.h"
 #include "model/limits.h"
@@ -47,6 +48,8 @@ struct ScanOptions {
   // Text in images (src/media/ocr), read only when the policy's evaluation
   // of a post reaches an ocr.* name: languages, models folder, time budget.
   ocr::OcrOptions ocr;
+  // Long terms are matched in OCR text with OCR's errors allowed (fuzzy_terms.h).
+  ocr::FuzzyTerms::Options ocr_fuzzy;
 };
 
 class Scanner {
@@ -82,6 +85,7 @@ class Scanner {
   std::unique_ptr<TermMatcher> matcher_;
   bool detect_lang_ = false;
   BankSet banks_;  // in the order of policy().banks()
+  ocr::FuzzyTerms ocr_fuzzy_;  // the lists' long terms, matched in OCR text with errors allowed
 
   // Hashes the post's media and fills state->bank_distances and the media signals.
   void MatchMedia(const Post& post, State* state) const;
@@ -169,6 +173,9 @@ struct Scanner::State {
   bool ocr_any_image = false;
   NormalizedText ocr_normalized;
   std::vector<TermMatch> ocr_matches;
+  std::vector<int> ocr_distance;  // per ocr_matches entry: 0 exact, else the edits of a fuzzy match
+  ocr::FuzzyTerms::Scratch ocr_fuzzy_scratch;
+  std::vector<ocr::FuzzyTerms::Match> ocr_fuzzy_matches;
   std::vector<uint32_t> ocr_list_counts;
   std::vector<float> ocr_scores;  // per classifier, kNotScored until asked
   std::vector<Signal> ocr_errors;
