@@ -66,13 +66,17 @@ int OcrResult::LineAt(uint32_t offset) const {
 }
 
 struct OcrEngine::Impl {
-  tesseract::TessBaseAPI api;
+  tesseract::TessBaseAPI api;                    // every language
+  std::unique_ptr<tesseract::TessBaseAPI> solo;  // OcrOptions::solo_language alone
   Image work, pass;  // the scaled input, and the variant handed to tesseract
+  OutlineScratch outline;
 };
 
 OcrEngine::OcrEngine(const OcrOptions& options) : options_(options), impl_(std::make_unique<Impl>()) {}
 OcrEngine::~OcrEngine() {
-  if (impl_) impl_->api.End();
+  if (!impl_) return;
+  impl_->api.End();
+  if (impl_->solo) impl_->solo->End();
 }
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) {
@@ -85,11 +89,80 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) 
     return Status::Invalid("OCR: cannot load tesseract models \"" + options.languages + "\" from " + where +
                            " (Debian: apt-get install tesseract-ocr-urd tesseract-ocr-eng)");
   }
-  tesseract::TessBaseAPI& api = engine->impl_->api;
-  api.SetVariable("debug_file", "/dev/null");
-  api.SetVariable("user_defined_dpi", "300");
-  api.SetPageSegMode(tesseract::PSM_AUTO);
+  if (!options.solo_language.empty() && options.solo_language != options.languages) {
+    engine->impl_->solo = std::make_unique<tesseract::TessBaseAPI>();
+    if (engine->impl_->solo->Init(path, options.solo_language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+      return Status::Invalid("OCR: cannot load tesseract model \"" + options.solo_language + "\"");
+  }
+  for (tesseract::TessBaseAPI* api : {&engine->impl_->api, engine->impl_->solo.get()}) {
+    if (api == nullptr) continue;
+    api->SetVariable("debug_file", "/dev/null");
+    api->SetVariable("user_defined_dpi", "300");
+    api->SetPageSegMode(tesseract::PSM_AUTO);
+  }
   return engine;
+}
+
+namespace {
+
+bool HasArabicScript(const std::string& s) {
+  // U+0600..U+06FF and U+0750..U+077F are 0xD8 0x80 .. 0xDD 0xBF in UTF-8.
+  for (unsigned char c : s)
+    if (c >= 0xD8 && c <= 0xDD) return true;
+  return false;
+}
+
+}  // namespace
+
+// Runs one pass of `api` over im.pass (scaled by 1/scale to the input's
+// pixels), appending new lines to out. Returns false when the budget ran out.
+bool OcrEngine::RunPass(tesseract::TessBaseAPI& api, const char* name, double sx, double sy, int image_w, int image_h,
+                        std::chrono::steady_clock::time_point t0, OcrResult* out) {
+  Impl& im = *impl_;
+  int left_ms = 0;
+  if (options_.budget_ms > 0) {
+    left_ms = options_.budget_ms - static_cast<int>(MsSince(t0));
+    if (left_ms <= 0) {
+      out->timed_out = true;
+      return false;
+    }
+  }
+  api.SetImage(im.pass.pixels.data(), im.pass.width, im.pass.height, 1, im.pass.width);
+  api.SetSourceResolution(300);
+  tesseract::ETEXT_DESC monitor;
+  if (left_ms > 0) monitor.set_deadline_msecs(left_ms);
+  const int rc = api.Recognize(&monitor);
+  ++out->variants_run;
+  if (monitor.deadline_exceeded()) out->timed_out = true;
+  if (rc == 0 || out->timed_out) {
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (it) {
+      do {
+        if (it->Empty(tesseract::RIL_TEXTLINE)) continue;
+        std::unique_ptr<char[]> utf8(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        std::string text = Trim(utf8.get());
+        const float conf = it->Confidence(tesseract::RIL_TEXTLINE);
+        if (text.empty() || !HasWord(text) || conf < options_.min_confidence) continue;
+        int x0, y0, x1, y1;
+        it->BoundingBox(tesseract::RIL_TEXTLINE, &x0, &y0, &x1, &y1);
+        OcrLine line;
+        line.text = std::move(text);
+        line.x0 = static_cast<int>(x0 * sx);
+        line.y0 = static_cast<int>(y0 * sy);
+        line.x1 = std::min(image_w, static_cast<int>(std::ceil(x1 * sx)));
+        line.y1 = std::min(image_h, static_cast<int>(std::ceil(y1 * sy)));
+        line.confidence = conf;
+        line.variant = name;
+        // A line another pass already read, in the same place, adds nothing.
+        bool repeat = false;
+        for (const OcrLine& o : out->lines)
+          if (o.text == line.text && Overlap(o, line)) repeat = true;
+        if (!repeat) out->lines.push_back(std::move(line));
+      } while (it->Next(tesseract::RIL_TEXTLINE));
+    }
+  }
+  api.Clear();
+  return !out->timed_out;
 }
 
 Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
@@ -98,82 +171,69 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
   if (image.width <= 0 || image.height <= 0 || (image.channels != 1 && image.channels != 3))
     return Status::Invalid("OCR: not an 8-bit grey or RGB image");
   Impl& im = *impl_;
-  // Working size: small images are upscaled (tesseract wants letters >= ~20 px high).
+  // Native size (downscaled only past max_side), as plain tesseract sees it.
   const int longer = std::max(image.width, image.height);
-  double scale = 1.0;
-  if (longer < options_.upscale_below) scale = std::min(2.5, static_cast<double>(options_.upscale_to) / longer);
-  if (longer > options_.max_side) scale = static_cast<double>(options_.max_side) / longer;
-  const int ww = std::max(1, static_cast<int>(std::lround(image.width * scale)));
-  const int wh = std::max(1, static_cast<int>(std::lround(image.height * scale)));
+  double scale = longer > options_.max_side ? static_cast<double>(options_.max_side) / longer : 1.0;
+  int ww = std::max(1, static_cast<int>(std::lround(image.width * scale)));
+  int wh = std::max(1, static_cast<int>(std::lround(image.height * scale)));
   if (ww == image.width && wh == image.height) {
     im.work = image;
   } else {
     Resize(image, ww, wh, &im.work);
   }
+  double sx = static_cast<double>(image.width) / ww, sy = static_cast<double>(image.height) / wh;
   const ImageStats stats = Measure(im.work);
-  const double sx = static_cast<double>(image.width) / ww, sy = static_cast<double>(image.height) / wh;
+  const bool light_ink = options_.variants && stats.light_ink > 0.002 && stats.light_ink < 0.35;
+  tesseract::TessBaseAPI& multi = im.api;
+  tesseract::TessBaseAPI* solo = im.solo.get();
 
-  enum Variant { kGrey, kLightInk, kInverted };
-  Variant plan[3];
-  int nplan = 0;
-  plan[nplan++] = kGrey;
+  auto light = [&] {
+    LightInkMask(im.work, 200, 48, &im.pass);
+    KeepOutlined(im.work, &im.pass, 0.2, 0.6, 0.35, &im.outline);
+  };
+  // 1. The grey image with every language (plain tesseract).
+  Grey(im.work, &im.pass);
+  bool go = RunPass(multi, "grey", sx, sy, image.width, image.height, t0, out);
   if (options_.variants) {
-    if (stats.light_ink > 0.002 && stats.light_ink < 0.35) plan[nplan++] = kLightInk;
-    if (stats.mean_lum < 100) plan[nplan++] = kInverted;
-  }
-  static const char* const kNames[] = {"grey", "light-ink", "inverted"};
-
-  tesseract::TessBaseAPI& api = im.api;
-  for (int v = 0; v < nplan; ++v) {
-    int left_ms = 0;
-    if (options_.budget_ms > 0) {
-      left_ms = options_.budget_ms - static_cast<int>(MsSince(t0));
-      if (left_ms <= 0) {
-        out->timed_out = true;
-        break;
+    // 2. Meme text: light ink with a dark outline.
+    if (go && light_ink) {
+      light();
+      go = RunPass(multi, "light-ink", sx, sy, image.width, image.height, t0, out);
+    }
+    // 3. Light text on a dark background.
+    if (go && stats.mean_lum < 100) {
+      Grey(im.work, &im.pass);
+      Invert(&im.pass);
+      go = RunPass(multi, "inverted", sx, sy, image.width, image.height, t0, out);
+    }
+    // 4. The solo language (Urdu) on its own, where its script was seen or nothing was read:
+    // with several languages tesseract reads some Urdu words as English.
+    bool arabic = out->lines.empty();
+    for (const OcrLine& l : out->lines) arabic |= HasArabicScript(l.text);
+    if (go && solo != nullptr && arabic) {
+      Grey(im.work, &im.pass);
+      go = RunPass(*solo, "grey-solo", sx, sy, image.width, image.height, t0, out);
+      if (go && light_ink) {
+        light();
+        go = RunPass(*solo, "light-ink-solo", sx, sy, image.width, image.height, t0, out);
       }
     }
-    switch (plan[v]) {
-      case kGrey: Grey(im.work, &im.pass); break;
-      case kLightInk: LightInkMask(im.work, 200, 48, &im.pass); break;
-      case kInverted: Grey(im.work, &im.pass); Invert(&im.pass); break;
-    }
-    api.SetImage(im.pass.pixels.data(), im.pass.width, im.pass.height, 1, im.pass.width);
-    api.SetSourceResolution(300);
-    tesseract::ETEXT_DESC monitor;
-    if (left_ms > 0) monitor.set_deadline_msecs(left_ms);
-    const int rc = api.Recognize(&monitor);
-    ++out->variants_run;
-    if (monitor.deadline_exceeded()) out->timed_out = true;
-    if (rc == 0 || out->timed_out) {
-      std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-      if (it) {
-        do {
-          if (it->Empty(tesseract::RIL_TEXTLINE)) continue;
-          std::unique_ptr<char[]> utf8(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
-          std::string text = Trim(utf8.get());
-          const float conf = it->Confidence(tesseract::RIL_TEXTLINE);
-          if (text.empty() || !HasWord(text) || conf < options_.min_confidence) continue;
-          // A line another variant already read, in the same place, adds nothing.
-          bool repeat = false;
-          int x0, y0, x1, y1;
-          it->BoundingBox(tesseract::RIL_TEXTLINE, &x0, &y0, &x1, &y1);
-          OcrLine line;
-          line.text = std::move(text);
-          line.x0 = static_cast<int>(x0 * sx);
-          line.y0 = static_cast<int>(y0 * sy);
-          line.x1 = std::min(image.width, static_cast<int>(std::ceil(x1 * sx)));
-          line.y1 = std::min(image.height, static_cast<int>(std::ceil(y1 * sy)));
-          line.confidence = conf;
-          line.variant = kNames[plan[v]];
-          for (const OcrLine& o : out->lines)
-            if (o.text == line.text && Overlap(o, line)) repeat = true;
-          if (!repeat) out->lines.push_back(std::move(line));
-        } while (it->Next(tesseract::RIL_TEXTLINE));
+    // 5. Small text (screenshots): upscaled.
+    bool small = out->lines.empty();
+    for (const OcrLine& l : out->lines) small |= (l.y1 - l.y0) < options_.small_line_px;
+    if (go && small && longer < options_.upscale_below) {
+      scale = std::min(2.5, static_cast<double>(options_.upscale_to) / longer);
+      ww = std::max(1, static_cast<int>(std::lround(image.width * scale)));
+      wh = std::max(1, static_cast<int>(std::lround(image.height * scale)));
+      Resize(image, ww, wh, &im.work);
+      sx = static_cast<double>(image.width) / ww, sy = static_cast<double>(image.height) / wh;
+      Grey(im.work, &im.pass);
+      go = RunPass(multi, "grey-up", sx, sy, image.width, image.height, t0, out);
+      if (go && solo != nullptr && arabic) {
+        Grey(im.work, &im.pass);
+        go = RunPass(*solo, "grey-up-solo", sx, sy, image.width, image.height, t0, out);
       }
     }
-    api.Clear();
-    if (out->timed_out) break;
   }
 
   // Best line per region; text and best_text.

@@ -1,17 +1,25 @@
 // OcrEngine: text in an image, by tesseract 5 (LSTM), with the preprocessing
 // that memes and screenshots need and a time budget per image.
 //
-// Recognize runs tesseract on up to three variants of the image (see
-// preprocess.h), within one budget for them all:
-//   grey       the luminance, upscaled when small (screenshots, plain text)
-//   light-ink  light, colourless pixels only (white meme text with a dark
-//              outline over a photo); run when the image has some but not
-//              too many such pixels
-//   inverted   the grey inverted; run when the image is mostly dark
-// Every line of every variant is kept (a later variant's line that repeats
-// an earlier one is dropped); `best` marks, among lines whose boxes overlap,
-// the one tesseract was most confident of. Boxes are in the input image's
-// pixels.
+// Recognize runs tesseract in passes over variants of the image (see
+// preprocess.h), in this order, within one budget for them all:
+//   grey            the luminance at its own size, every language (what plain
+//                   `tesseract -l urd+eng` does)
+//   light-ink       light, colourless pixels with a dark outline only (white
+//                   meme text over a photo); when the image has some but not
+//                   too many light pixels
+//   inverted        the grey inverted; when the image is mostly dark
+//   grey-solo, light-ink-solo
+//                   the same with solo_language (Urdu) alone, when a line in
+//                   its script was read or nothing was: with several
+//                   languages loaded tesseract reads some Urdu words as English
+//   grey-up, grey-up-solo
+//                   upscaled (to upscale_to), when the image is small and some
+//                   line is small or nothing was read (screenshots)
+// Every line of every pass is kept (a later pass's line that repeats an
+// earlier one in the same place is dropped): a policy's lists are matched in
+// all of them. `best` marks, among lines whose boxes overlap, the one
+// tesseract was most confident of. Boxes are in the input image's pixels.
 //
 // Budget: each tesseract call gets the time left as its deadline (tesseract's
 // ETEXT_DESC monitor); when the budget runs out, recognition stops, the lines
@@ -25,6 +33,7 @@
 // OMP_THREAD_LIMIT=1 when several threads each run an engine.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,6 +42,10 @@
 #include "image/image.h"
 #include "model/status.h"
 
+namespace tesseract {
+class TessBaseAPI;
+}
+
 namespace evenhand::ocr {
 
 struct OcrOptions {
@@ -40,10 +53,12 @@ struct OcrOptions {
   std::string tessdata;               // folder of LANG.traineddata; "" = TESSDATA_PREFIX, else tesseract's default
   int budget_ms = 900;                // per image, all variants together; <= 0 = no limit
   bool variants = true;               // false: only the grey image (no light-ink / inverted pass)
-  int upscale_below = 1000;           // images whose longer side is under this are upscaled...
+  std::string solo_language = "urd";  // also read alone (see the passes above); "" = no solo pass
+  int upscale_below = 1000;           // images whose longer side is under this, with small lines, are upscaled...
   int upscale_to = 1600;              // ...to this longer side (at most 2.5x)
+  int small_line_px = 24;             // a line lower than this (input pixels) is small
   int max_side = 2400;                // larger images are downscaled to this longer side
-  int min_confidence = 30;            // lines tesseract is less sure of (0..100) are dropped
+  int min_confidence = 10;            // lines tesseract is less sure of (0..100) are dropped
 };
 
 struct OcrLine {
@@ -84,6 +99,8 @@ class OcrEngine {
  private:
   struct Impl;
   explicit OcrEngine(const OcrOptions& options);
+  bool RunPass(tesseract::TessBaseAPI& api, const char* name, double sx, double sy, int image_w, int image_h,
+               std::chrono::steady_clock::time_point t0, OcrResult* out);
   OcrOptions options_;
   std::unique_ptr<Impl> impl_;
 };

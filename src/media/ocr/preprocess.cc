@@ -79,6 +79,63 @@ void Invert(Image* grey) {
   for (uint8_t& v : grey->pixels) v = static_cast<uint8_t>(255 - v);
 }
 
+void KeepOutlined(const Image& source, Image* mask, double max_height_frac, double max_width_frac,
+                  double min_dark_rim, OutlineScratch* sc) {
+  const int w = mask->width, h = mask->height;
+  const size_t n = static_cast<size_t>(w) * h;
+  if (n == 0 || source.width != w || source.height != h) return;
+  uint8_t* m = mask->pixels.data();
+  sc->label.assign(n, -1);
+  sc->parts.clear();
+  const uint8_t* src = source.pixels.data();
+  const int c = source.channels;
+  auto dark = [&](int x, int y) { return Lum(src + (static_cast<size_t>(y) * w + x) * c, c) < 96; };
+  static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+  for (size_t start = 0; start < n; ++start) {
+    if (m[start] != 0 || sc->label[start] >= 0) continue;
+    const int id = static_cast<int>(sc->parts.size());
+    OutlineScratch::Part part{w, h, -1, -1};
+    sc->stack.clear();
+    sc->stack.push_back(static_cast<int32_t>(start));
+    sc->label[start] = id;
+    while (!sc->stack.empty()) {
+      const int32_t p = sc->stack.back();
+      sc->stack.pop_back();
+      const int x = p % w, y = p / w;
+      part.x0 = std::min(part.x0, x), part.y0 = std::min(part.y0, y);
+      part.x1 = std::max(part.x1, x), part.y1 = std::max(part.y1, y);
+      bool rim = false, rim_dark = false;
+      for (int k = 0; k < 4; ++k) {
+        const int nx = x + dx[k], ny = y + dy[k];
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+        const int32_t q = ny * w + nx;
+        if (m[q] == 0) {
+          if (sc->label[q] < 0) {
+            sc->label[q] = id;
+            sc->stack.push_back(q);
+          }
+          continue;
+        }
+        // Paper next to ink: the outline is here or one pixel further out.
+        rim = true;
+        const int fx = nx + dx[k], fy = ny + dy[k];
+        if (dark(nx, ny) || (fx >= 0 && fy >= 0 && fx < w && fy < h && dark(fx, fy))) rim_dark = true;
+      }
+      part.rim += rim;
+      part.rim_dark += rim_dark;
+    }
+    sc->parts.push_back(part);
+  }
+  const int max_h = static_cast<int>(h * max_height_frac), max_w = static_cast<int>(w * max_width_frac);
+  for (size_t i = 0; i < n; ++i) {
+    if (sc->label[i] < 0) continue;
+    const OutlineScratch::Part& part = sc->parts[static_cast<size_t>(sc->label[i])];
+    const bool too_big = part.y1 - part.y0 + 1 > max_h || part.x1 - part.x0 + 1 > max_w;
+    const bool outlined = part.rim > 0 && part.rim_dark >= min_dark_rim * part.rim;
+    if (too_big || !outlined) m[i] = 255;
+  }
+}
+
 ImageStats Measure(const Image& in, int min_lum, int max_chroma) {
   ImageStats s;
   const size_t n = static_cast<size_t>(in.width) * in.height;
