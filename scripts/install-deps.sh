@@ -20,6 +20,8 @@ PACKAGES=(
   libcpp-httplib-dev wrk  # the server tests' HTTP client, and the load test (bench/http_load.sh)
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
   python3 curl
+  libtesseract-dev libleptonica-dev tesseract-ocr-urd tesseract-ocr-eng  # text in images (src/media/ocr)
+  python3-pil libraqm0 python3-numpy fonts-noto-core  # tools/ocr_testset: renders the OCR test set (Urdu shaping, Noto Nastaliq/Naskh)
   chromium fonts-dejavu-core  # e2e_report_test looks at the HTML report in headless Chromium
 )
 # scripts/browser-test.sh (tests/browser, playwright-core) needs Node.js >= 18 and npm;

@@ -39,6 +39,7 @@ struct ScanArgs {
   int threads = 0;
   bool quiet = false;
   InputLimits limits;
+  ocr::OcrOptions ocr;  // text in images, for policies that read ocr.*
 };
 
 void PrintSummary(const ScanStats& stats, const std::string& policy_id, const ScanArgs& args) {
@@ -109,6 +110,7 @@ int RunScanCommand(const ScanArgs& args) {
   scan_options.video_seconds_per_hash = args.video_seconds_per_hash;
   scan_options.video_limits.max_duration_s = args.max_video_duration;
   scan_options.video_limits.max_decode_seconds = args.max_video_decode_seconds;
+  scan_options.ocr = args.ocr;
   if (!args.behavior_signals.empty()) {
     auto signals = behavior::LoadAccountSignals(args.behavior_signals);
     if (!signals.ok()) return fail(signals.status().message());
@@ -266,6 +268,15 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
   scan->add_option("--max-video-decode-seconds", args->max_video_decode_seconds,
                    "Decoding time one video may take (more: a media error signal)")
       ->capture_default_str();
+  // Text in images: read only for posts whose evaluation reaches an ocr.* name.
+  scan->add_option("--ocr-lang", args->ocr.languages, "Languages of the text in images (tesseract's LANG[+LANG...])")
+      ->capture_default_str();
+  scan->add_option("--ocr-budget-ms", args->ocr.budget_ms,
+                   "Time budget for reading the text in one image, in ms (0 = no limit); past it the lines read "
+                   "so far are used and an ocr timeout signal is added")
+      ->capture_default_str();
+  scan->add_option("--tessdata", args->ocr.tessdata,
+                   "Folder holding the tesseract models LANG.traineddata (default: $TESSDATA_PREFIX, else tesseract's own)");
   scan->callback([args, exit_code] { *exit_code = RunScanCommand(*args); });
 }
 

@@ -19,6 +19,7 @@ void AddDecisionCommand(CLI::App& app, int* exit_code);  // decision review
 void AddSorCommand(CLI::App& app, int* exit_code);
 void AddRegimeCommand(CLI::App& app, int* exit_code);
 void AddHashCommand(CLI::App& app, int* exit_code);
+void AddOcrCommand(CLI::App& app, int* exit_code);   // ocr: text in images (src/media/ocr)
 void AddBankCommand(CLI::App& app, int* exit_code);
 void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, calibrate, predict
 void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks, evaluate

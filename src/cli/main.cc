@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   evenhand::cli::AddSorCommand(app, &exit_code);
   evenhand::cli::AddRegimeCommand(app, &exit_code);
   evenhand::cli::AddHashCommand(app, &exit_code);
+  evenhand::cli::AddOcrCommand(app, &exit_code);
   evenhand::cli::AddBankCommand(app, &exit_code);
   evenhand::cli::AddClassifyCommands(app, &exit_code);
   evenhand::cli::AddBehaviorCommands(app, &exit_code);

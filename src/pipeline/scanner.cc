@@ -69,6 +69,11 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(std::shared_ptr<const Policy> p
     scanner->banks_.Add(std::shared_ptr<const Bank>(std::move(bank).value()), ref.radius, ref.dihedral);
   }
   scanner->banks_.set_min_quality(options.min_quality);
+  if (scanner->policy_->uses_ocr()) {  // fail now, not on the first post, when the models are missing
+    auto engine = ocr::OcrEngine::Create(options.ocr);
+    if (!engine.ok()) return engine.status();
+    scanner->ocr_fuzzy_ = ocr::FuzzyTerms::Compile(scanner->policy_->lists(), scanner->normalizer_, options.ocr_fuzzy);
+  }
   for (const ClassifierRef& ref : scanner->policy_->classifiers()) {
     auto slot = classify::ClassifierSlot::Open(ref.file);
     if (!slot.ok()) return Status::Invalid("classifier \"" + ref.name + "\": " + slot.status().message());
@@ -99,6 +104,8 @@ std::unique_ptr<Scanner::State> Scanner::NewState() const {
   state->post_scores.assign(classifiers_.size(), State::kNotScored);
   state->lazy.scanner = this;
   state->lazy.state = state.get();
+  state->lazy_ocr.scanner = this;
+  state->lazy_ocr.state = state.get();
   return state;
 }
 
@@ -166,6 +173,9 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
       ctx.cluster_size = it->second.cluster_size;
     }
   }
+  state->lazy_ocr.post = &post;
+  state->lazy_ocr.done = false;
+  if (policy_->uses_ocr()) ctx.ocr = &state->lazy_ocr;
   int rule_index = policy_->Evaluate(ctx);
 
   d->policy.assign(policy_->id());
@@ -232,6 +242,7 @@ void Scanner::Decide(const Post& post, const TermMatch* begin, const TermMatch* 
     s.score = score;
     s.evidence.clear();
   }
+  if (state->lazy_ocr.done) AppendOcrSignals(post, state, d);
 }
 
 void Scanner::SnapshotClassifiers(State* state) const {

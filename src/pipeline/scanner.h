@@ -21,6 +21,8 @@
 #include "media/file_digest.h"
 #include "media/video_bank.h"
 #include "media/vpdq.h"
+#include "media/ocr/fuzzy_terms.h"
+#include "media/ocr/ocr_engine.h"
 #include "model/item.h"
 #include "model/limits.h"
 #include "model/status.h"
@@ -54,6 +56,11 @@ struct ScanOptions {
   // Account behaviour signals (`evenhand behavior --signals`), by account
   // id; when set, an account not in it has zero network and cadence signals.
   std::shared_ptr<const behavior::AccountBehaviorMap> behavior;
+  // Text in images (src/media/ocr), read only when the policy's evaluation
+  // of a post reaches an ocr.* name: languages, models folder, time budget.
+  ocr::OcrOptions ocr;
+  // Long terms are matched in OCR text with OCR's errors allowed (fuzzy_terms.h).
+  ocr::FuzzyTerms::Options ocr_fuzzy;
 };
 
 class Scanner {
@@ -112,6 +119,12 @@ class Scanner {
   void MatchImage(size_t m, const std::string& rel, State* state) const;
   // Records a bank match of distance d for policy bank b and its signal.
   void RecordMatch(size_t b, int d, std::string evidence, double score, State* state) const;
+  ocr::FuzzyTerms ocr_fuzzy_;  // the lists' long terms, matched in OCR text with errors allowed
+
+  // Reads the text in the post's images and matches the lists in it (ocr_scan.cc).
+  void ReadPostImages(const Post& post, State* state) const;
+  // Appends the ocr signals of the post (lists matched, with the image box of each match).
+  void AppendOcrSignals(const Post& post, State* state, Decision* d) const;
 
  public:
   // Classifiers (policy().classifiers() order), loaded at Create and shared
@@ -172,6 +185,39 @@ struct Scanner::State {
     std::string_view text;  // the post's normalised text
   } lazy;
   std::string path;
+
+  // Text in images (ocr.*, ocr_scan.cc): read at most once per post, on the
+  // first ocr.* name a rule's evaluation reaches. The engine (tesseract
+  // models) is created on first use; every buffer is reused across posts.
+  struct LazyOcr final : OcrSignals {
+    uint32_t ListCount(size_t list) override;
+    float ClassifierScore(size_t classifier) override;
+    double TextLength() override;
+    const Scanner* scanner = nullptr;
+    State* state = nullptr;
+    const Post* post = nullptr;
+    bool done = false;
+  } lazy_ocr;
+  std::unique_ptr<ocr::OcrEngine> ocr_engine;
+  Status ocr_engine_status;  // why the engine could not be created
+  Image ocr_image;
+  ocr::OcrResult ocr_result;
+  struct OcrLineRef {
+    uint32_t begin = 0;  // in ocr_text
+    uint32_t media = 0;  // index in the post's media
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  };
+  std::string ocr_text;  // every line of every image, '\n'-separated
+  std::vector<OcrLineRef> ocr_lines;
+  bool ocr_any_image = false;
+  NormalizedText ocr_normalized;
+  std::vector<TermMatch> ocr_matches;
+  std::vector<int> ocr_distance;  // per ocr_matches entry: 0 exact, else the edits of a fuzzy match
+  ocr::FuzzyTerms::Scratch ocr_fuzzy_scratch;
+  std::vector<ocr::FuzzyTerms::Match> ocr_fuzzy_matches;
+  std::vector<uint32_t> ocr_list_counts;
+  std::vector<float> ocr_scores;  // per classifier, kNotScored until asked
+  std::vector<Signal> ocr_errors;
 };
 
 }  // namespace evenhand

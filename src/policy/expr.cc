@@ -68,6 +68,54 @@ class ListAny final : public BoolNode {
   size_t index_;
 };
 
+// ocr.*: the text in the post's images, read on demand (EvalContext::ocr).
+class OcrListAny final : public BoolNode {
+ public:
+  explicit OcrListAny(size_t index) : index_(index) {}
+  bool EvalBool(const EvalContext& ctx) const override { return ctx.ocr != nullptr && ctx.ocr->ListCount(index_) > 0; }
+
+ private:
+  size_t index_;
+};
+
+class OcrListCount final : public NumNode {
+ public:
+  explicit OcrListCount(size_t index) : index_(index) {}
+  bool Eval(const EvalContext& ctx, double* out) const override {
+    *out = ctx.ocr != nullptr ? static_cast<double>(ctx.ocr->ListCount(index_)) : 0.0;
+    return true;
+  }
+
+ private:
+  size_t index_;
+};
+
+class OcrClassifierScore final : public NumNode {
+ public:
+  explicit OcrClassifierScore(size_t index) : index_(index) {}
+  bool Eval(const EvalContext& ctx, double* out) const override {
+    if (ctx.ocr == nullptr) return false;
+    const float score = ctx.ocr->ClassifierScore(index_);
+    if (score < 0) return false;
+    *out = static_cast<double>(score);
+    return true;
+  }
+
+ private:
+  size_t index_;
+};
+
+class OcrTextLength final : public NumNode {
+ public:
+  bool Eval(const EvalContext& ctx, double* out) const override {
+    if (ctx.ocr == nullptr) return false;
+    const double n = ctx.ocr->TextLength();
+    if (n < 0) return false;
+    *out = n;
+    return true;
+  }
+};
+
 class HasMedia final : public BoolNode {
  public:
   bool EvalBool(const EvalContext& ctx) const override { return ctx.post != nullptr && !ctx.post->media.empty(); }
@@ -360,6 +408,7 @@ constexpr std::string_view kBuiltinNames[] = {
     "lang",        "region",           "topic",       "account.country",
     "account.id",  "account.age_days", "text.length", "has_media",
     "account.network_size", "account.coordination_score", "account.automation_score", "cluster.size",
+    "ocr.text.length",
 };
 
 class Parser {
@@ -390,6 +439,7 @@ class Parser {
   }
 
   bool uses_lang() const { return uses_lang_; }
+  bool uses_ocr() const { return uses_ocr_; }
 
  private:
   const Token& Peek() const { return toks_[pos_]; }
@@ -613,6 +663,7 @@ class Parser {
       return true;
     }
     std::string_view rest(name);
+    if (rest.starts_with("ocr.")) return ResolveOcr(t, rest.substr(4), out);
     if (rest.starts_with("list.")) {
       rest.remove_prefix(5);
       bool count = false;
@@ -678,6 +729,46 @@ class Parser {
     return Fail(t.offset, "unknown name \"" + name + "\" (names: " + known + "list.NAME, list.NAME.count)");
   }
 
+  // ocr.list.NAME[.count], ocr.classifier.NAME, ocr.text.length (rest = after "ocr.").
+  bool ResolveOcr(const Token& t, std::string_view rest, Operand* out) {
+    const std::string& name = t.text;
+    uses_ocr_ = true;
+    if (rest == "text.length") return Num(out, std::make_unique<OcrTextLength>());
+    if (rest.starts_with("list.")) {
+      rest.remove_prefix(5);
+      std::string_view list = rest, suffix;
+      if (size_t dot = rest.find('.'); dot != std::string_view::npos) {
+        list = rest.substr(0, dot);
+        suffix = rest.substr(dot + 1);
+      }
+      for (size_t i = 0; i < lists_.size(); ++i) {
+        if (lists_[i] != list) continue;
+        if (suffix == "count") return Num(out, std::make_unique<OcrListCount>(i));
+        if (!suffix.empty())
+          return Fail(t.offset, "unknown name \"" + name + "\" (did you mean \"ocr.list." + std::string(list) + ".count\"?)");
+        out->type = Type::kBool;
+        out->b = std::make_unique<OcrListAny>(i);
+        return true;
+      }
+      std::string known;
+      for (const std::string& l : lists_) known += (known.empty() ? "" : ", ") + l;
+      return Fail(t.offset, "unknown name \"" + name + "\" (" + (known.empty() ? "no lists are defined" : "lists: " + known) + ")");
+    }
+    if (rest.starts_with("classifier.")) {
+      rest.remove_prefix(11);
+      static const std::vector<std::string> kNone;
+      const std::vector<std::string>& names = classifiers_ != nullptr ? *classifiers_ : kNone;
+      for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == rest) return Num(out, std::make_unique<OcrClassifierScore>(i));
+      std::string known;
+      for (const std::string& c : names) known += (known.empty() ? "" : ", ") + c;
+      return Fail(t.offset, "unknown name \"" + name + "\" (" +
+                                (known.empty() ? "no classifiers are defined" : "classifiers: " + known) + ")");
+    }
+    return Fail(t.offset, "unknown name \"" + name +
+                              "\" (text in images: ocr.list.NAME, ocr.list.NAME.count, ocr.classifier.NAME, ocr.text.length)");
+  }
+
   static bool Str(Operand* out, std::unique_ptr<StrNode> node) {
     out->type = Type::kString;
     out->s = std::move(node);
@@ -697,6 +788,7 @@ class Parser {
   ExprError* error_;
   size_t pos_ = 0;
   bool uses_lang_ = false;
+  bool uses_ocr_ = false;
 };
 
 }  // namespace
@@ -704,7 +796,7 @@ class Parser {
 std::shared_ptr<const Expr> CompileExpr(std::string_view text, const std::vector<std::string>& list_names,
                                         ExprError* error, bool* uses_lang,
                                         const std::vector<std::string>* bank_names,
-                                        const std::vector<std::string>* classifier_names) {
+                                        const std::vector<std::string>* classifier_names, bool* uses_ocr) {
   ExprError scratch;
   if (error == nullptr) error = &scratch;
   std::vector<Token> tokens;
@@ -715,6 +807,7 @@ std::shared_ptr<const Expr> CompileExpr(std::string_view text, const std::vector
   std::unique_ptr<BoolNode> root = parser.ParseRoot();
   if (!root) return nullptr;
   if (uses_lang != nullptr && parser.uses_lang()) *uses_lang = true;
+  if (uses_ocr != nullptr && parser.uses_ocr()) *uses_ocr = true;
   return std::shared_ptr<const Expr>(std::move(root));
 }
 

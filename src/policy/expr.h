@@ -16,6 +16,11 @@
 // every comparison is false, when there is no match),
 // classifier.NAME (number: the calibrated probability, 0..1, that the
 // classifier's label applies; missing when no score was computed).
+// Text in the post's images (OCR; read only when an evaluation reaches one
+// of these names): ocr.list.NAME (bool) and ocr.list.NAME.count (number),
+// the policy's term lists applied to that text; ocr.classifier.NAME (number)
+// likewise for classifiers; ocr.text.length (number: bytes read; missing
+// when the post has no image). See EvalContext::ocr.
 // Behaviour (numbers; missing unless a behaviour run filled them):
 // account.network_size, account.coordination_score, account.automation_score,
 // cluster.size (see EvalContext and src/behavior).
@@ -68,9 +73,11 @@ class Expr {
 // The returned Expr is immutable and safe to evaluate from many threads.
 // `bank_names` are the policy's banks (index = EvalContext::bank_distances index); may be null.
 // `classifier_names` likewise for EvalContext::classifier_scores; may be null.
+// `uses_ocr`, like uses_lang, is set when the expression reads an ocr.* name.
 std::shared_ptr<const Expr> CompileExpr(std::string_view text, const std::vector<std::string>& list_names,
                                         ExprError* error, bool* uses_lang,
                                         const std::vector<std::string>* bank_names = nullptr,
-                                        const std::vector<std::string>* classifier_names = nullptr);
+                                        const std::vector<std::string>* classifier_names = nullptr,
+                                        bool* uses_ocr = nullptr);
 
 }  // namespace evenhand

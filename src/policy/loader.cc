@@ -92,6 +92,7 @@ struct Loaded {
   std::vector<BankRef> banks;
   std::vector<ClassifierRef> classifiers;
   bool uses_lang = false;
+  bool uses_ocr = false;
 };
 
 class Builder {
@@ -591,7 +592,7 @@ class Builder {
         if (GetString(*w, where, &rule.when_text)) {
           ExprError err;
           rule.when = CompileExpr(rule.when_text, list_names, &err, &out->uses_lang, &bank_names_,
-                                 &classifier_names_);
+                                 &classifier_names_, &out->uses_ocr);
           if (!rule.when)
             AddPos(ScalarPos(w->value, rule.when_text, static_cast<size_t>(std::max(err.offset, 0))), err.message);
         }
@@ -731,6 +732,7 @@ Result<std::shared_ptr<const Policy>> PolicyLoader::Load(const std::string& path
   policy->banks_ = std::move(loaded.banks);
   policy->classifiers_ = std::move(loaded.classifiers);
   policy->uses_lang_ = loaded.uses_lang;
+  policy->uses_ocr_ = loaded.uses_ocr;
   return std::shared_ptr<const Policy>(std::move(policy));
 }
 

@@ -38,6 +38,22 @@ class ClassifierScores {
   ~ClassifierScores() = default;
 };
 
+// Text read from a post's images (OCR, src/media/ocr), computed on demand:
+// the pipeline reads the images only when a rule's evaluation reaches an
+// ocr.* name, at most once per post (see Scanner).
+//   ListCount(i)       whole-word matches of list i in the OCR text
+//   ClassifierScore(c) classifier c's calibrated probability on the OCR text; negative = none
+//   TextLength()       bytes of OCR text; negative = missing (no image was read)
+class OcrSignals {
+ public:
+  virtual uint32_t ListCount(size_t list) = 0;
+  virtual float ClassifierScore(size_t classifier) = 0;
+  virtual double TextLength() = 0;
+
+ protected:
+  ~OcrSignals() = default;
+};
+
 // What a rule's expression can see for one post.
 struct EvalContext {
   const Post* post = nullptr;
@@ -65,6 +81,9 @@ struct EvalContext {
   double coordination_score = -1;
   double automation_score = -1;
   double cluster_size = -1;
+  // Text in the post's images; null = none (ocr.list.NAME false, counts 0,
+  // ocr.classifier.NAME and ocr.text.length missing).
+  OcrSignals* ocr = nullptr;
 };
 
 // A trained text classifier the policy names (`classifiers:`); the pipeline
@@ -109,6 +128,8 @@ class Policy {
   const std::vector<ClassifierRef>& classifiers() const { return classifiers_; }
   // True when some rule reads `lang` (so the pipeline runs language id).
   bool uses_lang() const { return uses_lang_; }
+  // True when some rule reads an ocr.* name (so the pipeline may read the text in images).
+  bool uses_ocr() const { return uses_ocr_; }
 
   // Index of the first rule that holds, or -1 for the default (allow).
   int Evaluate(const EvalContext& ctx) const;
@@ -123,6 +144,7 @@ class Policy {
   std::vector<BankRef> banks_;
   std::vector<ClassifierRef> classifiers_;
   bool uses_lang_ = false;
+  bool uses_ocr_ = false;
 };
 
 }  // namespace evenhand

@@ -1,0 +1,239 @@
+// Text in images (issue 21): the preprocessing, the OCR engine on rendered
+// images (tests/data/ocr, made by tools/ocr_testset/gen.py), its time budget,
+// and ocr.* in policies through the scanner (lazy, with image boxes as evidence).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "image/decoder.h"
+#include "media/ocr/ocr_engine.h"
+#include "media/ocr/preprocess.h"
+#include "pipeline/scanner.h"
+#include "policy/expr.h"
+#include "policy/loader.h"
+
+namespace evenhand {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kData = std::string(EVENHAND_SOURCE_DIR) + "/tests/data/ocr/";
+
+Image Load(const std::string& name) {
+  Image image;
+  ImageDecoder decoder;
+  Status s = decoder.DecodeFile(kData + name, &image);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return image;
+}
+
+TEST(OcrPreprocess, LightInkKeepsWhiteDropsColourAndDark) {
+  Image rgb;
+  rgb.Reset(4, 1, 3);
+  const uint8_t px[] = {255, 255, 255, /*yellow*/ 255, 230, 0, /*black*/ 0, 0, 0, /*light grey*/ 215, 210, 212};
+  std::copy(std::begin(px), std::end(px), rgb.pixels.begin());
+  Image mask;
+  ocr::LightInkMask(rgb, 200, 48, &mask);
+  ASSERT_EQ(mask.channels, 1);
+  EXPECT_EQ(mask.pixels, (std::vector<uint8_t>{0, 255, 255, 0}));
+  ocr::Invert(&mask);
+  EXPECT_EQ(mask.pixels, (std::vector<uint8_t>{255, 0, 0, 255}));
+  const ocr::ImageStats st = ocr::Measure(rgb);
+  EXPECT_DOUBLE_EQ(st.light_ink, 0.5);
+  EXPECT_DOUBLE_EQ(st.dark, 0.25);
+}
+
+TEST(OcrPreprocess, ResizeKeepsFlatColoursAndHandlesEmpty) {
+  Image grey;
+  grey.Reset(3, 2, 1);
+  std::fill(grey.pixels.begin(), grey.pixels.end(), 77);
+  Image out;
+  ocr::Resize(grey, 7, 5, &out);
+  ASSERT_EQ(out.width, 7);
+  ASSERT_EQ(out.height, 5);
+  for (uint8_t v : out.pixels) EXPECT_EQ(v, 77);
+  Image empty;
+  ocr::Resize(empty, 0, 0, &out);
+  EXPECT_EQ(out.pixels.size(), 0u);
+}
+
+class OcrEngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto engine = ocr::OcrEngine::Create(ocr::OcrOptions{});
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine).value().release();
+  }
+  static void TearDownTestSuite() { delete engine_; }
+  static inline ocr::OcrEngine* engine_ = nullptr;
+};
+
+// A meme: white text with a black outline over a photo. Plain tesseract reads
+// "feelbitcoinlglveaWay)" here; the light-ink pass reads it.
+TEST_F(OcrEngineTest, ReadsMemeTextWithItsBox) {
+  ocr::OcrResult r;
+  ASSERT_TRUE(engine_->Recognize(Load("meme-en.jpg"), &r).ok());
+  const ocr::OcrLine* hit = nullptr;
+  for (const auto& l : r.lines)
+    if (l.text.find("free bitcoin giveaway") != std::string::npos) hit = &l;
+  ASSERT_NE(hit, nullptr) << r.text;
+  // Rendered at [60,205,422,242] (gen.py's ink box, scaled).
+  EXPECT_NEAR(hit->x0, 60, 12);
+  EXPECT_NEAR(hit->y0, 205, 12);
+  EXPECT_NEAR(hit->x1, 422, 12);
+  EXPECT_NEAR(hit->y1, 242, 12);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.LineAt(r.line_begin[0]), 0);
+}
+
+TEST_F(OcrEngineTest, ReadsUrduScreenshot) {
+  ocr::OcrResult r;
+  ASSERT_TRUE(engine_->Recognize(Load("shot-ur.png"), &r).ok());
+  EXPECT_NE(r.text.find("پیسے ڈبل کریں"), std::string::npos) << r.text;
+}
+
+TEST_F(OcrEngineTest, PhotoWithoutTextHasNoLines) {
+  ocr::OcrResult r;
+  ASSERT_TRUE(engine_->Recognize(Load("photo.jpg"), &r).ok());
+  EXPECT_TRUE(r.lines.empty()) << r.text;
+  EXPECT_EQ(r.text, "");
+}
+
+TEST(OcrBudget, StopsAtTheDeadlineAndSaysSo) {
+  ocr::OcrOptions o;
+  o.budget_ms = 40;
+  auto engine = ocr::OcrEngine::Create(o);
+  ASSERT_TRUE(engine.ok());
+  ocr::OcrResult r;
+  ASSERT_TRUE((*engine)->Recognize(Load("meme-en.jpg"), &r).ok());
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(r.ms, 40 + 120);  // the deadline is checked between tesseract's steps
+  // Without a budget the same image is read in full.
+  o.budget_ms = 0;
+  auto unbounded = ocr::OcrEngine::Create(o);
+  ASSERT_TRUE(unbounded.ok());
+  ASSERT_TRUE((*unbounded)->Recognize(Load("meme-en.jpg"), &r).ok());
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_NE(r.text.find("free bitcoin giveaway"), std::string::npos);
+}
+
+TEST(OcrEngineCreate, MissingModelsAreAClearError) {
+  ocr::OcrOptions o;
+  o.tessdata = "/nonexistent-tessdata";
+  auto engine = ocr::OcrEngine::Create(o);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message().find("/nonexistent-tessdata"), std::string::npos);
+  EXPECT_NE(engine.status().message().find("urd+eng"), std::string::npos);
+}
+
+TEST(OcrPolicy, NamesCompileAndAreChecked) {
+  std::vector<std::string> lists = {"scam"};
+  std::vector<std::string> classifiers = {"spam"};
+  bool uses_lang = false, uses_ocr = false;
+  ExprError err;
+  EXPECT_NE(CompileExpr("ocr.list.scam or ocr.list.scam.count >= 2 or ocr.text.length > 10 or ocr.classifier.spam > 0.9",
+                        lists, &err, &uses_lang, nullptr, &classifiers, &uses_ocr),
+            nullptr)
+      << err.message;
+  EXPECT_TRUE(uses_ocr);
+  uses_ocr = false;
+  EXPECT_NE(CompileExpr("list.scam", lists, &err, &uses_lang, nullptr, &classifiers, &uses_ocr), nullptr);
+  EXPECT_FALSE(uses_ocr);
+  EXPECT_EQ(CompileExpr("ocr.list.nope", lists, &err, nullptr, nullptr, &classifiers, &uses_ocr), nullptr);
+  EXPECT_NE(err.message.find("lists: scam"), std::string::npos) << err.message;
+  EXPECT_EQ(CompileExpr("ocr.text", lists, &err, nullptr, nullptr, &classifiers, &uses_ocr), nullptr);
+  EXPECT_NE(err.message.find("ocr.text.length"), std::string::npos) << err.message;
+}
+
+class OcrScan : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("evenhand_ocr_scan_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "scam.txt") << "free bitcoin giveaway\nپیسے ڈبل کریں\n";
+    std::ofstream(dir_ / "scam.roman-ur.txt") << "lucky draw jeeto\n";
+    std::ofstream(dir_ / "policy.yaml")
+        << "policy: ocr\nversion: 1\nlists:\n  scam:\n    files: [scam.txt, scam.roman-ur.txt]\nrules:\n"
+           "  - id: scam-text\n    when: list.scam\n    action: remove\n    category: scams_and_fraud\n    reason: t\n"
+           "  - id: scam-image\n    when: ocr.list.scam\n    action: remove\n    category: scams_and_fraud\n    reason: i\n"
+           "  - id: image-text\n    when: ocr.text.length > 0\n    action: label\n    category: other_violation_tc\n"
+           "    reason: l\n";
+    auto policy = PolicyLoader::Load((dir_ / "policy.yaml").string());
+    ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+    ASSERT_TRUE((*policy)->uses_ocr());
+    ScanOptions o;
+    o.media_dir = kData;
+    auto scanner = Scanner::Create(*policy, o);
+    ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
+    scanner_ = std::move(scanner).value();
+    state_ = scanner_->NewState();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Decision Scan(const std::string& text, std::vector<std::string> media) {
+    Post post;
+    post.id = "p";
+    post.text = text;
+    for (auto& m : media) post.media.push_back(Media{m});
+    Decision d;
+    scanner_->Scan(post, state_.get(), &d);
+    return d;
+  }
+  static const Signal* Find(const Decision& d, const std::string& detector) {
+    for (const Signal& s : d.signals)
+      if (s.detector == detector) return &s;
+    return nullptr;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Scanner> scanner_;
+  std::unique_ptr<Scanner::State> state_;
+};
+
+TEST_F(OcrScan, PolicyActsOnTextInImagesWithTheBoxAsEvidence) {
+  Decision d = Scan("look at this", {"photo.jpg", "meme-en.jpg"});
+  EXPECT_EQ(d.rule, "scam-image");
+  const Signal* s = Find(d, "ocr");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->name, "scam");
+  EXPECT_NE(s->evidence.find("\"free bitcoin giveaway\" in media[1] meme-en.jpg at ["), std::string::npos)
+      << s->evidence;
+
+  d = Scan("", {"shot-ur.png"});
+  EXPECT_EQ(d.rule, "scam-image");
+  ASSERT_NE(Find(d, "ocr"), nullptr);
+  EXPECT_NE(Find(d, "ocr")->evidence.find("media[0] shot-ur.png"), std::string::npos);
+
+  d = Scan("", {"plain-ru.png"});  // Roman Urdu list, matched phonetically as in post text
+  EXPECT_EQ(d.rule, "scam-image");
+}
+
+TEST_F(OcrScan, ImageWithoutTextIsNoHit) {
+  Decision d = Scan("nice view", {"photo.jpg"});
+  EXPECT_EQ(d.rule, "");
+  EXPECT_EQ(d.action, Action::kAllow);
+  EXPECT_EQ(Find(d, "ocr"), nullptr);
+}
+
+TEST_F(OcrScan, ReadsImagesOnlyWhenARuleReachesOcr) {
+  // The first rule decides on the post's own text: no image is read (a
+  // missing file would otherwise give an ocr error signal).
+  Decision d = Scan("free bitcoin giveaway", {"missing.png"});
+  EXPECT_EQ(d.rule, "scam-text");
+  EXPECT_EQ(Find(d, "ocr"), nullptr);
+  d = Scan("hello", {"missing.png"});
+  EXPECT_EQ(d.rule, "");
+  const Signal* s = Find(d, "ocr");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->name, "error");
+  EXPECT_NE(s->evidence.find("missing.png"), std::string::npos);
+  // No media: nothing to read, ocr.text.length is missing.
+  d = Scan("hello", {});
+  EXPECT_EQ(d.rule, "");
+  EXPECT_TRUE(d.signals.empty());
+}
+
+}  // namespace
+}  // namespace evenhand
