@@ -14,16 +14,7 @@ shift
 [ "$#" -ge 1 ] || { echo "usage: store_scan.sh [COPIES] BIN [BIN ...]" >&2; exit 2; }
 work="$(mktemp -d "${DB_DIR:-/tmp}/evenhand-store-scan.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-python3 - "$root/examples/posts.jsonl" "$copies" > "$work/posts.jsonl" <<'PY'
-import json, sys
-lines = open(sys.argv[1]).read().splitlines()
-for c in range(int(sys.argv[2])):
-    for line in lines:
-        j = json.loads(line)
-        j["id"] = f"c{c}-{j['id']}"
-        if j.get("kind") == "post" and "account" in j: j["account"] = f"c{c}-{j['account']}"
-        print(json.dumps(j, ensure_ascii=False))
-PY
+python3 "$root/bench/repeat_posts.py" "$root/examples/posts.jsonl" "$copies" > "$work/posts.jsonl"
 posts=$(grep -c '"kind": *"post"' "$work/posts.jsonl" || true)
 echo "store_scan: $(date -u +%FT%TZ), $(nproc) cores, $posts posts, load $(cut -d' ' -f1 /proc/loadavg)"
 rounds="${ROUNDS:-3}"

@@ -23,16 +23,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 as_pg "$pgbin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
 as_pg "$pgbin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
   -o "-p $port -k $work -c listen_addresses=127.0.0.1" start >/dev/null
-python3 - "$root/examples/posts.jsonl" "$copies" > "$work/posts.jsonl" <<'PY'
-import json, sys
-lines = open(sys.argv[1]).read().splitlines()
-for c in range(int(sys.argv[2])):
-    for line in lines:
-        j = json.loads(line)
-        j["id"] = f"c{c}-{j['id']}"
-        if j.get("kind") == "post" and "account" in j: j["account"] = f"c{c}-{j['account']}"
-        print(json.dumps(j, ensure_ascii=False))
-PY
+python3 "$root/bench/repeat_posts.py" "$root/examples/posts.jsonl" "$copies" > "$work/posts.jsonl"
 posts=$(grep -c '"kind": *"post"' "$work/posts.jsonl" || true)
 echo "store_scan_pg: $(date -u +%FT%TZ), $(nproc) cores, $posts posts, load $(cut -d' ' -f1 /proc/loadavg)"
 for round in 1 2 3; do

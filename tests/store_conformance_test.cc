@@ -92,6 +92,11 @@ class StoreConformance : public ::testing::TestWithParam<std::string> {
     return out;
   }
   int64_t RawInt(const std::string& sql) { return std::stoll(Raw(sql)); }
+  // A second, empty store of the same backend.
+  std::string SecondUrl() {
+    if (postgres()) return testing::SharedPgCluster().NewDatabase();
+    return "sqlite:" + (fs::path(dir_) / "second.db").string();
+  }
 
   std::string url_;
   std::string db_;  // PostgreSQL database name
@@ -512,6 +517,75 @@ TEST_P(StoreConformance, ConcurrentWritersKeepOneChain) {
   auto store = Open();
   ExpectSound(*store, 2 * kThreads * kRounds);
   EXPECT_EQ(store->CountDecisions("")->total, kThreads * kRounds);
+}
+
+// ---- a stream worker's batch
+
+TEST_P(StoreConformance, PostsAndDecisionsInBulkAreTheCallsOneByOne) {
+  auto bulk = Open();
+  auto second = OpenStore(SecondUrl());
+  ASSERT_TRUE(bulk && second.ok()) << second.status().ToString();
+  Store& single = **second;
+  for (Store* s : {bulk.get(), &single}) s->SetClock([] { return int64_t{1795000000}; });
+  std::vector<Post> posts;
+  std::vector<Decision> decisions;
+  auto add = [&](const std::string& id, const std::string& text, const std::string& policy) {
+    posts.push_back(MakePost(id, text));
+    decisions.push_back(MakeDecision(id, policy, Action::kRemove, "scams_and_fraud"));
+  };
+  // Both ways, in one batch each; the decisions newly stored.
+  auto apply = [&](int64_t* by_bulk, int64_t* by_calls) {
+    ASSERT_TRUE(bulk->Begin().ok());
+    ASSERT_TRUE(bulk->PutPostsAndDecisions(posts, decisions, "worker:default@3", by_bulk).ok());
+    ASSERT_TRUE(bulk->Commit().ok());
+    *by_calls = 0;
+    ASSERT_TRUE(single.Begin().ok());
+    for (size_t i = 0; i < posts.size(); ++i) {
+      bool inserted = false;
+      ASSERT_TRUE(single.PutPost(posts[i]).ok());
+      ASSERT_TRUE(single.PutDecision(decisions[i], "worker:default@3", &inserted).ok());
+      *by_calls += inserted;
+    }
+    ASSERT_TRUE(single.Commit().ok());
+  };
+  int64_t by_bulk = -1, by_calls = -1;
+  for (int i = 0; i < 620; ++i) add("p" + std::to_string(i), "text " + std::to_string(i), "default@3");
+  apply(&by_bulk, &by_calls);  // new posts, more than one statement's worth
+  EXPECT_EQ(by_bulk, 620);
+  EXPECT_EQ(by_calls, 620);
+  apply(&by_bulk, &by_calls);  // the same batch delivered again: nothing new
+  EXPECT_EQ(by_bulk, 0);
+  EXPECT_EQ(by_calls, 0);
+  posts.clear();
+  decisions.clear();
+  add("p1", "text 1, edited", "default@3");  // a new version, decided again
+  add("n1", "new", "default@3");
+  add("n1", "new, edited at once", "default@3");  // an id twice in one batch
+  add("p2", "text 2", "default@4");               // the same content under a new policy
+  apply(&by_bulk, &by_calls);
+  EXPECT_EQ(by_bulk, by_calls);
+  EXPECT_EQ(by_bulk, 4);
+
+  std::vector<AuditEntry> a, b;
+  ASSERT_TRUE(bulk->ForEachAudit([&](const AuditEntry& e) { a.push_back(e); }).ok());
+  ASSERT_TRUE(single.ForEachAudit([&](const AuditEntry& e) { b.push_back(e); }).ok());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {  // the same entries, hash for hash
+    EXPECT_EQ(a[i].hash, b[i].hash) << i << ": " << a[i].action << " " << a[i].subject << " " << a[i].payload
+                                    << "\n   vs " << b[i].action << " " << b[i].subject << " " << b[i].payload;
+    if (a[i].hash != b[i].hash) break;
+  }
+  EXPECT_EQ(bulk->CountDecisions("")->total, single.CountDecisions("")->total);
+  EXPECT_EQ(bulk->PostVersions("n1")->size(), 2u);
+  ExpectSound(*bulk, static_cast<int64_t>(a.size()));
+  // Spans that do not pair up are refused, nothing stored.
+  posts.pop_back();
+  int64_t n = -1;
+  EXPECT_EQ(bulk->PutPostsAndDecisions(posts, decisions, "worker", &n).code(), Status::Code::kInvalid);
+  decisions.pop_back();
+  decisions.back().item = "other";
+  EXPECT_EQ(bulk->PutPostsAndDecisions(posts, decisions, "worker", &n).code(), Status::Code::kInvalid);
+  EXPECT_EQ(MustVerify(*bulk).entries, static_cast<int64_t>(a.size()));
 }
 
 // ---- accounts, items, versions, logins

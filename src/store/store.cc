@@ -12,6 +12,30 @@ namespace evenhand {
 
 int64_t Store::Now() const { return clock_ ? clock_() : NowUnixSeconds(); }
 
+Status Store::PutPostsAndDecisions(std::span<const Post> posts, std::span<const Decision> decisions,
+                                   const std::string& actor, int64_t* inserted) {
+  if (inserted != nullptr) *inserted = 0;
+  if (Status s = CheckPostsAndDecisions(posts, decisions); !s.ok()) return s;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    if (Status s = PutPost(posts[i]); !s.ok()) return s;
+    bool added = false;
+    if (Status s = PutDecision(decisions[i], actor, &added); !s.ok()) return s;
+    if (added && inserted != nullptr) ++*inserted;
+  }
+  return Status::Ok();
+}
+
+Status Store::CheckPostsAndDecisions(std::span<const Post> posts, std::span<const Decision> decisions) {
+  if (posts.size() != decisions.size())
+    return Status::Invalid("PutPostsAndDecisions: " + std::to_string(posts.size()) + " posts but " +
+                           std::to_string(decisions.size()) + " decisions");
+  for (size_t i = 0; i < posts.size(); ++i)
+    if (posts[i].id != decisions[i].item)
+      return Status::Invalid("PutPostsAndDecisions: decision " + std::to_string(i) + " is about \"" +
+                             decisions[i].item + "\", not post \"" + posts[i].id + "\"");
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, OpenMode mode) {
   std::string_view u = url;
   if (u.empty()) return Status::Invalid("store URL is empty (give \"sqlite:PATH\" or a file path)");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -193,6 +194,19 @@ class Store {
   // call stores neither the decision nor its audit entry.
   virtual Status PutDecision(const Decision& decision, const std::string& actor, bool* inserted) = 0;
 
+  // Stores posts[i] and then decisions[i] (about posts[i]: same item) for
+  // each i in turn, exactly as PutPost(posts[i]) then PutDecision(
+  // decisions[i], actor) would: the same rows, the same audit entries in
+  // the same order. For the stream workers' batches; a backend may do it in
+  // fewer round trips (PostgreSQL: a few multi-row statements when every
+  // post is new). Inside a batch (Begin/Commit) it is part of the batch;
+  // outside one each post and decision is its own write, as those calls
+  // would be. *inserted (may be null) counts the decisions newly stored.
+  // Invalid (nothing written) when the spans differ in length or an item
+  // differs.
+  virtual Status PutPostsAndDecisions(std::span<const Post> posts, std::span<const Decision> decisions,
+                                      const std::string& actor, int64_t* inserted);
+
   // Appends one audit entry (seq, prev_hash, hash and ts assigned here).
   // Fields are checked with ValidateAuditFields (audit.h).
   virtual Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
@@ -329,6 +343,10 @@ class Store {
   virtual Result<std::vector<ReviewedDecision>> ListReviewedDecisions() = 0;
 
   virtual int schema_version() = 0;
+
+ protected:
+  // The Invalid of PutPostsAndDecisions for spans that do not pair up.
+  static Status CheckPostsAndDecisions(std::span<const Post> posts, std::span<const Decision> decisions);
 
  private:
   std::function<int64_t()> clock_;

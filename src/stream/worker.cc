@@ -78,15 +78,12 @@ Status WorkerThread::StoreBatch(size_t n) {
   if (!store_)
     if (Status s = OpenStoreOnce(); !s.ok()) return s;
   Status s = store_->Begin();
-  uint64_t stored = 0;
-  for (size_t i = 0; s.ok() && i < n; ++i) {
-    s = store_->PutPost(posts_[i]);
-    bool inserted = false;
-    if (s.ok()) s = store_->PutDecision(decisions_[i], actor_, &inserted);
-    stored += inserted ? 1 : 0;
-  }
+  int64_t stored = 0;
+  if (s.ok())
+    s = store_->PutPostsAndDecisions(std::span<const Post>(posts_.data(), n),
+                                     std::span<const Decision>(decisions_.data(), n), actor_, &stored);
   if (s.ok()) s = store_->Commit();
-  if (s.ok()) stats_.stored += stored;
+  if (s.ok()) stats_.stored += static_cast<uint64_t>(stored);
   if (!s.ok()) {
     (void)store_->Rollback();
     store_.reset();  // a lost connection is made again on the next try

@@ -2,6 +2,7 @@
 // one file per concern:
 //   pg_store.cc          opening, transactions (Begin/Commit/Rollback, WriteOp)
 //   pg_items.cc          accounts, items and their versions, decisions, logins
+//   pg_bulk.cc           posts and decisions in multi-row statements (stream workers)
 //   pg_audit.cc          the audit chain: append (batched), walks, head lock
 //   pg_tlog.cc           the audit log's Merkle tree and checkpoints
 //   pg_cases.cc          authorities and cases
@@ -77,6 +78,10 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Result<Account> GetAccount(const std::string& id) override;
   Result<std::vector<Post>> PostsByAccount(const std::string& account_id) override;
   Status PutLogin(const LoginRecord& login, bool* inserted) override;
+
+  // ---- pg_bulk.cc
+  Status PutPostsAndDecisions(std::span<const Post> posts, std::span<const Decision> decisions,
+                              const std::string& actor, int64_t* inserted) override;
   Result<std::vector<LoginRecord>> LoginsOf(const std::string& account) override;
 
   // ---- pg_audit.cc
@@ -157,6 +162,9 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Status WalkDecisions(int which, const std::string& key, const std::function<bool(const StoredDecision&)>& fn);
   Status NewVersion(const Post& p, const std::string& media_json, const std::string& hash, const std::string& actor);
 
+  // pg_bulk.cc: one chunk of PutPostsAndDecisions.
+  Status BulkChunk(std::span<const Post> posts, std::span<const Decision> decisions, const std::string& actor,
+                   int64_t* inserted);
   // pg_cases.cc: PutAuthority (replace_reason null) and ReplaceAuthority.
   Status WriteAuthority(const AuthorityRecord& a, const std::string& actor, const std::string* replace_reason);
   // pg_facts.cc: the scan inside its transaction.
