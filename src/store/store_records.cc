@@ -3,6 +3,7 @@
 #include "model/jurisdiction.h"
 #include "model/time.h"
 #include "store/audit.h"
+#include "store/json_dump.h"
 
 namespace evenhand::store_records {
 
@@ -23,19 +24,6 @@ void ParseMediaJson(std::string_view text, Post* p) {
   if (media.is_array())
     for (const auto& m : media)
       if (m.is_object()) p->media.push_back(Media{m.value("path", "")});
-}
-
-nlohmann::ordered_json SignalsJson(const std::vector<Signal>& signals) {
-  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-  for (const Signal& s : signals) {
-    nlohmann::ordered_json o;
-    o["detector"] = s.detector;
-    o["name"] = s.name;
-    o["score"] = s.score;
-    o["evidence"] = s.evidence;
-    arr.push_back(std::move(o));
-  }
-  return arr;
 }
 
 Status ParseDecisionColumns(std::string_view action, std::string_view scope, std::string_view signals,
@@ -79,17 +67,27 @@ void SetFactProfile(const FactValues& v, uint32_t profile, DecisionFacts* f) {
   f->region = v.region;
 }
 
-nlohmann::ordered_json DecisionPayload(const Decision& d, nlohmann::ordered_json signals) {
-  nlohmann::ordered_json payload;
-  payload["action"] = ActionName(d.action);
-  payload["scope"] = d.scope;
-  payload["category"] = d.category;
-  payload["rule"] = d.rule;
-  payload["policy"] = d.policy;
-  payload["review"] = d.review;
-  payload["reason"] = d.reason;
-  payload["signals"] = std::move(signals);
-  return payload;
+void DecisionPayloadHead(const Decision& d, std::string_view scope_json, std::string_view signals_json,
+                         std::string* out) {
+  out->assign("{\"action\":");
+  DumpJsonString(out, ActionName(d.action));
+  out->append(",\"scope\":").append(scope_json).append(",\"category\":");
+  DumpJsonString(out, d.category);
+  out->append(",\"rule\":");
+  DumpJsonString(out, d.rule);
+  out->append(",\"policy\":");
+  DumpJsonString(out, d.policy);
+  out->append(d.review ? ",\"review\":true,\"reason\":" : ",\"review\":false,\"reason\":");
+  DumpJsonString(out, d.reason);
+  out->append(",\"signals\":").append(signals_json);
+}
+
+void DecisionPayloadTail(int64_t version, std::string_view content_hash, std::string* out) {
+  out->append(",\"version\":");
+  DumpJsonInt(out, version);
+  out->append(",\"content_hash\":");
+  DumpJsonString(out, content_hash);
+  out->push_back('}');
 }
 
 std::vector<std::string> ChangedFields(const Post& old, std::string_view old_media, bool old_deleted, const Post& p,

@@ -35,8 +35,6 @@ std::string MediaJson(const Post& p);
 // Appends the media of a stored `media` column to p->media (entries that are
 // not objects are skipped).
 void ParseMediaJson(std::string_view text, Post* p);
-// A decision's signals as stored (and as its audit payload holds them).
-nlohmann::ordered_json SignalsJson(const std::vector<Signal>& signals);
 // Fills d->action, d->scope and d->signals from their stored columns.
 // Corrupt (naming `where` and the item) when the action is unknown or the
 // scope is not a JSON array.
@@ -56,9 +54,15 @@ void SetFactProfile(const FactValues& v, uint32_t profile, DecisionFacts* f);
 
 // ---- audit payloads
 
-// The "decision" entry's payload without the item version (the backend adds
-// "version" and "content_hash" of the version decided on).
-nlohmann::ordered_json DecisionPayload(const Decision& d, nlohmann::ordered_json signals);
+// The "decision" entry's payload, written into *out (store/json_dump.h: the
+// bytes nlohmann's dump gave): the decision, with `scope_json` and
+// `signals_json` as DumpScopeJson / DumpSignalsJson wrote them, then the
+// version decided on and its content hash. DecisionPayloadHead writes it up
+// to the signals, DecisionPayloadTail the rest, for a backend that learns the
+// version only when the decision is stored.
+void DecisionPayloadHead(const Decision& d, std::string_view scope_json, std::string_view signals_json,
+                         std::string* out);
+void DecisionPayloadTail(int64_t version, std::string_view content_hash, std::string* out);
 // The fields `p` changes against the stored version `old` (whose media
 // column is `old_media`; when its content was deleted by retention, text and
 // media do not count), in the order the "item.version" entry lists them.

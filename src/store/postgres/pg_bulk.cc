@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "store/content_hash.h"
+#include "store/json_dump.h"
 #include "store/postgres/pg_store_impl.h"
 #include "store/store_records.h"
 
@@ -79,14 +80,15 @@ Status PostgresStore::BulkChunk(std::span<const Post> posts, std::span<const Dec
     post_params.Text(p.id).Text(p.account).Int(p.ts).Text(p.lang).Text(p.text).Text(p.topic).Text(p.region).Text(
         media).Text(hashes[i]).Int(now);
   }
-  std::vector<nlohmann::ordered_json> signals(posts.size());
+  std::vector<std::string> scopes(posts.size()), signals(posts.size());
   PgParams decision_params;
   for (size_t i = 0; i < decisions.size(); ++i) {
     const Decision& d = decisions[i];
-    signals[i] = store_records::SignalsJson(d.signals);
-    decision_params.Text(d.item).Text(d.policy).Text(d.account).Text(ActionName(d.action)).Text(
-        store_records::DumpJson(nlohmann::ordered_json(d.scope))).Text(d.category).Text(d.rule).Text(d.reason).Text(
-        d.review ? "t" : "f").Text(d.lang).Text(d.region).Int(d.ts).Text(store_records::DumpJson(signals[i])).Int(now);
+    DumpScopeJson(&scopes[i], d);
+    DumpSignalsJson(&signals[i], d);
+    decision_params.Text(d.item).Text(d.policy).Text(d.account).Text(ActionName(d.action)).Text(scopes[i]).Text(
+        d.category).Text(d.rule).Text(d.reason).Text(d.review ? "t" : "f").Text(d.lang).Text(d.region).Int(d.ts).Text(
+        signals[i]).Int(now);
   }
   if (post_params.nul_at() != 0 || decision_params.nul_at() != 0) return one_by_one();
 
@@ -105,14 +107,14 @@ Status PostgresStore::BulkChunk(std::span<const Post> posts, std::span<const Dec
   auto stored = conn_->Query(sql, decision_params, "storing a batch of decisions");
   if (!stored.ok()) return stored.status();
   std::unordered_set<std::string> added;
+  std::string payload;
   for (int r = 0; r < stored->rows(); ++r) added.insert(stored->Text(r, 0) + '\n' + stored->Text(r, 1));
   for (size_t i = 0; i < decisions.size(); ++i) {
     const Decision& d = decisions[i];
     if (!added.contains(d.item + '\n' + d.policy)) continue;
-    nlohmann::ordered_json payload = store_records::DecisionPayload(d, std::move(signals[i]));
-    payload["version"] = 1;
-    payload["content_hash"] = hashes[i];
-    if (Status s = AppendAuditLocked(actor, "decision", d.item, store_records::DumpJson(payload)); !s.ok()) return s;
+    store_records::DecisionPayloadHead(d, scopes[i], signals[i], &payload);
+    store_records::DecisionPayloadTail(1, hashes[i], &payload);
+    if (Status s = AppendAuditLocked(actor, "decision", d.item, payload); !s.ok()) return s;
     ++*inserted;
   }
   return Status::Ok();

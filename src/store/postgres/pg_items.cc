@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/content_hash.h"
+#include "store/json_dump.h"
 #include "store/postgres/pg_store_impl.h"
 #include "store/store_records.h"
 
@@ -14,7 +15,6 @@ namespace evenhand::pg_store {
 
 namespace {
 
-using store_records::DumpJson;
 using store_records::MediaJson;
 using store_records::ParseMediaJson;
 
@@ -190,9 +190,9 @@ Status PostgresStore::PutDecision(const Decision& d, const std::string& actor, b
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
   const std::string action(ActionName(d.action));
-  nlohmann::ordered_json signals = store_records::SignalsJson(d.signals);
-  const std::string scope_json = DumpJson(nlohmann::ordered_json(d.scope));
-  const std::string signals_json = DumpJson(signals);
+  std::string scope_json, signals_json, payload;
+  DumpScopeJson(&scope_json, d);
+  DumpSignalsJson(&signals_json, d);
   const std::string doing = "storing the decision for item \"" + d.item + "\"";
   bool added = false;
   Status s = WriteOp(doing, [&]() -> Status {
@@ -210,10 +210,9 @@ Status PostgresStore::PutDecision(const Decision& d, const std::string& actor, b
     if (!r.ok()) return r.status();
     if (r->rows() == 0) return Status::Ok();  // already decided on this version under this policy version
     added = true;
-    nlohmann::ordered_json payload = store_records::DecisionPayload(d, std::move(signals));
-    payload["version"] = r->Int(0, 0);
-    payload["content_hash"] = r->Text(0, 1);
-    return AppendAuditLocked(actor, "decision", d.item, DumpJson(payload));
+    store_records::DecisionPayloadHead(d, scope_json, signals_json, &payload);
+    store_records::DecisionPayloadTail(r->Int(0, 0), r->View(0, 1), &payload);
+    return AppendAuditLocked(actor, "decision", d.item, payload);
   });
   if (s.ok() && inserted != nullptr) *inserted = added;
   return s;

@@ -314,7 +314,6 @@ constexpr int kFactsSchema = 5;  // the first schema with decision_facts (a stor
 constexpr int kVersionsSchema = 7;  // the first schema with post versions
 
 
-using store_records::DumpJson;
 
 
 bool IsMemoryPath(const std::string& path) {
@@ -1149,17 +1148,7 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
   DumpScopeJson(&scope_json, d);
   signals_json.clear();
   DumpSignalsJson(&signals_json, d);
-  payload.assign("{\"action\":");
-  DumpJsonString(&payload, action);
-  payload.append(",\"scope\":").append(scope_json).append(",\"category\":");
-  DumpJsonString(&payload, d.category);
-  payload.append(",\"rule\":");
-  DumpJsonString(&payload, d.rule);
-  payload.append(",\"policy\":");
-  DumpJsonString(&payload, d.policy);
-  payload.append(d.review ? ",\"review\":true,\"reason\":" : ",\"review\":false,\"reason\":");
-  DumpJsonString(&payload, d.reason);
-  payload.append(",\"signals\":").append(signals_json);
+  store_records::DecisionPayloadHead(d, scope_json, signals_json, &payload);
   if (Status s = ValidateAuditFields(actor, "decision", d.item, ""); !s.ok())
     return Status::Invalid("decision for item \"" + d.item + "\": " + s.message());
 
@@ -1197,13 +1186,8 @@ Status SqliteStore::PutDecision(const Decision& d, const std::string& actor, boo
     if (schema_version_ >= kFactsSchema)
       if (Status s = WriteNewFactsLocked(sqlite3_last_insert_rowid(db_), d, action, stored_at, post); !s.ok())
         return s;
-    if (versioned) {
-      payload.append(",\"version\":");
-      DumpJsonInt(&payload, post.version);
-      payload.append(",\"content_hash\":");
-      DumpJsonString(&payload, post.content_hash);
-    }
-    payload.push_back('}');
+    if (versioned) store_records::DecisionPayloadTail(post.version, post.content_hash, &payload);
+    else payload.push_back('}');
     return AppendAuditLocked(actor, "decision", d.item, payload);
   });
   if (s.ok() && inserted != nullptr) *inserted = added;
