@@ -69,7 +69,7 @@ void VideoBank::Match(const std::vector<VpdqFrame>& query, const VpdqMatchRule& 
     }
     return;
   }
-  UsableHashes(query, rule, &s->query);
+  UsableHashes(query, rule, &s->query, &s->dedupe);
   if (s->query.empty() || videos_.empty()) return;
   const std::vector<uint32_t>& weight = rule.dedupe ? weight_dedupe_ : weight_count_;
   const std::vector<uint32_t>& total = rule.dedupe ? total_dedupe_ : total_count_;

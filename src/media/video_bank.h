@@ -53,6 +53,7 @@ class VideoBank {
   };
   struct Scratch {
     std::vector<Hash256> query;
+    std::vector<std::pair<Hash256, uint32_t>> dedupe;
     std::vector<HashMatch> hits;
     std::vector<uint32_t> last_query, query_hits, target_hits, touched_videos, touched_frames;
     std::vector<int> best;

@@ -1,14 +1,9 @@
 #include "media/vpdq_match.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace evenhand {
 namespace {
-
-struct HashOf {
-  size_t operator()(const Hash256& h) const { return static_cast<size_t>(h.w[0] ^ (h.w[1] * 0x9e3779b97f4a7c15ull)); }
-};
 
 // Share of `a` with some element of `b` within the rule's threshold; tracks the best distance.
 double Percent(const std::vector<Hash256>& a, const std::vector<Hash256>& b, int radius, int* best) {
@@ -32,13 +27,38 @@ double Percent(const std::vector<Hash256>& a, const std::vector<Hash256>& b, int
 }  // namespace
 
 void UsableHashes(const std::vector<VpdqFrame>& frames, const VpdqMatchRule& rule, std::vector<Hash256>* out) {
+  std::vector<std::pair<Hash256, uint32_t>> scratch;
+  UsableHashes(frames, rule, out, &scratch);
+}
+
+void UsableHashes(const std::vector<VpdqFrame>& frames, const VpdqMatchRule& rule, std::vector<Hash256>* out,
+                  std::vector<std::pair<Hash256, uint32_t>>* scratch) {
   out->clear();
-  std::unordered_set<Hash256, HashOf> seen;
-  for (const VpdqFrame& f : frames) {
-    if (rule.dedupe && !seen.insert(f.hash).second) continue;  // first occurrence, before the quality filter
-    if (f.quality < rule.min_quality) continue;
-    out->push_back(f.hash);
+  if (!rule.dedupe) {
+    for (const VpdqFrame& f : frames)
+      if (f.quality >= rule.min_quality) out->push_back(f.hash);
+    return;
   }
+  // The first occurrence of each hash (before the quality filter), in frame order:
+  // sort (hash, index), keep each hash's smallest index, then restore frame order.
+  scratch->clear();
+  for (uint32_t i = 0; i < frames.size(); ++i) scratch->emplace_back(frames[i].hash, i);
+  auto less = [](const std::pair<Hash256, uint32_t>& a, const std::pair<Hash256, uint32_t>& b) {
+    for (int k = 0; k < 4; ++k)
+      if (a.first.w[k] != b.first.w[k]) return a.first.w[k] < b.first.w[k];
+    return a.second < b.second;
+  };
+  std::sort(scratch->begin(), scratch->end(), less);
+  size_t kept = 0;
+  for (size_t i = 0; i < scratch->size(); ++i) {
+    if (i > 0 && (*scratch)[i].first == (*scratch)[i - 1].first) continue;
+    if (frames[(*scratch)[i].second].quality < rule.min_quality) continue;
+    (*scratch)[kept++] = (*scratch)[i];
+  }
+  scratch->resize(kept);
+  std::sort(scratch->begin(), scratch->end(),
+            [](const std::pair<Hash256, uint32_t>& a, const std::pair<Hash256, uint32_t>& b) { return a.second < b.second; });
+  for (const auto& e : *scratch) out->push_back(e.first);
 }
 
 VpdqMatchResult MatchVpdq(const std::vector<VpdqFrame>& query, const std::vector<VpdqFrame>& target,

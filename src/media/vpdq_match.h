@@ -11,6 +11,8 @@
 // Either list empty after filtering: both percentages 0 (and no match).
 #pragma once
 
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "media/vpdq.h"
@@ -47,6 +49,10 @@ struct VpdqMatchResult {
 // The hashes the rule compares: de-duplicated (if the rule says so) and
 // quality-filtered, in frame order. *out is replaced.
 void UsableHashes(const std::vector<VpdqFrame>& frames, const VpdqMatchRule& rule, std::vector<Hash256>* out);
+// The same, with the caller's scratch for the de-duplication (sorted copies
+// of the hashes with their frame index): no allocation once it is warm.
+void UsableHashes(const std::vector<VpdqFrame>& frames, const VpdqMatchRule& rule, std::vector<Hash256>* out,
+                  std::vector<std::pair<Hash256, uint32_t>>* scratch);
 
 VpdqMatchResult MatchVpdq(const std::vector<VpdqFrame>& query, const std::vector<VpdqFrame>& target,
                           const VpdqMatchRule& rule = VpdqMatchRule::PyTx());
