@@ -85,7 +85,7 @@ void AddOcrCommand(CLI::App& app, int* exit_code) {
                   "Time budget per image in milliseconds, all passes together (0 = no limit)")
       ->capture_default_str();
   cmd->add_flag("--plain", args->plain,
-                "Only the grey image, no light-ink (meme) or inverted pass: what plain tesseract sees, upscaled");
+                "Only the first pass (the image as plain tesseract reads it): no meme, inverted, Urdu-alone or upscaled pass");
   cmd->callback([args, exit_code]() { *exit_code = RunOcr(*args); });
 }
 

@@ -114,11 +114,11 @@ bool HasArabicScript(const std::string& s) {
 
 }  // namespace
 
-// Runs one pass of `api` over im.pass (scaled by 1/scale to the input's
-// pixels), appending new lines to out. Returns false when the budget ran out.
-bool OcrEngine::RunPass(tesseract::TessBaseAPI& api, const char* name, double sx, double sy, int image_w, int image_h,
-                        std::chrono::steady_clock::time_point t0, OcrResult* out) {
-  Impl& im = *impl_;
+// Runs one pass of `api` over `pass` (grey or RGB; boxes scaled by sx, sy to
+// the input's pixels), appending new lines to out. Returns false when the
+// budget ran out.
+bool OcrEngine::RunPass(tesseract::TessBaseAPI& api, const Image& pass, const char* name, double sx, double sy,
+                        int image_w, int image_h, std::chrono::steady_clock::time_point t0, OcrResult* out) {
   int left_ms = 0;
   if (options_.budget_ms > 0) {
     left_ms = options_.budget_ms - static_cast<int>(MsSince(t0));
@@ -127,7 +127,7 @@ bool OcrEngine::RunPass(tesseract::TessBaseAPI& api, const char* name, double sx
       return false;
     }
   }
-  api.SetImage(im.pass.pixels.data(), im.pass.width, im.pass.height, 1, im.pass.width);
+  api.SetImage(pass.pixels.data(), pass.width, pass.height, pass.channels, pass.width * pass.channels);
   api.SetSourceResolution(300);
   tesseract::ETEXT_DESC monitor;
   if (left_ms > 0) monitor.set_deadline_msecs(left_ms);
@@ -191,31 +191,35 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
     LightInkMask(im.work, 200, 48, &im.pass);
     KeepOutlined(im.work, &im.pass, 0.2, 0.6, 0.35, &im.outline);
   };
-  // 1. The grey image with every language (plain tesseract).
-  Grey(im.work, &im.pass);
-  bool go = RunPass(multi, "grey", sx, sy, image.width, image.height, t0, out);
+  // 1. The image with every language, as plain tesseract reads it (RGB:
+  // tesseract thresholds the channel that separates best).
+  bool go = RunPass(multi, im.work, "image", sx, sy, image.width, image.height, t0, out);
   if (options_.variants) {
+    // 1b. Its luminance: averages noise out (degraded, re-compressed images).
+    if (go && im.work.channels == 3) {
+      Grey(im.work, &im.pass);
+      go = RunPass(multi, im.pass, "grey", sx, sy, image.width, image.height, t0, out);
+    }
     // 2. Meme text: light ink with a dark outline.
     if (go && light_ink) {
       light();
-      go = RunPass(multi, "light-ink", sx, sy, image.width, image.height, t0, out);
+      go = RunPass(multi, im.pass, "light-ink", sx, sy, image.width, image.height, t0, out);
     }
     // 3. Light text on a dark background.
     if (go && stats.mean_lum < 100) {
       Grey(im.work, &im.pass);
       Invert(&im.pass);
-      go = RunPass(multi, "inverted", sx, sy, image.width, image.height, t0, out);
+      go = RunPass(multi, im.pass, "inverted", sx, sy, image.width, image.height, t0, out);
     }
     // 4. The solo language (Urdu) on its own, where its script was seen or nothing was read:
     // with several languages tesseract reads some Urdu words as English.
     bool arabic = out->lines.empty();
     for (const OcrLine& l : out->lines) arabic |= HasArabicScript(l.text);
     if (go && solo != nullptr && arabic) {
-      Grey(im.work, &im.pass);
-      go = RunPass(*solo, "grey-solo", sx, sy, image.width, image.height, t0, out);
+      go = RunPass(*solo, im.work, "image-solo", sx, sy, image.width, image.height, t0, out);
       if (go && light_ink) {
         light();
-        go = RunPass(*solo, "light-ink-solo", sx, sy, image.width, image.height, t0, out);
+        go = RunPass(*solo, im.pass, "light-ink-solo", sx, sy, image.width, image.height, t0, out);
       }
     }
     // 5. Small text (screenshots): upscaled.
@@ -227,11 +231,9 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
       wh = std::max(1, static_cast<int>(std::lround(image.height * scale)));
       Resize(image, ww, wh, &im.work);
       sx = static_cast<double>(image.width) / ww, sy = static_cast<double>(image.height) / wh;
-      Grey(im.work, &im.pass);
-      go = RunPass(multi, "grey-up", sx, sy, image.width, image.height, t0, out);
+      go = RunPass(multi, im.work, "image-up", sx, sy, image.width, image.height, t0, out);
       if (go && solo != nullptr && arabic) {
-        Grey(im.work, &im.pass);
-        go = RunPass(*solo, "grey-up-solo", sx, sy, image.width, image.height, t0, out);
+        go = RunPass(*solo, im.work, "image-up-solo", sx, sy, image.width, image.height, t0, out);
       }
     }
   }

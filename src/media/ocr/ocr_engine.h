@@ -3,17 +3,18 @@
 //
 // Recognize runs tesseract in passes over variants of the image (see
 // preprocess.h), in this order, within one budget for them all:
-//   grey            the luminance at its own size, every language (what plain
-//                   `tesseract -l urd+eng` does)
+//   image           the image at its own size (RGB or grey), every language:
+//                   what plain `tesseract -l urd+eng` does
+//   grey            its luminance (averages noise out), when it has colour
 //   light-ink       light, colourless pixels with a dark outline only (white
 //                   meme text over a photo); when the image has some but not
 //                   too many light pixels
 //   inverted        the grey inverted; when the image is mostly dark
-//   grey-solo, light-ink-solo
+//   image-solo, light-ink-solo
 //                   the same with solo_language (Urdu) alone, when a line in
 //                   its script was read or nothing was: with several
 //                   languages loaded tesseract reads some Urdu words as English
-//   grey-up, grey-up-solo
+//   image-up, image-up-solo
 //                   upscaled (to upscale_to), when the image is small and some
 //                   line is small or nothing was read (screenshots)
 // Every line of every pass is kept (a later pass's line that repeats an
@@ -52,7 +53,7 @@ struct OcrOptions {
   std::string languages = "urd+eng";  // tesseract's LANG[+LANG...]
   std::string tessdata;               // folder of LANG.traineddata; "" = TESSDATA_PREFIX, else tesseract's default
   int budget_ms = 900;                // per image, all variants together; <= 0 = no limit
-  bool variants = true;               // false: only the grey image (no light-ink / inverted pass)
+  bool variants = true;               // false: only the first pass (the image as plain tesseract reads it)
   std::string solo_language = "urd";  // also read alone (see the passes above); "" = no solo pass
   int upscale_below = 1000;           // images whose longer side is under this, with small lines, are upscaled...
   int upscale_to = 1600;              // ...to this longer side (at most 2.5x)
@@ -65,7 +66,7 @@ struct OcrLine {
   std::string text;  // UTF-8, in reading order, no trailing newline
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // box in the input image's pixels, [x0,x1) x [y0,y1)
   float confidence = 0;                // tesseract's, 0..100
-  const char* variant = "";            // "grey", "light-ink" or "inverted"
+  const char* variant = "";            // the pass: "image", "light-ink", "inverted", "image-solo", ...
   bool best = false;                   // most confident among the lines its box overlaps
 };
 
@@ -99,7 +100,7 @@ class OcrEngine {
  private:
   struct Impl;
   explicit OcrEngine(const OcrOptions& options);
-  bool RunPass(tesseract::TessBaseAPI& api, const char* name, double sx, double sy, int image_w, int image_h,
+  bool RunPass(tesseract::TessBaseAPI& api, const Image& pass, const char* name, double sx, double sy, int image_w, int image_h,
                std::chrono::steady_clock::time_point t0, OcrResult* out);
   OcrOptions options_;
   std::unique_ptr<Impl> impl_;
