@@ -49,12 +49,14 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
 
+#include "text/db_cache.h"
 #include "text/utf8.h"
 
 #if defined(__SSE2__)
@@ -117,50 +119,81 @@ std::string KeyRegex(std::string_view key) {
   return re;
 }
 
-hs_database_t* CompileRegexes(const std::vector<std::string>& res, std::string* error, int* bad_index) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags, ids;
-  exprs.reserve(res.size());
-  for (size_t i = 0; i < res.size(); ++i) {
-    exprs.push_back(res[i].c_str());
-    flags.push_back(0);
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(res.size()), HS_MODE_BLOCK,
-                       nullptr, &db, &err) != HS_SUCCESS) {
-    *error = err && err->message ? err->message : "unknown Vectorscan error";
-    *bad_index = err ? err->expression : -1;
-    hs_free_compile_error(err);
-    return nullptr;
-  }
+// Compiling takes long enough to be worth caching (see db_cache.h).
+constexpr double kCacheAfterSeconds = 0.005;
+
+// Compiles with `compile` unless dbcache has the database for `what`;
+// caches what took long to compile.
+template <typename F>
+hs_database_t* CompileCached(const std::string& cache_dir, const std::string& what, F&& compile) {
+  if (hs_database_t* db = dbcache::Load(cache_dir, what)) return db;
+  const auto start = std::chrono::steady_clock::now();
+  hs_database_t* db = compile();
+  if (db && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= kCacheAfterSeconds)
+    dbcache::Store(cache_dir, what, db);
   return db;
 }
 
+// What a database of `patterns` (ids 0, 1, ... in order) depends on.
+std::string CacheKey(std::string_view kind, unsigned flag, const std::vector<std::string>& patterns) {
+  std::string what = fmt::format("{} mode {} flag {} count {}\n", kind, HS_MODE_BLOCK, flag, patterns.size());
+  for (const std::string& p : patterns) {
+    what += std::to_string(p.size());
+    what += ':';
+    what += p;
+  }
+  return what;
+}
+
+hs_database_t* CompileRegexes(const std::vector<std::string>& res, std::string* error, int* bad_index,
+                              const std::string& cache_dir = "") {
+  return CompileCached(cache_dir, CacheKey("regex", 0, res), [&]() -> hs_database_t* {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags, ids;
+    exprs.reserve(res.size());
+    for (size_t i = 0; i < res.size(); ++i) {
+      exprs.push_back(res[i].c_str());
+      flags.push_back(0);
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(res.size()), HS_MODE_BLOCK,
+                         nullptr, &db, &err) != HS_SUCCESS) {
+      *error = err && err->message ? err->message : "unknown Vectorscan error";
+      *bad_index = err ? err->expression : -1;
+      hs_free_compile_error(err);
+      return nullptr;
+    }
+    return db;
+  });
+}
+
 hs_database_t* CompileLits(const std::vector<std::string>& lits, unsigned flag, std::string* error,
-                           int* bad_index) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags, ids;
-  std::vector<size_t> lens;
-  exprs.reserve(lits.size());
-  for (size_t i = 0; i < lits.size(); ++i) {
-    exprs.push_back(lits[i].data());
-    flags.push_back(flag);
-    ids.push_back(static_cast<unsigned>(i));
-    lens.push_back(lits[i].size());
-  }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                           static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
-                           &err) != HS_SUCCESS) {
-    *error = err && err->message ? err->message : "unknown Vectorscan error";
-    *bad_index = err ? err->expression : -1;
-    hs_free_compile_error(err);
-    return nullptr;
-  }
-  return db;
+                           int* bad_index, const std::string& cache_dir = "") {
+  return CompileCached(cache_dir, CacheKey("literals", flag, lits), [&]() -> hs_database_t* {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags, ids;
+    std::vector<size_t> lens;
+    exprs.reserve(lits.size());
+    for (size_t i = 0; i < lits.size(); ++i) {
+      exprs.push_back(lits[i].data());
+      flags.push_back(flag);
+      ids.push_back(static_cast<unsigned>(i));
+      lens.push_back(lits[i].size());
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                             static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
+                             &err) != HS_SUCCESS) {
+      *error = err && err->message ? err->message : "unknown Vectorscan error";
+      *bad_index = err ? err->expression : -1;
+      hs_free_compile_error(err);
+      return nullptr;
+    }
+    return db;
+  });
 }
 
 // Byte length of the UTF-8 sequence led by c (1 for a stray byte).
@@ -537,10 +570,12 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
       impl->re_spec.push_back(si);
     }
   }
-  if (!lits.empty() && !(impl->lit_db = CompileLits(lits, 0, &error, &bad))) return fail(&impl->lit_spec);
-  if (!need_lits.empty() && !(impl->need_db = CompileLits(need_lits, 0, &error, &bad)))
+  const std::string cache_dir = dbcache::Dir();
+  if (!lits.empty() && !(impl->lit_db = CompileLits(lits, 0, &error, &bad, cache_dir))) return fail(&impl->lit_spec);
+  if (!need_lits.empty() && !(impl->need_db = CompileLits(need_lits, 0, &error, &bad, cache_dir)))
     return fail(&impl->need_spec);
-  if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &error, &bad))) return fail(&impl->re_spec);
+  if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &error, &bad, cache_dir)))
+    return fail(&impl->re_spec);
   return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
 }
 
