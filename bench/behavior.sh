@@ -7,6 +7,8 @@
 #   POSTS=10000000 NETWORKS=300 SEEDS=10 bash bench/behavior.sh   # the scale run
 #   MODE=adversarial bash bench/behavior.sh   # issue 16's classes (also MODE=variant,
 #                                             # the second, independent generator)
+#   MODE=evasive GEN_FLAGS=--write-images ... # issue 16's evasive classes with picture files
+#   GEN_FLAGS="--days 10" ...                 # more generator flags
 #   LOCK=0 nice -n 19 ...                     # accuracy only: do not hold the build lock
 #
 # Needs build/bin/evenhand and build/bin/evenhand_behavior_gen. Each run
@@ -28,7 +30,7 @@ for seed in $SEEDS; do
   base="$OUT/$MODE-$POSTS-seed$seed"
   data="$base.jsonl"
   "$BIN/evenhand_behavior_gen" --mode "$MODE" --seed "$seed" --posts "$POSTS" --networks "$NETWORKS" \
-    --out "$data" --truth "$base.truth.json"
+    --out "$data" --truth "$base.truth.json" ${GEN_FLAGS:-}
   lock /usr/bin/time -f "seed $seed: %e s wall, %U s user, %M KB max resident" \
     "$BIN/evenhand" behavior "$data" --policy policies/behavior.yaml \
       --networks "$base.networks.jsonl" -o "$base.decisions.jsonl" ${BEHAVIOR_FLAGS:-}
