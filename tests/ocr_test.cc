@@ -109,7 +109,11 @@ TEST(OcrBudget, StopsAtTheDeadlineAndSaysSo) {
   ocr::OcrResult r;
   ASSERT_TRUE((*engine)->Recognize(Load("meme-en.jpg"), &r).ok());
   EXPECT_TRUE(r.timed_out);
-  EXPECT_LT(r.ms, 40 + 120);  // the deadline is checked between tesseract's steps
+  // The deadline is checked between tesseract's steps; the bound is loose
+  // because CI runs tests two at a time beside sanitizer builds (the train
+  // saw 0.58 s for this whole test under load): it catches a budget that is
+  // ignored, not a slow step.
+  EXPECT_LT(r.ms, 40 + 1500);
   // Without a budget the same image is read in full.
   o.budget_ms = 0;
   auto unbounded = ocr::OcrEngine::Create(o);
