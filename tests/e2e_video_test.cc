@@ -142,4 +142,47 @@ TEST_F(BankCli, CorruptAndOversizedVideosAreRefused) {
   EXPECT_NE(junk.out.find("junk.mp4:"), std::string::npos) << junk.out;
 }
 
+
+// A negative (safe) bank of the same kind suppresses a match; a PDQ CSV
+// whose metadata names an md5 column stays a PDQ list.
+TEST_F(BankCli, NegativeVideoAndExactBanksSuppressInAScan) {
+  const std::string src = fs::absolute("examples/known-video").string();
+  {
+    std::ofstream policy(Path("policy.yaml"));
+    policy << "policy: neg\nversion: 1\nbanks:\n"
+              "  videos: {file: " << src << "/banks/extremist_videos.txt}\n"
+              "  safe_videos: {file: " << src << "/banks/extremist_videos.txt, negative: true}\n"
+              "  files: {file: " << src << "/banks/known_files.md5}\n"
+              "  safe_files: {file: " << src << "/banks/known_files.md5, negative: true}\n"
+              "rules:\n"
+              "  - id: any\n    when: bank.videos.match or bank.files.match\n    action: remove\n"
+              "    category: risk_for_public_security\n    reason: known\n";
+  }
+  {
+    std::ofstream posts(Path("posts.jsonl"));
+    posts << "{\"kind\":\"post\",\"id\":\"a\",\"text\":\"x\",\"media\":[{\"path\":\"" << src
+          << "/media/repost.mp4\"}]}\n"
+          << "{\"kind\":\"post\",\"id\":\"b\",\"text\":\"x\",\"media\":[{\"path\":\"" << src
+          << "/media/other.mp4\"}]}\n";
+  }
+  auto r = Exec("scan " + Path("posts.jsonl") + " --policy " + Path("policy.yaml"), false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto lines = JsonLines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  for (const auto& d : lines) {
+    EXPECT_EQ(d.value("action", ""), "allow") << d.dump();
+    EXPECT_TRUE(d["signals"].empty()) << d.dump();
+  }
+  {
+    std::ofstream csv(Path("pdq.csv"));
+    csv << "pdq,md5,label\n"
+           "e271017837246aaccddea259648fb7d62f435c89d9e99b2497763e216c8d055c,900150983cd24fb0d6963f7d28e17f72,x\n";
+  }
+  auto imp = Exec("bank import --name p " + Path("pdq.csv") + " -o " + Path("p.ehb"));
+  ASSERT_EQ(imp.exit_code, 0) << imp.out;
+  auto stats = Exec("bank stats " + Path("p.ehb"));
+  EXPECT_NE(stats.out.find("hashes: 1"), std::string::npos) << stats.out;
+  EXPECT_EQ(stats.out.find("kind: md5"), std::string::npos) << stats.out;
+}
+
 }  // namespace

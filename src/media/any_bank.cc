@@ -96,7 +96,7 @@ Result<BankKind> DetectBankKind(const std::string& path) {
     const std::string first = line.substr(0, cut);
     if (!IsHexRun(first)) {  // a CSV header
       std::string lower = Lower(line);
-      for (const char* col : {"md5", "sha1", "sha256"}) {
+      for (const char* col : {"pdq", "md5", "sha1", "sha256"}) {  // a pdq column wins (metadata may name md5)
         // a whole cell named so
         const std::string c = col;
         size_t at = 0;
@@ -105,7 +105,7 @@ Result<BankKind> DetectBankKind(const std::string& path) {
           const size_t end = at + c.size();
           const bool right = end == lower.size() || lower[end] == ',' || lower[end] == '"';
           if (left && right) {
-            BankKind k;
+            BankKind k = BankKind::kPdq;
             ParseBankKind(c, &k);
             return k;
           }

@@ -6,7 +6,7 @@
 //
 // DetectBankKind tells them apart from the file: a binary bank by its magic;
 // a text file by its first data line (a vPDQ line or a "# video" line: vpdq;
-// a CSV header naming an md5 / sha1 / sha256 column: that; a 32 or 40 hex
+// a CSV header naming an md5 / sha1 / sha256 column and no pdq column: that; a 32 or 40 hex
 // digit hash: md5 / sha1; anything else: pdq, as before). A SHA-256 text
 // list without such a header is read as PDQ (same length): import it with
 // `bank import --kind sha256`.
