@@ -270,6 +270,8 @@ TEST_F(OcrScan, PolicyActsOnTextInImagesWithTheBoxAsEvidence) {
   EXPECT_EQ(d.rule, "scam-image");
   ASSERT_NE(Find(d, "ocr"), nullptr);
   EXPECT_NE(Find(d, "ocr")->evidence.find("media[0] shot-ur.png"), std::string::npos);
+  // Two passes read the line; the term counts once.
+  EXPECT_EQ(Find(d, "ocr")->evidence.find("; "), std::string::npos) << Find(d, "ocr")->evidence;
 
   d = Scan("", {"plain-ru.png"});  // Roman Urdu list, matched phonetically as in post text
   EXPECT_EQ(d.rule, "scam-image");
