@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "image/decoder.h"
+#include "media/ocr/fuzzy_terms.h"
 #include "media/ocr/ocr_engine.h"
 #include "media/ocr/preprocess.h"
 #include "pipeline/scanner.h"
@@ -45,6 +46,31 @@ TEST(OcrPreprocess, LightInkKeepsWhiteDropsColourAndDark) {
   EXPECT_DOUBLE_EQ(st.dark, 0.25);
 }
 
+// 40x20 grey-150 canvas: a white 3x3 letter with a black ring (kept), a
+// white 3x3 blob on grey (no outline: dropped), a white bar across the whole
+// width (too wide for a letter: dropped).
+TEST(OcrPreprocess, KeepOutlinedKeepsOnlyOutlinedLetterSizedInk) {
+  Image rgb;
+  rgb.Reset(40, 20, 3);
+  std::fill(rgb.pixels.begin(), rgb.pixels.end(), 150);
+  auto set = [&](int x, int y, uint8_t v) { std::fill_n(rgb.pixels.begin() + (y * 40 + x) * 3, 3, v); };
+  for (int y = 2; y <= 8; ++y)
+    for (int x = 2; x <= 8; ++x) set(x, y, (x >= 4 && x <= 6 && y >= 4 && y <= 6) ? 255 : 0);
+  for (int y = 4; y <= 6; ++y)
+    for (int x = 20; x <= 22; ++x) set(x, y, 255);
+  for (int x = 0; x < 40; ++x) set(x, 15, 255), set(x, 14, 0), set(x, 16, 0);
+  Image mask;
+  ocr::LightInkMask(rgb, 200, 48, &mask);
+  ocr::OutlineScratch scratch;
+  ocr::KeepOutlined(rgb, &mask, 0.2, 0.6, 0.35, &scratch);
+  int ink = 0;
+  for (uint8_t v : mask.pixels) ink += v == 0;
+  EXPECT_EQ(ink, 9);
+  EXPECT_EQ(mask.pixels[5 * 40 + 5], 0);
+  EXPECT_EQ(mask.pixels[5 * 40 + 21], 255);
+  EXPECT_EQ(mask.pixels[15 * 40 + 10], 255);
+}
+
 TEST(OcrPreprocess, ResizeKeepsFlatColoursAndHandlesEmpty) {
   Image grey;
   grey.Reset(3, 2, 1);
@@ -57,6 +83,41 @@ TEST(OcrPreprocess, ResizeKeepsFlatColoursAndHandlesEmpty) {
   Image empty;
   ocr::Resize(empty, 0, 0, &out);
   EXPECT_EQ(out.pixels.size(), 0u);
+}
+
+TEST(OcrFuzzyTerms, LongTermsMatchWithOcrErrorsShortOnesNever) {
+  Normalizer normalizer;
+  TermList list;
+  list.name = "scam";
+  list.terms = {"free bitcoin giveaway", "مفت انعام حاصل کریں", "scam"};
+  auto fuzzy = ocr::FuzzyTerms::Compile({list}, normalizer, ocr::FuzzyTerms::Options{});
+  EXPECT_EQ(fuzzy.size(), 2u);  // "scam" is too short
+  auto scan = [&](const std::string& text) {
+    NormalizedText norm;
+    normalizer.NormalizeForMatch(text, &norm);
+    ocr::FuzzyTerms::Scratch scratch;
+    std::vector<ocr::FuzzyTerms::Match> out;
+    fuzzy.Scan(norm, &scratch, &out);
+    return out;
+  };
+  // Nastaliq as tesseract reads it: a space moved ("حاص لکریں").
+  std::string text = "x\nمفت انعام حاص لکریں\n";
+  auto m = scan(text);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].term, 1u);
+  EXPECT_EQ(m[0].distance, 0);
+  EXPECT_EQ(text.substr(m[0].begin, m[0].end - m[0].begin), "مفت انعام حاص لکریں");
+  // Two letters misread, in a longer line.
+  text = "WOW: FREE BITC0IN GIVEAWEY!! now";
+  m = scan(text);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].term, 0u);
+  EXPECT_EQ(m[0].distance, 1);  // the 0 reads as o (leet); a -> e
+  EXPECT_EQ(text.substr(m[0].begin, m[0].end - m[0].begin), "FREE BITC0IN GIVEAWEY");
+  // Near misses are not matches.
+  EXPECT_TRUE(scan("free parking on sunday").empty());
+  EXPECT_TRUE(scan("انعام یافتہ شاعر").empty());
+  EXPECT_TRUE(scan("scam scam").empty());
 }
 
 class OcrEngineTest : public ::testing::Test {
@@ -209,6 +270,8 @@ TEST_F(OcrScan, PolicyActsOnTextInImagesWithTheBoxAsEvidence) {
   EXPECT_EQ(d.rule, "scam-image");
   ASSERT_NE(Find(d, "ocr"), nullptr);
   EXPECT_NE(Find(d, "ocr")->evidence.find("media[0] shot-ur.png"), std::string::npos);
+  // Two passes read the line; the term counts once.
+  EXPECT_EQ(Find(d, "ocr")->evidence.find("; "), std::string::npos) << Find(d, "ocr")->evidence;
 
   d = Scan("", {"plain-ru.png"});  // Roman Urdu list, matched phonetically as in post text
   EXPECT_EQ(d.rule, "scam-image");

@@ -40,6 +40,7 @@ struct ScanArgs {
   bool quiet = false;
   InputLimits limits;
   ocr::OcrOptions ocr;  // text in images, for policies that read ocr.*
+  ocr::FuzzyTerms::Options ocr_fuzzy;
 };
 
 void PrintSummary(const ScanStats& stats, const std::string& policy_id, const ScanArgs& args) {
@@ -111,6 +112,7 @@ int RunScanCommand(const ScanArgs& args) {
   scan_options.video_limits.max_duration_s = args.max_video_duration;
   scan_options.video_limits.max_decode_seconds = args.max_video_decode_seconds;
   scan_options.ocr = args.ocr;
+  scan_options.ocr_fuzzy = args.ocr_fuzzy;
   if (!args.behavior_signals.empty()) {
     auto signals = behavior::LoadAccountSignals(args.behavior_signals);
     if (!signals.ok()) return fail(signals.status().message());
@@ -274,6 +276,11 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
   scan->add_option("--ocr-budget-ms", args->ocr.budget_ms,
                    "Time budget for reading the text in one image, in ms (0 = no limit); past it the lines read "
                    "so far are used and an ocr timeout signal is added")
+      ->capture_default_str();
+  scan->add_option("--ocr-max-error", args->ocr_fuzzy.max_error,
+                   "Terms of 10 or more letters match the text in images with up to this share of their letters "
+                   "misread (0 = exact matches only)")
+      ->check(CLI::Range(0.0, 0.5))
       ->capture_default_str();
   scan->add_option("--tessdata", args->ocr.tessdata,
                    "Folder holding the tesseract models LANG.traineddata (default: $TESSDATA_PREFIX, else tesseract's own)");

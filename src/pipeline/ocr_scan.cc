@@ -26,6 +26,13 @@ void AppendBox(std::string* out, int x0, int y0, int x1, int y1) {
           std::to_string(y1) + "]";
 }
 
+// The line (index in ocr_lines) holding byte `offset` of ocr_text.
+size_t LineOf(const Scanner::State& state, uint32_t offset) {
+  size_t l = 0;
+  while (l + 1 < state.ocr_lines.size() && state.ocr_lines[l + 1].begin <= offset) ++l;
+  return l;
+}
+
 }  // namespace
 
 void Scanner::ReadPostImages(const Post& post, State* state) const {
@@ -109,6 +116,26 @@ void Scanner::ReadPostImages(const Post& post, State* state) const {
     tm.end = f.end;
     state->ocr_distance.push_back(f.distance);
   }
+  // Passes read the same line more than once: a term found again in an
+  // overlapping box of the same image counts once.
+  size_t kept = 0;
+  for (size_t i = 0; i < state->ocr_matches.size(); ++i) {
+    const TermMatch& m = state->ocr_matches[i];
+    const State::OcrLineRef& a = state->ocr_lines[LineOf(*state, m.begin)];
+    bool repeat = false;
+    for (size_t k = 0; k < kept && !repeat; ++k) {
+      const TermMatch& o = state->ocr_matches[k];
+      if (o.list != m.list || o.term != m.term) continue;
+      const State::OcrLineRef& b = state->ocr_lines[LineOf(*state, o.begin)];
+      repeat = a.media == b.media && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+    }
+    if (repeat) continue;
+    state->ocr_matches[kept] = m;
+    state->ocr_distance[kept] = state->ocr_distance[i];
+    ++kept;
+  }
+  state->ocr_matches.resize(kept);
+  state->ocr_distance.resize(kept);
   for (const TermMatch& tm : state->ocr_matches) ++state->ocr_list_counts[tm.list];
 }
 
@@ -156,10 +183,7 @@ void Scanner::AppendOcrSignals(const Post& post, State* state, Decision* d) cons
         break;
       }
       if (quoted++) s.evidence += "; ";
-      // The line the match begins on (lines are in text order).
-      size_t l = 0;
-      while (l + 1 < state->ocr_lines.size() && state->ocr_lines[l + 1].begin <= m.begin) ++l;
-      const State::OcrLineRef& ref = state->ocr_lines[l];
+      const State::OcrLineRef& ref = state->ocr_lines[LineOf(*state, m.begin)];  // the line the match begins on
       s.evidence += "\"" + matcher_->term(list, m.term) + "\"";
       if (state->ocr_distance[i] > 0) s.evidence += " (" + std::to_string(state->ocr_distance[i]) + " edits)";
       s.evidence += " in media[" + std::to_string(ref.media) + "] " + post.media[ref.media].path + " at ";
