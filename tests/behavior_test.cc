@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -183,6 +184,58 @@ TEST(CoAction, NoCapOnABurst) {
   for (uint32_t a = 0; a < 60; ++a) EXPECT_GE(links[a], static_cast<uint32_t>(CoActionGraph::kReservoir)) << a;
   EXPECT_NEAR(total, 60.0 * 59 / 2, 1e-6);
   EXPECT_NEAR(g.total_co_actions(0), 60.0 * 59 / 2, 1e-6);
+}
+
+// Pairs seen once live in a compact table and move to the edge table on
+// their second co-action (with deletions from the compact table's probe
+// chains). Against brute force on 400 items (at most 12 posts each, so the
+// reservoir holds every action and weights are exact): every pair, its
+// weight and its count are as counted directly, and the tables split them
+// by count.
+TEST(CoAction, PairsSeenOnceAndMoreMatchBruteForce) {
+  CoActionOptions o = SmallGraph();
+  o.item_capacity = 4096;  // every item stays
+  o.max_single_edges = 4096;
+  o.max_edges = 4096;
+  CoActionGraph g(o);
+  uint64_t rng = 4242;
+  auto next = [&](uint64_t n) { return ((rng = rng * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % n; };
+  struct P { uint32_t account; int64_t ts; uint64_t item; };
+  std::vector<P> posts;
+  for (uint64_t item = 1; item <= 400; ++item) {
+    int n = 2 + static_cast<int>(next(11));
+    for (int k = 0; k < n; ++k) posts.push_back({static_cast<uint32_t>(next(90)), 1000 + static_cast<int64_t>(next(3000)), item});
+  }
+  std::stable_sort(posts.begin(), posts.end(), [](const P& x, const P& y) { return x.ts < y.ts; });
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<double, uint32_t>> want;  // weight, count
+  for (size_t i = 0; i < posts.size(); ++i) {
+    ItemKind kind = ItemKind::kUrl;
+    g.Add(posts[i].account, posts[i].ts, i, &posts[i].item, &kind, 1);
+    std::vector<uint32_t> partners;
+    for (size_t j = 0; j < i; ++j)
+      if (posts[j].item == posts[i].item && posts[j].account != posts[i].account &&
+          std::find(partners.begin(), partners.end(), posts[j].account) == partners.end())
+        partners.push_back(posts[j].account);
+    for (uint32_t q : partners) {
+      auto& w = want[{std::min(q, posts[i].account), std::max(q, posts[i].account)}];
+      w.first += 1;
+      w.second += 1;
+    }
+  }
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<double, uint32_t>> got;
+  g.ForEachEdge([&](const Edge& e) {
+    EXPECT_EQ(got.count({e.a, e.b}), 0u) << e.a << "-" << e.b << " reported twice";
+    got[{e.a, e.b}] = {e.Within(kScales - 1), e.count};
+    EXPECT_EQ(e.samples, std::min<uint32_t>(e.count, Edge::kSamples));
+    EXPECT_LE(e.first_ts, e.last_ts);
+  });
+  EXPECT_EQ(got, want);
+  uint64_t once = 0;
+  for (const auto& [k, v] : want) once += v.second == 1;
+  EXPECT_EQ(g.single_edges(), once);
+  EXPECT_EQ(g.edges(), want.size());
+  EXPECT_GT(g.edges() - once, 200u);  // many pairs moved
+  EXPECT_EQ(g.dropped(), 0u);
 }
 
 TEST(Items, UrlsAreFoundAndNormalised) {

@@ -34,6 +34,9 @@ CoActionGraph::CoActionGraph(CoActionOptions options) : options_(options) {
   uint64_t ne = std::bit_ceil(static_cast<uint64_t>(std::max<uint32_t>(options_.max_edges, 64)));
   edges_.resize(ne);
   edge_mask_ = ne - 1;
+  uint64_t ns = std::bit_ceil(static_cast<uint64_t>(std::max<uint32_t>(options_.max_single_edges, 64)));
+  singles_.resize(ns);
+  single_mask_ = ns - 1;
   partners_.reserve(kMaxPartners);
 }
 
@@ -85,36 +88,74 @@ Edge* CoActionGraph::FindEdge(uint32_t a, uint32_t b, bool create) {
   }
 }
 
-double CoActionGraph::Chance(const Edge& e) const {
-  int s = 0;
-  while (s < kScales - 1 && e.w[s] == 0) ++s;
-  double t = total_co_actions(s);
-  return t > 0 ? degree(e.a, s) * degree(e.b, s) / t : 0;
+double CoActionGraph::Chance(uint32_t a, uint32_t b, int scale) const {
+  double t = total_co_actions(scale);
+  return t > 0 ? degree(a, scale) * degree(b, scale) / t : 0;
+}
+
+uint64_t CoActionGraph::SingleSlot(uint32_t a, uint32_t b) const {
+  uint64_t key = (static_cast<uint64_t>(a) << 32) | b;
+  for (uint64_t i = Mix64(key ^ 0x51ULL) & single_mask_;; i = (i + 1) & single_mask_) {
+    const Single& x = singles_[i];
+    if (x.empty() || (x.a == a && x.b == b)) return i;
+  }
+}
+
+void CoActionGraph::EraseSingle(uint64_t slot) {
+  // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+  uint64_t hole = slot;
+  for (uint64_t i = (slot + 1) & single_mask_;; i = (i + 1) & single_mask_) {
+    Single& x = singles_[i];
+    if (x.empty()) break;
+    uint64_t home = Mix64(((static_cast<uint64_t>(x.a) << 32) | x.b) ^ 0x51ULL) & single_mask_;
+    // x may move into the hole when its home is not cyclically in (hole, i].
+    bool between = hole < i ? (home > hole && home <= i) : (home > hole || home <= i);
+    if (!between) {
+      singles_[hole] = x;
+      hole = i;
+    }
+  }
+  singles_[hole] = Single{};
+  --single_count_;
+}
+
+Edge CoActionGraph::AsEdge(const Single& x) const {
+  Edge e;
+  e.a = x.a;
+  e.b = x.b;
+  e.count = 1;
+  e.kinds = static_cast<uint8_t>(1u << x.kind);
+  e.w[x.scale] = x.w;
+  e.first_ts = base_ts_ + std::min(x.ts_a, x.ts_b);
+  e.last_ts = base_ts_ + std::max(x.ts_a, x.ts_b);
+  e.samples = 1;
+  e.sample[0] = {x.ref_a, x.ref_b, base_ts_ + x.ts_a, base_ts_ + x.ts_b, static_cast<ItemKind>(x.kind)};
+  return e;
 }
 
 void CoActionGraph::Prune(int64_t now) {
-  // Single co-action pairs not seen for prune_age are the candidates; the
-  // least surprising of them -- between the most active accounts, whose
-  // chance meetings are most expected -- go first, until the table is at
-  // most half full. Pairs seen more than once, and recent ones, stay.
-  std::vector<Edge> kept;
-  std::vector<std::pair<double, uint32_t>> old;  // chance key, index into edges_
-  for (uint32_t i = 0; i < edges_.size(); ++i) {
-    const Edge& e = edges_[i];
-    if (e.count == 0) continue;
-    if (e.count > 1 || e.last_ts + options_.prune_age >= now) kept.push_back(e);
-    else old.push_back({Chance(e), i});
+  // Pairs seen once and not for prune_age are the candidates; the least
+  // surprising of them -- between the most active accounts, whose chance
+  // meetings are most expected -- go first, until the single table is at
+  // most half full. Recent ones stay (pairs seen twice are in the edge table).
+  std::vector<Single> kept;
+  std::vector<std::pair<double, uint64_t>> old;  // chance key, index into singles_
+  for (uint64_t i = 0; i < singles_.size(); ++i) {
+    const Single& x = singles_[i];
+    if (x.empty()) continue;
+    if (base_ts_ + std::max(x.ts_a, x.ts_b) + options_.prune_age >= now) kept.push_back(x);
+    else old.push_back({Chance(x.a, x.b, x.scale), i});
   }
-  size_t room = edges_.size() / 2 > kept.size() ? edges_.size() / 2 - kept.size() : 0;
+  size_t room = singles_.size() / 2 > kept.size() ? singles_.size() / 2 - kept.size() : 0;
   if (old.size() > room) {
     std::nth_element(old.begin(), old.begin() + static_cast<long>(room), old.end());
     old.resize(room);
   }
-  for (const auto& [key, i] : old) kept.push_back(edges_[i]);
-  pruned_ += edge_count_ - kept.size();
-  for (Edge& e : edges_) e = Edge{};
-  edge_count_ = 0;
-  for (const Edge& k : kept) *FindEdge(k.a, k.b, true) = k;
+  for (const auto& [key, i] : old) kept.push_back(singles_[i]);
+  pruned_ += single_count_ - kept.size();
+  std::fill(singles_.begin(), singles_.end(), Single{});
+  single_count_ = kept.size();
+  for (const Single& k : kept) singles_[SingleSlot(k.a, k.b)] = k;
 }
 
 void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64_t* items, const ItemKind* kinds,
@@ -145,9 +186,11 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
     }
   }
   // Edges first, then record the action.
-  if (!partners_.empty() && (edge_count_ + partners_.size()) * 4 > edges_.size() * 3 && edge_count_ >= prune_floor_) {
+  if (base_ts_ == INT64_MIN) base_ts_ = ts;
+  if (!partners_.empty() && (single_count_ + partners_.size()) * 4 > singles_.size() * 3 &&
+      single_count_ >= prune_floor_) {
     Prune(ts);
-    prune_floor_ = edge_count_ + edges_.size() / 16;  // no pruning again before it can pay off
+    prune_floor_ = single_count_ + singles_.size() / 16;  // no pruning again before it can pay off
   }
   uint32_t top = account;
   for (const Partner& p : partners_) top = std::max(top, p.account);
@@ -163,13 +206,39 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
     delay_hist_[DelayBucket(dt)] += p.weight;
     bool swap = p.account > account;  // a < b
     uint32_t a = swap ? account : p.account, b = swap ? p.account : account;
-    bool full = edge_count_ * 8 >= edges_.size() * 7;
-    Edge* e = FindEdge(a, b, !full);
+    uint64_t ref_a = swap ? ref : p.action.ref, ref_b = swap ? p.action.ref : ref;
+    int64_t ts_a = swap ? ts : p.action.ts, ts_b = swap ? p.action.ts : ts;
+    Edge* e = FindEdge(a, b, false);
     if (e == nullptr) {
-      ++dropped_;
-      continue;
+      uint64_t slot = SingleSlot(a, b);
+      if (singles_[slot].empty()) {  // first co-action: a single
+        if (single_count_ * 8 >= singles_.size() * 7) {
+          ++dropped_;
+          continue;
+        }
+        Single& x = singles_[slot];
+        x.a = a;
+        x.b = b;
+        x.w = p.weight;
+        x.ref_a = static_cast<uint32_t>(ref_a);
+        x.ref_b = static_cast<uint32_t>(ref_b);
+        x.ts_a = static_cast<int32_t>(ts_a - base_ts_);
+        x.ts_b = static_cast<int32_t>(ts_b - base_ts_);
+        x.scale = static_cast<uint8_t>(sc);
+        x.kind = static_cast<uint8_t>(p.kind);
+        ++single_count_;
+        continue;
+      }
+      // Second co-action: the pair moves to the edge table with its first sample.
+      if (edge_count_ * 8 >= edges_.size() * 7) {
+        ++dropped_;
+        continue;
+      }
+      Edge moved = AsEdge(singles_[slot]);
+      EraseSingle(slot);
+      e = FindEdge(a, b, true);
+      *e = moved;
     }
-    if (e->count == 0) e->first_ts = std::min(ts, p.action.ts), e->last_ts = INT64_MIN;
     e->count++;
     e->w[sc] += p.weight;
     e->first_ts = std::min(e->first_ts, std::min(ts, p.action.ts));
@@ -178,10 +247,10 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
     if (e->samples < Edge::kSamples) {
       CoActionSample& smp = e->sample[e->samples++];
       smp.kind = p.kind;
-      smp.ref_a = swap ? ref : p.action.ref;
-      smp.ts_a = swap ? ts : p.action.ts;
-      smp.ref_b = swap ? p.action.ref : ref;
-      smp.ts_b = swap ? p.action.ts : ts;
+      smp.ref_a = ref_a;
+      smp.ts_a = ts_a;
+      smp.ref_b = ref_b;
+      smp.ts_b = ts_b;
     }
   }
   for (int i = 0; i < n_items; ++i) {
@@ -204,6 +273,8 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
 void CoActionGraph::ForEachEdge(const std::function<void(const Edge&)>& fn) const {
   for (const Edge& e : edges_)
     if (e.count != 0) fn(e);
+  for (const Single& x : singles_)
+    if (!x.empty()) fn(AsEdge(x));
 }
 
 }  // namespace evenhand::behavior

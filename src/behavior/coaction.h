@@ -22,12 +22,18 @@
 // |ts_a - ts_b| <= scale either way). Memory is fixed at construction: the
 // item table (item_capacity x ~300 bytes; an item whose last action is
 // older than the largest scale is reused; under pressure the oldest of 16
-// probed slots is forgotten) and the edge table (max_edges x 128 bytes; when
-// 3/4 full, single co-action edges not seen for prune_age seconds are
-// dropped, the least surprising first (those chance predicts most often at
-// their time scale: between accounts with many co-actions there), until it
-// is at most half full; when still 7/8 full, new pairs are not recorded and are
-// counted in dropped()). Nothing is allocated per post.
+// probed slots is forgotten) and two pair tables. A pair seen once lives in
+// the single table (max_single_edges x 32 bytes: its weight, scale, kind
+// and one sample); its second co-action moves it to the edge table
+// (max_edges x 128 bytes: weights per scale, two samples). Most pairs are
+// seen once, so the split holds four times the pairs per byte, and pairs
+// of campaigns whose waves are days apart (few waves) survive until their
+// second wave. When the single table is 3/4 full, its pairs not seen for
+// prune_age seconds are dropped, the least surprising first (those chance
+// predicts most often at their time scale: between accounts with many
+// co-actions there), until it is at most half full; a pair that finds
+// either table 7/8 full is not recorded and is counted in dropped().
+// Nothing is allocated per post (pruning aside).
 // Not thread safe: one graph per stream.
 #pragma once
 
@@ -46,7 +52,8 @@ inline constexpr int kScales = 4;
 struct CoActionOptions {
   int64_t scales[kScales] = {60, 600, 3600, 6 * 3600};  // seconds, increasing
   uint32_t item_capacity = 1u << 18;
-  uint32_t max_edges = 1u << 20;
+  uint32_t max_edges = 1u << 20;          // pairs seen more than once (128 B each)
+  uint32_t max_single_edges = 1u << 22;   // pairs seen once (32 B each)
   int64_t prune_age = 12 * 3600;
   // A hashtag with more actions than this since its slot was last empty
   // (no action for the largest scale) is trending: its later actions are
@@ -88,9 +95,11 @@ class CoActionGraph {
   // (kind in the top byte is the caller's business: pass distinct keys).
   void Add(uint32_t account, int64_t ts, uint64_t ref, const uint64_t* items, const ItemKind* kinds, int n_items);
 
-  // Calls fn for every edge.
+  // Calls fn for every pair, seen once or more (a pair seen once as an Edge
+  // with count 1 and one sample).
   void ForEachEdge(const std::function<void(const Edge&)>& fn) const;
-  uint64_t edges() const { return edge_count_; }
+  uint64_t edges() const { return edge_count_ + single_count_; }
+  uint64_t single_edges() const { return single_count_; }  // of them seen once
   // Estimated co-actions of `account` with delay <= scale s (weak and
   // pruned edges included), and of all accounts.
   double degree(uint32_t account, int s) const;
@@ -117,12 +126,24 @@ class CoActionGraph {
     uint32_t filled = 0;
     Action sample[kReservoir];
   };
+  // A pair seen once (32 bytes). Times are seconds from base_ts_.
+  struct Single {
+    uint32_t a = 0, b = 0;  // a < b; b == 0 and a == 0: empty (a pair always has a < b, so b > 0)
+    float w = 0;
+    uint32_t ref_a = 0, ref_b = 0;
+    int32_t ts_a = 0, ts_b = 0;
+    uint8_t scale = 0, kind = 0;
+    bool empty() const { return b == 0; }
+  };
   ItemSlot* FindItem(uint64_t key, int64_t ts);
   Edge* FindEdge(uint32_t a, uint32_t b, bool create);
+  uint64_t SingleSlot(uint32_t a, uint32_t b) const;  // where (a, b) is or would go
+  void EraseSingle(uint64_t slot);                    // backward-shift deletion
+  Edge AsEdge(const Single& s) const;
   void Prune(int64_t now);
-  // Co-actions chance predicts for the pair at the scale of its first
-  // co-action (configuration model, up to a factor 2).
-  double Chance(const Edge& e) const;
+  // Co-actions chance predicts for the pair at its scale (configuration
+  // model, up to a factor 2).
+  double Chance(uint32_t a, uint32_t b, int scale) const;
 
   CoActionOptions options_;
   std::vector<ItemSlot> items_;
@@ -130,6 +151,9 @@ class CoActionGraph {
   std::vector<Edge> edges_;
   uint64_t edge_mask_ = 0;
   uint64_t edge_count_ = 0;
+  std::vector<Single> singles_;
+  uint64_t single_mask_ = 0, single_count_ = 0;
+  int64_t base_ts_ = INT64_MIN;  // set by the first Add
   uint64_t pruned_ = 0, dropped_ = 0, prune_floor_ = 0;
   std::vector<float> degree_;  // kScales per account, grows with new accounts only
   double total_[kScales] = {};

@@ -69,7 +69,7 @@ struct BehaviorArgs {
   std::string sort;        // --sort: the sorted copy of INPUT
   size_t sort_memory = 256;  // MB
   double min_weight = 2;
-  uint32_t min_size = 3, max_edges = 1u << 20, max_clusters = 1u << 19;
+  uint32_t min_size = 3, max_edges = 1u << 20, max_single_edges = 1u << 22, max_clusters = 1u << 19;
   double similarity = 0.28, min_association = 0, min_significance = 5, min_network_significance = 20;
   int min_tokens = 5;
   bool no_resolve = false;
@@ -187,6 +187,7 @@ int RunBehavior(const BehaviorArgs& args) {
     opt.coaction.prune_age = std::max<int64_t>(opt.coaction.prune_age, 2 * prev);
   }
   opt.coaction.max_edges = a.max_edges;
+  opt.coaction.max_single_edges = a.max_single_edges;
   opt.near_dup.capacity = a.max_clusters;
   opt.near_dup.min_similarity = a.similarity;
   opt.min_edge_weight = a.min_weight;
@@ -316,12 +317,12 @@ int RunBehavior(const BehaviorArgs& args) {
   for (const auto& n : r.networks) flagged += n.accounts.size();
   std::fprintf(stderr,
                "behavior: %llu posts, %zu accounts in %.1f s (%.0f posts/s); %llu near-duplicate clusters, %llu "
-               "co-action pairs (%llu pruned); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
+               "co-action pairs (%llu pruned, %llu dropped); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
                "the disorder bound (%s), at most %zu held for re-sequencing; coordination interval (10th percentile of "
                "co-action delays) %llds",
                static_cast<unsigned long long>(r.posts), r.accounts.size(), secs, r.posts / std::max(secs, 1e-9),
                static_cast<unsigned long long>(r.clusters_created), static_cast<unsigned long long>(r.edges),
-               static_cast<unsigned long long>(r.edges_pruned), r.networks.size(),
+               static_cast<unsigned long long>(r.edges_pruned), static_cast<unsigned long long>(r.edges_dropped), r.networks.size(),
                static_cast<unsigned long long>(flagged), decisions.size(), static_cast<unsigned long long>(late),
                a.on_disorder.c_str(), reseq.max_held(), static_cast<long long>(r.coordination_interval));
   if (r.media_hashed + r.media_unreadable + r.media_low_quality > 0)
@@ -415,7 +416,11 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--min-size", a->min_size, "Smallest network reported (accounts)")->capture_default_str();
   cmd->add_option("--similarity", a->similarity, "MinHash similarity for near-duplicates (0..1)")->capture_default_str();
   cmd->add_option("--min-tokens", a->min_tokens, "Shorter texts are not clustered")->capture_default_str();
-  cmd->add_option("--max-edges", a->max_edges, "Co-action pair table size (memory bound, 136 B each)")->capture_default_str();
+  cmd->add_option("--max-edges", a->max_edges, "Co-action pairs seen more than once: table size (memory bound, 128 B each)")
+      ->capture_default_str();
+  cmd->add_option("--max-single-edges", a->max_single_edges,
+                  "Co-action pairs seen once: table size (memory bound, 32 B each; pruned when 3/4 full)")
+      ->capture_default_str();
   cmd->add_option("--max-clusters", a->max_clusters, "Live near-duplicate clusters (memory bound, ~330 B each)")
       ->capture_default_str();
   cmd->add_flag("--no-resolve", a->no_resolve, "Do not re-read INPUT to resolve evidence post ids and time lines");
