@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <span>
+#include <thread>
 #include <utility>
 
 #include "store/audit.h"
@@ -267,6 +269,54 @@ Status TlogSql::ExtendTile(int level, uint64_t index, uint64_t width, std::strin
   return Step(kTailInsert, doing);
 }
 
+namespace {
+
+constexpr size_t kChunk = 4096;        // entries read, then hashed, at a time
+constexpr size_t kParallelMin = 1024;  // a chunk this big is hashed on two threads
+
+}  // namespace
+
+Status TlogSql::HashChunk(std::span<const AuditEntry> entries, std::vector<tlog::Hash>* leaves) {
+  if (entries.empty()) return Status::Ok();
+  if (leaf_version_ >= 2) {
+    Result<AuditSalts> first = Salts(entries.front().seq);  // reads the secret once, here, not on a thread
+    if (!first.ok()) return first.status();
+  }
+  const size_t base = leaves->size();
+  leaves->resize(base + entries.size());
+  tlog::Hash* out = leaves->data() + base;
+  const bool v2 = leaf_version_ >= 2;
+  const std::string& secret = secret_;
+  // Pure functions of the entries and the secret (thread safe; the digest
+  // contexts are per thread). Nothing may throw across the thread: a
+  // failure (allocation) is a flag.
+  auto work = [&, out, v2](size_t from, size_t to, bool* failed) noexcept {
+    try {
+      for (size_t i = from; i < to; ++i)
+        out[i] = v2 ? AuditLeafHashV2(entries[i], DeriveAuditSalts(secret, entries[i].seq))
+                    : tlog::LeafHash(AuditCanonicalText(entries[i]));
+    } catch (...) {
+      *failed = true;
+    }
+  };
+  bool failed_a = false, failed_b = false;
+  const size_t n = entries.size();
+  if (n >= kParallelMin && std::thread::hardware_concurrency() > 1) {
+    std::thread helper;
+    try {
+      helper = std::thread(work, 0, n / 2, &failed_a);
+    } catch (...) {  // no thread to be had: all on this one
+      work(0, n / 2, &failed_a);
+    }
+    work(n / 2, n, &failed_b);
+    if (helper.joinable()) helper.join();
+  } else {
+    work(0, n, &failed_a);
+  }
+  if (failed_a || failed_b) return Status::Internal(path_ + ": hashing the audit tree's leaves failed (out of memory)");
+  return Status::Ok();
+}
+
 Status TlogSql::Sync(bool stop_at_gap) {
   Result<uint64_t> size = Size();
   if (!size.ok()) return size.status();
@@ -276,30 +326,41 @@ Status TlogSql::Sync(bool stop_at_gap) {
     if (!st.ok()) return st.status();
     Reset r{*st};
     sqlite3_bind_int64(*st, 1, static_cast<int64_t>(*size));
-    AuditEntry e;
+    // Entries are read a chunk at a time into reused slots (their strings
+    // keep their capacity), then hashed; a big batch (scan --db) on two
+    // threads.
+    size_t filled = 0;
+    uint64_t read = 0;
     int rc;
     while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
-      e.seq = sqlite3_column_int64(*st, 0);
-      const int64_t expect = static_cast<int64_t>(*size + leaves.size()) + 1;
-      if (e.seq != expect && stop_at_gap) {
+      const int64_t seq = sqlite3_column_int64(*st, 0);
+      const int64_t expect = static_cast<int64_t>(*size + read) + 1;
+      if (seq != expect && stop_at_gap) {
         rc = SQLITE_DONE;  // the tree ends before the gap
         break;
       }
-      if (e.seq != expect)
+      if (seq != expect)
         return Status::Corrupt(path_ + ": audit entry " + std::to_string(expect) +
-                               " is missing; the audit tree cannot take entry " + std::to_string(e.seq) +
+                               " is missing; the audit tree cannot take entry " + std::to_string(seq) +
                                " as its leaf " + std::to_string(expect - 1) + " (run `evenhand audit verify`)");
+      if (filled == chunk_.size()) chunk_.emplace_back();
+      AuditEntry& e = chunk_[filled++];
+      e.seq = seq;
       e.ts = sqlite3_column_int64(*st, 1);
       ReadText(*st, 2, &e.actor);
       ReadText(*st, 3, &e.action);
       ReadText(*st, 4, &e.subject);
       ReadText(*st, 5, &e.payload);
       ReadText(*st, 6, &e.prev_hash);
-      Result<tlog::Hash> leaf = Leaf(e);
-      if (!leaf.ok()) return leaf.status();
-      leaves.push_back(*leaf);
+      ++read;
+      if (filled == kChunk) {
+        if (Status s = HashChunk(std::span<const AuditEntry>(chunk_.data(), filled), &leaves); !s.ok()) return s;
+        filled = 0;
+      }
     }
     if (rc != SQLITE_DONE) return Error(rc, "reading the audit entries past the tree");
+    if (Status s = HashChunk(std::span<const AuditEntry>(chunk_.data(), filled), &leaves); !s.ok()) return s;
+    if (chunk_.size() > 64) chunk_.resize(64);  // a big batch's slots are not kept
   }
   if (leaves.empty()) return Status::Ok();
   if (Status s = tlog::AppendLeaves(*this, *size, leaves); !s.ok()) return s;
@@ -326,13 +387,6 @@ Result<AuditSalts> TlogSql::Salts(int64_t seq) {
     secret_.assign(static_cast<const char*>(p), static_cast<size_t>(n));
   }
   return DeriveAuditSalts(secret_, seq);
-}
-
-Result<tlog::Hash> TlogSql::Leaf(const AuditEntry& e) {
-  if (leaf_version_ < 2) return tlog::LeafHash(AuditCanonicalText(e));
-  Result<AuditSalts> salts = Salts(e.seq);
-  if (!salts.ok()) return salts.status();
-  return AuditLeafHashV2(e, *salts);
 }
 
 Status TlogSql::PutCheckpoint(uint64_t size, int64_t ts, const std::string& note) {

@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -94,7 +95,8 @@ class TlogSql final : public tlog::TileStorage {
   Result<sqlite3_stmt*> Stmt(int which);
   Status Error(int rc, const std::string& doing) const { return SqliteError(db_, path_, rc, doing); }
 
-  Result<tlog::Hash> Leaf(const AuditEntry& e);
+  // The leaves of `entries` appended to `leaves`; a big chunk on two threads.
+  Status HashChunk(std::span<const AuditEntry> entries, std::vector<tlog::Hash>* leaves);
 
   sqlite3* db_;
   std::string path_;
@@ -105,6 +107,7 @@ class TlogSql final : public tlog::TileStorage {
   int leaf_version_ = 1;
   bool tail_rows_ = false;
   std::string secret_;  // tlog_secret's, once read
+  std::vector<AuditEntry> chunk_;  // Sync's slots for the entries it reads
 };
 
 }  // namespace evenhand::sqlite_store
