@@ -1,6 +1,11 @@
 #include "tlog/hash.h"
 
+// SHA256_Init/Update/Final (deprecated in OpenSSL 3, still built): a
+// context is a plain struct, copied for HMAC's precomputed key states.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 
@@ -52,22 +57,56 @@ Hash NodeHash(const Hash& left, const Hash& right) { return ThreadDigest().Of(0x
 
 Hash EmptyTreeHash() { return Sha256(""); }
 
-Hash HmacSha256(std::string_view key, std::string_view message) {
+namespace {
+
+// HMAC's inner and outer states after the padded key (one 64-byte block
+// each), kept per thread for the last key used: the store's salts use one
+// secret for every entry, so each HMAC then hashes only the message and the
+// inner hash (two short digests from copied states, no key blocks).
+struct HmacState {
+  std::string key;
+  SHA256_CTX inner, outer;
+};
+
+const HmacState& HmacStateFor(std::string_view key) {
+  thread_local HmacState st;
+  thread_local bool ready = false;
+  if (ready && st.key == key) return st;
   constexpr size_t kBlock = 64;
-  std::array<char, kBlock> k{};
+  std::array<unsigned char, kBlock> k{};
   if (key.size() > kBlock) {
     const Hash kh = Sha256(key);
     std::copy(kh.begin(), kh.end(), k.begin());
   } else {
     std::copy(key.begin(), key.end(), k.begin());
   }
-  std::array<char, kBlock> ipad, opad;
+  std::array<unsigned char, kBlock> ipad, opad;
   for (size_t i = 0; i < kBlock; ++i) {
-    ipad[i] = static_cast<char>(k[i] ^ 0x36);
-    opad[i] = static_cast<char>(k[i] ^ 0x5c);
+    ipad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
+    opad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
   }
-  const Hash inner = ThreadDigest().Of(-1, std::string_view(ipad.data(), kBlock), message);
-  return ThreadDigest().Of(-1, std::string_view(opad.data(), kBlock), Bytes(inner));
+  SHA256_Init(&st.inner);
+  SHA256_Update(&st.inner, ipad.data(), kBlock);
+  SHA256_Init(&st.outer);
+  SHA256_Update(&st.outer, opad.data(), kBlock);
+  st.key.assign(key);
+  ready = true;
+  return st;
+}
+
+}  // namespace
+
+Hash HmacSha256(std::string_view key, std::string_view message) {
+  const HmacState& st = HmacStateFor(key);
+  Hash inner, out;
+  SHA256_CTX c = st.inner;
+  SHA256_Update(&c, message.data(), message.size());
+  SHA256_Final(inner.data(), &c);
+  c = st.outer;
+  SHA256_Update(&c, inner.data(), inner.size());
+  SHA256_Final(out.data(), &c);
+  OPENSSL_cleanse(&c, sizeof c);
+  return out;
 }
 
 std::string ToHex(const Hash& h) {
