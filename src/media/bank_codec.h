@@ -3,13 +3,17 @@
 // integers, length-prefixed strings (u32 + bytes), and a trailing FNV-1a 64
 // over everything before it. ByteReader never reads past its end: every
 // Get* returns false instead, so a truncated or corrupt file is an error,
-// never a crash.
+// never a crash. The file helpers at the end write a sealed file by
+// ReplaceFile (a device or FIFO is written into, never replaced) and read one
+// back, checking its magic and checksum.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include "model/status.h"
 
 namespace evenhand::bank_codec {
 
@@ -74,5 +78,17 @@ inline bool SealOk(std::string_view data) {
   std::memcpy(&want, data.data() + data.size() - 8, 8);
   return Fnv1a(data.data(), data.size() - 8) == want;
 }
+
+// Seals *bytes (which start with the file's magic) and puts them at path.
+Status WriteSealedFile(const std::string& path, std::string* bytes);
+
+// True when the file at path starts with the 8-byte magic.
+bool FileHasMagic(const std::string& path, const char* magic);
+
+// The whole file at path, once its magic and checksum are checked; errors
+// name the path and `what` ("hash bank", "video bank"). The payload between
+// the magic and the checksum is Payload(data).
+Result<std::string> ReadSealedFile(const std::string& path, const char* magic, const char* what);
+inline std::string_view Payload(const std::string& data) { return std::string_view(data).substr(8, data.size() - 16); }
 
 }  // namespace evenhand::bank_codec

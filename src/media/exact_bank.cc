@@ -6,7 +6,6 @@
 #include <numeric>
 
 #include "media/bank_codec.h"
-#include "model/replace_file.h"
 
 namespace evenhand {
 namespace {
@@ -189,32 +188,17 @@ Status SaveExactBank(const ExactBank& bank, const std::string& path) {
   const size_t n = DigestSize(bank.kind());
   for (size_t k = 0; k < bank.size(); ++k) out.append(reinterpret_cast<const char*>(bank.digest(k).bytes.data()), n);
   for (size_t k = 0; k < bank.size(); ++k) PutString(&out, bank.label(k));
-  Seal(&out);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!f) return Status::Io(path + ": write failed");
-  }
-  return ReplaceFile(tmp, path);
+  return WriteSealedFile(path, &out);
 }
 
-bool IsExactBankFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  char m[8] = {0};
-  f.read(m, 8);
-  return f && std::equal(m, m + 8, kMagic);
-}
+bool IsExactBankFile(const std::string& path) { return bank_codec::FileHasMagic(path, kMagic); }
 
 Result<std::unique_ptr<ExactBank>> LoadExactBank(const std::string& path) {
   using namespace bank_codec;
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::Io(path + ": cannot read");
-  const std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto data = ReadSealedFile(path, kMagic, "hash bank");
+  if (!data.ok()) return data.status();
   auto corrupt = [&](const char* what) { return Status::Corrupt(path + ": corrupt hash bank (" + what + ")"); };
-  if (data.size() < 16 || !std::equal(kMagic, kMagic + 8, data.data())) return corrupt("bad magic");
-  if (!SealOk(data)) return corrupt("checksum mismatch");
-  ByteReader r(std::string_view(data).substr(8, data.size() - 16));
+  ByteReader r(Payload(*data));
   uint32_t flags = 0, kind = 0;
   BankInfo info;
   if (!r.Get(&flags) || !r.Get(&kind) || kind >= kDigestKinds || !r.GetString(&info.name) ||

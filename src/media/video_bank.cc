@@ -7,7 +7,6 @@
 #include <unordered_map>
 
 #include "media/bank_codec.h"
-#include "model/replace_file.h"
 
 namespace evenhand {
 namespace {
@@ -139,32 +138,17 @@ Status SaveVideoBank(const VideoBank& bank, const std::string& path) {
       for (uint64_t w : f.hash.w) Put<uint64_t>(&out, w);
     }
   }
-  Seal(&out);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!f) return Status::Io(path + ": write failed");
-  }
-  return ReplaceFile(tmp, path);
+  return WriteSealedFile(path, &out);
 }
 
-bool IsVideoBankFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  char m[8] = {0};
-  f.read(m, 8);
-  return f && std::equal(m, m + 8, kMagic);
-}
+bool IsVideoBankFile(const std::string& path) { return bank_codec::FileHasMagic(path, kMagic); }
 
 Result<std::unique_ptr<VideoBank>> LoadVideoBank(const std::string& path) {
   using namespace bank_codec;
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::Io(path + ": cannot read");
-  const std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto data = ReadSealedFile(path, kMagic, "video bank");
+  if (!data.ok()) return data.status();
   auto corrupt = [&](const char* what) { return Status::Corrupt(path + ": corrupt video bank (" + what + ")"); };
-  if (data.size() < 16 || !std::equal(kMagic, kMagic + 8, data.data())) return corrupt("bad magic");
-  if (!SealOk(data)) return corrupt("checksum mismatch");
-  ByteReader r(std::string_view(data).substr(8, data.size() - 16));
+  ByteReader r(Payload(*data));
   uint32_t flags = 0;
   BankInfo info;
   if (!r.Get(&flags) || !r.GetString(&info.name) || !r.GetString(&info.label) || !r.GetString(&info.source) ||
