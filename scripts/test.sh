@@ -16,7 +16,7 @@ bash scripts/build.sh build
 # Crash trials, short version (the 1,000-trial run is recorded in docs/RELIABILITY.md).
 python3 scripts/trial_kill.py build/bin/evenhand --trials "${TRIALS:-20}"
 bash scripts/build.sh build-asan -DEVENHAND_SANITIZE=ON -DEVENHAND_BENCH=OFF
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)")
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/../scripts/lsan-suppressions.txt" UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)")
 bash scripts/tsan.sh build-tsan
 # libFuzzer targets (tests/fuzz), FUZZ_SECONDS each from their seed corpora.
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" FUZZ_JOBS="${FUZZ_JOBS:-$(nproc)}" bash scripts/fuzz.sh
