@@ -219,10 +219,7 @@ int RunExport(const std::string& path, const std::string& out) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
-  std::ofstream f(out + ".tmp", std::ios::binary);
-  f << text;
-  f.close();
-  if (!f || !ReplaceFile(out + ".tmp", out).ok()) return Fail(out + ": write failed");
+  if (Status s = WriteFileReplacing(out, text); !s.ok()) return Fail(s.message());
   return 0;
 }
 
