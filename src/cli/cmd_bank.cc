@@ -4,6 +4,8 @@
 //   bank match BANK [IMAGE...] [--hashes LIST] [--radius 31] [--dihedral]
 //   bank stats BANK...
 //   bank export BANK [-o FILE]
+//   bank import-signals|export-signals|snapshot|verify|delta|apply: hash
+//        exchange, cli/cmd_bank_exchange.cc
 //
 // match prints "query,match_hash,distance,label" per match (query = file name
 // or the query hash); exit 0 whether or not anything matched, 1 on bad input.
@@ -284,6 +286,8 @@ void AddBankCommand(CLI::App& app, int* exit_code) {
   c->add_option("bank", exp->first, "Bank file")->required();
   c->add_option("-o,--out", exp->second, "Output file (default stdout)");
   c->callback([exp, exit_code]() { *exit_code = RunExport(exp->first, exp->second); });
+
+  AddBankExchangeCommands(bank, exit_code);
 }
 
 }  // namespace evenhand::cli
