@@ -242,7 +242,7 @@ int RunExport(ExportArgs& a) {
 // ---- snapshot / delta ----
 
 struct SnapshotArgs {
-  std::string bank, out, key;
+  std::string bank, out, key, name = "bank";
   uint64_t version = 0;
   bool unsigned_ok = false;
   Audit audit;
@@ -252,7 +252,8 @@ int RunSnapshot(SnapshotArgs& a) {
   const char* verb = "snapshot";
   auto signer = Signer(a.key, a.unsigned_ok);
   if (!signer.ok()) return Fail(verb, signer.status().message());
-  auto bank = OpenAnyBank(a.bank, "bank");
+  if (!ValidBankName(a.name)) return Fail(verb, "--name \"" + a.name + "\" must be [a-z0-9_]+");
+  auto bank = OpenAnyBank(a.bank, a.name);
   if (!bank.ok()) return Fail(verb, bank.status().message());
   auto bytes = EncodeSnapshot(*bank, a.version, std::time(nullptr), signer->get());
   if (!bytes.ok()) return Fail(verb, bytes.status().message());
@@ -431,6 +432,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_option("--version", snap->version, "The snapshot's version (1, 2, ...)")->required()->check(CLI::PositiveNumber);
   c->add_option("--key", snap->key, "Ed25519 private key file (`evenhand audit keygen`)");
   c->add_flag("--unsigned", snap->unsigned_ok, "Write it unsigned (receivers must pass --allow-unsigned)");
+  c->add_option("--name", snap->name, "The bank's name when BANK is a hash list (a bank file keeps its own)");
   c->add_option("-o,--out", snap->out, "Snapshot file to write")->required();
   AddAuditFlags(c, &snap->audit);
   c->callback([snap, exit_code]() { *exit_code = RunSnapshot(*snap); });
