@@ -501,6 +501,18 @@ TEST_F(Exchange, CliLeavesTheBankUntouchedOnBadInputAndAudits) {
   EXPECT_NE(Read(Path("out.csv")).find("d8f8f0cec4f4a84f0637022a078f67f0b36e2ee5b6621e1d33e6239c4e9c9b22"),
             std::string::npos);
 
+  // The plain import and export verbs are audited the same way.
+  r = Exec("bank import " + kSrc + "/examples/known-video/banks/known_files.md5 --name known_files -o " +
+           Path("f.ehb") + " --db " + db + " --actor mod");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = Exec("bank export " + Path("f.ehb") + " -o " + Path("f.txt") + " --db " + db + " --actor mod");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // An unknown actor: refused before anything is written.
+  r = Exec("bank import-signals " + kExamples + "stopncii.json --kind md5 --name ncii -o " + Path("n.ehb") +
+           " --db " + db + " --actor nobody");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(fs::exists(Path("n.ehb")));
+
   auto store = OpenStore(db);
   ASSERT_TRUE(store.ok());
   std::vector<std::string> actions;
@@ -513,7 +525,8 @@ TEST_F(Exchange, CliLeavesTheBankUntouchedOnBadInputAndAudits) {
                   })
                   .ok());
   EXPECT_EQ(actions, (std::vector<std::string>{"bank.import bank:te_csam", "bank.export bank:te_csam",
-                                               "bank.import bank:te_csam", "bank.export bank:te_csam"}));
+                                               "bank.import bank:te_csam", "bank.export bank:te_csam",
+                                               "bank.import bank:known_files", "bank.export bank:known_files"}));
   EXPECT_EQ(Exec("audit verify --db " + db).exit_code, 0);
 }
 

@@ -26,7 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/case_cli.h"
+#include "cli/bank_audit.h"
 #include "cli/commands.h"
 #include "exchange/bank_entries.h"
 #include "exchange/signal_import.h"
@@ -42,44 +42,6 @@ namespace {
 int Fail(const char* verb, const std::string& msg) {
   std::fprintf(stderr, "evenhand bank %s: %s\n", verb, msg.c_str());
   return 1;
-}
-
-std::string FileSha256(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return Sha256Hex(bytes);
-}
-
-// The optional audit of a verb: opened (and the actor resolved) before any
-// file is written, appended after.
-struct Audit {
-  std::string db, actor;
-  std::unique_ptr<Store> store;
-  std::string who;
-
-  Status Open() {
-    if (db.empty()) {
-      if (!actor.empty()) return Status::Invalid("--actor needs --db (the store whose audit log records the verb)");
-      return Status::Ok();
-    }
-    if (actor.empty()) return Status::Invalid("--db needs --actor (who does this, for the audit log)");
-    auto s = OpenStore(db);
-    if (!s.ok()) return s.status();
-    store = std::move(s).value();
-    auto a = ResolveActor(*store, actor);
-    if (!a.ok()) return a.status();
-    who = *a;
-    return Status::Ok();
-  }
-  Status Append(const char* action, const std::string& bank, const nlohmann::ordered_json& payload) {
-    if (!store) return Status::Ok();
-    return store->AppendAudit(who, action, "bank:" + bank, payload.dump());
-  }
-};
-
-void AddAuditFlags(CLI::App* c, Audit* a) {
-  c->add_option("--db", a->db, "Store URL whose audit log records this (bank.import / bank.export)");
-  c->add_option("--actor", a->actor, "The registered person doing it (with --db)");
 }
 
 // A verifier key given as text or as a file holding it.
@@ -109,7 +71,7 @@ struct ImportArgs {
   std::string out, name, label, source, category, format = "auto", kind;
   std::vector<std::string> maps;
   bool negative = false, append = false;
-  Audit audit;
+  BankAudit audit;
 };
 
 int RunImport(ImportArgs& a) {
@@ -212,7 +174,7 @@ int RunImport(ImportArgs& a) {
 
 struct ExportArgs {
   std::string bank, out, format = "te-csv", collab;
-  Audit audit;
+  BankAudit audit;
 };
 
 int RunExport(ExportArgs& a) {
@@ -245,7 +207,7 @@ struct SnapshotArgs {
   std::string bank, out, key, name = "bank";
   uint64_t version = 0;
   bool unsigned_ok = false;
-  Audit audit;
+  BankAudit audit;
 };
 
 int RunSnapshot(SnapshotArgs& a) {
@@ -273,7 +235,7 @@ int RunSnapshot(SnapshotArgs& a) {
 struct DeltaArgs {
   std::string from, to, out, key;
   bool unsigned_ok = false;
-  Audit audit;
+  BankAudit audit;
 };
 
 int RunDelta(DeltaArgs& a) {
@@ -327,7 +289,7 @@ Status WriteBankOf(const BankState& st, const std::string& path) {
 struct VerifyArgs {
   std::string file, key, bank_out;
   bool allow_unsigned = false;
-  Audit audit;
+  BankAudit audit;
 };
 
 int RunVerify(VerifyArgs& a) {
@@ -358,7 +320,7 @@ struct ApplyArgs {
   std::string base, out, key, bank_out;
   std::vector<std::string> deltas;
   bool allow_unsigned = false;
-  Audit audit;
+  BankAudit audit;
 };
 
 int RunApply(ApplyArgs& a) {
@@ -412,7 +374,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_option("--source", imp->source, "Who supplied the list (default: ThreatExchange or StopNCII)");
   c->add_flag("--negative", imp->negative, "A safe list: takes the NEGATIVE_CLASS signals");
   c->add_flag("--append", imp->append, "Apply the lists to the existing bank (additions and removals)");
-  AddAuditFlags(c, &imp->audit);
+  imp->audit.AddFlags(c);
   c->callback([imp, exit_code]() { *exit_code = RunImport(*imp); });
 
   auto exp = std::make_shared<ExportArgs>();
@@ -423,7 +385,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_option("-o,--out", exp->out, "Output file (default stdout)");
   c->add_option("--format", exp->format, "te-csv (default) or te-file");
   c->add_option("--collab", exp->collab, "The collab column (default: the bank's name)");
-  AddAuditFlags(c, &exp->audit);
+  exp->audit.AddFlags(c);
   c->callback([exp, exit_code]() { *exit_code = RunExport(*exp); });
 
   auto snap = std::make_shared<SnapshotArgs>();
@@ -434,7 +396,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_flag("--unsigned", snap->unsigned_ok, "Write it unsigned (receivers must pass --allow-unsigned)");
   c->add_option("--name", snap->name, "The bank's name when BANK is a hash list (a bank file keeps its own)");
   c->add_option("-o,--out", snap->out, "Snapshot file to write")->required();
-  AddAuditFlags(c, &snap->audit);
+  snap->audit.AddFlags(c);
   c->callback([snap, exit_code]() { *exit_code = RunSnapshot(*snap); });
 
   auto ver = std::make_shared<VerifyArgs>();
@@ -444,7 +406,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_option("--key", ver->key, "The signer's verifier key, or a file holding it (KEY.pub)");
   c->add_flag("--allow-unsigned", ver->allow_unsigned, "Accept an unsigned or unchecked file (its content is still checked)");
   c->add_option("-o,--out", ver->bank_out, "Bank file to write from a verified snapshot");
-  AddAuditFlags(c, &ver->audit);
+  ver->audit.AddFlags(c);
   c->callback([ver, exit_code]() { *exit_code = RunVerify(*ver); });
 
   auto del = std::make_shared<DeltaArgs>();
@@ -454,7 +416,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_option("--key", del->key, "Ed25519 private key file (`evenhand audit keygen`)");
   c->add_flag("--unsigned", del->unsigned_ok, "Write it unsigned");
   c->add_option("-o,--out", del->out, "Delta file to write")->required();
-  AddAuditFlags(c, &del->audit);
+  del->audit.AddFlags(c);
   c->callback([del, exit_code]() { *exit_code = RunDelta(*del); });
 
   auto app = std::make_shared<ApplyArgs>();
@@ -466,7 +428,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_flag("--allow-unsigned", app->allow_unsigned, "Accept unsigned or unchecked files");
   c->add_option("-o,--out", app->out, "The new snapshot to write")->required();
   c->add_option("--bank-out", app->bank_out, "Also write the new bank file (for policies)");
-  AddAuditFlags(c, &app->audit);
+  app->audit.AddFlags(c);
   c->callback([app, exit_code]() { *exit_code = RunApply(*app); });
 }
 
