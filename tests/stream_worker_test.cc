@@ -8,7 +8,8 @@
 // killed (SIGKILL) and PostgreSQL stopped as by a crash while the workers
 // run: they back off, say so, resume and lose nothing. One nats-server (tests/
 // nats_server.h) and one PostgreSQL cluster (tests/pg_cluster.h) for the
-// binary.
+// binary; each case has its own database and its own streams (POSTS_tN,
+// DECISIONS_tN), so what one case leaves behind never reaches another.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -51,13 +52,6 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
   return pid;
 }
 
-// nats.c's global state is freed once, after the last test (leak checkers).
-class CloseNats : public ::testing::Environment {
- public:
-  void TearDown() override { stream::CloseNatsLibrary(); }
-};
-const auto* const kCloseNats = ::testing::AddGlobalTestEnvironment(new CloseNats);
-
 class StreamWorkers : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,6 +66,17 @@ class StreamWorkers : public ::testing::Test {
     db_ = url_.substr(url_.rfind('/') + 1);
     dir_ = fs::path(nats.dir()) / db_;
     fs::create_directories(dir_);
+    posts_ = "POSTS_" + db_;
+    decisions_ = "DECISIONS_" + db_;
+    streams_ = " --stream " + posts_ + " --subject posts-" + db_;
+  }
+  // `evenhand worker` on this case's streams and database.
+  std::vector<std::string> WorkerArgs(const std::string& nats, const std::string& ack_wait_ms,
+                                      const std::string& idle_exit) const {
+    return {"worker", "--nats", nats, "--db", url_, "--policy", "examples/policy.yaml", "--now",
+            "2026-11-30T00:00:00Z", "--batch", "20", "--ack-wait-ms", ack_wait_ms, "--idle-exit", idle_exit,
+            "--stream", posts_, "--subject", "posts-" + db_, "--decisions-stream", decisions_,
+            "--decisions-subject", "decisions-" + db_};
   }
   int64_t Count(const std::string& sql) {
     std::string out;
@@ -79,6 +84,7 @@ class StreamWorkers : public ::testing::Test {
     return out.empty() ? -1 : std::stoll(out);
   }
   std::string url_, db_;
+  std::string posts_, decisions_, streams_;  // this case's stream names; streams_: ingest's options
   fs::path dir_;
 };
 
@@ -103,14 +109,12 @@ TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
   const std::string posts = (dir_ / "posts.jsonl").string();
   WritePosts(posts, kPosts, "s");
   const std::string nats = testing::SharedNatsServer().url();
-  e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats);
+  e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats + streams_);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
   EXPECT_NE(ingest.out.find("published 3000 posts"), std::string::npos) << ingest.out;
 
   ASSERT_TRUE(OpenStore(url_).ok());  // the tables, before the workers race to make them
-  const std::vector<std::string> worker = {"worker", "--nats", nats, "--db", url_, "--policy", "examples/policy.yaml",
-                                           "--now", "2026-11-30T00:00:00Z", "--batch", "20", "--ack-wait-ms", "1500",
-                                           "--idle-exit", "4"};
+  const std::vector<std::string> worker = WorkerArgs(nats, "1500", "4");
   const std::string log_a = (dir_ / "worker-a.log").string(), log_b = (dir_ / "worker-b.log").string();
   pid_t a = Spawn(worker, log_a);
   pid_t b = Spawn(worker, log_b);
@@ -152,15 +156,15 @@ TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
 
   auto client = stream::NatsClient::Connect(nats, "evenhand test");
   ASSERT_TRUE(client.ok()) << client.status().ToString();
-  EXPECT_EQ(*(*client)->StreamMessages("DECISIONS"), static_cast<uint64_t>(kPosts));  // no duplicate message id
-  EXPECT_EQ(*(*client)->StreamMessages("POSTS"), static_cast<uint64_t>(kPosts));
+  EXPECT_EQ(*(*client)->StreamMessages(decisions_), static_cast<uint64_t>(kPosts));  // no duplicate message id
+  EXPECT_EQ(*(*client)->StreamMessages(posts_), static_cast<uint64_t>(kPosts));
   e2e::Outcome verify = Exec("audit verify --db " + url_);
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 
   // The same file again: JetStream drops every post (same message ids).
-  ingest = Exec("ingest " + posts + " --nats " + nats);
+  ingest = Exec("ingest " + posts + " --nats " + nats + streams_);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
-  EXPECT_EQ(*(*client)->StreamMessages("POSTS"), static_cast<uint64_t>(kPosts));
+  EXPECT_EQ(*(*client)->StreamMessages(posts_), static_cast<uint64_t>(kPosts));
   client->reset();
 }
 
@@ -182,18 +186,11 @@ TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
   testing::NatsServer& server = testing::SharedNatsServer();
   testing::PgCluster& pg = testing::SharedPgCluster();
   const std::string nats = server.url();
-  auto client = stream::NatsClient::Connect(nats, "evenhand test");
-  ASSERT_TRUE(client.ok()) << client.status().ToString();
-  (*client)->EnsureStream(stream::StreamSpec{"DECISIONS", "decisions"});  // (this binary's other test may have)
-  const uint64_t decisions_before = *(*client)->StreamMessages("DECISIONS");
-  client->reset();
-  e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats);
+  e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats + streams_);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
 
   ASSERT_TRUE(OpenStore(url_).ok());
-  const std::vector<std::string> worker = {"worker", "--nats", nats, "--db", url_, "--policy", "examples/policy.yaml",
-                                           "--now", "2026-11-30T00:00:00Z", "--batch", "20", "--ack-wait-ms", "3000",
-                                           "--idle-exit", "8"};
+  const std::vector<std::string> worker = WorkerArgs(nats, "3000", "8");
   const std::string log_a = (dir_ / "worker-a.log").string(), log_b = (dir_ / "worker-b.log").string();
   pid_t a = Spawn(worker, log_a);
   pid_t b = Spawn(worker, log_b);
@@ -216,9 +213,9 @@ TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
   EXPECT_EQ(Count("SELECT count(*) FROM decisions"), kPosts);
   EXPECT_EQ(Count("SELECT count(DISTINCT item) FROM decisions"), kPosts);
   EXPECT_EQ(Count("SELECT count(*) FROM audit WHERE action = 'decision'"), kPosts);
-  client = stream::NatsClient::Connect(nats, "evenhand test");
+  auto client = stream::NatsClient::Connect(nats, "evenhand test");
   ASSERT_TRUE(client.ok()) << client.status().ToString();
-  EXPECT_EQ(*(*client)->StreamMessages("DECISIONS"), decisions_before + kPosts);
+  EXPECT_EQ(*(*client)->StreamMessages(decisions_), static_cast<uint64_t>(kPosts));
   client->reset();
   e2e::Outcome verify = Exec("audit verify --db " + url_);
   EXPECT_EQ(verify.exit_code, 0) << verify.out;

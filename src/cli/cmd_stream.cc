@@ -65,7 +65,6 @@ int RunIngestCommand(IngestArgs& args) {
   o.stop = &g_stop;
   CatchStopSignals();
   auto stats = stream::RunIngest(**reader, o);
-  stream::CloseNatsLibrary();
   if (!stats.ok()) return fail(stats.status().message());
   if (!args.quiet)
     std::fprintf(stderr, "published %llu posts to %s (stream %s) in %.2f s (%.0f posts/s)%s\n",
@@ -106,7 +105,6 @@ int RunWorkerCommand(WorkerArgs& args) {
   LogLine("worker", fmt::format("policy {}, {} thread(s), batches of {}, store {}, NATS {}", (*policy)->id(),
                                 o.threads, o.batch, o.db_url, o.nats_url));
   auto stats = stream::RunWorker(**scanner, o);
-  stream::CloseNatsLibrary();
   if (!stats.ok()) return fail(stats.status().message());
   LogLine("worker", fmt::format("decided {} posts in {:.2f} s: {} decisions newly stored, {} redelivered, {} bad "
                                 "messages, {} store retries, {} publish retries",
@@ -123,6 +121,10 @@ void AddIngestCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("input", args->input, "Items as JSON Lines ('-' = stdin)")->capture_default_str();
   cmd->add_option("--nats", args->options.nats_url, "NATS server URL(s), comma-separated")->capture_default_str();
   cmd->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
+  cmd->add_option("--stream", args->options.stream, "JetStream stream the posts go to (made when missing)")
+      ->capture_default_str();
+  cmd->add_option("--subject", args->options.subject, "Subject of that stream the posts are published on")
+      ->capture_default_str();
   cmd->add_option("--replicas", args->options.replicas, "JetStream replicas of the stream when it is created")
       ->capture_default_str();
   cmd->add_option("--chunk", args->options.chunk, "Posts acknowledged together (a failed chunk is sent again)")
@@ -144,6 +146,15 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--db", args->options.db_url, "Store URL shared by every worker: postgres://USER@HOST:PORT/DB")
       ->required();
   cmd->add_option("-p,--policy", args->policy, "Policy YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--stream", args->options.posts_stream, "JetStream stream of the posts")->capture_default_str();
+  cmd->add_option("--subject", args->options.posts_subject, "Subject of the posts in that stream")
+      ->capture_default_str();
+  cmd->add_option("--durable", args->options.durable, "Durable consumer shared by the workers of that stream")
+      ->capture_default_str();
+  cmd->add_option("--decisions-stream", args->options.decisions_stream, "JetStream stream the decisions go to")
+      ->capture_default_str();
+  cmd->add_option("--decisions-subject", args->options.decisions_subject, "Subject of the decisions in that stream")
+      ->capture_default_str();
   cmd->add_option("-j,--threads", args->options.threads, "Threads, each with its own connections")
       ->capture_default_str();
   cmd->add_option("--batch", args->options.batch, "Messages fetched, stored and acknowledged together")

@@ -226,7 +226,9 @@ Status NatsClient::Publish(const std::string& subject, std::string_view data, co
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MsgId = msg_id.c_str();
-  po.MaxWait = 10000;  // an acknowledgement not back by then counts as failed
+  // No per-message MaxWait: nats.c 3.4 then arms a timer per message whose
+  // expiry frees the message, possibly before the publish has copied it
+  // (a use-after-free with short waits). WaitPublished bounds the wait.
   // Back-pressure: while MaxPending publishes await their acknowledgement
   // the library stalls and then refuses; wait and try again.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -243,8 +245,20 @@ Status NatsClient::WaitPublished(int64_t timeout_ms, uint64_t* failed) {
   jsPubOptions_Init(&po);
   po.MaxWait = timeout_ms;
   natsStatus s = js_PublishAsyncComplete(impl_->js, &po);
-  const uint64_t n = impl_->failed.exchange(0);
+  uint64_t n = impl_->failed.exchange(0);
+  if (s == NATS_TIMEOUT) {
+    // Take back what is still unacknowledged: ours now, destroyed here; a
+    // late acknowledgement of one of them is then ignored by the library.
+    natsMsgList pending{nullptr, 0};
+    if (js_PublishAsyncGetPendingList(&pending, impl_->js) == NATS_OK) {
+      n += static_cast<uint64_t>(pending.Count);
+      natsMsgList_Destroy(&pending);
+    }
+  }
   if (failed != nullptr) *failed = n;
+  if (s == NATS_TIMEOUT)
+    return Status::Io("NATS " + impl_->url + ": " + std::to_string(n) + " published message(s) not acknowledged within " +
+                      std::to_string(timeout_ms) + " ms");
   if (s != NATS_OK) return Fail(impl_->url, "waiting for publish acknowledgements", s);
   if (n > 0) return Status::Io("NATS " + impl_->url + ": " + std::to_string(n) + " published message(s) not acknowledged");
   return Status::Ok();
@@ -259,7 +273,5 @@ Result<uint64_t> NatsClient::StreamMessages(const std::string& stream) {
   jsStreamInfo_Destroy(si);
   return n;
 }
-
-void CloseNatsLibrary() { nats_CloseAndWait(2000); }
 
 }  // namespace evenhand::stream
