@@ -6,7 +6,12 @@
 // reaches; DECISIONS holds one message per post; the audit chain verifies;
 // ingesting the file again adds nothing. Then the same with nats-server
 // killed (SIGKILL) and PostgreSQL stopped as by a crash while the workers
-// run: they back off, say so, resume and lose nothing. One nats-server (tests/
+// run: they back off, say so, resume and lose nothing. And policies through
+// the key-value bucket: `policy publish` refuses a policy that does not
+// check; a worker following the key swaps to each new revision between
+// batches, mid-stream, without losing or double-deciding a post, shows the
+// version it runs in /metrics, and keeps the old one when a revision does
+// not load. One nats-server (tests/
 // nats_server.h) and one PostgreSQL cluster (tests/pg_cluster.h) for the
 // binary; each case has its own database and its own streams (POSTS_tN,
 // DECISIONS_tN), so what one case leaves behind never reaches another.
@@ -24,7 +29,12 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "e2e_util.h"
+#include "free_port.h"
 #include "nats_server.h"
 #include "pg_cluster.h"
 #include "store/store.h"
@@ -224,6 +234,139 @@ TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
   EXPECT_NE(logs.find("store: "), std::string::npos) << logs;
   EXPECT_NE(logs.find("trying again"), std::string::npos) << logs;
   EXPECT_NE(logs.find("ok again"), std::string::npos) << logs;
+}
+
+// GET http://127.0.0.1:PORT/PATH; the whole answer (status line, headers,
+// body), empty when nothing answers.
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  return out;
+}
+
+// A policy "hot" at `version` whose scam rule takes `action`; the scam
+// terms come from a list file beside it (published with it).
+void WritePolicy(const fs::path& dir, int version, const std::string& action) {
+  fs::create_directories(dir / "lists");
+  std::ofstream(dir / "lists" / "scam.txt") << "free money\nbank password\ncrypto returns\n";
+  std::ofstream(dir / ("v" + std::to_string(version) + ".yaml"))
+      << "policy: hot\nversion: " << version << "\nlists:\n  scam:\n    files: [lists/scam.txt]\n"
+      << "rules:\n  - id: scam\n    when: list.scam\n    action: " << action
+      << "\n    category: scams_and_fraud\n    reason: \"Scam terms\"\n";
+}
+
+TEST_F(StreamWorkers, PublishedPoliciesAreSwappedInMidStream) {
+  const std::string nats = testing::SharedNatsServer().url();
+  const fs::path pol = dir_ / "policy";
+  WritePolicy(pol, 1, "review");
+  WritePolicy(pol, 2, "label");
+  WritePolicy(pol, 3, "remove");
+  std::ofstream(pol / "bad.yaml") << "policy: hot\nversion: 9\nrules:\n  - id: x\n    when: list.nowhere\n"
+                                  << "    action: review\n    category: scams_and_fraud\n    reason: r\n";
+  const std::string key = "hot_" + db_;
+  const std::string publish = "policy publish --nats " + nats + " --key " + key + " ";
+
+  e2e::Outcome out = Exec(publish + (pol / "v1.yaml").string());
+  ASSERT_EQ(out.exit_code, 0) << out.out;
+  EXPECT_NE(out.out.find("published hot@1 as evenhand_policies/" + key), std::string::npos) << out.out;
+  auto client = stream::NatsClient::Connect(nats, "evenhand test");
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  const uint64_t rev1 = (*client)->KvGet("evenhand_policies", key)->revision;
+  // A policy that does not check is refused, naming the problem; the key keeps its value.
+  out = Exec(publish + (pol / "bad.yaml").string());
+  EXPECT_NE(out.exit_code, 0);
+  EXPECT_NE(out.out.find("bad.yaml:5:"), std::string::npos) << out.out;
+  EXPECT_NE(out.out.find("nothing published"), std::string::npos) << out.out;
+  EXPECT_EQ((*client)->KvGet("evenhand_policies", key)->revision, rev1);
+
+  // The worker runs revision 1 and shows it in /metrics.
+  ASSERT_TRUE(OpenStore(url_).ok());
+  const int port = testing::FreeLoopbackPort();
+  std::vector<std::string> worker = WorkerArgs(nats, "3000", "6");
+  worker[5] = "--policy-key";  // instead of --policy FILE
+  worker[6] = key;
+  worker[10] = "5";  // --batch 5: the stream takes long enough to swap in the middle of it
+  for (const char* a : {"--control-poll-ms", "100", "--metrics-listen"}) worker.push_back(a);
+  worker.push_back("127.0.0.1:" + std::to_string(port));
+  const std::string log = (dir_ / "worker.log").string();
+  const std::string posts_a = (dir_ / "a.jsonl").string(), posts_b = (dir_ / "b.jsonl").string();
+  WritePosts(posts_a, 500, "a");
+  WritePosts(posts_b, 4000, "b");
+  ASSERT_EQ(Exec("ingest " + posts_a + " --nats " + nats + streams_).exit_code, 0);
+  struct Reap {  // the worker is killed if the test ends early
+    pid_t pid;
+    ~Reap() {
+      if (pid > 0 && kill(pid, SIGKILL) == 0) waitpid(pid, nullptr, 0);
+    }
+  } w{Spawn(worker, log)};
+  auto wait_until = [&](auto done, int seconds) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (!done() && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return done();
+  };
+  ASSERT_TRUE(wait_until([&] { return Count("SELECT count(*) FROM decisions") == 500; }, 60)) << ReadAll(log);
+  std::string metrics = HttpGet(port, "/metrics");
+  EXPECT_NE(metrics.find("evenhand_worker_policy_info{policy=\"hot@1\",revision=\"" + std::to_string(rev1) + "\"} 1"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("evenhand_worker_messages_decided_total 500\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("evenhand_worker_lag_messages "), std::string::npos) << metrics;
+  EXPECT_NE(HttpGet(port, "/other").find("404 Not Found"), std::string::npos);
+
+  // Revision 2, then the 4,000 posts; revision 3 while they are being decided.
+  ASSERT_EQ(Exec(publish + (pol / "v2.yaml").string()).exit_code, 0);
+  ASSERT_TRUE(wait_until([&] { return HttpGet(port, "/metrics").find("policy=\"hot@2\"") != std::string::npos; }, 20))
+      << ReadAll(log);
+  ASSERT_EQ(Exec("ingest " + posts_b + " --nats " + nats + streams_).exit_code, 0);
+  ASSERT_TRUE(wait_until([&] { return Count("SELECT count(*) FROM decisions") >= 1000; }, 60)) << ReadAll(log);
+  ASSERT_EQ(Exec(publish + (pol / "v3.yaml").string()).exit_code, 0);
+  const int64_t at_swap = Count("SELECT count(*) FROM decisions");
+  EXPECT_LT(at_swap, 4500) << "the stream was decided before revision 3 came: no mid-stream swap was tried";
+  ASSERT_TRUE(wait_until([&] { return HttpGet(port, "/metrics").find("policy=\"hot@3\"") != std::string::npos; }, 20))
+      << ReadAll(log);
+  // A revision that does not load: the worker keeps hot@3 and says so.
+  ASSERT_TRUE((*client)->KvPut("evenhand_policies", key, "not a policy bundle", nullptr).ok());
+  ASSERT_TRUE(wait_until([&] {
+    return HttpGet(port, "/metrics").find("evenhand_worker_policy_load_failures_total 1\n") != std::string::npos;
+  }, 20)) << ReadAll(log);
+  EXPECT_NE(HttpGet(port, "/metrics").find("policy=\"hot@3\""), std::string::npos);
+  ASSERT_TRUE(ExitedCleanly(w.pid)) << ReadAll(log);
+  w.pid = -1;
+  const std::string logs = ReadAll(log);
+  EXPECT_NE(logs.find("now running hot@3"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("cannot load: policy bundle: not an evenhand policy bundle"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("keeping hot@3"), std::string::npos) << logs;
+
+  // Every post decided once, each by one version: A by 1, B by 2 or 3 (3 at least from the swap on).
+  EXPECT_EQ(Count("SELECT count(*) FROM decisions"), 4500);
+  EXPECT_EQ(Count("SELECT count(DISTINCT item) FROM decisions"), 4500);
+  EXPECT_EQ(Count("SELECT count(*) FROM decisions WHERE item LIKE 'a%' AND policy = 'hot@1'"), 500);
+  const int64_t b2 = Count("SELECT count(*) FROM decisions WHERE item LIKE 'b%' AND policy = 'hot@2'");
+  const int64_t b3 = Count("SELECT count(*) FROM decisions WHERE item LIKE 'b%' AND policy = 'hot@3'");
+  EXPECT_EQ(b2 + b3, 4000);
+  EXPECT_GE(b2, 500);
+  EXPECT_GT(b3, 0);
+  // The versions' rules really decided: scams (every 5th and 7th post) got each version's action.
+  EXPECT_GT(Count("SELECT count(*) FROM decisions WHERE policy = 'hot@2' AND action = 'label'"), 0);
+  EXPECT_GT(Count("SELECT count(*) FROM decisions WHERE policy = 'hot@3' AND action = 'remove'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM decisions WHERE policy = 'hot@3' AND action = 'label'"), 0);
+  EXPECT_EQ(*(*client)->StreamMessages(decisions_), 4500u);
+  e2e::Outcome verify = Exec("audit verify --db " + url_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  client->reset();
 }
 
 }  // namespace

@@ -88,6 +88,19 @@ class PullConsumer {
   std::unique_ptr<Impl> impl_;
 };
 
+// A durable consumer's state, as the server reports it.
+struct ConsumerState {
+  uint64_t pending = 0;      // messages in the stream not yet delivered to it (the lag)
+  uint64_t ack_pending = 0;  // delivered, not yet acknowledged
+  uint64_t redelivered = 0;  // delivered more than once and still unacknowledged
+};
+
+// One value of a key-value bucket and its revision (bucket-wide, increasing).
+struct KvEntry {
+  std::string value;
+  uint64_t revision = 0;
+};
+
 class NatsClient {
  public:
   // Connects to `url` ("nats://HOST:PORT", or several separated by commas),
@@ -110,6 +123,17 @@ class NatsClient {
 
   // How many messages a stream holds (for tests and tools).
   Result<uint64_t> StreamMessages(const std::string& stream);
+  // A durable consumer's lag and outstanding messages; NotFound when absent.
+  Result<ConsumerState> Consumer(const std::string& stream, const std::string& durable);
+
+  // Key-value buckets (nats_kv.cc). EnsureBucket creates the bucket unless
+  // it exists, keeping `history` values per key.
+  Status EnsureBucket(const std::string& bucket, int replicas, int history);
+  // Puts `value` under `key`; *revision (may be null) receives its revision.
+  Status KvPut(const std::string& bucket, const std::string& key, std::string_view value, uint64_t* revision);
+  // The key's current value; NotFound when the bucket or key has none (or
+  // the key was deleted).
+  Result<KvEntry> KvGet(const std::string& bucket, const std::string& key);
 
   // Whether the connection is up now.
   bool connected() const;
@@ -117,7 +141,7 @@ class NatsClient {
 
  private:
   NatsClient();
-  struct Impl;
+  struct Impl;  // src/stream/nats_impl.h
   std::unique_ptr<Impl> impl_;
 };
 
