@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_leaf.h"
 #include "store/audit_tree.h"
 #include "store/audit_tree_store.h"
 #include "store/sqlite/sqlite_migrations.h"
@@ -94,6 +95,27 @@ tlog::Hash TileRoot(Store& store) {
 void Append(Store& store, int from, int to) {
   for (int i = from; i < to; ++i)
     ASSERT_TRUE(store.AppendAudit("tester", "test.entry", "s" + std::to_string(i), "{\"i\":" + std::to_string(i) + "}").ok());
+}
+
+// The append path's leaf hash (from the secret, in place) is the leaf the
+// proofs and `audit verify` compute from the salts, field by field.
+TEST(AuditLeafV2, InPlaceHashEqualsTheSaltedLeafOfEveryEntry) {
+  const std::string secret(32, '\x5a');
+  std::vector<AuditEntry> entries(5);
+  entries[0] = {1, 1700000000, "mod-aisha", "decision", "post-1", "{\"action\":\"remove\"}", std::string(64, '0'), ""};
+  entries[1] = {2, -5, "", "", "", "", "", ""};
+  entries[2] = {9223372036854775807LL, 0, "a\nb", "order.act", "ord-1", std::string(100000, 'p'), "ab", ""};
+  entries[3] = {42, 1, "evenhand:migration", "audit.tree_rebuilt", "audit", "{}", std::string(64, 'f'), ""};
+  entries[4] = {-3, 7, "x", "y", "z", "w", "v", ""};
+  for (const AuditEntry& e : entries) {
+    const AuditSalts salts = DeriveAuditSalts(secret, e.seq);
+    EXPECT_EQ(AuditLeafHashV2(e, std::string_view(secret)), AuditLeafHashV2(e, salts)) << e.seq;
+    EXPECT_EQ(AuditLeafHashV2(e, std::string_view(secret)), tlog::LeafHash(AuditLeafDataV2(e, CommitAudit(e, salts))));
+    AuditEntry changed = e;
+    changed.payload += " ";
+    EXPECT_NE(AuditLeafHashV2(changed, std::string_view(secret)), AuditLeafHashV2(e, salts)) << e.seq;
+    EXPECT_NE(AuditLeafHashV2(e, std::string_view(std::string(32, '\x5b'))), AuditLeafHashV2(e, salts)) << e.seq;
+  }
 }
 
 TEST_F(StoreTlogTest, TheTreeFollowsEveryCommitSingleAndBatched) {

@@ -318,7 +318,7 @@ Status TlogSql::HashChunk(std::span<const AuditEntry> entries, std::vector<tlog:
   auto work = [&, out, v2](size_t from, size_t to, bool* failed) noexcept {
     try {
       for (size_t i = from; i < to; ++i)
-        out[i] = v2 ? AuditLeafHashV2(entries[i], DeriveAuditSalts(secret, entries[i].seq))
+        out[i] = v2 ? AuditLeafHashV2(entries[i], std::string_view(secret))
                     : tlog::LeafHash(AuditCanonicalText(entries[i]));
     } catch (...) {
       *failed = true;
