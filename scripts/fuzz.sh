@@ -19,7 +19,7 @@ jobs="${FUZZ_JOBS:-1}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(jsonl_item_fuzz policy_fuzz regime_fuzz case_json_fuzz http_request_fuzz
-  image_fuzz bank_fuzz model_file_fuzz video_fuzz)
+  image_fuzz bank_fuzz model_file_fuzz video_fuzz signal_list_fuzz)
 # Targets whose inputs are slow to run (a video decode each) get at most
 # FUZZ_SHORT_SECONDS (default 10) of a run, so CI stays short.
 short_targets=" video_fuzz "
