@@ -243,11 +243,8 @@ int RunExport(ExportArgs& a) {
   if (Status s = a.audit.Open(); !s.ok()) return Fail(s.message());
   if (a.out.empty() || a.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    std::ofstream f(a.out + ".tmp", std::ios::binary);
-    f << text;
-    f.close();
-    if (!f || !ReplaceFile(a.out + ".tmp", a.out).ok()) return Fail(a.out + ": write failed");
+  } else if (Status s = WriteFileReplacing(a.out, text); !s.ok()) {
+    return Fail(s.message());
   }
   if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "export"}, {"bank", a.bank}, {"bank_sha256", FileSha256(a.bank)},

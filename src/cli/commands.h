@@ -33,7 +33,10 @@ void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
 void AddLoginsCommand(CLI::App& app, int* exit_code);  // logins import
 void AddPreserveCommand(CLI::App& app, int* exit_code);  // preserve submit|list|show|extend|release|expire-due|stats
+// `policy check`'s check of one file: diagnostics to stderr, 0 when it checks.
+int CheckPolicyFile(const std::string& path);
 #ifdef EVENHAND_NATS
+void AddPolicyPublishCommand(CLI::App& policy, int* exit_code);  // policy publish (cmd_stream.cc)
 void AddIngestCommand(CLI::App& app, int* exit_code);  // ingest: posts to NATS JetStream
 void AddWorkerCommand(CLI::App& app, int* exit_code);  // worker: decide posts from NATS JetStream
 #endif
