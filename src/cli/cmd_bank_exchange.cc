@@ -33,6 +33,7 @@
 #include "exchange/signal_list.h"
 #include "exchange/snapshot.h"
 #include "model/category.h"
+#include "model/replace_file.h"
 #include "store/sha256.h"
 #include "store/store.h"
 
@@ -190,7 +191,7 @@ int RunExport(ExportArgs& a) {
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
   if (a.out.empty() || a.out == "-") {
     std::fwrite(text->data(), 1, text->size(), stdout);
-  } else if (Status s = WriteFileAtomically(a.out, *text); !s.ok()) {
+  } else if (Status s = WriteFileReplacing(a.out, *text); !s.ok()) {
     return Fail(verb, s.message());
   }
   if (!a.audit.enabled()) return 0;
@@ -222,7 +223,7 @@ int RunSnapshot(SnapshotArgs& a) {
   auto bytes = EncodeSnapshot(*bank, a.version, std::time(nullptr), signer->get());
   if (!bytes.ok()) return Fail(verb, bytes.status().message());
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
-  if (Status s = WriteFileAtomically(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
+  if (Status s = WriteFileReplacing(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
   std::fprintf(stderr, "snapshot of %s at version %llu: %zu entries, %s, in %s\n", bank->info().name.c_str(),
                static_cast<unsigned long long>(a.version), bank->size(),
                *signer ? ("signed by " + (*signer)->name()).c_str() : "unsigned", a.out.c_str());
@@ -254,7 +255,7 @@ int RunDelta(DeltaArgs& a) {
   auto bytes = EncodeDelta(*from, *to, std::time(nullptr), signer->get());
   if (!bytes.ok()) return Fail(verb, bytes.status().message());
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
-  if (Status s = WriteFileAtomically(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
+  if (Status s = WriteFileReplacing(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
   auto d = ParseDelta(*bytes, a.out, own);
   if (d.ok())
     std::fprintf(stderr, "delta of %s from version %llu to %llu: %zu added, %zu removed, in %s\n",
@@ -344,7 +345,7 @@ int RunApply(ApplyArgs& a) {
     state = std::move(next);
   }
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
-  if (Status s = WriteFileAtomically(a.out, EncodeState(*state)); !s.ok()) return Fail(verb, s.message());
+  if (Status s = WriteFileReplacing(a.out, EncodeState(*state)); !s.ok()) return Fail(verb, s.message());
   if (!a.bank_out.empty())
     if (Status s = WriteBankOf(*state, a.bank_out); !s.ok()) return Fail(verb, s.message());
   std::fprintf(stderr, "bank %s: version %llu -> %llu, %zu entries, in %s\n", state->manifest.info.name.c_str(),
