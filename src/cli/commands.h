@@ -21,6 +21,9 @@ void AddRegimeCommand(CLI::App& app, int* exit_code);
 void AddHashCommand(CLI::App& app, int* exit_code);
 void AddOcrCommand(CLI::App& app, int* exit_code);   // ocr: text in images (src/media/ocr)
 void AddBankCommand(CLI::App& app, int* exit_code);
+// `bank import-signals|export-signals|snapshot|verify|delta|apply` (hash exchange):
+// called by AddBankCommand on its `bank` subcommand.
+void AddBankExchangeCommands(CLI::App* bank, int* exit_code);
 void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, calibrate, predict
 void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks, evaluate
 void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sla|penalties
