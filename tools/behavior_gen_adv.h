@@ -34,7 +34,8 @@
 // --offsets, timestamps carry random UTC offsets (same instants).
 // Output is deterministic for a seed. Ground truth adds each network's
 // "kind" (its class), "waves", "spread_seconds", and the lists
-// "lookalike_accounts", "heavy_accounts", "bot_accounts".
+// "lookalike_accounts", "heavy_accounts", "bot_accounts"; with --tempo,
+// "tempo_seconds": [lo, hi].
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,11 @@ struct AdvConfig {
   bool evasive = false;       // adversarial plus the evasive classes and organic hashtags/pictures
   bool write_images = false;  // evasive: write the pictures (OUT.img/)
   int64_t disorder = 300;  // seconds
+  // Campaign tempo (--tempo LO:HI): when hi > 0 every wave is a relay --
+  // members in random order, each copy gap_lo..gap_hi seconds after the
+  // previous one (a sheet of paid posters working in turn) -- instead of
+  // the class's own spread. Tests a detector tuned on one tempo.
+  int64_t gap_lo = 0, gap_hi = 0;
   bool offsets = true;
   std::string out_path, truth_path;
 };
