@@ -321,6 +321,27 @@ TEST(Items, HashtagsAreFoundCaseFoldedAndDeduplicated) {
   EXPECT_NE(HashtagKey("example"), UrlKey("example"));
 }
 
+// Look-alike letters in tags: Cyrillic е, fullwidth letters and case are
+// folded before keying; a tag all in Cyrillic keeps its letters; digits stay.
+TEST(Items, HashtagsWithLookAlikeLettersAreOneItem) {
+  NormalizerOptions no;
+  no.leet = false;
+  no.squeeze = false;
+  Normalizer norm(no);
+  NormalizedText scratch;
+  auto key = [&](const char* text) {
+    std::string_view tags[2];
+    EXPECT_EQ(FindHashtags(text, tags, 2), 1) << text;
+    return FoldedHashtagKey(tags[0], norm, &scratch);
+  };
+  uint64_t plain = key("vote now #SaveTheRiver");
+  EXPECT_EQ(key("vote now #Sav\xD0\xB5Th\xD0\xB5Riv\xD0\xB5r"), plain);                    // Cyrillic е
+  EXPECT_EQ(key("#\xEF\xBC\xB3\xEF\xBD\x81\xEF\xBD\x96\xEF\xBD\x85theriver"), plain);  // fullwidth Save
+  EXPECT_EQ(key("#save_the_river"), key("#s\xD0\xB0ve_the_river"));                          // '_' kept
+  EXPECT_NE(key("#vote2026"), key("#vote2o26"));                                            // no leet folding
+  EXPECT_NE(key("#\xD0\xBC\xD0\xB8\xD1\x80"), key("#mir"));  // мир: another script, not a disguise
+}
+
 TEST(CoAction, HashtagLinksWeighOneAndTrendingTagsLinkNobody) {
   CoActionOptions o = SmallGraph();
   o.max_hashtag_actions = 50;

@@ -473,6 +473,7 @@ int RunAdversarial(const AdvConfig& cfg) {
       case kCampTag: {
         // Fresh words every post; only the campaign's tag (and now and then a trending one) in common.
         std::string body = g.Sentence(r, 6, 20), t = tag(9000000 + e.a, r);
+        if (r.Uniform() < 0.3) t = "#" + LookAlike(t.substr(1), r, V, 0.3);  // look-alike letters in the tag
         text = r.Uniform() < 0.5 ? body + " " + t : t + " " + body;
         if (r.Uniform() < 0.5) text += " " + tag(6000000 + r.Below(5), r);
         break;

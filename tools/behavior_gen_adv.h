@@ -8,7 +8,8 @@
 //                   other sizes and skip rates, mixed item types per campaign
 //   evasive      -- adversarial plus four classes that try channels and
 //                   timings the others do not: hashtag_only (fresh text each
-//                   post, only a campaign hashtag in common), image_copies
+//                   post, only a campaign hashtag in common, in 30 % of posts
+//                   with look-alike letters), image_copies
 //                   (one picture a wave, each member's copy cropped, rescaled,
 //                   brightened and re-encoded: different bytes and paths),
 //                   jittered (each copy delayed log-uniformly from 5 s to

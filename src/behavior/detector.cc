@@ -29,7 +29,15 @@ std::string Excerpt(std::string_view s, size_t max = 160) {
 size_t BehaviorDetector::Hash::operator()(std::string_view s) const { return HashBytes(s); }
 
 BehaviorDetector::BehaviorDetector(BehaviorOptions options)
-    : options_(options), near_dup_(options.near_dup), graph_(options.coaction) {
+    : options_(options),
+      tag_normalizer_([] {
+        NormalizerOptions o;
+        o.leet = false;
+        o.squeeze = false;
+        return o;
+      }()),
+      near_dup_(options.near_dup),
+      graph_(options.coaction) {
   if (options_.media_by_pdq) media_keys_ = std::make_unique<MediaKeys>(options_.media);
   near_dup_.set_on_closed([this](const ClusterSummary& c) {
     closed_.push_back(c);
@@ -91,7 +99,7 @@ void BehaviorDetector::Add(const Post& post) {
   std::string_view tags[4];
   int nt = FindHashtags(post.text, tags, 4);
   for (int i = 0; i < nt && n < kMaxItems; ++i) {
-    items[n] = HashtagKey(tags[i]);
+    items[n] = FoldedHashtagKey(tags[i], tag_normalizer_, &tag_normalized_);
     kinds[n++] = ItemKind::kHashtag;
   }
   for (size_t i = 0; i < post.media.size() && n < kMaxItems; ++i) {

@@ -177,6 +177,7 @@ class BehaviorDetector {
 
   BehaviorOptions options_;
   Normalizer normalizer_;
+  Normalizer tag_normalizer_;  // look-alikes folded, leet digits and stretched letters kept
   NearDupIndex near_dup_;
   CoActionGraph graph_;
   std::unique_ptr<MediaKeys> media_keys_;  // null when media_by_pdq is false
@@ -184,7 +185,7 @@ class BehaviorDetector {
   std::vector<std::string> account_ids_;
   std::vector<AccountState> accounts_;
   std::vector<ClusterSummary> closed_;
-  NormalizedText normalized_;
+  NormalizedText normalized_, tag_normalized_;
   std::vector<uint64_t> shingles_;
   uint64_t posts_ = 0, clustered_ = 0;
 };
