@@ -32,7 +32,6 @@
 #include "exchange/signal_import.h"
 #include "exchange/signal_list.h"
 #include "exchange/snapshot.h"
-#include "model/replace_file.h"
 #include "model/category.h"
 #include "model/replace_file.h"
 #include "store/sha256.h"
