@@ -17,7 +17,7 @@
 #include <string>
 
 #include "e2e_util.h"
-#include "pg_cluster.h"
+#include "pg_test.h"
 
 namespace evenhand {
 namespace {
@@ -26,14 +26,11 @@ using e2e::Exec;
 using e2e::JsonLines;
 using nlohmann::json;
 
-class PostgresDesks : public ::testing::Test {
+class PostgresDesks : public testing::PgDatabaseTest {
  protected:
   void SetUp() override {
-    testing::PgCluster& pg = testing::SharedPgCluster();
-    if (pg.missing()) GTEST_SKIP() << pg.error();
-    ASSERT_TRUE(pg.ready()) << pg.error();
-    url_ = pg.NewDatabase();
-    ASSERT_FALSE(url_.empty()) << pg.error();
+    PgDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     dir_ = "/tmp/evenhand-pg-desks-" + std::to_string(getpid());
     ASSERT_EQ(std::system(("rm -rf " + dir_ + " && mkdir -p " + dir_).c_str()), 0);
     std::ofstream(dir_ + "/pres.jsonl")
@@ -42,7 +39,9 @@ class PostgresDesks : public ::testing::Test {
         << R"({"authority":"fia-cyber","jurisdiction":"PK","reference":"FIA/PRES/2","legal_basis":" ","targets":["a031"]})"
         << "\n";
   }
-  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+  void TearDown() override {
+    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  }
 
   // Every step on store `db`; the answers by step name.
   std::map<std::string, std::string> Run(const std::string& db) {
@@ -119,7 +118,7 @@ class PostgresDesks : public ::testing::Test {
     return out;
   }
 
-  std::string url_, dir_;
+  std::string dir_;
 };
 
 TEST_F(PostgresDesks, NoticesDataRequestsPreservationRetentionAndAppealsAnswerAsOnSqlite) {

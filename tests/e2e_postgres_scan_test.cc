@@ -13,7 +13,7 @@
 #include <string>
 
 #include "e2e_util.h"
-#include "pg_cluster.h"
+#include "pg_test.h"
 
 namespace evenhand {
 namespace {
@@ -22,23 +22,7 @@ using e2e::Exec;
 
 constexpr const char* kScan = "scan examples/posts.jsonl --policy examples/policy.yaml --now 2026-11-30T00:00:00Z";
 
-class PostgresScan : public ::testing::Test {
- protected:
-  void SetUp() override {
-    testing::PgCluster& pg = testing::SharedPgCluster();
-    if (pg.missing()) GTEST_SKIP() << pg.error();
-    ASSERT_TRUE(pg.ready()) << pg.error();
-    url_ = pg.NewDatabase();
-    ASSERT_FALSE(url_.empty()) << pg.error();
-    db_ = url_.substr(url_.rfind('/') + 1);
-  }
-  std::string Query(const std::string& sql) {
-    std::string out;
-    EXPECT_TRUE(testing::SharedPgCluster().Query(db_, sql, &out)) << testing::SharedPgCluster().error();
-    return out;
-  }
-  std::string url_, db_;
-};
+class PostgresScan : public testing::PgDatabaseTest {};
 
 TEST_F(PostgresScan, StoresEveryDecisionItPrintsAndTheAuditVerifies) {
   e2e::Outcome scan = Exec(std::string(kScan) + " --db " + url_ + " --quiet", /*merge_stderr=*/false);

@@ -36,7 +36,7 @@
 #include "e2e_util.h"
 #include "free_port.h"
 #include "nats_server.h"
-#include "pg_cluster.h"
+#include "pg_test.h"
 #include "store/store.h"
 #include "stream/nats_client.h"
 
@@ -62,18 +62,14 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
   return pid;
 }
 
-class StreamWorkers : public ::testing::Test {
+class StreamWorkers : public testing::PgDatabaseTest {
  protected:
   void SetUp() override {
-    testing::PgCluster& pg = testing::SharedPgCluster();
-    if (pg.missing()) GTEST_SKIP() << pg.error();
-    ASSERT_TRUE(pg.ready()) << pg.error();
+    PgDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     testing::NatsServer& nats = testing::SharedNatsServer();
     if (nats.missing()) GTEST_SKIP() << nats.error();
     ASSERT_TRUE(nats.ready()) << nats.error();
-    url_ = pg.NewDatabase();
-    ASSERT_FALSE(url_.empty()) << pg.error();
-    db_ = url_.substr(url_.rfind('/') + 1);
     dir_ = fs::path(nats.dir()) / db_;
     fs::create_directories(dir_);
     posts_ = "POSTS_" + db_;
@@ -89,11 +85,9 @@ class StreamWorkers : public ::testing::Test {
             "--decisions-subject", "decisions-" + db_};
   }
   int64_t Count(const std::string& sql) {
-    std::string out;
-    EXPECT_TRUE(testing::SharedPgCluster().Query(db_, sql, &out)) << testing::SharedPgCluster().error();
+    const std::string out = Query(sql);
     return out.empty() ? -1 : std::stoll(out);
   }
-  std::string url_, db_;
   std::string posts_, decisions_, streams_;  // this case's stream names; streams_: ingest's options
   fs::path dir_;
 };
