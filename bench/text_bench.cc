@@ -3,7 +3,10 @@
 // of 64 that `evenhand scan` uses. Prints one JSON line per round and a hash
 // over every match (message, term, span) so two builds can be checked to
 // report the same matches.
-// Usage: text_bench TERMS_FILE MESSAGES_FILE [ROUNDS] [ref]
+// Usage: text_bench TERMS_FILE MESSAGES_FILE [ROUNDS] [ref | check]
+//   ref: the regex reference matcher; check: compare the normaliser with
+//   its all-general-path reference on every message instead of timing.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -17,11 +20,32 @@
 using namespace evenhand;
 using Clock = std::chrono::steady_clock;
 
+// Normalize (fast path, islands) against NormalizeReference (every byte
+// through the general path) on every message: text, spans, stretched and
+// glued points. Prints the first differences; exit 1 when any.
+int CheckAgainstReference(const char* path) {
+  Normalizer normalizer;
+  std::ifstream in(path);
+  NormalizedText fast, ref;
+  size_t lines = 0, bad = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    normalizer.Normalize(line, &fast);
+    normalizer.NormalizeReference(line, &ref);
+    const bool same = fast.text == ref.text && fast.stretched == ref.stretched && fast.glued == ref.glued &&
+                      std::equal(ref.source_begin.begin(), ref.source_begin.end(), fast.source_begin.begin()) &&
+                      std::equal(ref.source_end.begin(), ref.source_end.end(), fast.source_end.begin());
+    if (!same && ++bad <= 5) std::printf("differs: line %zu: %s\n", lines + 1, line.c_str());
+  }
+  std::printf("{\"check\":\"reference\",\"lines\":%zu,\"differ\":%zu}\n", lines, bad);
+  return bad == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: text_bench TERMS_FILE MESSAGES_FILE [ROUNDS] [ref]\n");
+    std::fprintf(stderr, "usage: text_bench TERMS_FILE MESSAGES_FILE [ROUNDS] [ref | check]\n");
     return 2;
   }
+  if (argc > 4 && std::string(argv[4]) == "check") return CheckAgainstReference(argv[2]);
   TermList list;
   list.name = "words";
   if (!AppendTermFile(argv[1], &list).ok()) {

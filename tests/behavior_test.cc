@@ -186,6 +186,64 @@ TEST(CoAction, NoCapOnABurst) {
   EXPECT_NEAR(g.total_co_actions(0), 60.0 * 59 / 2, 1e-6);
 }
 
+// The learned coordination interval: 8 accounts relay one item a wave, each
+// copy 2.5 h after the previous one (a wave spans 17.5 h, so most of its
+// pairs are further apart than the ladder's top, 6 h), among 200 accounts
+// sharing items 6 at a time within 5 minutes (chance co-actions, 60 times
+// the relay's). The interval is learned from the relay's delays only (the
+// chance pairs are not above chance), grows past the ladder, and then links
+// copies 6-48 h apart at the fifth scale; with learning off nothing is
+// linked beyond 6 h.
+void RunRelay(CoActionGraph& g) {
+  uint64_t rng = 99;
+  auto next = [&](uint64_t n) { return ((rng = rng * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % n; };
+  struct P { uint32_t account; int64_t ts; uint64_t item; };
+  std::vector<P> posts;
+  const int64_t wave_len = 7 * 9000;
+  for (int w = 0; w < 14; ++w) {
+    uint32_t order[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    for (int i = 7; i > 0; --i) std::swap(order[i], order[next(static_cast<uint64_t>(i) + 1)]);
+    for (int k = 0; k < 8; ++k) posts.push_back({1000 + order[k], 100000 + w * (wave_len + 40000) + k * 9000, 500000 + static_cast<uint64_t>(w)});
+  }
+  const int64_t end = 100000 + 14 * (wave_len + 40000);
+  uint64_t item = 1;
+  for (int64_t t = 100000; t < end; t += 1200, ++item)
+    for (int k = 0; k < 6; ++k) posts.push_back({static_cast<uint32_t>(next(200)), t + static_cast<int64_t>(next(300)), item});
+  std::stable_sort(posts.begin(), posts.end(), [](const P& x, const P& y) { return x.ts < y.ts; });
+  ItemKind kind = ItemKind::kText;
+  for (size_t i = 0; i < posts.size(); ++i) g.Add(posts[i].account, posts[i].ts, i, &posts[i].item, &kind, 1);
+  g.LearnFromLiveItems();
+}
+
+TEST(CoAction, LearnsTheIntervalOfASlowRelayFromCoordinatedPairsOnly) {
+  CoActionOptions o = SmallGraph();
+  o.max_edges = 1 << 16;
+  o.max_single_edges = 1 << 18;
+  o.learn_min_pairs = 20;
+  CoActionGraph g(o);
+  RunRelay(g);
+  EXPECT_GT(g.learned_interval(), 6 * 3600);
+  EXPECT_LE(g.learned_interval(), 48 * 3600);
+  EXPECT_EQ(g.scale(kLadder), g.learned_interval());
+  const double* h = g.delay_histogram();
+  double total = 0, quick = 0;  // the relay's delays are >= 9000 s (bucket 14 up); chance pairs' < 300 s
+  for (int k = 0; k < CoActionGraph::kDelayBuckets; ++k) (k <= 13 ? quick : total) += h[k];
+  EXPECT_GT(total, 50.0);
+  EXPECT_LE(quick, 0.05 * total);
+  double beyond = 0;  // relay co-actions further apart than 6 h
+  g.ForEachEdge([&](const Edge& e) {
+    if (e.a >= 1000) beyond += e.Within(kLadder) - e.Within(kLadder - 1);
+    else EXPECT_LT(e.b, 1000u);  // the relay never links to the crowd
+  });
+  EXPECT_GT(beyond, 100.0);
+
+  o.learn_interval = false;
+  CoActionGraph fixed(o);
+  RunRelay(fixed);
+  EXPECT_EQ(fixed.learned_interval(), 6 * 3600);
+  fixed.ForEachEdge([&](const Edge& e) { EXPECT_DOUBLE_EQ(e.Within(kLadder), e.Within(kLadder - 1)); });
+}
+
 // Pairs seen once live in a compact table and move to the edge table on
 // their second co-action (with deletions from the compact table's probe
 // chains). Against brute force on 400 items (at most 12 posts each, so the
@@ -261,6 +319,27 @@ TEST(Items, HashtagsAreFoundCaseFoldedAndDeduplicated) {
   EXPECT_EQ(HashtagKey("Vote2026"), HashtagKey("vOTE2026"));
   EXPECT_NE(HashtagKey("vote2026"), HashtagKey("vote2027"));
   EXPECT_NE(HashtagKey("example"), UrlKey("example"));
+}
+
+// Look-alike letters in tags: Cyrillic е, fullwidth letters and case are
+// folded before keying; a tag all in Cyrillic keeps its letters; digits stay.
+TEST(Items, HashtagsWithLookAlikeLettersAreOneItem) {
+  NormalizerOptions no;
+  no.leet = false;
+  no.squeeze = false;
+  Normalizer norm(no);
+  NormalizedText scratch;
+  auto key = [&](const char* text) {
+    std::string_view tags[2];
+    EXPECT_EQ(FindHashtags(text, tags, 2), 1) << text;
+    return FoldedHashtagKey(tags[0], norm, &scratch);
+  };
+  uint64_t plain = key("vote now #SaveTheRiver");
+  EXPECT_EQ(key("vote now #Sav\xD0\xB5Th\xD0\xB5Riv\xD0\xB5r"), plain);                    // Cyrillic е
+  EXPECT_EQ(key("#\xEF\xBC\xB3\xEF\xBD\x81\xEF\xBD\x96\xEF\xBD\x85theriver"), plain);  // fullwidth Save
+  EXPECT_EQ(key("#save_the_river"), key("#s\xD0\xB0ve_the_river"));                          // '_' kept
+  EXPECT_NE(key("#vote2026"), key("#vote2o26"));                                            // no leet folding
+  EXPECT_NE(key("#\xD0\xBC\xD0\xB8\xD1\x80"), key("#mir"));  // мир: another script, not a disguise
 }
 
 TEST(CoAction, HashtagLinksWeighOneAndTrendingTagsLinkNobody) {

@@ -2,13 +2,15 @@
 // binary scans examples/known-video and each post's decision is compared
 // with the one written by hand below from the example's README; the bank
 // CLI builds video and MD5 banks and matches against them; `hash` refuses
-// corrupt and truncated videos with a clear error.
+// corrupt and truncated videos with a clear error; text read from a video's
+// frames reaches the store and the statements of reasons.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <unistd.h>
 
 #include "e2e_util.h"
 
@@ -183,6 +185,46 @@ TEST_F(BankCli, NegativeVideoAndExactBanksSuppressInAScan) {
   auto stats = Exec("bank stats " + Path("p.ehb"));
   EXPECT_NE(stats.out.find("hashes: 1"), std::string::npos) << stats.out;
   EXPECT_EQ(stats.out.find("kind: md5"), std::string::npos) << stats.out;
+}
+
+// Text in a video's frames (issue 21, point 2) goes through the same scan, store and
+// statements of reasons as text in images: the stored decision, and a DSA statement that
+// names the video content type and the ocr detection.
+TEST(EndToEndVideo, TextInVideoFramesThroughStoreAndStatements) {
+  const fs::path dir = fs::temp_directory_path() / ("evenhand_e2e_video_ocr_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "scam.txt") << "free bitcoin giveaway\n";
+  std::ofstream(dir / "policy.yaml") << "policy: ocrv\nversion: 1\nlists:\n  scam:\n    files: [scam.txt]\nrules:\n"
+                                        "  - id: scam-in-video\n    when: ocr.list.scam\n    action: remove\n"
+                                        "    category: scams_and_fraud\n    reason: scam text in the video\n";
+  fs::copy_file(evenhand::e2e::kSource + "/tests/data/ocr/video-meme.mp4", dir / "video-meme.mp4");
+  std::ofstream(dir / "posts.jsonl") << R"({"kind":"post","id":"p1","account":"a1","ts":"2026-12-01T10:00:00Z",)"
+                                     << R"("lang":"en","region":"PK","text":"watch","media":[{"path":"video-meme.mp4"}]})"
+                                     << "\n";
+  const std::string db = (dir / "v.db").string();
+  auto scan = Exec("scan " + (dir / "posts.jsonl").string() + " --policy " + (dir / "policy.yaml").string() +
+                       " -q -o - --ocr-budget-ms 0 --db " + db,  // no budget: this tests the path, not the speed
+                   false);
+  ASSERT_EQ(scan.exit_code, 0) << scan.out;
+  auto d = JsonLines(scan.out);
+  ASSERT_EQ(d.size(), 1u) << scan.out;
+  EXPECT_EQ(d[0]["rule"], "scam-in-video");
+  std::string evidence;
+  for (const auto& sig : d[0]["signals"])
+    if (sig["detector"] == "ocr" && sig["name"] == "scam") evidence = sig["evidence"];
+  EXPECT_NE(evidence.find("in media[0] video-meme.mp4 at 2.0 s ["), std::string::npos) << scan.out;
+  auto shown = nlohmann::json::parse(Exec("item show --db " + db + " p1", false).out, nullptr, false);
+  ASSERT_TRUE(shown.is_object());
+  ASSERT_EQ(shown["decisions"].size(), 1u);
+  EXPECT_EQ(shown["decisions"][0]["rule"], "scam-in-video");
+  auto sor = Exec("sor export --db " + db + " --format dsa-json", false);
+  ASSERT_EQ(sor.exit_code, 0) << sor.out;
+  auto st = JsonLines(sor.out);
+  ASSERT_EQ(st.size(), 1u) << sor.out;
+  EXPECT_NE(st[0]["content_type"].dump().find("CONTENT_TYPE_VIDEO"), std::string::npos) << sor.out;
+  EXPECT_NE(st[0]["decision_facts"].get<std::string>().find("ocr scam"), std::string::npos) << sor.out;
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -158,6 +158,84 @@ TEST(NormalizerLatin, FastPathMatchesGeneralPathRandomised) {
   }
 }
 
+// Randomised: mixed text is cut into ASCII stretches, non-ASCII separators
+// written as one space each, and islands through the general path; the
+// result (text, spans, stretched and glued points) must equal the general
+// path over the whole text. The pieces are the neighbours that could make a
+// cut wrong: combining marks that compose with what precedes them ("<" +
+// U+0338 is "≮"), invisibles between a separator and a mark, glue symbols,
+// separators NFKC changes ("½", fullwidth ","), invalid and truncated bytes,
+// Arabic, CJK, letters with marks, leet keys, runs of letters.
+TEST(NormalizerMixed, IslandsMatchTheGeneralPathRandomised) {
+  const std::vector<std::string> pieces = {
+      "a", "e", "E", "l", "o", "s", "3", "0", "1", "@", "$", " ", ".", "-", "<", "=", "#", "aaa", "eee",
+      "\xEF\xBF\xBD",            // U+FFFD
+      "\xC2\xBF", "\xC2\xBD",     // ¿ ½
+      "\xC3\xAF", "\xC3\xA9",     // ï é
+      "\xE2\x80\x99",            // ’
+      "\xE2\x80\x94",            // — (em dash)
+      "\xEF\xBC\x8C",            // fullwidth comma
+      "\xE3\x80\x82",            // ideographic full stop
+      "\xCC\x81", "\xCC\xB8", "\xCC\xB6",  // combining acute, long solidus overlay, long stroke overlay
+      "\xCD\x85",                 // combining ypogegrammeni
+      "\xE2\x80\x8D", "\xC2\xAD",  // zero-width joiner, soft hyphen
+      "\xF0\x9F\x92\xB0",         // money bag emoji
+      "\xE2\x98\x85",            // black star
+      "\xC2\xA7", "\xC2\xB7",     // section sign, middle dot
+      "\xD9\x82", "\xD8\xB1", "\xD8\xB6", "\xD9\xA2", "\xD8\x8C",  // ق ر ض ٢ ،
+      "\xE5\xAD\xA6", "\xE3\x81\x84",  // 学 い
+      "\xD0\xB0", "\xD0\xAC",     // Cyrillic а Ь
+      "\xCE\xBF",                 // Greek omicron
+      "\xF0\x9D\x90\x9A",         // mathematical bold a
+      "\xE2\x91\xA0",            // circled digit one
+      "\x80", "\xE2\x82", "\xF0\x9F\x92", "\xC3",  // invalid and truncated sequences
+  };
+  uint32_t seed = 2026;
+  auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7FFF;
+  };
+  NormalizedText fast, ref;
+  int mixed = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    const size_t len = next() % 24;
+    for (size_t i = 0; i < len; ++i) s += pieces[next() % pieces.size()];
+    N().Normalize(s, &fast);
+    N().NormalizeReference(s, &ref);
+    mixed += s.find_first_of("\x80\x81\x82\x8C\x8D\x99\xAD\xAF\xBD\xBF") != std::string::npos;
+    ASSERT_EQ(fast.text, ref.text) << "input: '" << s << "'";
+    ASSERT_EQ(fast.stretched, ref.stretched) << "input: '" << s << "'";
+    ASSERT_EQ(fast.glued, ref.glued) << "input: '" << s << "'";
+    for (size_t i = 0; i < ref.text.size(); ++i) {
+      ASSERT_EQ(fast.source_begin[i], ref.source_begin[i]) << "input: '" << s << "' byte " << i;
+      ASSERT_EQ(fast.source_end[i], ref.source_end[i]) << "input: '" << s << "' byte " << i;
+    }
+  }
+  EXPECT_GT(mixed, 10000);  // most inputs hold non-ASCII bytes
+}
+
+// Separators outside ASCII come out as one space spanning their bytes, and
+// one before a combining mark is no cut ("¿" + U+0301 stays one segment).
+TEST(NormalizerMixed, NonAsciiSeparatorSpans) {
+  NormalizedText out;
+  N().Normalize("free\xEF\xBF\xBDmoney\xC2\xBF", &out);  // free�money¿
+  EXPECT_EQ(out.text, "free money ");
+  EXPECT_EQ(out.OriginalBegin(4), 4u);
+  EXPECT_EQ(out.OriginalEnd(5), 7u);
+  EXPECT_EQ(out.OriginalBegin(10), 12u);
+  EXPECT_EQ(out.OriginalEnd(11), 14u);
+  NormalizedText ref;
+  for (const char* s : {"a\xC2\xBF\xCC\x81" "b",        // a¿ + combining acute + b
+                        "\xC2\xBF\xCD\x85" "$ o",      // ¿ + U+0345 (joined to the ¿ by decoding)
+                        "\xEF\xBF\xBD\xE2\x80\x8D\xCC\x81" "e"}) {  // U+FFFD, zero-width joiner, acute
+    N().Normalize(s, &out);
+    N().NormalizeReference(s, &ref);
+    EXPECT_EQ(out.text, ref.text) << s;
+    EXPECT_EQ(out.source_end, ref.source_end) << s;
+  }
+}
+
 // ---- Cyrillic --------------------------------------------------------------
 
 TEST(NormalizerCyrillic, ConfusablesInsideLatinWord) {

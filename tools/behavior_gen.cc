@@ -114,7 +114,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage: evenhand_behavior_gen --out POSTS.jsonl --truth TRUTH.json [--seed N] [--posts N] "
                "[--networks N] [--days N] [--headlines N] [--mode classic|adversarial|variant|evasive] "
-               "[--disorder SECONDS] [--no-offsets] [--write-images]\n");
+               "[--disorder SECONDS] [--no-offsets] [--write-images] [--tempo LO:HI]\n");
   return 2;
 }
 
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   int days = 30;
   int64_t headlines = -1;
   std::string out_path, truth_path, mode = "classic";
-  int64_t disorder = 300;
+  int64_t disorder = 300, gap_lo = 0, gap_hi = 0;
   bool offsets = true, write_images = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -150,7 +150,13 @@ int main(int argc, char** argv) {
     else if (a == "--truth") truth_path = v;
     else if (a == "--mode") mode = v;
     else if (a == "--disorder") disorder = std::atoll(v);
-    else return Usage();
+    else if (a == "--tempo") {
+      char* end = nullptr;
+      gap_lo = std::strtoll(v, &end, 10);
+      if (end == nullptr || *end != ':') return Usage();
+      gap_hi = std::strtoll(end + 1, &end, 10);
+      if (*end != '\0' || gap_lo < 1 || gap_hi < gap_lo) return Usage();
+    } else return Usage();
   }
   if (out_path.empty() || truth_path.empty() || days < 1 || disorder < 0) return Usage();
   if (mode == "adversarial" || mode == "variant" || mode == "evasive") {
@@ -163,6 +169,8 @@ int main(int argc, char** argv) {
     cfg.evasive = mode == "evasive";
     cfg.write_images = write_images;
     cfg.disorder = disorder;
+    cfg.gap_lo = gap_lo;
+    cfg.gap_hi = gap_hi;
     cfg.offsets = offsets;
     cfg.out_path = out_path;
     cfg.truth_path = truth_path;

@@ -335,6 +335,18 @@ int RunAdversarial(const AdvConfig& cfg) {
       int64_t start = t0 + static_cast<int64_t>(rng.Below(span - n.spread - 60));
       Type t = n.item;
       if (V && n.cls != kEdited && rng.Uniform() < 0.3) t = rng.Uniform() < 0.5 ? kCampUrl : kCampEdited;
+      if (cfg.gap_hi > 0) {  // a relay at the requested tempo
+        std::vector<uint32_t> order = n.members;
+        for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
+        int64_t at = t0 + static_cast<int64_t>(rng.Below(span));
+        for (uint32_t m : order) {
+          if (rng.Uniform() < skip) continue;
+          push(at, m, t, static_cast<uint32_t>(c), static_cast<uint32_t>(w));
+          ++campaign_posts;
+          at += cfg.gap_lo + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(cfg.gap_hi - cfg.gap_lo + 1)));
+        }
+        continue;
+      }
       for (uint32_t m : n.members) {
         if (rng.Uniform() < skip) continue;
         int64_t off = V ? std::min<int64_t>(n.spread, static_cast<int64_t>(rng.LogNormal(n.spread / 4.0 + 1, 0.8)))
@@ -461,6 +473,7 @@ int RunAdversarial(const AdvConfig& cfg) {
       case kCampTag: {
         // Fresh words every post; only the campaign's tag (and now and then a trending one) in common.
         std::string body = g.Sentence(r, 6, 20), t = tag(9000000 + e.a, r);
+        if (r.Uniform() < 0.3) t = "#" + LookAlike(t.substr(1), r, V, 0.3);  // look-alike letters in the tag
         text = r.Uniform() < 0.5 ? body + " " + t : t + " " + body;
         if (r.Uniform() < 0.5) text += " " + tag(6000000 + r.Below(5), r);
         break;
@@ -545,6 +558,8 @@ int RunAdversarial(const AdvConfig& cfg) {
     std::fprintf(t, "%s{\"id\":%zu,\"kind\":\"%s\",\"waves\":%d,\"spread_seconds\":%lld,\"accounts\":%s}\n", c ? "," : "",
                  c, kClassNames[nets[c].cls], nets[c].waves, static_cast<long long>(nets[c].spread),
                  list(nets[c].members).c_str());
+  if (cfg.gap_hi > 0)
+    std::fprintf(t, "],\"tempo_seconds\":[%lld,%lld", static_cast<long long>(cfg.gap_lo), static_cast<long long>(cfg.gap_hi));
   std::fprintf(t, "],\"lookalike_accounts\":%s,\"heavy_accounts\":%s,\"bot_accounts\":%s}\n", list(lookalikes).c_str(),
                list(heavy_list).c_str(), list(bots).c_str());
   std::fclose(t);

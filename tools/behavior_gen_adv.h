@@ -8,7 +8,8 @@
 //                   other sizes and skip rates, mixed item types per campaign
 //   evasive      -- adversarial plus four classes that try channels and
 //                   timings the others do not: hashtag_only (fresh text each
-//                   post, only a campaign hashtag in common), image_copies
+//                   post, only a campaign hashtag in common, in 30 % of posts
+//                   with look-alike letters), image_copies
 //                   (one picture a wave, each member's copy cropped, rescaled,
 //                   brightened and re-encoded: different bytes and paths),
 //                   jittered (each copy delayed log-uniformly from 5 s to
@@ -34,7 +35,8 @@
 // --offsets, timestamps carry random UTC offsets (same instants).
 // Output is deterministic for a seed. Ground truth adds each network's
 // "kind" (its class), "waves", "spread_seconds", and the lists
-// "lookalike_accounts", "heavy_accounts", "bot_accounts".
+// "lookalike_accounts", "heavy_accounts", "bot_accounts"; with --tempo,
+// "tempo_seconds": [lo, hi].
 #pragma once
 
 #include <cstdint>
@@ -49,6 +51,11 @@ struct AdvConfig {
   bool evasive = false;       // adversarial plus the evasive classes and organic hashtags/pictures
   bool write_images = false;  // evasive: write the pictures (OUT.img/)
   int64_t disorder = 300;  // seconds
+  // Campaign tempo (--tempo LO:HI): when hi > 0 every wave is a relay --
+  // members in random order, each copy gap_lo..gap_hi seconds after the
+  // previous one (a sheet of paid posters working in turn) -- instead of
+  // the class's own spread. Tests a detector tuned on one tempo.
+  int64_t gap_lo = 0, gap_hi = 0;
   bool offsets = true;
   std::string out_path, truth_path;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 #include "behavior/hash.h"
 
@@ -16,6 +17,21 @@ int DelayBucket(int64_t dt) {
   return std::min(b, CoActionGraph::kDelayBuckets - 1);
 }
 }  // namespace
+
+double PoissonSurprise(double k, double lambda) {
+  if (k <= 0) return 0;
+  if (lambda <= 0) return 300;
+  // Upper tail from its first term: term(k) = exp(-lambda) lambda^k / k!.
+  double log_term = -lambda + k * std::log(lambda) - std::lgamma(k + 1);
+  double sum = 1, t = 1;
+  for (int j = 1; j < 200; ++j) {
+    t *= lambda / (k + j);
+    sum += t;
+    if (t < 1e-12 * sum) break;
+  }
+  double log10p = (log_term + std::log(sum)) / std::log(10.0);
+  return std::clamp(-log10p, 0.0, 300.0);
+}
 
 const char* ItemKindName(ItemKind k) {
   switch (k) {
@@ -38,6 +54,49 @@ CoActionGraph::CoActionGraph(CoActionOptions options) : options_(options) {
   singles_.resize(ns);
   single_mask_ = ns - 1;
   partners_.reserve(kMaxPartners);
+  learned_ = options_.scales[kLadder - 1];
+}
+
+void CoActionGraph::Learn(const ItemSlot& item) {
+  if (!options_.learn_interval || item.count < 3 || item.count > options_.few_actions || item.filled < 2) return;
+  double t2 = 2 * total_co_actions(kScales - 1);
+  if (t2 <= 0) return;
+  for (uint32_t i = 0; i < item.filled; ++i)
+    for (uint32_t j = i + 1; j < item.filled; ++j) {
+      const Action &x = item.sample[i], &y = item.sample[j];
+      if (x.account == y.account) continue;
+      uint32_t a = std::min(x.account, y.account), b = std::max(x.account, y.account);
+      const Edge* e = FindEdge(a, b, false);  // pairs seen twice or more
+      if (e == nullptr) continue;
+      double chance = degree(a, kScales - 1) * degree(b, kScales - 1) / t2;
+      if (PoissonSurprise(e->Within(kScales - 1), chance) < options_.learn_significance) continue;
+      learn_hist_[DelayBucket(x.ts > y.ts ? x.ts - y.ts : y.ts - x.ts)] += 1;
+      ++learn_pairs_;
+    }
+  if (learn_pairs_ < next_estimate_) return;
+  next_estimate_ = learn_pairs_ + learn_pairs_ / 8 + 16;
+  Estimate();
+}
+
+void CoActionGraph::Estimate() {
+  if (learn_pairs_ < options_.learn_min_pairs) return;
+  double total = 0;
+  for (double h : learn_hist_) total += h;
+  double acc = 0;
+  int k = 0;
+  for (; k < kDelayBuckets - 1; ++k) {
+    acc += learn_hist_[k];
+    if (acc >= options_.learn_quantile * total) break;
+  }
+  int64_t upper = k == 0 ? 1 : int64_t{1} << k;  // the bucket's upper edge
+  learned_ = std::clamp(upper, options_.scales[kLadder - 1], std::max(options_.max_interval, options_.scales[kLadder - 1]));
+}
+
+void CoActionGraph::LearnFromLiveItems() {
+  next_estimate_ = UINT64_MAX;  // one estimate at the end
+  for (const ItemSlot& s : items_)
+    if (s.last_ts != INT64_MIN) Learn(s);
+  Estimate();
 }
 
 double CoActionGraph::degree(uint32_t account, int s) const {
@@ -54,7 +113,7 @@ double CoActionGraph::total_co_actions(int s) const {
 }
 
 CoActionGraph::ItemSlot* CoActionGraph::FindItem(uint64_t key, int64_t ts) {
-  const int64_t life = options_.scales[kScales - 1];
+  const int64_t life = Life();
   uint64_t h = Mix64(key) & item_mask_;
   ItemSlot* stale = nullptr;
   ItemSlot* oldest = &items_[h];
@@ -66,6 +125,7 @@ CoActionGraph::ItemSlot* CoActionGraph::FindItem(uint64_t key, int64_t ts) {
     if (s.last_ts < oldest->last_ts) oldest = &s;
   }
   ItemSlot* s = stale != nullptr ? stale : oldest;  // under pressure the oldest item is forgotten
+  if (s->last_ts != INT64_MIN) Learn(*s);
   s->key = key;
   s->last_ts = ts;
   s->count = 0;
@@ -160,7 +220,7 @@ void CoActionGraph::Prune(int64_t now) {
 
 void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64_t* items, const ItemKind* kinds,
                         int n_items) {
-  const int64_t life = options_.scales[kScales - 1];
+  const int64_t life = Life();
   partners_.clear();
   for (int i = 0; i < n_items; ++i) {
     ItemSlot* s = FindItem(items[i], ts);
@@ -199,11 +259,10 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
   for (const Partner& p : partners_) {
     int64_t dt = p.action.ts > ts ? p.action.ts - ts : ts - p.action.ts;
     int sc = 0;
-    while (sc < kScales - 1 && dt > options_.scales[sc]) ++sc;
+    while (sc < kScales - 1 && dt > scale(sc)) ++sc;
     degree_[static_cast<size_t>(account) * kScales + sc] += p.weight;
     degree_[static_cast<size_t>(p.account) * kScales + sc] += p.weight;
     total_[sc] += p.weight;
-    delay_hist_[DelayBucket(dt)] += p.weight;
     bool swap = p.account > account;  // a < b
     uint32_t a = swap ? account : p.account, b = swap ? p.account : account;
     uint64_t ref_a = swap ? ref : p.action.ref, ref_b = swap ? p.action.ref : ref;

@@ -18,6 +18,27 @@
 // a hashtag link weighs 1, so a pair needs to meet on tags again and again
 // (a burst of n links each pair with probability about kReservoir / n).
 //
+// The learned coordination interval (the fifth scale). The ladder's scales
+// are fixed; campaigns slower than its top (a sheet of paid posters working
+// in turn, copies hours apart) are linked only at the interval learned from
+// the stream, as CooRnet estimates its coordination interval from share
+// delays -- but from co-ordinated shares only, not from all of them (chance
+// co-actions of popular items outnumber coordinated ones and pull a plain
+// quantile of all delays down to minutes). When an item's slot is reused,
+// if the item had few actions (3..few_actions: not viral, not trending),
+// every pair of its sampled actions whose accounts already co-acted above
+// chance (in the edge table, and its weight at the widest scale has
+// PoissonSurprise >= learn_significance under the configuration model's
+// mean there, as the detector judges pairs) adds its delay to a
+// log2 histogram. The interval is the learn_quantile of that histogram
+// (bucket upper edge), once learn_min_pairs delays are in, clamped to
+// [top of the ladder, max_interval]; it is re-estimated as delays come in.
+// Items live (stay linkable) for the larger of the ladder's top and the
+// learned interval; a co-action with a delay above the ladder's top and
+// within the interval counts at the fifth scale. Co-actions before the
+// interval has grown are not re-counted (the first waves of a slow
+// campaign link only within the ladder). Memory: a 20-bucket histogram.
+//
 // Input may be out of order by less than the largest scale (a co-action is
 // |ts_a - ts_b| <= scale either way). Memory is fixed at construction: the
 // item table (item_capacity x ~300 bytes; an item whose last action is
@@ -37,6 +58,7 @@
 // Not thread safe: one graph per stream.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -47,10 +69,22 @@ enum class ItemKind : uint8_t { kText = 0, kUrl = 1, kMedia = 2, kHashtag = 3 };
 inline constexpr int kItemKinds = 4;
 const char* ItemKindName(ItemKind k);
 
-inline constexpr int kScales = 4;
+// -log10 of P(X >= k) for X Poisson with mean lambda (k may be fractional:
+// weights are estimates), clamped to [0, 300].
+double PoissonSurprise(double k, double lambda);
+
+inline constexpr int kLadder = 4;            // fixed scales
+inline constexpr int kScales = kLadder + 1;  // and the learned interval
 
 struct CoActionOptions {
-  int64_t scales[kScales] = {60, 600, 3600, 6 * 3600};  // seconds, increasing
+  int64_t scales[kLadder] = {60, 600, 3600, 6 * 3600};  // seconds, increasing
+  // The learned coordination interval (see above); false: the ladder only.
+  bool learn_interval = true;
+  int64_t max_interval = 48 * 3600;
+  uint32_t few_actions = 64;
+  double learn_significance = 5;  // -log10 P of the pair's co-actions under chance (PoissonSurprise)
+  double learn_quantile = 0.9;
+  uint32_t learn_min_pairs = 100;
   uint32_t item_capacity = 1u << 18;
   uint32_t max_edges = 1u << 20;          // pairs seen more than once (128 B each)
   uint32_t max_single_edges = 1u << 22;   // pairs seen once (32 B each)
@@ -106,11 +140,18 @@ class CoActionGraph {
   double total_co_actions(int s) const;
   uint64_t pruned() const { return pruned_; }
   uint64_t dropped() const { return dropped_; }
-  // Co-actions by delay: histogram over log2 buckets of seconds (bucket k
-  // holds delays in [2^(k-1), 2^k), bucket 0 delay 0), for the
-  // coordination-interval estimate.
+  // Delays of co-ordinated shares (see above): log2 buckets of seconds
+  // (bucket k holds delays in [2^(k-1), 2^k), bucket 0 delay 0).
   static constexpr int kDelayBuckets = 20;
-  const double* delay_histogram() const { return delay_hist_; }
+  const double* delay_histogram() const { return learn_hist_; }
+  uint64_t learned_pairs() const { return learn_pairs_; }
+  // The learned interval (the ladder's top until it is learned) and the
+  // scale s in seconds (s = kLadder: the learned interval).
+  int64_t learned_interval() const { return learned_; }
+  int64_t scale(int s) const { return s < kLadder ? options_.scales[s] : learned_; }
+  // Items with few actions still live: adds their co-ordinated delays and
+  // estimates once more. Call once, at the end of the stream.
+  void LearnFromLiveItems();
   const CoActionOptions& options() const { return options_; }
 
  private:
@@ -136,6 +177,9 @@ class CoActionGraph {
     bool empty() const { return b == 0; }
   };
   ItemSlot* FindItem(uint64_t key, int64_t ts);
+  void Learn(const ItemSlot& item);  // the item's co-ordinated delays into learn_hist_
+  void Estimate();                   // learned_ from learn_hist_
+  int64_t Life() const { return std::max(options_.scales[kLadder - 1], learned_); }
   Edge* FindEdge(uint32_t a, uint32_t b, bool create);
   uint64_t SingleSlot(uint32_t a, uint32_t b) const;  // where (a, b) is or would go
   void EraseSingle(uint64_t slot);                    // backward-shift deletion
@@ -157,7 +201,9 @@ class CoActionGraph {
   uint64_t pruned_ = 0, dropped_ = 0, prune_floor_ = 0;
   std::vector<float> degree_;  // kScales per account, grows with new accounts only
   double total_[kScales] = {};
-  double delay_hist_[kDelayBuckets] = {};
+  double learn_hist_[kDelayBuckets] = {};
+  uint64_t learn_pairs_ = 0, next_estimate_ = 0;
+  int64_t learned_ = 0;
   uint64_t rng_ = 0x2545F4914F6CDD1DULL;
   // Per-post scratch: partners found so far (deduplicated).
   struct Partner {

@@ -26,40 +26,18 @@ std::string Excerpt(std::string_view s, size_t max = 160) {
 }
 }  // namespace
 
-double PoissonSurprise(double k, double lambda) {
-  if (k <= 0) return 0;
-  if (lambda <= 0) return 300;
-  // Upper tail from its first term: term(k) = exp(-lambda) lambda^k / k!.
-  double log_term = -lambda + k * std::log(lambda) - std::lgamma(k + 1);
-  double sum = 1, t = 1;
-  for (int j = 1; j < 200; ++j) {
-    t *= lambda / (k + j);
-    sum += t;
-    if (t < 1e-12 * sum) break;
-  }
-  double log10p = (log_term + std::log(sum)) / std::log(10.0);
-  return std::clamp(-log10p, 0.0, 300.0);
-}
-
-int64_t CoordinationInterval(const double* hist, int buckets) {
-  // As CooRnet: the delay under which the quickest share of co-actions
-  // falls -- here the 10th percentile of co-action delays (log2 buckets),
-  // rounded up to the bucket's upper edge.
-  double total = 0;
-  for (int i = 0; i < buckets; ++i) total += hist[i];
-  if (total <= 0) return 0;
-  double acc = 0;
-  for (int i = 0; i < buckets; ++i) {
-    acc += hist[i];
-    if (acc >= 0.1 * total) return i == 0 ? 1 : int64_t{1} << i;
-  }
-  return int64_t{1} << (buckets - 1);
-}
-
 size_t BehaviorDetector::Hash::operator()(std::string_view s) const { return HashBytes(s); }
 
 BehaviorDetector::BehaviorDetector(BehaviorOptions options)
-    : options_(options), near_dup_(options.near_dup), graph_(options.coaction) {
+    : options_(options),
+      tag_normalizer_([] {
+        NormalizerOptions o;
+        o.leet = false;
+        o.squeeze = false;
+        return o;
+      }()),
+      near_dup_(options.near_dup),
+      graph_(options.coaction) {
   if (options_.media_by_pdq) media_keys_ = std::make_unique<MediaKeys>(options_.media);
   near_dup_.set_on_closed([this](const ClusterSummary& c) {
     closed_.push_back(c);
@@ -121,7 +99,7 @@ void BehaviorDetector::Add(const Post& post) {
   std::string_view tags[4];
   int nt = FindHashtags(post.text, tags, 4);
   for (int i = 0; i < nt && n < kMaxItems; ++i) {
-    items[n] = HashtagKey(tags[i]);
+    items[n] = FoldedHashtagKey(tags[i], tag_normalizer_, &tag_normalized_);
     kinds[n++] = ItemKind::kHashtag;
   }
   for (size_t i = 0; i < post.media.size() && n < kMaxItems; ++i) {
@@ -140,7 +118,9 @@ BehaviorResult BehaviorDetector::Finish() {
   r.edges = graph_.edges();
   r.edges_pruned = graph_.pruned();
   r.edges_dropped = graph_.dropped();
-  r.coordination_interval = CoordinationInterval(graph_.delay_histogram(), CoActionGraph::kDelayBuckets);
+  graph_.LearnFromLiveItems();
+  r.coordination_interval = graph_.learned_interval();
+  r.interval_pairs = graph_.learned_pairs();
   if (media_keys_) {
     r.media_hashed = media_keys_->hashed();
     r.media_matched = media_keys_->matched();
@@ -304,7 +284,7 @@ BehaviorResult BehaviorDetector::Finish() {
     int best_s = 0;
     for (int s = 1; s < kScales; ++s)
       if (scale_links[c][s] > scale_links[c][best_s]) best_s = s;
-    net.interval_seconds = graph_.options().scales[best_s];
+    net.interval_seconds = graph_.scale(best_s);
     double mean_w = net.links > 0 ? static_cast<double>(net.co_actions) / net.links : 0;
     net.score = std::min(1.0, net.density) * (1.0 - std::exp(-mean_w / 4.0));
     for (uint32_t v : members[c]) {

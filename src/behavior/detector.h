@@ -143,20 +143,14 @@ struct BehaviorResult {
   std::vector<AccountSignals> accounts;  // every account seen, in first-seen order
   std::vector<ClusterReport> clusters;   // the largest, by size
   uint64_t posts = 0, clustered_posts = 0, clusters_created = 0, edges = 0, edges_pruned = 0, edges_dropped = 0;
-  int64_t coordination_interval = 0;  // seconds, CooRnet-style estimate (see CoordinationInterval)
+  // The learned coordination interval (coaction.h: seconds, at least the
+  // ladder's top) and the co-ordinated share delays it was learned from.
+  int64_t coordination_interval = 0;
+  uint64_t interval_pairs = 0;
   // Media keys (media_keys.h): pictures hashed, of them matched to an
   // earlier one; attachments keyed by path (unreadable, low quality).
   uint64_t media_hashed = 0, media_matched = 0, media_unreadable = 0, media_low_quality = 0;
 };
-
-// -log10 of P(X >= k) for X Poisson with mean lambda (k may be fractional:
-// weights are estimates), clamped to [0, 300].
-double PoissonSurprise(double k, double lambda);
-
-// The coordination interval of a co-action delay histogram (log2 buckets as
-// CoActionGraph::delay_histogram): the delay within which the quickest 10 %
-// of co-actions fall, as CooRnet estimates its interval from share delays.
-int64_t CoordinationInterval(const double* hist, int buckets);
 
 class BehaviorDetector {
  public:
@@ -183,6 +177,7 @@ class BehaviorDetector {
 
   BehaviorOptions options_;
   Normalizer normalizer_;
+  Normalizer tag_normalizer_;  // look-alikes folded, leet digits and stretched letters kept
   NearDupIndex near_dup_;
   CoActionGraph graph_;
   std::unique_ptr<MediaKeys> media_keys_;  // null when media_by_pdq is false
@@ -190,7 +185,7 @@ class BehaviorDetector {
   std::vector<std::string> account_ids_;
   std::vector<AccountState> accounts_;
   std::vector<ClusterSummary> closed_;
-  NormalizedText normalized_;
+  NormalizedText normalized_, tag_normalized_;
   std::vector<uint64_t> shingles_;
   uint64_t posts_ = 0, clustered_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "behavior/items.h"
 
 #include "behavior/hash.h"
+#include "text/normalizer.h"
 
 namespace evenhand::behavior {
 
@@ -107,6 +108,16 @@ uint64_t HashtagKey(std::string_view tag) {
     h *= 0x100000001b3ULL;
   }
   return Mix64(h);
+}
+
+uint64_t FoldedHashtagKey(std::string_view tag, const Normalizer& norm, NormalizedText* scratch) {
+  bool ascii = true;
+  for (char c : tag) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return HashtagKey(tag);
+  norm.NormalizeForMatch(tag, scratch);
+  for (char& c : scratch->text)
+    if (c == ' ') c = '_';
+  return HashtagKey(scratch->text);
 }
 
 }  // namespace evenhand::behavior

@@ -25,6 +25,8 @@ class BankAudit {
   // No-op without --db.
   Status Append(const char* action, const std::string& bank, const nlohmann::ordered_json& payload);
   void AddFlags(CLI::App* c);
+  // True once Open() found --db: the verb builds its payload only then.
+  bool enabled() const { return store_ != nullptr; }
 
  private:
   std::string db_, actor_, who_;

@@ -49,6 +49,7 @@ struct ImportArgs {
 
 // The bank.import audit entry of a finished import (a no-op without --db).
 int AuditImport(ImportArgs& a, BankKind kind, size_t entries) {
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
   for (const std::string& in : a.inputs) inputs.push_back({{"file", in}, {"sha256", FileSha256(in)}});
   nlohmann::ordered_json payload{{"verb", "import"}, {"bank", a.out}, {"kind", BankKindName(kind)},
@@ -245,6 +246,7 @@ int RunExport(ExportArgs& a) {
   } else if (Status s = WriteFileReplacing(a.out, text); !s.ok()) {
     return Fail(s.message());
   }
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "export"}, {"bank", a.bank}, {"bank_sha256", FileSha256(a.bank)},
                                  {"output", a.out.empty() ? "-" : a.out}, {"entries", bank->size()}};
   if (Status s = a.audit.Append("bank.export", bank->info().name, payload); !s.ok())

@@ -32,7 +32,9 @@
 #include "exchange/signal_import.h"
 #include "exchange/signal_list.h"
 #include "exchange/snapshot.h"
+#include "model/replace_file.h"
 #include "model/category.h"
+#include "model/replace_file.h"
 #include "store/sha256.h"
 #include "store/store.h"
 
@@ -147,14 +149,15 @@ int RunImport(ImportArgs& a) {
                info.name.c_str(), BankKindName(kind), info.category.empty() ? "none" : info.category.c_str(),
                counts.added, counts.removed, counts.unchanged, counts.other_kind, counts.opinion,
                info.negative ? "NEGATIVE_CLASS" : "POSITIVE_CLASS", counts.category, entries.size(), a.out.c_str());
+  for (size_t i = 0; i < lists.size(); ++i)
+    for (const auto& [type, n] : lists[i].skipped_types)
+      std::fprintf(stderr, "%s: %zu %s signals skipped (a type evenhand does not match)\n", a.inputs[i].c_str(), n,
+                   type.c_str());
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (size_t i = 0; i < lists.size(); ++i) {
     nlohmann::ordered_json skipped = nlohmann::ordered_json::object();
-    for (const auto& [type, n] : lists[i].skipped_types) {
-      skipped[type] = n;
-      std::fprintf(stderr, "%s: %zu %s signals skipped (a type evenhand does not match)\n", a.inputs[i].c_str(), n,
-                   type.c_str());
-    }
+    for (const auto& [type, n] : lists[i].skipped_types) skipped[type] = n;
     files.push_back({{"file", a.inputs[i]},
                      {"format", SignalFormatName(lists[i].format)},
                      {"sha256", FileSha256(a.inputs[i])},
@@ -189,9 +192,10 @@ int RunExport(ExportArgs& a) {
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
   if (a.out.empty() || a.out == "-") {
     std::fwrite(text->data(), 1, text->size(), stdout);
-  } else if (Status s = WriteFileAtomically(a.out, *text); !s.ok()) {
+  } else if (Status s = WriteFileReplacing(a.out, *text); !s.ok()) {
     return Fail(verb, s.message());
   }
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "export-signals"}, {"bank", a.bank},
                                  {"bank_sha256", FileSha256(a.bank)}, {"format", SignalFormatName(format)},
                                  {"output", a.out.empty() ? "-" : a.out}, {"sha256", Sha256Hex(*text)},
@@ -220,10 +224,11 @@ int RunSnapshot(SnapshotArgs& a) {
   auto bytes = EncodeSnapshot(*bank, a.version, std::time(nullptr), signer->get());
   if (!bytes.ok()) return Fail(verb, bytes.status().message());
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
-  if (Status s = WriteFileAtomically(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
+  if (Status s = WriteFileReplacing(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
   std::fprintf(stderr, "snapshot of %s at version %llu: %zu entries, %s, in %s\n", bank->info().name.c_str(),
                static_cast<unsigned long long>(a.version), bank->size(),
                *signer ? ("signed by " + (*signer)->name()).c_str() : "unsigned", a.out.c_str());
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "snapshot"}, {"bank", a.bank}, {"version", a.version},
                                  {"output", a.out}, {"sha256", Sha256Hex(*bytes)},
                                  {"signed_by", *signer ? (*signer)->name() : ""}};
@@ -251,13 +256,14 @@ int RunDelta(DeltaArgs& a) {
   auto bytes = EncodeDelta(*from, *to, std::time(nullptr), signer->get());
   if (!bytes.ok()) return Fail(verb, bytes.status().message());
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
-  if (Status s = WriteFileAtomically(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
+  if (Status s = WriteFileReplacing(a.out, *bytes); !s.ok()) return Fail(verb, s.message());
   auto d = ParseDelta(*bytes, a.out, own);
   if (d.ok())
     std::fprintf(stderr, "delta of %s from version %llu to %llu: %zu added, %zu removed, in %s\n",
                  d->manifest.info.name.c_str(), static_cast<unsigned long long>(d->manifest.from_version),
                  static_cast<unsigned long long>(d->manifest.version), d->additions.size(), d->removals.size(),
                  a.out.c_str());
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "delta"}, {"from", a.from}, {"to", a.to}, {"output", a.out},
                                  {"sha256", Sha256Hex(*bytes)}, {"signed_by", *signer ? (*signer)->name() : ""}};
   if (Status s = a.audit.Append("bank.export", to->manifest.info.name, payload); !s.ok())
@@ -308,6 +314,7 @@ int RunVerify(VerifyArgs& a) {
   if (a.bank_out.empty()) return 0;
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
   if (Status s = WriteBankOf(*st, a.bank_out); !s.ok()) return Fail(verb, s.message());
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "verify"}, {"snapshot", a.file}, {"sha256", FileSha256(a.file)},
                                  {"version", st->manifest.version}, {"signature_verified", st->signature_checked},
                                  {"bank", a.bank_out}, {"entries", st->entries.size()}};
@@ -339,12 +346,13 @@ int RunApply(ApplyArgs& a) {
     state = std::move(next);
   }
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
-  if (Status s = WriteFileAtomically(a.out, EncodeState(*state)); !s.ok()) return Fail(verb, s.message());
+  if (Status s = WriteFileReplacing(a.out, EncodeState(*state)); !s.ok()) return Fail(verb, s.message());
   if (!a.bank_out.empty())
     if (Status s = WriteBankOf(*state, a.bank_out); !s.ok()) return Fail(verb, s.message());
   std::fprintf(stderr, "bank %s: version %llu -> %llu, %zu entries, in %s\n", state->manifest.info.name.c_str(),
                static_cast<unsigned long long>(from_version),
                static_cast<unsigned long long>(state->manifest.version), state->entries.size(), a.out.c_str());
+  if (!a.audit.enabled()) return 0;
   nlohmann::ordered_json payload{{"verb", "apply"}, {"base", a.base}, {"from_version", from_version},
                                  {"deltas", applied}, {"to_version", state->manifest.version},
                                  {"output", a.out}, {"entries", state->entries.size()},

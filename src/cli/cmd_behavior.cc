@@ -51,6 +51,9 @@ int Fail(const char* verb, const std::string& msg) {
 struct BehaviorArgs {
   std::string input, policy, db, out, networks, signals, clusters, accounts;
   std::string scales = "60,600,3600,21600";
+  bool fixed_scales = false;
+  int64_t max_interval = 48 * 3600;
+  double interval_quantile = behavior::CoActionOptions{}.learn_quantile;
   int64_t disorder = 600;
   std::string on_disorder = "stop";
   std::string sort;        // --sort: the sorted copy of INPUT
@@ -165,14 +168,22 @@ int RunBehavior(const BehaviorArgs& args) {
     int64_t prev = 0;
     while (std::getline(ss, part, ',')) {
       int64_t v = std::atoll(part.c_str());
-      if (k >= behavior::kScales || v <= prev)
-        return Fail("behavior", "--scales: give " + std::to_string(behavior::kScales) + " increasing numbers of seconds");
+      if (k >= behavior::kLadder || v <= prev)
+        return Fail("behavior", "--scales: give " + std::to_string(behavior::kLadder) + " increasing numbers of seconds");
       opt.coaction.scales[k++] = prev = v;
     }
-    if (k != behavior::kScales)
-      return Fail("behavior", "--scales: give " + std::to_string(behavior::kScales) + " increasing numbers of seconds");
+    if (k != behavior::kLadder)
+      return Fail("behavior", "--scales: give " + std::to_string(behavior::kLadder) + " increasing numbers of seconds");
     opt.coaction.prune_age = std::max<int64_t>(opt.coaction.prune_age, 2 * prev);
   }
+  opt.coaction.learn_interval = !a.fixed_scales;
+  if (a.max_interval < opt.coaction.scales[behavior::kLadder - 1])
+    return Fail("behavior", "--max-interval: at least the largest of --scales (" +
+                                std::to_string(opt.coaction.scales[behavior::kLadder - 1]) + " s)");
+  opt.coaction.max_interval = a.max_interval;
+  if (!(a.interval_quantile > 0 && a.interval_quantile <= 1))
+    return Fail("behavior", "--interval-quantile: a fraction in (0, 1]");
+  opt.coaction.learn_quantile = a.interval_quantile;
   opt.coaction.max_edges = a.max_edges;
   opt.coaction.max_single_edges = a.max_single_edges;
   opt.near_dup.capacity = a.max_clusters;
@@ -305,13 +316,14 @@ int RunBehavior(const BehaviorArgs& args) {
   std::fprintf(stderr,
                "behavior: %llu posts, %zu accounts in %.1f s (%.0f posts/s); %llu near-duplicate clusters, %llu "
                "co-action pairs (%llu pruned, %llu dropped); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
-               "the disorder bound (%s), at most %zu held for re-sequencing; coordination interval (10th percentile of "
-               "co-action delays) %llds",
+               "the disorder bound (%s), at most %zu held for re-sequencing; coordination interval %llds (learned from "
+               "%llu co-ordinated share delays)",
                static_cast<unsigned long long>(r.posts), r.accounts.size(), secs, r.posts / std::max(secs, 1e-9),
                static_cast<unsigned long long>(r.clusters_created), static_cast<unsigned long long>(r.edges),
                static_cast<unsigned long long>(r.edges_pruned), static_cast<unsigned long long>(r.edges_dropped), r.networks.size(),
                static_cast<unsigned long long>(flagged), decisions.size(), static_cast<unsigned long long>(late),
-               a.on_disorder.c_str(), reseq.max_held(), static_cast<long long>(r.coordination_interval));
+               a.on_disorder.c_str(), reseq.max_held(), static_cast<long long>(r.coordination_interval),
+               static_cast<unsigned long long>(r.interval_pairs));
   if (r.media_hashed + r.media_unreadable + r.media_low_quality > 0)
     std::fprintf(stderr, "; media: %llu pictures PDQ-hashed (%llu matched an earlier one), %llu keyed by path (%llu not "
                  "readable as images, %llu of low quality)",
@@ -389,7 +401,11 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
                   "memory, then run on it if an output is asked for");
   cmd->add_option("--sort-memory", a->sort_memory, "MB of lines --sort holds at once (runs go to disk beside the output)")
       ->capture_default_str();
-  cmd->add_option("--scales", a->scales, "Co-action time scales in seconds (4, increasing)")->capture_default_str();
+  cmd->add_option("--scales", a->scales, "Co-action time scales in seconds (4, increasing; the fixed ladder)")->capture_default_str();
+  cmd->add_flag("--fixed-scales", a->fixed_scales, "Do not learn a coordination interval beyond the ladder");
+  cmd->add_option("--max-interval", a->max_interval, "Largest learned coordination interval in seconds")->capture_default_str();
+  cmd->add_option("--interval-quantile", a->interval_quantile,
+                  "The learned interval covers this share of co-ordinated share delays")->capture_default_str();
   cmd->add_option("--min-weight", a->min_weight, "Co-actions before two accounts count as linked")->capture_default_str();
   cmd->add_option("--min-association", a->min_association,
                   "Share of both accounts' co-actions a linked pair must make up (weight / sqrt(deg_a * deg_b))")

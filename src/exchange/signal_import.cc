@@ -1,7 +1,7 @@
 #include "exchange/signal_import.h"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "exchange/bank_entries.h"
 
@@ -10,7 +10,8 @@ namespace evenhand {
 void ApplySignals(const std::vector<SignalRecord>& records, BankKind kind, bool negative, const CategoryMap& map,
                   std::string* category, std::vector<std::string>* entries, SignalImportCounts* counts) {
   // key -> its entries (a PDQ bank may hold one hash under two labels)
-  std::map<std::string, std::vector<std::string>, std::less<>> by_key;
+  std::unordered_map<std::string, std::vector<std::string>> by_key;
+  by_key.reserve(entries->size() + records.size());
   for (std::string& e : *entries) by_key[std::string(EntryKey(kind, e))].push_back(std::move(e));
   entries->clear();
   const SignalOpinion wanted = negative ? SignalOpinion::kNegative : SignalOpinion::kPositive;
@@ -54,6 +55,7 @@ void ApplySignals(const std::vector<SignalRecord>& records, BankKind kind, bool 
     slot.push_back(std::move(entry));
     ++counts->added;
   }
+  entries->reserve(by_key.size());
   for (auto& [key, list] : by_key)
     for (std::string& e : list) entries->push_back(std::move(e));
   Canonicalize(entries);

@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include "exchange/bank_entries.h"
-#include "model/replace_file.h"
 #include "model/time.h"
 #include "tlog/hash.h"
 
@@ -433,22 +432,6 @@ Result<BankState> ApplyDelta(const BankState& base, const BankDelta& delta) {
                             " (sha256 " + sha + ", " + std::to_string(out.entries.size()) + " entries; want " +
                             d.content + ", " + std::to_string(d.entries) + ")");
   return out;
-}
-
-Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) {
-      std::remove(tmp.c_str());
-      return Status::Io(path + ": write failed");
-    }
-  }
-  Status s = ReplaceFile(tmp, path);
-  if (!s.ok()) std::remove(tmp.c_str());
-  return s;
 }
 
 }  // namespace evenhand

@@ -102,7 +102,4 @@ bool IsDeltaFile(const std::string& path);
 
 Result<BankState> ApplyDelta(const BankState& base, const BankDelta& delta);
 
-// Writes bytes to path through a temporary file and ReplaceFile.
-Status WriteFileAtomically(const std::string& path, std::string_view bytes);
-
 }  // namespace evenhand

@@ -108,6 +108,8 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   auto writer = OpenStore(options.db, OpenMode::kCreate);
   if (!writer.ok()) return writer.status();
   api->writer_ = std::move(writer).value();
+  // Group commits never wait for a WAL checkpoint (they set the scan tail).
+  if (Status s = api->writer_->CheckpointInBackground(); !s.ok()) return s;
   // One clock: audit entries carry the API's time, as the records do.
   Api* self = api.get();
   api->writer_->SetClock([self] { return self->Now(); });

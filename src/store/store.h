@@ -164,6 +164,11 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // For a store that commits often with callers waiting on each commit (the
+  // server's writer): the SQLite backend moves its WAL checkpoints off the
+  // commits to a thread and connection of its own (store/sqlite/
+  // wal_checkpointer.h; durability unchanged). Other backends: nothing.
+  virtual Status CheckpointInBackground() { return Status::Ok(); }
 
   // Upserts an account record (latest wins).
   virtual Status PutAccount(const Account& account) = 0;

@@ -65,6 +65,10 @@ enum : uint8_t {
   kLatGr = 64,        // a Latin or Greek letter
   kMark = 128,        // general category Mn or Me
 };
+// A symbol or punctuation character that IsGlueSymbol takes (BMP table bit).
+constexpr uint16_t kGlueSym = 256;
+
+bool IsGlueSymbol(char32_t c);
 
 // Look-alikes of Latin letters that ICU's skeletons do not take to ASCII
 // (lower case, as they are after case folding): Greek, Cyrillic and small
@@ -153,8 +157,8 @@ class StaticTables {
     if (U_FAILURE(st)) spoof_ = nullptr;
   }
 
-  // kWord | kLetter | kBbCf | ... bits of BMP code point c.
-  uint8_t Cls(char32_t c) const {
+  // kWord | kLetter | kBbCf | ... | kGlueSym bits of BMP code point c.
+  uint16_t Cls(char32_t c) const {
     Page(c);
     return cls_[c];
   }
@@ -181,8 +185,9 @@ class StaticTables {
     std::lock_guard<std::mutex> lock(mu_);
     if (ready_[page].load(std::memory_order_relaxed)) return;
     for (UChar32 c = static_cast<UChar32>(page << 8); c < static_cast<UChar32>((page + 1) << 8); ++c) {
-      uint8_t bits = 0;
+      uint16_t bits = 0;
       uint32_t gc = U_GET_GC_MASK(c);
+      if (IsGlueSymbol(static_cast<char32_t>(c))) bits |= kGlueSym;
       if (gc & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) bits |= kWord;
       if (gc & U_GC_L_MASK) bits |= kLetter;
       if (gc & (U_GC_MN_MASK | U_GC_ME_MASK)) bits |= kMark;
@@ -259,7 +264,7 @@ class StaticTables {
   USpoofChecker* spoof_ = nullptr;  // used under mu_ only
   mutable std::mutex mu_;
   mutable std::atomic<bool> ready_[256] = {};
-  mutable uint8_t cls_[0x10000];
+  mutable uint16_t cls_[0x10000];
   mutable char conf_[0x10000];
   mutable char16_t base_[0x10000];
 };
@@ -371,7 +376,7 @@ inline char32_t EnclosedLetter(char32_t c) {
 // A symbol or punctuation character (general category S* or P*: emoji,
 // currency, maths, modifiers, "§", "·") that is not ASCII: dropped when it
 // stands between two letters.
-inline bool IsGlueSymbol(char32_t c) {
+bool IsGlueSymbol(char32_t c) {
   if (c < 0x80 || c == 0xFFFD) return false;  // U+FFFD: a bad byte, a separator
   if (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_S_MASK) return true;
   switch (c) {  // punctuation that no language writes between two letters of a word
@@ -380,6 +385,13 @@ inline bool IsGlueSymbol(char32_t c) {
     default:
       return false;
   }
+}
+
+// IsGlueSymbol through the BMP table.
+inline bool IsGlueSymbolCp(const StaticTables& st, char32_t c) {
+  if (c < 0x80) return false;
+  if (c < 0x10000) return (st.Cls(c) & kGlueSym) != 0;
+  return IsGlueSymbol(c);
 }
 
 // Per-thread scratch for the general path (the Normalizer itself is const
@@ -784,6 +796,38 @@ void AsciiLeetAfter(const Pass1Info& info, const LeetKeys& keys, const uint8_t* 
   AsciiLeet(keys, cls, leet, o, n);
 }
 
+// sb[k] = first + k and se[k] = first + k + 1 for k < n: the spans of bytes
+// that are their own input byte.
+void FillIdentitySpans(uint32_t* __restrict sb, uint32_t* __restrict se, size_t n, uint32_t first) {
+  size_t k = 0;
+#if defined(__SSE2__)
+  __m128i b = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(first)), _mm_set_epi32(3, 2, 1, 0));
+  const __m128i one = _mm_set1_epi32(1), four = _mm_set1_epi32(4);
+  for (; k + 4 <= n; k += 4) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(sb + k), b);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(se + k), _mm_add_epi32(b, one));
+    b = _mm_add_epi32(b, four);
+  }
+#endif
+  for (; k < n; ++k) {
+    sb[k] = static_cast<uint32_t>(first + k);
+    se[k] = static_cast<uint32_t>(first + k + 1);
+  }
+}
+
+// Index of the first byte at or after `from` that is not ASCII, or n.
+size_t NextNonAscii(const char* in, size_t n, size_t from) {
+  size_t i = from;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const int mask = _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)));
+    if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < n && static_cast<unsigned char>(in[i]) < 0x80) ++i;
+  return i;
+}
+
 // Index of the first letter at or after `start` (>= 2) that equals the two
 // bytes before it (the first one a squeeze drops), or n. o is padded (kPad).
 size_t FirstSqueezeDrop(const char* o, size_t n, size_t start = 2) {
@@ -850,10 +894,18 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   const size_t n = out->text.size();
   out->source_begin.resize(n);
   out->source_end.resize(n);
-  for (uint32_t i = 0; i < out->identity_len; ++i) {
-    out->source_begin[i] = i;
-    out->source_end[i] = i + 1;
-  }
+  FillIdentitySpans(out->source_begin.data(), out->source_end.data(), out->identity_len, 0);
+}
+
+void Normalizer::NormalizeReference(std::string_view in, NormalizedText* out) const {
+  out->stretched.clear();
+  out->glued.clear();
+  size_t w = 0;
+  AppendGeneral(in, 0, in.size(), out, &w);
+  out->text.resize(w);
+  out->source_begin.resize(w);
+  out->source_end.resize(w);
+  out->identity_len = 0;
 }
 
 void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) const {
@@ -886,10 +938,7 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
       if (out->source_end.size() < n) out->source_end.resize(n);
       uint32_t* sb = out->source_begin.data();
       uint32_t* se = out->source_end.data();
-      for (size_t k = from; k < n; ++k) {
-        sb[k] = static_cast<uint32_t>(k);
-        se[k] = static_cast<uint32_t>(k + 1);
-      }
+      FillIdentitySpans(sb + from, se + from, n - from, static_cast<uint32_t>(from));
       out->text.resize(AsciiSqueeze(o, sb, se, n, from, &out->stretched, 0));
       out->identity_len = static_cast<uint32_t>(from);
       return;
@@ -898,35 +947,96 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
 
   // ---- Mixed text: islands through the general path ----------------------
   size_t w = 0;
-  if (!t.fast_ok) {
+  if (!t.fast_ok || !t.n2) {
     AppendGeneral(in, 0, n, out, &w);
   } else {
     const uint8_t* cls = t.ascii_cls;
+    const StaticTables& st = *t.st;
     auto non_ascii = [&](size_t i) { return static_cast<unsigned char>(in[i]) >= 0x80; };
     // An ASCII character that is no part of a token.
     auto cut_char = [&](size_t i) {
       const unsigned char c = static_cast<unsigned char>(in[i]);
       return c < 0x80 && !(cls[c] & kAsciiTok);
     };
+    // A non-ASCII separator that every step of the general path passes
+    // through untouched, as it does an ASCII space: NFKC leaves it alone and
+    // it starts a segment, it is no word character, no leet key, no glue
+    // symbol, not invisible, not Arabic. When the code point after it also
+    // starts an NFKC segment (and is neither an invisible one, which
+    // decoding drops, nor U+0345, which decoding joins to the code point
+    // before it), no segment, glue run or token reaches across it: it is a
+    // cut, and its output is one space.
+    auto simple_separator = [&](char32_t c) {
+      if (c >= 0x10000 || (c >= 0x0600 && c <= 0x06FF)) return false;
+      const uint16_t bits = st.Cls(c);
+      if ((bits & kWord) || !(bits & t.self_bit) || !(bits & t.bb_bit)) return false;
+      if (options_.glue_symbols && (bits & kGlueSym)) return false;
+      if (options_.strip_invisible && IsInvisible(c)) return false;
+      return !t.IsLeetKey(c);
+    };
+    // The code point at q starts an NFKC segment that decoding does not
+    // join to what precedes it: q is the end, an ASCII byte, or a code
+    // point with a boundary before it that is neither invisible (decoding
+    // drops it, and what follows it would join) nor U+0345 (decoding joins
+    // it to the code point before it).
+    auto starts_segment = [&](size_t q) {
+      if (q == n || !non_ascii(q)) return true;
+      const char32_t d = DecodeUtf8(in, &q);
+      if ((options_.strip_invisible && IsInvisible(d)) || d == 0x0345) return false;
+      return d < 0x10000 ? (st.Cls(d) & t.bb_bit) != 0
+                         : unorm2_hasBoundaryBefore(t.n2, static_cast<UChar32>(d)) != 0;
+    };
+    // The non-ASCII code point at *next is a cut (*next moves past it).
+    auto cut_at = [&](size_t* next) { return simple_separator(DecodeUtf8(in, next)) && starts_segment(*next); };
     size_t done = 0;  // input consumed so far
-    size_t p = done;  // the next non-ASCII byte
-    while (p < n && !non_ascii(p)) ++p;
+    size_t p = NextNonAscii(in.data(), n, done);  // the next non-ASCII byte
     while (p < n) {
+      size_t q = p;
+      if (cut_at(&q)) {  // a separator: one space
+        if (p > done) AppendAscii(in, done, p, out, &w);
+        AppendSpace(p, q, out, &w);
+        done = q;
+        p = NextNonAscii(in.data(), n, done);
+        continue;
+      }
       // The island around p: from the last cut at or before p to the first
-      // cut after it (adjacent islands are fine: `done` is a cut too).
+      // cut after it (adjacent islands are fine: `done` is a cut too). A
+      // cut is an ASCII non-token character whose neighbours start NFKC
+      // segments, or a separator as above.
       size_t left = p;
       while (left > done && !(cut_char(left - 1) && !non_ascii(left))) --left;
-      size_t right = p + 1;
-      while (right < n && !cut_char(right)) ++right;
+      size_t right = q;
+      while (right < n) {
+        if (!non_ascii(right)) {
+          // ("<" + U+0338 is "≮", a glue symbol: no cut there.)
+          if (cut_char(right) && starts_segment(right + 1)) break;
+          ++right;
+          continue;
+        }
+        size_t r = right;
+        if (cut_at(&r)) break;
+        right = r;
+      }
       if (left > done) AppendAscii(in, done, left, out, &w);
       AppendGeneral(in, left, right, out, &w);
-      done = p = right;
-      while (p < n && !non_ascii(p)) ++p;
+      done = right;
+      p = NextNonAscii(in.data(), n, done);
     }
     if (done < n) AppendAscii(in, done, n, out, &w);
   }
   out->text.resize(w);
   out->identity_len = 0;
+}
+
+void Normalizer::AppendSpace(size_t begin, size_t end, NormalizedText* out, size_t* w) {
+  const size_t at = *w;
+  if (out->text.size() < at + 1 + kPad) out->text.resize(at + 1 + kPad);
+  if (out->source_begin.size() < at + 1) out->source_begin.resize(at + 1);
+  if (out->source_end.size() < at + 1) out->source_end.resize(at + 1);
+  out->text[at] = ' ';
+  out->source_begin[at] = static_cast<uint32_t>(begin);
+  out->source_end[at] = static_cast<uint32_t>(end);
+  *w = at + 1;
 }
 
 void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, NormalizedText* out,
@@ -943,10 +1053,7 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
   Pass1Info info;
   FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.leet_keys, t.ascii_pass1, o, &info);  // ASCII by contract
   if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
-  for (size_t k = 0; k < n; ++k) {
-    sb[k] = static_cast<uint32_t>(begin + k);
-    se[k] = static_cast<uint32_t>(begin + k + 1);
-  }
+  FillIdentitySpans(sb, se, n, static_cast<uint32_t>(begin));
   const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
   *w = at + (drop == n ? n : AsciiSqueeze(o, sb, se, n, drop - 2, &out->stretched, at));
 }
@@ -1072,9 +1179,9 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     const size_t nv = v.size();
     size_t w = 0, i = 0;
     while (i < nv) {
-      if (w > 0 && IsGlueSymbol(v[i].c) && IsLetterCp(st, v[w - 1].c)) {
+      if (w > 0 && IsGlueSymbolCp(st, v[i].c) && IsLetterCp(st, v[w - 1].c)) {
         size_t j = i;
-        while (j < nv && IsGlueSymbol(v[j].c)) ++j;
+        while (j < nv && IsGlueSymbolCp(st, v[j].c)) ++j;
         if (j < nv && IsLetterCp(st, v[j].c)) {
           v[j].flags |= kGlueBefore;
           i = j;

@@ -102,6 +102,10 @@ class Normalizer {
   // are not written (see NormalizedText): the scan hot path, where most
   // texts are ASCII and the map is the identity up to the first squeeze.
   void NormalizeForMatch(std::string_view in, NormalizedText* out) const;
+  // The same text, spans, stretched and glued points as Normalize, every
+  // byte through the general (ICU) path: the reference that the fast path
+  // and the splitting of mixed text into islands are tested against.
+  void NormalizeReference(std::string_view in, NormalizedText* out) const;
   // Convenience for tests and term compilation (allocates).
   std::string Normalize(std::string_view in) const;
 
@@ -113,6 +117,8 @@ class Normalizer {
   // spans in out->source_begin/end), growing the buffers as needed; *w moves
   // past the output.
   void AppendAscii(std::string_view in, size_t begin, size_t end, NormalizedText* out, size_t* w) const;
+  // One space for the separator in[begin, end) (see NormalizeForMatch).
+  static void AppendSpace(size_t begin, size_t end, NormalizedText* out, size_t* w);
   // The same for any bytes, through ICU (the general path).
   void AppendGeneral(std::string_view in, size_t begin, size_t end, NormalizedText* out, size_t* w) const;
 

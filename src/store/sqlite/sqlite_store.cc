@@ -41,6 +41,7 @@
 #include "store/json_dump.h"
 #include "store/audit_tree_store.h"
 #include "store/sqlite/versions_sql.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "store/store_records.h"
 
 namespace evenhand {
@@ -346,6 +347,7 @@ class SqliteStore final : public Store, public AuditTreeStore {
  public:
   SqliteStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db), tlog_(db_, path_) {}
   ~SqliteStore() override {
+    checkpointer_.reset();  // before the connection it hooks closes
     // An open batch was never acknowledged: undo it.
     if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     for (sqlite3_stmt*& s : stmts_) {
@@ -360,6 +362,13 @@ class SqliteStore final : public Store, public AuditTreeStore {
   Status Init(std::span<const Migration> migrations);
 
   Status Begin() override;
+  Status CheckpointInBackground() override {
+    if (checkpointer_ != nullptr || IsMemoryPath(path_)) return Status::Ok();
+    auto c = sqlite_store::WalCheckpointer::Start(path_, db_);
+    if (!c.ok()) return c.status();
+    checkpointer_ = std::move(c).value();
+    return Status::Ok();
+  }
   Status Commit() override;
   Status Rollback() override;
   Status PutAccount(const Account& account) override;
@@ -480,6 +489,8 @@ class SqliteStore final : public Store, public AuditTreeStore {
   std::unordered_map<std::string, int64_t> profiles_, pending_profiles_;
   // The post PutPost stored last, while its transaction is open.
   Post last_post_;
+  // WAL checkpoints off this connection's commits (CheckpointInBackground).
+  std::unique_ptr<sqlite_store::WalCheckpointer> checkpointer_;
   std::string last_post_hash_;
   bool last_post_valid_ = false;
 };
