@@ -133,6 +133,11 @@ TEST(EvasionDiacritics, ArabicMarksThatChangeAWordStay) {
   ExpectSpan({"ڈال"}, "ڈال دو", "ڈال");
 }
 
+TEST(EvasionDiacritics, ArabicHarakatAndTatweel) {
+  ExpectSpan({"قرض"}, "فوری قَرْض لیں", "قَرْض");   // fatha, sukun
+  ExpectSpan({"قرض"}, "فوری قـــرض لیں", "قـــرض");  // tatweel (kashida) stretching
+}
+
 TEST(EvasionDiacritics, Negatives) {
   ExpectNone({"money"}, "mönéys");
   ExpectNone({"easy"}, "e\u0301asyy\u0301x");
@@ -161,6 +166,15 @@ TEST(EvasionConfusables, MathEnclosedFullwidthSuperscript) {
   ExpectSpan({"money"}, "get ｍｏｎｅｙ now", "ｍｏｎｅｙ");
   ExpectSpan({"money"}, "get ᵐᵒⁿᵉʸ now", "ᵐᵒⁿᵉʸ");
   ExpectSpan({"money"}, "get ᴍᴏɴᴇʏ now", "ᴍᴏɴᴇʏ");
+}
+
+// Arabic script: letter forms that look alike (Urdu keheh and Arabic kaf, Farsi
+// and Arabic yeh, heh goal and heh) and presentation forms.
+TEST(EvasionConfusables, ArabicScriptLetterForms) {
+  ExpectSpan({"پاکستان"}, "سفر پاكستان کا", "پاكستان");  // Arabic kaf for Urdu keheh
+  ExpectSpan({"قرضہ"}, "آسان قرضه لیں", "قرضه");         // heh for heh goal
+  ExpectSpan({"فوری"}, "فوري قرض", "فوري");               // Arabic yeh for Farsi yeh
+  ExpectSpan({"قرض"}, "فوری \uFED7\uFEAE\uFEBD لیں", "\uFED7\uFEAE\uFEBD");  // presentation forms
 }
 
 TEST(EvasionConfusables, Negatives) {
