@@ -19,11 +19,21 @@ jobs="${FUZZ_JOBS:-1}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(jsonl_item_fuzz policy_fuzz regime_fuzz case_json_fuzz http_request_fuzz
-  image_fuzz bank_fuzz model_file_fuzz video_fuzz)
+  image_fuzz bank_fuzz model_file_fuzz video_fuzz signal_list_fuzz)
 # Targets whose inputs are slow to run (a video decode each) get at most
 # FUZZ_SHORT_SECONDS (default 10) of a run, so CI stays short.
 short_targets=" video_fuzz "
 short_seconds="${FUZZ_SHORT_SECONDS:-10}"
+# Largest input a target is given (-max_len): 64 KiB, but 16 KiB for the YAML
+# files (policies and regimes), whose real inputs are at most 9.5 KiB
+# (policies/regimes/br-marco-civil-stf-2025.yaml) and whose cost per input
+# grows with its size (yaml-cpp): bigger inputs would only slow the run.
+max_len_of() {
+  case "$1" in
+    policy_fuzz|regime_fuzz) echo 16384 ;;
+    *) echo 65536 ;;
+  esac
+}
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENHAND_FUZZ=ON \
     -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang >/dev/null
@@ -49,7 +59,7 @@ run_target() {
   start=$(date +%s)
   set +e
   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1" \
-    "$dir/fuzz/$t" "$work" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
+    "$dir/fuzz/$t" "$work" -rss_limit_mb=2048 -timeout=10 -max_len="$(max_len_of "$t")" -print_final_stats=1 \
     -artifact_prefix="$dir/fuzz-artifacts/$t-" "${limit[@]}" >"$work.log" 2>&1
   rc=$?
   set -e

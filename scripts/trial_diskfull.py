@@ -12,6 +12,8 @@
    full disk: it starts (or exits 1 naming the disk), answers /healthz, and
    scans are 503, never 500; nothing acknowledged is lost.
 4. The disk is grown (remount): the server accepts scans again.
+5. Every other verb that writes a file, its output on a full tmpfs and its
+   standard output on /dev/full (scripts/diskfull_verbs.py).
 
 Usage: python3 scripts/trial_diskfull.py BINARY [--size-mib 3]
 Loopback only; bounded (a few thousand requests); unmounts what it mounted.
@@ -28,6 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from trial_kill import POLICY, ROOT, counts, free_port, make_key, start_server, verify, write_input  # noqa: E402
+import diskfull_verbs  # noqa: E402
 
 
 def scan_once(port, key, item, text):
@@ -175,6 +178,15 @@ def main():
               f"chain {'verifies' if ok else 'BROKEN: ' + vmsg}")
         if lost or orphans or not ok:
             failures.append("acknowledged scans lost or chain broken")
+        # 5. The other verbs that write files.
+        full = os.path.join(work, "full")
+        os.makedirs(full)
+        subprocess.check_call(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", full])
+        try:
+            print("other verbs, outputs on a full disk:")
+            failures += diskfull_verbs.run(binary, work, full)
+        finally:
+            subprocess.call(["umount", full])
     finally:
         if server is not None:
             server.send_signal(signal.SIGKILL)

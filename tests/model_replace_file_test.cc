@@ -3,9 +3,12 @@
 // never turns the device into a regular file.
 #include "model/replace_file.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -86,6 +89,37 @@ TEST_F(ReplaceFileTest, DirectoryIsAnErrorAndTheTemporaryIsKept) {
   EXPECT_NE(s.message().find("directory"), std::string::npos) << s.message();
   EXPECT_TRUE(fs::exists(Path("d.tmp")));
   EXPECT_TRUE(fs::is_directory(Path("d")));
+}
+
+TEST_F(ReplaceFileTest, WriteFileReplacingWritesWholeOrLeavesTheOldFile) {
+  Write(Path("out"), "old");
+  ASSERT_TRUE(WriteFileReplacing(Path("out"), "new contents").ok());
+  EXPECT_EQ(Read(Path("out")), "new contents");
+  EXPECT_FALSE(fs::exists(Path("out.tmp")));
+
+  // A write that fails (here: the file-size limit, as a full disk would; the
+  // failure of a small output shows only when it is flushed at the close):
+  // an error naming the file and the OS reason, the old file untouched, no
+  // temporary left.
+  struct rlimit old_limit;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit tiny = old_limit;
+  tiny.rlim_cur = 4;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  Status small = WriteFileReplacing(Path("out"), "more than four bytes");
+  Status big = WriteFileReplacing(Path("out"), std::string(1 << 20, 'x'));
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  for (const Status& s : {small, big}) {
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.message(), Path("out") + ": write failed: File too large");
+  }
+  EXPECT_EQ(Read(Path("out")), "new contents");
+  EXPECT_FALSE(fs::exists(Path("out.tmp")));
+  // A directory that does not exist: the temporary cannot be created.
+  Status missing = WriteFileReplacing(Path("no/such/out"), "x");
+  EXPECT_EQ(missing.message(), Path("no/such/out.tmp") + ": cannot create: No such file or directory");
 }
 
 }  // namespace

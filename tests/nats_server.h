@@ -5,6 +5,7 @@
 //   ASSERT_TRUE(nats.ready()) << nats.error();
 //   nats.url();                              // "nats://127.0.0.1:PORT"
 //   nats.Kill(); nats.Start();               // kill -9 and start again (same port, same store)
+//   nats.Pause(); nats.Resume();             // SIGSTOP / SIGCONT: up but silent meanwhile
 //
 // `nats-server -js` (Debian's nats-server) on a free port of 127.0.0.1
 // with its JetStream store in a new directory under /tmp. The server gets
@@ -93,6 +94,10 @@ class NatsServer {
     error_ = "nats-server did not start on port " + std::to_string(port_) + " (see " + dir_ + "/server.log)";
     return false;
   }
+
+  // Freezes the server (SIGSTOP): connections stay open, nothing is answered.
+  bool Pause() { return pid_ > 0 && kill(pid_, SIGSTOP) == 0; }
+  bool Resume() { return pid_ > 0 && kill(pid_, SIGCONT) == 0; }
 
   // kill -9, and wait until it is gone.
   void Kill() {

@@ -225,11 +225,14 @@ class OcrScan : public ::testing::Test {
            "  - id: scam-image\n    when: ocr.list.scam\n    action: remove\n    category: scams_and_fraud\n    reason: i\n"
            "  - id: image-text\n    when: ocr.text.length > 0\n    action: label\n    category: other_violation_tc\n"
            "    reason: l\n";
+    ScanOptions o;
+    o.media_dir = kData;
+    MakeScanner(o);
+  }
+  void MakeScanner(const ScanOptions& o) {
     auto policy = PolicyLoader::Load((dir_ / "policy.yaml").string());
     ASSERT_TRUE(policy.ok()) << policy.status().ToString();
     ASSERT_TRUE((*policy)->uses_ocr());
-    ScanOptions o;
-    o.media_dir = kData;
     auto scanner = Scanner::Create(*policy, o);
     ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
     scanner_ = std::move(scanner).value();
@@ -300,6 +303,41 @@ TEST_F(OcrScan, ReadsImagesOnlyWhenARuleReachesOcr) {
   d = Scan("hello", {});
   EXPECT_EQ(d.rule, "");
   EXPECT_TRUE(d.signals.empty());
+}
+
+
+TEST_F(OcrScan, ReadsTextInSampledVideoFrames) {
+  // video-meme.mp4: 2 s of photo.jpg (no text), then 2 s of meme-en.jpg, 5 frames/s. Frames are
+  // read every 2 s: the caption is found in the frame at 2.0 s, with its time and box as evidence.
+  Decision d = Scan("", {"video-meme.mp4"});
+  EXPECT_EQ(d.rule, "scam-image");
+  const Signal* s = Find(d, "ocr");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->name, "scam");
+  EXPECT_NE(s->evidence.find("\"free bitcoin giveaway\" in media[0] video-meme.mp4 at 2.0 s ["), std::string::npos)
+      << s->evidence;
+  // Every frame read (0.2 s apart: the caption is on 10 of them): it still counts once.
+  ScanOptions o;
+  o.media_dir = kData;
+  o.ocr_video_seconds = 0;
+  o.ocr_video_max_frames = 20;
+  MakeScanner(o);
+  d = Scan("", {"video-meme.mp4"});
+  ASSERT_NE(Find(d, "ocr"), nullptr);
+  EXPECT_EQ(Find(d, "ocr")->evidence.find("; "), std::string::npos) << Find(d, "ocr")->evidence;
+  // One frame at most: only the photo at 0 s is read, no text, no hit.
+  o.ocr_video_seconds = 2;
+  o.ocr_video_max_frames = 1;
+  MakeScanner(o);
+  d = Scan("", {"video-meme.mp4"});
+  EXPECT_EQ(d.rule, "");
+  EXPECT_EQ(Find(d, "ocr"), nullptr);
+  // A truncated video: an ocr error signal naming it (the scan goes on).
+  d = Scan("", {std::string(EVENHAND_SOURCE_DIR) + "/examples/known-video/media/truncated.mp4"});
+  s = Find(d, "ocr");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->name, "error");
+  EXPECT_NE(s->evidence.find("truncated.mp4"), std::string::npos) << s->evidence;
 }
 
 }  // namespace

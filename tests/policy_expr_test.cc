@@ -6,6 +6,7 @@
 #include <new>
 
 #include "policy/expr.h"
+#include "policy/lexer.h"
 
 // Counts heap allocations so that the test can prove evaluation makes none.
 // GCC 12 misreads the malloc/free pair behind a replaced operator new/delete
@@ -283,6 +284,20 @@ TEST(policy_expr_errors, UnknownName) {
   err = MustFail("bogus");
   EXPECT_EQ(err.offset, 0);
   EXPECT_NE(err.message.find("unknown name \"bogus\" (names: lang, region"), std::string::npos) << err.message;
+}
+
+// "Did you mean": at most 2 edits and under half the word. Candidates more
+// than 2 bytes longer or shorter are skipped without a distance table (the
+// fuzz-found cost of a long unknown word), which must not change the answer.
+TEST(policy_expr_errors, ClosestMatchSkipsOnlyWhatCannotMatch) {
+  using evenhand::policy_internal::ClosestMatch;
+  const std::vector<std::string_view> names = {"lang", "region", "abcd", "list.threats.count"};
+  EXPECT_EQ(ClosestMatch("langg", names), "lang");
+  EXPECT_EQ(ClosestMatch("ab", names), "abcd");  // 2 shorter, 2 edits: still a hint
+  EXPECT_EQ(ClosestMatch("list.threats.cnt", names), "list.threats.count");
+  EXPECT_EQ(ClosestMatch("a", names), "");       // 3 shorter than "abcd"
+  EXPECT_EQ(ClosestMatch("lang", names), "");    // exact: no hint
+  EXPECT_EQ(ClosestMatch(std::string(1 << 16, 'l'), names), "");
 }
 
 TEST(policy_expr_errors, TypeErrors) {

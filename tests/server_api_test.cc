@@ -527,6 +527,7 @@ TEST_F(ApiTest, RoleMatrix) {
       {"DELETE", key, "", "d"},
       {"GET", "/v1/policy", "", "mud"},
       {"POST", "/v1/policy/reload", "", "d"},
+      {"POST", "/v1/retention/run", R"({"keep":"36500d","dry_run":true})", "d"},
   };
   const std::vector<std::pair<char, std::string>> roles = {
       {'a', "authority"}, {'m', "moderator"}, {'u', "auditor"}, {'d', "admin"}, {'-', ""}};

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_leaf.h"
 #include "store/audit_tree.h"
 #include "store/audit_tree_store.h"
 #include "store/sqlite/sqlite_migrations.h"
@@ -94,6 +95,27 @@ tlog::Hash TileRoot(Store& store) {
 void Append(Store& store, int from, int to) {
   for (int i = from; i < to; ++i)
     ASSERT_TRUE(store.AppendAudit("tester", "test.entry", "s" + std::to_string(i), "{\"i\":" + std::to_string(i) + "}").ok());
+}
+
+// The append path's leaf hash (from the secret, in place) is the leaf the
+// proofs and `audit verify` compute from the salts, field by field.
+TEST(AuditLeafV2, InPlaceHashEqualsTheSaltedLeafOfEveryEntry) {
+  const std::string secret(32, '\x5a');
+  std::vector<AuditEntry> entries(5);
+  entries[0] = {1, 1700000000, "mod-aisha", "decision", "post-1", "{\"action\":\"remove\"}", std::string(64, '0'), ""};
+  entries[1] = {2, -5, "", "", "", "", "", ""};
+  entries[2] = {9223372036854775807LL, 0, "a\nb", "order.act", "ord-1", std::string(100000, 'p'), "ab", ""};
+  entries[3] = {42, 1, "evenhand:migration", "audit.tree_rebuilt", "audit", "{}", std::string(64, 'f'), ""};
+  entries[4] = {-3, 7, "x", "y", "z", "w", "v", ""};
+  for (const AuditEntry& e : entries) {
+    const AuditSalts salts = DeriveAuditSalts(secret, e.seq);
+    EXPECT_EQ(AuditLeafHashV2(e, std::string_view(secret)), AuditLeafHashV2(e, salts)) << e.seq;
+    EXPECT_EQ(AuditLeafHashV2(e, std::string_view(secret)), tlog::LeafHash(AuditLeafDataV2(e, CommitAudit(e, salts))));
+    AuditEntry changed = e;
+    changed.payload += " ";
+    EXPECT_NE(AuditLeafHashV2(changed, std::string_view(secret)), AuditLeafHashV2(e, salts)) << e.seq;
+    EXPECT_NE(AuditLeafHashV2(e, std::string_view(std::string(32, '\x5b'))), AuditLeafHashV2(e, salts)) << e.seq;
+  }
 }
 
 TEST_F(StoreTlogTest, TheTreeFollowsEveryCommitSingleAndBatched) {
@@ -300,7 +322,7 @@ TEST_F(StoreTlogTest, EditsBehindTheStoresBackAreNamed) {
     EXPECT_NE(report->problems[0].find("entry 257: its contents do not match leaf 256"), std::string::npos)
         << report->problems[0];
   }
-  RawExec(path_, "DELETE FROM tlog_tiles; UPDATE tlog_tree SET size = 0;");
+  RawExec(path_, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail;");
   {
     auto store = Open();
     Append(*store, 300, 301);  // the next write rebuilds the tree, past the tail rows left behind
@@ -333,7 +355,7 @@ TEST_F(StoreTlogTest, PartialTilesAreTailRowsAppendedPerCommit) {
   }
   auto store = Open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogTailSchema);
+  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogSizeSchema);
   EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles"), 1);
   EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail"), 2);
   EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
@@ -372,12 +394,60 @@ TEST_F(StoreTlogTest, PartialTilesAreTailRowsAppendedPerCommit) {
   auto report = VerifyAuditTree(*store);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << report->problems.front();
-  // A tail row cut out behind the store's back: the next write says so.
+  // Schema v12: the size is where level 0 ends, with no row of its own.
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM sqlite_schema WHERE name = 'tlog_tree'"), 0);
+  // The tail rows of level 0 cut out behind the store's back: the tree now
+  // ends at tile 0/1 (512), and `audit verify` names the entries past it.
   RawExec(path_, "DELETE FROM tlog_tail WHERE level = 0");
-  Status s = store->AppendAudit("tester", "test.entry", "x", "");
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.code(), Status::Code::kCorrupt);
-  EXPECT_NE(s.message().find("tile 0/2 holds 0 hashes"), std::string::npos) << s.message();
+  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 512u);
+  report = VerifyAuditTree(*store);
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_NE(report->problems[0].find("holds 512 entries, the log 520"), std::string::npos) << report->problems[0];
+  // The next write hashes them again from the entries, as after any reset.
+  ASSERT_TRUE(store->AppendAudit("tester", "test.entry", "x", "").ok());
+  leaves = Leaves(*store);
+  ASSERT_EQ(leaves.size(), 521u);
+  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 521u);
+  EXPECT_EQ(TileRoot(*store), RootOf(leaves));
+}
+
+// Schema v12: the size that tlog_tree held must be where level 0 ends; a
+// v11 store whose tree was edited has it rebuilt by the migration.
+TEST_F(StoreTlogTest, TheV12MigrationKeepsTheTreeOrRebuildsAnEditedOne) {
+  const auto v11 = sqlite_store::Migrations().subspan(0, static_cast<size_t>(sqlite_store::kTlogTailSchema));
+  tlog::Hash root_before{};
+  {
+    auto old = sqlite_store::OpenSqliteStoreWithMigrations(path_, v11);
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    Append(**old, 0, 300);
+    root_before = TileRoot(**old);
+  }
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->schema_version(), sqlite_store::kTlogSizeSchema);
+    EXPECT_EQ(*Tree(*store).AuditTreeSize(), 300u);
+    EXPECT_EQ(TileRoot(*store), root_before);
+    Append(*store, 300, 301);
+    EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
+    EXPECT_TRUE(VerifyAuditTree(*store)->ok());
+  }
+  // A v11 store whose size row says less than its tiles (reset behind its back).
+  std::filesystem::remove(path_);
+  {
+    auto old = sqlite_store::OpenSqliteStoreWithMigrations(path_, v11);
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    Append(**old, 0, 40);
+  }
+  RawExec(path_, "UPDATE tlog_tree SET size = 0; UPDATE tlog_tail SET hashes = zeroblob(32) WHERE start = 7");
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(*Tree(*store).AuditTreeSize(), 40u);
+    EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));  // rebuilt: the zeroed leaf is the entry's again
+    EXPECT_TRUE(VerifyAuditTree(*store)->ok());
+  }
 }
 
 TEST_F(StoreTlogTest, ATreeShorterThanTheLogIsNamed) {
@@ -385,7 +455,7 @@ TEST_F(StoreTlogTest, ATreeShorterThanTheLogIsNamed) {
     auto store = Open();
     Append(*store, 0, 20);
   }
-  RawExec(path_, "UPDATE tlog_tree SET size = 15");
+  RawExec(path_, "DELETE FROM tlog_tail WHERE level = 0 AND start >= 15");
   auto store = Open();
   auto report = VerifyAuditTree(*store);
   ASSERT_TRUE(report.ok());

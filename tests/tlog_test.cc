@@ -158,6 +158,25 @@ TEST(TlogHash, HmacSha256IsRfc4231s) {
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
+// The in-place forms hash the parts' concatenation: equal to the string
+// forms for every split, empty parts and a key longer than a block.
+TEST(TlogHash, PartsFormsEqualTheConcatenation) {
+  const std::string text = "evenhand.audit.commit/v2\nactor\nsalt\nmod-aisha";
+  for (size_t a = 0; a <= text.size(); a += 7)
+    for (size_t b = a; b <= text.size(); b += 11) {
+      const std::string_view t(text), x = t.substr(0, a), y = t.substr(a, b - a), z = t.substr(b);
+      EXPECT_EQ(Sha256Parts({x, y, "", z}), Sha256(text)) << a << " " << b;
+      EXPECT_EQ(Sha256Parts({x, y, z}, 0x00), LeafHash(text)) << a << " " << b;
+      EXPECT_EQ(HmacSha256Parts("Jefe", {x, y, z}), HmacSha256("Jefe", text)) << a << " " << b;
+      EXPECT_EQ(HmacSha256Parts(std::string(131, '\xaa'), {x, "", y, z}), HmacSha256(std::string(131, '\xaa'), text));
+    }
+  EXPECT_EQ(ToHex(HmacSha256Parts("Jefe", {"what do ya ", "want for nothing?"})),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  char buf[64];
+  ToHex(LeafHash("a"), buf);
+  EXPECT_EQ(std::string(buf, 64), ToHex(LeafHash("a")));
+}
+
 TEST(TlogVectors, TreeHashesOfTheCtTestData) {
   std::vector<Hash> leaves = CtLeafHashes();
   MemorySource src(leaves);

@@ -181,17 +181,7 @@ Status SaveBank(const Bank& bank, const std::string& path) {
   }
   for (uint32_t id : live) w.Str(bank.EntryLabel(id));
   w.U64(Fnv1a(w.buf().data(), w.buf().size()));
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::Io(tmp + ": cannot create");
-  bool ok = std::fwrite(w.buf().data(), 1, w.buf().size(), f) == w.buf().size();
-  ok &= std::fflush(f) == 0;
-  ok &= std::fclose(f) == 0;
-  if (!ok || !ReplaceFile(tmp, path).ok()) {
-    std::remove(tmp.c_str());
-    return Status::Io(path + ": write failed");
-  }
-  return Status::Ok();
+  return WriteFileReplacing(path, w.buf());
 }
 
 Result<std::unique_ptr<Bank>> LoadBank(const std::string& path) {

@@ -2,6 +2,7 @@
 #include "model/replace_file.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -88,7 +89,7 @@ Status Merge(const std::vector<std::string>& runs, std::FILE* out, bool text, co
     RunReader& r = readers[i];
     bool ok = text ? std::fwrite(r.line.data(), 1, r.line.size(), out) == r.line.size() && std::fputc('\n', out) != EOF
                    : WriteRecord(out, r.key, r.seq, r.line);
-    if (!ok) return Status::Io(out_name + ": write failed");
+    if (!ok) return Status::Io(out_name + ": write failed: " + std::strerror(errno));
     if (r.Next(&bad)) heap.push(i);
   }
   if (bad) return Status::Corrupt("a sorted run was cut short (disk full?)");
@@ -120,8 +121,8 @@ Status SortPostsFile(const std::string& in, const std::string& out, const SortOp
     if (f.f == nullptr) return Status::Io(name + ": cannot open for writing");
     for (const Rec& r : recs)
       if (!WriteRecord(f.f, r.key, r.seq, std::string_view(arena).substr(r.off, r.len)))
-        return Status::Io(name + ": write failed");
-    if (std::fflush(f.f) != 0) return Status::Io(name + ": write failed");
+        return Status::Io(name + ": write failed: " + std::strerror(errno));
+    if (std::fflush(f.f) != 0) return Status::Io(name + ": write failed: " + std::strerror(errno));
     recs.clear();
     arena.clear();
     return Status::Ok();
@@ -192,7 +193,7 @@ Status SortPostsFile(const std::string& in, const std::string& out, const SortOp
                        [](const Rec& a, const Rec& b) { return a.key != b.key ? a.key < b.key : a.seq < b.seq; });
       for (const Rec& r : recs)
         if (std::fwrite(arena.data() + r.off, 1, r.len, o.f) != r.len || std::fputc('\n', o.f) == EOF) {
-          st = Status::Io(tmp + ": write failed");
+          st = Status::Io(tmp + ": write failed: " + std::strerror(errno));
           break;
         }
     } else {
@@ -217,7 +218,7 @@ Status SortPostsFile(const std::string& in, const std::string& out, const SortOp
             break;
           }
           st = Merge(group, f.f, false, name);
-          if (st.ok() && std::fflush(f.f) != 0) st = Status::Io(name + ": write failed");
+          if (st.ok() && std::fflush(f.f) != 0) st = Status::Io(name + ": write failed: " + std::strerror(errno));
           for (const std::string& r : group) std::remove(r.c_str());
         }
         ++stats->merge_passes;
@@ -229,7 +230,7 @@ Status SortPostsFile(const std::string& in, const std::string& out, const SortOp
         ++stats->merge_passes;
       }
     }
-    if (st.ok() && std::fflush(o.f) != 0) st = Status::Io(tmp + ": write failed");
+    if (st.ok() && std::fflush(o.f) != 0) st = Status::Io(tmp + ": write failed: " + std::strerror(errno));
   }
   cleanup();
   if (!st.ok()) {

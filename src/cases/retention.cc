@@ -1,5 +1,6 @@
 #include "cases/retention.h"
 
+#include <cmath>
 #include <map>
 
 #include "model/time.h"
@@ -145,6 +146,20 @@ Result<RetentionReport> ApplyRetention(Store& store, const RetentionOptions& o) 
   }
   if (Status s = RetainLogins(store, o, *holds, &report); !s.ok()) return s;
   return report;
+}
+
+std::function<std::optional<RetentionOptions::Minimum>(const std::string& account)> LoginMinimumFromRegimes(
+    Store* store, TrafficRetentionLookup traffic) {
+  return [store, traffic = std::move(traffic)](const std::string& account) -> std::optional<RetentionOptions::Minimum> {
+    auto a = store->GetAccount(account);
+    if (!a.ok() || a->country.empty()) return std::nullopt;  // no stored country: no law to look up
+    const TrafficRetentionAnswer t = traffic(a->country);
+    if (!t.days) return std::nullopt;
+    const auto days = static_cast<int64_t>(std::ceil(*t.days));
+    return RetentionOptions::Minimum{days * 86400, t.regime_id + ": traffic data of accounts in " + a->country +
+                                                       " kept at least " + std::to_string(days) + " days (" +
+                                                       t.source + ")"};
+  };
 }
 
 OJson RetentionReportJson(const RetentionReport& r) {

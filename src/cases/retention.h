@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cases/datareq_regimes.h"
 #include "model/status.h"
 #include "store/store.h"
 
@@ -74,6 +75,12 @@ struct RetentionReport {
 };
 
 Result<RetentionReport> ApplyRetention(Store& store, const RetentionOptions& options);
+// RetentionOptions::login_minimum from the regimes: for the account's
+// stored country, the longest period `traffic` says its law asks traffic
+// data kept; nullopt without a stored country or such a figure. `store`
+// must outlive the function (the CLI's store, the API's writer).
+std::function<std::optional<RetentionOptions::Minimum>(const std::string& account)> LoginMinimumFromRegimes(
+    Store* store, TrafficRetentionLookup traffic);
 nlohmann::ordered_json RetentionReportJson(const RetentionReport& report);
 
 }  // namespace evenhand

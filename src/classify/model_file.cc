@@ -197,15 +197,7 @@ Status WriteMeta(const std::string& model_path, const ModelMeta& meta) {
   nlohmann::ordered_json recal = nlohmann::ordered_json::parse(meta.recalibrations_json, nullptr, false);
   if (recal.is_array() && !recal.empty()) j["recalibrations"] = recal;
   const std::string path = MetaPathFor(model_path);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Io(tmp + ": cannot write: " + std::strerror(errno));
-    out << j.dump(2) << "\n";
-    if (!out.flush()) return Status::Io(tmp + ": write error");
-  }
-  if (Status s = ReplaceFile(tmp, path); !s.ok()) return s;
-  return Status::Ok();
+  return WriteFileReplacing(path, j.dump(2) + "\n");
 }
 
 }  // namespace evenhand::classify

@@ -4,6 +4,9 @@
 //   bank match BANK [IMAGE...] [--hashes LIST] [--radius 31] [--dihedral]
 //   bank stats BANK...
 //   bank export BANK [-o FILE]
+//   (import and export take --db URL --actor PERSON: an audit entry, cli/bank_audit.h)
+//   bank import-signals|export-signals|snapshot|verify|delta|apply: hash
+//        exchange, cli/cmd_bank_exchange.cc
 //
 // match prints "query,match_hash,distance,label" per match (query = file name
 // or the query hash); exit 0 whether or not anything matched, 1 on bad input.
@@ -20,6 +23,7 @@
 #include "bank/bank.h"
 #include "model/replace_file.h"
 #include "bank/bank_io.h"
+#include "cli/bank_audit.h"
 #include "cli/bank_media.h"
 #include "cli/commands.h"
 #include "image/decoder.h"
@@ -40,7 +44,19 @@ struct ImportArgs {
   std::string kind;  // empty: detected
   bool digest_files = false;
   float seconds_per_hash = 1.0f;
+  BankAudit audit;
 };
+
+// The bank.import audit entry of a finished import (a no-op without --db).
+int AuditImport(ImportArgs& a, BankKind kind, size_t entries) {
+  nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
+  for (const std::string& in : a.inputs) inputs.push_back({{"file", in}, {"sha256", FileSha256(in)}});
+  nlohmann::ordered_json payload{{"verb", "import"}, {"bank", a.out}, {"kind", BankKindName(kind)},
+                                 {"inputs", inputs}, {"entries", entries}, {"bank_sha256", FileSha256(a.out)}};
+  if (Status s = a.audit.Append("bank.import", a.name, payload); !s.ok())
+    return Fail("the bank was written but the audit entry was not: " + s.message());
+  return 0;
+}
 
 // The kind an import makes: --kind, else a video among the inputs (vpdq),
 // else the bank being appended to, else the first list's.
@@ -58,10 +74,11 @@ Result<BankKind> ImportKind(const ImportArgs& a) {
   return a.inputs.empty() ? Result<BankKind>(BankKind::kPdq) : DetectBankKind(a.inputs[0]);
 }
 
-int RunImport(const ImportArgs& a) {
+int RunImport(ImportArgs& a) {
   if (!ValidBankName(a.name)) return Fail("--name \"" + a.name + "\" must be [a-z0-9_]+ (it is used as bank.NAME)");
   auto kind = ImportKind(a);
   if (!kind.ok()) return Fail(kind.status().message());
+  if (Status s = a.audit.Open(); !s.ok()) return Fail(s.message());
   if (*kind != BankKind::kPdq) {
     MediaImportArgs m;
     m.kind = *kind;
@@ -71,7 +88,9 @@ int RunImport(const ImportArgs& a) {
     m.append = a.append;
     m.digest_files = a.digest_files;
     m.seconds_per_hash = a.seconds_per_hash;
-    return RunMediaImport(m);
+    if (int rc = RunMediaImport(m); rc != 0) return rc;
+    auto written = OpenAnyBank(a.out, a.name);
+    return AuditImport(a, *kind, written.ok() ? written->size() : 0);
   }
   if (a.digest_files) return Fail("--digest-files needs --kind md5, sha1 or sha256");
   std::unique_ptr<Bank> bank;
@@ -94,7 +113,7 @@ int RunImport(const ImportArgs& a) {
   if (!s.ok()) return Fail(s.message());
   std::fprintf(stderr, "bank %s: %zu hashes imported, %zu in %s\n", bank->info().name.c_str(), added, bank->size(),
                a.out.c_str());
-  return 0;
+  return AuditImport(a, BankKind::kPdq, bank->size());
 }
 
 struct MatchArgs {
@@ -211,18 +230,25 @@ int RunStats(const std::vector<std::string>& banks) {
   return 0;
 }
 
-int RunExport(const std::string& path, const std::string& out) {
-  auto bank = OpenAnyBank(path, "bank");
+struct ExportArgs {
+  std::string bank, out;
+  BankAudit audit;
+};
+
+int RunExport(ExportArgs& a) {
+  auto bank = OpenAnyBank(a.bank, "bank");
   if (!bank.ok()) return Fail(bank.status().message());
   std::string text = ExportAnyBankText(*bank);
-  if (out.empty() || out == "-") {
+  if (Status s = a.audit.Open(); !s.ok()) return Fail(s.message());
+  if (a.out.empty() || a.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
-    return 0;
+  } else if (Status s = WriteFileReplacing(a.out, text); !s.ok()) {
+    return Fail(s.message());
   }
-  std::ofstream f(out + ".tmp", std::ios::binary);
-  f << text;
-  f.close();
-  if (!f || !ReplaceFile(out + ".tmp", out).ok()) return Fail(out + ": write failed");
+  nlohmann::ordered_json payload{{"verb", "export"}, {"bank", a.bank}, {"bank_sha256", FileSha256(a.bank)},
+                                 {"output", a.out.empty() ? "-" : a.out}, {"entries", bank->size()}};
+  if (Status s = a.audit.Append("bank.export", bank->info().name, payload); !s.ok())
+    return Fail("exported, but the audit entry was not written: " + s.message());
   return 0;
 }
 
@@ -253,6 +279,7 @@ void AddBankCommand(CLI::App& app, int* exit_code) {
   c->add_option("-r,--seconds-per-hash", imp->seconds_per_hash,
                 "vpdq: hash one frame every S seconds of each video (default 1; 0 = every frame)")
       ->check(CLI::Range(0.0f, 1e6f));
+  imp->audit.AddFlags(c);
   c->callback([imp, exit_code]() { *exit_code = RunImport(*imp); });
 
   auto m = std::make_shared<MatchArgs>();
@@ -279,11 +306,14 @@ void AddBankCommand(CLI::App& app, int* exit_code) {
   c->add_option("banks", *stats, "Bank files")->required();
   c->callback([stats, exit_code]() { *exit_code = RunStats(*stats); });
 
-  auto exp = std::make_shared<std::pair<std::string, std::string>>();
+  auto exp = std::make_shared<ExportArgs>();
   c = bank->add_subcommand("export", "Write a bank's live hashes as text (\"hash\" or \"hash,label\" lines)");
-  c->add_option("bank", exp->first, "Bank file")->required();
-  c->add_option("-o,--out", exp->second, "Output file (default stdout)");
-  c->callback([exp, exit_code]() { *exit_code = RunExport(exp->first, exp->second); });
+  c->add_option("bank", exp->bank, "Bank file")->required();
+  c->add_option("-o,--out", exp->out, "Output file (default stdout)");
+  exp->audit.AddFlags(c);
+  c->callback([exp, exit_code]() { *exit_code = RunExport(*exp); });
+
+  AddBankExchangeCommands(bank, exit_code);
 }
 
 }  // namespace evenhand::cli

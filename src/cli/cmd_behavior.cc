@@ -48,19 +48,6 @@ int Fail(const char* verb, const std::string& msg) {
   return 1;
 }
 
-// Writes `text` to `path` through a temporary file put in place when complete (ReplaceFile).
-Status WriteFileAtomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) return Status::Io(tmp + ": cannot open for writing");
-    out << text;
-    if (!out.flush()) return Status::Io(tmp + ": write failed");
-  }
-  if (Status s = ReplaceFile(tmp, path); !s.ok()) return s;
-  return Status::Ok();
-}
-
 struct BehaviorArgs {
   std::string input, policy, db, out, networks, signals, clusters, accounts;
   std::string scales = "60,600,3600,21600";
@@ -267,21 +254,21 @@ int RunBehavior(const BehaviorArgs& args) {
     }
   }
   if (!a.networks.empty()) {
-    Status st = WriteFileAtomic(a.networks, net_text);
+    Status st = WriteFileReplacing(a.networks, net_text);
     if (!st.ok()) return Fail("behavior", st.message());
   }
   if (!a.clusters.empty()) {
     std::string text;
     for (const behavior::ClusterReport& c : r.clusters) text += behavior::ClusterToJson(c).dump() + "\n";
-    Status st = WriteFileAtomic(a.clusters, text);
+    Status st = WriteFileReplacing(a.clusters, text);
     if (!st.ok()) return Fail("behavior", st.message());
   }
   if (!a.signals.empty()) {
-    Status st = WriteFileAtomic(a.signals, sig_text);
+    Status st = WriteFileReplacing(a.signals, sig_text);
     if (!st.ok()) return Fail("behavior", st.message());
   }
   if (!a.out.empty()) {
-    Status st = a.out == "-" ? (std::fputs(dec_text.c_str(), stdout), Status::Ok()) : WriteFileAtomic(a.out, dec_text);
+    Status st = a.out == "-" ? (std::fputs(dec_text.c_str(), stdout), Status::Ok()) : WriteFileReplacing(a.out, dec_text);
     if (!st.ok()) return Fail("behavior", st.message());
   }
   uint64_t stored_networks = 0, stored_decisions = 0;
@@ -472,7 +459,7 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (!n->html.empty()) {
-      Status st = WriteFileAtomic(n->html, behavior::RenderNetworksHtml(*nets, "evenhand: coordinated networks"));
+      Status st = WriteFileReplacing(n->html, behavior::RenderNetworksHtml(*nets, "evenhand: coordinated networks"));
       if (!st.ok()) {
         *exit_code = Fail("networks", st.message());
         return;

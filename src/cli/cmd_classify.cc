@@ -8,7 +8,9 @@
 // written, when the sample is bad or no threshold reaches the target).
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -32,18 +34,6 @@ using classify::LabeledFields;
 int Fail(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return 1;
-}
-
-Status WriteFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Io(tmp + ": cannot write");
-    out << text;
-    if (!out.flush()) return Status::Io(tmp + ": write error");
-  }
-  if (Status s = ReplaceFile(tmp, path); !s.ok()) return s;
-  return Status::Ok();
 }
 
 struct TrainArgs {
@@ -90,7 +80,7 @@ int RunEvalUnlabeled(const EvalArgs& a, const classify::Classifier& model) {
   if (!drift.ok()) return Fail(drift.status().message());
   const std::string json = classify::DriftReportJson(a.model, *drift);
   if (!a.json.empty())
-    if (Status st = WriteFile(a.json, json); !st.ok()) return Fail(st.message());
+    if (Status st = WriteFileReplacing(a.json, json); !st.ok()) return Fail(st.message());
   std::fputs(a.format == "json" ? json.c_str()
                                 : (fmt::format("model {}: {} texts (labels not read)\n", a.model, data->size()) +
                                    classify::DriftText(*drift)).c_str(),
@@ -112,7 +102,7 @@ int RunEval(const EvalArgs& a) {
   for (const auto& [path, text] : {std::pair{a.json, json}, std::pair{a.pr_csv, classify::PrCurveCsv(*report)},
                                    std::pair{a.pr_svg, classify::PrCurveSvg(*report)}})
     if (!path.empty())
-      if (Status st = WriteFile(path, text); !st.ok()) return Fail(st.message());
+      if (Status st = WriteFileReplacing(path, text); !st.ok()) return Fail(st.message());
   std::fputs(a.format == "json" ? json.c_str() : classify::EvalReportText(*report).c_str(), stdout);
   return a.fail_on_drift && report->drift && report->drift->psi >= classify::kPsiMajor ? 3 : 0;
 }
@@ -166,7 +156,7 @@ int RunCalibrate(const CalibrateArgs& a) {
     std::string bytes;
     if (Status st = classify::ReadWholeFile(a.model, &bytes); !st.ok()) return Fail(st.message());
     if (classify::Sha256Hex(bytes) != meta.model_sha256) return Fail(a.model + ": changed while calibrating");
-    if (Status st = WriteFile(out, bytes); !st.ok()) return Fail(st.message());
+    if (Status st = WriteFileReplacing(out, bytes); !st.ok()) return Fail(st.message());
   }
   if (Status st = classify::WriteMeta(out, meta); !st.ok()) return Fail(st.message());
   if (a.format == "json") {
@@ -205,8 +195,19 @@ int RunPredict(const PredictArgs& a) {
   if (a.output != "-") {
     tmp = a.output + ".tmp";
     out = std::fopen(tmp.c_str(), "wb");
-    if (out == nullptr) return Fail(tmp + ": cannot write");
+    if (out == nullptr) return Fail(tmp + ": cannot write: " + std::strerror(errno));
   }
+  // An early return (a bad input line) leaves no temporary output behind.
+  struct Abandon {
+    std::FILE** out;
+    const std::string* tmp;
+    ~Abandon() {
+      if (*out != nullptr && *out != stdout) {
+        std::fclose(*out);
+        std::remove(tmp->c_str());
+      }
+    }
+  } abandon{&out, &tmp};
   auto scratch = classify::Classifier::NewScratch();
   std::vector<float> scores(c.labels().size());
   std::string line;
@@ -237,7 +238,16 @@ int RunPredict(const PredictArgs& a) {
     std::fputs((o.dump() + "\n").c_str(), out);
   }
   if (out != stdout) {
-    if (std::fclose(out) != 0 || !ReplaceFile(tmp, a.output).ok()) return Fail(a.output + ": write error");
+    const bool written = !std::ferror(out);
+    const int saved = errno;
+    const bool closed = std::fclose(out) == 0;
+    out = nullptr;
+    Status s = written && closed ? ReplaceFile(tmp, a.output)
+                                 : Status::Io(a.output + ": write failed: " + std::strerror(written ? errno : saved));
+    if (!s.ok()) {
+      std::remove(tmp.c_str());
+      return Fail(s.message());
+    }
   }
   return 0;
 }

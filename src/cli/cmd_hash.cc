@@ -64,15 +64,7 @@ bool HashVideo(const HashArgs& args, const std::string& file, bool header, VpdqH
     return true;
   }
   const std::string out = args.out_dir + "/" + std::filesystem::path(file).stem().string() + ".txt";
-  {
-    std::ofstream f(out + ".tmp", std::ios::binary);
-    f << text;
-    if (!f) {
-      std::fprintf(stderr, "evenhand hash: %s: write failed\n", out.c_str());
-      return false;
-    }
-  }
-  if (Status r = ReplaceFile(out + ".tmp", out); !r.ok()) {
+  if (Status r = WriteFileReplacing(out, text); !r.ok()) {
     std::fprintf(stderr, "evenhand hash: %s\n", r.message().c_str());
     return false;
   }

@@ -1,7 +1,6 @@
 // `evenhand item show ID`: everything held about one item (versions,
 // decisions, cases, visibility per country); `evenhand retention run`:
 // delete content older than a period unless a case or legal hold needs it.
-#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -110,18 +109,7 @@ void AddItemCommands(CLI::App& app, int* exit_code) {
     o.actor = *actor;
     o.dry_run = r->dry_run;
     o.keep_login_seconds = keep_logins.value_or(0);
-    Store* db = store->get();
-    o.login_minimum = [db, traffic = MakeTrafficRetentionLookup(std::move(regimes).value())](
-                          const std::string& account) -> std::optional<RetentionOptions::Minimum> {
-      auto a = db->GetAccount(account);
-      if (!a.ok() || a->country.empty()) return std::nullopt;  // no stored country: no law to look up
-      const TrafficRetentionAnswer t = traffic(a->country);
-      if (!t.days) return std::nullopt;
-      const auto days = static_cast<int64_t>(std::ceil(*t.days));
-      return RetentionOptions::Minimum{days * 86400, t.regime_id + ": traffic data of accounts in " + a->country +
-                                                         " kept at least " + std::to_string(days) + " days (" +
-                                                         t.source + ")"};
-    };
+    o.login_minimum = LoginMinimumFromRegimes(store->get(), MakeTrafficRetentionLookup(std::move(regimes).value()));
     auto report = ApplyRetention(**store, o);
     if (!report.ok()) {
       *exit_code = Fail("retention run", report.status().message());

@@ -1,4 +1,5 @@
-// `evenhand policy check FILE...`: parse, type-check and compile policies.
+// `evenhand policy check FILE...`: parse, type-check and compile policies
+// (`policy publish` is in cmd_stream.cc, built with NATS).
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -10,9 +11,7 @@
 
 namespace evenhand::cli {
 
-namespace {
-
-int CheckOne(const std::string& path) {
+int CheckPolicyFile(const std::string& path) {
   auto diagnostics = PolicyLoader::Check(path);
   if (!diagnostics.empty()) {
     for (const auto& d : diagnostics) std::fprintf(stderr, "%s\n", d.ToString().c_str());
@@ -37,8 +36,6 @@ int CheckOne(const std::string& path) {
   return 0;
 }
 
-}  // namespace
-
 void AddPolicyCommand(CLI::App& app, int* exit_code) {
   auto* policy = app.add_subcommand("policy", "Work with policy files");
   policy->require_subcommand(1);
@@ -48,9 +45,12 @@ void AddPolicyCommand(CLI::App& app, int* exit_code) {
   check->add_option("files", *files, "Policy YAML files")->required()->check(CLI::ExistingFile);
   check->callback([files, exit_code] {
     int rc = 0;
-    for (const auto& f : *files) rc |= CheckOne(f);
+    for (const auto& f : *files) rc |= CheckPolicyFile(f);
     *exit_code = rc;
   });
+#ifdef EVENHAND_NATS
+  AddPolicyPublishCommand(*policy, exit_code);
+#endif
 }
 
 }  // namespace evenhand::cli

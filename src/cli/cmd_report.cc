@@ -42,25 +42,6 @@ int Fail(const std::string& verb, const std::string& message) {
   return 1;
 }
 
-Status WriteFileAtomic(const std::string& path, const std::string& contents) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Io(tmp + ": cannot create: " + std::strerror(errno));
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::Io(tmp + ": write failed");
-    }
-  }
-  if (Status s = ReplaceFile(tmp, path); !s.ok()) {
-    std::remove(tmp.c_str());
-    return s;
-  }
-  return Status::Ok();
-}
-
 // Opens the store and reads the record. `from`/`to` are RFC 3339 or empty.
 // With `readers` > 1 the decisions are read by that many threads, each on
 // its own connection.
@@ -135,17 +116,17 @@ int Transparency(const TransparencyArgs& a) {
     return 0;
   }
   if (!a.json.empty())
-    if (Status s = WriteFileAtomic(a.json, json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+    if (Status s = WriteFileReplacing(a.json, json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         !s.ok())
       return Fail("report transparency", s.message());
   if (!a.html.empty())
-    if (Status s = WriteFileAtomic(a.html, analytics::RenderTransparencyHtml(report, a.title)); !s.ok())
+    if (Status s = WriteFileReplacing(a.html, analytics::RenderTransparencyHtml(report, a.title)); !s.ok())
       return Fail("report transparency", s.message());
   if (!a.csv.empty()) {
     if (::mkdir(a.csv.c_str(), 0755) != 0 && errno != EEXIST)
       return Fail("report transparency", a.csv + ": cannot create directory: " + std::strerror(errno));
     for (const auto& [name, contents] : analytics::TransparencyCsvFiles(report))
-      if (Status s = WriteFileAtomic(a.csv + "/" + name, contents); !s.ok())
+      if (Status s = WriteFileReplacing(a.csv + "/" + name, contents); !s.ok())
         return Fail("report transparency", s.message());
   }
   std::fprintf(stderr, "transparency report: %lld orders, %lld notices, %lld data requests, %lld own-initiative actions\n",
@@ -318,7 +299,7 @@ int All(const AllArgs& a) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
       return Fail(verb, dir + ": cannot create directory: " + std::strerror(errno));
   for (const analytics::ReportFile& f : files)
-    if (Status s = WriteFileAtomic(a.out + "/" + f.name, f.contents); !s.ok()) return Fail(verb, s.message());
+    if (Status s = WriteFileReplacing(a.out + "/" + f.name, f.contents); !s.ok()) return Fail(verb, s.message());
   std::fprintf(stderr, "%zu report files in %s (%zu cases as of %s)\n", files.size(), a.out.c_str(),
                record->cases.size(), FormatTimestamp(record->as_of).c_str());
   return 0;

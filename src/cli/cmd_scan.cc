@@ -41,6 +41,8 @@ struct ScanArgs {
   InputLimits limits;
   ocr::OcrOptions ocr;  // text in images, for policies that read ocr.*
   ocr::FuzzyTerms::Options ocr_fuzzy;
+  float ocr_video_seconds = ScanOptions{}.ocr_video_seconds;
+  int ocr_video_frames = ScanOptions{}.ocr_video_max_frames;
 };
 
 void PrintSummary(const ScanStats& stats, const std::string& policy_id, const ScanArgs& args) {
@@ -113,6 +115,8 @@ int RunScanCommand(const ScanArgs& args) {
   scan_options.video_limits.max_decode_seconds = args.max_video_decode_seconds;
   scan_options.ocr = args.ocr;
   scan_options.ocr_fuzzy = args.ocr_fuzzy;
+  scan_options.ocr_video_seconds = args.ocr_video_seconds;
+  scan_options.ocr_video_max_frames = args.ocr_video_frames;
   if (!args.behavior_signals.empty()) {
     auto signals = behavior::LoadAccountSignals(args.behavior_signals);
     if (!signals.ok()) return fail(signals.status().message());
@@ -281,6 +285,14 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
                    "Terms of 10 or more letters match the text in images with up to this share of their letters "
                    "misread (0 = exact matches only)")
       ->check(CLI::Range(0.0, 0.5))
+      ->capture_default_str();
+  scan->add_option("--ocr-video-seconds", args->ocr_video_seconds,
+                   "Text in videos: read one frame every this many seconds (0 = every frame)")
+      ->check(CLI::Range(0.0f, 3600.0f))
+      ->capture_default_str();
+  scan->add_option("--ocr-video-frames", args->ocr_video_frames,
+                   "Text in videos: read at most this many frames of a video (each within --ocr-budget-ms)")
+      ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   scan->add_option("--tessdata", args->ocr.tessdata,
                    "Folder holding the tesseract models LANG.traineddata (default: $TESSDATA_PREFIX, else tesseract's own)");

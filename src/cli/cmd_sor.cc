@@ -16,7 +16,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -70,22 +72,22 @@ class Output {
     file_ = std::fopen(temp_.c_str(), "wb");
     if (file_ == nullptr) {
       temp_.clear();
-      return Status::Io(path + ": cannot create the output file");
+      return Status::Io(path + ": cannot create the output file: " + std::strerror(errno));
     }
     return Status::Ok();
   }
   Status Write(std::string* buf) {
     if (!buf->empty() && std::fwrite(buf->data(), 1, buf->size(), file_) != buf->size())
-      return Status::Io(path_ + ": write failed");
+      return Status::Io(path_ + ": write failed: " + std::strerror(errno));
     buf->clear();
     return Status::Ok();
   }
   Status Finish() {
-    if (std::fflush(file_) != 0) return Status::Io(path_ + ": write failed");
+    if (std::fflush(file_) != 0) return Status::Io(path_ + ": write failed: " + std::strerror(errno));
     if (file_ == stdout) return Status::Ok();
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
-    if (!closed) return Status::Io(path_ + ": write failed");
+    if (!closed) return Status::Io(path_ + ": write failed: " + std::strerror(errno));
     if (Status s = ReplaceFile(temp_, path_); !s.ok()) return s;
     temp_.clear();
     return Status::Ok();

@@ -1,5 +1,6 @@
-// `evenhand ingest` and `evenhand worker` (issue 18): posts through NATS
-// JetStream to workers that decide them into a shared store (src/stream/).
+// `evenhand ingest`, `evenhand worker` and `evenhand policy publish` (issue
+// 18): posts through NATS JetStream to workers that decide them into a
+// shared store (src/stream/); policies through a JetStream key-value bucket.
 // SIGINT / SIGTERM stop either after the chunk or batch in hand (a worker
 // hands an unfinished batch back for another worker to take).
 #include <fmt/format.h>
@@ -7,12 +8,14 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
 #include "cli/commands.h"
 #include "model/time.h"
 #include "policy/loader.h"
+#include "policy/policy_bundle.h"
 #include "stream/ingest.h"
 #include "stream/nats_client.h"
 #include "stream/worker.h"
@@ -65,7 +68,6 @@ int RunIngestCommand(IngestArgs& args) {
   o.stop = &g_stop;
   CatchStopSignals();
   auto stats = stream::RunIngest(**reader, o);
-  stream::CloseNatsLibrary();
   if (!stats.ok()) return fail(stats.status().message());
   if (!args.quiet)
     std::fprintf(stderr, "published %llu posts to %s (stream %s) in %.2f s (%.0f posts/s)%s\n",
@@ -74,6 +76,28 @@ int RunIngestCommand(IngestArgs& args) {
                  stats->bad_lines ? fmt::format("; skipped {} bad lines", stats->bad_lines).c_str() : "");
   return g_stop.load() ? 1 : 0;
 }
+
+// A folder under /tmp made on demand and removed with everything in it.
+class TempDir {
+ public:
+  TempDir() = default;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  Status Make() {
+    char tmpl[] = "/tmp/evenhand-policy-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Status::Io("cannot make a temporary folder under /tmp");
+    path_ = tmpl;
+    return Status::Ok();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 struct WorkerArgs {
   std::string policy;
@@ -87,35 +111,98 @@ int RunWorkerCommand(WorkerArgs& args) {
     std::fprintf(stderr, "evenhand worker: %s\n", msg.c_str());
     return 1;
   };
-  auto policy = PolicyLoader::Load(args.policy);
-  if (!policy.ok()) return fail(policy.status().message());
-  ScanOptions scan_options;
+  stream::WorkerOptions& o = args.options;
+  if (args.policy.empty() == o.policy_key.empty())
+    return fail("give the policy as --policy FILE or as --policy-key KEY (published with `evenhand policy publish`)");
+  ScanOptions& scan_options = o.scan_options;
   scan_options.detect_lang = ScanOptions::DetectLang::kAlways;  // as `scan --db`: stored decisions carry a language
   if (!args.now.empty()) {
     auto now = ParseTimestamp(args.now);
     if (!now) return fail(fmt::format("--now: \"{}\" is not an RFC 3339 timestamp", args.now));
     scan_options.now = *now;
   }
-  auto scanner = Scanner::Create(*policy, scan_options);
-  if (!scanner.ok()) return fail(fmt::format("{}: {}", args.policy, scanner.status().message()));
-  stream::WorkerOptions& o = args.options;
   o.idle_exit_ms = static_cast<int64_t>(args.idle_exit_seconds * 1000);
   o.log = [](const std::string& line) { LogLine("worker", line); };
   o.stop = &g_stop;
   CatchStopSignals();
-  LogLine("worker", fmt::format("policy {}, {} thread(s), batches of {}, store {}, NATS {}", (*policy)->id(),
+
+  std::shared_ptr<const Scanner> scanner;
+  uint64_t revision = 0;
+  TempDir policy_dir;  // published revisions are unpacked here, removed at the end
+  if (!o.policy_key.empty()) {
+    if (o.policy_dir.empty()) {
+      if (Status s = policy_dir.Make(); !s.ok()) return fail(s.message());
+      o.policy_dir = policy_dir.path();
+    }
+    auto published = stream::LoadPublishedPolicy(o, &revision);
+    if (!published.ok()) return fail(published.status().message());
+    scanner = std::move(published).value();
+  } else {
+    auto policy = PolicyLoader::Load(args.policy);
+    if (!policy.ok()) return fail(policy.status().message());
+    auto created = Scanner::Create(*policy, scan_options);
+    if (!created.ok()) return fail(fmt::format("{}: {}", args.policy, created.status().message()));
+    scanner = std::move(created).value();
+  }
+  LogLine("worker", fmt::format("policy {}{}, {} thread(s), batches of {}, store {}, NATS {}", scanner->policy().id(),
+                                o.policy_key.empty() ? "" : fmt::format(" ({} revision {})", o.policy_key, revision),
                                 o.threads, o.batch, o.db_url, o.nats_url));
-  auto stats = stream::RunWorker(**scanner, o);
-  stream::CloseNatsLibrary();
+  stream::PolicySlot slot(std::move(scanner), revision);
+  auto stats = stream::RunWorker(slot, o);
   if (!stats.ok()) return fail(stats.status().message());
   LogLine("worker", fmt::format("decided {} posts in {:.2f} s: {} decisions newly stored, {} redelivered, {} bad "
-                                "messages, {} store retries, {} publish retries",
+                                "messages, {} store retries, {} publish retries, {} policy swaps",
                                 stats->posts, stats->seconds, stats->stored, stats->redelivered, stats->bad,
-                                stats->store_retries, stats->publish_retries));
+                                stats->store_retries, stats->publish_retries, stats->policy_swaps));
+  return 0;
+}
+
+struct PublishArgs {
+  std::string file;
+  std::string nats_url = "nats://127.0.0.1:4222";
+  std::string bucket = "evenhand_policies";
+  std::string key;
+  int replicas = 1;
+};
+
+// Checks the policy as `policy check` does, bundles it with its files and
+// puts it under the key; a policy that does not check is refused and the
+// bucket is left as it was.
+int RunPublishCommand(const PublishArgs& args) {
+  auto fail = [](const std::string& msg) {
+    std::fprintf(stderr, "evenhand policy publish: %s\n", msg.c_str());
+    return 1;
+  };
+  if (CheckPolicyFile(args.file) != 0) return fail(args.file + ": does not check; nothing published");
+  auto bundle = PackPolicyBundle(args.file);
+  if (!bundle.ok()) return fail(bundle.status().message());
+  auto policy = PolicyLoader::Load(args.file);
+  if (!policy.ok()) return fail(policy.status().message());
+  const std::string key = args.key.empty() ? (*policy)->name() : args.key;
+  auto nats = stream::NatsClient::Connect(args.nats_url, "evenhand policy publish");
+  if (!nats.ok()) return fail(nats.status().message());
+  if (Status s = (*nats)->EnsureBucket(args.bucket, args.replicas, 16); !s.ok()) return fail(s.message());
+  uint64_t revision = 0;
+  if (Status s = (*nats)->KvPut(args.bucket, key, *bundle, &revision); !s.ok()) return fail(s.message());
+  std::printf("published %s as %s/%s revision %llu (%zu bytes)\n", (*policy)->id().c_str(), args.bucket.c_str(),
+              key.c_str(), static_cast<unsigned long long>(revision), bundle->size());
   return 0;
 }
 
 }  // namespace
+
+void AddPolicyPublishCommand(CLI::App& policy, int* exit_code) {
+  auto args = std::make_shared<PublishArgs>();
+  auto* cmd = policy.add_subcommand(
+      "publish", "Check a policy and publish it with its files to a NATS JetStream key-value bucket for workers");
+  cmd->add_option("file", args->file, "Policy YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--nats", args->nats_url, "NATS server URL(s), comma-separated")->capture_default_str();
+  cmd->add_option("--bucket", args->bucket, "Key-value bucket (made when missing)")->capture_default_str();
+  cmd->add_option("--key", args->key, "Key to publish under (default: the policy's name)");
+  cmd->add_option("--replicas", args->replicas, "JetStream replicas of the bucket when it is created")
+      ->capture_default_str();
+  cmd->callback([args, exit_code] { *exit_code = RunPublishCommand(*args); });
+}
 
 void AddIngestCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<IngestArgs>();
@@ -123,6 +210,10 @@ void AddIngestCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("input", args->input, "Items as JSON Lines ('-' = stdin)")->capture_default_str();
   cmd->add_option("--nats", args->options.nats_url, "NATS server URL(s), comma-separated")->capture_default_str();
   cmd->add_option("--accounts", args->accounts, "JSONL file of accounts to load before the posts");
+  cmd->add_option("--stream", args->options.stream, "JetStream stream the posts go to (made when missing)")
+      ->capture_default_str();
+  cmd->add_option("--subject", args->options.subject, "Subject of that stream the posts are published on")
+      ->capture_default_str();
   cmd->add_option("--replicas", args->options.replicas, "JetStream replicas of the stream when it is created")
       ->capture_default_str();
   cmd->add_option("--chunk", args->options.chunk, "Posts acknowledged together (a failed chunk is sent again)")
@@ -143,7 +234,25 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--nats", args->options.nats_url, "NATS server URL(s), comma-separated")->capture_default_str();
   cmd->add_option("--db", args->options.db_url, "Store URL shared by every worker: postgres://USER@HOST:PORT/DB")
       ->required();
-  cmd->add_option("-p,--policy", args->policy, "Policy YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-p,--policy", args->policy, "Policy YAML file (or --policy-key)")->check(CLI::ExistingFile);
+  cmd->add_option("--policy-key", args->options.policy_key,
+                  "Run the policy published under this key (`evenhand policy publish`) and swap in each new revision");
+  cmd->add_option("--policy-bucket", args->options.policy_bucket, "Key-value bucket of published policies")
+      ->capture_default_str();
+  cmd->add_option("--metrics-listen", args->options.metrics_listen,
+                  "Serve GET /metrics (Prometheus text) on HOST:PORT, e.g. 127.0.0.1:9464");
+  cmd->add_option("--control-poll-ms", args->options.control_poll_ms,
+                  "How often the policy key and the consumer's lag are read")
+      ->capture_default_str();
+  cmd->add_option("--stream", args->options.posts_stream, "JetStream stream of the posts")->capture_default_str();
+  cmd->add_option("--subject", args->options.posts_subject, "Subject of the posts in that stream")
+      ->capture_default_str();
+  cmd->add_option("--durable", args->options.durable, "Durable consumer shared by the workers of that stream")
+      ->capture_default_str();
+  cmd->add_option("--decisions-stream", args->options.decisions_stream, "JetStream stream the decisions go to")
+      ->capture_default_str();
+  cmd->add_option("--decisions-subject", args->options.decisions_subject, "Subject of the decisions in that stream")
+      ->capture_default_str();
   cmd->add_option("-j,--threads", args->options.threads, "Threads, each with its own connections")
       ->capture_default_str();
   cmd->add_option("--batch", args->options.batch, "Messages fetched, stored and acknowledged together")

@@ -21,6 +21,9 @@ void AddRegimeCommand(CLI::App& app, int* exit_code);
 void AddHashCommand(CLI::App& app, int* exit_code);
 void AddOcrCommand(CLI::App& app, int* exit_code);   // ocr: text in images (src/media/ocr)
 void AddBankCommand(CLI::App& app, int* exit_code);
+// `bank import-signals|export-signals|snapshot|verify|delta|apply` (hash exchange):
+// called by AddBankCommand on its `bank` subcommand.
+void AddBankExchangeCommands(CLI::App* bank, int* exit_code);
 void AddClassifyCommands(CLI::App& app, int* exit_code);  // train, eval, calibrate, predict
 void AddBehaviorCommands(CLI::App& app, int* exit_code);  // behavior, networks, evaluate
 void AddReportCommand(CLI::App& app, int* exit_code);  // report transparency|sla|penalties
@@ -30,7 +33,10 @@ void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
 void AddLoginsCommand(CLI::App& app, int* exit_code);  // logins import
 void AddPreserveCommand(CLI::App& app, int* exit_code);  // preserve submit|list|show|extend|release|expire-due|stats
+// `policy check`'s check of one file: diagnostics to stderr, 0 when it checks.
+int CheckPolicyFile(const std::string& path);
 #ifdef EVENHAND_NATS
+void AddPolicyPublishCommand(CLI::App& policy, int* exit_code);  // policy publish (cmd_stream.cc)
 void AddIngestCommand(CLI::App& app, int* exit_code);  // ingest: posts to NATS JetStream
 void AddWorkerCommand(CLI::App& app, int* exit_code);  // worker: decide posts from NATS JetStream
 #endif

@@ -2,6 +2,11 @@
 // the verbs; `evenhand VERB --help` explains each flag.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
 #include "cli/commands.h"
 #include "model/limits.h"
 #include "store/sqlite/sqlite_store.h"
@@ -53,6 +58,18 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  // What any verb wrote to standard output is flushed here: a write that
+  // failed (a full disk, a closed file) makes a verb that succeeded exit 1
+  // naming the OS reason, never exit 0 with its output lost. (A verb that
+  // failed has said why already.)
+  std::cout.flush();
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  if (exit_code == 0 && (!flushed || std::ferror(stdout) || !std::cout.good())) {
+    std::fprintf(stderr, "evenhand: writing to standard output failed: %s\n",
+                 errno != 0 ? std::strerror(errno) : "an earlier write failed");
+    return 1;
   }
   return exit_code;
 }

@@ -10,13 +10,7 @@ namespace evenhand::bank_codec {
 
 Status WriteSealedFile(const std::string& path, std::string* bytes) {
   Seal(bytes);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    if (!f) return Status::Io(path + ": write failed");
-  }
-  return ReplaceFile(tmp, path);
+  return WriteFileReplacing(path, *bytes);
 }
 
 bool FileHasMagic(const std::string& path, const char* magic) {

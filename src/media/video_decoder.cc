@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "media/ffmpeg_lazy.h"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -293,6 +295,7 @@ Status CheckSampling(std::string_view name, const FrameSampling& s) {
 
 Status VideoDecoder::DecodeFile(const std::string& path, const FrameSampling& sampling, VideoFrameSink* sink,
                                 VideoInfo* info) {
+  if (Status s = LoadFfmpeg(); !s.ok()) return Status::Internal(path + ": " + s.message());
   QuietFfmpeg();
   if (Status s = CheckSampling(path, sampling); !s.ok()) return s;
   std::error_code ec;
@@ -310,6 +313,7 @@ Status VideoDecoder::DecodeFile(const std::string& path, const FrameSampling& sa
 
 Status VideoDecoder::DecodeMemory(const uint8_t* data, size_t size, std::string_view name,
                                   const FrameSampling& sampling, VideoFrameSink* sink, VideoInfo* info) {
+  if (Status s = LoadFfmpeg(); !s.ok()) return Status::Internal(std::string(name) + ": " + s.message());
   QuietFfmpeg();
   if (Status s = CheckSampling(name, sampling); !s.ok()) return s;
   if (limits_.max_file_bytes > 0 && size > limits_.max_file_bytes)

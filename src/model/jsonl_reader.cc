@@ -338,8 +338,15 @@ bool JsonlReader::ReadLine(std::string_view* line, bool* too_long) {
       buffer_pos_ = 0;
       buffer_end_ = available;
     }
-    if (buffer_end_ == buffer_.size())
-      buffer_.resize(std::min(std::max<size_t>(buffer_.size() * 2, 1 << 20), limits_.max_line + (1 << 20)));
+    if (buffer_end_ == buffer_.size()) {
+      // Reads go in chunks of 1 MiB (more for a longer line), but a file
+      // known to be smaller gets a buffer of its size (plus the byte that
+      // shows the end): a small input costs no 1 MiB allocation.
+      constexpr size_t kChunk = 1 << 20;
+      size_t want = std::max<size_t>(buffer_.size() * 2, kChunk);
+      if (buffer_.empty() && total_bytes_ > 0 && total_bytes_ < kChunk) want = total_bytes_ + 1;
+      buffer_.resize(std::min(want, limits_.max_line + kChunk));
+    }
     const size_t got = std::fread(buffer_.data() + buffer_end_, 1, buffer_.size() - buffer_end_, file_);
     if (got == 0) eof_ = true;
     buffer_end_ += got;

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace evenhand {
 
@@ -38,6 +40,25 @@ Status ReplaceFile(const std::string& temp, const std::string& path) {
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0)
     return Status::Io(path + ": cannot rename the finished output into place");
+  return s;
+}
+
+Status WriteFileReplacing(const std::string& path, std::string_view data) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return Status::Io(tmp + ": cannot create: " + std::strerror(errno));
+  int err = 0;  // the first failure's errno (EIO if the library left none)
+  auto failed = [&err] { if (err == 0) err = errno != 0 ? errno : EIO; };
+  errno = 0;
+  if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f) != data.size()) failed();
+  if (std::fflush(f) != 0) failed();
+  if (std::fclose(f) != 0) failed();
+  if (err != 0) {
+    std::remove(tmp.c_str());
+    return Status::Io(path + ": write failed: " + std::strerror(err));
+  }
+  Status s = ReplaceFile(tmp, path);
+  if (!s.ok()) std::remove(tmp.c_str());
   return s;
 }
 

@@ -9,15 +9,22 @@
 // itself), so the contents of `temp` are copied into `path` opened for
 // writing instead, and `temp` is removed. On success `temp` is gone; on
 // error it is left for the caller (to remove, or to point the user at).
-// Thread safe (no state).
+//
+// WriteFileReplacing(path, data): the whole of it for an output held in
+// memory: writes `data` to PATH.tmp, checks every write and the close (a full
+// disk shows only there), then ReplaceFile. On any error PATH.tmp is removed,
+// PATH is as it was, and the Status names the file and the OS error.
+// Thread safe (no state); two writers of one PATH at once are not.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "model/status.h"
 
 namespace evenhand {
 
 Status ReplaceFile(const std::string& temp, const std::string& path);
+Status WriteFileReplacing(const std::string& path, std::string_view data);
 
 }  // namespace evenhand

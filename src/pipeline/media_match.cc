@@ -31,7 +31,8 @@ void ErrorSignal(const Status& s, std::vector<Signal>* out) {
   sig.evidence = s.message();
 }
 
-// The first bytes of the file look like a video container (not an image).
+}  // namespace
+
 bool SniffVideo(const std::string& path) {
   uint8_t head[512];
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -40,8 +41,6 @@ bool SniffVideo(const std::string& path) {
   std::fclose(f);
   return SniffImageFormat(head, n) == ImageFormat::kUnknown && LooksLikeVideo(head, n);
 }
-
-}  // namespace
 
 void Scanner::RecordMatch(size_t b, int d, std::string evidence, double score, State* state) const {
   if (state->bank_distances[b] < 0 || d < state->bank_distances[b]) state->bank_distances[b] = d;

@@ -13,8 +13,20 @@
 // on the OCR text with a score >= 0.5 (name "classifier.NAME"); and
 // "error" / "timeout" signals (score 0) for images that could not be read
 // or whose budget ran out (the lines read before are still used).
+//
+// A video among the media (sniffed from its first bytes) is read at one
+// frame every ScanOptions::ocr_video_seconds, at most ocr_video_max_frames
+// frames (VideoDecoder within video_limits), each frame like an image with
+// its own budget; its lines carry the frame's time, which the evidence
+// names ("... in media[0] v.mp4 at 4.0 s [x0,y0,x1,y1]"). The same term in
+// an overlapping box of the same video (a caption over several frames)
+// counts once.
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <functional>
 
+#include "media/video_decoder.h"
 #include "pipeline/scanner.h"
 
 namespace evenhand {
@@ -26,6 +38,46 @@ void AppendBox(std::string* out, int x0, int y0, int x1, int y1) {
           std::to_string(y1) + "]";
 }
 
+// Hands sampled video frames to the OCR engine, as images, until max_frames.
+class OcrFrameSink final : public VideoFrameSink {
+ public:
+  OcrFrameSink(ocr::OcrEngine* engine, Image* image, ocr::OcrResult* result, const VideoInfo* info, int max_frames,
+               std::function<void(float seconds, const ocr::OcrResult&)> on_frame)
+      : engine_(engine), image_(image), result_(result), info_(info), max_frames_(max_frames),
+        on_frame_(std::move(on_frame)) {}
+
+  Status Frame(int64_t frame_number, const uint8_t* rgb, int width, int height, size_t stride) override {
+    image_->Reset(width, height, 3);
+    for (int y = 0; y < height; ++y)
+      std::memcpy(image_->Row(y), rgb + static_cast<size_t>(y) * stride, static_cast<size_t>(width) * 3);
+    if (Status s = engine_->Recognize(*image_, result_); !s.ok()) return s;
+    on_frame_(info_->fps > 0 ? static_cast<float>(static_cast<double>(frame_number) / info_->fps) : 0.0f, *result_);
+    if (++frames_ >= max_frames_) {
+      enough_ = true;
+      return Status::Conflict("enough frames read");  // stops the decoder; not an error
+    }
+    return Status::Ok();
+  }
+  bool enough() const { return enough_; }
+  int frames() const { return frames_; }
+
+ private:
+  ocr::OcrEngine* engine_;
+  Image* image_;
+  ocr::OcrResult* result_;
+  const VideoInfo* info_;
+  int max_frames_;
+  std::function<void(float, const ocr::OcrResult&)> on_frame_;
+  int frames_ = 0;
+  bool enough_ = false;
+};
+
+std::string Seconds(float s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(s));
+  return buf;
+}
+
 // The line (index in ocr_lines) holding byte `offset` of ocr_text.
 size_t LineOf(const Scanner::State& state, uint32_t offset) {
   size_t l = 0;
@@ -34,6 +86,49 @@ size_t LineOf(const Scanner::State& state, uint32_t offset) {
 }
 
 }  // namespace
+
+void Scanner::AddOcrLines(size_t m, float seconds, const ocr::OcrResult& r, State* state) const {
+  for (const ocr::OcrLine& line : r.lines) {
+    State::OcrLineRef& ref = state->ocr_lines.emplace_back();
+    ref.begin = static_cast<uint32_t>(state->ocr_text.size());
+    ref.media = static_cast<uint32_t>(m);
+    ref.x0 = line.x0, ref.y0 = line.y0, ref.x1 = line.x1, ref.y1 = line.y1;
+    ref.seconds = seconds;
+    state->ocr_text += line.text;
+    state->ocr_text.push_back('\n');
+  }
+}
+
+void Scanner::ReadVideoText(size_t m, const std::string& rel, State* state) const {
+  VideoInfo info;
+  VideoDecoder decoder(options_.video_limits);
+  FrameSampling sampling;
+  sampling.seconds_per_hash = options_.ocr_video_seconds;
+  const std::string where = "media[" + std::to_string(m) + "] " + rel;
+  OcrFrameSink sink(state->ocr_engine.get(), &state->ocr_image, &state->ocr_result, &info,
+                    std::max(1, options_.ocr_video_max_frames), [&](float seconds, const ocr::OcrResult& r) {
+                      state->ocr_any_image = true;
+                      if (r.timed_out) {
+                        Signal& t = state->ocr_errors.emplace_back();
+                        t.detector = "ocr";
+                        t.name = "timeout";
+                        t.score = 0;
+                        t.evidence = where + " at " + Seconds(seconds) + ": text reading stopped at the " +
+                                     std::to_string(options_.ocr.budget_ms) + " ms budget (" +
+                                     std::to_string(r.lines.size()) + " lines read before)";
+                      }
+                      AddOcrLines(m, seconds, r, state);
+                    });
+  Status s = decoder.DecodeFile(state->path, sampling, &sink, &info);
+  if (!s.ok() && !sink.enough()) {
+    Signal& err = state->ocr_errors.emplace_back();
+    err.detector = "ocr";
+    err.name = "error";
+    err.score = 0;
+    err.evidence = where + ": " + s.message() +
+                   (sink.frames() > 0 ? " (" + std::to_string(sink.frames()) + " frames read before)" : "");
+  }
+}
 
 void Scanner::ReadPostImages(const Post& post, State* state) const {
   state->ocr_text.clear();
@@ -69,6 +164,10 @@ void Scanner::ReadPostImages(const Post& post, State* state) const {
     } else {
       state->path.assign(rel);
     }
+    if (SniffVideo(state->path)) {
+      ReadVideoText(m, rel, state);
+      continue;
+    }
     Status s = state->decoder.DecodeFile(state->path, &state->ocr_image);
     if (s.ok()) s = state->ocr_engine->Recognize(state->ocr_image, &state->ocr_result);
     if (!s.ok()) {
@@ -86,14 +185,7 @@ void Scanner::ReadPostImages(const Post& post, State* state) const {
                      " lines read before)";
       state->ocr_errors.push_back(std::move(err));
     }
-    for (const ocr::OcrLine& line : r.lines) {
-      State::OcrLineRef& ref = state->ocr_lines.emplace_back();
-      ref.begin = static_cast<uint32_t>(state->ocr_text.size());
-      ref.media = static_cast<uint32_t>(m);
-      ref.x0 = line.x0, ref.y0 = line.y0, ref.x1 = line.x1, ref.y1 = line.y1;
-      state->ocr_text += line.text;
-      state->ocr_text.push_back('\n');
-    }
+    AddOcrLines(m, -1.0f, r, state);
   }
   normalizer_.NormalizeForMatch(state->ocr_text, &state->ocr_normalized);
   matcher_->Scan(state->ocr_normalized, state->scratch.get(), &state->ocr_matches);
@@ -187,6 +279,7 @@ void Scanner::AppendOcrSignals(const Post& post, State* state, Decision* d) cons
       s.evidence += "\"" + matcher_->term(list, m.term) + "\"";
       if (state->ocr_distance[i] > 0) s.evidence += " (" + std::to_string(state->ocr_distance[i]) + " edits)";
       s.evidence += " in media[" + std::to_string(ref.media) + "] " + post.media[ref.media].path + " at ";
+      if (ref.seconds >= 0) s.evidence += Seconds(ref.seconds) + " ";
       AppendBox(&s.evidence, ref.x0, ref.y0, ref.x1, ref.y1);
     }
   }

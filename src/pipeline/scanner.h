@@ -61,7 +61,17 @@ struct ScanOptions {
   ocr::OcrOptions ocr;
   // Long terms are matched in OCR text with OCR's errors allowed (fuzzy_terms.h).
   ocr::FuzzyTerms::Options ocr_fuzzy;
+  // Text in videos: a video among the media is read at one frame every
+  // ocr_video_seconds seconds (the first frame first), at most
+  // ocr_video_max_frames frames, each within the ocr budget, decoded within
+  // video_limits; evidence names the frame's time.
+  float ocr_video_seconds = 2.0f;
+  int ocr_video_max_frames = 5;
 };
+
+// True when the file's first bytes look like a video container and not an
+// image (media_match.cc); false when it cannot be read.
+bool SniffVideo(const std::string& path);
 
 class Scanner {
  public:
@@ -123,6 +133,10 @@ class Scanner {
 
   // Reads the text in the post's images and matches the lists in it (ocr_scan.cc).
   void ReadPostImages(const Post& post, State* state) const;
+  // One image's (or video frame's, seconds >= 0) lines into the post's OCR text.
+  void AddOcrLines(size_t m, float seconds, const ocr::OcrResult& r, State* state) const;
+  // The text in media[m], a video: sampled frames (ScanOptions::ocr_video_*).
+  void ReadVideoText(size_t m, const std::string& rel, State* state) const;
   // Appends the ocr signals of the post (lists matched, with the image box of each match).
   void AppendOcrSignals(const Post& post, State* state, Decision* d) const;
 
@@ -206,6 +220,7 @@ struct Scanner::State {
     uint32_t begin = 0;  // in ocr_text
     uint32_t media = 0;  // index in the post's media
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    float seconds = -1;  // a video frame's time; -1 for an image
   };
   std::string ocr_text;  // every line of every image, '\n'-separated
   std::vector<OcrLineRef> ocr_lines;

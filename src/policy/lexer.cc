@@ -191,6 +191,11 @@ std::string_view ClosestMatch(std::string_view word, const std::vector<std::stri
   std::string_view best;
   int best_d = 0;
   for (std::string_view c : candidates) {
+    // The length difference is a lower bound on the distance, and nothing
+    // past 2 edits is suggested: skip the quadratic work for such a pair
+    // (a long unknown word costs one pass over the candidates, not a table).
+    const size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap > 2) continue;
     int d = EditDistance(word, c);
     if (best.empty() || d < best_d) {
       best = c;

@@ -128,6 +128,8 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   api->write_orders_ = std::make_unique<OrderDesk>(api->writer_.get(), orders);
   api->write_requests_ = std::make_unique<DataRequestDesk>(api->writer_.get(), info);
   api->preservation_lookup_ = MakePreservationLookup(api->regimes_);
+  api->traffic_lookup_ = MakeTrafficRetentionLookup(api->regimes_);
+  analytics::AddRegimeLabels(api->regimes_, &api->regime_labels_);
   if (!options.audit_key.empty()) {
     auto signer = tlog::NoteSigner::FromFile(options.audit_key);
     if (!signer.ok()) return signer.status();
@@ -191,6 +193,7 @@ void Api::AddRoutes() {
   add("DELETE", "/v1/keys/{}", kD, &Api::RevokeKey);
   add("GET", "/v1/policy", kM | kU | kD, &Api::ShowPolicy);
   add("POST", "/v1/policy/reload", kD, &Api::ReloadPolicy);
+  add("POST", "/v1/retention/run", kD, &Api::RunRetention);
   add("GET", "/v1/audit/key", kPublic, &Api::AuditKey);
   add("GET", "/v1/audit/checkpoint", kPublic, &Api::AuditCheckpoint);
   add("GET", "/v1/audit/proof", kA | kM | kU | kD, &Api::AuditProof);

@@ -32,7 +32,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/labels.h"
 #include "cases/datareq_desk.h"
+#include "cases/datareq_regimes.h"
 #include "cases/order_desk.h"
 #include "model/limits.h"
 #include "model/status.h"
@@ -192,6 +194,10 @@ class Api {
   ApiResponse RevokeKey(Ctx& c);
   ApiResponse ShowPolicy(Ctx& c);
   ApiResponse ReloadPolicy(Ctx& c);
+  ApiResponse RunRetention(Ctx& c);  // api_retention.cc
+  // The labels an order shows beside its ids: the regimes' category names
+  // and the authorities' registered names in `store`.
+  analytics::Labels OrderLabels(Store& store) const;
   // The audit log's Merkle tree (api_audit.cc, docs/AUDIT.md).
   ApiResponse AuditKey(Ctx& c);
   ApiResponse AuditCheckpoint(Ctx& c);
@@ -262,6 +268,8 @@ class Api {
   std::unique_ptr<OrderDesk> write_orders_;
   std::unique_ptr<DataRequestDesk> write_requests_;
   PreservationLookup preservation_lookup_;  // preservation desks are made per request (api_preservation.cc)
+  analytics::Labels regime_labels_;         // the regimes' category names (api_cases.cc adds authorities)
+  TrafficRetentionLookup traffic_lookup_;    // how long each country's law keeps login records (api_retention.cc)
   std::unique_ptr<StoreWorker> worker_;
 
   std::mutex keys_mu_;

@@ -3,6 +3,7 @@
 // changes; this file maps HTTP to them and enforces who sees what.
 #include <algorithm>
 
+#include "analytics/labels.h"
 #include "cases/datareq_json.h"
 #include "cases/order_json.h"
 #include "cases/case_history.h"
@@ -42,8 +43,11 @@ nlohmann::ordered_json TargetOutcome(const Order& o) {
 }
 
 // An order as the caller's role may see it (server/field_visibility.h).
-nlohmann::ordered_json OrderView(const Order& o, int64_t now) {
+nlohmann::ordered_json OrderView(const Order& o, int64_t now, const analytics::Labels& labels) {
   nlohmann::ordered_json j = OrderToJson(o);
+  // Words for people beside the ids (the reports' labels, analytics/labels.h).
+  j["authority_label"] = labels.Authority(o.authority);
+  j["category_label"] = labels.Category(o.category);
   if (o.deadline != 0) j["seconds_left"] = o.deadline - now;
   j["appeal_status"] = AppealStatus(o);
   for (auto& t : j["targets"]) t["outcome"] = TargetOutcome(o);
@@ -65,6 +69,13 @@ bool StringField(const nlohmann::json& body, const char* name, std::string* out)
 }
 
 }  // namespace
+
+analytics::Labels Api::OrderLabels(Store& store) const {
+  analytics::Labels labels = regime_labels_;
+  if (auto authorities = store.ListAuthorities(); authorities.ok())
+    for (const AuthorityRecord& a : *authorities) labels.authorities[a.id] = a.name;
+  return labels;  // without the store's names an authority reads as its id
+}
 
 bool Api::BindSubmission(const Ctx& c, nlohmann::json* body, ApiResponse* error) const {
   if (c.who->role != Role::kAuthority) return true;
@@ -106,7 +117,11 @@ ApiResponse Api::SubmitOrder(Ctx& c) {
     return result.status();
   });
   if (!s.ok()) return FromStatus(s);
-  nlohmann::ordered_json j = OrderView(result->order, c.now);
+  nlohmann::ordered_json j;
+  {
+    ReadLease rd(this);
+    j = OrderView(result->order, c.now, OrderLabels(*rd->store));
+  }
   j["duplicate"] = result->duplicate;
   AttachCheckpoint(&j, result->order.id);
   return Json(result->duplicate ? 200 : 201, Seen(c.who->role, "order", std::move(j)));
@@ -124,9 +139,11 @@ ApiResponse Api::ListOrders(Ctx& c) {
     if (!due) return Error(400, "bad_query", "due_within: \"" + d + "\" is not a duration such as 6h");
   }
   Result<std::vector<Order>> orders = Status::Internal("not run");
+  analytics::Labels labels;
   {
     ReadLease rd(this);
     orders = rd->orders->List(state, due, c.now);
+    labels = OrderLabels(*rd->store);
   }
   if (!orders.ok()) return FromStatus(orders.status());
   std::vector<const Order*> visible;
@@ -141,7 +158,7 @@ ApiResponse Api::ListOrders(Ctx& c) {
   });
   nlohmann::ordered_json j;
   j["orders"] = nlohmann::ordered_json::array();
-  for (const Order* o : visible) j["orders"].push_back(Seen(c.who->role, "order", OrderView(*o, c.now)));
+  for (const Order* o : visible) j["orders"].push_back(Seen(c.who->role, "order", OrderView(*o, c.now, labels)));
   j["now"] = FormatTimestamp(c.now);
   return Json(200, j);
 }
@@ -153,7 +170,7 @@ ApiResponse Api::ShowOrder(Ctx& c) {
     if (!o.ok() && o.status().code() != Status::Code::kNotFound) return FromStatus(o.status());
     return Error(404, "not_found", "no order \"" + c.arg + "\"");
   }
-  nlohmann::ordered_json j = OrderView(*o, c.now);
+  nlohmann::ordered_json j = OrderView(*o, c.now, OrderLabels(*rd->store));
   auto history = CaseHistoryJson(*rd->store, c.arg);
   if (!history.ok()) return FromStatus(history.status());
   j["history"] = std::move(history).value();
@@ -172,7 +189,11 @@ ApiResponse Api::ApplyOrderEvent(Ctx& c, evenhand::OrderEvent event, const Order
     return order.status();
   });
   if (!s.ok()) return FromStatus(s);
-  nlohmann::ordered_json j = OrderView(*order, c.now);
+  nlohmann::ordered_json j;
+  {
+    ReadLease rd(this);
+    j = OrderView(*order, c.now, OrderLabels(*rd->store));
+  }
   AttachCheckpoint(&j, order->id);
   return Json(200, Seen(c.who->role, "order", std::move(j)));
 }

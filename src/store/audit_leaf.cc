@@ -1,5 +1,7 @@
 #include "store/audit_leaf.h"
 
+#include <charconv>
+
 namespace evenhand {
 
 namespace {
@@ -58,6 +60,24 @@ std::string AuditLeafDataV2(const AuditEntry& e, const AuditCommits& c) {
 
 tlog::Hash AuditLeafHashV2(const AuditEntry& e, const AuditSalts& salts) {
   return tlog::LeafHash(AuditLeafDataV2(e, CommitAudit(e, salts)));
+}
+
+tlog::Hash AuditLeafHashV2(const AuditEntry& e, std::string_view secret) {
+  char seq_buf[24], ts_buf[24];
+  const std::string_view seq(seq_buf, static_cast<size_t>(std::to_chars(seq_buf, seq_buf + sizeof seq_buf, e.seq).ptr - seq_buf));
+  const std::string_view ts(ts_buf, static_cast<size_t>(std::to_chars(ts_buf, ts_buf + sizeof ts_buf, e.ts).ptr - ts_buf));
+  constexpr std::string_view kKinds[3] = {"actor", "payload", "prev"};
+  const std::string_view values[3] = {e.actor, e.payload, e.prev_hash};
+  char salt[64], commit[3][64];
+  for (int k = 0; k < 3; ++k) {
+    tlog::ToHex(tlog::HmacSha256Parts(secret, {kKinds[k], "\n", seq}), salt);
+    tlog::ToHex(tlog::Sha256Parts({kAuditCommitTag, "\n", kKinds[k], "\n", std::string_view(salt, 64), "\n", values[k]}),
+                commit[k]);
+  }
+  return tlog::Sha256Parts({kAuditLeafV2Tag, "\n", seq, "\n", ts, "\n", e.action, "\n", e.subject, "\n",
+                            std::string_view(commit[0], 64), "\n", std::string_view(commit[1], 64), "\n",
+                            std::string_view(commit[2], 64)},
+                           0x00);
 }
 
 }  // namespace evenhand

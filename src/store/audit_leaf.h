@@ -39,5 +39,8 @@ std::string AuditCommit(std::string_view kind, std::string_view salt_hex, std::s
 AuditCommits CommitAudit(const AuditEntry& e, const AuditSalts& salts);
 std::string AuditLeafDataV2(const AuditEntry& e, const AuditCommits& commits);
 tlog::Hash AuditLeafHashV2(const AuditEntry& e, const AuditSalts& salts);
+// The same leaf hash from the store secret, computed in place (the tree's
+// append path: no string is built; equal to the above with DeriveAuditSalts).
+tlog::Hash AuditLeafHashV2(const AuditEntry& e, std::string_view secret);
 
 }  // namespace evenhand

@@ -2,6 +2,9 @@
 
 #include <nats/nats.h>
 
+#include "stream/nats_impl.h"
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -9,23 +12,6 @@
 
 namespace evenhand::stream {
 
-namespace {
-
-constexpr int64_t kNanosPerMs = 1000000;
-
-std::string Why(natsStatus s, jsErrCode code = static_cast<jsErrCode>(0)) {
-  std::string out = natsStatus_GetText(s);
-  const char* last = nats_GetLastError(nullptr);
-  if (last != nullptr && *last != '\0' && out.find(last) == std::string::npos) out += std::string(": ") + last;
-  if (code != 0) out += " (JetStream error " + std::to_string(static_cast<int>(code)) + ")";
-  return out;
-}
-
-Status Fail(const std::string& url, const std::string& doing, natsStatus s, jsErrCode code = static_cast<jsErrCode>(0)) {
-  return Status::Io("NATS " + url + ": " + doing + ": " + Why(s, code));
-}
-
-}  // namespace
 
 // ---- MessageBatch
 
@@ -100,25 +86,6 @@ Result<MessageBatch> PullConsumer::Fetch(int max, int64_t wait_ms) {
 }
 
 // ---- NatsClient
-
-struct NatsClient::Impl {
-  natsConnection* conn = nullptr;
-  jsCtx* js = nullptr;
-  std::string url;
-  std::atomic<uint64_t> failed{0};  // publish errors and timeouts reported by the library
-
-  ~Impl() {
-    if (js != nullptr) jsCtx_Destroy(js);
-    if (conn != nullptr) {
-      natsConnection_FlushTimeout(conn, 1000);  // acknowledgements on their way out
-      natsConnection_Destroy(conn);
-    }
-  }
-
-  static void OnPublishError(jsCtx*, jsPubAckErr*, void* closure) {
-    static_cast<Impl*>(closure)->failed.fetch_add(1, std::memory_order_relaxed);
-  }
-};
 
 NatsClient::NatsClient() : impl_(std::make_unique<Impl>()) {}
 NatsClient::~NatsClient() = default;
@@ -226,7 +193,9 @@ Status NatsClient::Publish(const std::string& subject, std::string_view data, co
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MsgId = msg_id.c_str();
-  po.MaxWait = 10000;  // an acknowledgement not back by then counts as failed
+  // No per-message MaxWait: nats.c 3.4 then arms a timer per message whose
+  // expiry frees the message, possibly before the publish has copied it
+  // (a use-after-free with short waits). WaitPublished bounds the wait.
   // Back-pressure: while MaxPending publishes await their acknowledgement
   // the library stalls and then refuses; wait and try again.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -243,11 +212,37 @@ Status NatsClient::WaitPublished(int64_t timeout_ms, uint64_t* failed) {
   jsPubOptions_Init(&po);
   po.MaxWait = timeout_ms;
   natsStatus s = js_PublishAsyncComplete(impl_->js, &po);
-  const uint64_t n = impl_->failed.exchange(0);
+  uint64_t n = impl_->failed.exchange(0);
+  if (s == NATS_TIMEOUT) {
+    // Take back what is still unacknowledged: ours now, destroyed here; a
+    // late acknowledgement of one of them is then ignored by the library.
+    natsMsgList pending{nullptr, 0};
+    if (js_PublishAsyncGetPendingList(&pending, impl_->js) == NATS_OK) {
+      n += static_cast<uint64_t>(pending.Count);
+      natsMsgList_Destroy(&pending);
+    }
+  }
   if (failed != nullptr) *failed = n;
+  if (s == NATS_TIMEOUT)
+    return Status::Io("NATS " + impl_->url + ": " + std::to_string(n) + " published message(s) not acknowledged within " +
+                      std::to_string(timeout_ms) + " ms");
   if (s != NATS_OK) return Fail(impl_->url, "waiting for publish acknowledgements", s);
   if (n > 0) return Status::Io("NATS " + impl_->url + ": " + std::to_string(n) + " published message(s) not acknowledged");
   return Status::Ok();
+}
+
+Result<ConsumerState> NatsClient::Consumer(const std::string& stream, const std::string& durable) {
+  jsConsumerInfo* ci = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetConsumerInfo(&ci, impl_->js, stream.c_str(), durable.c_str(), nullptr, &code);
+  if (s == NATS_NOT_FOUND) return Status::NotFound("NATS " + impl_->url + ": no consumer " + durable + " on " + stream);
+  if (s != NATS_OK) return Fail(impl_->url, "reading consumer " + durable, s, code);
+  ConsumerState state;
+  state.pending = ci->NumPending;
+  state.ack_pending = static_cast<uint64_t>(std::max<int64_t>(ci->NumAckPending, 0));
+  state.redelivered = static_cast<uint64_t>(std::max<int64_t>(ci->NumRedelivered, 0));
+  jsConsumerInfo_Destroy(ci);
+  return state;
 }
 
 Result<uint64_t> NatsClient::StreamMessages(const std::string& stream) {
@@ -259,7 +254,5 @@ Result<uint64_t> NatsClient::StreamMessages(const std::string& stream) {
   jsStreamInfo_Destroy(si);
   return n;
 }
-
-void CloseNatsLibrary() { nats_CloseAndWait(2000); }
 
 }  // namespace evenhand::stream

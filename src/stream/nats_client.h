@@ -12,7 +12,16 @@
 // `max_pending` published messages are not yet acknowledged by the server;
 // WaitPublished() waits for every acknowledgement and says how many failed
 // (the caller publishes them again: the message id makes a repeat harmless
-// within the stream's duplicate window).
+// within the stream's duplicate window). A message whose acknowledgement is
+// not back when WaitPublished gives up is taken back from the library and
+// counted as failed, so nothing stays pending across calls.
+//
+// Library lifetime: nats.c's global state (its threads) is never closed.
+// nats.c 3.4's nats_CloseAndWait ends its garbage collector before the
+// threads of a just-destroyed connection have finished; a message those
+// threads free afterwards (typically a late publish acknowledgement) is lost
+// for good, which LeakSanitizer reports at exit. Left open, the library's
+// state stays reachable and the operating system reclaims it at exit.
 #pragma once
 
 #include <cstdint>
@@ -79,6 +88,19 @@ class PullConsumer {
   std::unique_ptr<Impl> impl_;
 };
 
+// A durable consumer's state, as the server reports it.
+struct ConsumerState {
+  uint64_t pending = 0;      // messages in the stream not yet delivered to it (the lag)
+  uint64_t ack_pending = 0;  // delivered, not yet acknowledged
+  uint64_t redelivered = 0;  // delivered more than once and still unacknowledged
+};
+
+// One value of a key-value bucket and its revision (bucket-wide, increasing).
+struct KvEntry {
+  std::string value;
+  uint64_t revision = 0;
+};
+
 class NatsClient {
  public:
   // Connects to `url` ("nats://HOST:PORT", or several separated by commas),
@@ -101,6 +123,17 @@ class NatsClient {
 
   // How many messages a stream holds (for tests and tools).
   Result<uint64_t> StreamMessages(const std::string& stream);
+  // A durable consumer's lag and outstanding messages; NotFound when absent.
+  Result<ConsumerState> Consumer(const std::string& stream, const std::string& durable);
+
+  // Key-value buckets (nats_kv.cc). EnsureBucket creates the bucket unless
+  // it exists, keeping `history` values per key.
+  Status EnsureBucket(const std::string& bucket, int replicas, int history);
+  // Puts `value` under `key`; *revision (may be null) receives its revision.
+  Status KvPut(const std::string& bucket, const std::string& key, std::string_view value, uint64_t* revision);
+  // The key's current value; NotFound when the bucket or key has none (or
+  // the key was deleted).
+  Result<KvEntry> KvGet(const std::string& bucket, const std::string& key);
 
   // Whether the connection is up now.
   bool connected() const;
@@ -108,12 +141,8 @@ class NatsClient {
 
  private:
   NatsClient();
-  struct Impl;
+  struct Impl;  // src/stream/nats_impl.h
   std::unique_ptr<Impl> impl_;
 };
-
-// Frees nats.c's global state (threads, buffers); call once, when no client
-// is left (end of the process), so leak checkers see a clean exit.
-void CloseNatsLibrary();
 
 }  // namespace evenhand::stream

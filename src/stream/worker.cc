@@ -9,8 +9,10 @@
 
 #include "model/json_write.h"
 #include "store/store.h"
+#include "stream/metrics_listener.h"
 #include "stream/nats_client.h"
 #include "stream/post_message.h"
+#include "stream/worker_control.h"
 
 namespace evenhand::stream {
 
@@ -21,17 +23,16 @@ using Clock = std::chrono::steady_clock;
 // One thread's loop (see worker.h).
 class WorkerThread {
  public:
-  WorkerThread(int index, const Scanner& scanner, const WorkerOptions& o)
-      : index_(index), scanner_(scanner), o_(o), state_(scanner.NewState()) {
+  WorkerThread(int index, PolicySlot& slot, const WorkerOptions& o, WorkerMetrics& metrics)
+      : index_(index), slot_(slot), o_(o), m_(metrics) {
     const size_t n = static_cast<size_t>(std::max(o.batch, 1));
     posts_.resize(n);
     accounts_.resize(n);
     decisions_.resize(n);
-    actor_ = o.actor.empty() ? "worker:" + scanner.policy().id() : o.actor;
+    TakePolicy();
   }
 
   Status Run();
-  const WorkerStats& stats() const { return stats_; }
 
  private:
   bool stopped() const { return o_.stop != nullptr && o_.stop->load(); }
@@ -44,17 +45,26 @@ class WorkerThread {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     *backoff_ms = std::min<int64_t>(*backoff_ms * 2, 5000);
   }
+  // Takes the slot's current policy (a new Scanner state, a new actor).
+  void TakePolicy() {
+    scanner_ = slot_.Current(&generation_);
+    state_ = scanner_->NewState();
+    actor_ = o_.actor.empty() ? "worker:" + scanner_->policy().id() : o_.actor;
+  }
   Status OpenStoreOnce();
   Status StoreBatch(size_t n);
   Status PublishBatch(size_t n);
   // Runs `step` until it succeeds, telling JetStream meanwhile that the
   // batch is still being worked on. False when stopped first.
   template <typename Step>
-  bool Retry(const char* what, MessageBatch& batch, uint64_t* retries, Step step);
+  bool Retry(const char* what, MessageBatch& batch, std::atomic<uint64_t>* retries, Step step);
 
   const int index_;
-  const Scanner& scanner_;
+  PolicySlot& slot_;
   const WorkerOptions& o_;
+  WorkerMetrics& m_;
+  std::shared_ptr<const Scanner> scanner_;  // the policy this thread runs now
+  uint64_t generation_ = 0;                 // its generation in slot_
   std::unique_ptr<Scanner::State> state_;
   std::string actor_;
   std::unique_ptr<NatsClient> nats_;
@@ -64,7 +74,7 @@ class WorkerThread {
   std::vector<Decision> decisions_;
   ItemParser parser_;
   std::string json_, msg_id_;
-  WorkerStats stats_;
+  bool store_failing_ = false;
 };
 
 Status WorkerThread::OpenStoreOnce() {
@@ -83,10 +93,14 @@ Status WorkerThread::StoreBatch(size_t n) {
     s = store_->PutPostsAndDecisions(std::span<const Post>(posts_.data(), n),
                                      std::span<const Decision>(decisions_.data(), n), actor_, &stored);
   if (s.ok()) s = store_->Commit();
-  if (s.ok()) stats_.stored += static_cast<uint64_t>(stored);
+  if (s.ok()) m_.stored.fetch_add(static_cast<uint64_t>(stored), std::memory_order_relaxed);
   if (!s.ok()) {
     (void)store_->Rollback();
     store_.reset();  // a lost connection is made again on the next try
+  }
+  if (s.ok() == store_failing_) {  // the store_ok gauge counts threads whose last attempt failed
+    store_failing_ = !s.ok();
+    m_.store_failing.fetch_add(store_failing_ ? 1 : -1);
   }
   return s;
 }
@@ -103,7 +117,7 @@ Status WorkerThread::PublishBatch(size_t n) {
 }
 
 template <typename Step>
-bool WorkerThread::Retry(const char* what, MessageBatch& batch, uint64_t* retries, Step step) {
+bool WorkerThread::Retry(const char* what, MessageBatch& batch, std::atomic<uint64_t>* retries, Step step) {
   int64_t backoff_ms = 250;
   bool failed = false;
   for (;;) {
@@ -114,7 +128,7 @@ bool WorkerThread::Retry(const char* what, MessageBatch& batch, uint64_t* retrie
     }
     if (!failed || backoff_ms >= 5000) Log(std::string(what) + ": " + s.message() + "; trying again");
     failed = true;
-    ++*retries;
+    retries->fetch_add(1, std::memory_order_relaxed);
     (void)batch.InProgressAll();
     if (stopped()) return false;
     Backoff(&backoff_ms);
@@ -146,7 +160,7 @@ Status WorkerThread::Run() {
   while (!stopped()) {
     auto fetched = (*consumer)->Fetch(static_cast<int>(posts_.size()), o_.fetch_wait_ms);
     if (!fetched.ok()) {
-      ++stats_.fetch_errors;
+      m_.fetch_errors.fetch_add(1, std::memory_order_relaxed);
       if (fetch_backoff_ms == 250 || fetch_backoff_ms >= 5000) Log(fetched.status().message() + "; trying again");
       Backoff(&fetch_backoff_ms);
       continue;
@@ -159,55 +173,96 @@ Status WorkerThread::Run() {
       continue;
     }
     idle_since = Clock::now();
+    if (slot_.generation() != generation_) TakePolicy();  // between batches: one version decides a batch
     size_t n = 0;  // valid posts, compacted to the front
+    uint64_t redelivered = 0, bad = 0;
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch.deliveries(i) > 1) ++stats_.redelivered;
+      if (batch.deliveries(i) > 1) ++redelivered;
       Status s = ParsePostMessage(batch.data(i), parser_, &posts_[n], &accounts_[n]);
       if (!s.ok()) {
-        ++stats_.bad;
+        ++bad;
         Log("skipped a message that is not a valid post: " + s.message());
         continue;
       }
       ++n;
     }
+    m_.redelivered.fetch_add(redelivered, std::memory_order_relaxed);
+    m_.bad.fetch_add(bad, std::memory_order_relaxed);
     for (size_t k = 0; k < n; k += Scanner::kScanChunk)
-      scanner_.ScanBatch(&posts_[k], std::min(Scanner::kScanChunk, n - k), state_.get(), &decisions_[k]);
-    if (!Retry("store", batch, &stats_.store_retries, [&] { return StoreBatch(n); }) ||
-        !Retry("publishing decisions", batch, &stats_.publish_retries, [&] { return PublishBatch(n); })) {
+      scanner_->ScanBatch(&posts_[k], std::min(Scanner::kScanChunk, n - k), state_.get(), &decisions_[k]);
+    if (!Retry("store", batch, &m_.store_retries, [&] { return StoreBatch(n); }) ||
+        !Retry("publishing decisions", batch, &m_.publish_retries, [&] { return PublishBatch(n); })) {
       (void)batch.NakAll(0);  // stopped: another worker takes them now
       break;
     }
-    if (Status s = batch.AckAll(); !s.ok()) Log(s.message() + " (the batch will be delivered again)");
-    stats_.posts += n;
+    if (Status s = batch.AckAll(); !s.ok()) {
+      Log(s.message() + " (the batch will be delivered again)");
+      continue;
+    }
+    m_.decided.fetch_add(n, std::memory_order_relaxed);
+    m_.acks.fetch_add(batch.size(), std::memory_order_relaxed);
+    m_.batches.fetch_add(1, std::memory_order_relaxed);
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<WorkerStats> RunWorker(const Scanner& scanner, const WorkerOptions& o) {
+Result<WorkerStats> RunWorker(PolicySlot& policy, const WorkerOptions& o, WorkerMetrics* metrics) {
   const auto start = Clock::now();
+  WorkerMetrics own;
+  WorkerMetrics& m = metrics != nullptr ? *metrics : own;
+  m.SetPolicy(policy.Current(nullptr)->policy().id(), policy.revision());
+  std::unique_ptr<MetricsListener> listener;
+  if (!o.metrics_listen.empty()) {
+    std::string host;
+    int port = 0;
+    if (!ParseHostPort(o.metrics_listen, &host, &port))
+      return Status::Invalid("--metrics-listen: want HOST:PORT, e.g. 127.0.0.1:9464, not \"" + o.metrics_listen + "\"");
+    auto started = MetricsListener::Start(host, port, [&m] { return m.Render(); });
+    if (!started.ok()) return started.status();
+    listener = std::move(started).value();
+    if (o.log) o.log("metrics on http://" + host + ":" + std::to_string(listener->port()) + "/metrics");
+  }
+  WorkerControl control(o, policy, m);
   const int n = std::max(o.threads, 1);
   std::vector<std::unique_ptr<WorkerThread>> workers;
-  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<WorkerThread>(i, scanner, o));
+  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<WorkerThread>(i, policy, o, m));
   std::vector<Status> status(n, Status::Ok());
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) threads.emplace_back([&, i] { status[i] = workers[i]->Run(); });
   for (std::thread& t : threads) t.join();
-  WorkerStats total;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n; ++i)
     if (!status[i].ok()) return status[i];
-    const WorkerStats& s = workers[i]->stats();
-    total.posts += s.posts;
-    total.stored += s.stored;
-    total.redelivered += s.redelivered;
-    total.bad += s.bad;
-    total.store_retries += s.store_retries;
-    total.publish_retries += s.publish_retries;
-    total.fetch_errors += s.fetch_errors;
-  }
+  constexpr auto r = std::memory_order_relaxed;
+  WorkerStats total;
+  total.posts = m.decided.load(r);
+  total.stored = m.stored.load(r);
+  total.redelivered = m.redelivered.load(r);
+  total.bad = m.bad.load(r);
+  total.store_retries = m.store_retries.load(r);
+  total.publish_retries = m.publish_retries.load(r);
+  total.fetch_errors = m.fetch_errors.load(r);
+  total.policy_swaps = m.policy_swaps.load(r);
   total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return total;
+}
+
+Result<std::shared_ptr<const Scanner>> LoadPublishedPolicy(const WorkerOptions& o, uint64_t* revision) {
+  auto nats = NatsClient::Connect(o.nats_url, "evenhand worker");
+  if (!nats.ok()) return nats.status();
+  auto entry = (*nats)->KvGet(o.policy_bucket, o.policy_key);
+  if (!entry.ok()) {
+    if (entry.status().code() == Status::Code::kNotFound)
+      return Status::NotFound("no policy published under " + o.policy_bucket + "/" + o.policy_key + " (" +
+                              entry.status().message() + "): run `evenhand policy publish FILE --nats " + o.nats_url +
+                              "` first");
+    return entry.status();
+  }
+  auto scanner = CompilePublishedPolicy(*entry, o.policy_dir, o.scan_options);
+  if (!scanner.ok()) return scanner.status();
+  *revision = entry->revision;
+  return scanner;
 }
 
 }  // namespace evenhand::stream

@@ -22,6 +22,13 @@
 // lost: the store commit (3) and the publish acknowledgements (4) are both
 // durable before the ack (5).
 //
+// Policy: the threads run the Scanner in a PolicySlot (policy_source.h). With
+// `policy_key`, a control thread (worker_control.h) polls that key of the
+// policy bucket and swaps in each newly published revision; a thread takes
+// the new one between batches (a batch is decided whole by one version). The
+// control thread also keeps the metrics' gauges (lag, connection), served at
+// `metrics_listen` (worker_metrics.h lists the series).
+//
 // When the store or NATS is away, the thread says so (log), keeps its batch
 // (telling JetStream it is still in progress), backs off (250 ms doubling to
 // 5 s) and tries again; it says so again when it is back. A message that is
@@ -38,6 +45,8 @@
 
 #include "model/status.h"
 #include "pipeline/scanner.h"
+#include "stream/policy_source.h"
+#include "stream/worker_metrics.h"
 
 namespace evenhand::stream {
 
@@ -54,6 +63,12 @@ struct WorkerOptions {
   int64_t fetch_wait_ms = 1000;
   int64_t idle_exit_ms = 0;  // a thread ends once no message came for this long; 0 = never
   std::string actor;         // audit actor of the decisions ("worker:POLICY" when empty)
+  // A published policy to follow (empty key: the slot's policy, for ever).
+  std::string policy_bucket = "evenhand_policies", policy_key;
+  std::string policy_dir;           // revisions are unpacked here, one folder each (rev-N)
+  ScanOptions scan_options;         // how published revisions are compiled
+  int64_t control_poll_ms = 1000;   // policy key and consumer lag read this often
+  std::string metrics_listen;       // "HOST:PORT" for GET /metrics; empty: none
   std::function<void(const std::string&)> log;  // one line each; called from several threads
   const std::atomic<bool>* stop = nullptr;      // set from a signal handler: finish the batch and end
 };
@@ -64,12 +79,18 @@ struct WorkerStats {
   uint64_t redelivered = 0;  // messages delivered more than once
   uint64_t bad = 0;          // messages that were not a valid post
   uint64_t store_retries = 0, publish_retries = 0, fetch_errors = 0;
+  uint64_t policy_swaps = 0;  // published revisions swapped in while running
   double seconds = 0;
 };
 
 // Runs until `stop` is set or every thread was idle for idle_exit_ms.
 // Fails only when a thread cannot start (a bad URL, a store that refuses to
-// open at all); trouble later is retried.
-Result<WorkerStats> RunWorker(const Scanner& scanner, const WorkerOptions& options);
+// open at all, a metrics address that cannot be bound); trouble later is
+// retried. `metrics` (may be null) receives the live counts.
+Result<WorkerStats> RunWorker(PolicySlot& policy, const WorkerOptions& options, WorkerMetrics* metrics = nullptr);
+
+// Loads the policy published under options.policy_key (at start, before
+// RunWorker): NotFound when nothing is published there.
+Result<std::shared_ptr<const Scanner>> LoadPublishedPolicy(const WorkerOptions& options, uint64_t* revision);
 
 }  // namespace evenhand::stream

@@ -96,11 +96,13 @@ const HmacState& HmacStateFor(std::string_view key) {
 
 }  // namespace
 
-Hash HmacSha256(std::string_view key, std::string_view message) {
+Hash HmacSha256(std::string_view key, std::string_view message) { return HmacSha256Parts(key, {message}); }
+
+Hash HmacSha256Parts(std::string_view key, std::initializer_list<std::string_view> parts) {
   const HmacState& st = HmacStateFor(key);
   Hash inner, out;
   SHA256_CTX c = st.inner;
-  SHA256_Update(&c, message.data(), message.size());
+  for (std::string_view part : parts) SHA256_Update(&c, part.data(), part.size());
   SHA256_Final(inner.data(), &c);
   c = st.outer;
   SHA256_Update(&c, inner.data(), inner.size());
@@ -109,14 +111,29 @@ Hash HmacSha256(std::string_view key, std::string_view message) {
   return out;
 }
 
-std::string ToHex(const Hash& h) {
+Hash Sha256Parts(std::initializer_list<std::string_view> parts, int prefix) {
+  Hash h{};
+  SHA256_CTX c;
+  SHA256_Init(&c);
+  const unsigned char p = static_cast<unsigned char>(prefix);
+  if (prefix >= 0) SHA256_Update(&c, &p, 1);
+  for (std::string_view part : parts) SHA256_Update(&c, part.data(), part.size());
+  SHA256_Final(h.data(), &c);
+  return h;
+}
+
+void ToHex(const Hash& h, char (&out)[64]) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(64, '0');
   for (size_t i = 0; i < 32; ++i) {
     out[2 * i] = kHex[h[i] >> 4];
     out[2 * i + 1] = kHex[h[i] & 0x0f];
   }
-  return out;
+}
+
+std::string ToHex(const Hash& h) {
+  char buf[64];
+  ToHex(h, buf);
+  return std::string(buf, sizeof buf);
 }
 
 namespace {

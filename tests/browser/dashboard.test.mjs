@@ -343,6 +343,13 @@ describe('dashboard against a real evenhand serve', () => {
 
   test('the order page shows the record and history, and closes the order', async () => {
     const page = await signIn(S.mod);
+    // Labels for people with the ids beside them, in the list and on the order
+    // page: the reports' own labels (the regime's category name, the
+    // authority's registered name), never a raw id alone.
+    const listed = row(page, S.ptaOverdue);
+    assert.equal((await listed.getByTestId('authority').locator('.label').textContent()).trim(), 'Pakistan Telecommunication Authority');
+    assert.equal((await listed.getByTestId('category').locator('.label').textContent()).trim(), 'Unlawful online content under s.37(1)');
+    assert.equal((await listed.getByTestId('category').locator('code.id').textContent()).trim(), 'unlawful_content_s37');
     await row(page, S.ptaOverdue).getByRole('link', { name: 'PTA/BT/0002' }).click();
     await page.waitForURL(/order\.html\?id=/);
     await page.getByRole('heading', { level: 1, name: 'Order PTA/BT/0002' }).waitFor();
@@ -352,6 +359,12 @@ describe('dashboard against a real evenhand serve', () => {
     // Acted an hour after the 12 h emergency deadline: the page says so.
     await page.getByText(/^acted 01h 0\dm \d\ds late$/).waitFor();
     await page.locator('table.history').getByText('in review → actioned · outcome: withheld').waitFor();
+    const authority = page.getByTestId('authority');
+    assert.equal((await authority.locator('.label').textContent()).trim(), 'Pakistan Telecommunication Authority');
+    assert.equal((await authority.locator('code.id').textContent()).trim(), 'pta');
+    const category = page.getByTestId('category');
+    assert.equal((await category.locator('.label').textContent()).trim(), 'Unlawful online content under s.37(1)');
+    assert.equal((await category.locator('code.id').textContent()).trim(), 'unlawful_content_s37');
     await assertAccessible(page, 'order page');
     await shot(page, 'order.png');
     await page.getByRole('button', { name: 'Close order' }).click();
@@ -404,6 +417,48 @@ describe('dashboard against a real evenhand serve', () => {
     await page.reload();
     await page.locator('article[data-item="bt-threat-3"]').waitFor();
     assert.equal(await page.locator('article[data-item="bt-threat-1"]').count(), 0, 'a reviewed item is gone after a reload');
+    assertNoErrors(page);
+    await page.context().close();
+  });
+
+  // Issue 14 point 1: an overturn undoes the decision everywhere. The item
+  // page (GET /v1/items/{id}) says where the item can be seen: hidden while
+  // the removal stands, visible again from everywhere once it is overturned,
+  // with the overturn named on the decision; a confirmed removal stays hidden.
+  test('after an overturn in the queue the item page says the item is visible again', async () => {
+    const page = await signIn(S.mod);
+    const visibleCells = async () => page.locator('[data-testid="visibility"] td[data-testid="visible"]').allTextContents();
+    await page.goto(`${S.server.base}/item.html?id=bt-threat-3`);
+    await page.getByRole('heading', { level: 1, name: 'Item bt-threat-3' }).waitFor();
+    const before = (await visibleCells()).map((t) => t.trim());
+    assert.ok(before.length >= 1 && before.includes('Hidden'), `hidden while the removal stands: ${before}`);
+
+    await page.goto(`${S.server.base}/queue.html`);
+    const card = page.locator('article[data-item="bt-threat-3"]');
+    await card.getByLabel(/Reason/).fill('Quoted to report it, not a threat');
+    await card.getByRole('button', { name: 'Overturn' }).click();
+    await page.locator('article[data-item="bt-threat-3"][data-reviewed="overturn"]').waitFor();
+    await card.getByRole('link', { name: 'Where item bt-threat-3 can be seen now' }).click();
+    await page.waitForURL(/item\.html\?id=bt-threat-3$/);
+    await page.getByRole('heading', { name: 'Where it can be seen now' }).waitFor();
+    const after = (await visibleCells()).map((t) => t.trim());
+    assert.ok(after.length >= 1, 'a row per place');
+    assert.deepEqual([...new Set(after)], ['Visible'], `visible from everywhere after the overturn: ${after}`);
+    assert.equal(await page.locator('[data-testid="visibility"] li.reversed').count() >= 1, true, 'the restriction undone is named');
+    const decision = page.locator('[data-testid="decisions"] tbody tr').first();
+    assert.equal(await decision.getAttribute('data-reversed'), 'review');
+    assert.match(await decision.getByTestId('review').textContent(), /^Overturned on review by mod-aisha.*: Quoted to report it, not a threat$/);
+    // The server says the same.
+    const item = await api(S.mod, 'GET', '/v1/items/bt-threat-3', undefined, 200);
+    assert.ok(Object.values(item.visibility).every((v) => v.visible), JSON.stringify(item.visibility));
+    await assertAccessible(page, 'item page');
+    await shot(page, 'item.png');
+
+    // Confirmed earlier in the queue: still hidden.
+    await page.goto(`${S.server.base}/item.html?id=bt-threat-1`);
+    await page.getByRole('heading', { level: 1, name: 'Item bt-threat-1' }).waitFor();
+    assert.ok((await visibleCells()).map((t) => t.trim()).includes('Hidden'));
+    assert.match(await page.locator('[data-testid="decisions"] tbody tr').first().getByTestId('review').textContent(), /^Confirmed on review$/);
     assertNoErrors(page);
     await page.context().close();
   });

@@ -8,7 +8,7 @@ import { auditPanel } from './audit-panel.js';
 import { countdownCell, formatDuration, isOpen, start } from './countdown.js';
 import { $, fill, formatTime, h, humanize, say } from './dom.js';
 import { homeFor, sees, showFatal, signedIn } from './layout.js';
-import { stateBadge, targetText } from './orders-table.js';
+import { labelled, stateBadge, targetText } from './orders-table.js';
 
 const OUTCOMES = [
   ['withheld', 'Withhold in the ordering jurisdiction only'],
@@ -163,10 +163,10 @@ async function main() {
         pair('State', stateBadge(o)),
         pair('Deadline', isOpen(o) || !timeliness(o) ? countdownCell(o, fetchedAt) : timeliness(o),
             o.deadline ? h('div', { class: 'sub' }, formatTime(o.deadline)) : h('div', { class: 'sub' }, 'the law sets no hour limit')),
-        pair('Authority', `${o.authority} (${o.jurisdiction})`),
+        pair('Authority', labelled(o.authority_label, o.authority, 'authority'), h('div', { class: 'sub' }, `jurisdiction ${o.jurisdiction}`)),
         pair('Regime', o.regime || '—'),
         pair('Legal basis', [lb.instrument, lb.provision].filter(Boolean).join(', ') || '—'),
-        pair('Category', humanize(o.category)),
+        pair('Category', labelled(o.category_label, o.category, 'category')),
         pair('Emergency', o.emergency ? 'yes' : 'no'),
         pair('Targets', targetText(o.targets)),
         pair('Received', formatTime(o.received)),

@@ -17,6 +17,16 @@ export function targetList(targets) {
   return (targets || []).map((t, i) => [i ? ', ' : '', h('span', { class: 'nowrap' }, t.item ? `item ${t.item}` : t.account ? `account ${t.account}` : '?')]);
 }
 
+// A name for people with the stored id beside it (for searches, support and
+// the API): "Pakistan Telecommunication Authority" over `pta`. The labels
+// are the server's (`authority_label`, `category_label`: the reports' own,
+// analytics/labels.h); without one, the id spelled out.
+export function labelled(label, id, testid) {
+  const text = label || humanize(id);
+  return h('span', { 'data-testid': testid }, h('span', { class: 'label' }, text),
+      id && text !== id ? h('div', { class: 'sub' }, h('code', { class: 'id', title: 'id' }, id)) : null);
+}
+
 // "Closed · withheld", or, once an appeal reversed the action (the server's
 // `standing`), "Closed · withheld, reversed on appeal": the action no longer applies.
 export function stateBadge(order) {
@@ -69,8 +79,9 @@ function row(order, fetchedAt, opts) {
     h('th', { scope: 'row', 'data-label': 'Reference' },
         h('a', { href: `order.html?id=${encodeURIComponent(order.id)}` }, order.reference || order.id),
         order.emergency ? h('span', { class: 'badge badge-emergency' }, 'emergency') : null),
-    opts.ownAuthority ? null : h('td', { 'data-label': 'Authority' }, order.authority, h('div', { class: 'sub' }, order.jurisdiction)),
-    h('td', { 'data-label': 'Category' }, humanize(order.category)),
+    opts.ownAuthority ? null : h('td', { 'data-label': 'Authority' }, labelled(order.authority_label, order.authority, 'authority'),
+        h('div', { class: 'sub' }, order.jurisdiction)),
+    h('td', { 'data-label': 'Category' }, labelled(order.category_label, order.category, 'category')),
     h('td', { 'data-label': 'Targets' }, targetList(order.targets)),
     h('td', { 'data-label': 'Received' }, h('time', { datetime: order.received, title: formatTime(order.received), class: 'nowrap' }, formatShort(order.received))),
     h('td', { 'data-label': 'State' }, stateBadge(order),

@@ -1,7 +1,8 @@
 // queue.html: the review queue (GET /v1/decisions?review=1), one card a
 // decision with the post, the statement of reasons (action, scope, category,
 // rule, policy, reason) and the signals behind it. Confirm or Overturn calls
-// POST /v1/decisions/{item}/review; an overturn needs a reason.
+// POST /v1/decisions/{item}/review; an overturn needs a reason. A reviewed
+// card links to the item's page (item.html: where it can be seen now).
 
 import { api, query } from './api.js';
 import { $, fill, formatTime, h, humanize, say } from './dom.js';
@@ -98,6 +99,7 @@ function card(d, onDone, onError) {
       el.dataset.reviewed = verdict;
       outcome.hidden = false;
       outcome.textContent = reviewedText(updated.reviewed || { verdict, reason: text });
+      outcome.append(' ', h('a', { href: `item.html?id=${encodeURIComponent(d.item)}` }, `Where item ${d.item} can be seen now`));
       el.querySelector('.review').remove();
       onDone(updated);
     } catch (e) {

@@ -54,7 +54,7 @@ Status PostgresStore::SyncTree() {
   if (Status s = LoadTreeSecret(); !s.ok()) return s;
   std::vector<tlog::Hash> leaves;
   leaves.reserve(pending_.size());
-  for (const AuditEntry& e : pending_) leaves.push_back(AuditLeafHashV2(e, DeriveAuditSalts(tree_secret_, e.seq)));
+  for (const AuditEntry& e : pending_) leaves.push_back(AuditLeafHashV2(e, std::string_view(tree_secret_)));
   if (Status s = tlog::AppendLeaves(tiles_, *size, leaves); !s.ok()) return s;
   auto r = conn_->Prepared("tree_set_size", "UPDATE tlog_tree SET size = $1 WHERE id = 1",
                            PgParams().Int(static_cast<int64_t>(*size + leaves.size())),

@@ -244,6 +244,8 @@ END;
      nullptr},
     {11, "the audit tree's partial tiles kept as rows appended per commit (tlog_tail) instead of rewritten whole",
      nullptr},
+    {12, "the audit tree's size read from where its level 0 ends, not kept in a row of its own (tlog_tree dropped)",
+     nullptr},
 };
 
 // Cached prepared statements.
@@ -628,6 +630,7 @@ Status SqliteStore::Init(std::span<const Migration> migrations) {
   schema_version_ = latest;
   tlog_.SetLeafVersion(schema_version_ >= kTlogV2Schema ? 2 : 1);
   tlog_.SetTailRows(schema_version_ >= kTlogTailSchema);
+  tlog_.SetSizeFromTiles(schema_version_ >= kTlogSizeSchema);
   return Status::Ok();
 }
 
@@ -1969,6 +1972,7 @@ std::span<const Migration> Migrations() {
       else if (m.version == kTlogSchema) all.push_back(kTlogMigrationSql);
       else if (m.version == kTlogV2Schema) all.push_back(kTlogV2MigrationSql);
       else if (m.version == kTlogTailSchema) all.push_back(kTlogTailMigrationSql);
+      else if (m.version == kTlogSizeSchema) all.push_back(kTlogSizeMigrationSql);
       else all.push_back(m.sql);
     }
     return all;
@@ -1979,6 +1983,7 @@ std::span<const Migration> Migrations() {
       all[i].sql = sql[i].c_str();
       if (all[i].version == kTlogSchema) all[i].after = BuildTlogAfterMigration;
       if (all[i].version == kTlogV2Schema) all[i].after = RebuildTlogV2AfterMigration;
+      if (all[i].version == kTlogSizeSchema) all[i].after = DropTlogSizeAfterMigration;
     }
     return all;
   }();

@@ -64,6 +64,9 @@ INSERT INTO tlog_tail (level, start, hashes)
 DELETE FROM tlog_tiles WHERE length(hashes) < 256 * 32;
 )sql";
 
+// Step 12: nothing in SQL; DropTlogSizeAfterMigration compares and drops.
+const char kTlogSizeMigrationSql[] = "SELECT 1 FROM tlog_tree WHERE id = 1;";
+
 namespace {
 
 enum Which : int {
@@ -81,6 +84,8 @@ enum Which : int {
   kTailInsert,
   kTailDelete,
   kTileDelete,
+  kLastTail0,
+  kLastTile0,
 };
 
 constexpr const char* kSql[] = {
@@ -102,8 +107,10 @@ constexpr const char* kSql[] = {
     "INSERT INTO tlog_tail (level, start, hashes) VALUES (?1, ?2, ?3)",
     "DELETE FROM tlog_tail WHERE level = ?1 AND start >= ?2 AND start < ?3",
     "DELETE FROM tlog_tiles WHERE level = ?1 AND idx = ?2",
+    "SELECT start, length(hashes) FROM tlog_tail WHERE level = 0 ORDER BY start DESC LIMIT 1",
+    "SELECT idx FROM tlog_tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1",
 };
-static_assert(sizeof kSql / sizeof kSql[0] == kTileDelete + 1);
+static_assert(sizeof kSql / sizeof kSql[0] == kLastTile0 + 1);
 
 // Resets the statement when a use ends.
 struct Reset {
@@ -129,6 +136,24 @@ Result<sqlite3_stmt*> TlogSql::Stmt(int which) {
 }
 
 Result<uint64_t> TlogSql::Size() {
+  if (size_from_tiles_) {
+    // Where level 0 ends: its last tail row's end, else its last full tile's.
+    uint64_t size = 0;
+    for (int which : {kLastTail0, kLastTile0}) {
+      Result<sqlite3_stmt*> st = Stmt(which);
+      if (!st.ok()) return st.status();
+      Reset r{*st};
+      int rc = sqlite3_step(*st);
+      if (rc == SQLITE_DONE) continue;
+      if (rc != SQLITE_ROW) return Error(rc, "reading the audit tree's size (level 0)");
+      const int64_t a = sqlite3_column_int64(*st, 0);
+      const int64_t end = which == kLastTail0 ? a + sqlite3_column_int64(*st, 1) / 32
+                                              : (a + 1) * static_cast<int64_t>(tlog::kTileWidth);
+      if (a < 0 || end < 0) return Status::Corrupt(path_ + ": the audit tree's level 0 has a negative index");
+      size = std::max(size, static_cast<uint64_t>(end));
+    }
+    return size;
+  }
   Result<sqlite3_stmt*> st = Stmt(kSize);
   if (!st.ok()) return st.status();
   Reset r{*st};
@@ -293,7 +318,7 @@ Status TlogSql::HashChunk(std::span<const AuditEntry> entries, std::vector<tlog:
   auto work = [&, out, v2](size_t from, size_t to, bool* failed) noexcept {
     try {
       for (size_t i = from; i < to; ++i)
-        out[i] = v2 ? AuditLeafHashV2(entries[i], DeriveAuditSalts(secret, entries[i].seq))
+        out[i] = v2 ? AuditLeafHashV2(entries[i], std::string_view(secret))
                     : tlog::LeafHash(AuditCanonicalText(entries[i]));
     } catch (...) {
       *failed = true;
@@ -364,6 +389,7 @@ Status TlogSql::Sync(bool stop_at_gap) {
   }
   if (leaves.empty()) return Status::Ok();
   if (Status s = tlog::AppendLeaves(*this, *size, leaves); !s.ok()) return s;
+  if (size_from_tiles_) return Status::Ok();  // level 0 now ends at the new size
   Result<sqlite3_stmt*> st = Stmt(kSetSize);
   if (!st.ok()) return st.status();
   Reset r{*st};
@@ -545,6 +571,26 @@ Status RebuildTlogV2AfterMigration(sqlite3* db, const std::string& path) {
   TlogSql t(db, path);
   t.SetLeafVersion(2);
   return t.Sync(/*stop_at_gap=*/true);
+}
+
+Status DropTlogSizeAfterMigration(sqlite3* db, const std::string& path) {
+  TlogSql before(db, path);
+  before.SetTailRows(true);
+  Result<uint64_t> recorded = before.Size();
+  if (!recorded.ok()) return recorded.status();
+  TlogSql t(db, path);
+  t.SetLeafVersion(2);
+  t.SetTailRows(true);
+  t.SetSizeFromTiles(true);
+  Result<uint64_t> derived = t.Size();
+  if (!derived.ok()) return derived.status();
+  if (*derived != *recorded) {
+    if (Status s = Exec(db, path, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail;", "clearing the audit tree");
+        !s.ok())
+      return s;
+    if (Status s = t.Sync(/*stop_at_gap=*/true); !s.ok()) return s;
+  }
+  return Exec(db, path, "DROP TABLE tlog_tree;", "dropping the audit tree's size row (tlog_tree)");
 }
 
 }  // namespace evenhand::sqlite_store

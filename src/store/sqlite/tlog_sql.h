@@ -4,6 +4,7 @@
 //   tlog_tiles (level, idx, hashes)   one row per tile, the widest version
 //                                     (C2SP tlog-tiles; tlog/tiles.h)
 //   tlog_tree  (size)                 audit entries 1..size are leaves 0..size-1
+//                                     (schemas v9-v11; v12 drops it, below)
 //   tlog_checkpoints (id, size, ts, note)  signed checkpoints issued
 //   tlog_secret (secret)              v10: the store's secret for the leaves' salts
 //   tlog_void_checkpoints (id, size, ts, note, voided_at)
@@ -11,6 +12,10 @@
 //
 //   tlog_tail (level, start, hashes)  v11: the partial rightmost tile of
 //                                     each level, as rows appended per commit
+//
+// From schema v12 the tree's size is not a row of its own (which cost every
+// commit a page of its own): it is where level 0 ends, the end of its last
+// tail row or, with none, of its last full tile.
 //
 // From schema v11 tlog_tiles holds full tiles only (256 hashes) and a
 // partial tile is its tail rows: each commit appends one row with the
@@ -50,6 +55,8 @@ extern const char kTlogV2MigrationSql[];
 inline constexpr int kTlogV2Schema = 10;  // the first schema with leaf data v2
 extern const char kTlogTailMigrationSql[];
 inline constexpr int kTlogTailSchema = 11;  // the first schema with tail rows (tlog_tail)
+extern const char kTlogSizeMigrationSql[];
+inline constexpr int kTlogSizeSchema = 12;  // the first schema without tlog_tree: the size from level 0
 
 // The migration's second half: builds the tree over the stored entries, up
 // to the first gap if there is one (writes then fail until it is resolved).
@@ -59,6 +66,11 @@ Status BuildTlogAfterMigration(sqlite3* db, const std::string& path);
 // audit entry "audit.tree_rebuilt" says so) and rebuilds the tree with v2
 // leaves over every entry, up to the first gap.
 Status RebuildTlogV2AfterMigration(sqlite3* db, const std::string& path);
+// Step 12: the size level 0 ends at must be tlog_tree's; where it is not (the
+// tree edited behind the store's back), the tree is cleared and rebuilt over
+// every entry, up to the first gap, as a v11 store would at its next write.
+// Then tlog_tree goes.
+Status DropTlogSizeAfterMigration(sqlite3* db, const std::string& path);
 
 // Statements on one connection; every call runs inside the caller's
 // transaction (or as its own read). Not thread safe (one per Store).
@@ -71,6 +83,9 @@ class TlogSql final : public tlog::TileStorage {
   // Partial tiles as tail rows (schema v11 on); before, rewritten whole in
   // tlog_tiles (the migrations to v9 and v10 run with this off).
   void SetTailRows(bool on) { tail_rows_ = on; }
+  // The size read from level 0's tiles and tail rows (schema v12 on; needs
+  // tail rows); before, tlog_tree's row, written by every Sync that appends.
+  void SetSizeFromTiles(bool on) { size_from_tiles_ = on; }
   int leaf_version() const { return leaf_version_; }
   // The salts of entry `seq` (leaf v2); the secret is read once.
   Result<AuditSalts> Salts(int64_t seq);
@@ -106,6 +121,7 @@ class TlogSql final : public tlog::TileStorage {
   OwnedStmt stmts_[16];
   int leaf_version_ = 1;
   bool tail_rows_ = false;
+  bool size_from_tiles_ = false;
   std::string secret_;  // tlog_secret's, once read
   std::vector<AuditEntry> chunk_;  // Sync's slots for the entries it reads
 };

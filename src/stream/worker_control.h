@@ -1,0 +1,50 @@
+// A worker process's control thread (worker.h): every control_poll_ms it
+//   - reads the posts consumer's lag and outstanding acks into the metrics,
+//     and whether NATS answers (nats_connected);
+//   - with a policy key, reads that key of the policy bucket and, when its
+//     revision moved, compiles the new revision beside the running policy
+//     and swaps it into the PolicySlot ("policy KEY: now running ID
+//     (revision N)"). A revision that does not load is logged ("...: cannot
+//     load: WHY; keeping ID") and counted; the running policy stays.
+// It has its own NATS connection and reconnects by itself; it never stops
+// the worker. The destructor stops and joins it.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "stream/policy_source.h"
+#include "stream/worker.h"
+#include "stream/worker_metrics.h"
+
+namespace evenhand::stream {
+
+class WorkerControl {
+ public:
+  WorkerControl(const WorkerOptions& options, PolicySlot& slot, WorkerMetrics& metrics);
+  ~WorkerControl();
+
+ private:
+  void Run();
+  void PollOnce();
+  void Log(const std::string& line) const {
+    if (o_.log) o_.log("control: " + line);
+  }
+
+  const WorkerOptions& o_;
+  PolicySlot& slot_;
+  WorkerMetrics& metrics_;
+  uint64_t seen_revision_ = 0;  // the last revision tried (loaded or not)
+  bool said_missing_ = false;
+  std::unique_ptr<NatsClient> nats_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace evenhand::stream
