@@ -391,14 +391,23 @@ TEST(Community, TwoCliquesWithAWeakBridge) {
 // (nodes 8-19, 3 times chance) -- together 4.9 times chance, under the bar --
 // so the network is lost unless the failing community is split again on its
 // own edges. 300 heavy triangles elsewhere make the graph large.
-TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
+// A graph for SignificantCommunities: edges with observed and expected co-actions.
+struct ScoredGraph {
   std::vector<WeightedEdge> e;
   std::vector<double> obs, exp;
-  auto add = [&](uint32_t a, uint32_t b, double w, double ex) {
+  void Add(uint32_t a, uint32_t b, double w, double ex) {
     e.push_back({a, b, w});
     obs.push_back(w);
     exp.push_back(ex);
-  };
+  }
+};
+
+TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
+  ScoredGraph g;
+  auto add = [&](uint32_t a, uint32_t b, double w, double ex) { g.Add(a, b, w, ex); };
+  auto& e = g.e;
+  auto& obs = g.obs;
+  auto& exp = g.exp;
   for (uint32_t i = 0; i < 8; ++i)
     for (uint32_t j = i + 1; j < 8; ++j) add(i, j, 5, 0.01);
   for (uint32_t i = 8; i < 20; ++i)
@@ -433,13 +442,11 @@ TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
 // chance community; a part of a split smaller than min_split_part passes
 // only as a clique whose every link is far beyond chance on its own.
 TEST(Community, ASmallStrongCliqueSplitOutOfAChanceCommunityIsKept) {
-  std::vector<WeightedEdge> e;
-  std::vector<double> obs, exp;
-  auto add = [&](uint32_t a, uint32_t b, double w, double ex) {
-    e.push_back({a, b, w});
-    obs.push_back(w);
-    exp.push_back(ex);
-  };
+  ScoredGraph g;
+  auto add = [&](uint32_t a, uint32_t b, double w, double ex) { g.Add(a, b, w, ex); };
+  auto& e = g.e;
+  auto& obs = g.obs;
+  auto& exp = g.exp;
   add(0, 1, 6, 0.01), add(0, 2, 7, 0.01), add(1, 2, 6, 0.02);  // campaign: -log10 P 12-14 a link
   add(3, 4, 3, 0.05), add(3, 5, 3, 0.05), add(4, 5, 3, 0.05);  // a chance-looking triangle: 4.3 a link
   for (uint32_t i = 6; i < 20; ++i)
