@@ -391,14 +391,23 @@ TEST(Community, TwoCliquesWithAWeakBridge) {
 // (nodes 8-19, 3 times chance) -- together 4.9 times chance, under the bar --
 // so the network is lost unless the failing community is split again on its
 // own edges. 300 heavy triangles elsewhere make the graph large.
-TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
+// A graph for SignificantCommunities: edges with observed and expected co-actions.
+struct ScoredGraph {
   std::vector<WeightedEdge> e;
   std::vector<double> obs, exp;
-  auto add = [&](uint32_t a, uint32_t b, double w, double ex) {
+  void Add(uint32_t a, uint32_t b, double w, double ex) {
     e.push_back({a, b, w});
     obs.push_back(w);
     exp.push_back(ex);
-  };
+  }
+};
+
+TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
+  ScoredGraph g;
+  auto add = [&](uint32_t a, uint32_t b, double w, double ex) { g.Add(a, b, w, ex); };
+  auto& e = g.e;
+  auto& obs = g.obs;
+  auto& exp = g.exp;
   for (uint32_t i = 0; i < 8; ++i)
     for (uint32_t j = i + 1; j < 8; ++j) add(i, j, 5, 0.01);
   for (uint32_t i = 8; i < 20; ++i)
@@ -426,6 +435,37 @@ TEST(Community, AFailingCommunityIsSplitAndItsSignificantPartKept) {
   // chance the campaign passes 20 x 10, not 20 x 30.
   test.split_depth = 3;
   test.split_factor = 30;
+  EXPECT_EQ(SignificantCommunities(n, e, obs, exp, test)[0], kNoCommunity);
+}
+
+// Small campaigns (3-4 accounts that also post on their own) end up in a
+// chance community; a part of a split smaller than min_split_part passes
+// only as a clique whose every link is far beyond chance on its own.
+TEST(Community, ASmallStrongCliqueSplitOutOfAChanceCommunityIsKept) {
+  ScoredGraph g;
+  auto add = [&](uint32_t a, uint32_t b, double w, double ex) { g.Add(a, b, w, ex); };
+  auto& e = g.e;
+  auto& obs = g.obs;
+  auto& exp = g.exp;
+  add(0, 1, 6, 0.01), add(0, 2, 7, 0.01), add(1, 2, 6, 0.02);  // campaign: -log10 P 12-14 a link
+  add(3, 4, 3, 0.05), add(3, 5, 3, 0.05), add(4, 5, 3, 0.05);  // a chance-looking triangle: 4.3 a link
+  for (uint32_t i = 6; i < 20; ++i)
+    for (uint32_t j = i + 1; j < 20; ++j) add(i, j, 3, 1);
+  for (uint32_t k = 0; k < 6; ++k) add(k, 6 + k, 2, 1), add(k, 12 + k, 2, 1);
+  const uint32_t n = 20 + 3 * 300;
+  for (uint32_t t = 20; t < n; t += 3) add(t, t + 1, 100, 0.1), add(t + 1, t + 2, 100, 0.1), add(t, t + 2, 100, 0.1);
+  std::vector<uint32_t> plain = Louvain(n, e);
+  ASSERT_EQ(plain[0], plain[6]) << "the precondition: one community for the campaign and the chance group";
+
+  NetworkTest test;
+  std::vector<uint32_t> c = SignificantCommunities(n, e, obs, exp, test);
+  ASSERT_NE(c[0], kNoCommunity);
+  EXPECT_EQ(c[1], c[0]);
+  EXPECT_EQ(c[2], c[0]);
+  for (uint32_t i = 3; i < 20; ++i) EXPECT_EQ(c[i], kNoCommunity) << i;
+  test.min_clique_link_significance = 0;  // off: parts need 5 accounts
+  EXPECT_EQ(SignificantCommunities(n, e, obs, exp, test)[0], kNoCommunity);
+  test.min_clique_link_significance = 15;  // the campaign's weakest link is 12.x
   EXPECT_EQ(SignificantCommunities(n, e, obs, exp, test)[0], kNoCommunity);
 }
 

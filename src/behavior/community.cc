@@ -1,5 +1,7 @@
 #include "behavior/community.h"
 
+#include "behavior/coaction.h"
+
 #include <algorithm>
 #include <unordered_map>
 #include <utility>
@@ -174,8 +176,8 @@ std::vector<uint32_t> SignificantCommunities(uint32_t n, const std::vector<Weigh
     bool part = c < split_part.size() && split_part[c];
     return test.min_significance * (part ? test.split_factor : 1.0);
   };
-  std::vector<double> obs, exp;
-  std::vector<uint32_t> size;
+  std::vector<double> obs, exp, weakest;
+  std::vector<uint32_t> size, links;
   auto tally = [&]() {
     uint32_t labels = 0;
     for (uint32_t c : comm)
@@ -183,20 +185,31 @@ std::vector<uint32_t> SignificantCommunities(uint32_t n, const std::vector<Weigh
     obs.assign(labels, 0);
     exp.assign(labels, 0);
     size.assign(labels, 0);
+    links.assign(labels, 0);
+    weakest.assign(labels, 300);
     for (uint32_t c : comm)
       if (c != kNoCommunity) size[c]++;
     for (size_t i = 0; i < edges.size(); ++i) {
       if (edges[i].a >= n || edges[i].b >= n) continue;
       uint32_t c = comm[edges[i].a];
       if (c == kNoCommunity || c != comm[edges[i].b]) continue;
-      obs[c] += i < observed.size() ? observed[i] : 0;
-      exp[c] += i < expected.size() ? expected[i] : 0;
+      double o = i < observed.size() ? observed[i] : 0, x = i < expected.size() ? expected[i] : 0;
+      obs[c] += o;
+      exp[c] += x;
+      links[c]++;
+      weakest[c] = std::min(weakest[c], PoissonSurprise(o, x));
     }
     return labels;
   };
   auto passes = [&](uint32_t c) {
     bool part = c < split_part.size() && split_part[c];
-    if (size[c] < (part ? std::max(test.min_size, test.min_split_part) : test.min_size)) return false;
+    if (size[c] < test.min_size) return false;
+    if (part && size[c] < test.min_split_part) {  // a small part: only a clique of strong links
+      uint64_t k = size[c];
+      if (test.min_clique_link_significance <= 0 || links[c] < k * (k - 1) / 2 ||
+          weakest[c] < test.min_clique_link_significance)
+        return false;
+    }
     return exp[c] <= 0 || obs[c] >= bar(c) * exp[c];
   };
   for (int depth = 0; depth < test.split_depth; ++depth) {

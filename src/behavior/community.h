@@ -31,7 +31,14 @@ struct NetworkTest {
   uint32_t min_links = 2;         // linked partners of each member inside it (k-core)
   double min_significance = 20;   // sum of observed / sum of expected over its internal edges
   double split_factor = 10;       // a part of a split community needs min_significance * split_factor
-  uint32_t min_split_part = 5;    // and at least this many members
+  uint32_t min_split_part = 5;    // and at least this many members,
+  // unless it is a clique (every pair of members linked) of >= min_size
+  // whose every link is this unlikely by chance on its own (-log10 P of
+  // its observed co-actions, Poisson with its expected mean): a small
+  // campaign (3-4 accounts that also post on their own) split out of a
+  // chance community. Chance links pass the pair test at 5-7 and rarely
+  // close a triangle; 0 turns this off.
+  double min_clique_link_significance = 10;
   int split_depth = 3;            // times a failing community is split again
 };
 

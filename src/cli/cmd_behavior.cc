@@ -419,7 +419,7 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--min-size", a->min_size, "Smallest network reported (accounts)")->capture_default_str();
   cmd->add_option("--similarity", a->similarity, "MinHash similarity for near-duplicates (0..1)")->capture_default_str();
   cmd->add_option("--min-tokens", a->min_tokens, "Shorter texts are not clustered")->capture_default_str();
-  cmd->add_option("--max-edges", a->max_edges, "Co-action pairs seen more than once: table size (memory bound, 128 B each)")
+  cmd->add_option("--max-edges", a->max_edges, "Co-action pairs seen more than once: table size (memory bound, 136 B each)")
       ->capture_default_str();
   cmd->add_option("--max-single-edges", a->max_single_edges,
                   "Co-action pairs seen once: table size (memory bound, 32 B each; pruned when 3/4 full)")
