@@ -4,7 +4,9 @@
 # into a new SQLite file (synchronous=FULL) and a new PostgreSQL database
 # (fsync on, synchronous_commit on: PostgreSQL's defaults), each one
 # transaction, interleaved over three rounds so both figures come from the
-# same run. Starts its own PostgreSQL 15 cluster in a temporary directory on
+# same run; PostgreSQL twice, through each of its bulk paths: COPY (the
+# default) and multi-row INSERTs (EVENHAND_PG_BULK=values), the path before
+# COPY. Starts its own PostgreSQL 15 cluster in a temporary directory on
 # a free port (as the `postgres` user when run as root) and removes it after.
 #
 # Usage: flock /tmp/evenhand-build.lock bash bench/store_scan_pg.sh [COPIES] [BIN]
@@ -28,14 +30,19 @@ posts=$(grep -c '"kind": *"post"' "$work/posts.jsonl" || true)
 echo "store_scan_pg: $(date -u +%FT%TZ), $(nproc) cores, $posts posts, load $(cut -d' ' -f1 /proc/loadavg)"
 for round in 1 2 3; do
   rm -f "$work"/db.sqlite*
-  PGOPTIONS="-c client_min_messages=warning" as_pg "$pgbin/psql" -h 127.0.0.1 -p "$port" -U postgres -q -c "DROP DATABASE IF EXISTS r" -c "CREATE DATABASE r" \
+  PGOPTIONS="-c client_min_messages=warning" as_pg "$pgbin/psql" -h 127.0.0.1 -p "$port" -U postgres -q \
+    -c "DROP DATABASE IF EXISTS r" -c "CREATE DATABASE r" -c "DROP DATABASE IF EXISTS rv" -c "CREATE DATABASE rv" \
     postgres >/dev/null
-  for db in "$work/db.sqlite" "postgres://postgres@127.0.0.1:$port/r"; do
+  for target in sqlite:"$work/db.sqlite" copy:"postgres://postgres@127.0.0.1:$port/r" \
+                values:"postgres://postgres@127.0.0.1:$port/rv"; do
+    name="${target%%:*}" db="${target#*:}"
     start=$(date +%s.%N)
-    "$bin" scan "$work/posts.jsonl" --policy "$root/examples/policy.yaml" -q -o - --db "$db" > /dev/null
+    EVENHAND_PG_BULK="$name" "$bin" scan "$work/posts.jsonl" --policy "$root/examples/policy.yaml" -q -o - --db "$db" \
+      > /dev/null
     end=$(date +%s.%N)
     python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'round $round  {sys.argv[4]:10}  {s:.2f} s  {int(sys.argv[3])/s:,.0f} posts/s')" \
-      "$start" "$end" "$posts" "$([ "${db#postgres}" = "$db" ] && echo sqlite || echo postgres)"
+      "$start" "$end" "$posts" "$([ "$name" = sqlite ] && echo sqlite || echo "postgres-$name")"
   done
 done
 "$bin" audit verify --db "postgres://postgres@127.0.0.1:$port/r" | head -2
+"$bin" audit verify --db "postgres://postgres@127.0.0.1:$port/rv" | head -2

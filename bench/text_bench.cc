@@ -32,6 +32,7 @@ int CheckAgainstReference(const char* path) {
     normalizer.Normalize(line, &fast);
     normalizer.NormalizeReference(line, &ref);
     const bool same = fast.text == ref.text && fast.stretched == ref.stretched && fast.glued == ref.glued &&
+                      fast.ambiguous == ref.ambiguous &&
                       std::equal(ref.source_begin.begin(), ref.source_begin.end(), fast.source_begin.begin()) &&
                       std::equal(ref.source_end.begin(), ref.source_end.end(), fast.source_end.begin());
     if (!same && ++bad <= 5) std::printf("differs: line %zu: %s\n", lines + 1, line.c_str());

@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from trial_kill import POLICY, ROOT  # noqa: E402
 
 PERIOD = ["--from", "2026-11-01T00:00:00Z", "--to", "2026-12-01T00:00:00Z"]
-BEHAVIOR = ["behavior", "examples/posts.jsonl", "--on-disorder", "sort", "--policy", "policies/behavior.yaml"]
+BEHAVIOR = ["behavior", "examples/behavior/campaign.jsonl", "--policy", "policies/behavior.yaml"]  # planted networks: output to write
 
 
 def cli(binary, args, stdout=subprocess.DEVNULL):

@@ -21,6 +21,7 @@ PACKAGES=(
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
   python3 curl
   libtesseract-dev libleptonica-dev tesseract-ocr-urd tesseract-ocr-eng  # text in images (src/media/ocr)
+  libexpat1-dev  # NCMEC hash-sharing XML (src/exchange/ncmec_xml)
   python3-pil libraqm0 python3-numpy fonts-noto-core  # tools/ocr_testset: renders the OCR test set (Urdu shaping, Noto Nastaliq/Naskh)
   chromium fonts-dejavu-core  # e2e_report_test looks at the HTML report in headless Chromium
 )

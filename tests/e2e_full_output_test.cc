@@ -71,7 +71,7 @@ TEST_F(FullOutput, StandardOutputOnAFullDiskIsAnError) {
   // Before: each of these exited 0 with its output lost.
   const std::string period = " --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z";
   for (const std::string& args : std::vector<std::string>{"bank export " + bank_,
-                                  "behavior examples/posts.jsonl --on-disorder sort --policy policies/behavior.yaml -o -",
+                                  "behavior examples/behavior/campaign.jsonl --policy policies/behavior.yaml -o -",
                                   "predict --model " + model_ + " --data examples/classify/spamassassin-sample.jsonl",
                                   "report transparency --db " + db_ + period,
                                   "report sla --db " + db_ + " --now 2026-11-21T13:00:00Z",
@@ -95,9 +95,9 @@ TEST_F(FullOutput, FileOutputsOnAFullDiskFailWholeAndLeaveNothing) {
       {"bank export " + bank_ + " -o " + Out("k.txt"), Out("k.txt")},
       {"predict --model " + model_ + " --data examples/classify/spamassassin-sample.jsonl -o " + Out("p.jsonl"),
        Out("p.jsonl")},
-      {"behavior examples/posts.jsonl --on-disorder sort --policy policies/behavior.yaml -o " + Out("b.jsonl"),
+      {"behavior examples/behavior/campaign.jsonl --policy policies/behavior.yaml -o " + Out("b.jsonl"),
        Out("b.jsonl")},
-      {"behavior examples/posts.jsonl --on-disorder sort --networks " + Out("n.jsonl"), Out("n.jsonl")},
+      {"behavior examples/behavior/campaign.jsonl --networks " + Out("n.jsonl"), Out("n.jsonl")},
   };
   for (const Case& c : cases) {
     Outcome r = RunWith(c.args, "/dev/null", true);

@@ -210,6 +210,29 @@ TEST(EndToEnd, BadLineStopsWithFileLineFieldAndWritesNothing) {
     EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "left behind: " << entry.path();
 }
 
+// Issue 17: a killed `scan -o OUT` left OUT.tmp-PID behind for good. The
+// next scan to OUT removes the temporary of a process that is gone, and
+// leaves alone one whose process still runs (it may be writing it).
+TEST(EndToEnd, StaleTemporaryOutputOfADeadProcessIsRemoved) {
+  fs::path dir = TempDir("stale_tmp");
+  std::string input = (dir / "in.jsonl").string();
+  std::ofstream(input) << "{\"kind\":\"post\",\"id\":\"p1\",\"text\":\"fine\"}\n";
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);  // reaped: its pid names no process now
+  const fs::path out = dir / "out.jsonl";
+  const fs::path dead = dir / ("out.jsonl.tmp-" + std::to_string(child));
+  const fs::path alive = dir / ("out.jsonl.tmp-" + std::to_string(getpid()));
+  std::ofstream(dead) << "half a run";
+  std::ofstream(alive) << "still being written";
+  Outcome r = Exec("scan " + input + " --policy " + kSource + "/examples/policy.yaml -o " + out.string(), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(fs::exists(dead)) << "the dead process's temporary is still there";
+  EXPECT_TRUE(fs::exists(alive)) << "a live process's temporary was removed";
+  EXPECT_NE(ReadFile(out.string()).find("\"p1\""), std::string::npos);
+}
+
 // A full disk (/dev/full: every write fails with ENOSPC) found by the
 // disk-full trial (scripts/trial_diskfull.py): the decisions buffered last
 // were lost behind exit 0, a failed output was reported after the store had

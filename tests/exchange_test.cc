@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -258,6 +259,117 @@ TEST_F(Exchange, UpdateStreamsRemove) {
   EXPECT_EQ(op.skipped_types.at("URI"), 1u);
 }
 
+// Each text (read as "x", format detected) is refused with a message
+// holding its `want`, and the list passed in comes back untouched.
+void ExpectRefused(const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [text, want] : cases) {
+    SignalList list;
+    list.records.push_back(SignalRecord{});  // must come back untouched on error
+    Status s = ParseSignalList(text, "x", SignalFormat::kAuto, &list);
+    ASSERT_FALSE(s.ok()) << text;
+    EXPECT_NE(s.message().find(want), std::string::npos) << s.message() << "\nwant: " << want;
+    EXPECT_EQ(list.records.size(), 1u);
+  }
+}
+
+// NCMEC hash-sharing XML: two pages in the public layout (stand-ins of
+// harmless files). Page 1 lists two images and a video; page 2 deletes an
+// image by its id only and adds a video.
+TEST_F(Exchange, ReadsNcmecPagesAndRemovesDeletedEntriesById) {
+  SignalList p1;
+  ASSERT_TRUE(ReadSignalList(kExamples + "ncmec-entries.xml", SignalFormat::kAuto, &p1).ok());
+  EXPECT_EQ(p1.format, SignalFormat::kNcmecXml);
+  ASSERT_EQ(p1.records.size(), 7u);  // img-1: md5 sha1 pdq; img-2: md5 pdq; img-0 deleted; vid-1: md5
+  const SignalRecord& md5 = p1.records[0];
+  EXPECT_EQ(md5.kind, BankKind::kMd5);
+  EXPECT_EQ(md5.key, "5dc1441dd7a12fa79f2a43b1ebc93eab");  // lowercased
+  EXPECT_EQ(md5.line, 12u);
+  EXPECT_EQ(md5.tags, (std::vector<std::string>{"ncmec", "ncmec_a1", "ncmec:image:stand-in-img-1"}));
+  EXPECT_EQ(md5.collab, "NCMEC member 42");
+  EXPECT_EQ(p1.records[1].kind, BankKind::kSha1);
+  EXPECT_EQ(p1.records[2].kind, BankKind::kPdq);
+  EXPECT_EQ(p1.records[3].opinion, SignalOpinion::kDisputed);  // negativeFeedback type="Md5"
+  EXPECT_EQ(p1.records[4].opinion, SignalOpinion::kPositive);  // its pdq has none
+  EXPECT_TRUE(p1.records[5].deleted);
+  EXPECT_EQ(p1.records[5].key, "");
+  EXPECT_EQ(p1.records[5].ref, "ncmec:image:stand-in-img-0");
+  EXPECT_EQ(p1.records[5].line, 39u);
+  EXPECT_EQ(p1.records[6].tags.back(), "ncmec:video:stand-in-vid-1");
+  EXPECT_EQ(p1.skipped_types, (std::map<std::string, size_t>{
+                                  {"image.pdna", 1}, {"video.tmk-pdqf", 1}, {"video.videntifier", 1}}));
+
+  // An MD5 bank of both pages, applied in order.
+  SignalList p2;
+  ASSERT_TRUE(ReadSignalList(kExamples + "ncmec-update.xml", SignalFormat::kAuto, &p2).ok());
+  std::vector<std::string> entries;
+  std::string category;
+  SignalImportCounts c;
+  ApplySignals(p1.records, BankKind::kMd5, false, CategoryMap(), &category, &entries, &c);
+  EXPECT_EQ(category, "protection_of_minors");
+  EXPECT_EQ(c.added, 2u);
+  EXPECT_EQ(c.opinion, 1u);  // the disputed md5
+  EXPECT_EQ(entries, (std::vector<std::string>{
+                         "5dc1441dd7a12fa79f2a43b1ebc93eab,ncmec ncmec_a1 ncmec:image:stand-in-img-1",
+                         "ff2edc8eedd67f9b68d5ec2495c66665,ncmec ncmec_a1 ncmec:video:stand-in-vid-1"}));
+  SignalImportCounts c2;
+  ApplySignals(p2.records, BankKind::kMd5, false, CategoryMap(), &category, &entries, &c2);
+  EXPECT_EQ(c2.removed, 1u);
+  EXPECT_EQ(c2.added, 1u);
+  EXPECT_EQ(entries, (std::vector<std::string>{
+                         "923a037827914818cc0b1c13e2ff5f4d,ncmec ncmec_a2 ncmec:video:stand-in-vid-2",
+                         "ff2edc8eedd67f9b68d5ec2495c66665,ncmec ncmec_a1 ncmec:video:stand-in-vid-1"}));
+  // The same deletion removes the image's PDQ entry from a PDQ bank, and
+  // an id of another type (a video's) removes nothing.
+  entries.clear();
+  ApplySignals(p1.records, BankKind::kPdq, false, CategoryMap(), &category, &entries, &c);
+  ASSERT_EQ(entries.size(), 2u);
+  SignalList other;
+  ASSERT_TRUE(ParseSignalList("<queryResult><videos><deletedVideo><id>stand-in-img-1</id></deletedVideo></videos>"
+                              "</queryResult>", "v.xml", SignalFormat::kAuto, &other).ok());
+  ApplySignals(other.records, BankKind::kPdq, false, CategoryMap(), &category, &entries, &c2);
+  EXPECT_EQ(entries.size(), 2u);
+  ApplySignals(p2.records, BankKind::kPdq, false, CategoryMap(), &category, &entries, &c2);
+  EXPECT_EQ(entries, (std::vector<std::string>{
+                         "cfb2009ddd21c6dab0046a7745b5984757a8a4535b3377aea2591d32b33ff940,ncmec ncmec_b2 "
+                         "ncmec:image:stand-in-img-2"}));
+}
+
+TEST_F(Exchange, MalformedNcmecXmlNamesFileLineAndField) {
+  const std::string head = "<?xml version=\"1.0\"?>\n<queryResult xmlns=\"https://hashsharing.ncmec.org/hashsharing/v2\">\n";
+  const std::string img = "<images>\n<image><id>a</id><fingerprints><md5>" + std::string(32, 'a') + "</md5></fingerprints></image>\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {head + img + "<image>\n<id>b</id>\n<fingerprints>\n<md5>abc</md5></fingerprints></image></images></queryResult>",
+       "x:8: images.image[1].fingerprints.md5: not an md5 hash (32 hex digits)"},
+      {head + img + "<image>\n<fingerprints><sha1>" + std::string(40, 'b') + "</sha1></fingerprints></image></images></queryResult>",
+       "x:5: images.image[1].id: missing"},
+      {head + "<videos><video><member id=\"x1\">M</member><id>v</id></video></videos></queryResult>",
+       "x:3: videos.video[0].member.id: \"x1\" is not a member number"},
+      {head + "<images><image><id>a</id><fingerprints><pdq></pdq></fingerprints></image></images></queryResult>",
+       "x:3: images.image[0].fingerprints.pdq: empty"},
+      {head + "<images><image><id>a</id><fingerprints><pdq>" + std::string(63, 'f') +
+           "</pdq></fingerprints></image></images></queryResult>",
+       "x:3: images.image[0].fingerprints.pdq: not a PDQ hash"},
+      {head + "<images><image><id>a b</id></image></images></queryResult>",
+       "x:3: images.image[0].id: holds a space"},
+      {head + "<images><image><id>a</id>\n</images></queryResult>", "x:4: xml: mismatched tag"},
+      {head + "<images>", "x:3: xml: no element found"},
+      {"<?xml version=\"1.0\"?>\n<!DOCTYPE queryResult [<!ENTITY a \"aaaa\">]>\n<queryResult/>",
+       "x:2: xml: a DOCTYPE is not allowed"},
+      {"<queryResult>" + std::string(40 * 3, ' ') + [] {
+         std::string deep;
+         for (int i = 0; i < 40; ++i) deep += "<a>";
+         return deep;
+       }(),
+       "x:1: xml: nested deeper than 32 elements"},
+  };
+  ExpectRefused(cases);
+  // Another root is no NCMEC answer (read as ncmec-xml on request).
+  SignalList list;
+  Status s = ParseSignalList("<status><member id=\"1\">x</member></status>", "x", SignalFormat::kNcmecXml, &list);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("x:1: status: not an NCMEC hash-sharing answer"), std::string::npos) << s.message();
+}
+
 TEST_F(Exchange, MalformedInputNamesFileLineAndField) {
   const std::string pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
   struct Case {
@@ -291,14 +403,7 @@ TEST_F(Exchange, MalformedInputNamesFileLineAndField) {
       {"{\"data\": [", "x:1: json: not valid JSON"},
       {std::string(200, '[') + std::string(200, ']'), "x:1: json: nested too deep"},
   };
-  for (const auto& [text, want] : cases) {
-    SignalList list;
-    list.records.push_back(SignalRecord{});  // must come back untouched on error
-    Status s = ParseSignalList(text, "x", SignalFormat::kAuto, &list);
-    ASSERT_FALSE(s.ok()) << text;
-    EXPECT_NE(s.message().find(want), std::string::npos) << s.message() << "\nwant: " << want;
-    EXPECT_EQ(list.records.size(), 1u);
-  }
+  ExpectRefused(cases);
 }
 
 class Snapshots : public Exchange {
@@ -473,6 +578,22 @@ TEST_F(Exchange, CliLeavesTheBankUntouchedOnBadInputAndAudits) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find(bad + ":3: signal_str: not a PDQ hash"), std::string::npos) << r.out;
   EXPECT_EQ(Read(bank), before);
+  // NCMEC XML: both pages into an MD5 bank; a broken page leaves it as it was.
+  const std::string ncmec = Path("ncmec.ehb");
+  r = Exec("bank import-signals " + kExamples + "ncmec-entries.xml " + kExamples + "ncmec-update.xml --kind md5 -o " +
+           ncmec + " --name ncmec_md5");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("category protection_of_minors): 3 added, 1 removed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ncmec-entries.xml: 1 image.pdna signals skipped"), std::string::npos) << r.out;
+  r = Exec("bank match " + ncmec + " " + kSrc + "/examples/known-video/media/repost.mp4");
+  EXPECT_NE(r.out.find("923a037827914818cc0b1c13e2ff5f4d"), std::string::npos) << r.out;
+  const std::string ncmec_before = Read(ncmec);
+  const std::string bad_xml = Write("bad.xml", "<queryResult>\n<images>\n<image><id>z</id><fingerprints>\n"
+                                               "<md5>0123</md5></fingerprints></image></images></queryResult>\n");
+  r = Exec("bank import-signals " + bad_xml + " --append --kind md5 -o " + ncmec + " --name ncmec_md5");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(bad_xml + ":4: images.image[0].fingerprints.md5: not an md5 hash"), std::string::npos) << r.out;
+  EXPECT_EQ(Read(ncmec), ncmec_before);
   // A snapshot, a delta and an apply, each audited; a replayed delta leaves the output alone.
   r = Exec("audit keygen --name example.org/banks --out " + Path("k.key"));
   ASSERT_EQ(r.exit_code, 0) << r.out;

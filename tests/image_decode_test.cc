@@ -8,6 +8,7 @@
 #include <webp/encode.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -251,6 +252,24 @@ TEST(ImageDecode, GifFirstFrameOnTheBackground) {
       EXPECT_EQ(p[1], in_frame ? 0 : 255);
       EXPECT_EQ(p[2], 0);
     }
+}
+
+// Within the limits, a GIF whose header promises a 4000 x 3000 screen with no
+// image data behind the frame's descriptor fails as truncated before its
+// canvas is made (36 MB allocated and filled for a 50-byte file before).
+TEST(ImageDecode, GifWithoutImageDataMakesNoCanvas) {
+  Bytes gif = EncodeGif(4000, 3000, 0, {{0, 0, 1, 1, 1}});
+  // Cut after the image descriptor (0x2C, left, top, 1, 1, no flags) and the
+  // LZW code size byte that follows it.
+  const uint8_t desc[] = {0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0};
+  auto at = std::search(gif.begin(), gif.end(), std::begin(desc), std::end(desc));
+  ASSERT_NE(at, gif.end());
+  gif.erase(at + sizeof desc + 1, gif.end());
+  Image image;
+  Status s = Decode(gif, "empty.gif", &image);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message().rfind("empty.gif: corrupt GIF: truncated image data", 0), 0u) << s.message();
+  EXPECT_EQ(image.pixels.capacity(), 0u) << "a canvas was made for a frame with no data";
 }
 
 // A bomb is refused with a message naming the file and the limit, before

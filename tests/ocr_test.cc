@@ -46,6 +46,22 @@ TEST(OcrPreprocess, LightInkKeepsWhiteDropsColourAndDark) {
   EXPECT_DOUBLE_EQ(st.dark, 0.25);
 }
 
+TEST(OcrPreprocess, ColourInkKeepsBrightColoursDropsWhiteGreyAndDark) {
+  Image rgb;
+  rgb.Reset(6, 1, 3);
+  const uint8_t px[] = {/*yellow*/ 255, 230, 0, /*red*/ 230, 40, 40, /*white*/ 255, 255, 255,
+                        /*dark red*/ 120, 20, 20, /*grey*/ 160, 160, 150, /*pink*/ 255, 90, 200};
+  std::copy(std::begin(px), std::end(px), rgb.pixels.begin());
+  Image mask;
+  ocr::ColourInkMask(rgb, 150, 64, &mask);
+  ASSERT_EQ(mask.channels, 1);
+  EXPECT_EQ(mask.pixels, (std::vector<uint8_t>{0, 0, 255, 255, 255, 0}));
+  EXPECT_DOUBLE_EQ(ocr::Measure(rgb).colour_ink, 0.5);
+  Image grey;
+  ocr::Grey(rgb, &grey);
+  EXPECT_DOUBLE_EQ(ocr::Measure(grey).colour_ink, 0.0);
+}
+
 // 40x20 grey-150 canvas: a white 3x3 letter with a black ring (kept), a
 // white 3x3 blob on grey (no outline: dropped), a white bar across the whole
 // width (too wide for a letter: dropped).
@@ -147,6 +163,32 @@ TEST_F(OcrEngineTest, ReadsMemeTextWithItsBox) {
   EXPECT_NEAR(hit->y1, 242, 12);
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.LineAt(r.line_begin[0]), 0);
+}
+
+// Coloured captions (issue 21's poster style, tuned on the caption dev
+// style): pink text with a dark outline. The image as plain tesseract reads
+// it gives "imited timelotfer"; the colour-ink pass reads the line.
+TEST_F(OcrEngineTest, ReadsColouredCaptionText) {
+  const Image image = Load("caption-en.jpg");
+  ocr::OcrOptions plain;
+  plain.variants = false;
+  plain.budget_ms = 0;
+  auto first_pass = ocr::OcrEngine::Create(plain);
+  ASSERT_TRUE(first_pass.ok());
+  ocr::OcrResult r;
+  ASSERT_TRUE((*first_pass)->Recognize(image, &r).ok());
+  EXPECT_EQ(r.text.find("limited time offer"), std::string::npos) << r.text;
+  ASSERT_TRUE(engine_->Recognize(image, &r).ok());
+  const ocr::OcrLine* hit = nullptr;
+  for (const auto& l : r.lines)
+    if (l.text == "limited time offer") hit = &l;
+  ASSERT_NE(hit, nullptr) << r.text;
+  EXPECT_STREQ(hit->variant, "colour-ink");
+  // Rendered at [17,15,511,83] in 560 px, scaled to 480 px: [15,13,438,71].
+  EXPECT_NEAR(hit->x0, 15, 12);
+  EXPECT_NEAR(hit->y0, 13, 12);
+  EXPECT_NEAR(hit->x1, 438, 12);
+  EXPECT_NEAR(hit->y1, 71, 12);
 }
 
 TEST_F(OcrEngineTest, ReadsUrduScreenshot) {

@@ -405,6 +405,32 @@ TEST(policy_expr_errors, SyntaxErrors) {
 
 // Random token soup: compiling never crashes, an error's offset always lies
 // within the text, and whatever compiles evaluates (with and without data).
+// Found by policy_fuzz (2026-12-07): 1,650 "(" overflowed the stack of the
+// recursive parser. Nesting is bounded: 64 levels of "(" and "not" compile
+// and evaluate; the 65th is an error at its own offset, however deep the rest.
+TEST(policy_expr_errors, NestingIsBounded) {
+  Fixture f;
+  auto repeat = [](std::string_view s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  EXPECT_TRUE(Eval(repeat("(", 64) + "true" + repeat(")", 64), f));
+  EXPECT_TRUE(Eval(repeat("not ", 64) + "true", f));
+  EXPECT_FALSE(Eval(repeat("not (", 31) + "true" + repeat(")", 31), f));  // 31 "not": false
+
+  for (int n : {65, 1650, 200000}) {
+    SCOPED_TRACE(n);
+    ExprError err = MustFail(repeat("(", n) + "true" + repeat(")", n));
+    EXPECT_EQ(err.offset, 64);
+    EXPECT_EQ(err.message, "nested too deeply: more than 64 levels of \"(\" and \"not\"");
+    err = MustFail(repeat("not ", n) + "true");
+    EXPECT_EQ(err.offset, 4 * 64);
+    err = MustFail(repeat("not (", n) + "true" + repeat(")", n));
+    EXPECT_EQ(err.offset, 5 * 32);
+  }
+}
+
 TEST(policy_expr_errors, RandomInputIsHandled) {
   const char* parts[] = {"list.threats", "list.scam_terms.count", "lang", "account.age_days", "region", "has_media",
                          "and", "or", "not", "in", "(", ")", "[", "]", ",", "==", "!=", "<", ">=", "1", "-2.5",

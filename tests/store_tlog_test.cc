@@ -179,6 +179,42 @@ TEST_F(StoreTlogTest, TwoConnectionsOnOneFileKeepOneTree) {
   EXPECT_EQ(TileRoot(*b), RootOf(Leaves(*a)));
 }
 
+// The writer keeps the tree's size between its commits (TlogSql::Sync);
+// whatever another connection commits in between, a tree reset or entries
+// of its own, the open writer's next commit sees and appends after it.
+TEST_F(StoreTlogTest, AnOpenWriterSeesWhatOthersCommittedBetweenItsCommits) {
+  auto a = Open();
+  Append(*a, 0, 5);
+  ASSERT_TRUE(a->Begin().ok());
+  Append(*a, 5, 300);  // level 0: a full tile and tail rows
+  ASSERT_TRUE(a->Commit().ok());
+  Append(*a, 300, 301);
+  // The tree wiped by another connection while `a` stays open.
+  RawExec(path_, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail;");
+  Append(*a, 301, 302);  // rebuilt from the entries, not appended at 301
+  EXPECT_EQ(*Tree(*a).AuditTreeSize(), 302u);
+  EXPECT_EQ(TileRoot(*a), RootOf(Leaves(*a)));
+  // Another writer's entries in between.
+  {
+    auto b = Open();
+    Append(*b, 302, 310);
+  }
+  Append(*a, 310, 311);
+  EXPECT_EQ(*Tree(*a).AuditTreeSize(), 311u);
+  EXPECT_EQ(TileRoot(*a), RootOf(Leaves(*a)));
+  // A commit of the writer's own that appends no entry, and a rolled-back batch.
+  ASSERT_TRUE(Tree(*a).PutCheckpoint(311, 1700000000, "note").ok());
+  ASSERT_TRUE(a->Begin().ok());
+  Append(*a, 311, 320);
+  ASSERT_TRUE(a->Rollback().ok());
+  Append(*a, 311, 312);
+  EXPECT_EQ(*Tree(*a).AuditTreeSize(), 312u);
+  EXPECT_EQ(TileRoot(*a), RootOf(Leaves(*a)));
+  auto report = VerifyAuditTree(*a);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+}
+
 // A store made by the previous schema (v8) keeps its chain and gets its tree.
 TEST_F(StoreTlogTest, TheMigrationBuildsTheTreeOverAStoreOfThePreviousSchema) {
   const size_t previous = static_cast<size_t>(sqlite_store::kTlogSchema - 1);

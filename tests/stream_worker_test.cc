@@ -29,14 +29,12 @@
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include "e2e_util.h"
 #include "free_port.h"
 #include "nats_server.h"
 #include "pg_test.h"
+#include "stream_test_util.h"
 #include "store/store.h"
 #include "stream/nats_client.h"
 
@@ -45,22 +43,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using e2e::Exec;
-
-// `evenhand ARGS` in the background, its output in `log`.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(e2e::kSource.c_str()) != 0) _exit(126);
-    if (freopen(log.c_str(), "a", stdout) == nullptr || freopen(log.c_str(), "a", stderr) == nullptr) _exit(126);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(e2e::kBinary.c_str()));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(e2e::kBinary.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
+using testing::ExitedCleanly;
+using testing::HttpGet;
+using testing::ReadAll;
+using testing::Spawn;
+using testing::WaitUntil;
+using testing::WritePolicy;
 
 class StreamWorkers : public testing::PgDatabaseTest {
  protected:
@@ -172,17 +160,6 @@ TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
   client->reset();
 }
 
-// Waits for `pid`; true when it exited 0.
-bool ExitedCleanly(pid_t pid) {
-  int status = 0;
-  return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
   constexpr int kPosts = 2000;
   const std::string posts = (dir_ / "posts.jsonl").string();
@@ -230,38 +207,6 @@ TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
   EXPECT_NE(logs.find("ok again"), std::string::npos) << logs;
 }
 
-// GET http://127.0.0.1:PORT/PATH; the whole answer (status line, headers,
-// body), empty when nothing answers.
-std::string HttpGet(int port, const std::string& path) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  std::string out;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
-      char buf[4096];
-      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
-    }
-  }
-  close(fd);
-  return out;
-}
-
-// A policy "hot" at `version` whose scam rule takes `action`; the scam
-// terms come from a list file beside it (published with it).
-void WritePolicy(const fs::path& dir, int version, const std::string& action) {
-  fs::create_directories(dir / "lists");
-  std::ofstream(dir / "lists" / "scam.txt") << "free money\nbank password\ncrypto returns\n";
-  std::ofstream(dir / ("v" + std::to_string(version) + ".yaml"))
-      << "policy: hot\nversion: " << version << "\nlists:\n  scam:\n    files: [lists/scam.txt]\n"
-      << "rules:\n  - id: scam\n    when: list.scam\n    action: " << action
-      << "\n    category: scams_and_fraud\n    reason: \"Scam terms\"\n";
-}
-
 TEST_F(StreamWorkers, PublishedPoliciesAreSwappedInMidStream) {
   const std::string nats = testing::SharedNatsServer().url();
   const fs::path pol = dir_ / "policy";
@@ -306,13 +251,7 @@ TEST_F(StreamWorkers, PublishedPoliciesAreSwappedInMidStream) {
       if (pid > 0 && kill(pid, SIGKILL) == 0) waitpid(pid, nullptr, 0);
     }
   } w{Spawn(worker, log)};
-  auto wait_until = [&](auto done, int seconds) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!done() && std::chrono::steady_clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return done();
-  };
-  ASSERT_TRUE(wait_until([&] { return Count("SELECT count(*) FROM decisions") == 500; }, 60)) << ReadAll(log);
+  ASSERT_TRUE(WaitUntil([&] { return Count("SELECT count(*) FROM decisions") == 500; }, 60)) << ReadAll(log);
   std::string metrics = HttpGet(port, "/metrics");
   EXPECT_NE(metrics.find("evenhand_worker_policy_info{policy=\"hot@1\",revision=\"" + std::to_string(rev1) + "\"} 1"),
             std::string::npos) << metrics;
@@ -322,18 +261,18 @@ TEST_F(StreamWorkers, PublishedPoliciesAreSwappedInMidStream) {
 
   // Revision 2, then the 4,000 posts; revision 3 while they are being decided.
   ASSERT_EQ(Exec(publish + (pol / "v2.yaml").string()).exit_code, 0);
-  ASSERT_TRUE(wait_until([&] { return HttpGet(port, "/metrics").find("policy=\"hot@2\"") != std::string::npos; }, 20))
+  ASSERT_TRUE(WaitUntil([&] { return HttpGet(port, "/metrics").find("policy=\"hot@2\"") != std::string::npos; }, 20))
       << ReadAll(log);
   ASSERT_EQ(Exec("ingest " + posts_b + " --nats " + nats + streams_).exit_code, 0);
-  ASSERT_TRUE(wait_until([&] { return Count("SELECT count(*) FROM decisions") >= 1000; }, 60)) << ReadAll(log);
+  ASSERT_TRUE(WaitUntil([&] { return Count("SELECT count(*) FROM decisions") >= 1000; }, 60)) << ReadAll(log);
   ASSERT_EQ(Exec(publish + (pol / "v3.yaml").string()).exit_code, 0);
   const int64_t at_swap = Count("SELECT count(*) FROM decisions");
   EXPECT_LT(at_swap, 4500) << "the stream was decided before revision 3 came: no mid-stream swap was tried";
-  ASSERT_TRUE(wait_until([&] { return HttpGet(port, "/metrics").find("policy=\"hot@3\"") != std::string::npos; }, 20))
+  ASSERT_TRUE(WaitUntil([&] { return HttpGet(port, "/metrics").find("policy=\"hot@3\"") != std::string::npos; }, 20))
       << ReadAll(log);
   // A revision that does not load: the worker keeps hot@3 and says so.
   ASSERT_TRUE((*client)->KvPut("evenhand_policies", key, "not a policy bundle", nullptr).ok());
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     return HttpGet(port, "/metrics").find("evenhand_worker_policy_load_failures_total 1\n") != std::string::npos;
   }, 20)) << ReadAll(log);
   EXPECT_NE(HttpGet(port, "/metrics").find("policy=\"hot@3\""), std::string::npos);

@@ -177,6 +177,34 @@ TEST(EvasionConfusables, ArabicScriptLetterForms) {
   ExpectSpan({"قرض"}, "فوری \uFED7\uFEAE\uFEBD لیں", "\uFED7\uFEAE\uFEBD");  // presentation forms
 }
 
+// A vertical stroke in a Latin word reads as i or as l, whichever the term
+// has there (NormalizedText::ambiguous): Cyrillic palochka, Ukrainian
+// capital I, Greek capital iota, Arabic-Indic and Eastern Arabic-Indic one;
+// one word may use it for both letters.
+TEST(EvasionConfusables, IlStrokesReadAsEitherLetter) {
+  ExpectSpan({"claim"}, "Сӏaim now", "Сӏaim");                    // palochka for l
+  ExpectSpan({"claim"}, "cӏaӏm now", "cӏaӏm");  // the same stroke for l and for i
+  ExpectSpan({"lottery winner"}, "your ӏОTТЕRУ WINNЕR", "ӏОTТЕRУ WINNЕR");
+  ExpectSpan({"i will kill you"}, "i wІӏӏ kІӏӏ you", "i wІӏӏ kІӏӏ you");  // strokes do not fold as a run
+  ExpectSpan({"double your bitcoin"}, "d۰ub۱e y۰ur b۱tc۰۱n!",
+             "d۰ub۱e y۰ur b۱tc۰۱n");  // Eastern Arabic-Indic, l and i in one term
+  ExpectSpan({"bill"}, "pay the bi١١ today", "bi١١");
+  ExpectSpan({"paypal"}, "payрaӏ", "payрaӏ");
+}
+
+// The stroke is read as l only where it stands: a real i is no l ("mail" is
+// not "mall"), and words of Arabic script or of Cyrillic alone keep their
+// strokes and digits.
+TEST(EvasionConfusables, IlStrokesNegatives) {
+  ExpectNone({"mall"}, "check your mail");
+  ExpectNone({"mall"}, "check your MAIL");
+  ExpectNone({"bill"}, "bi١١s");          // a longer word
+  ExpectNone({"lily"}, "ӏӏy");            // three letters are not four
+  ExpectNone({"lot"}, "١otx");                  // nor a longer token
+  ExpectNone({"قرضi", "قرضl"}, "قرض١");       // an Arabic-script word keeps its digit
+  ExpectNone({"la"}, "ӏа");                     // all Cyrillic (palochka + Cyrillic a): a Caucasian word
+}
+
 TEST(EvasionConfusables, Negatives) {
   ExpectNone({"cop"}, "сор");           // an all-Cyrillic word stays Cyrillic
   ExpectNone({"cop"}, "СОР");
@@ -230,6 +258,30 @@ TEST(EvasionInsideWords, DigitsGluedToArabicScript) {
   ExpectSpan({"قرض"}, "قرض0", "قرض");
 }
 
+// Digits glued before or after a Latin word are also read as a word
+// boundary (leet still reads them as letters: "fr33"); the span is the
+// word's, without the digits.
+TEST(EvasionInsideWords, DigitsGluedToLatinWords) {
+  ExpectSpan({"free money"}, "get free money2026 now", "free money");
+  ExpectSpan({"free money"}, "get 542free money now", "free money");
+  ExpectSpan({"claim your prize"}, "62claim your prize701 ok", "claim your prize");
+  ExpectSpan({"money"}, "money99", "money");
+  ExpectSpan({"money"}, "money٢٠٢٦", "money");  // Arabic-Indic digits glued to a Latin word
+  ExpectSpan({"free"}, "fr33 stuff", "fr33");                       // leet as before
+  ExpectSpan({"dinheiro"}, "ganhe 100dinheiro", "dinheiro");
+  // Leet reads "33" as "ee", one run with the word's last e: the squeezed
+  // run's span takes them in.
+  ExpectSpan({"wire transfer fee"}, "wire transfer fee3374 now", "wire transfer fee33");
+}
+
+TEST(EvasionInsideWords, DigitsGluedToLatinWordsNegatives) {
+  ExpectNone({"money"}, "moneyx2026");        // a longer word
+  ExpectNone({"free"}, "1freedom");
+  ExpectNone({"free money"}, "free2money");   // digits between the words join them
+  ExpectNone({"money"}, "2money2s");
+  ExpectNone({"easy"}, "eas1y");              // digits inside a word stay leet
+}
+
 TEST(EvasionInsideWords, ArabicIndicDigitsAsLeet) {
   ExpectSpan({"money"}, "m٠ney", "m٠ney");
   ExpectSpan({"free"}, "fr۳۳ now", "fr۳۳");
@@ -259,6 +311,12 @@ TEST(EvasionRomanUrdu, Key) {
   EXPECT_EQ(RomanUrduKey("inaam"), "Vnm");
   EXPECT_EQ(RomanUrduKey("khatra"), "ktr");
   EXPECT_EQ(RomanUrduKey("money!"), "");
+  // The vowels that end a word count by how they start.
+  EXPECT_EQ(RomanUrduKey("doublai"), RomanUrduKey("double"));
+  EXPECT_EQ(RomanUrduKey("verifya"), RomanUrduKey("verify"));
+  EXPECT_EQ(RomanUrduKey("vairifya"), RomanUrduKey("verify"));
+  EXPECT_EQ(RomanUrduKey("lia"), RomanUrduKey("liya"));
+  EXPECT_NE(RomanUrduKey("bhai"), RomanUrduKey("bhi"));
 }
 
 TEST(EvasionRomanUrdu, SpellingsMatch) {

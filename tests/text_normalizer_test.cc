@@ -160,7 +160,7 @@ TEST(NormalizerLatin, FastPathMatchesGeneralPathRandomised) {
 
 // Randomised: mixed text is cut into ASCII stretches, non-ASCII separators
 // written as one space each, and islands through the general path; the
-// result (text, spans, stretched and glued points) must equal the general
+// result (text, spans, stretched, glued, I/l-stroke and soft points) must equal the general
 // path over the whole text. The pieces are the neighbours that could make a
 // cut wrong: combining marks that compose with what precedes them ("<" +
 // U+0338 is "≮"), invisibles between a separator and a mark, glue symbols,
@@ -185,6 +185,8 @@ TEST(NormalizerMixed, IslandsMatchTheGeneralPathRandomised) {
       "\xD9\x82", "\xD8\xB1", "\xD8\xB6", "\xD9\xA2", "\xD8\x8C",  // ق ر ض ٢ ،
       "\xE5\xAD\xA6", "\xE3\x81\x84",  // 学 い
       "\xD0\xB0", "\xD0\xAC",     // Cyrillic а Ь
+      "\xD3\x8F", "\xD9\xA1", "\xDB\xB1", "I",  // I/l strokes: palochka, Arabic-Indic and Eastern one; ASCII I
+      "2", "9", "42", "0000",     // digits to glue to words
       "\xCE\xBF",                 // Greek omicron
       "\xF0\x9D\x90\x9A",         // mathematical bold a
       "\xE2\x91\xA0",            // circled digit one
@@ -196,7 +198,7 @@ TEST(NormalizerMixed, IslandsMatchTheGeneralPathRandomised) {
     return (seed >> 16) & 0x7FFF;
   };
   NormalizedText fast, ref;
-  int mixed = 0;
+  int mixed = 0, strokes = 0, soft = 0;
   for (int iter = 0; iter < 20000; ++iter) {
     std::string s;
     const size_t len = next() % 24;
@@ -207,12 +209,19 @@ TEST(NormalizerMixed, IslandsMatchTheGeneralPathRandomised) {
     ASSERT_EQ(fast.text, ref.text) << "input: '" << s << "'";
     ASSERT_EQ(fast.stretched, ref.stretched) << "input: '" << s << "'";
     ASSERT_EQ(fast.glued, ref.glued) << "input: '" << s << "'";
+    ASSERT_EQ(fast.ambiguous, ref.ambiguous) << "input: '" << s << "'";
+    ASSERT_EQ(fast.soft_starts, ref.soft_starts) << "input: '" << s << "'";
+    ASSERT_EQ(fast.soft_ends, ref.soft_ends) << "input: '" << s << "'";
+    soft += !ref.soft_starts.empty() || !ref.soft_ends.empty();
+    strokes += !ref.ambiguous.empty();
     for (size_t i = 0; i < ref.text.size(); ++i) {
       ASSERT_EQ(fast.source_begin[i], ref.source_begin[i]) << "input: '" << s << "' byte " << i;
       ASSERT_EQ(fast.source_end[i], ref.source_end[i]) << "input: '" << s << "' byte " << i;
     }
   }
   EXPECT_GT(mixed, 10000);  // most inputs hold non-ASCII bytes
+  EXPECT_GT(strokes, 500);  // and many an I/l stroke in a Latin word
+  EXPECT_GT(soft, 1000);    // and digits glued to a word
 }
 
 // Separators outside ASCII come out as one space spanning their bytes, and
@@ -312,6 +321,40 @@ TEST(NormalizerArabic, HarakatRemoved) {
 TEST(NormalizerArabic, Digits) {
   EXPECT_EQ(Norm("٢٠٢٦"), "2026");   // Arabic-Indic
   EXPECT_EQ(Norm("۲۰۲۶"), "2026");   // Extended Arabic-Indic (Urdu/Persian)
+}
+
+// Digits glued to a Latin word: the word's first letter after leading digits
+// is a soft start, the first digit after its last letter a soft end; the
+// same on the ASCII fast path (with a squeeze before them) and the general
+// path.
+TEST(NormalizerSoftEdges, DigitsGluedToLatinWords) {
+  NormalizedText nt;
+  for (const char* text : {"542free money2026", "zzzz 542free money2026", "542free money2026 é"}) {
+    SCOPED_TRACE(text);
+    N().Normalize(text, &nt);
+    const size_t free = nt.text.find("free"), digits = nt.text.find("2o26");
+    ASSERT_NE(free, std::string::npos);
+    ASSERT_NE(digits, std::string::npos);
+    EXPECT_EQ(nt.soft_starts, std::vector<uint32_t>{static_cast<uint32_t>(free)});
+    EXPECT_EQ(nt.soft_ends, std::vector<uint32_t>{static_cast<uint32_t>(digits)});
+  }
+  N().Normalize("fr3e 2026 قرض٢ b00k", &nt);  // inside a word, a number, an Arabic word
+  EXPECT_TRUE(nt.soft_starts.empty());
+  EXPECT_TRUE(nt.soft_ends.empty());
+}
+
+// An I/l stroke is written i and recorded only inside a Latin word.
+TEST(NormalizerStrokes, RecordedInLatinWordsOnly) {
+  NormalizedText nt;
+  N().Normalize("doub١e", &nt);  // Arabic-Indic one
+  EXPECT_EQ(nt.text, "doubie");
+  EXPECT_EQ(nt.ambiguous, std::vector<uint32_t>{4});
+  N().Normalize("wІӏӏ", &nt);  // Ukrainian capital I, two palochkas: no run folded
+  EXPECT_EQ(nt.text, "wiii");
+  EXPECT_EQ(nt.ambiguous, (std::vector<uint32_t>{1, 2, 3}));
+  EXPECT_TRUE(nt.stretched.empty());
+  N().Normalize("قرض١ ӏа doubIe ki11", &nt);  // Arabic word, Cyrillic word, ASCII
+  EXPECT_TRUE(nt.ambiguous.empty());
 }
 
 TEST(NormalizerArabic, PresentationFormsViaNfkc) {

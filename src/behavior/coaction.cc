@@ -33,6 +33,11 @@ double PoissonSurprise(double k, double lambda) {
   return std::clamp(-log10p, 0.0, 300.0);
 }
 
+double WeightedSurprise(double w, double total, double links, double lambda) {
+  double m = links > 0 ? std::max(1.0, total / links) : 1.0;
+  return PoissonSurprise(w / m, lambda / m);
+}
+
 const char* ItemKindName(ItemKind k) {
   switch (k) {
     case ItemKind::kText: return "near_duplicate_text";
@@ -69,7 +74,7 @@ void CoActionGraph::Learn(const ItemSlot& item) {
       const Edge* e = FindEdge(a, b, false);  // pairs seen twice or more
       if (e == nullptr) continue;
       double chance = degree(a, kScales - 1) * degree(b, kScales - 1) / t2;
-      if (PoissonSurprise(e->Within(kScales - 1), chance) < options_.learn_significance) continue;
+      if (e->Surprise(kScales - 1, chance) < options_.learn_significance) continue;
       learn_hist_[DelayBucket(x.ts > y.ts ? x.ts - y.ts : y.ts - x.ts)] += 1;
       ++learn_pairs_;
     }
@@ -97,6 +102,11 @@ void CoActionGraph::LearnFromLiveItems() {
   for (const ItemSlot& s : items_)
     if (s.last_ts != INT64_MIN) Learn(s);
   Estimate();
+}
+
+void CoActionGraph::ReleaseItems() {
+  std::vector<ItemSlot>().swap(items_);
+  item_mask_ = 0;
 }
 
 double CoActionGraph::degree(uint32_t account, int s) const {
@@ -218,6 +228,41 @@ void CoActionGraph::Prune(int64_t now) {
   for (const Single& k : kept) singles_[SingleSlot(k.a, k.b)] = k;
 }
 
+void CoActionGraph::PruneEdges() {
+  // Pairs seen more than once carry evidence whatever their age: those
+  // least above chance (co-actions over the configuration model's mean at
+  // the widest scale) go first, until the table is at most half full. Pairs
+  // of heavy posters sit near 1 (they go, and come back when they meet
+  // again); coordinated pairs are orders of magnitude above it.
+  const uint64_t target = edges_.size() / 2;
+  if (edge_count_ <= target) return;
+  std::vector<std::pair<float, uint64_t>> old;  // ratio to chance, index
+  for (uint64_t i = 0; i < edges_.size(); ++i) {
+    const Edge& e = edges_[i];
+    if (e.count == 0) continue;
+    double chance = std::max(Chance(e.a, e.b, kScales - 1), 1e-12);
+    old.push_back({static_cast<float>(e.Within(kScales - 1) / chance), i});
+  }
+  size_t drop = std::min<uint64_t>(old.size(), edge_count_ - target);
+  if (drop == 0) return;
+  std::nth_element(old.begin(), old.begin() + static_cast<long>(drop - 1), old.end());
+  uint64_t start = 0;  // an empty slot before any hole is made: no probe chain crosses it
+  while (edges_[start].count != 0) ++start;
+  for (size_t k = 0; k < drop; ++k) edges_[old[k].second] = Edge{};
+  edge_count_ -= drop;
+  edges_pruned_ += drop;
+  // Re-insert every entry after the holes, in probe order from `start`:
+  // each lands at its home or the first empty slot after it.
+  for (uint64_t k = 1; k < edges_.size(); ++k) {
+    uint64_t i = (start + k) & edge_mask_;
+    if (edges_[i].count == 0) continue;
+    Edge moved = edges_[i];
+    edges_[i] = Edge{};
+    --edge_count_;
+    *FindEdge(moved.a, moved.b, true) = moved;
+  }
+}
+
 void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64_t* items, const ItemKind* kinds,
                         int n_items) {
   const int64_t life = Life();
@@ -251,6 +296,11 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
       single_count_ >= prune_floor_) {
     Prune(ts);
     prune_floor_ = single_count_ + singles_.size() / 16;  // no pruning again before it can pay off
+  }
+  if (!partners_.empty() && (edge_count_ + partners_.size()) * 4 > edges_.size() * 3 &&
+      edge_count_ >= edge_prune_floor_) {
+    PruneEdges();
+    edge_prune_floor_ = edge_count_ + edges_.size() / 16;
   }
   uint32_t top = account;
   for (const Partner& p : partners_) top = std::max(top, p.account);

@@ -52,8 +52,12 @@
 // second wave. When the single table is 3/4 full, its pairs not seen for
 // prune_age seconds are dropped, the least surprising first (those chance
 // predicts most often at their time scale: between accounts with many
-// co-actions there), until it is at most half full; a pair that finds
-// either table 7/8 full is not recorded and is counted in dropped().
+// co-actions there), until it is at most half full. When the edge table is
+// 3/4 full, its pairs least above chance (co-actions over the configuration
+// model's mean at the widest scale), whatever their age, are dropped until
+// it is half full (edges_pruned()): coordinated pairs are far above chance,
+// pairs of heavy posters near it. A pair that finds either table 7/8 full
+// (between prunings) is not recorded and is counted in dropped().
 // Nothing is allocated per post (pruning aside).
 // Not thread safe: one graph per stream.
 #pragma once
@@ -72,6 +76,20 @@ const char* ItemKindName(ItemKind k);
 // -log10 of P(X >= k) for X Poisson with mean lambda (k may be fractional:
 // weights are estimates), clamped to [0, 300].
 double PoissonSurprise(double k, double lambda);
+
+// The surprise of a pair's weighted co-actions: w of them (at some scale)
+// under a chance mean lambda in the same weighted units, when the pair's
+// `links` sampled links weigh `total` in all. A link sampled from an item
+// with n actions weighs n / sampled: an unbiased estimate of co-actions,
+// but one observed event. Read as a count, one meeting on a popular item
+// looks like n / 16 of them, and the sparser chance is (lambda falls as a
+// stream grows: more accounts, each meeting a smaller share of the others),
+// the more such single meetings pass (10 M posts: 401 networks of viral
+// sharers). So the links are the Poisson count and the weights scale both
+// sides by the mean weight per link m = max(1, total / links):
+// PoissonSurprise(w / m, lambda / m) (quasi-Poisson with dispersion m).
+// Links of weight 1: PoissonSurprise(w, lambda).
+double WeightedSurprise(double w, double total, double links, double lambda);
 
 inline constexpr int kLadder = 4;            // fixed scales
 inline constexpr int kScales = kLadder + 1;  // and the learned interval
@@ -117,6 +135,10 @@ struct Edge {
     for (int i = 0; i <= s; ++i) t += w[i];
     return t;
   }
+  // Mean weight of its links, at least 1 (the m of WeightedSurprise).
+  double LinkWeight() const { return count > 0 ? std::max(1.0, Within(kScales - 1) / count) : 1.0; }
+  // WeightedSurprise of the co-actions within scale s under chance mean lambda.
+  double Surprise(int s, double lambda) const { return WeightedSurprise(Within(s), Within(kScales - 1), count, lambda); }
 };
 
 class CoActionGraph {
@@ -138,7 +160,8 @@ class CoActionGraph {
   // pruned edges included), and of all accounts.
   double degree(uint32_t account, int s) const;
   double total_co_actions(int s) const;
-  uint64_t pruned() const { return pruned_; }
+  uint64_t pruned() const { return pruned_; }              // pairs seen once, pruned
+  uint64_t edges_pruned() const { return edges_pruned_; }  // pairs seen more than once, pruned
   uint64_t dropped() const { return dropped_; }
   // Delays of co-ordinated shares (see above): log2 buckets of seconds
   // (bucket k holds delays in [2^(k-1), 2^k), bucket 0 delay 0).
@@ -152,6 +175,9 @@ class CoActionGraph {
   // Items with few actions still live: adds their co-ordinated delays and
   // estimates once more. Call once, at the end of the stream.
   void LearnFromLiveItems();
+  // Frees the item table (after LearnFromLiveItems; the graph takes no
+  // more posts, its pairs and degrees stay).
+  void ReleaseItems();
   const CoActionOptions& options() const { return options_; }
 
  private:
@@ -185,6 +211,7 @@ class CoActionGraph {
   void EraseSingle(uint64_t slot);                    // backward-shift deletion
   Edge AsEdge(const Single& s) const;
   void Prune(int64_t now);
+  void PruneEdges();
   // Co-actions chance predicts for the pair at its scale (configuration
   // model, up to a factor 2).
   double Chance(uint32_t a, uint32_t b, int scale) const;
@@ -199,6 +226,7 @@ class CoActionGraph {
   uint64_t single_mask_ = 0, single_count_ = 0;
   int64_t base_ts_ = INT64_MIN;  // set by the first Add
   uint64_t pruned_ = 0, dropped_ = 0, prune_floor_ = 0;
+  uint64_t edges_pruned_ = 0, edge_prune_floor_ = 0;
   std::vector<float> degree_;  // kScales per account, grows with new accounts only
   double total_[kScales] = {};
   double learn_hist_[kDelayBuckets] = {};

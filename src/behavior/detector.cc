@@ -116,9 +116,14 @@ BehaviorResult BehaviorDetector::Finish() {
   r.clustered_posts = clustered_;
   r.clusters_created = near_dup_.clusters_created();
   r.edges = graph_.edges();
-  r.edges_pruned = graph_.pruned();
+  r.edges_pruned = graph_.pruned() + graph_.edges_pruned();
+  r.repeat_edges_pruned = graph_.edges_pruned();
   r.edges_dropped = graph_.dropped();
   graph_.LearnFromLiveItems();
+  // The near-duplicate index and the item table are done with: free them
+  // before the pairs are judged (the largest allocations of Finish).
+  near_dup_.Release();
+  graph_.ReleaseItems();
   r.coordination_interval = graph_.learned_interval();
   r.interval_pairs = graph_.learned_pairs();
   if (media_keys_) {
@@ -145,13 +150,15 @@ BehaviorResult BehaviorDetector::Finish() {
   graph_.ForEachEdge([&](const Edge& e) {
     double best = 0, best_w = 0;
     int best_s = -1;
+    const double m = e.LinkWeight();  // min_edge_weight counts meetings (links), not estimates
     for (int s = 0; s < kScales; ++s) {
       double w = e.Within(s);
-      if (w < options_.min_edge_weight) continue;
+      if (w / m < options_.min_edge_weight) continue;
       double da = graph_.degree(e.a, s), db = graph_.degree(e.b, s);
       if (w / std::sqrt(da * db) < options_.min_association) continue;
-      // Chance (configuration model): d_a * d_b / 2T co-actions at this scale.
-      double sig = PoissonSurprise(w, da * db / total2[s]);
+      // Chance (configuration model): d_a * d_b / 2T co-actions at this scale;
+      // weights are estimates from sampled links (coaction.h, WeightedSurprise).
+      double sig = e.Surprise(s, da * db / total2[s]);
       if (sig >= options_.min_significance && sig > best) best = sig, best_w = w, best_s = s;
     }
     if (best_s < 0) return;
@@ -196,8 +203,10 @@ BehaviorResult BehaviorDetector::Finish() {
   std::vector<double> pair_obs(strong.size()), pair_exp(strong.size());
   for (size_t i = 0; i < strong.size(); ++i) {
     int s = strong_scale[i];
-    pair_obs[i] = strong[i].Within(s);
-    pair_exp[i] = graph_.degree(strong[i].a, s) * graph_.degree(strong[i].b, s) / total2[s];
+    // In links, not weights (coaction.h, WeightedSurprise): the clique test judges them one by one.
+    double m = strong[i].LinkWeight();
+    pair_obs[i] = strong[i].Within(s) / m;
+    pair_exp[i] = graph_.degree(strong[i].a, s) * graph_.degree(strong[i].b, s) / total2[s] / m;
   }
   std::vector<uint32_t> comm =
       SignificantCommunities(static_cast<uint32_t>(account_of.size()), wedges, pair_obs, pair_exp, test);

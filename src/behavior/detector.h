@@ -6,7 +6,8 @@
 //   Add(post)  normalises the text, shingles it (sketch.h), assigns it to a
 //              near-duplicate cluster (near_dup.h), records its co-actions
 //              (coaction.h) and the account's cadence (cadence.h).
-//   Finish()   keeps co-action edges of weight >= min_edge_weight, finds
+//   Finish()   (once; no Add after it: it frees the near-duplicate and item
+//              tables first) keeps co-action edges of weight >= min_edge_weight, finds
 //              communities (community.h) of >= min_network_size accounts,
 //              scores them and samples their evidence.
 //   Resolve()  (optional) re-reads the input file once to turn evidence
@@ -56,7 +57,9 @@ struct BehaviorOptions {
   // Chance is not coordination: a linked pair's co-actions at some time
   // scale must be this unlikely under chance: -log10 P(X >= w), X Poisson
   // with the mean a configuration model gives the pair at that scale
-  // (d_a * d_b / 2T: both accounts' co-actions there over all of them).
+  // (d_a * d_b / 2T: both accounts' co-actions there over all of them),
+  // counted in sampled links, not in their weights (coaction.h,
+  // WeightedSurprise: one meeting on a popular item is one event).
   // Heavy posters who share viral items meet each other often, but no more
   // often than their activity predicts.
   double min_significance = 5;
@@ -143,6 +146,7 @@ struct BehaviorResult {
   std::vector<AccountSignals> accounts;  // every account seen, in first-seen order
   std::vector<ClusterReport> clusters;   // the largest, by size
   uint64_t posts = 0, clustered_posts = 0, clusters_created = 0, edges = 0, edges_pruned = 0, edges_dropped = 0;
+  uint64_t repeat_edges_pruned = 0;  // of edges_pruned: pairs seen more than once
   // The learned coordination interval (coaction.h: seconds, at least the
   // ladder's top) and the co-ordinated share delays it was learned from.
   int64_t coordination_interval = 0;

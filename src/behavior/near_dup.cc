@@ -123,4 +123,9 @@ void NearDupIndex::Flush() {
   for (Slot& s : slots_) Close(s);
 }
 
+void NearDupIndex::Release() {
+  std::vector<Slot>().swap(slots_);
+  std::vector<Entry>().swap(table_);
+}
+
 }  // namespace evenhand::behavior

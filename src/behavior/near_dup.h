@@ -46,6 +46,8 @@ class NearDupIndex {
                uint32_t* size, double min_similarity = -1);
   // Hands every live cluster of size >= report_min_size to on_closed.
   void Flush();
+  // Frees the tables (after Flush; the index takes no more texts).
+  void Release();
   void set_on_closed(std::function<void(const ClusterSummary&)> fn) { on_closed_ = std::move(fn); }
   uint64_t clusters_created() const { return next_id_; }
 

@@ -1,7 +1,7 @@
 // `evenhand bank import-signals|export-signals|snapshot|verify|delta|apply`:
 // hash exchange (issue 21, point 4).
 //
-//   import-signals LIST... -o BANK --name N [--format auto|te-csv|te-file|te-updates|stopncii]
+//   import-signals LIST... -o BANK --name N [--format auto|te-csv|te-file|te-updates|stopncii|ncmec-xml]
 //                  [--kind K] [--category C] [--map TAG=CATEGORY]... [--negative] [--append]
 //   export-signals BANK [-o FILE] [--format te-csv|te-file] [--collab NAME]
 //   snapshot BANK --version N (--key KEYFILE | --unsigned) -o SNAP
@@ -79,7 +79,7 @@ int RunImport(ImportArgs& a) {
   const char* verb = "import-signals";
   if (!ValidBankName(a.name)) return Fail(verb, "--name \"" + a.name + "\" must be [a-z0-9_]+ (it is used as bank.NAME)");
   SignalFormat format;
-  if (!ParseSignalFormat(a.format, &format)) return Fail(verb, "--format: auto, te-csv, te-file, te-updates or stopncii");
+  if (!ParseSignalFormat(a.format, &format)) return Fail(verb, "--format: auto, te-csv, te-file, te-updates, stopncii or ncmec-xml");
   CategoryMap map;
   for (const std::string& m : a.maps)
     if (Status s = map.AddRule(m); !s.ok()) return Fail(verb, s.message());
@@ -111,6 +111,7 @@ int RunImport(ImportArgs& a) {
     bool found = false;
     for (size_t i = 0; i < lists.size(); ++i)
       for (const SignalRecord& r : lists[i].records) {
+        if (r.key.empty()) continue;  // a removal by id names no kind
         if (!found) {
           kind = r.kind;
           found = true;
@@ -134,7 +135,9 @@ int RunImport(ImportArgs& a) {
     info.negative = info.negative || old.negative;
   }
   if (info.source.empty() && !lists.empty())
-    info.source = lists[0].format == SignalFormat::kStopNcii ? "StopNCII" : "ThreatExchange";
+    info.source = lists[0].format == SignalFormat::kStopNcii    ? "StopNCII"
+                  : lists[0].format == SignalFormat::kNcmecXml ? "NCMEC"
+                                                               : "ThreatExchange";
   if (Status s = a.audit.Open(); !s.ok()) return Fail(verb, s.message());
   SignalImportCounts counts;
   for (const SignalList& list : lists)
@@ -372,7 +375,7 @@ void AddBankExchangeCommands(CLI::App* bank, int* exit_code) {
   c->add_option("inputs", imp->inputs, "Hash lists")->required();
   c->add_option("-o,--out", imp->out, "Bank file to write (replaced atomically)")->required();
   c->add_option("--name", imp->name, "Bank name, used in policies as bank.NAME")->required();
-  c->add_option("--format", imp->format, "auto (default), te-csv, te-file, te-updates or stopncii");
+  c->add_option("--format", imp->format, "auto (default), te-csv, te-file, te-updates, stopncii or ncmec-xml");
   c->add_option("--kind", imp->kind, "pdq, vpdq, md5, sha1 or sha256: the signals to take (default: the lists')");
   c->add_option("--category", imp->category,
                 "The bank's category (a DSA short form); records whose tags map to another are skipped");

@@ -315,12 +315,13 @@ int RunBehavior(const BehaviorArgs& args) {
   for (const auto& n : r.networks) flagged += n.accounts.size();
   std::fprintf(stderr,
                "behavior: %llu posts, %zu accounts in %.1f s (%.0f posts/s); %llu near-duplicate clusters, %llu "
-               "co-action pairs (%llu pruned, %llu dropped); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
+               "co-action pairs (%llu pruned, %llu of them seen more than once; %llu dropped); %zu networks with %llu accounts; %zu account decisions; %llu posts beyond "
                "the disorder bound (%s), at most %zu held for re-sequencing; coordination interval %llds (learned from "
                "%llu co-ordinated share delays)",
                static_cast<unsigned long long>(r.posts), r.accounts.size(), secs, r.posts / std::max(secs, 1e-9),
                static_cast<unsigned long long>(r.clusters_created), static_cast<unsigned long long>(r.edges),
-               static_cast<unsigned long long>(r.edges_pruned), static_cast<unsigned long long>(r.edges_dropped), r.networks.size(),
+               static_cast<unsigned long long>(r.edges_pruned), static_cast<unsigned long long>(r.repeat_edges_pruned),
+               static_cast<unsigned long long>(r.edges_dropped), r.networks.size(),
                static_cast<unsigned long long>(flagged), decisions.size(), static_cast<unsigned long long>(late),
                a.on_disorder.c_str(), reseq.max_held(), static_cast<long long>(r.coordination_interval),
                static_cast<unsigned long long>(r.interval_pairs));

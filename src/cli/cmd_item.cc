@@ -52,6 +52,7 @@ void AddItemCommands(CLI::App& app, int* exit_code) {
 
   auto* retention = app.add_subcommand("retention", "Delete stored content older than a period (hash and metadata kept)");
   retention->require_subcommand(1);
+  AddPartitionCommands(retention, exit_code);
   struct RunArgs {
     CaseFlags flags;
     std::string keep, keep_logins;

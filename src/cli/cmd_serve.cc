@@ -1,6 +1,10 @@
 // `evenhand serve`: the HTTP API (docs/API.md) and the dashboard on one port.
 // SIGTERM / SIGINT stop it gracefully: the listener closes, requests in
 // flight finish and their writes commit, then the process exits 0.
+// With --policy-key (a build with NATS), the policy is the one published to
+// the JetStream key-value bucket (`evenhand policy publish`) and each new
+// revision is swapped in as it comes (stream/policy_follower.h), as the
+// workers do; POST /v1/policy/reload is then refused.
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,6 +19,10 @@
 #include "cli/commands.h"
 #include "cli/regime_dir.h"
 #include "server/server.h"
+#ifdef EVENHAND_NATS
+#include "cli/temp_dir.h"
+#include "stream/policy_follower.h"
+#endif
 
 namespace evenhand::cli {
 
@@ -25,6 +33,10 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   std::string ops_listen;
   bool no_web = false;
+#ifdef EVENHAND_NATS
+  stream::PublishedPolicy published;
+  int64_t policy_poll_ms = 1000;
+#endif
 };
 
 bool IsDir(const std::string& path) {
@@ -58,14 +70,47 @@ int Serve(ServeArgs& a) {
   if (a.options.web_dir.empty() && !a.no_web && IsDir(EVENHAND_WEB_DIR)) a.options.web_dir = EVENHAND_WEB_DIR;
 #endif
   if (a.no_web) a.options.web_dir.clear();
-
   // Signals are taken by one thread with sigwait; block them everywhere else
-  // (threads made from here on inherit the mask).
+  // (threads made from here on, NATS's too, inherit the mask).
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+#ifdef EVENHAND_NATS
+  stream::PublishedPolicy& pub = a.published;
+  TempDir policy_dir;  // published revisions are unpacked here, removed at the end
+  if (!pub.key.empty()) {
+    if (!a.options.policy.empty()) {
+      std::fprintf(stderr, "evenhand serve: give the policy as --policy FILE or as --policy-key KEY, not both\n");
+      return 1;
+    }
+    if (Status s = policy_dir.Make(); !s.ok()) {
+      std::fprintf(stderr, "evenhand serve: %s\n", s.message().c_str());
+      return 1;
+    }
+    pub.work_dir = policy_dir.path();
+    pub.scan_options = server::Api::ScanOptionsOf(a.options);
+    auto scanner = stream::LoadPublishedPolicy(pub, &a.options.policy_revision);
+    if (!scanner.ok()) {
+      std::fprintf(stderr, "evenhand serve: --policy-key %s: %s\n", pub.key.c_str(), scanner.status().message().c_str());
+      return 1;
+    }
+    a.options.scanner = std::move(scanner).value();
+    a.options.policy_source = "nats " + pub.bucket + "/" + pub.key;
+  }
+#endif
+  if (a.options.policy.empty() && !a.options.scanner) {
+    std::fprintf(stderr, "evenhand serve: give the policy as --policy FILE%s\n",
+#ifdef EVENHAND_NATS
+                 " or as --policy-key KEY (published with `evenhand policy publish`)"
+#else
+                 ""
+#endif
+    );
+    return 1;
+  }
 
   // Every open connection is a descriptor: allow as many as the hard limit.
   rlimit files{};
@@ -95,6 +140,28 @@ int Serve(ServeArgs& a) {
   std::fprintf(stderr, "evenhand serve: listening on http://%s:%d/ (%d threads, %d workers, %d connections; dashboard %s)\n",
                a.options.host.c_str(), *bound, a.options.threads, a.options.workers, a.options.http.max_connections,
                a.options.web_dir.empty() ? "off" : a.options.web_dir.c_str());
+#ifdef EVENHAND_NATS
+  // Follows the key from the revision loaded above; stopped before the server goes.
+  std::unique_ptr<stream::PolicyFollower> follower;
+  if (a.options.scanner) {
+    stream::FollowerOptions f;
+    f.where = pub;
+    f.revision = a.options.policy_revision;
+    f.running_id = a.options.scanner->policy().id();
+    f.poll_ms = a.policy_poll_ms;
+    server::Api* api = &(*srv)->api();
+    const std::string actor = "serve:" + a.options.host + ":" + std::to_string(*bound);
+    f.install = [api, actor](std::shared_ptr<const Scanner> next, uint64_t revision) {
+      return api->InstallPolicy(std::move(next), revision, actor);
+    };
+    f.failed = [api] { api->NotePolicyLoadFailure(); };
+    f.log = [](const std::string& line) { std::fprintf(stderr, "evenhand serve: %s\n", line.c_str()); };
+    std::fprintf(stderr, "evenhand serve: policy %s (%s revision %llu), following it every %lld ms\n",
+                 f.running_id.c_str(), a.options.policy_source.c_str(),
+                 static_cast<unsigned long long>(f.revision), static_cast<long long>(f.poll_ms));
+    follower = std::make_unique<stream::PolicyFollower>(std::move(f));
+  }
+#endif
   std::atomic<bool> done{false};
   server::Server* s = srv->get();
   std::thread waiter([&] {
@@ -111,6 +178,9 @@ int Serve(ServeArgs& a) {
   Status st = s->Run();
   done.store(true);
   waiter.join();
+#ifdef EVENHAND_NATS
+  follower.reset();
+#endif
   srv->reset();
   if (!st.ok()) {
     std::fprintf(stderr, "evenhand serve: %s\n", st.message().c_str());
@@ -127,8 +197,16 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   a->options.regimes = DefaultRegimeDir();
   auto* cmd = app.add_subcommand("serve", "Run the JSON HTTP API (/v1, see docs/API.md) and the web dashboard");
   cmd->add_option("--db", a->options.db, "Store URL (SQLite path); created if missing")->required();
-  cmd->add_option("--policy", a->options.policy, "Policy file for /v1/scan (reloadable: POST /v1/policy/reload)")
-      ->required();
+  cmd->add_option("--policy", a->options.policy, "Policy file for /v1/scan (reloadable: POST /v1/policy/reload)");
+#ifdef EVENHAND_NATS
+  cmd->add_option("--policy-key", a->published.key,
+                  "Instead of --policy: run the policy published under this key (`evenhand policy publish`) and "
+                  "swap in each new revision");
+  cmd->add_option("--policy-bucket", a->published.bucket, "Key-value bucket of published policies")
+      ->capture_default_str();
+  cmd->add_option("--nats", a->published.nats_url, "NATS server(s) holding the policy bucket")->capture_default_str();
+  cmd->add_option("--policy-poll-ms", a->policy_poll_ms, "How often the policy key is read")->capture_default_str();
+#endif
   cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--ops-listen", a->ops_listen,
                   "HOST:PORT of a second listener for GET /healthz and GET /metrics only, with connection slots "

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "cli/temp_dir.h"
 #include "model/time.h"
 #include "policy/loader.h"
 #include "policy/policy_bundle.h"
@@ -77,28 +78,6 @@ int RunIngestCommand(IngestArgs& args) {
   return g_stop.load() ? 1 : 0;
 }
 
-// A folder under /tmp made on demand and removed with everything in it.
-class TempDir {
- public:
-  TempDir() = default;
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  Status Make() {
-    char tmpl[] = "/tmp/evenhand-policy-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Status::Io("cannot make a temporary folder under /tmp");
-    path_ = tmpl;
-    return Status::Ok();
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 struct WorkerArgs {
   std::string policy;
   std::string now;
@@ -151,9 +130,11 @@ int RunWorkerCommand(WorkerArgs& args) {
   auto stats = stream::RunWorker(slot, o);
   if (!stats.ok()) return fail(stats.status().message());
   LogLine("worker", fmt::format("decided {} posts in {:.2f} s: {} decisions newly stored, {} redelivered, {} bad "
-                                "messages, {} store retries, {} publish retries, {} policy swaps",
+                                "messages, {} store retries, {} publish retries, {} policy swaps; latency p50 <= "
+                                "{:g} ms, p99 <= {:g} ms, worst {:.1f} ms",
                                 stats->posts, stats->seconds, stats->stored, stats->redelivered, stats->bad,
-                                stats->store_retries, stats->publish_retries, stats->policy_swaps));
+                                stats->store_retries, stats->publish_retries, stats->policy_swaps,
+                                stats->latency_p50 * 1e3, stats->latency_p99 * 1e3, stats->latency_worst * 1e3));
   return 0;
 }
 
@@ -218,6 +199,10 @@ void AddIngestCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--chunk", args->options.chunk, "Posts acknowledged together (a failed chunk is sent again)")
       ->capture_default_str();
+  cmd->add_option("--rate", args->options.rate,
+                  "Posts per second at most, paced evenly (0: as fast as the server acknowledges)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-pending", args->options.max_pending, "Unacknowledged messages at once (back-pressure)")
       ->capture_default_str();
   cmd->add_option("--on-error", args->on_error, "Bad input line: stop or skip")

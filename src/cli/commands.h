@@ -31,6 +31,8 @@ void AddServeCommand(CLI::App& app, int* exit_code);   // serve: HTTP API + dash
 void AddKeysCommand(CLI::App& app, int* exit_code);    // keys create|list|revoke
 void AddPeopleCommand(CLI::App& app, int* exit_code);  // people add|list
 void AddItemCommands(CLI::App& app, int* exit_code);   // item show, retention run
+// `retention partitions|detach` (cmd_partitions.cc): called by AddItemCommands on `retention`.
+void AddPartitionCommands(CLI::App* retention, int* exit_code);
 void AddLoginsCommand(CLI::App& app, int* exit_code);  // logins import
 void AddPreserveCommand(CLI::App& app, int* exit_code);  // preserve submit|list|show|extend|release|expire-due|stats
 // `policy check`'s check of one file: diagnostics to stderr, 0 when it checks.

@@ -14,7 +14,9 @@
 // A taken record adds the entry KEY[,LABEL] (label: its tags joined by
 // spaces, else its collab) unless an entry with that key is there
 // (unchanged); a deleted record (a tombstone) removes every entry with its
-// key (removed) — records apply in file order, so the last word wins.
+// key (removed) — records apply in file order, so the last word wins. A
+// removal with an empty key and a ref (NCMEC's deleted entries) removes,
+// whatever its kind, every entry whose label holds the ref as a tag.
 //
 // Thread safety: pure function of its arguments.
 #pragma once

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exchange/bank_entries.h"
+#include "exchange/ncmec_xml.h"
 #include "media/vpdq.h"
 
 namespace evenhand {
@@ -76,8 +77,9 @@ std::string ParseVpdqSignal(std::string_view value, std::string* key) {
   return "";
 }
 
-// The entry key of `value` as a signal of `kind`; "" or what is wrong.
-std::string NormalizeValue(BankKind kind, std::string_view value, std::string* key) {
+}  // namespace
+
+std::string NormalizeSignalValue(BankKind kind, std::string_view value, std::string* key) {
   value = Trim(value);
   if (kind == BankKind::kVpdq) return ParseVpdqSignal(value, key);
   DigestKind dk;
@@ -93,6 +95,8 @@ std::string NormalizeValue(BankKind kind, std::string_view value, std::string* k
   }
   return "";
 }
+
+namespace {
 
 bool ParseOpinion(std::string_view s, SignalOpinion* out) {
   const std::string c = Lower(Trim(s));
@@ -195,7 +199,7 @@ Status ParseTeCsv(std::string_view text, std::string_view name, SignalList* out)
       ++out->skipped_types[type];
       continue;
     }
-    if (std::string what = NormalizeValue(r.kind, cell(col_value), &r.key); !what.empty())
+    if (std::string what = NormalizeSignalValue(r.kind, cell(col_value), &r.key); !what.empty())
       return Bad(name, at, "signal_str", what);
     if (!ParseOpinion(cell(col_category), &r.opinion))
       return Bad(name, at, "category",
@@ -225,7 +229,7 @@ Status ParseTeFile(std::string_view text, std::string_view name, SignalList* out
       ++out->skipped_types[type];
       continue;
     }
-    if (std::string what = NormalizeValue(r.kind, l.substr(sp + 1), &r.key); !what.empty())
+    if (std::string what = NormalizeSignalValue(r.kind, l.substr(sp + 1), &r.key); !what.empty())
       return Bad(name, line, "signal", what);
     out->records.push_back(std::move(r));
   }
@@ -402,13 +406,14 @@ Status ParseJsonRecords(std::string_view text, std::string_view name, SignalForm
       r.collab = "ThreatExchange";
     }
     const std::string field = at + (format == SignalFormat::kStopNcii ? ".hashValue" : ".indicator");
-    if (std::string what = NormalizeValue(r.kind, value, &r.key); !what.empty()) return Bad(name, line, field, what);
+    if (std::string what = NormalizeSignalValue(r.kind, value, &r.key); !what.empty()) return Bad(name, line, field, what);
     out->records.push_back(std::move(r));
   }
   return Status::Ok();
 }
 
 SignalFormat DetectFormat(std::string_view text) {
+  if (LooksLikeNcmecXml(text)) return SignalFormat::kNcmecXml;
   size_t i = 0;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
   if (i < text.size() && (text[i] == '{' || text[i] == '[')) {
@@ -463,6 +468,7 @@ bool ParseSignalFormat(std::string_view name, SignalFormat* out) {
   else if (name == "te-file") *out = SignalFormat::kTeFile;
   else if (name == "te-updates") *out = SignalFormat::kTeUpdates;
   else if (name == "stopncii") *out = SignalFormat::kStopNcii;
+  else if (name == "ncmec-xml") *out = SignalFormat::kNcmecXml;
   else return false;
   return true;
 }
@@ -474,6 +480,7 @@ const char* SignalFormatName(SignalFormat f) {
     case SignalFormat::kTeFile: return "te-file";
     case SignalFormat::kTeUpdates: return "te-updates";
     case SignalFormat::kStopNcii: return "stopncii";
+    case SignalFormat::kNcmecXml: return "ncmec-xml";
   }
   return "?";
 }
@@ -509,6 +516,7 @@ Status ParseSignalList(std::string_view text, std::string_view name, SignalForma
   switch (list.format) {
     case SignalFormat::kTeCsv: s = ParseTeCsv(text, name, &list); break;
     case SignalFormat::kTeFile: s = ParseTeFile(text, name, &list); break;
+    case SignalFormat::kNcmecXml: s = ParseNcmecXml(text, name, &list); break;
     default: s = ParseJsonRecords(text, name, list.format, &list); break;
   }
   if (!s.ok()) return s;

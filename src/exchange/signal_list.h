@@ -17,6 +17,9 @@
 //   stopncii   StopNCII's FetchHashes answer: {"hashRecords": [...]}, each
 //              signalType (ImagePDQ, VideoMD5), hashValue, hashStatus
 //              (Withdrawn / Deleted: a removal); tagged "stopncii".
+//   ncmec-xml  NCMEC's hash-sharing answer (GET /v2/entries XML): md5, sha1,
+//              sha256 and (images) pdq fingerprints; deleted entries remove
+//              by their id (exchange/ncmec_xml.h).
 // Signal types: pdq; vpdq (also video_vpdq): a JSON list of
 // "pdqHex,quality,timestamp" strings, the frames numbered 0, 1, 2, ... in
 // order (the exchange format has no frame numbers); video_md5 (also md5),
@@ -46,7 +49,7 @@
 
 namespace evenhand {
 
-enum class SignalFormat { kAuto, kTeCsv, kTeFile, kTeUpdates, kStopNcii };
+enum class SignalFormat { kAuto, kTeCsv, kTeFile, kTeUpdates, kStopNcii, kNcmecXml };
 bool ParseSignalFormat(std::string_view name, SignalFormat* out);
 const char* SignalFormatName(SignalFormat f);
 
@@ -59,6 +62,10 @@ struct SignalRecord {
   std::string collab;
   SignalOpinion opinion = SignalOpinion::kPositive;
   bool deleted = false;  // a removal (tombstone) in an update stream
+  // The list's own id of the record, kept among the tags (so in the bank
+  // entry's label): "ncmec:image:ID". A removal with an empty key removes
+  // the entries whose label holds its ref, whatever their kind.
+  std::string ref;
   size_t line = 0;       // where the record starts
 };
 
@@ -73,6 +80,10 @@ struct SignalList {
 bool SignalTypeKind(std::string_view type, BankKind* out);
 // The exchange name of a bank kind: pdq, vpdq, video_md5, sha1, video_sha256.
 const char* SignalTypeName(BankKind kind);
+
+// The bank entry key of `value` as a signal of `kind` (lowercase hex, or
+// vPDQ frames) in *key; "" or what is wrong with it.
+std::string NormalizeSignalValue(BankKind kind, std::string_view value, std::string* key);
 
 Status ParseSignalList(std::string_view text, std::string_view name, SignalFormat format, SignalList* out);
 Status ReadSignalList(const std::string& path, SignalFormat format, SignalList* out);

@@ -92,12 +92,18 @@ Status DecodeGif(const uint8_t* data, size_t size, std::string_view name, const 
   if (gif->SColorMap != nullptr && gif->SBackGroundColor < gif->SColorMap->ColorCount) {
     bg = gif->SColorMap->Colors[gif->SBackGroundColor];
   }
-  out->Reset(cw, ch, 3);
-  uint8_t* px = out->pixels.data();
-  for (size_t i = 0, n = static_cast<size_t>(cw) * ch; i < n; ++i) {
-    px[3 * i] = bg.Red; px[3 * i + 1] = bg.Green; px[3 * i + 2] = bg.Blue;
-  }
+  // The first line is decoded before the canvas is made: a header that
+  // promises a large screen with no image data behind it is refused without
+  // allocating or filling the canvas.
   std::vector<GifPixelType> line(static_cast<size_t>(fw));
+  if (DGifGetLine(gif, line.data(), fw) == GIF_ERROR) return Fail(name, gif, "truncated image data");
+  out->Reset(cw, ch, 3);
+  // The background: one row pixel by pixel, then copied to the others.
+  uint8_t* first = out->Row(0);
+  for (int x = 0; x < cw; ++x) {
+    first[3 * x] = bg.Red; first[3 * x + 1] = bg.Green; first[3 * x + 2] = bg.Blue;
+  }
+  for (int y = 1; y < ch; ++y) std::memcpy(out->Row(y), first, static_cast<size_t>(cw) * 3);
   auto draw = [&](int y) {
     uint8_t* row = out->Row(desc.Top + y) + 3 * desc.Left;
     for (int x = 0; x < fw; ++x) {
@@ -108,18 +114,23 @@ Status DecodeGif(const uint8_t* data, size_t size, std::string_view name, const 
       row[3 * x + 2] = map->Colors[idx].Blue;
     }
   };
+  draw(0);  // row 0 comes first in both orders
+  auto next = [&](int y) {
+    if (DGifGetLine(gif, line.data(), fw) == GIF_ERROR) return false;
+    draw(y);
+    return true;
+  };
   if (desc.Interlace) {
     static constexpr int kStart[4] = {0, 4, 2, 1}, kStep[4] = {8, 8, 4, 2};
     for (int pass = 0; pass < 4; ++pass) {
       for (int y = kStart[pass]; y < fh; y += kStep[pass]) {
-        if (DGifGetLine(gif, line.data(), fw) == GIF_ERROR) return Fail(name, gif, "truncated image data");
-        draw(y);
+        if (y == 0) continue;  // drawn above
+        if (!next(y)) return Fail(name, gif, "truncated image data");
       }
     }
   } else {
-    for (int y = 0; y < fh; ++y) {
-      if (DGifGetLine(gif, line.data(), fw) == GIF_ERROR) return Fail(name, gif, "truncated image data");
-      draw(y);
+    for (int y = 1; y < fh; ++y) {
+      if (!next(y)) return Fail(name, gif, "truncated image data");
     }
   }
   DGifCloseFile(gif, nullptr);

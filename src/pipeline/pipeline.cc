@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -40,17 +41,20 @@ class Sink {
       const Decision& d = batch.decisions[i];
       ++action_counts_[static_cast<int>(d.action)];
       if (!d.category.empty()) CountCategory(d.category);
-      if (options_.store) {
-        // The stored post carries the language id found for it, if it had none.
-        Post& post = batch.posts[i];
-        if (post.lang.empty() && !d.lang.empty()) post.lang = d.lang;
-        Status s = options_.store->PutPost(post, options_.actor);
-        if (!s.ok()) return s;
-        bool inserted = false;
-        s = options_.store->PutDecision(d, options_.actor, &inserted);
-        if (!s.ok()) return s;
-        ++(inserted ? stats_->stored : stats_->duplicates);
-      }
+      // The stored post carries the language id found for it, if it had none.
+      Post& post = batch.posts[i];
+      if (options_.store && post.lang.empty() && !d.lang.empty()) post.lang = d.lang;
+    }
+    if (options_.store && batch.size > 0) {
+      // Each post, then its decision, in input order (PostgreSQL: a few
+      // statements per 500 when the posts are new).
+      int64_t inserted = 0;
+      Status s = options_.store->PutPostsAndDecisions(std::span<const Post>(batch.posts.data(), batch.size),
+                                                      std::span<const Decision>(batch.decisions.data(), batch.size),
+                                                      options_.actor, &inserted);
+      if (!s.ok()) return s;
+      stats_->stored += static_cast<uint64_t>(inserted);
+      stats_->duplicates += batch.size - static_cast<uint64_t>(inserted);
     }
     stats_->posts += batch.size;
     return Status::Ok();

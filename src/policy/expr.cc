@@ -495,9 +495,26 @@ class Parser {
     return true;
   }
 
+  // "(" and "not" each take the parser (and later the evaluator and the
+  // tree's destructor) one call deeper: past kMaxExprNesting levels the
+  // expression is refused, so no input can exhaust the stack.
+  struct Level {
+    int* depth;
+    ~Level() { --*depth; }
+  };
+  bool Deeper(const Token& t) {
+    if (depth_ >= kMaxExprNesting)
+      return Fail(t.offset, "nested too deeply: more than " + std::to_string(kMaxExprNesting) +
+                                " levels of \"(\" and \"not\"");
+    ++depth_;
+    return true;
+  }
+
   // not := "not" not | cmp
   bool ParseNot(Operand* out) {
     if (Peek().kind != Tok::kNot) return ParseCmp(out);
+    if (!Deeper(Peek())) return false;
+    Level level{&depth_};
     int begin = Next().offset;
     Operand inner;
     if (!ParseNot(&inner)) return false;
@@ -626,6 +643,8 @@ class Parser {
         Next();
         return true;
       case Tok::kLParen: {
+        if (!Deeper(t)) return false;
+        Level level{&depth_};
         Next();
         int begin = t.offset;
         if (!ParseOr(out)) return false;
@@ -787,6 +806,7 @@ class Parser {
   const std::vector<std::string>* classifiers_ = nullptr;
   ExprError* error_;
   size_t pos_ = 0;
+  int depth_ = 0;  // "(" and "not" levels open
   bool uses_lang_ = false;
   bool uses_ocr_ = false;
 };

@@ -24,6 +24,9 @@
 // Behaviour (numbers; missing unless a behaviour run filled them):
 // account.network_size, account.coordination_score, account.automation_score,
 // cluster.size (see EvalContext and src/behavior).
+// Nesting: at most kMaxExprNesting levels of "(" and "not" (deeper is a
+// compile error at the token that goes too deep; the parser and evaluator
+// recurse once per level).
 // Strings are "double" or 'single' quoted. Types are checked at compile
 // time: and/or/not need bools, < <= > >= need numbers, == != need equal
 // types. Unknown names and type errors are reported with the column of the
@@ -54,6 +57,8 @@
 #include "policy/policy.h"
 
 namespace evenhand {
+
+constexpr int kMaxExprNesting = 64;
 
 struct ExprError {
   int offset = 0;  // 0-based byte offset in the expression text

@@ -51,12 +51,10 @@ std::string Dump(const nlohmann::ordered_json& j) {
 }
 
 Result<std::shared_ptr<const Scanner>> LoadScanner(const ServerOptions& o) {
+  if (o.scanner) return o.scanner;
   auto policy = PolicyLoader::Load(o.policy);
   if (!policy.ok()) return policy.status();
-  ScanOptions so;
-  so.media_dir = o.media_dir;
-  so.max_media_bytes = o.max_media_bytes;
-  auto scanner = Scanner::Create(std::move(policy).value(), so);
+  auto scanner = Scanner::Create(std::move(policy).value(), Api::ScanOptionsOf(o));
   if (!scanner.ok()) return scanner.status();
   return std::shared_ptr<const Scanner>(std::move(scanner).value());
 }
@@ -104,6 +102,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerOptions& options) {
   if (!scanner.ok()) return scanner.status();
   api->scanner_ = std::move(scanner).value();
   api->policy_loaded_ = api->Now();
+  api->policy_revision_ = options.policy_revision;
 
   auto writer = OpenStore(options.db, OpenMode::kCreate);
   if (!writer.ok()) return writer.status();
@@ -463,7 +462,7 @@ ApiResponse Api::Healthz(Ctx&) { return Json(200, {{"status", "ok"}}); }
 ApiResponse Api::MetricsText(Ctx& c) {
   ApiResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = metrics_->Render() + OrderGauges(c.now);
+  r.body = metrics_->Render() + OrderGauges(c.now) + PolicyGauges();
   return r;
 }
 

@@ -58,6 +58,12 @@ namespace evenhand::server {
 struct ServerOptions {
   std::string db;                             // store URL
   std::string policy;                         // policy file (reloadable)
+  // A policy compiled elsewhere (serve --policy-key: published to a bucket):
+  // /v1/scan runs it instead of loading `policy`, POST /v1/policy/reload is
+  // refused (409), and InstallPolicy swaps in its next revisions.
+  std::shared_ptr<const Scanner> scanner;
+  std::string policy_source;                  // where `scanner` comes from, e.g. "nats evenhand_policies/KEY"
+  uint64_t policy_revision = 0;               // its revision there
   std::string regimes = "policies/regimes";   // regime directory
   std::string overrides;                      // deployment overrides (optional)
   std::string web_dir;                        // dashboard files; empty = none
@@ -107,6 +113,16 @@ class Api {
   void BeginDrain();
   // Finishes queued writes and stops the writer (call after the HTTP server stopped).
   void Shutdown();
+
+  // Swaps in `next` (revision `revision` of options.policy_source) once its
+  // audit entry ("policy.reload" by `actor`, payload {"source","revision"})
+  // is committed; requests already running finish on the old policy.
+  // Thread safe; not from a request handler (it waits for the writer).
+  Status InstallPolicy(std::shared_ptr<const Scanner> next, uint64_t revision, const std::string& actor);
+  // Counts a published revision that did not load (GET /metrics).
+  void NotePolicyLoadFailure() { policy_load_failures_.fetch_add(1, std::memory_order_relaxed); }
+  // How this server compiles policies (media directory and size cap).
+  static ScanOptions ScanOptionsOf(const ServerOptions& options);
 
   // {"error":{"code":code,"message":message}} with `status`.
   static ApiResponse Error(int status, std::string_view code, std::string_view message);
@@ -238,6 +254,10 @@ class Api {
   mutable std::mutex scanner_mu_;
   std::shared_ptr<const Scanner> scanner_;
   int64_t policy_loaded_ = 0;
+  uint64_t policy_revision_ = 0;
+  std::atomic<uint64_t> policy_swaps_{0}, policy_load_failures_{0};
+  // The policy series of GET /metrics.
+  std::string PolicyGauges() const;
 
   // Reads: a pool of connections (WAL readers run side by side and never
   // block the writer), each with its own desks; a ReadLease holds one.

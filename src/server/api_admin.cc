@@ -8,6 +8,7 @@
 #include "analytics/sla.h"
 #include "analytics/times.h"
 #include "analytics/transparency.h"
+#include "model/prom_label.h"
 #include "model/time.h"
 #include "policy/loader.h"
 #include "regimes/regime_loader.h"
@@ -277,24 +278,40 @@ ApiResponse Api::RevokeKey(Ctx& c) {
 
 // ---- policy
 
+ScanOptions Api::ScanOptionsOf(const ServerOptions& o) {
+  ScanOptions so;
+  so.media_dir = o.media_dir;
+  so.max_media_bytes = o.max_media_bytes;
+  return so;
+}
+
 ApiResponse Api::ShowPolicy(Ctx&) {
   std::shared_ptr<const Scanner> sc;
   int64_t loaded = 0;
+  uint64_t revision = 0;
   {
     std::lock_guard<std::mutex> lock(scanner_mu_);
     sc = scanner_;
     loaded = policy_loaded_;
+    revision = policy_revision_;
   }
-  return Json(200, {{"id", sc->policy().id()}, {"path", options_.policy}, {"loaded", FormatTimestamp(loaded)}});
+  nlohmann::ordered_json j{{"id", sc->policy().id()}, {"path", options_.policy}, {"loaded", FormatTimestamp(loaded)}};
+  if (!options_.policy_source.empty()) {
+    j["path"] = nullptr;
+    j["source"] = options_.policy_source;
+    j["revision"] = revision;
+  }
+  return Json(200, j);
 }
 
 ApiResponse Api::ReloadPolicy(Ctx& c) {
+  if (!options_.policy_source.empty())
+    return Error(409, "conflict",
+                 "this server follows the policy published at " + options_.policy_source +
+                     ": publish the new version with `evenhand policy publish` and every server swaps to it");
   auto policy = PolicyLoader::Load(options_.policy);
   if (!policy.ok()) return Error(400, "invalid", policy.status().message());
-  ScanOptions so;
-  so.media_dir = options_.media_dir;
-  so.max_media_bytes = options_.max_media_bytes;
-  auto created = Scanner::Create(std::move(policy).value(), so);
+  auto created = Scanner::Create(std::move(policy).value(), ScanOptionsOf(options_));
   if (!created.ok()) return Error(400, "invalid", created.status().message());
   std::shared_ptr<const Scanner> next(std::move(created).value());
   const std::string id = next->policy().id();
@@ -310,7 +327,50 @@ ApiResponse Api::ReloadPolicy(Ctx& c) {
     scanner_ = std::move(next);
     policy_loaded_ = c.now;
   }
+  policy_swaps_.fetch_add(1, std::memory_order_relaxed);
   return ShowPolicy(c);
+}
+
+Status Api::InstallPolicy(std::shared_ptr<const Scanner> next, uint64_t revision, const std::string& actor) {
+  const std::string id = next->policy().id();
+  Status s = worker_->Run([&](Store& store) {
+    nlohmann::ordered_json payload;
+    payload["source"] = options_.policy_source;
+    payload["revision"] = revision;
+    return store.AppendAudit(actor, "policy.reload", id,
+                             payload.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  });
+  if (!s.ok()) return s;
+  {
+    std::lock_guard<std::mutex> lock(scanner_mu_);
+    scanner_ = std::move(next);
+    policy_loaded_ = Now();
+    policy_revision_ = revision;
+  }
+  policy_swaps_.fetch_add(1, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+std::string Api::PolicyGauges() const {
+  std::string id;
+  uint64_t revision = 0;
+  {
+    std::lock_guard<std::mutex> lock(scanner_mu_);
+    id = scanner_->policy().id();
+    revision = policy_revision_;
+  }
+  std::string out;
+  out += "# HELP evenhand_policy_info The policy /v1/scan runs (revision: its key-value revision; 0: from a file).\n";
+  out += "# TYPE evenhand_policy_info gauge\n";
+  out += "evenhand_policy_info{policy=\"" + PromLabel(id) + "\",revision=\"" + std::to_string(revision) + "\"} 1\n";
+  out += "# HELP evenhand_policy_swaps_total Policies swapped in while serving (reloads and published revisions).\n";
+  out += "# TYPE evenhand_policy_swaps_total counter\n";
+  out += "evenhand_policy_swaps_total " + std::to_string(policy_swaps_.load(std::memory_order_relaxed)) + "\n";
+  out += "# HELP evenhand_policy_load_failures_total Published revisions that did not load (the old policy kept).\n";
+  out += "# TYPE evenhand_policy_load_failures_total counter\n";
+  out += "evenhand_policy_load_failures_total " + std::to_string(policy_load_failures_.load(std::memory_order_relaxed)) +
+         "\n";
+  return out;
 }
 
 }  // namespace evenhand::server

@@ -8,6 +8,7 @@
 #include "cases/order_json.h"
 #include "cases/case_history.h"
 #include "model/person.h"
+#include "model/prom_label.h"
 #include "model/time.h"
 #include "server/api.h"
 #include "server/field_visibility.h"
@@ -433,15 +434,6 @@ std::string Api::OrderGauges(int64_t now) {
       else if (o.deadline != 0 && o.deadline <= now + 6 * 3600) ++g[1];
     }
   }
-  auto label = [](const std::string& v) {
-    std::string out;
-    for (char ch : v) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      if (ch == '\n') { out += "\\n"; continue; }
-      out += ch;
-    }
-    return out;
-  };
   static const char* const kNames[3][2] = {
       {"evenhand_orders_open", "Open orders (accepted, in review, reopened) by regime."},
       {"evenhand_orders_due_within_6h", "Open orders due within 6 hours (not yet overdue) by regime."},
@@ -451,7 +443,7 @@ std::string Api::OrderGauges(int64_t now) {
     out += std::string("# HELP ") + kNames[k][0] + " " + kNames[k][1] + "\n";
     out += std::string("# TYPE ") + kNames[k][0] + " gauge\n";
     for (const auto& [regime, g] : by_regime)
-      out += std::string(kNames[k][0]) + "{regime=\"" + label(regime) + "\"} " + std::to_string(g[k]) + "\n";
+      out += std::string(kNames[k][0]) + "{regime=\"" + PromLabel(regime) + "\"} " + std::to_string(g[k]) + "\n";
   }
   return out;
 }

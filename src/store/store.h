@@ -37,6 +37,13 @@ struct DecisionCounts {
 // reasons need the post's date, region and media). `post` holds id,
 // account, ts, lang, text, topic, region and media; when the post was never
 // stored, post_found is false and `post` is empty but for its id.
+// One month of decisions in a partitioned store: [from, to) in unix seconds.
+struct StorePartition {
+  std::string name;  // e.g. "decisions_2026_11"
+  int64_t from = 0, to = 0;
+  int64_t rows = 0;
+};
+
 struct StoredDecision {
   Decision decision;
   int64_t stored_at = 0;  // unix seconds: when the decision was made durable
@@ -346,6 +353,27 @@ class Store {
   // Every reviewed decision, by ascending decision id (a review of a
   // decision no longer stored is left out).
   virtual Result<std::vector<ReviewedDecision>> ListReviewedDecisions() = 0;
+
+  // ---- partitions by time (PostgreSQL; an SQLite store has none) ----
+  // Decisions are kept in one partition per month of the time they were
+  // stored (UTC). The attached ones, oldest first, with their rows.
+  // Unimplemented on a backend without partitions.
+  virtual Result<std::vector<StorePartition>> DecisionPartitions() {
+    return Status::Unimplemented("this store keeps decisions in one table (only PostgreSQL stores are partitioned)");
+  }
+  // Detaches every month that ends at or before `before` (unix seconds)
+  // from the decisions, each with a "decisions.detach" audit entry by
+  // `actor` (payload: the partition, its range, rows, whether dropped), in
+  // one transaction: the month's decisions leave every read and report; its
+  // table stays in the database for an archive (drop = false) or is dropped
+  // (drop = true). The items keep their place in decision_keys, so a
+  // redelivered post of a detached month is not decided again under the
+  // same policy version. *detached receives what was detached.
+  virtual Status DetachDecisionPartitions(int64_t before, bool drop, const std::string& actor,
+                                          std::vector<StorePartition>* detached) {
+    (void)before, (void)drop, (void)actor, (void)detached;
+    return Status::Unimplemented("this store keeps decisions in one table (only PostgreSQL stores are partitioned)");
+  }
 
   virtual int schema_version() = 0;
 

@@ -30,11 +30,19 @@ Result<IngestStats> RunIngest(JsonlReader& reader, const IngestOptions& o) {
   // The chunk being published: ids and bodies, buffers reused chunk after chunk.
   std::vector<std::string> ids(o.chunk), bodies(o.chunk);
   size_t filled = 0;
+  // When post n is due (rate > 0): start + n / rate.
+  auto due = [&](uint64_t n) {
+    return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(static_cast<double>(n) / o.rate));
+  };
   auto publish_chunk = [&]() -> Status {
     int64_t backoff_ms = 250;
-    for (;;) {
+    for (bool first = true;; first = false) {
       Status s = Status::Ok();
-      for (size_t i = 0; i < filled && s.ok(); ++i) s = nats.Publish(o.subject, bodies[i], ids[i]);
+      for (size_t i = 0; i < filled && s.ok(); ++i) {
+        if (first && o.rate > 0) std::this_thread::sleep_until(due(stats.posts + i));
+        s = nats.Publish(o.subject, bodies[i], ids[i]);
+      }
       uint64_t failed = 0;
       if (s.ok()) s = nats.WaitPublished(30000, &failed);
       if (s.ok()) {

@@ -34,6 +34,10 @@ struct IngestOptions {
   // Relative media paths are made absolute against this folder (the input
   // file's), since workers do not know where the file was.
   std::string media_dir;
+  // Posts per second at most (0: as fast as the server acknowledges): post
+  // n is published no earlier than start + n / rate, for latency figures at
+  // a fixed rate and for trials that need the stream to last.
+  double rate = 0;
   bool skip_bad_lines = false;  // else the first bad line stops the run (what was published stays)
   std::function<void(const std::string&)> log;  // progress and trouble, one line each; may be empty
   const std::atomic<bool>* stop = nullptr;      // set from a signal handler: stop after the chunk

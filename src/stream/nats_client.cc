@@ -34,12 +34,14 @@ std::string_view MessageBatch::data(size_t i) const {
   return std::string_view(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
 }
 
-uint64_t MessageBatch::deliveries(size_t i) const {
+MessageBatch::Meta MessageBatch::meta(size_t i) const {
+  Meta out;
   jsMsgMetaData* meta = nullptr;
-  if (natsMsg_GetMetaData(&meta, impl_->list.Msgs[i]) != NATS_OK) return 0;
-  const uint64_t n = meta->NumDelivered;
+  if (natsMsg_GetMetaData(&meta, impl_->list.Msgs[i]) != NATS_OK) return out;
+  out.deliveries = meta->NumDelivered;
+  out.stored_ns = meta->Timestamp;
   jsMsgMetaData_Destroy(meta);
-  return n;
+  return out;
 }
 
 Status MessageBatch::AckAll() {

@@ -50,8 +50,12 @@ class MessageBatch {
   MessageBatch& operator=(MessageBatch&&) noexcept;
   size_t size() const;
   std::string_view data(size_t i) const;
-  // Times message i was delivered (1 the first time); 0 when unknown.
-  uint64_t deliveries(size_t i) const;
+  // Message i's JetStream metadata (zeros when unknown).
+  struct Meta {
+    uint64_t deliveries = 0;  // times delivered (1 the first time)
+    int64_t stored_ns = 0;    // when the stream stored it: unix nanoseconds, the server's clock
+  };
+  Meta meta(size_t i) const;
   // Acknowledges every message (they will not be delivered again).
   Status AckAll();
   // Hands every message back, redelivered after `delay_ms`.

@@ -33,4 +33,49 @@ Result<std::shared_ptr<const Scanner>> CompilePublishedPolicy(const KvEntry& ent
   return std::shared_ptr<const Scanner>(std::move(scanner).value());
 }
 
+Result<std::shared_ptr<const Scanner>> LoadPublishedPolicy(const PublishedPolicy& where, uint64_t* revision) {
+  auto nats = NatsClient::Connect(where.nats_url, "evenhand policy");
+  if (!nats.ok()) return nats.status();
+  auto entry = (*nats)->KvGet(where.bucket, where.key);
+  if (!entry.ok()) {
+    if (entry.status().code() == Status::Code::kNotFound)
+      return Status::NotFound("no policy published under " + where.bucket + "/" + where.key + " (" +
+                              entry.status().message() + "): run `evenhand policy publish FILE --nats " +
+                              where.nats_url + "` first");
+    return entry.status();
+  }
+  auto scanner = CompilePublishedPolicy(*entry, where.work_dir, where.scan_options);
+  if (!scanner.ok()) return scanner.status();
+  *revision = entry->revision;
+  return scanner;
+}
+
+PolicyWatch::PolicyWatch(PublishedPolicy where, uint64_t seen_revision, std::function<void(const std::string&)> log)
+    : where_(std::move(where)), seen_revision_(seen_revision), log_(std::move(log)) {}
+
+PolicyWatch::Change PolicyWatch::Poll(NatsClient& nats, const std::string& running_id) {
+  Change change;
+  auto entry = nats.KvGet(where_.bucket, where_.key);
+  if (!entry.ok()) {
+    if (entry.status().code() == Status::Code::kNotFound && !said_missing_) {
+      Log("policy " + where_.key + ": " + entry.status().message() + "; keeping " + running_id);
+      said_missing_ = true;
+    }
+    return change;
+  }
+  said_missing_ = false;
+  if (entry->revision == seen_revision_) return change;
+  seen_revision_ = entry->revision;
+  auto scanner = CompilePublishedPolicy(*entry, where_.work_dir, where_.scan_options);
+  if (!scanner.ok()) {
+    change.failed = true;
+    Log("policy " + where_.key + " revision " + std::to_string(entry->revision) +
+        ": cannot load: " + scanner.status().message() + "; keeping " + running_id);
+    return change;
+  }
+  change.scanner = std::move(scanner).value();
+  change.revision = entry->revision;
+  return change;
+}
+
 }  // namespace evenhand::stream

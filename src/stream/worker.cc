@@ -29,6 +29,7 @@ class WorkerThread {
     posts_.resize(n);
     accounts_.resize(n);
     decisions_.resize(n);
+    stored_ns_.resize(n);
     TakePolicy();
   }
 
@@ -72,6 +73,7 @@ class WorkerThread {
   std::vector<Post> posts_;
   std::vector<Account> accounts_;
   std::vector<Decision> decisions_;
+  std::vector<int64_t> stored_ns_;  // when the stream stored each valid post (unix ns)
   ItemParser parser_;
   std::string json_, msg_id_;
   bool store_failing_ = false;
@@ -177,14 +179,15 @@ Status WorkerThread::Run() {
     size_t n = 0;  // valid posts, compacted to the front
     uint64_t redelivered = 0, bad = 0;
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch.deliveries(i) > 1) ++redelivered;
+      const MessageBatch::Meta meta = batch.meta(i);
+      if (meta.deliveries > 1) ++redelivered;
       Status s = ParsePostMessage(batch.data(i), parser_, &posts_[n], &accounts_[n]);
       if (!s.ok()) {
         ++bad;
         Log("skipped a message that is not a valid post: " + s.message());
         continue;
       }
-      ++n;
+      stored_ns_[n++] = meta.stored_ns;
     }
     m_.redelivered.fetch_add(redelivered, std::memory_order_relaxed);
     m_.bad.fetch_add(bad, std::memory_order_relaxed);
@@ -199,6 +202,11 @@ Status WorkerThread::Run() {
       Log(s.message() + " (the batch will be delivered again)");
       continue;
     }
+    const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (size_t k = 0; k < n; ++k)
+      if (stored_ns_[k] > 0) m_.RecordLatency(now_ns - stored_ns_[k]);
     m_.decided.fetch_add(n, std::memory_order_relaxed);
     m_.acks.fetch_add(batch.size(), std::memory_order_relaxed);
     m_.batches.fetch_add(1, std::memory_order_relaxed);
@@ -245,24 +253,24 @@ Result<WorkerStats> RunWorker(PolicySlot& policy, const WorkerOptions& o, Worker
   total.fetch_errors = m.fetch_errors.load(r);
   total.policy_swaps = m.policy_swaps.load(r);
   total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  total.latency_p50 = m.LatencyAtMost(0.50);
+  total.latency_p99 = m.LatencyAtMost(0.99);
+  total.latency_worst = m.latency_worst();
   return total;
 }
 
+PublishedPolicy PublishedOf(const WorkerOptions& o) {
+  PublishedPolicy p;
+  p.nats_url = o.nats_url;
+  p.bucket = o.policy_bucket;
+  p.key = o.policy_key;
+  p.work_dir = o.policy_dir;
+  p.scan_options = o.scan_options;
+  return p;
+}
+
 Result<std::shared_ptr<const Scanner>> LoadPublishedPolicy(const WorkerOptions& o, uint64_t* revision) {
-  auto nats = NatsClient::Connect(o.nats_url, "evenhand worker");
-  if (!nats.ok()) return nats.status();
-  auto entry = (*nats)->KvGet(o.policy_bucket, o.policy_key);
-  if (!entry.ok()) {
-    if (entry.status().code() == Status::Code::kNotFound)
-      return Status::NotFound("no policy published under " + o.policy_bucket + "/" + o.policy_key + " (" +
-                              entry.status().message() + "): run `evenhand policy publish FILE --nats " + o.nats_url +
-                              "` first");
-    return entry.status();
-  }
-  auto scanner = CompilePublishedPolicy(*entry, o.policy_dir, o.scan_options);
-  if (!scanner.ok()) return scanner.status();
-  *revision = entry->revision;
-  return scanner;
+  return LoadPublishedPolicy(PublishedOf(o), revision);
 }
 
 }  // namespace evenhand::stream

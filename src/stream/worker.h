@@ -81,6 +81,9 @@ struct WorkerStats {
   uint64_t store_retries = 0, publish_retries = 0, fetch_errors = 0;
   uint64_t policy_swaps = 0;  // published revisions swapped in while running
   double seconds = 0;
+  // Ingest-to-decision latency (worker_metrics.h): bucket bounds at or
+  // below which half and 99 % of the decided posts lie, and the worst.
+  double latency_p50 = 0, latency_p99 = 0, latency_worst = 0;
 };
 
 // Runs until `stop` is set or every thread was idle for idle_exit_ms.
@@ -92,5 +95,7 @@ Result<WorkerStats> RunWorker(PolicySlot& policy, const WorkerOptions& options, 
 // Loads the policy published under options.policy_key (at start, before
 // RunWorker): NotFound when nothing is published there.
 Result<std::shared_ptr<const Scanner>> LoadPublishedPolicy(const WorkerOptions& options, uint64_t* revision);
+// Where options say the published policy is.
+PublishedPolicy PublishedOf(const WorkerOptions& options);
 
 }  // namespace evenhand::stream

@@ -5,7 +5,10 @@
 namespace evenhand::stream {
 
 WorkerControl::WorkerControl(const WorkerOptions& options, PolicySlot& slot, WorkerMetrics& metrics)
-    : o_(options), slot_(slot), metrics_(metrics), seen_revision_(slot.revision()) {
+    : o_(options),
+      slot_(slot),
+      metrics_(metrics),
+      watch_(PublishedOf(options), slot.revision(), [this](const std::string& line) { Log(line); }) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -46,29 +49,14 @@ void WorkerControl::PollOnce() {
     metrics_.ack_pending.store(consumer->ack_pending);
   }
   if (o_.policy_key.empty()) return;
-  auto entry = nats_->KvGet(o_.policy_bucket, o_.policy_key);
-  if (!entry.ok()) {
-    if (entry.status().code() == Status::Code::kNotFound && !said_missing_) {
-      Log("policy " + o_.policy_key + ": " + entry.status().message() + "; keeping " + metrics_.policy());
-      said_missing_ = true;
-    }
-    return;
-  }
-  said_missing_ = false;
-  if (entry->revision == seen_revision_) return;
-  seen_revision_ = entry->revision;
-  auto scanner = CompilePublishedPolicy(*entry, o_.policy_dir, o_.scan_options);
-  if (!scanner.ok()) {
-    metrics_.policy_load_failures.fetch_add(1);
-    Log("policy " + o_.policy_key + " revision " + std::to_string(entry->revision) +
-        ": cannot load: " + scanner.status().message() + "; keeping " + metrics_.policy());
-    return;
-  }
-  const std::string id = (*scanner)->policy().id();
-  slot_.Swap(std::move(scanner).value(), entry->revision);
-  metrics_.SetPolicy(id, entry->revision);
+  PolicyWatch::Change change = watch_.Poll(*nats_, metrics_.policy());
+  if (change.failed) metrics_.policy_load_failures.fetch_add(1);
+  if (!change.scanner) return;
+  const std::string id = change.scanner->policy().id();
+  slot_.Swap(std::move(change.scanner), change.revision);
+  metrics_.SetPolicy(id, change.revision);
   metrics_.policy_swaps.fetch_add(1);
-  Log("policy " + o_.policy_key + ": now running " + id + " (revision " + std::to_string(entry->revision) + ")");
+  Log("policy " + o_.policy_key + ": now running " + id + " (revision " + std::to_string(change.revision) + ")");
 }
 
 }  // namespace evenhand::stream

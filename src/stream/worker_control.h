@@ -38,8 +38,7 @@ class WorkerControl {
   const WorkerOptions& o_;
   PolicySlot& slot_;
   WorkerMetrics& metrics_;
-  uint64_t seen_revision_ = 0;  // the last revision tried (loaded or not)
-  bool said_missing_ = false;
+  PolicyWatch watch_;  // used only with o_.policy_key
   std::unique_ptr<NatsClient> nats_;
   std::mutex mu_;
   std::condition_variable wake_;

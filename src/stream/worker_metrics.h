@@ -18,8 +18,13 @@
 //   store_ok                 0 while some thread's last store attempt failed
 //   policy_info{policy,revision}  1, for the policy version running
 //   policy_swaps_total, policy_load_failures_total
+//   decision_latency_seconds      histogram: from the post stored in the stream
+//                                 (JetStream's time) to its decision committed,
+//                                 published and the post acknowledged (this
+//                                 host's clock: skew between hosts adds in)
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -35,6 +40,18 @@ class WorkerMetrics {
   std::atomic<int> nats_connected{0}, store_failing{0};  // store_failing: threads whose last store failed
   std::atomic<uint64_t> policy_swaps{0}, policy_load_failures{0};
 
+  // One post's ingest-to-decision latency (lock-free, allocates nothing).
+  void RecordLatency(int64_t ns);
+  // The bucket bound (seconds) at or below which a fraction q of the
+  // recorded latencies lie (+inf past the last bound; 0 when none).
+  double LatencyAtMost(double q) const;
+  uint64_t latency_count() const { return latency_count_.load(std::memory_order_relaxed); }
+  double latency_worst() const { return static_cast<double>(latency_worst_ns_.load(std::memory_order_relaxed)) / 1e9; }
+
+  static constexpr std::array<double, 20> kLatencyBounds = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1,  0.15,
+                                                           0.2,   0.25, 0.3,   0.4,  0.5,   0.75, 1,
+                                                           1.5,   2,    3,     5,    10,    30};
+
   // The policy running now ("name@version") and its key-value revision.
   void SetPolicy(const std::string& id, uint64_t revision);
   std::string policy() const;
@@ -42,6 +59,9 @@ class WorkerMetrics {
   std::string Render() const;
 
  private:
+  std::array<std::atomic<uint64_t>, kLatencyBounds.size() + 1> latency_buckets_{};  // last: +Inf
+  std::atomic<uint64_t> latency_count_{0}, latency_sum_ns_{0};
+  std::atomic<int64_t> latency_worst_ns_{0};
   mutable std::mutex mu_;
   std::string policy_;
   uint64_t revision_ = 0;

@@ -20,11 +20,13 @@
 // character into a space, so runs of separators, punctuation and emoji are
 // runs of spaces; ScanMany copies each text into the scan buffer with every
 // run of spaces collapsed to one (" text \0 text \0 ..."). Over collapsed
-// text a term is a finite set of literals: " " + one spelling of each word
-// (as written, with double letters written once, or spelled out with single
-// spaces) joined by " " or "" + " " (SpecLiterals), which is exactly what the
-// term's regex " W1 *W2 *... " (SpecRegex) matches once space runs are
-// collapsed; the spaces at the ends make every match whole-word. Literals
+// text what the term's regex " W1 *W2 *... " (SpecRegex) matches is a
+// finite set of strings: " " + one spelling of each word (as written, with
+// double letters written once, or spelled out with single spaces) joined by
+// " " or "" + " ". Every one ends with one of the term's literals
+// (SpecLiterals): the whole string when every word is written, else the
+// part from its last spelled-out word on; the spaces at the ends make every
+// match whole-word. Literals
 // that can only verify with stretched letters or glued points go into a
 // second database, scanned only over the texts that have some; terms with a
 // Roman Urdu key (or more than kMaxLiterals spellings) stay regexes over the
@@ -34,7 +36,12 @@
 // tracking in Vectorscan, which keeps its fastest engines) and enforces what
 // the literals cannot see (stretched letters, glued points, spelled-out
 // runs, phonetic keys). Spans are mapped back to the original text through
-// each NormalizedText's offset map. MatcherEngine::kRegexReference compiles
+// each NormalizedText's offset map. What no literal can see, because the
+// text differs from every spelling there, is looked up instead: texts with
+// I/l strokes (ScanStrokes) or digits glued to words (ScanSoftEdges) have
+// the tokens concerned looked up among the terms' last (or first) words and
+// verified back from there; other texts pay nothing for it.
+// MatcherEngine::kRegexReference compiles
 // the regexes over the uncollapsed text instead (the issue-15 engine: slow
 // to compile and scan), for tests that check both report the same matches.
 //
@@ -52,7 +59,10 @@
 #include <chrono>
 #include <climits>
 #include <cstring>
+#include <exception>
 #include <mutex>
+#include <system_error>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -85,6 +95,13 @@ struct Spec {
   uint32_t list, term;
   std::vector<Word> words;
 };
+
+// s with every l written i (the key of Impl::last_word_il).
+std::string FoldIl(std::string_view s) {
+  std::string k(s);
+  std::replace(k.begin(), k.end(), 'l', 'i');
+  return k;
+}
 
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
 
@@ -289,9 +306,9 @@ std::string SpecRegex(const Spec& spec, bool collapsed) {
 // At most this many literals a spec; a spec that would need more is
 // compiled as a regex. A regex costs every text a scan of its own
 // (Vectorscan runs its NFA beside the literal matcher): on the benchmark one
-// six-word term ("rosy palm and her 5 sisters", 1,024 spellings: each word
-// as written or spelled out, apart or together) cost 30 ms per million
-// messages as a regex and about 7 ms of compile time as literals.
+// six-word term ("rosy palm and her 5 sisters", 1,024 spellings when every
+// combination of spelled-out and written words was a literal) cost 30 ms
+// per million messages as a regex.
 constexpr size_t kMaxLiterals = 1024;
 
 // What a literal's match can need of the text to verify (every spelling
@@ -306,11 +323,23 @@ struct Literal {
   uint8_t need = 0;
 };
 
-// Appends to *out every string SpecRegex(spec, true) matches (each once,
-// with what it needs) and returns true; or returns false (out unspecified)
-// when a word has a phonetic key or there would be more than kMaxLiterals.
+// Appends to *out the spec's prefilter literals over collapsed text (each
+// once, with what it needs) and returns true; or returns false (out
+// unspecified) when a word has a phonetic key or there would be more than
+// kMaxLiterals. Every match of SpecRegex(spec, true) ends with one of them,
+// at the match's end (VerifyBack then checks the whole match):
+//  * with every word as written: the whole match, " W1 W2 ... Wk " and the
+//    same with any of the spaces between words left out;
+//  * with some word spelled out: only the part from the last spelled-out
+//    word j on, " l1 l2 ... ln" + (" " or "") + Wj+1 ... Wk + " " (a
+//    spelled-out word always follows a space; the words after it are
+//    written). The words before j are left to VerifyBack: writing out
+//    every combination of spelled and written words (2^k times the joins)
+//    made two thirds of all literals, and their compile time.
 bool SpecLiterals(const Spec& spec, std::vector<Literal>* out) {
-  std::vector<std::vector<Literal>> forms(spec.words.size());
+  const size_t k = spec.words.size();
+  std::vector<std::vector<Literal>> forms(k);  // each word's written spellings
+  std::vector<std::string> spelled(k);         // each word spelled out, or ""
   auto dedup = [](std::vector<Literal>* v, size_t from) {
     std::sort(v->begin() + static_cast<std::ptrdiff_t>(from), v->end(),
               [](const Literal& a, const Literal& b) { return a.s < b.s; });
@@ -326,31 +355,36 @@ bool SpecLiterals(const Spec& spec, std::vector<Literal>* out) {
     v->resize(w);
   };
   size_t count = 1;
-  for (size_t wi = 0; wi < spec.words.size(); ++wi) {
+  for (size_t wi = 0; wi < k; ++wi) {
     const Word& w = spec.words[wi];
     if (!w.key.empty()) return false;
     for (const Alt& a : w.alts) forms[wi].push_back({a.s, static_cast<uint8_t>(a.need.empty() ? 0 : kNeedStretched)});
-    if (!w.letters.empty()) {
-      std::string spelled;
-      for (size_t k = 0; k < w.letters.size(); ++k) {
-        if (k) spelled += ' ';
-        spelled += w.letters[k];
-      }
-      forms[wi].push_back({std::move(spelled), 0});
+    for (size_t l = 0; l < w.letters.size(); ++l) {
+      if (l) spelled[wi] += ' ';
+      spelled[wi] += w.letters[l];
     }
     dedup(&forms[wi], 0);
     count *= forms[wi].size() * (wi ? 2 : 1);
     if (count > kMaxLiterals) return false;
   }
+  // Literals from a spelled-out word j on: the combinations after it.
+  size_t tail = 1;
+  for (size_t j = k; j-- > 0;) {
+    if (!spelled[j].empty()) count += tail;
+    if (count > kMaxLiterals) return false;
+    tail = std::min(tail * forms[j].size() * 2, kMaxLiterals + 1);
+  }
   const size_t first = out->size();
-  std::string cur = " ";
+  std::string cur;
+  // Appends each written spelling of words [wi, k) to cur, with the gap
+  // before each but the first, and pushes the literals.
   auto rec = [&](auto&& self, size_t wi, uint8_t need, int joined, int apart) -> void {
     const size_t mark = cur.size();
     for (const Literal& f : forms[wi]) {
       cur.resize(mark);
       cur += f.s;
       const uint8_t n = need | f.need;
-      if (wi + 1 == forms.size()) {
+      if (wi + 1 == k) {
         out->push_back({cur + ' ', static_cast<uint8_t>(n | (joined && apart ? kNeedGlued : 0))});
         continue;
       }
@@ -361,7 +395,19 @@ bool SpecLiterals(const Spec& spec, std::vector<Literal>* out) {
     }
     cur.resize(mark);
   };
+  cur = " ";
   rec(rec, 0, 0, 0, 0);
+  for (size_t j = 0; j < k; ++j) {
+    if (spelled[j].empty()) continue;
+    cur = " " + spelled[j];
+    if (j + 1 == k) {
+      out->push_back({cur + ' ', 0});
+      continue;
+    }
+    rec(rec, j + 1, 0, 1, 0);  // the next word written together with it
+    cur += ' ';
+    rec(rec, j + 1, 0, 0, 1);  // apart
+  }
   dedup(out, first);
   return true;
 }
@@ -403,14 +449,18 @@ std::string RomanUrduKey(std::string_view w) {
     if (!key.empty() && key.back() == k) continue;  // doubled consonants
     key.push_back(k);
   }
-  // The final vowel carries inflection (dunga / dungi, jeet / jeeti): a word
-  // ending in i, ee or y ends its key with 'I', one ending in o or u with
-  // 'U'; none, a, e, ai ... add nothing (paisa / paise, qarz / qarza).
-  const char last = w.empty() ? 0 : w.back();
-  if (IsVowel(last) && key != "V") {
-    if (last == 'i' || last == 'y' || (w.size() >= 2 && w.substr(w.size() - 2) == "ee"))
+  // The final vowel carries inflection (dunga / dungi, jeet / jeeti): the
+  // run of vowels (y counted) that ends a word adds 'I' when it starts with
+  // i, y or ee, 'U' when it starts with o or u, nothing when it starts with
+  // a or e (paisa / paise, qarz / qarza, double / doublai, verify /
+  // verifya, jaldi / jaldee).
+  size_t run = w.size();
+  while (run > 0 && IsVowel(w[run - 1])) --run;
+  if (run > 0 && run < w.size()) {
+    const char f = w[run];
+    if (f == 'i' || f == 'y' || w.substr(run, 2) == "ee")
       key.push_back('I');
-    else if (last == 'o' || last == 'u')
+    else if (f == 'o' || f == 'u')
       key.push_back('U');
   }
   return key;
@@ -437,6 +487,13 @@ struct TermMatcher::Impl {
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
   hs_database_t* raw_db = nullptr;
+  // Each spelling of each spec's last word with l written i (FoldIl) ->
+  // the specs: where a text has I/l strokes, its tokens are looked up here
+  // and verified (see ScanStrokes).
+  std::unordered_map<std::string, std::vector<uint32_t>> last_word_il;
+  size_t max_words = 0;
+  // Each spelling of each spec's first word -> the specs (ScanSoftEdges).
+  std::unordered_map<std::string, std::vector<uint32_t>> first_word;
 
   ~Impl() {
     if (lit_db) hs_free_database(lit_db);
@@ -468,6 +525,7 @@ struct TermMatcher::Scratch::Impl {
   std::string buffer;            // " text \0 text \0 ..." for one scan (text collapsed, see ScanMany)
   std::vector<uint32_t> starts;  // buffer offset of each text's first byte
   std::vector<TermMatch> more;   // another database's matches, merged into the output
+  std::string key;               // ScanStrokes' look-up key
   // The texts with stretched letters or glued points (for the need
   // database): pointers, their indices, their buffer and its starts.
   std::vector<const NormalizedText*> sub_texts;
@@ -528,6 +586,18 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
     }
   }
   impl->engine = engine;
+  for (uint32_t si = 0; si < impl->specs.size(); ++si) {
+    const Spec& spec = impl->specs[si];
+    impl->max_words = std::max(impl->max_words, spec.words.size());
+    for (const Alt& a : spec.words.back().alts) {
+      std::vector<uint32_t>& v = impl->last_word_il[FoldIl(a.s)];
+      if (v.empty() || v.back() != si) v.push_back(si);
+    }
+    for (const Alt& a : spec.words.front().alts) {
+      std::vector<uint32_t>& v = impl->first_word[a.s];
+      if (v.empty() || v.back() != si) v.push_back(si);
+    }
+  }
   std::string error;
   int bad = -1;
   auto fail = [&](const std::vector<uint32_t>* ids) -> Status {
@@ -571,11 +641,45 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
     }
   }
   const std::string cache_dir = dbcache::Dir();
-  if (!lits.empty() && !(impl->lit_db = CompileLits(lits, 0, &error, &bad, cache_dir))) return fail(&impl->lit_spec);
-  if (!need_lits.empty() && !(impl->need_db = CompileLits(need_lits, 0, &error, &bad, cache_dir)))
-    return fail(&impl->need_spec);
-  if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &error, &bad, cache_dir)))
-    return fail(&impl->re_spec);
+  // The other databases compile on a second thread while this one compiles
+  // the literal database (the largest): a first scan with new lists starts
+  // that much sooner when a second core is free. The thread only compiles
+  // (no exception leaves it: a failure is a null database and a message).
+  std::string side_error;
+  int side_bad = -1;
+  const std::vector<uint32_t>* side_ids = nullptr;
+  auto side = [&]() noexcept {
+    try {
+      if (!need_lits.empty() && !(impl->need_db = CompileLits(need_lits, 0, &side_error, &side_bad, cache_dir))) {
+        side_ids = &impl->need_spec;
+        return;
+      }
+      if (!regexes.empty() && !(impl->re_db = CompileRegexes(regexes, &side_error, &side_bad, cache_dir)))
+        side_ids = &impl->re_spec;
+    } catch (const std::exception& e) {
+      side_error = e.what();
+      side_bad = -1;
+      side_ids = &impl->need_spec;
+    }
+  };
+  std::thread side_thread;
+  if (!lits.empty() && (!need_lits.empty() || !regexes.empty())) {
+    try {
+      side_thread = std::thread(side);
+    } catch (const std::system_error&) {  // no thread to be had: one after the other
+    }
+  }
+  if (!lits.empty()) impl->lit_db = CompileLits(lits, 0, &error, &bad, cache_dir);
+  if (side_thread.joinable())
+    side_thread.join();
+  else
+    side();
+  if (!lits.empty() && !impl->lit_db) return fail(&impl->lit_spec);
+  if (side_ids) {
+    error = std::move(side_error);
+    bad = side_bad;
+    return fail(side_ids);
+  }
   return std::unique_ptr<TermMatcher>(new TermMatcher(std::move(impl)));
 }
 
@@ -701,8 +805,16 @@ bool SpacedAlone(const TextView& v, size_t s, size_t e, bool check_before, bool 
   return true;
 }
 
+// Whether the text at `at` reads as s: byte for byte, or with an I/l
+// stroke of the text (an "i" in NormalizedText::ambiguous) where s has l.
 bool Equal(const TextView& v, size_t at, std::string_view s) {
-  return at + s.size() <= v.n && std::memcmp(v.t + at, s.data(), s.size()) == 0;
+  if (at + s.size() > v.n) return false;
+  if (std::memcmp(v.t + at, s.data(), s.size()) == 0) return true;
+  if (v.nt->ambiguous.empty()) return false;
+  for (size_t k = 0; k < s.size(); ++k)
+    if (v.t[at + k] != s[k] && !(s[k] == 'l' && v.t[at + k] == 'i' && v.nt->Ambiguous(static_cast<uint32_t>(at + k))))
+      return false;
+  return true;
 }
 
 // The spelled-out word `letters` ending at `pos`, one letter per token with
@@ -737,7 +849,7 @@ bool VerifyBack(const Spec& spec, size_t wi, size_t pos, size_t end, const TextV
   const bool last = wi + 1 == spec.words.size();
   auto rest = [&](size_t start) -> bool {
     if (wi == 0) {
-      if (start > 0 && v.t[start - 1] != ' ') return false;
+      if (start > 0 && v.t[start - 1] != ' ' && !v.nt->SoftStart(static_cast<uint32_t>(start))) return false;
       if (gaps.joined && gaps.apart) return false;
       *begin = start;
       return true;
@@ -808,6 +920,114 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   // sorting).
   for (size_t i = out.size() - 1; i > 0 && Before(out[i], out[i - 1]); --i) std::swap(out[i - 1], out[i]);
   return 0;
+}
+
+// Matches that read an I/l stroke of `nt` (NormalizedText::ambiguous) as
+// l, which the databases, built from the terms as written, cannot see:
+// each token from the first stroke's on, until max_words tokens past the
+// last stroke, is looked up with l written i among the specs' last words
+// (`index`) and verified back from its end (Equal reads a stroke as i or
+// l). Appends to *out, unordered and maybe twice. Spelled-out and
+// run-together last words are not looked up.
+void ScanStrokes(const std::vector<Spec>& specs, const std::unordered_map<std::string, std::vector<uint32_t>>& index,
+                 size_t max_words, const NormalizedText& nt, uint32_t text_id, std::string* key,
+                 std::vector<TermMatch>* out) {
+  const char* t = nt.text.data();
+  const size_t n = nt.text.size();
+  const TextView v{t, n, &nt};
+  const std::vector<uint32_t>& strokes = nt.ambiguous;
+  size_t next = 0;  // the first stroke not yet passed
+  size_t left = 0;  // tokens still to look up
+  size_t p = 0;
+  while (p < n) {
+    if (left == 0) {  // on to the token of the next stroke
+      if (next == strokes.size()) break;
+      p = std::max<size_t>(p, strokes[next]);
+      while (p > 0 && t[p - 1] != ' ') --p;
+    }
+    while (p < n && t[p] == ' ') ++p;
+    if (p == n) break;
+    size_t e = p;
+    while (e < n && t[e] != ' ') ++e;
+    bool stroke = false;
+    for (; next < strokes.size() && strokes[next] < e; ++next) stroke = true;
+    if (stroke) left = max_words;
+    if (left == 0) {
+      p = e;
+      continue;
+    }
+    --left;
+    if (e - p <= 256) {
+      key->assign(t + p, e - p);
+      std::replace(key->begin(), key->end(), 'l', 'i');
+      if (auto it = index.find(*key); it != index.end())
+        for (uint32_t si : it->second) {
+          const Spec& spec = specs[si];
+          size_t begin = 0;
+          if (VerifyBack(spec, spec.words.size() - 1, e, e, v, Gaps{}, &begin))
+            out->push_back({spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
+                            nt.OriginalEnd(static_cast<uint32_t>(e)), text_id});
+        }
+    }
+    p = e;
+  }
+}
+
+// Matches that end or start where digits are glued to a word
+// (NormalizedText::soft_ends, soft_starts: "money2026", "542free"), which
+// the databases cannot see (no space there): the letters before a soft end
+// are looked up among the specs' last words (with l written i) and
+// verified back from the soft end; the letters after a soft start among
+// their first words, and verified back from the ends of the tokens that
+// follow, keeping a match that starts there. Appends to *out, unordered and
+// maybe twice. A word glued to another at the digits ("easymoney2026") is
+// not looked up.
+void ScanSoftEdges(const std::vector<Spec>& specs, const std::unordered_map<std::string, std::vector<uint32_t>>& last,
+                   const std::unordered_map<std::string, std::vector<uint32_t>>& first, const NormalizedText& nt,
+                   uint32_t text_id, std::string* key, std::vector<TermMatch>* out) {
+  const char* t = nt.text.data();
+  const size_t n = nt.text.size();
+  const TextView v{t, n, &nt};
+  auto push = [&](const Spec& spec, size_t begin, size_t end) {
+    out->push_back({spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
+                    nt.OriginalEnd(static_cast<uint32_t>(end)), text_id});
+  };
+  for (uint32_t q : nt.soft_ends) {
+    size_t p = q;
+    while (p > 0 && t[p - 1] != ' ') --p;
+    if (p == q || q - p > 256) continue;
+    key->assign(t + p, q - p);
+    std::replace(key->begin(), key->end(), 'l', 'i');
+    if (auto it = last.find(*key); it != last.end())
+      for (uint32_t si : it->second) {
+        size_t begin = 0;
+        if (VerifyBack(specs[si], specs[si].words.size() - 1, q, q, v, Gaps{}, &begin)) push(specs[si], begin, q);
+      }
+  }
+  for (uint32_t q : nt.soft_starts) {
+    size_t e = q;
+    while (e < n && t[e] != ' ') ++e;
+    if (e - q > 256) continue;
+    key->assign(t + q, e - q);
+    auto it = first.find(*key);
+    if (it == first.end()) continue;
+    for (uint32_t si : it->second) {
+      const Spec& spec = specs[si];
+      // The match ends at the end of this token or of one of the next
+      // (at most two a word: words apart, or spelled out, stay within it).
+      size_t end = e;
+      for (size_t tokens = 0; tokens < 2 * spec.words.size(); ++tokens) {
+        size_t begin = 0;
+        if (VerifyBack(spec, spec.words.size() - 1, end, end, v, Gaps{}, &begin) && begin == q) {
+          push(spec, begin, end);
+          break;
+        }
+        while (end < n && t[end] == ' ') ++end;
+        if (end == n) break;
+        while (end < n && t[end] != ' ') ++end;
+      }
+    }
+  }
 }
 
 // Copies t[0, n) to b[w, ...) with every run of spaces collapsed to its
@@ -951,15 +1171,6 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     b[w++] = '\0';
   }
   const auto len = static_cast<unsigned int>(w);
-  if (reference) {
-    ScanContext ctx{im.specs.data(), nullptr, nullptr, texts, s->starts.data(), count, out, false};
-    hs_scan(im.ref_db, b, len, 0, s->scratch, OnMatch, &ctx);
-    return;
-  }
-  if (im.lit_db) {
-    ScanContext ctx{im.specs.data(), im.lit_spec.data(), nullptr, texts, s->starts.data(), count, out, true};
-    hs_scan(im.lit_db, b, len, 0, s->scratch, OnMatch, &ctx);
-  }
   // Merges s->more (sorted) into *out (sorted), from the back; a match both
   // hold (a spec whose spellings are in two databases) is kept once.
   auto merge_more = [&] {
@@ -978,6 +1189,34 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
         o[--k] = s->more[--m];
     }
   };
+  // Texts with I/l strokes or digits glued to words: looked up (ScanStrokes,
+  // ScanSoftEdges).
+  auto strokes = [&] {
+    s->more.clear();
+    for (size_t i = 0; i < count; ++i) {
+      const NormalizedText& nt = *texts[i];
+      if (!nt.ambiguous.empty())
+        ScanStrokes(im.specs, im.last_word_il, im.max_words, nt, static_cast<uint32_t>(i), &s->key, &s->more);
+      if (!nt.soft_starts.empty() || !nt.soft_ends.empty())
+        ScanSoftEdges(im.specs, im.last_word_il, im.first_word, nt, static_cast<uint32_t>(i), &s->key, &s->more);
+    }
+    if (s->more.empty()) return;
+    std::sort(s->more.begin(), s->more.end(), Before);
+    s->more.erase(std::unique(s->more.begin(), s->more.end(),
+                              [](const TermMatch& a, const TermMatch& b) { return !Before(a, b) && !Before(b, a); }),
+                  s->more.end());
+    merge_more();
+  };
+  if (reference) {
+    ScanContext ctx{im.specs.data(), nullptr, nullptr, texts, s->starts.data(), count, out, false};
+    hs_scan(im.ref_db, b, len, 0, s->scratch, OnMatch, &ctx);
+    strokes();
+    return;
+  }
+  if (im.lit_db) {
+    ScanContext ctx{im.specs.data(), im.lit_spec.data(), nullptr, texts, s->starts.data(), count, out, true};
+    hs_scan(im.lit_db, b, len, 0, s->scratch, OnMatch, &ctx);
+  }
   if (im.need_db) {
     // Only the texts with stretched letters or glued points, in a second buffer.
     s->sub_texts.clear();
@@ -1015,6 +1254,7 @@ void TermMatcher::ScanMany(const NormalizedText* const* texts, size_t count, Scr
     hs_scan(im.re_db, b, len, 0, s->scratch, OnMatch, &ctx);
     merge_more();
   }
+  strokes();
 }
 
 size_t TermMatcher::ScanRaw(std::string_view text, Scratch* scratch) const {

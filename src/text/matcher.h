@@ -3,7 +3,9 @@
 //
 // Whole-word semantics: a match counts only when the characters just before
 // and just after it are not letters, marks or digits (Unicode-aware, so it
-// works for Arabic script as for Latin). The Normalizer turns every such
+// works for Arabic script as for Latin), or are digits glued to a Latin
+// word ("money2026", NormalizedText::soft_starts/soft_ends). An I/l stroke
+// of the text (NormalizedText::ambiguous) matches a term's i or l. The Normalizer turns every such
 // separator into a space, so each term is compiled as " term " and the text
 // is scanned with a space on either side: Vectorscan itself reports only
 // whole-word matches. Punctuation inside a term matches any one separator
@@ -43,8 +45,10 @@ struct TermMatch {
 // a word starting with a vowel begins with 'V'; q and c (not before h) -> k,
 // w -> v, ph -> f, ch -> C, sh -> S; an h after another consonant
 // (aspiration: bh, kh, gh, th, dh) is dropped; doubled consonants count once;
-// the final vowel, which carries inflection, adds 'I' (i, ee, y) or 'U' (o,
-// u) and nothing for a, e, ai or none.
+// the run of vowels that ends the word, which carries inflection, adds 'I'
+// when it starts with i, ee or y, 'U' when it starts with o or u, and
+// nothing when it starts with a or e (or there is none: "doublai" is
+// "double", "verifya" is "verify").
 // "jaldi", "jldi", "jaldee" -> "jldI"; "qarz", "karz", "qarza" -> "krz";
 // "paisa", "pesa", "paise" -> "ps"; "dunga" -> "dng" but "dungi" -> "dngI".
 std::string RomanUrduKey(std::string_view word);

@@ -359,10 +359,23 @@ inline char* PutUtf8(char* p, char32_t cp) {
 struct Cp {
   char32_t c;
   uint32_t b, e;     // original byte span
-  uint8_t flags = 0;  // kStretched, kBreakBefore
+  uint8_t flags = 0;  // kStretched, kBreakBefore, kGlueBefore, kAmbiguous, kSoftStart, kSoftEnd
   char32_t orig = 0;  // the code point before NFKC and case folding, when it alone made c
 };
-enum : uint8_t { kStretched = 1, kBreakBefore = 2, kGlueBefore = 4 };
+enum : uint8_t { kStretched = 1, kBreakBefore = 2, kGlueBefore = 4, kAmbiguous = 8, kSoftStart = 16, kSoftEnd = 32 };
+
+// A non-ASCII vertical stroke that reads as I or as l when it stands in a
+// Latin word: Latin dental click, Cyrillic palochka (both cases) and
+// Ukrainian capital I, Greek capital iota, Arabic-Indic and Eastern
+// Arabic-Indic one. (ASCII I and 1 are not taken: see normalizer.h.)
+inline bool IsIlStroke(char32_t c) {
+  switch (c) {
+    case 0x01C0: case 0x0399: case 0x0406: case 0x04C0: case 0x04CF: case 0x0661: case 0x06F1:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // Enclosed letters that NFKC leaves alone: negative circled and negative
 // squared Latin capitals, regional indicator symbols -> a..z; else 0.
@@ -704,6 +717,29 @@ std::vector<uint64_t>& LeetMaskScratch() {
   return m;
 }
 
+// Digits glued to a word (see NormalizedText::soft_starts): in the token
+// [s, e) of pass-1 output, a letter right after the digits before its first
+// letter is a soft start, a digit right after its last letter a soft end
+// (offsets into o, appended in order).
+struct SoftEdges {
+  std::vector<uint32_t> starts, ends;
+  void clear() {
+    starts.clear();
+    ends.clear();
+  }
+};
+void TokenSoftEdges(const uint8_t* cls, const char* o, size_t s, size_t e, SoftEdges* edges) {
+  auto letter = [&](size_t k) { return (cls[static_cast<unsigned char>(o[k])] & kAsciiLetter) != 0; };
+  auto digit = [&](size_t k) { return o[k] >= '0' && o[k] <= '9'; };
+  size_t first = s;
+  while (first < e && !letter(first)) ++first;
+  if (first == e) return;
+  size_t last = e - 1;
+  while (!letter(last)) --last;
+  if (first > s && digit(first - 1)) edges->starts.push_back(static_cast<uint32_t>(first));
+  if (last + 1 < e && digit(last + 1)) edges->ends.push_back(static_cast<uint32_t>(last + 1));
+}
+
 // Fast path, pass 2: maps the leet keys of every token that holds a letter
 // and turns the symbol keys of the other tokens into spaces (separators, as
 // pass 1 did for every other symbol); in place, one byte for one byte. o is
@@ -715,7 +751,11 @@ std::vector<uint64_t>& LeetMaskScratch() {
 // (backwards over the words), and map the keys among the digits and symbols
 // it reaches; blank the symbol keys it does not. Tokens are those of the
 // text before mapping, as in the byte-by-byte version below.
-void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, char* o, size_t n) {
+//
+// Also records in *edges the soft starts and ends of the tokens where a
+// digit touches a letter (TokenSoftEdges), before mapping.
+void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, char* o, size_t n,
+               SoftEdges* edges) {
   if (keys.all && keys.count == 0) return;  // no ASCII keys
 #if defined(__SSE2__)
   if (keys.all) {
@@ -723,7 +763,8 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
     std::vector<uint64_t>& m = LeetMaskScratch();
     if (m.size() < 4 * words) m.resize(4 * words);
     uint64_t* tk = m.data();  // tok, filled, key candidates, symbol keys per word
-    uint64_t any_key = 0, carry = 0;
+    uint64_t any_key = 0, carry = 0, prev_l = 0, prev_d = 0;
+    size_t done = 0;  // tokens before this offset have their soft edges
     for (size_t w = 0; w < words; ++w) {
       const size_t i = 64 * w;
       uint64_t t, l, k, y;
@@ -733,6 +774,21 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
         alignas(16) char tail[64] = {};
         std::memcpy(tail, o + i, n - i);
         Classify64(keys, tail, &t, &l, &k, &y);
+      }
+      // A digit next to a letter: its token may have soft edges (rare).
+      const uint64_t d = k & ~y;
+      uint64_t touch = (d & ((l << 1) | prev_l)) | (l & ((d << 1) | prev_d));
+      prev_l = l >> 63;
+      prev_d = d >> 63;
+      while (touch) {
+        size_t p = i + static_cast<size_t>(__builtin_ctzll(touch));
+        touch &= touch - 1;
+        if (p < done) continue;
+        size_t s = p, e = p;
+        while (s > 0 && (cls[static_cast<unsigned char>(o[s - 1])] & kAsciiTok)) --s;
+        while (e < n && (cls[static_cast<unsigned char>(o[e])] & kAsciiTok)) ++e;
+        TokenSoftEdges(cls, o, s, e, edges);
+        done = e;
       }
       const uint64_t f = FillUp(l | (carry & t & 1), t);
       carry = f >> 63;
@@ -771,6 +827,7 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
     while (s > 0 && (cls[static_cast<unsigned char>(o[s - 1])] & kAsciiTok))
       seen |= cls[static_cast<unsigned char>(o[--s])];
     while (e < n && (cls[static_cast<unsigned char>(o[e])] & kAsciiTok)) seen |= cls[static_cast<unsigned char>(o[e++])];
+    TokenSoftEdges(cls, o, s, e, edges);
     for (size_t k = s; k < e; ++k) {
       const unsigned char c = static_cast<unsigned char>(o[k]);
       if (seen & kAsciiLetter) {
@@ -786,14 +843,14 @@ void AsciiLeet(const LeetKeys& keys, const uint8_t* cls, const char32_t* leet, c
 // Pass 2 as pass 1 allows: the full leet pass, only the blanking of symbol
 // keys, or nothing.
 void AsciiLeetAfter(const Pass1Info& info, const LeetKeys& keys, const uint8_t* cls, const char32_t* leet,
-                    char* o, size_t n) {
+                    char* o, size_t n, SoftEdges* edges) {
 #if defined(__SSE2__)
   if (keys.all && !info.key_by_letter) {
     if (info.symbol_key) BlankSymbolKeys(keys, o, n);
     return;
   }
 #endif
-  AsciiLeet(keys, cls, leet, o, n);
+  AsciiLeet(keys, cls, leet, o, n, edges);
 }
 
 // sb[k] = first + k and se[k] = first + k + 1 for k < n: the spans of bytes
@@ -887,6 +944,31 @@ size_t AsciiSqueeze(char* o, uint32_t* sb, uint32_t* se, size_t n, size_t from,
   return w;
 }
 
+// Appends the soft edges of an ASCII stretch (offsets k into it, before its
+// squeeze) as output offsets: the stretch starts at output offset `at` and
+// input offset `begin`; from `from` on its bytes may have moved (sb, its
+// spans, `len` bytes long after the squeeze). A soft start on a letter the
+// squeeze dropped is dropped, a soft end moves to the next byte, as on the
+// general path.
+void MapSoftEdges(const std::vector<uint32_t>& edges, size_t at, size_t begin, size_t from, const uint32_t* sb,
+                  size_t len, bool ends, std::vector<uint32_t>* out) {
+  for (uint32_t k : edges) {
+    if (k < from) {
+      out->push_back(static_cast<uint32_t>(at + k));
+      continue;
+    }
+    const uint32_t* it = std::lower_bound(sb + from, sb + len, static_cast<uint32_t>(begin + k));
+    // A soft end on a dropped letter moves to the next byte (or the end).
+    if (ends || (it != sb + len && *it == begin + k))
+      out->push_back(static_cast<uint32_t>(at + static_cast<size_t>(it - sb)));
+  }
+}
+
+SoftEdges& SoftEdgeScratch() {
+  static thread_local SoftEdges e;
+  return e;
+}
+
 }  // namespace
 
 void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
@@ -900,6 +982,9 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
 void Normalizer::NormalizeReference(std::string_view in, NormalizedText* out) const {
   out->stretched.clear();
   out->glued.clear();
+  out->ambiguous.clear();
+  out->soft_starts.clear();
+  out->soft_ends.clear();
   size_t w = 0;
   AppendGeneral(in, 0, in.size(), out, &w);
   out->text.resize(w);
@@ -913,6 +998,9 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
   const size_t n = in.size();
   out->stretched.clear();
   out->glued.clear();
+  out->ambiguous.clear();
+  out->soft_starts.clear();
+  out->soft_ends.clear();
 
   // ---- ASCII fast path --------------------------------------------------
   // Three passes over the padded output buffer, 16 bytes a step: fold case
@@ -924,11 +1012,15 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
     char* o = out->text.data();
     Pass1Info info;
     if (FoldAsciiPadded(in.data(), n, options_.case_fold, t.leet_keys, t.ascii_pass1, o, &info)) {
-      if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
+      SoftEdges& edges = SoftEdgeScratch();
+      edges.clear();
+      if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n, &edges);
       const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
       if (drop == n) {
         out->text.resize(n);
         out->identity_len = static_cast<uint32_t>(n);
+        out->soft_starts.assign(edges.starts.begin(), edges.starts.end());
+        out->soft_ends.assign(edges.ends.begin(), edges.ends.end());
         return;
       }
       // drop >= 2 is the third letter of a run: the run's first letter gets
@@ -939,8 +1031,11 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
       uint32_t* sb = out->source_begin.data();
       uint32_t* se = out->source_end.data();
       FillIdentitySpans(sb + from, se + from, n - from, static_cast<uint32_t>(from));
-      out->text.resize(AsciiSqueeze(o, sb, se, n, from, &out->stretched, 0));
+      const size_t len = AsciiSqueeze(o, sb, se, n, from, &out->stretched, 0);
+      out->text.resize(len);
       out->identity_len = static_cast<uint32_t>(from);
+      MapSoftEdges(edges.starts, 0, 0, from, sb, len, false, &out->soft_starts);
+      MapSoftEdges(edges.ends, 0, 0, from, sb, len, true, &out->soft_ends);
       return;
     }
   }
@@ -1052,10 +1147,16 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
   uint32_t* se = out->source_end.data() + at;
   Pass1Info info;
   FoldAsciiPadded(in.data() + begin, n, options_.case_fold, t.leet_keys, t.ascii_pass1, o, &info);  // ASCII by contract
-  if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n);
+  SoftEdges& edges = SoftEdgeScratch();
+  edges.clear();
+  if (options_.leet) AsciiLeetAfter(info, t.leet_keys, t.ascii_cls, t.leet_ascii, o, n, &edges);
   FillIdentitySpans(sb, se, n, static_cast<uint32_t>(begin));
   const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
-  *w = at + (drop == n ? n : AsciiSqueeze(o, sb, se, n, drop - 2, &out->stretched, at));
+  const size_t from = drop == n ? n : drop - 2;
+  const size_t len = drop == n ? n : AsciiSqueeze(o, sb, se, n, from, &out->stretched, at);
+  MapSoftEdges(edges.starts, at, begin, from, sb, len, false, &out->soft_starts);
+  MapSoftEdges(edges.ends, at, begin, from, sb, len, true, &out->soft_ends);
+  *w = at + len;
 }
 
 void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end, NormalizedText* out,
@@ -1216,11 +1317,15 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
                              (c >= 0xA720 && c <= 0xA7FF) || (c >= 0xAB30 && c <= 0xAB6F);
     return latin_block && c < 0x10000 && (st.Cls(c) & kLatGr) && st.Conf(c);
   };
+  // A soft end on a letter that a squeeze drops moves to what comes next.
+  bool soft_end_pending = false;
   {
     const size_t nv = v.size();
     size_t w = 0, i = 0;
     while (i < nv) {
       if (!is_tok(v[i].c)) {
+        if (soft_end_pending) v[i].flags |= kSoftEnd;
+        soft_end_pending = false;
         v[w++] = v[i++];
         continue;
       }
@@ -1264,6 +1369,13 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
       // no look-alikes, no leet ("قرض2026" keeps its alef and its digits).
       if (arabic_letter) do_conf = latin = false;
       const bool do_leet = use_leet && letter && latin;
+      if (do_leet) {  // digits glued before the first letter or after the last: soft edges
+        size_t first = i, last = j;
+        while (first < j && !IsLetterCp(st, v[first].c)) ++first;
+        while (last > first && !IsLetterCp(st, v[last - 1].c)) --last;
+        if (first > i && is_digit(v[first - 1].c)) v[first].flags |= kSoftStart;
+        if (last < j && is_digit(v[last].c)) v[last].flags |= kSoftEnd;
+      }
       const size_t tok_w = w;
       for (size_t k = i; k < j; ++k) {
         Cp x = v[k];
@@ -1288,18 +1400,30 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
           if (skeleton) c = t.FoldAscii(static_cast<char32_t>(skeleton));
         }
         if (do_leet) c = t.Leet(c);
-        if (options_.squeeze && w > tok_w && v[w - 1].c == c && IsLetterCp(st, c)) {
+        // An I/l stroke is written i and marked: the matcher reads it as
+        // either letter. Strokes never fold as a run ("wІӏӏ" is "will").
+        if ((do_conf || do_leet) && (c == 'i' || c == 'l') && IsIlStroke(x.orig)) {
+          c = 'i';
+          x.flags |= kAmbiguous;
+        }
+        if (options_.squeeze && w > tok_w && v[w - 1].c == c && IsLetterCp(st, c) &&
+            !((v[w - 1].flags | x.flags) & kAmbiguous)) {
           if (v[w - 1].flags & kStretched) {  // a run already folded: grow it
             v[w - 1].e = std::max(v[w - 1].e, x.e);
+            soft_end_pending |= (x.flags & kSoftEnd) != 0;
             continue;
           }
-          if (w - 1 > tok_w && v[w - 2].c == c) {  // the third of a run: fold to the first
+          if (w - 1 > tok_w && v[w - 2].c == c && !(v[w - 2].flags & kAmbiguous)) {
+            // the third of a run: fold to the first
             v[w - 2].e = std::max(v[w - 1].e, x.e);
             v[w - 2].flags |= kStretched;
+            soft_end_pending |= ((v[w - 1].flags | x.flags) & kSoftEnd) != 0;
             --w;
             continue;
           }
         }
+        if (soft_end_pending) x.flags |= kSoftEnd;
+        soft_end_pending = false;
         // A word boundary between a non-Latin letter and a digit.
         if (w > tok_w && ((is_digit(c) && IsLetterCp(st, v[w - 1].c) && !lat_gr(v[w - 1].c)) ||
                           (is_digit(v[w - 1].c) && IsLetterCp(st, c) && !lat_gr(c))))
@@ -1335,6 +1459,9 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     }
     if (x.flags & kStretched) out->stretched.push_back(static_cast<uint32_t>(pos));
     if (x.flags & kGlueBefore) out->glued.push_back(static_cast<uint32_t>(pos));
+    if (x.flags & kAmbiguous) out->ambiguous.push_back(static_cast<uint32_t>(pos));
+    if (x.flags & kSoftStart) out->soft_starts.push_back(static_cast<uint32_t>(pos));
+    if (x.flags & kSoftEnd) out->soft_ends.push_back(static_cast<uint32_t>(pos));
     char* p = PutUtf8(o + pos, x.c);
     size_t len = static_cast<size_t>(p - (o + pos));
     for (size_t k = 0; k < len; ++k) {
@@ -1343,6 +1470,7 @@ void Normalizer::AppendGeneral(std::string_view whole, size_t begin, size_t end,
     }
     pos += len;
   }
+  if (soft_end_pending) out->soft_ends.push_back(static_cast<uint32_t>(pos));
   *w = pos;
 }
 

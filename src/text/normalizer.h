@@ -17,7 +17,10 @@
 // in a word with an Arabic-script letter either), a word boundary between a non-Latin letter and a
 // digit ("قرض۲۰۲۶" -> "قرض 2026"), folding of runs of three or more
 // identical letters to one letter marked as stretched ("moneyyyy" -> "money",
-// recorded in NormalizedText::stretched; runs of two stay: "book"), and separators:
+// recorded in NormalizedText::stretched; runs of two stay: "book"), vertical
+// strokes in Latin words (palochka, Arabic-Indic one) written i and
+// recorded as I/l-ambiguous (NormalizedText::ambiguous; ASCII "I" and "1"
+// are case-folded and leet-mapped to i as before, unmarked), and separators:
 // every character that is not a letter, a mark or a digit becomes one space
 // ("win! $100" -> "win  100"), so in the output a word boundary is always a
 // space byte (or an end of the text). The term matcher relies on that.
@@ -81,6 +84,24 @@ struct NormalizedText {
   std::vector<uint32_t> glued;
   bool Glued(uint32_t at) const {
     return !glued.empty() && std::binary_search(glued.begin(), glued.end(), at);
+  }
+  // Output byte offsets (ascending) of letters written "i" for a vertical
+  // stroke that reads as I or as l in a Latin word (Cyrillic palochka,
+  // Arabic-Indic one, Greek capital iota...: "doub١e" -> "doubie", 4
+  // recorded): the matcher reads such a letter as i or as l. Strokes do not
+  // fold as runs ("wІӏӏ" stays four letters: "will").
+  std::vector<uint32_t> ambiguous;
+  bool Ambiguous(uint32_t at) const {
+    return !ambiguous.empty() && std::binary_search(ambiguous.begin(), ambiguous.end(), at);
+  }
+  // Digits glued to a Latin word (leading or trailing, "542free",
+  // "money2026"; leet reads them as letters, "fr33"): output offsets
+  // (ascending) where such a word starts after its leading digits
+  // (soft_starts) and where the digits after its last letter start
+  // (soft_ends). The matcher reads each as a word boundary too.
+  std::vector<uint32_t> soft_starts, soft_ends;
+  bool SoftStart(uint32_t at) const {
+    return !soft_starts.empty() && std::binary_search(soft_starts.begin(), soft_starts.end(), at);
   }
   // Original span of normalised bytes [begin, end); end > begin.
   uint32_t OriginalBegin(uint32_t begin) const { return begin < identity_len ? begin : source_begin[begin]; }

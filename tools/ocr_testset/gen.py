@@ -14,6 +14,9 @@ Styles:
   degraded    a meme or screenshot, then blurred, downscaled, noised and saved as a low-quality JPEG
   poster      HELD OUT (never tuned on): tilted, yellow or red text with an outline, a translucent caption
               box, fonts the other styles do not use (Noto Sans Arabic, Noto Serif), the held-out photos
+  caption     DEV set for what the poster style tests, in the tuned fonts and photos (not in the default
+              --styles): text in one of 7 colours, tilted up to 5 degrees, a dark outline or (half the
+              time) a translucent caption box of random darkness; tune on this, never on poster
 
 Writes DIR/STYLE-NNN.{png,jpg} and DIR/truth.jsonl, one line an image:
   {"image": "...", "style": "...", "phrases": ["en01", ...], "lines": [{"text": ..., "bbox": [x0,y0,x1,y1]}]}
@@ -119,7 +122,12 @@ def photo_background(rng, photos, w, h):
     return im.crop((x, y, x + w, y + h)), os.path.basename(path)
 
 
-def render_meme(rng, photos, lines, fonts, poster=False):
+# The dev style's text colours (the poster style keeps its own three).
+CAPTION_COLOURS = [(255, 210, 0), (255, 140, 0), (230, 40, 40), (60, 220, 80), (0, 210, 230), (255, 90, 200),
+                   (255, 255, 255)]
+
+
+def render_meme(rng, photos, lines, fonts, poster=False, caption=False):
     w = rng.choice([480, 560, 640, 720, 800])
     h = int(w * rng.uniform(0.7, 1.1))
     im, bg = photo_background(rng, photos, w, h)
@@ -135,11 +143,12 @@ def render_meme(rng, photos, lines, fonts, poster=False):
         x = min(max(x, 4), max(4, w - tw - 4))
         margin = int(h * rng.uniform(0.03, 0.08))
         y = margin if slot == "top" else (h - th - margin if slot == "bottom" else (h - th) // 2)
-        if poster:
-            fill = rng.choice([(255, 230, 0), (255, 60, 40), (255, 255, 255)])
+        if poster or caption:
+            fill = rng.choice(CAPTION_COLOURS if caption else [(255, 230, 0), (255, 60, 40), (255, 255, 255)])
             if rng.random() < 0.5:  # a translucent caption box instead of an outline
                 box = Image.new("RGBA", im.size, (0, 0, 0, 0))
-                ImageDraw.Draw(box).rectangle([0, y - 8, w, y + th + 8], fill=(0, 0, 0, 150))
+                shade = (0, 0, 0, rng.randint(110, 190)) if caption else (0, 0, 0, 150)
+                ImageDraw.Draw(box).rectangle([0, y - 8, w, y + th + 8], fill=shade)
                 im = Image.alpha_composite(im.convert("RGBA"), box).convert("RGB")
                 draw = ImageDraw.Draw(im)
                 stroke = 0
@@ -147,8 +156,8 @@ def render_meme(rng, photos, lines, fonts, poster=False):
         else:
             dark = rng.choice([(0, 0, 0), (20, 20, 20), (40, 30, 30)])
             out.append({"text": text, "bbox": draw_line(draw, (x, y), text, f, script, (255, 255, 255), stroke, dark)})
-    if poster:
-        angle = rng.uniform(-4, 4)
+    if poster or caption:
+        angle = rng.uniform(-5, 5) if caption else rng.uniform(-4, 4)
         im = im.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=(0, 0, 0))
         # Bboxes of rotated text: the rotated corners' hull.
         cx, cy = im.width / 2, im.height / 2
@@ -289,9 +298,10 @@ def main():
             base = style
             if style == "degraded":
                 base = rng.choice(["meme", "screenshot"])
-            if base in ("meme", "poster"):
+            if base in ("meme", "poster", "caption"):
                 im, out, bg = render_meme(rng, held if style == "poster" else tuned, lines,
-                                          POSTER_FONTS if style == "poster" else FONTS, poster=(style == "poster"))
+                                          POSTER_FONTS if style == "poster" else FONTS, poster=(style == "poster"),
+                                          caption=(style == "caption"))
             elif base == "screenshot":
                 im, out, bg = render_screenshot(rng, lines or [("", "en")], FONTS)
                 out = [o for o in out if o["text"]]

@@ -97,7 +97,6 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) 
   for (tesseract::TessBaseAPI* api : {&engine->impl_->api, engine->impl_->solo.get()}) {
     if (api == nullptr) continue;
     api->SetVariable("debug_file", "/dev/null");
-    api->SetVariable("user_defined_dpi", "300");
     api->SetPageSegMode(tesseract::PSM_AUTO);
   }
   return engine;
@@ -118,7 +117,8 @@ bool HasArabicScript(const std::string& s) {
 // the input's pixels), appending new lines to out. Returns false when the
 // budget ran out.
 bool OcrEngine::RunPass(tesseract::TessBaseAPI& api, const Image& pass, const char* name, double sx, double sy,
-                        int image_w, int image_h, std::chrono::steady_clock::time_point t0, OcrResult* out) {
+                        int image_w, int image_h, std::chrono::steady_clock::time_point t0, OcrResult* out,
+                        bool ink_mask) {
   int left_ms = 0;
   if (options_.budget_ms > 0) {
     left_ms = options_.budget_ms - static_cast<int>(MsSince(t0));
@@ -128,7 +128,10 @@ bool OcrEngine::RunPass(tesseract::TessBaseAPI& api, const Image& pass, const ch
     }
   }
   api.SetImage(pass.pixels.data(), pass.width, pass.height, pass.channels, pass.width * pass.channels);
-  api.SetSourceResolution(300);
+  // A photo's pixels say nothing of its size: 300 dpi, as for a scan. An ink
+  // mask holds only letters: tesseract estimates the resolution from their
+  // height (captions' large letters are otherwise dropped as too big).
+  api.SetSourceResolution(ink_mask ? 0 : 300);
   tesseract::ETEXT_DESC monitor;
   if (left_ms > 0) monitor.set_deadline_msecs(left_ms);
   const int rc = api.Recognize(&monitor);
@@ -187,9 +190,14 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
   tesseract::TessBaseAPI& multi = im.api;
   tesseract::TessBaseAPI* solo = im.solo.get();
 
+  const bool colour_ink = options_.variants && stats.colour_ink > 0.0005;
   auto light = [&] {
     LightInkMask(im.work, 200, 48, &im.pass);
     KeepOutlined(im.work, &im.pass, 0.2, 0.6, 0.35, &im.outline);
+  };
+  auto colour = [&] {
+    ColourInkMask(im.work, 150, 64, &im.pass);
+    KeepOutlined(im.work, &im.pass, 0.3, 0.6, 0.35, &im.outline);
   };
   // 1. The image with every language, as plain tesseract reads it (RGB:
   // tesseract thresholds the channel that separates best).
@@ -203,7 +211,12 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
     // 2. Meme text: light ink with a dark outline.
     if (go && light_ink) {
       light();
-      go = RunPass(multi, im.pass, "light-ink", sx, sy, image.width, image.height, t0, out);
+      go = RunPass(multi, im.pass, "light-ink", sx, sy, image.width, image.height, t0, out, true);
+    }
+    // 2b. Coloured meme and caption text (yellow, red, green...) with a dark outline or on a dark box.
+    if (go && colour_ink) {
+      colour();
+      go = RunPass(multi, im.pass, "colour-ink", sx, sy, image.width, image.height, t0, out, true);
     }
     // 3. Light text on a dark background.
     if (go && stats.mean_lum < 100) {
@@ -219,7 +232,11 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
       go = RunPass(*solo, im.work, "image-solo", sx, sy, image.width, image.height, t0, out);
       if (go && light_ink) {
         light();
-        go = RunPass(*solo, im.pass, "light-ink-solo", sx, sy, image.width, image.height, t0, out);
+        go = RunPass(*solo, im.pass, "light-ink-solo", sx, sy, image.width, image.height, t0, out, true);
+      }
+      if (go && colour_ink) {
+        colour();
+        go = RunPass(*solo, im.pass, "colour-ink-solo", sx, sy, image.width, image.height, t0, out, true);
       }
     }
     // 5. Small text (screenshots): upscaled.

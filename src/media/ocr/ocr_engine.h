@@ -9,8 +9,14 @@
 //   light-ink       light, colourless pixels with a dark outline only (white
 //                   meme text over a photo); when the image has some but not
 //                   too many light pixels
+//   colour-ink      bright, coloured pixels (yellow, red, green, ...) with a dark
+//                   outline or on a dark caption box; when the image has some
+//                   (parts up to 0.3 of the image high: long Nastaliq words
+//                   are tall). The ink passes (light, colour, solo) let
+//                   tesseract estimate the resolution from the letters' size;
+//                   the others say 300 dpi
 //   inverted        the grey inverted; when the image is mostly dark
-//   image-solo, light-ink-solo
+//   image-solo, light-ink-solo, colour-ink-solo
 //                   the same with solo_language (Urdu) alone, when a line in
 //                   its script was read or nothing was: with several
 //                   languages loaded tesseract reads some Urdu words as English
@@ -66,7 +72,7 @@ struct OcrLine {
   std::string text;  // UTF-8, in reading order, no trailing newline
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // box in the input image's pixels, [x0,x1) x [y0,y1)
   float confidence = 0;                // tesseract's, 0..100
-  const char* variant = "";            // the pass: "image", "light-ink", "inverted", "image-solo", ...
+  const char* variant = "";            // the pass: "image", "light-ink", "colour-ink", "inverted", "image-solo", ...
   bool best = false;                   // most confident among the lines its box overlaps
 };
 
@@ -101,7 +107,7 @@ class OcrEngine {
   struct Impl;
   explicit OcrEngine(const OcrOptions& options);
   bool RunPass(tesseract::TessBaseAPI& api, const Image& pass, const char* name, double sx, double sy, int image_w, int image_h,
-               std::chrono::steady_clock::time_point t0, OcrResult* out);
+               std::chrono::steady_clock::time_point t0, OcrResult* out, bool ink_mask = false);
   OcrOptions options_;
   std::unique_ptr<Impl> impl_;
 };

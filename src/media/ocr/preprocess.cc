@@ -75,6 +75,18 @@ void LightInkMask(const Image& in, int min_lum, int max_chroma, Image* out) {
   }
 }
 
+void ColourInkMask(const Image& in, int min_value, int min_chroma, Image* out) {
+  out->Reset(in.width, in.height, 1);
+  const size_t n = static_cast<size_t>(in.width) * in.height;
+  const uint8_t* p = in.pixels.data();
+  const int c = in.channels;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* q = p + i * c;
+    const int v = c == 1 ? q[0] : std::max({q[0], q[1], q[2]});
+    out->pixels[i] = (v >= min_value && Chroma(q, c) >= min_chroma) ? 0 : 255;
+  }
+}
+
 void Invert(Image* grey) {
   for (uint8_t& v : grey->pixels) v = static_cast<uint8_t>(255 - v);
 }
@@ -140,7 +152,7 @@ ImageStats Measure(const Image& in, int min_lum, int max_chroma) {
   ImageStats s;
   const size_t n = static_cast<size_t>(in.width) * in.height;
   if (n == 0) return s;
-  uint64_t sum = 0, ink = 0, dark = 0;
+  uint64_t sum = 0, ink = 0, dark = 0, colour = 0;
   const uint8_t* p = in.pixels.data();
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* q = p + i * in.channels;
@@ -148,10 +160,12 @@ ImageStats Measure(const Image& in, int min_lum, int max_chroma) {
     sum += static_cast<uint64_t>(l);
     if (l >= min_lum && Chroma(q, in.channels) <= max_chroma) ++ink;
     if (l < 64) ++dark;
+    if (in.channels == 3 && std::max({q[0], q[1], q[2]}) >= 150 && Chroma(q, 3) >= 64) ++colour;
   }
   s.mean_lum = static_cast<double>(sum) / static_cast<double>(n);
   s.light_ink = static_cast<double>(ink) / static_cast<double>(n);
   s.dark = static_cast<double>(dark) / static_cast<double>(n);
+  s.colour_ink = static_cast<double>(colour) / static_cast<double>(n);
   return s;
 }
 

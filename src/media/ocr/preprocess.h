@@ -14,6 +14,10 @@
 //                sky, white walls, stripes) and parts whose rim is mostly not
 //                next to dark pixels of the source (text has a dark outline,
 //                a photo's highlights do not).
+//   ColourInkMask coloured meme and caption text (yellow, red, green, ...):
+//                ink (0) where the brightest channel >= min_value and chroma
+//                >= min_chroma; white and grey (LightInkMask's) are paper.
+//                Followed by KeepOutlined, as LightInkMask is.
 //   Invert       255 - v (light text on a dark plain background, dark mode).
 //   Measure      what decides which variants are worth their time.
 //
@@ -31,6 +35,7 @@ namespace evenhand::ocr {
 void Resize(const Image& in, int width, int height, Image* out);
 void Grey(const Image& in, Image* out);
 void LightInkMask(const Image& in, int min_lum, int max_chroma, Image* out);
+void ColourInkMask(const Image& in, int min_value, int min_chroma, Image* out);
 void Invert(Image* grey);
 struct OutlineScratch {
   std::vector<int32_t> label;  // per pixel: component id, or -1
@@ -45,6 +50,7 @@ struct ImageStats {
   double mean_lum = 0;       // 0..255
   double light_ink = 0;      // share of pixels LightInkMask would mark as ink (defaults below)
   double dark = 0;           // share of pixels with luminance < 64
+  double colour_ink = 0;     // share ColourInkMask(150, 64) would mark (RGB only)
 };
 ImageStats Measure(const Image& in, int min_lum = 200, int max_chroma = 48);
 

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_conn.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -134,6 +135,37 @@ Result<PgResult> PgConn::Query(const std::string& sql, const PgParams& p, const 
                    doing, &out);
   if (!s.ok()) return s;
   return out;
+}
+
+namespace {
+constexpr size_t kCopyPiece = size_t{1} << 20;  // bytes handed to libpq at a time
+}  // namespace
+
+void AppendCopyField(std::string_view v, std::string* out) {
+  for (char c : v) {
+    switch (c) {
+      case '\\': out->append("\\\\"); break;
+      case '\t': out->append("\\t"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      default: out->push_back(c);
+    }
+  }
+}
+
+Status PgConn::CopyIn(const std::string& copy_sql, std::string_view data, const std::string& doing) {
+  PGresult* started = PQexec(conn_, copy_sql.c_str());
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) return Check(started, doing, nullptr);
+  PQclear(started);
+  bool sent = true;
+  for (size_t at = 0; sent && at < data.size(); at += kCopyPiece)
+    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(std::min(kCopyPiece, data.size() - at))) == 1;
+  if (PQputCopyEnd(conn_, sent ? nullptr : "evenhand: sending the rows failed") != 1)
+    return Status::Io(where_ + ": " + doing + ": " + Trim(PQerrorMessage(conn_)) + " (the connection to the server is lost)");
+  // The COPY's own result, then nothing more.
+  Status s = Check(PQgetResult(conn_), doing, nullptr);
+  while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+  return s;
 }
 
 Result<PgResult> PgConn::Prepared(const char* name, const char* sql, const PgParams& p, const std::string& doing,

@@ -59,6 +59,10 @@ class PgResult {
   std::shared_ptr<PGresult> r_;
 };
 
+// Appends `v` as one field of COPY's text format (backslash, tab, newline
+// and carriage return escaped). The caller refuses NUL bytes first.
+void AppendCopyField(std::string_view v, std::string* out);
+
 class PgConn {
  public:
   // Connects with a libpq URI ("postgres://USER@HOST:PORT/DB" or
@@ -81,6 +85,11 @@ class PgConn {
   // The same through a named statement prepared once per connection.
   Result<PgResult> Prepared(const char* name, const char* sql, const PgParams& params, const std::string& doing,
                             bool binary = false);
+
+  // COPY ... FROM STDIN (text format) with `data` as its rows: each row
+  // ends with a newline, fields separated by tabs and escaped with
+  // AppendCopyField. Errors as Query's (a duplicate key: Conflict).
+  Status CopyIn(const std::string& copy_sql, std::string_view data, const std::string& doing);
 
   // Inside a transaction block (open, or failed and waiting for ROLLBACK).
   bool in_transaction() const;

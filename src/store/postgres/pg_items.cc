@@ -195,17 +195,22 @@ Status PostgresStore::PutDecision(const Decision& d, const std::string& actor, b
   DumpSignalsJson(&signals_json, d);
   const std::string doing = "storing the decision for item \"" + d.item + "\"";
   bool added = false;
+  if (Status s = EnsurePartitionsAhead(); !s.ok()) return s;
   Status s = WriteOp(doing, [&]() -> Status {
+    const int64_t now = Now();
+    if (Status e = PartitionInTxn(now); !e.ok()) return e;
+    // The key first: only a (item, version, policy) not decided yet gets a row.
     auto r = conn_->Prepared(
         "decision_put",
-        "WITH p AS (SELECT version, content_hash FROM posts WHERE id = $1) "
+        "WITH p AS (SELECT version, content_hash FROM posts WHERE id = $1), "
+        "k AS (INSERT INTO decision_keys (item, version, policy) VALUES ($1, coalesce((SELECT version FROM p), 0), $2) "
+        "ON CONFLICT DO NOTHING RETURNING version) "
         "INSERT INTO decisions (item, version, policy, account, action, scope, category, rule, reason, review, lang, "
-        "region, ts, signals, stored_at) VALUES ($1, coalesce((SELECT version FROM p), 0), $2, $3, $4, $5, $6, $7, "
-        "$8, $9, $10, $11, $12, $13, $14) ON CONFLICT (item, version, policy) DO NOTHING "
-        "RETURNING version, coalesce((SELECT content_hash FROM p), '')",
+        "region, ts, signals, stored_at) SELECT $1, k.version, $2, $3, $4, $5, $6, $7, $8, $9::BOOLEAN, $10, $11, "
+        "$12::BIGINT, $13, $14::BIGINT FROM k RETURNING version, coalesce((SELECT content_hash FROM p), '')",
         PgParams().Text(d.item).Text(d.policy).Text(d.account).Text(action).Text(scope_json).Text(d.category).Text(
             d.rule).Text(d.reason).Text(d.review ? "t" : "f").Text(d.lang).Text(d.region).Int(d.ts).Text(
-            signals_json).Int(Now()),
+            signals_json).Int(now),
         doing);
     if (!r.ok()) return r.status();
     if (r->rows() == 0) return Status::Ok();  // already decided on this version under this policy version

@@ -215,6 +215,80 @@ CREATE INDEX post_versions_by_age ON post_versions ((CASE WHEN ts <> 0 THEN ts E
 CREATE INDEX logins_by_ts ON logins (ts);
 )sql",
      nullptr},
+    {3,
+     "decisions partitioned by month of stored_at (decisions_YYYY_MM, made on demand by "
+     "evenhand_decision_partition; old months can be detached), one decision per (item, version, policy) kept "
+     "by decision_keys",
+     R"sql(
+-- Which (item, version, policy) has its decision: the uniqueness the
+-- partitioned table cannot keep across months. A detached month's keys stay,
+-- so its items are not decided again under the same policy version.
+CREATE TABLE decision_keys (
+  item    TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  policy  TEXT NOT NULL,
+  PRIMARY KEY (item, version, policy)
+);
+INSERT INTO decision_keys (item, version, policy) SELECT item, version, policy FROM decisions;
+
+ALTER TABLE decisions RENAME TO decisions_v2;
+ALTER INDEX decisions_by_policy RENAME TO decisions_v2_by_policy;
+CREATE TABLE decisions (
+  id        BIGINT GENERATED ALWAYS AS IDENTITY,
+  item      TEXT NOT NULL,
+  version   BIGINT NOT NULL,
+  policy    TEXT NOT NULL,
+  account   TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  scope     TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  rule      TEXT NOT NULL,
+  reason    TEXT NOT NULL,
+  review    BOOLEAN NOT NULL,
+  lang      TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  ts        BIGINT NOT NULL,
+  signals   TEXT NOT NULL,
+  stored_at BIGINT NOT NULL,  -- unix seconds; the partition key
+  PRIMARY KEY (id, stored_at)
+) PARTITION BY RANGE (stored_at);
+CREATE INDEX decisions_by_policy ON decisions (policy, action, category);
+CREATE INDEX decisions_by_item ON decisions (item, version, policy);
+
+-- The partition of the month (UTC) holding unix second t, made unless it
+-- exists (attached or detached); returns its name. Writers racing to a new
+-- month queue on an advisory lock ("EVNP"); the one that finds the table made
+-- meanwhile (an advisory lock does not refresh this session's view of the
+-- catalog, so the second look may still miss it) gets duplicate_table from
+-- CREATE, which means the same thing: the month is there.
+CREATE FUNCTION evenhand_decision_partition(t BIGINT) RETURNS TEXT LANGUAGE plpgsql AS $fn$
+DECLARE
+  m    TIMESTAMP := date_trunc('month', to_timestamp(t) AT TIME ZONE 'UTC');
+  name TEXT := 'decisions_' || to_char(m, 'YYYY_MM');
+BEGIN
+  IF to_regclass(name) IS NULL THEN
+    PERFORM pg_advisory_xact_lock(1163284048);
+    BEGIN
+      EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF decisions FOR VALUES FROM (%s) TO (%s)', name,
+                     extract(epoch FROM m AT TIME ZONE 'UTC')::BIGINT,
+                     extract(epoch FROM (m + INTERVAL '1 month') AT TIME ZONE 'UTC')::BIGINT);
+    EXCEPTION WHEN duplicate_table OR unique_violation THEN
+      NULL;  -- made by another writer just now
+    END;
+  END IF;
+  RETURN name;
+END
+$fn$;
+
+SELECT evenhand_decision_partition(t) FROM (SELECT DISTINCT
+  extract(epoch FROM date_trunc('month', to_timestamp(stored_at) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')::BIGINT AS t
+  FROM decisions_v2) months;
+INSERT INTO decisions OVERRIDING SYSTEM VALUE SELECT id, item, version, policy, account, action, scope, category,
+  rule, reason, review, lang, region, ts, signals, stored_at FROM decisions_v2;
+SELECT setval(pg_get_serial_sequence('decisions', 'id'), coalesce((SELECT max(id) FROM decisions_v2), 0) + 1, false);
+DROP TABLE decisions_v2;
+)sql",
+     nullptr},
 };
 
 Result<int> ReadVersion(PgConn& conn) {

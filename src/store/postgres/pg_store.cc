@@ -48,6 +48,7 @@ Status PostgresStore::FinishAndCommit(const std::string& doing) {
 Status PostgresStore::Begin() {
   if (explicit_txn_)
     return Status::Conflict(conn_->where() + ": Begin(): a transaction is already open; Commit() or Rollback() it first");
+  if (Status s = EnsurePartitionsAhead(); !s.ok()) return s;
   if (Status s = conn_->Exec("BEGIN", "starting a transaction"); !s.ok()) return s;
   explicit_txn_ = true;
   EndTransaction();

@@ -9,6 +9,7 @@
 //   pg_people.cc         people, API keys, decision reviews
 //   pg_retention.cc      deleting old content and login records
 //   pg_facts.cc          the analytics read path (ScanDecisionFacts)
+//   pg_partitions.cc     decisions by month: partitions made on demand, detached
 // Checks and audit payloads shared with the SQLite backend are in
 // store/store_records.h.
 //
@@ -135,8 +136,14 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Result<std::vector<DecisionReview>> ListDecisionReviews() override;
   Result<std::vector<ReviewedDecision>> ListReviewedDecisions() override;
 
+  // ---- pg_partitions.cc
+  Result<std::vector<StorePartition>> DecisionPartitions() override;
+  Status DetachDecisionPartitions(int64_t before, bool drop, const std::string& actor,
+                                  std::vector<StorePartition>* detached) override;
+
  private:
   static constexpr size_t kFlushEntries = 500;
+  static bool BulkByCopy();  // pg_bulk.cc: reads EVENHAND_PG_BULK
 
   // pg_store.cc: runs `body` atomically (its own transaction outside a
   // batch; inside one, see the header comment).
@@ -162,9 +169,26 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Status WalkDecisions(int which, const std::string& key, const std::function<bool(const StoredDecision&)>& fn);
   Status NewVersion(const Post& p, const std::string& media_json, const std::string& hash, const std::string& actor);
 
-  // pg_bulk.cc: one chunk of PutPostsAndDecisions.
+  // pg_partitions.cc: the month of now and the next made, outside a
+  // transaction (remembered); and the month of `now` inside the open one
+  // when it is not among those (not remembered: it may be rolled back).
+  Status EnsurePartitionsAhead();
+  Status PartitionInTxn(int64_t now);
+
+  // pg_bulk.cc: one chunk of PutPostsAndDecisions, written by COPY or by
+  // multi-row INSERTs; *all_new when every post was new and the chunk is
+  // stored, *nul (nothing sent) when a value holds a NUL byte.
   Status BulkChunk(std::span<const Post> posts, std::span<const Decision> decisions, const std::string& actor,
                    int64_t* inserted);
+  struct ChunkColumns {
+    std::span<const Post> posts;
+    std::span<const Decision> decisions;
+    const std::vector<std::string>&hashes, &media, &scopes, &signals;
+    int64_t now;
+  };
+  Status CopyChunk(const ChunkColumns& c, bool* all_new, bool* nul);
+  // *stored[i]: decision i was inserted (the others were there already).
+  Status ValuesChunk(const ChunkColumns& c, bool* all_new, bool* nul, std::vector<char>* stored);
   // pg_cases.cc: PutAuthority (replace_reason null) and ReplaceAuthority.
   Status WriteAuthority(const AuthorityRecord& a, const std::string& actor, const std::string* replace_reason);
   // pg_facts.cc: the scan inside its transaction.
@@ -174,6 +198,9 @@ class PostgresStore final : public Store, public AuditTreeStore {
   PgTiles tiles_;
   int schema_version_ = 0;
   bool explicit_txn_ = false;  // between a successful Begin() and Commit()/Rollback()
+  // Bulk writes by COPY; EVENHAND_PG_BULK=values at open: multi-row INSERTs (to compare).
+  bool bulk_copy_ = BulkByCopy();
+  int64_t parts_from_ = 0, parts_until_ = 0;  // [from, until): months whose partitions exist (made ahead)
   bool head_locked_ = false;   // this transaction holds the chain's lock; head_* valid
   int64_t head_seq_ = 0;
   std::string head_hash_;

@@ -1012,6 +1012,7 @@ Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints(int64_t limit
 
 void SqliteStore::EndTransaction(bool committed) {
   tree_dirty_ = false;
+  tlog_.EndTransaction(committed);
   if (committed)
     for (auto& [key, id] : pending_profiles_) profiles_.emplace(key, id);
   pending_profiles_.clear();

@@ -165,8 +165,17 @@ Result<uint64_t> TlogSql::Size() {
   return static_cast<uint64_t>(size);
 }
 
+std::string TlogSql::Doing::Text() const { return std::string(verb) + " " + tlog::TilePath(level, index, width); }
+
+bool TlogSql::DataVersion(uint32_t* v) const {
+  unsigned int n = 0;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &n) != SQLITE_OK) return false;
+  *v = n;
+  return true;
+}
+
 Result<std::string> TlogSql::ReadTile(int level, uint64_t index) {
-  const std::string doing = "reading " + tlog::TilePath(level, index, 0);
+  const Doing doing{"reading", level, index, 0};
   if (!tail_rows_) {
     Result<sqlite3_stmt*> st = Stmt(kRead);
     if (!st.ok()) return st.status();
@@ -175,7 +184,7 @@ Result<std::string> TlogSql::ReadTile(int level, uint64_t index) {
     sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
     int rc = sqlite3_step(*st);
     if (rc == SQLITE_DONE) return std::string();
-    if (rc != SQLITE_ROW) return Error(rc, doing);
+    if (rc != SQLITE_ROW) return Error(rc, doing.Text());
     const void* p = sqlite3_column_blob(*st, 0);
     const int n = sqlite3_column_bytes(*st, 0);
     return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), static_cast<size_t>(n));
@@ -207,16 +216,16 @@ Result<std::string> TlogSql::ReadTile(int level, uint64_t index) {
     if (static_cast<uint64_t>(start) != first + tile.size() / 32) break;
     if (p != nullptr) tile.append(static_cast<const char*>(p), n);
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, doing);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, doing.Text());
   return tile;
 }
 
-Status TlogSql::Step(int which, const std::string& doing) {
+Status TlogSql::Step(int which, const Doing& doing) {
   Result<sqlite3_stmt*> st = Stmt(which);
   if (!st.ok()) return st.status();
   Reset r{*st};
   int rc = sqlite3_step(*st);
-  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, doing);
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, doing.Text());
 }
 
 Status TlogSql::DeleteTail(int level, uint64_t from, uint64_t to) {
@@ -225,11 +234,11 @@ Status TlogSql::DeleteTail(int level, uint64_t from, uint64_t to) {
   sqlite3_bind_int(*st, 1, level);
   sqlite3_bind_int64(*st, 2, static_cast<int64_t>(from));
   sqlite3_bind_int64(*st, 3, static_cast<int64_t>(std::min<uint64_t>(to, INT64_MAX)));
-  return Step(kTailDelete, "clearing the tail rows of " + tlog::TilePath(level, from / tlog::kTileWidth, 0));
+  return Step(kTailDelete, Doing{"clearing the tail rows of", level, from / tlog::kTileWidth, 0});
 }
 
 Status TlogSql::WriteTile(int level, uint64_t index, std::string_view hashes) {
-  const std::string doing = "writing " + tlog::TilePath(level, index, 0);
+  const Doing doing{"writing", level, index, 0};
   const uint64_t first = index * tlog::kTileWidth;
   if (!tail_rows_ || hashes.size() == 32 * tlog::kTileWidth) {
     Result<sqlite3_stmt*> st = Stmt(kWrite);
@@ -261,12 +270,15 @@ Status TlogSql::WriteTile(int level, uint64_t index, std::string_view hashes) {
 
 Status TlogSql::ExtendTile(int level, uint64_t index, uint64_t width, std::string_view hashes) {
   if (!tail_rows_) return TileStorage::ExtendTile(level, index, width, hashes);
-  const std::string doing = "appending to " + tlog::TilePath(level, index, width);
+  const Doing doing{"appending to", level, index, width};
   const uint64_t first = index * tlog::kTileWidth;
   const uint64_t start = first + width;
-  // The tile's last tail row must end where this one starts.
+  // The tile's last tail row must end where this one starts (known, for
+  // level 0, when Sync took the size from its last commit: see Sync).
   uint64_t held = 0;
-  {
+  if (level == 0 && tail0_known_) {
+    held = width;
+  } else {
     Result<sqlite3_stmt*> st = Stmt(kTailBefore);
     if (!st.ok()) return st.status();
     Reset r{*st};
@@ -278,14 +290,15 @@ Status TlogSql::ExtendTile(int level, uint64_t index, uint64_t width, std::strin
       held = static_cast<uint64_t>(sqlite3_column_int64(*st, 0)) - first +
              static_cast<uint64_t>(sqlite3_column_int64(*st, 1)) / 32;
     else if (rc != SQLITE_DONE)
-      return Error(rc, doing);
+      return Error(rc, doing.Text());
   }
   if (held != width) {
     // No tail rows that end here: the tile as ReadTile sees it (a partial
     // tile a v10 store kept whole, or damage, which the check names).
     return TileStorage::ExtendTile(level, index, width, hashes);
   }
-  if (Status s = DeleteTail(level, start, UINT64_MAX); !s.ok()) return s;  // nothing, unless a reset tree left rows
+  if (!(level == 0 && tail0_known_))  // nothing, unless a reset tree left rows
+    if (Status s = DeleteTail(level, start, UINT64_MAX); !s.ok()) return s;
   Result<sqlite3_stmt*> st = Stmt(kTailInsert);
   if (!st.ok()) return st.status();
   sqlite3_bind_int(*st, 1, level);
@@ -342,8 +355,20 @@ Status TlogSql::HashChunk(std::span<const AuditEntry> entries, std::vector<tlog:
   return Status::Ok();
 }
 
+void TlogSql::EndTransaction(bool committed) {
+  // The data version after this commit: the next commit, any connection's, changes it.
+  known_ = committed && synced_ && DataVersion(&known_version_);
+  known_size_ = synced_size_;
+  synced_ = false;
+}
+
 Status TlogSql::Sync(bool stop_at_gap) {
-  Result<uint64_t> size = Size();
+  // From here until this transaction ends, only its end can make the tree known.
+  uint32_t version = 0;
+  const bool known = known_ && size_from_tiles_ && DataVersion(&version) && version == known_version_;
+  known_ = false;
+  synced_ = false;
+  Result<uint64_t> size = known ? Result<uint64_t>(known_size_) : Size();
   if (!size.ok()) return size.status();
   std::vector<tlog::Hash> leaves;
   {
@@ -387,9 +412,20 @@ Status TlogSql::Sync(bool stop_at_gap) {
     if (Status s = HashChunk(std::span<const AuditEntry>(chunk_.data(), filled), &leaves); !s.ok()) return s;
     if (chunk_.size() > 64) chunk_.resize(64);  // a big batch's slots are not kept
   }
-  if (leaves.empty()) return Status::Ok();
-  if (Status s = tlog::AppendLeaves(*this, *size, leaves); !s.ok()) return s;
-  if (size_from_tiles_) return Status::Ok();  // level 0 now ends at the new size
+  if (leaves.empty()) {
+    synced_ = size_from_tiles_;
+    synced_size_ = *size;
+    return Status::Ok();
+  }
+  tail0_known_ = known;
+  Status appended = tlog::AppendLeaves(*this, *size, leaves);
+  tail0_known_ = false;
+  if (!appended.ok()) return appended;
+  if (size_from_tiles_) {  // level 0 now ends at the new size
+    synced_ = true;
+    synced_size_ = *size + leaves.size();
+    return Status::Ok();
+  }
   Result<sqlite3_stmt*> st = Stmt(kSetSize);
   if (!st.ok()) return st.status();
   Reset r{*st};

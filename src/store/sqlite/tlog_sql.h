@@ -96,7 +96,20 @@ class TlogSql final : public tlog::TileStorage {
   // `stop_at_gap` the tree is built up to the gap and the call succeeds
   // (the migration: the store must still open so that `audit verify` can
   // name the gap).
+  //
+  // The writer's level 0 between its own commits: after a commit whose
+  // transaction ran Sync, the tree's size is kept in memory with the
+  // database's data version (SQLITE_FCNTL_DATA_VERSION, which any commit
+  // changes, this connection's or another's). The next Sync whose data
+  // version is the one recorded after that commit takes the size from memory
+  // and appends its level-0 tail row without re-reading where the tail ends
+  // or clearing rows past it (nothing can have changed them); any other
+  // commit, a rollback or a failure forgets it, and Sync reads the tree as
+  // stored (per commit: four statements less).
   Status Sync(bool stop_at_gap = false);
+  // Call after each transaction on this connection ends: `committed` keeps
+  // what its Sync appended as the known tree, else it is forgotten.
+  void EndTransaction(bool committed);
   Result<uint64_t> Size();
   Result<std::string> ReadTile(int level, uint64_t index) override;
   Status WriteTile(int level, uint64_t index, std::string_view hashes) override;
@@ -115,7 +128,16 @@ class TlogSql final : public tlog::TileStorage {
 
   sqlite3* db_;
   std::string path_;
-  Status Step(int which, const std::string& doing);  // a statement without rows, bound by the caller
+  // What a statement on a tile was doing, spelled out only for an error.
+  struct Doing {
+    const char* verb;
+    int level;
+    uint64_t index;
+    uint64_t width;
+    std::string Text() const;
+  };
+  Status Step(int which, const Doing& doing);  // a statement without rows, bound by the caller
+  bool DataVersion(uint32_t* v) const;  // SQLITE_FCNTL_DATA_VERSION; false if SQLite cannot say
   Status DeleteTail(int level, uint64_t from, uint64_t to);  // tail rows with from <= start < to
 
   OwnedStmt stmts_[16];
@@ -124,6 +146,13 @@ class TlogSql final : public tlog::TileStorage {
   bool size_from_tiles_ = false;
   std::string secret_;  // tlog_secret's, once read
   std::vector<AuditEntry> chunk_;  // Sync's slots for the entries it reads
+  // The tree as the last committed Sync left it (see Sync).
+  bool known_ = false;          // known_size_ holds while the data version is known_version_
+  uint64_t known_size_ = 0;
+  uint32_t known_version_ = 0;
+  bool synced_ = false;         // this transaction's Sync appended up to synced_size_
+  uint64_t synced_size_ = 0;
+  bool tail0_known_ = false;    // during Sync: level 0's tail ends at the size, nothing past it
 };
 
 }  // namespace evenhand::sqlite_store
