@@ -107,6 +107,7 @@ class AuthorityView : public ::testing::Test {
     const json requests = get("/v1/datarequests");
     for (const json& d : requests.value("requests", json::array())) out.emplace_back("datarequest", d);
     out.emplace_back("me", get("/v1/me"));
+    out.emplace_back("item", get("/v1/items/av-1"));  // named by its order
     const json authorities = get("/v1/authorities");
     for (const json& a : authorities.value("authorities", json::array())) out.emplace_back("authority", a);
     // A repeat submission answers with the order (and request) on file.

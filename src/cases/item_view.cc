@@ -1,8 +1,12 @@
 #include "cases/item_view.h"
 
+#include <algorithm>
+#include <ctime>
+#include <map>
 #include <set>
 
 #include "cases/appeal_json.h"
+#include "cases/item_evidence.h"
 #include "cases/order_json.h"
 #include "cases/standing.h"
 #include "cases/visibility.h"
@@ -40,9 +44,101 @@ OJson VersionJson(const PostVersion& v) {
   return j;
 }
 
+OJson SignalsJson(const Decision& d, const PostVersion* v) {
+  static const std::vector<Media> kNoMedia;
+  const std::vector<Media>& media = v != nullptr && v->content_deleted == 0 ? v->post.media : kNoMedia;
+  const size_t text_bytes = v != nullptr && v->content_deleted == 0 ? v->post.text.size() : 0;
+  OJson out = OJson::array();
+  for (const Signal& s : d.signals)
+    out.push_back({{"detector", s.detector}, {"name", s.name}, {"score", s.score}, {"evidence", s.evidence},
+                   {"parts", EvidenceParts(s, media, text_bytes)}});
+  return out;
+}
+
+// At most this many of the author's posts are walked, and this many of
+// their latest decisions listed.
+constexpr size_t kAccountPosts = 2000;
+constexpr size_t kAccountRecent = 20;
+
+Result<OJson> AccountJson(Store& store, const std::string& account, const DecisionReversals& reversals, int64_t now) {
+  OJson a;
+  a["id"] = account;
+  auto acc = store.GetAccount(account);
+  if (!acc.ok() && acc.status().code() != Status::Code::kNotFound) return acc.status();
+  a["stored"] = acc.ok();
+  a["created"] = acc.ok() ? TimeOrNull(acc->created) : OJson(nullptr);
+  a["age_days"] = acc.ok() && acc->created != 0 && now >= acc->created ? OJson((now - acc->created) / 86400)
+                                                                       : OJson(nullptr);
+  a["country"] = acc.ok() ? acc->country : std::string();
+  auto posts = store.PostsByAccount(account);
+  if (!posts.ok()) return posts.status();
+  a["posts"] = posts->size();
+  a["posts_walked"] = std::min(posts->size(), kAccountPosts);
+  struct Row {
+    int64_t at;
+    OJson j;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, int64_t> by_action;
+  int64_t total = 0, reversed = 0;
+  // The newest posts first (the list is ordered by ts).
+  for (size_t k = 0; k < posts->size() && k < kAccountPosts; ++k) {
+    const Post& p = (*posts)[posts->size() - 1 - k];
+    Status walked = store.ForEachDecisionOf(p.id, [&](const StoredDecision& sd) {
+      const Decision& d = sd.decision;
+      ++total;
+      const bool undone = reversals.Find(d) != nullptr;
+      if (undone) ++reversed;
+      else ++by_action[std::string(ActionName(d.action))];
+      rows.push_back({sd.stored_at,
+                      {{"item", d.item}, {"version", d.version}, {"policy", d.policy},
+                       {"action", std::string(ActionName(d.action))}, {"scope", d.scope}, {"category", d.category},
+                       {"stored_at", FormatTimestamp(sd.stored_at)}, {"reversed", undone}}});
+      return true;
+    });
+    if (!walked.ok()) return walked;
+  }
+  a["decisions"] = {{"total", total}, {"reversed", reversed}, {"by_action", by_action}};
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.at > y.at; });
+  OJson recent = OJson::array();
+  for (size_t k = 0; k < rows.size() && k < kAccountRecent; ++k) recent.push_back(std::move(rows[k].j));
+  a["recent"] = std::move(recent);
+  return a;
+}
+
+// Blurred whatever became of the decision: a reversal does not make a picture less graphic.
+void AddSensitive(const Decision& d, std::vector<std::string>* because) {
+  if (BlurredCategory(d.category))
+    because->push_back("decision " + d.policy + (d.rule.empty() ? "" : " rule " + d.rule) + ": category " + d.category);
+  for (const Signal& s : d.signals)
+    if (s.detector == "bank" && s.score > 0) because->push_back("known-media bank " + s.name + " matched");
+}
+
+void SortUnique(std::vector<std::string>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
 }  // namespace
 
-Result<OJson> ItemViewJson(Store& store, const std::string& id) {
+Result<std::vector<std::string>> SensitiveBecause(Store& store, const std::string& id) {
+  std::vector<std::string> because;
+  Status walked = store.ForEachDecisionOf(id, [&](const StoredDecision& sd) {
+    AddSensitive(sd.decision, &because);
+    return true;
+  });
+  if (!walked.ok()) return walked;
+  SortUnique(&because);
+  return because;
+}
+
+bool BlurredCategory(const std::string& category) {
+  return category == "protection_of_minors" || category == "violence" || category == "self_harm" ||
+         category == "animal_welfare";
+}
+
+Result<OJson> ItemViewJson(Store& store, const std::string& id, int64_t now) {
+  if (now == 0) now = static_cast<int64_t>(std::time(nullptr));
   OJson j;
   j["id"] = id;
   std::set<std::string> countries;  // the ones anything about the item concerns
@@ -63,6 +159,12 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
   auto reversals = DecisionReversals::Load(store);
   if (!reversals.ok()) return reversals.status();
   j["decisions"] = OJson::array();
+  std::vector<std::string> sensitive_because;
+  auto version_of = [&](int64_t number) -> const PostVersion* {
+    for (const PostVersion& v : *versions)
+      if (v.version == number) return &v;
+    return versions->empty() ? nullptr : &versions->back();
+  };
   Status walked = store.ForEachDecisionOf(id, [&](const StoredDecision& sd) {
     known = true;
     const Decision& d = sd.decision;
@@ -86,7 +188,9 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
                        {"appeal", r->appeal.empty() ? OJson(nullptr) : OJson(r->appeal)}};
     else
       x["reversed"] = nullptr;
+    x["signals"] = SignalsJson(d, version_of(d.version));
     for (const std::string& c : d.scope) countries.insert(c);
+    AddSensitive(d, &sensitive_because);
     j["decisions"].push_back(std::move(x));
     return true;
   });
@@ -146,6 +250,28 @@ Result<OJson> ItemViewJson(Store& store, const std::string& id) {
     visibility[c] = {{"visible", v->visible}, {"because", v->because}, {"reversed", v->reversed}};
   }
   j["visibility"] = std::move(visibility);
+
+  // The item's media are blurred until revealed (POST /v1/items/{id}/media/{n}/reveal).
+  SortUnique(&sensitive_because);
+  j["sensitive"] = {{"blur", !sensitive_because.empty()}, {"because", sensitive_because}};
+
+  // The author (the current version's account).
+  std::string account;
+  if (!versions->empty()) account = versions->back().post.account;
+  if (account.empty()) {
+    Status w = store.ForEachDecisionOf(id, [&](const StoredDecision& sd) {
+      account = sd.decision.account;
+      return account.empty();
+    });
+    if (!w.ok()) return w;
+  }
+  if (account.empty()) {
+    j["account"] = nullptr;
+  } else {
+    auto a = AccountJson(store, account, *reversals, now);
+    if (!a.ok()) return a.status();
+    j["account"] = std::move(a).value();
+  }
   return j;
 }
 

@@ -84,6 +84,10 @@ void AddOcrCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--budget-ms", args->options.budget_ms,
                   "Time budget per image in milliseconds, all passes together (0 = no limit)")
       ->capture_default_str();
+  cmd->add_option("--arabic-rescale", args->options.arabic_rescale,
+                  "Arabic-script text is also read at this fraction of its size (0 = off)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_flag("--plain", args->plain,
                 "Only the first pass (the image as plain tesseract reads it): no meme, inverted, Urdu-alone or upscaled pass");
   cmd->callback([args, exit_code]() { *exit_code = RunOcr(*args); });

@@ -281,6 +281,11 @@ void AddScanCommand(CLI::App& app, int* exit_code) {
                    "Time budget for reading the text in one image, in ms (0 = no limit); past it the lines read "
                    "so far are used and an ocr timeout signal is added")
       ->capture_default_str();
+  scan->add_option("--ocr-arabic-rescale", args->ocr.arabic_rescale,
+                   "Arabic-script text is also read at this fraction of its size (large letters read better "
+                   "smaller; 0 = off)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   scan->add_option("--ocr-max-error", args->ocr_fuzzy.max_error,
                    "Terms of 10 or more letters match the text in images with up to this share of their letters "
                    "misread (0 = exact matches only)")

@@ -253,6 +253,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--media-dir", a->options.media_dir,
                   "Directory that scanned posts' media paths resolve in (default: media refused)");
+  cmd->add_option("--ocr-budget-ms", a->options.ocr_budget_ms,
+                  "Time budget for reading the text in one image, in ms (0 = no limit; default: the scanner's)");
   cmd->add_option("--max-media-bytes", a->options.max_media_bytes,
                   "Largest media file a scanned post may name, in bytes (larger: a media error signal)")
       ->capture_default_str();

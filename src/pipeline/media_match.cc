@@ -108,10 +108,29 @@ void Scanner::MatchVideo(size_t m, const std::string& rel, State* state) const {
     char pct[96];
     std::snprintf(pct, sizeof pct, ": vPDQ, %.1f %% of its frames matched, %.1f %% of the bank video's",
                   best->query_pct, best->target_pct);
+    // Where to look: the post's frame closest to any frame of the bank
+    // video (a brute pass over the two, run only on a match).
+    float at = -1, bank_at = -1;
+    int closest = 257;
+    for (const VpdqFrame& q : state->frames) {
+      if (q.quality < v.rule.min_quality) continue;
+      for (const VpdqFrame& t : v.bank->frames(best->video)) {
+        const int d = Distance(q.hash, t.hash);
+        if (d < closest) {
+          closest = d;
+          at = q.timestamp;
+          bank_at = t.timestamp;
+        }
+      }
+    }
+    char frame[96] = "";
+    if (at >= 0)
+      std::snprintf(frame, sizeof frame, ", closest frame at %.1f s (bank video at %.1f s)", static_cast<double>(at),
+                    static_cast<double>(bank_at));
     RecordMatch(v.index, best->distance,
                 "media[" + std::to_string(m) + "] " + rel + pct + " (\"" + v.bank->label(best->video) +
                     "\"), min frame distance " + std::to_string(best->distance) + " (radius " +
-                    std::to_string(v.rule.distance) + ")",
+                    std::to_string(v.rule.distance) + ")" + frame,
                 best->query_pct / 100.0, state);
   }
 }

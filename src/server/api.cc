@@ -162,7 +162,9 @@ void Api::AddRoutes() {
   add("POST", "/v1/logins", kM | kD, &Api::SubmitLogins);
   add("GET", "/v1/decisions", kM | kD, &Api::ListDecisions);
   add("POST", "/v1/decisions/{}/review", kM | kD, &Api::ReviewDecision);
-  add("GET", "/v1/items/{}", kM | kU | kD, &Api::ShowItem);
+  add("GET", "/v1/items/{}", kA | kM | kU | kD, &Api::ShowItem);
+  add("GET", "/v1/items/{}/media/{}", kA | kM | kU | kD, &Api::ItemMedia);
+  add("POST", "/v1/items/{}/media/{}/reveal", kM | kU | kD, &Api::RevealItemMedia);
   add("POST", "/v1/orders", kA | kD, &Api::SubmitOrder);
   add("GET", "/v1/orders", kA | kM | kU | kD, &Api::ListOrders);
   add("GET", "/v1/orders/{}", kA | kM | kU | kD, &Api::ShowOrder);
@@ -398,14 +400,15 @@ ApiResponse Api::Dispatch(const ApiRequest& request, int* route_index) {
   }
   const Route* found = nullptr;
   bool other_method = false;
-  std::string arg;
+  std::string arg, arg2;
   for (size_t r = 0; r < routes_.size(); ++r) {
     const Route& route = routes_[r];
     if (route.segments.size() != n) continue;
     bool match = true;
-    std::string captured;
+    std::string captured, captured2;
+    int captures = 0;
     for (size_t i = 0; i < n && match; ++i) {
-      if (route.segments[i] == "{}") captured = segs[i];
+      if (route.segments[i] == "{}") (captures++ == 0 ? captured : captured2) = segs[i];
       else match = route.segments[i] == segs[i];
     }
     if (!match) continue;
@@ -415,6 +418,7 @@ ApiResponse Api::Dispatch(const ApiRequest& request, int* route_index) {
     }
     found = &route;
     arg = std::move(captured);
+    arg2 = std::move(captured2);
     *route_index = static_cast<int>(r);
     break;
   }
@@ -425,7 +429,7 @@ ApiResponse Api::Dispatch(const ApiRequest& request, int* route_index) {
   }
   if (draining_.load(std::memory_order_relaxed) && found->handler != &Api::MetricsText)
     return Error(503, "shutting_down", "the server is shutting down");
-  Ctx c{request, nullptr, std::move(arg), Now()};
+  Ctx c{request, nullptr, std::move(arg), std::move(arg2), Now()};
   std::shared_ptr<const Principal> principal;
   if (found->roles != kPublic) {
     ApiResponse error;

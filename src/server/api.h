@@ -79,6 +79,7 @@ struct ServerOptions {
   int max_depth = InputLimits{}.max_depth;    // JSON nesting
   size_t max_batch = InputLimits{}.max_batch; // items per /v1/scan/batch
   uint64_t max_media_bytes = InputLimits{}.max_media_bytes;  // bytes of one scanned media file
+  int ocr_budget_ms = -1;                     // time to read the text in one image; -1 = the scanner's default, 0 = none
   double rate_limit = 1000;                   // requests/s per key; 0 = off
   double rate_burst = 0;                      // 0 = 2 * rate_limit
   std::function<int64_t()> clock;             // unix seconds; empty = wall clock
@@ -139,6 +140,7 @@ class Api {
     const ApiRequest& req;
     const Principal* who = nullptr;  // null on public routes
     std::string arg;                 // the {id} / {item} path segment
+    std::string arg2;                // a second {} segment (/v1/items/{id}/media/{n})
     int64_t now = 0;
     std::string Query(const char* name) const;
   };
@@ -182,7 +184,14 @@ class Api {
   ApiResponse PreservationEvent(Ctx& c);
   ApiResponse ListDecisions(Ctx& c);
   ApiResponse ReviewDecision(Ctx& c);
-  ApiResponse ShowItem(Ctx& c);
+  ApiResponse ShowItem(Ctx& c);          // api_items.cc
+  ApiResponse ItemMedia(Ctx& c);
+  ApiResponse RevealItemMedia(Ctx& c);
+  // Media {arg2} of item {arg}, version `version` (0 = the latest): the
+  // bytes, why they are blurred (empty: not sensitive) and the stored path;
+  // a 200 with no body, or the error to answer.
+  ApiResponse LoadItemMedia(Ctx& c, int64_t version, std::string* bytes, std::vector<std::string>* because,
+                            std::string* path);
   ApiResponse SubmitOrder(Ctx& c);
   ApiResponse ListOrders(Ctx& c);
   ApiResponse ShowOrder(Ctx& c);

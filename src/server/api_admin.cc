@@ -282,6 +282,7 @@ ScanOptions Api::ScanOptionsOf(const ServerOptions& o) {
   ScanOptions so;
   so.media_dir = o.media_dir;
   so.max_media_bytes = o.max_media_bytes;
+  if (o.ocr_budget_ms >= 0) so.ocr.budget_ms = o.ocr_budget_ms;
   return so;
 }
 

@@ -255,14 +255,4 @@ ApiResponse Api::ReviewDecision(Ctx& c) {
   return Json(200, DecisionView(found, &review));
 }
 
-ApiResponse Api::ShowItem(Ctx& c) {
-  Result<nlohmann::ordered_json> view = Status::Internal("not run");
-  {
-    ReadLease rd(this);
-    view = ItemViewJson(*rd->store, c.arg);
-  }
-  if (!view.ok()) return FromStatus(view.status());
-  return Json(200, *view);
-}
-
 }  // namespace evenhand::server

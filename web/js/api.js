@@ -76,3 +76,32 @@ export function query(params) {
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+// The same door for media bytes (GET /v1/items/{id}/media/{n}, POST .../reveal):
+// resolves to a Blob, rejects with an ApiError as api() does.
+export async function apiBlob(method, path, body, key = getKey()) {
+  const headers = {};
+  if (key) headers.Authorization = `Bearer ${key}`;
+  const init = { method, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', `The server did not answer (${e.message}).`);
+  }
+  if (!response.ok) {
+    let err = {};
+    try {
+      err = (await response.json()).error || {};
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(response.status, err.code || `http_${response.status}`,
+        err.message || `The server answered ${response.status} ${response.statusText}.`);
+  }
+  return response.blob();
+}

@@ -69,6 +69,7 @@ struct OcrEngine::Impl {
   tesseract::TessBaseAPI api;                    // every language
   std::unique_ptr<tesseract::TessBaseAPI> solo;  // OcrOptions::solo_language alone
   Image work, pass;  // the scaled input, and the variant handed to tesseract
+  Image small;       // a variant at OcrOptions::arabic_rescale
   OutlineScratch outline;
 };
 
@@ -237,6 +238,25 @@ Status OcrEngine::Recognize(const Image& image, OcrResult* out) {
       if (go && colour_ink) {
         colour();
         go = RunPass(*solo, im.pass, "colour-ink-solo", sx, sy, image.width, image.height, t0, out, true);
+      }
+      // 4b. The same at a fraction of the size, for large letters (captions, posters).
+      const double f = options_.arabic_rescale;
+      if (go && f > 0 && f < 1 && std::max(im.work.width, im.work.height) >= options_.arabic_rescale_min_side) {
+        const int sw = std::max(1, static_cast<int>(std::lround(im.work.width * f)));
+        const int sh = std::max(1, static_cast<int>(std::lround(im.work.height * f)));
+        const double ssx = static_cast<double>(image.width) / sw, ssy = static_cast<double>(image.height) / sh;
+        Resize(im.work, sw, sh, &im.small);
+        go = RunPass(*solo, im.small, "image-solo-small", ssx, ssy, image.width, image.height, t0, out);
+        if (go && light_ink) {
+          light();
+          Resize(im.pass, sw, sh, &im.small);
+          go = RunPass(*solo, im.small, "light-ink-solo-small", ssx, ssy, image.width, image.height, t0, out, true);
+        }
+        if (go && colour_ink) {
+          colour();
+          Resize(im.pass, sw, sh, &im.small);
+          go = RunPass(*solo, im.small, "colour-ink-solo-small", ssx, ssy, image.width, image.height, t0, out, true);
+        }
       }
     }
     // 5. Small text (screenshots): upscaled.
