@@ -5,7 +5,9 @@ plain backgrounds, in five styles, with the ground truth beside each image.
   /usr/bin/python3 tools/ocr_testset/gen.py --out DIR [--seed N] [--photos DIR] [--per-style N]
 
 Needs Pillow with libraqm (Debian: python3-pil, libraqm0) for Urdu shaping, and the Noto fonts
-(fonts-noto-core). Deterministic for a given seed.
+(fonts-noto-core for Nastaliq, Naskh and Noto Sans; fonts-noto-extra for Noto Sans Black and Extra
+Condensed, which the meme and poster styles use: not in scripts/install-deps.sh, 330 MB installed).
+eval.py's plain-tesseract column needs the tesseract CLI (tesseract-ocr). Deterministic for a given seed.
 
 Styles:
   meme        white text with a dark outline over a photo, top and/or bottom
