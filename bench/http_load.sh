@@ -13,6 +13,9 @@
 # every run and adds /healthz p50/p99 under them; CHUNKED=N runs only the
 # memory trial: N connections each sending a BODY_MIB (default 200) MiB
 # chunked body, and prints the server's peak RSS (VmHWM).
+# Placement: SERVER_CPUS / WRK_CPUS (taskset lists, e.g. 1 and 0) pin the
+# server and wrk to cores, so the load generator does not take the server's
+# core on a small machine; PACED_ONLY=1 runs only the paced rows.
 # Run it under the build lock:  flock /tmp/evenhand-build.lock bash bench/http_load.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -73,7 +76,7 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
   # checkout (an older binary refuses keys the regime files gained later); the policy is this tree's.
   local dir="${THIS_ROOT:-$root}"
   [ "$bin" = "${PEER:-}" ] && [ -n "${PEER_ROOT:-}" ] && dir="$PEER_ROOT"
-  (cd "$dir" && exec "$bin" serve --db "$work/db.sqlite" --policy "$root/examples/policy.yaml" --no-web \
+  (cd "$dir" && exec ${server_pin[@]+"${server_pin[@]}"} "$bin" serve --db "$work/db.sqlite" --policy "$root/examples/policy.yaml" --no-web \
     --listen "127.0.0.1:$port" --threads "$t" "$(workers_flag "$bin")" "$c" --rate-limit 0 2>"$work/serve.log") &
   server_pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -85,7 +88,7 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
     sleep 3  # every slow connection is open and trickling
   fi
   local wt=$(( c < 2 ? c : 2 ))
-  out="$(EVENHAND_KEY="$key" RATE="$r" WRK_THREADS="$wt" wrk -t "$wt" -c "$c" -d "${duration}s" --latency \
+  out="$(EVENHAND_KEY="$key" RATE="$r" WRK_THREADS="$wt" ${wrk_pin[@]+"${wrk_pin[@]}"} wrk -t "$wt" -c "$c" -d "${duration}s" --latency \
     -s "$here/http_scan.lua" "http://127.0.0.1:$port/v1/scan")"
   local healthz="-"
   if [ -n "$slow_pid" ]; then
@@ -117,6 +120,10 @@ run() {  # SERVER_THREADS CONNECTIONS RATE(0 = unpaced) [BINARY]
 }
 
 slow="${SLOW:-0}"
+server_pin=()
+wrk_pin=()
+[ -n "${SERVER_CPUS:-}" ] && server_pin=(taskset -c "$SERVER_CPUS")
+[ -n "${WRK_CPUS:-}" ] && wrk_pin=(taskset -c "$WRK_CPUS")
 slow_addresses="${SLOW_ADDRESSES:-8}"
 if [ -n "${CHUNKED:-}" ]; then
   # Memory trial: CHUNKED connections, each a BODY_MIB MiB chunked body, no key.
@@ -143,9 +150,12 @@ echo "http_load: $(date -u +%FT%TZ), $(nproc) cores, wrk $(wrk -v 2>&1 | head -1
 echo "| server threads | connections | target req/s | req/s | p50 | p99 | items stored / commits | commit p99 | non-2xx | slow connections | /healthz p50 / p99 |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 conns="${CONNS:-64}"
+echo "http_load: load $(cut -d' ' -f1-3 /proc/loadavg)${SERVER_CPUS:+, server on cpus $SERVER_CPUS}${WRK_CPUS:+, wrk on cpus $WRK_CPUS}"
 for t in $threads_list; do
-  run "$t" "$conns" 0          # as fast as it goes
+  [ -z "${PACED_ONLY:-}" ] && run "$t" "$conns" 0          # as fast as it goes
   for r in $rates; do run "$t" "$conns" "$r"; done   # paced
 done
 # One connection per server thread: no group commit can form.
-for t in $threads_list; do run "$t" "$t" 0; done
+if [ -z "${PACED_ONLY:-}" ]; then
+  for t in $threads_list; do run "$t" "$t" 0; done
+fi

@@ -13,6 +13,9 @@
 #      FUZZ_TIMEOUT (seconds per input, default 10; a long niced run on a busy
 #      machine may need more: the timeout counts wall time, not CPU time),
 #      FUZZ_FLAGS (more libFuzzer flags for every target),
+#      FUZZ_ASAN_OPTIONS (more AddressSanitizer options, e.g.
+#      malloc_context_size=0 for a long run: allocation stacks are then left
+#      out of a report, every check stays; docs/RELIABILITY.md),
 #      FUZZ_LOG_DIR (a directory: each target's whole libFuzzer log is kept
 #      there as TARGET.log; otherwise it is printed only on failure).
 # The seeds are copied: the checked-in corpora are never changed.
@@ -72,7 +75,7 @@ run_target() {
   fi
   start=$(date +%s)
   set +e
-  ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1" \
+  ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1${FUZZ_ASAN_OPTIONS:+:$FUZZ_ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1" \
     "$dir/fuzz/$t" "$work" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -max_len="$(max_len_of "$t")" -print_final_stats=1 \
     -artifact_prefix="$dir/fuzz-artifacts/$t-" "${limit[@]}" $(flags_of "$t") ${FUZZ_FLAGS:-} >"$work.log" 2>&1
   rc=$?

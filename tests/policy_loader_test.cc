@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "policy/expr.h"
 #include "policy/loader.h"
@@ -37,6 +38,10 @@ struct Pos {
 void ExpectDiagnostics(const std::string& name, const std::vector<Pos>& want) {
   std::vector<PolicyDiagnostic> got = PolicyLoader::Check(Fixture(name));
   ASSERT_EQ(got.size(), want.size()) << Dump(got);
+  // The same file's text given as a source (the fuzz target's entry) reports the same.
+  std::ifstream in(Fixture(name), std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(Dump(PolicyLoader::CheckSource(Fixture(name), text)), Dump(got));
   for (size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(got[i].file, Fixture(name));
     EXPECT_EQ(got[i].line, want[i].line) << got[i].ToString();

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <string>
@@ -220,6 +221,10 @@ std::string Dump(const std::vector<RegimeDiagnostic>& diags) {
 void ExpectDiagnostics(const std::string& name, const std::vector<Diag>& want) {
   std::vector<RegimeDiagnostic> got = CheckRegimeFile(Fixture(name));
   ASSERT_EQ(got.size(), want.size()) << Dump(got);
+  // The same file's text given as a source (the fuzz target's entry) reports the same.
+  std::ifstream in(Fixture(name), std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(Dump(CheckRegimeSource(Fixture(name), text)), Dump(got));
   for (size_t i = 0; i < want.size(); ++i) {
     SCOPED_TRACE(got[i].ToString());
     EXPECT_EQ(got[i].file, Fixture(name));

@@ -241,6 +241,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-depth", a->options.max_depth, "Deepest JSON nesting of a body")->capture_default_str();
   cmd->add_option("--max-batch", a->options.max_batch, "Items of one /v1/scan/batch")->capture_default_str();
+  cmd->add_option("--max-page", a->options.max_page, "Most items of one page of a list (?limit=; GET /v1/orders, ...)")
+      ->check(CLI::Range(size_t{1}, size_t{100000}))
+      ->capture_default_str();
   cmd->add_option("--regimes", a->options.regimes, "Directory of regime files (order deadlines)")
       ->capture_default_str();
   cmd->add_option("--overrides", a->options.overrides, "Deployment overrides of the regimes (YAML)");

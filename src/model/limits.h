@@ -21,7 +21,11 @@ struct InputLimits {
   size_t max_media_bytes = 32u << 20; // bytes of one media file read for hashing
   size_t max_batch = 1000;            // items of one /v1/scan/batch
   int max_depth = 32;                 // JSON nesting (arrays and objects)
+  size_t max_page = 1000;             // items of one page of an API list (GET /v1/orders, ...; ?limit=)
 };
+
+// Items of a page of an API list when ?limit= is not given.
+constexpr size_t kDefaultPageSize = 100;
 
 // The HTTP transport's limits (`evenhand serve`).
 struct HttpLimits {

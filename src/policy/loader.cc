@@ -109,7 +109,13 @@ class Builder {
     }
     std::ostringstream buf;
     buf << in.rdbuf();
-    source_ = buf.str();
+    return RunSource(buf.str(), out);
+  }
+
+  // As Run, with the file's text given (path_ still names it in diagnostics
+  // and anchors its relative list, bank and classifier files).
+  bool RunSource(std::string source, Loaded* out) {
+    source_ = std::move(source);
     if (source_.size() >= 3 && source_.compare(0, 3, "\xEF\xBB\xBF") == 0) bom_ = 3;
     line_starts_.push_back(bom_);
     for (size_t i = bom_; i < source_.size(); ++i)
@@ -740,6 +746,13 @@ std::vector<PolicyDiagnostic> PolicyLoader::Check(const std::string& path) {
   Builder builder(path);
   Loaded loaded;
   builder.Run(&loaded);
+  return std::move(builder.diagnostics());
+}
+
+std::vector<PolicyDiagnostic> PolicyLoader::CheckSource(const std::string& path, std::string source) {
+  Builder builder(path);
+  Loaded loaded;
+  builder.RunSource(std::move(source), &loaded);
   return std::move(builder.diagnostics());
 }
 

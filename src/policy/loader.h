@@ -42,6 +42,10 @@ class PolicyLoader {
   static Result<std::shared_ptr<const Policy>> Load(const std::string& path);
   // Checks without keeping the result; empty when the policy is valid.
   static std::vector<PolicyDiagnostic> Check(const std::string& path);
+  // Check of a policy whose text is `source` (already read): `path` names it
+  // in diagnostics and anchors its relative files, as in Check. Check(path)
+  // is CheckSource(path, the file's bytes).
+  static std::vector<PolicyDiagnostic> CheckSource(const std::string& path, std::string source);
 };
 
 }  // namespace evenhand

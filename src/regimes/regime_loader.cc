@@ -428,12 +428,10 @@ class RegimeBuilder {
   YamlDoc& doc_;
 };
 
-}  // namespace
-
-std::vector<RegimeDiagnostic> CheckRegimeFile(const std::string& path, Regime* out) {
-  YamlDoc doc;
+// The checks after the document is read (or was not: then only its diagnostic).
+std::vector<RegimeDiagnostic> CheckLoaded(YamlDoc& doc, bool loaded, Regime* out) {
   Regime regime;
-  if (doc.Load(path)) {
+  if (loaded) {
     try {
       RegimeBuilder(&doc).Build(doc.root(), &regime);
     } catch (const YAML::Exception& e) {
@@ -443,6 +441,20 @@ std::vector<RegimeDiagnostic> CheckRegimeFile(const std::string& path, Regime* o
   std::vector<RegimeDiagnostic> diags = doc.TakeDiagnostics();
   if (diags.empty() && out != nullptr) *out = std::move(regime);
   return diags;
+}
+
+}  // namespace
+
+std::vector<RegimeDiagnostic> CheckRegimeFile(const std::string& path, Regime* out) {
+  YamlDoc doc;
+  const bool loaded = doc.Load(path);
+  return CheckLoaded(doc, loaded, out);
+}
+
+std::vector<RegimeDiagnostic> CheckRegimeSource(const std::string& path, const std::string& source, Regime* out) {
+  YamlDoc doc;
+  const bool loaded = doc.LoadSource(path, source);
+  return CheckLoaded(doc, loaded, out);
 }
 
 Result<Regime> LoadRegimeFile(const std::string& path) {

@@ -63,6 +63,11 @@ namespace evenhand {
 // Checks a regime file; empty when it is valid. When `out` is given and the
 // file is valid, the regime is stored there.
 std::vector<RegimeDiagnostic> CheckRegimeFile(const std::string& path, Regime* out = nullptr);
+// The same checks of a regime whose text is `source` (already read); `path`
+// names it in diagnostics. CheckRegimeFile(path) is CheckRegimeSource(path,
+// the file's bytes).
+std::vector<RegimeDiagnostic> CheckRegimeSource(const std::string& path, const std::string& source,
+                                                Regime* out = nullptr);
 
 // Loads one regime file. On failure the Status (kInvalid, or kIo when the
 // file cannot be read) holds every diagnostic, one per line.

@@ -93,7 +93,11 @@ bool YamlDoc::Load(const std::string& path) {
   }
   std::ostringstream buf;
   buf << in.rdbuf();
-  const std::string source = buf.str();
+  return LoadSource(path, buf.str());
+}
+
+bool YamlDoc::LoadSource(const std::string& path, const std::string& source) {
+  path_ = path;
   try {
     if (!CheckSingleDocument(source)) return false;
     root_ = YAML::Load(source);

@@ -48,6 +48,8 @@ class YamlDoc {
   // Reads and parses `path`. False when there is nothing to check (the
   // file is unreadable or not valid YAML); the reason is a diagnostic.
   bool Load(const std::string& path);
+  // As Load, with the file's text given; `path` names it in diagnostics.
+  bool LoadSource(const std::string& path, const std::string& source);
   const YAML::Node& root() const { return root_; }
   const std::string& path() const { return path_; }
   bool io_error() const { return io_error_; }

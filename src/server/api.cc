@@ -67,6 +67,15 @@ std::string Api::Ctx::Query(const char* name) const {
   return it == req.query->end() ? std::string() : it->second;
 }
 
+bool Api::ParsePage(const Ctx& c, PageRequest* page, ApiResponse* error) const {
+  std::string message;
+  if (ParsePageQuery(c.Query("limit"), c.Query("cursor"), std::min(kDefaultPageSize, options_.max_page),
+                     options_.max_page, page, &message))
+    return true;
+  *error = Error(400, "bad_query", message);
+  return false;
+}
+
 Api::Api(const ServerOptions& options)
     : options_(options),
       limiter_(options.rate_limit, options.rate_burst),

@@ -41,6 +41,7 @@
 #include "pipeline/scanner.h"
 #include "regimes/regime.h"
 #include "server/api_key.h"
+#include "server/list_page.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
 #include "server/store_worker.h"
@@ -78,6 +79,7 @@ struct ServerOptions {
   HttpLimits http;                            // transport limits (model/limits.h): body, header, deadlines, caps
   int max_depth = InputLimits{}.max_depth;    // JSON nesting
   size_t max_batch = InputLimits{}.max_batch; // items per /v1/scan/batch
+  size_t max_page = InputLimits{}.max_page;   // items per page of a list (?limit=; default kDefaultPageSize)
   uint64_t max_media_bytes = InputLimits{}.max_media_bytes;  // bytes of one scanned media file
   int ocr_budget_ms = -1;                     // time to read the text in one image; -1 = the scanner's default, 0 = none
   double rate_limit = 1000;                   // requests/s per key; 0 = off
@@ -165,6 +167,9 @@ class Api {
   static ApiResponse Json(int status, const nlohmann::ordered_json& j);
   // Parses the body as a JSON object within the limits; false with *error set.
   bool ParseBody(const Ctx& c, nlohmann::json* body, ApiResponse* error) const;
+  // Reads ?limit= and ?cursor= of a list (server/list_page.h); false with
+  // *error set (400 bad_query).
+  bool ParsePage(const Ctx& c, PageRequest* page, ApiResponse* error) const;
   std::shared_ptr<const Scanner> scanner() const;
   int64_t Now() const;
   bool CanSee(const Principal& who, const std::string& authority) const {

@@ -152,16 +152,24 @@ ApiResponse Api::ReportPenalties(Ctx& c) {
 
 // ---- keys
 
-ApiResponse Api::ListKeys(Ctx&) {
+ApiResponse Api::ListKeys(Ctx& c) {
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<ApiKeyRecord>> all = Status::Internal("not run");
   {
     ReadLease rd(this);
     all = rd->store->ListApiKeys();
   }
   if (!all.ok()) return FromStatus(all.status());
+  // By creation time, then id.
+  std::vector<std::pair<std::string, const ApiKeyRecord*>> keyed;
+  for (const ApiKeyRecord& k : *all) keyed.emplace_back(KeyOf(k.created) + k.id, &k);
+  std::string next;
   nlohmann::ordered_json j;
   j["keys"] = nlohmann::ordered_json::array();
-  for (const ApiKeyRecord& k : *all) j["keys"].push_back(KeyView(k));
+  for (const ApiKeyRecord* k : TakePage(std::move(keyed), page, &next)) j["keys"].push_back(KeyView(*k));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   return Json(200, j);
 }
 
@@ -218,16 +226,24 @@ nlohmann::ordered_json PersonView(const PersonRecord& p) {
 
 }  // namespace
 
-ApiResponse Api::ListPeople(Ctx&) {
+ApiResponse Api::ListPeople(Ctx& c) {
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<PersonRecord>> all = Status::Internal("not run");
   {
     ReadLease rd(this);
     all = rd->store->ListPeople();
   }
   if (!all.ok()) return FromStatus(all.status());
+  // By id.
+  std::vector<std::pair<std::string, const PersonRecord*>> keyed;
+  for (const PersonRecord& p : *all) keyed.emplace_back(p.id, &p);
+  std::string next;
   nlohmann::ordered_json j;
   j["people"] = nlohmann::ordered_json::array();
-  for (const PersonRecord& p : *all) j["people"].push_back(PersonView(p));
+  for (const PersonRecord* p : TakePage(std::move(keyed), page, &next)) j["people"].push_back(PersonView(*p));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   return Json(200, j);
 }
 

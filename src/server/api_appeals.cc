@@ -52,6 +52,9 @@ ApiResponse Api::ListDecisionAppeals(Ctx& c) {
     state = ParseAppealState(st);
     if (!state) return Error(400, "bad_query", "state: filed, upheld or reversed");
   }
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<DecisionAppeal>> all = Status::Internal("not run");
   {
     ReadLease rd(this);
@@ -59,9 +62,14 @@ ApiResponse Api::ListDecisionAppeals(Ctx& c) {
     all = desk.List(state);
   }
   if (!all.ok()) return FromStatus(all.status());
+  // By filing time, then id.
+  std::vector<std::pair<std::string, const DecisionAppeal*>> keyed;
+  for (const DecisionAppeal& a : *all) keyed.emplace_back(KeyOf(a.filed_at) + a.id, &a);
+  std::string next;
   nlohmann::ordered_json j;
   j["appeals"] = nlohmann::ordered_json::array();
-  for (const DecisionAppeal& a : *all) j["appeals"].push_back(AppealToJson(a));
+  for (const DecisionAppeal* a : TakePage(std::move(keyed), page, &next)) j["appeals"].push_back(AppealToJson(*a));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   return Json(200, j);
 }
 

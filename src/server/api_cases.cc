@@ -139,6 +139,9 @@ ApiResponse Api::ListOrders(Ctx& c) {
     due = ParseDuration(d);
     if (!due) return Error(400, "bad_query", "due_within: \"" + d + "\" is not a duration such as 6h");
   }
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<Order>> orders = Status::Internal("not run");
   analytics::Labels labels;
   {
@@ -147,19 +150,20 @@ ApiResponse Api::ListOrders(Ctx& c) {
     labels = OrderLabels(*rd->store);
   }
   if (!orders.ok()) return FromStatus(orders.status());
-  std::vector<const Order*> visible;
-  for (const Order& o : *orders)
-    if (CanSee(*c.who, o.authority)) visible.push_back(&o);
-  // Most urgent first: open orders with a deadline by deadline, then the rest.
-  std::stable_sort(visible.begin(), visible.end(), [](const Order* a, const Order* b) {
-    const bool ua = IsOpen(a->state) && a->deadline != 0, ub = IsOpen(b->state) && b->deadline != 0;
-    if (ua != ub) return ua;
-    if (ua && a->deadline != b->deadline) return a->deadline < b->deadline;
-    return false;
-  });
+  // Most urgent first: open orders with a deadline by deadline, then the
+  // rest; then by received time and id.
+  std::vector<std::pair<std::string, const Order*>> visible;
+  for (const Order& o : *orders) {
+    if (!CanSee(*c.who, o.authority)) continue;
+    const bool urgent = IsOpen(o.state) && o.deadline != 0;
+    visible.emplace_back((urgent ? "0" + KeyOf(o.deadline) : "1" + KeyOf(0)) + KeyOf(o.received) + o.id, &o);
+  }
+  std::string next;
   nlohmann::ordered_json j;
   j["orders"] = nlohmann::ordered_json::array();
-  for (const Order* o : visible) j["orders"].push_back(Seen(c.who->role, "order", OrderView(*o, c.now, labels)));
+  for (const Order* o : TakePage(std::move(visible), page, &next))
+    j["orders"].push_back(Seen(c.who->role, "order", OrderView(*o, c.now, labels)));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   j["now"] = FormatTimestamp(c.now);
   return Json(200, j);
 }
@@ -272,17 +276,25 @@ ApiResponse Api::ListDataRequests(Ctx& c) {
   }
   const std::string flagged = c.Query("flagged");
   if (!flagged.empty() && flagged != "0" && flagged != "1") return Error(400, "bad_query", "flagged: 0 or 1");
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<DataRequest>> all = Status::Internal("not run");
   {
     ReadLease rd(this);
     all = rd->requests->List(state, flagged == "1", c.now);
   }
   if (!all.ok()) return FromStatus(all.status());
+  // By received time, then id.
+  std::vector<std::pair<std::string, const DataRequest*>> visible;
+  for (const DataRequest& r : *all)
+    if (CanSee(*c.who, r.authority)) visible.emplace_back(KeyOf(r.received) + r.id, &r);
+  std::string next;
   nlohmann::ordered_json j;
   j["requests"] = nlohmann::ordered_json::array();
-  for (const DataRequest& r : *all)
-    if (CanSee(*c.who, r.authority))
-      j["requests"].push_back(Seen(c.who->role, "datarequest", DataRequestToJson(r, false)));
+  for (const DataRequest* r : TakePage(std::move(visible), page, &next))
+    j["requests"].push_back(Seen(c.who->role, "datarequest", DataRequestToJson(*r, false)));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   return Json(200, j);
 }
 
@@ -358,22 +370,30 @@ ApiResponse Api::DataRequestEvent(Ctx& c) {
 // ---- authorities
 
 ApiResponse Api::ListAuthorities(Ctx& c) {
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<AuthorityRecord>> all = Status::Internal("not run");
   {
     ReadLease rd(this);
     all = rd->store->ListAuthorities();
   }
   if (!all.ok()) return FromStatus(all.status());
+  // By id.
+  std::vector<std::pair<std::string, const AuthorityRecord*>> visible;
+  for (const AuthorityRecord& a : *all)
+    if (CanSee(*c.who, a.id)) visible.emplace_back(a.id, &a);
+  std::string next;
   nlohmann::ordered_json j;
   j["authorities"] = nlohmann::ordered_json::array();
-  for (const AuthorityRecord& a : *all)
-    if (CanSee(*c.who, a.id))
-      j["authorities"].push_back(Seen(c.who->role, "authority",
-                                      {{"id", a.id},
-                                       {"name", a.name},
-                                       {"jurisdiction", a.jurisdiction},
-                                       {"kind", a.kind},
-                                       {"added", FormatTimestamp(a.added)}}));
+  for (const AuthorityRecord* a : TakePage(std::move(visible), page, &next))
+    j["authorities"].push_back(Seen(c.who->role, "authority",
+                                    {{"id", a->id},
+                                     {"name", a->name},
+                                     {"jurisdiction", a->jurisdiction},
+                                     {"kind", a->kind},
+                                     {"added", FormatTimestamp(a->added)}}));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   return Json(200, j);
 }
 

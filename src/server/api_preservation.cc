@@ -38,6 +38,9 @@ ApiResponse Api::ListPreservations(Ctx& c) {
   const std::string state = c.Query("state");
   if (!state.empty() && !ParsePreservationState(state))
     return Error(400, "bad_query", "state: one of rejected, active, extended, released, expired");
+  PageRequest page;
+  ApiResponse error;
+  if (!ParsePage(c, &page, &error)) return error;
   Result<std::vector<PreservationRequest>> all = Status::Internal("not run");
   {
     ReadLease rd(this);
@@ -45,10 +48,16 @@ ApiResponse Api::ListPreservations(Ctx& c) {
     all = desk.List(state, c.now);
   }
   if (!all.ok()) return FromStatus(all.status());
+  // By received time, then id.
+  std::vector<std::pair<std::string, const PreservationRequest*>> visible;
+  for (const PreservationRequest& r : *all)
+    if (CanSee(*c.who, r.authority)) visible.emplace_back(KeyOf(r.received) + r.id, &r);
+  std::string next;
   nlohmann::ordered_json j;
   j["preservations"] = nlohmann::ordered_json::array();
-  for (const PreservationRequest& r : *all)
-    if (CanSee(*c.who, r.authority)) j["preservations"].push_back(PreservationToJson(r, c.now));
+  for (const PreservationRequest* r : TakePage(std::move(visible), page, &next))
+    j["preservations"].push_back(PreservationToJson(*r, c.now));
+  j["next_cursor"] = next.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next);
   return Json(200, j);
 }
 

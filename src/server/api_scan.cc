@@ -187,13 +187,11 @@ ApiResponse Api::ScanBatch(Ctx& c) {
 ApiResponse Api::ListDecisions(Ctx& c) {
   const std::string review = c.Query("review");
   if (!review.empty() && review != "0" && review != "1") return Error(400, "bad_query", "review: 0 or 1");
-  int limit = 100;
-  if (std::string l = c.Query("limit"); !l.empty()) {
-    char* end = nullptr;
-    long v = std::strtol(l.c_str(), &end, 10);
-    if (*end != '\0' || v < 1 || v > 1000) return Error(400, "bad_query", "limit: a number from 1 to 1000");
-    limit = static_cast<int>(v);
-  }
+  PageRequest page;
+  ApiResponse error;
+  if (!c.Query("cursor").empty()) return Error(400, "bad_query", "cursor: not taken by /v1/decisions (newest first)");
+  if (!ParsePage(c, &page, &error)) return error;
+  const size_t limit = page.limit;
   const bool queue = review == "1";
   ReadLease rd(this);
   auto reviews = rd->store->ListDecisionReviews();

@@ -24,7 +24,7 @@ Status StoreWorker::Submit(Job* job) {
   if (stopping_) return Status::Io("the server is shutting down");
   queue_.push_back(job);
   wake_.notify_one();
-  done_.wait(lock, [job] { return job->done; });
+  job->done_cv.wait(lock, [job] { return job->done; });
   return job->result;
 }
 
@@ -88,10 +88,14 @@ void StoreWorker::Loop() {
       i = j;
     }
     {
+      // Notified under mu_: a submitter returns (and its Job, on its stack,
+      // ends) only after it has taken mu_ again, so after this block.
       std::lock_guard<std::mutex> lock(mu_);
-      for (Job* job : batch) job->done = true;
+      for (Job* job : batch) {
+        job->done = true;
+        job->done_cv.notify_one();
+      }
     }
-    done_.notify_all();
   }
 }
 

@@ -8,6 +8,10 @@
 // Other writes (cases, keys, reviews) run one by one as closures on the
 // writer's Store, each its own transaction (the desks do that).
 //
+// Each submitter waits on its own job's condition variable, so a commit wakes
+// the threads whose jobs it finished and no other (one shared variable woke
+// every waiting thread, up to --workers, on every commit).
+//
 // Thread safe. Stop() finishes every job already queued, then joins; jobs
 // submitted after Stop() fail with Status::Io("shutting down").
 #pragma once
@@ -49,7 +53,8 @@ class StoreWorker {
     const std::string* actor = nullptr;
     const std::function<Status(Store&)>* fn = nullptr;  // null: a scan job
     Status result;
-    bool done = false;
+    bool done = false;             // under mu_
+    std::condition_variable done_cv;  // its submitter waits here: only finished jobs' threads wake
   };
   Status Submit(Job* job);
   void Loop();
@@ -58,7 +63,7 @@ class StoreWorker {
   Store* store_;
   std::function<void(size_t, double)> on_commit_;
   std::mutex mu_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_;
   std::deque<Job*> queue_;
   bool stopping_ = false;
   std::thread thread_;

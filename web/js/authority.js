@@ -55,13 +55,13 @@ async function main() {
   async function load() {
     try {
       const fetchedAt = Date.now();
-      const data = await api('GET', '/v1/orders');
+      const data = await api('GET', '/v1/orders?limit=500');
       const orders = data.orders || [];
       fill($('#list'), orders.length ? ordersTable(orders, fetchedAt, { actions: false, ownAuthority: true })
         : h('p', { class: 'empty' }, 'No orders sent yet.'));
       const cats = [...new Set(orders.map((o) => o.category).filter(Boolean))].sort();
       fill($('#categories'), cats.map((c) => h('option', { value: c })));
-      const dr = await api('GET', '/v1/datarequests');
+      const dr = await api('GET', '/v1/datarequests?limit=500');
       fill($('#requests'), requestsTable(dr.requests || []));
     } catch (e) {
       say(status, e.message, 'error');
