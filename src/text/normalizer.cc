@@ -1045,8 +1045,8 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
       const size_t len = AsciiSqueeze(o, sb, se, n, from, &out->stretched, 0);
       out->text.resize(len);
       out->identity_len = static_cast<uint32_t>(from);
-      MapSoftEdges(edges.starts, 0, 0, from, sb, len, false, &out->soft_starts);
-      MapSoftEdges(edges.ends, 0, 0, from, sb, len, true, &out->soft_ends);
+      if (!edges.starts.empty()) MapSoftEdges(edges.starts, 0, 0, from, sb, len, false, &out->soft_starts);
+      if (!edges.ends.empty()) MapSoftEdges(edges.ends, 0, 0, from, sb, len, true, &out->soft_ends);
       return;
     }
   }
@@ -1165,8 +1165,8 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
   const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
   const size_t from = drop == n ? n : drop - 2;
   const size_t len = drop == n ? n : AsciiSqueeze(o, sb, se, n, from, &out->stretched, at);
-  MapSoftEdges(edges.starts, at, begin, from, sb, len, false, &out->soft_starts);
-  MapSoftEdges(edges.ends, at, begin, from, sb, len, true, &out->soft_ends);
+  if (!edges.starts.empty()) MapSoftEdges(edges.starts, at, begin, from, sb, len, false, &out->soft_starts);
+  if (!edges.ends.empty()) MapSoftEdges(edges.ends, at, begin, from, sb, len, true, &out->soft_ends);
   *w = at + len;
 }
 
