@@ -3,7 +3,7 @@
 // of 64 that `evenhand scan` uses. Prints one JSON line per round and a hash
 // over every match (message, term, span) so two builds can be checked to
 // report the same matches.
-// Usage: text_bench TERMS_FILE MESSAGES_FILE [ROUNDS] [ref | check]
+// Usage: text_bench TERMS_FILE[,TERMS_FILE...] MESSAGES_FILE [ROUNDS] [ref | check]
 //   ref: the regex reference matcher; check: compare the normaliser with
 //   its all-general-path reference on every message instead of timing.
 #include <algorithm>
@@ -32,7 +32,8 @@ int CheckAgainstReference(const char* path) {
     normalizer.Normalize(line, &fast);
     normalizer.NormalizeReference(line, &ref);
     const bool same = fast.text == ref.text && fast.stretched == ref.stretched && fast.glued == ref.glued &&
-                      fast.ambiguous == ref.ambiguous &&
+                      fast.ambiguous == ref.ambiguous && fast.soft_starts == ref.soft_starts &&
+                      fast.soft_ends == ref.soft_ends &&
                       std::equal(ref.source_begin.begin(), ref.source_begin.end(), fast.source_begin.begin()) &&
                       std::equal(ref.source_end.begin(), ref.source_end.end(), fast.source_end.begin());
     if (!same && ++bad <= 5) std::printf("differs: line %zu: %s\n", lines + 1, line.c_str());
@@ -43,15 +44,22 @@ int CheckAgainstReference(const char* path) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: text_bench TERMS_FILE MESSAGES_FILE [ROUNDS] [ref | check]\n");
+    std::fprintf(stderr, "usage: text_bench TERMS_FILE[,TERMS_FILE...] MESSAGES_FILE [ROUNDS] [ref | check]\n");
     return 2;
   }
   if (argc > 4 && std::string(argv[4]) == "check") return CheckAgainstReference(argv[2]);
   TermList list;
   list.name = "words";
-  if (!AppendTermFile(argv[1], &list).ok()) {
-    std::fprintf(stderr, "cannot read %s\n", argv[1]);
-    return 1;
+  // TERMS_FILE may be several files, comma-separated, into one list (a
+  // file named *roman-ur* gives phonetic terms).
+  for (std::string files = argv[1]; !files.empty();) {
+    const size_t comma = files.find(',');
+    const std::string path = files.substr(0, comma);
+    files = comma == std::string::npos ? "" : files.substr(comma + 1);
+    if (!AppendTermFile(path, &list).ok()) {
+      std::fprintf(stderr, "cannot read %s\n", path.c_str());
+      return 1;
+    }
   }
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
   const auto engine = argc > 4 && std::string(argv[4]) == "ref" ? MatcherEngine::kRegexReference

@@ -192,6 +192,19 @@ TEST(EvasionConfusables, IlStrokesReadAsEitherLetter) {
   ExpectSpan({"paypal"}, "payрaӏ", "payрaӏ");
 }
 
+// Strokes inside words written together: the last word is looked up by its
+// length at the end of the run.
+TEST(EvasionConfusables, IlStrokesInWordsWrittenTogether) {
+  ExpectSpan({"double your bitcoin"}, "#Doub١eYourBitcoin", "Doub١eYourBitcoin");
+  ExpectSpan({"claim your prize"}, "#cӏaimyourprize!", "cӏaimyourprize");
+}
+
+TEST(EvasionConfusables, IlStrokesInWordsWrittenTogetherNegatives) {
+  ExpectNone({"double your bitcoin"}, "#xDoub١eYourBitcoin");
+  ExpectNone({"double your bitcoin"}, "#Doub١eYourBitcoins");
+  ExpectNone({"the mall"}, "#checkthemaiӏ");  // a real i is no l, written together or not
+}
+
 // The stroke is read as l only where it stands: a real i is no l ("mail" is
 // not "mall"), and words of Arabic script or of Cyrillic alone keep their
 // strokes and digits.
@@ -280,6 +293,34 @@ TEST(EvasionInsideWords, DigitsGluedToLatinWordsNegatives) {
   ExpectNone({"free money"}, "free2money");   // digits between the words join them
   ExpectNone({"money"}, "2money2s");
   ExpectNone({"easy"}, "eas1y");              // digits inside a word stay leet
+}
+
+// Digits glued to words written together (a hashtag with a year, a
+// run-together phrase with a code): the digits end (or start) the run, and
+// the words inside it are read as written together; digits glued on both
+// sides of one word are both edges. Arabic script: its digits are a word
+// boundary already ("قرض۲۰۲۶"), written together or not.
+TEST(EvasionInsideWords, DigitsGluedToWordsWrittenTogether) {
+  ExpectSpan({"easy money"}, "#easymoney2026 now", "easymoney");
+  ExpectSpan({"easy money"}, "#EasyMoney2026", "EasyMoney");
+  ExpectSpan({"easy money"}, "2026easymoney!", "easymoney");
+  ExpectSpan({"claim your prize"}, "claimyourprize99", "claimyourprize");
+  ExpectSpan({"claim your prize"}, "42claimyourprize", "claimyourprize");
+  ExpectSpan({"free"}, "542free99 stuff", "free");        // digits on both sides
+  ExpectSpan({"fool"}, "685fOOl31", "fOOl");               // "31" would be leet "ei": the word ends before
+  ExpectSpan({"free"}, "542fr33 now", "fr33");             // leet after a soft start
+  ExpectSpan({"double your bitcoin"}, "#Doub١eYourBitcoin2026", "Doub١eYourBitcoin");  // and an I/l stroke
+  ExpectSpan({"فوری قرض"}, "فوریقرض۲۰۲۶ لیں", "فوریقرض");
+  ExpectSpan({"فوری قرض"}, "۲۰۲۶فوریقرض لیں", "فوریقرض");
+}
+
+TEST(EvasionInsideWords, DigitsGluedToWordsWrittenTogetherNegatives) {
+  ExpectNone({"easy money"}, "#xeasymoney2026");   // more letters before the words
+  ExpectNone({"easy money"}, "2026easymoneyx");    // and after
+  ExpectNone({"easy money"}, "easy2money");        // digits between the words join them
+  ExpectNone({"easy money"}, "uneasymoney99");
+  ExpectNone({"free"}, "542freedom99");
+  ExpectNone({"فوری قرض"}, "فوریقرضہ۲۰۲۶");        // an Arabic-script word that goes on
 }
 
 TEST(EvasionInsideWords, ArabicIndicDigitsAsLeet) {

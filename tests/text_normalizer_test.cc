@@ -1,6 +1,8 @@
 #include "text/normalizer.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/uspoof.h>
 
 #include <string>
 #include <thread>
@@ -488,6 +490,37 @@ TEST(NormalizerThreads, SharedNormalizerIsDeterministic) {
   }
   for (auto& t : threads) t.join();
   for (int f : failures) EXPECT_EQ(f, 0);
+}
+
+// The normaliser skips the confusable-skeleton look-ups for the pages of
+// CJK Unified Ideographs (and Extension A) and Hangul syllables
+// (NoAsciiSkeletonPage in normalizer.cc; the same ranges here): that is
+// only right while no code point there has an ASCII letter or digit as its
+// skeleton, nor its upper case. Checked against ICU, every code point.
+TEST(NormalizerPages, NoAsciiSkeletonInSkippedPages) {
+  UErrorCode st = U_ZERO_ERROR;
+  USpoofChecker* spoof = uspoof_open(&st);
+  ASSERT_TRUE(U_SUCCESS(st));
+  auto ascii_skeleton = [&](UChar32 c) {
+    if (c > 0xFFFF) return false;
+    UChar in = static_cast<UChar>(c), out[8];
+    UErrorCode e = U_ZERO_ERROR;
+    const int32_t n = uspoof_getSkeleton(spoof, 0, &in, 1, out, 8, &e);
+    return U_SUCCESS(e) && n == 1 && out[0] < 0x80 && u_isalnum(out[0]);
+  };
+  int checked = 0;
+  for (UChar32 page : {0x34, 0x4E, 0xAC}) {
+    const UChar32 last = page == 0x34 ? 0x4D : page == 0x4E ? 0x9F : 0xD7;
+    for (UChar32 c = page << 8; c < (last + 1) << 8; ++c) {
+      ASSERT_FALSE(ascii_skeleton(c)) << std::hex << c;
+      ASSERT_FALSE(ascii_skeleton(u_toupper(c))) << std::hex << c;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, (0x4E - 0x34 + 0xA0 - 0x4E + 0xD8 - 0xAC) * 256);
+  uspoof_close(spoof);
+  // And a CJK or Korean word still normalises as before (unchanged, no look-alike).
+  EXPECT_EQ(Norm("学习 한국어"), "学习 한국어");
 }
 
 }  // namespace

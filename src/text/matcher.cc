@@ -96,12 +96,78 @@ struct Spec {
   std::vector<Word> words;
 };
 
-// s with every l written i (the key of Impl::last_word_il).
-std::string FoldIl(std::string_view s) {
-  std::string k(s);
-  std::replace(k.begin(), k.end(), 'l', 'i');
-  return k;
-}
+// Words of the terms (each spelling of the specs' last words with l
+// written i, or of their first words) -> the specs, for the look-ups of
+// ScanStrokes and ScanSoftEdges. A filter of 2^16 bits over each word's
+// length, first two bytes and last byte (l read as i where the index folds
+// it) comes first: a token it turns away (nearly all: "win32", "1960s",
+// "refcode1") costs a few arithmetic steps and one load, no string copy and
+// no walk of the hash table, whose nodes are cache misses (2.5 % of a whole
+// `evenhand scan` on the benchmark when every such token walked it).
+class WordIndex {
+ public:
+  explicit WordIndex(bool fold_il) : fold_il_(fold_il), bits_(kWords, 0) {}
+
+  // `joined`: the word is one of several of its term, which may be written
+  // together ("easymoney"): see joined_lengths.
+  void Add(std::string_view word, uint32_t spec, bool joined) {
+    if (word.empty()) return;
+    std::string k(word);
+    if (fold_il_) std::replace(k.begin(), k.end(), 'l', 'i');
+    const uint32_t h = Hash(k.data(), k.size());
+    bits_[h >> 6] |= uint64_t{1} << (h & 63);
+    if (joined && k.size() <= 64) {
+      joined_by_first_[static_cast<unsigned char>(k.front())] |= uint64_t{1} << (k.size() - 1);
+      joined_by_last_[static_cast<unsigned char>(k.back())] |= uint64_t{1} << (k.size() - 1);
+    }
+    std::vector<uint32_t>& v = map_[k];
+    if (v.empty() || v.back() != spec) v.push_back(spec);
+  }
+
+  // The specs of the word t[0, n) (l read as i where folded), or null.
+  // *key is scratch.
+  const std::vector<uint32_t>* Find(const char* t, size_t n, std::string* key) const {
+    if (n == 0 || n > 256) return nullptr;
+    const uint32_t h = Hash(t, n);
+    if (!(bits_[h >> 6] >> (h & 63) & 1)) return nullptr;
+    key->assign(t, n);
+    if (fold_il_) std::replace(key->begin(), key->end(), 'l', 'i');
+    const auto it = map_.find(*key);
+    return it == map_.end() ? nullptr : &it->second;
+  }
+
+  // Bit L - 1 set: some word of length L (<= 64 bytes) of a term of several
+  // words ends (starts) with byte c (l read as i where folded). A token of
+  // words written together ends (starts) with one of these lengths' words.
+  uint64_t JoinedLengthsEndingWith(char c) const {
+    return joined_by_last_[static_cast<unsigned char>(fold_il_ && c == 'l' ? 'i' : c)];
+  }
+  uint64_t JoinedLengthsStartingWith(char c) const {
+    return joined_by_first_[static_cast<unsigned char>(fold_il_ && c == 'l' ? 'i' : c)];
+  }
+
+ private:
+  static constexpr int kLog = 16;
+  static constexpr size_t kWords = (size_t{1} << kLog) / 64;
+  uint32_t Hash(const char* t, size_t n) const {
+    auto b = [&](size_t i) -> uint32_t {
+      const char c = t[i];
+      return static_cast<unsigned char>(fold_il_ && c == 'l' ? 'i' : c);
+    };
+    uint32_t x = static_cast<uint32_t>(n) * 0x9E3779B1u;
+    x ^= b(0) | b(n > 1 ? 1 : 0) << 8 | b(n - 1) << 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 15;
+    x *= 0x2C1B3C6Du;
+    return x >> (32 - kLog);
+  }
+
+  bool fold_il_;
+  uint64_t joined_by_first_[256] = {};
+  uint64_t joined_by_last_[256] = {};
+  std::vector<uint64_t> bits_;
+  std::unordered_map<std::string, std::vector<uint32_t>> map_;
+};
 
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
 
@@ -487,13 +553,13 @@ struct TermMatcher::Impl {
   // The raw database, built by RawDb() on first use (thread safe).
   std::once_flag raw_once;
   hs_database_t* raw_db = nullptr;
-  // Each spelling of each spec's last word with l written i (FoldIl) ->
-  // the specs: where a text has I/l strokes, its tokens are looked up here
-  // and verified (see ScanStrokes).
-  std::unordered_map<std::string, std::vector<uint32_t>> last_word_il;
+  // Each spelling of each spec's last word with l written i -> the specs:
+  // where a text has I/l strokes or digits glued after a word, its tokens
+  // are looked up here and verified (see ScanStrokes, ScanSoftEdges).
+  WordIndex last_word_il{true};
   size_t max_words = 0;
   // Each spelling of each spec's first word -> the specs (ScanSoftEdges).
-  std::unordered_map<std::string, std::vector<uint32_t>> first_word;
+  WordIndex first_word{false};
 
   ~Impl() {
     if (lit_db) hs_free_database(lit_db);
@@ -589,14 +655,9 @@ Result<std::unique_ptr<TermMatcher>> TermMatcher::Compile(const std::vector<Term
   for (uint32_t si = 0; si < impl->specs.size(); ++si) {
     const Spec& spec = impl->specs[si];
     impl->max_words = std::max(impl->max_words, spec.words.size());
-    for (const Alt& a : spec.words.back().alts) {
-      std::vector<uint32_t>& v = impl->last_word_il[FoldIl(a.s)];
-      if (v.empty() || v.back() != si) v.push_back(si);
-    }
-    for (const Alt& a : spec.words.front().alts) {
-      std::vector<uint32_t>& v = impl->first_word[a.s];
-      if (v.empty() || v.back() != si) v.push_back(si);
-    }
+    const bool joined = spec.words.size() > 1;
+    for (const Alt& a : spec.words.back().alts) impl->last_word_il.Add(a.s, si, joined);
+    for (const Alt& a : spec.words.front().alts) impl->first_word.Add(a.s, si, joined);
   }
   std::string error;
   int bad = -1;
@@ -922,14 +983,48 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   return 0;
 }
 
+// Calls fn(spec index) for each spec whose last word (one of its
+// spellings; l read as i where the index folds it) is the token t[p, q)
+// or, for words written together ("easymoney" in "easymoney2026"), a tail
+// of it as long as some word of a term of several words. Maybe twice.
+template <typename F>
+void ForLastWords(const WordIndex& index, const char* t, size_t p, size_t q, std::string* key, F&& fn) {
+  const size_t n = q - p;
+  if (const std::vector<uint32_t>* found = index.Find(t + p, n, key))
+    for (uint32_t si : *found) fn(si);
+  uint64_t m = index.JoinedLengthsEndingWith(t[q - 1]);
+  if (n <= 64) m &= (uint64_t{1} << (n - 1)) - 1;  // shorter than the token
+  for (; m; m &= m - 1) {
+    const size_t len = static_cast<size_t>(__builtin_ctzll(m)) + 1;
+    if (const std::vector<uint32_t>* found = index.Find(t + q - len, len, key))
+      for (uint32_t si : *found) fn(si);
+  }
+}
+
+// The same for first words: the token t[q, e) or a head of it.
+template <typename F>
+void ForFirstWords(const WordIndex& index, const char* t, size_t q, size_t e, std::string* key, F&& fn) {
+  const size_t n = e - q;
+  if (const std::vector<uint32_t>* found = index.Find(t + q, n, key))
+    for (uint32_t si : *found) fn(si);
+  uint64_t m = index.JoinedLengthsStartingWith(t[q]);
+  if (n <= 64) m &= (uint64_t{1} << (n - 1)) - 1;
+  for (; m; m &= m - 1) {
+    const size_t len = static_cast<size_t>(__builtin_ctzll(m)) + 1;
+    if (const std::vector<uint32_t>* found = index.Find(t + q, len, key))
+      for (uint32_t si : *found) fn(si);
+  }
+}
+
 // Matches that read an I/l stroke of `nt` (NormalizedText::ambiguous) as
 // l, which the databases, built from the terms as written, cannot see:
 // each token from the first stroke's on, until max_words tokens past the
 // last stroke, is looked up with l written i among the specs' last words
 // (`index`) and verified back from its end (Equal reads a stroke as i or
-// l). Appends to *out, unordered and maybe twice. Spelled-out and
-// run-together last words are not looked up.
-void ScanStrokes(const std::vector<Spec>& specs, const std::unordered_map<std::string, std::vector<uint32_t>>& index,
+// l). Words written together ("#DoubleYourB١tcoin") are looked up by the
+// length of the last word (ForLastWords). Appends to *out, unordered and
+// maybe twice. Spelled-out last words are not looked up.
+void ScanStrokes(const std::vector<Spec>& specs, const WordIndex& index,
                  size_t max_words, const NormalizedText& nt, uint32_t text_id, std::string* key,
                  std::vector<TermMatch>* out) {
   const char* t = nt.text.data();
@@ -957,18 +1052,13 @@ void ScanStrokes(const std::vector<Spec>& specs, const std::unordered_map<std::s
       continue;
     }
     --left;
-    if (e - p <= 256) {
-      key->assign(t + p, e - p);
-      std::replace(key->begin(), key->end(), 'l', 'i');
-      if (auto it = index.find(*key); it != index.end())
-        for (uint32_t si : it->second) {
-          const Spec& spec = specs[si];
-          size_t begin = 0;
-          if (VerifyBack(spec, spec.words.size() - 1, e, e, v, Gaps{}, &begin))
-            out->push_back({spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
-                            nt.OriginalEnd(static_cast<uint32_t>(e)), text_id});
-        }
-    }
+    ForLastWords(index, t, p, e, key, [&](uint32_t si) {
+      const Spec& spec = specs[si];
+      size_t begin = 0;
+      if (VerifyBack(spec, spec.words.size() - 1, e, e, v, Gaps{}, &begin))
+        out->push_back({spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
+                        nt.OriginalEnd(static_cast<uint32_t>(e)), text_id});
+    });
     p = e;
   }
 }
@@ -979,11 +1069,13 @@ void ScanStrokes(const std::vector<Spec>& specs, const std::unordered_map<std::s
 // are looked up among the specs' last words (with l written i) and
 // verified back from the soft end; the letters after a soft start among
 // their first words, and verified back from the ends of the tokens that
-// follow, keeping a match that starts there. Appends to *out, unordered and
-// maybe twice. A word glued to another at the digits ("easymoney2026") is
-// not looked up.
-void ScanSoftEdges(const std::vector<Spec>& specs, const std::unordered_map<std::string, std::vector<uint32_t>>& last,
-                   const std::unordered_map<std::string, std::vector<uint32_t>>& first, const NormalizedText& nt,
+// follow, keeping a match that starts there. Words written together
+// ("easymoney2026", "2026easymoney") are looked up by their last (first)
+// word's length (ForLastWords, ForFirstWords). Digits glued on both sides
+// ("542free99", "542fr33") give both readings: the word between the
+// digits, and the leet reading of the digits on the other side. Appends
+// to *out, unordered and maybe twice.
+void ScanSoftEdges(const std::vector<Spec>& specs, const WordIndex& last, const WordIndex& first, const NormalizedText& nt,
                    uint32_t text_id, std::string* key, std::vector<TermMatch>* out) {
   const char* t = nt.text.data();
   const size_t n = nt.text.size();
@@ -992,29 +1084,30 @@ void ScanSoftEdges(const std::vector<Spec>& specs, const std::unordered_map<std:
     out->push_back({spec.list, spec.term, nt.OriginalBegin(static_cast<uint32_t>(begin)),
                     nt.OriginalEnd(static_cast<uint32_t>(end)), text_id});
   };
-  for (uint32_t q : nt.soft_ends) {
+  const std::vector<uint32_t>& starts = nt.soft_starts;
+  const std::vector<uint32_t>& ends = nt.soft_ends;
+  auto verify_end = [&](uint32_t si, size_t q) {
+    size_t begin = 0;
+    if (VerifyBack(specs[si], specs[si].words.size() - 1, q, q, v, Gaps{}, &begin)) push(specs[si], begin, q);
+  };
+  for (uint32_t q : ends) {
     size_t p = q;
     while (p > 0 && t[p - 1] != ' ') --p;
-    if (p == q || q - p > 256) continue;
-    key->assign(t + p, q - p);
-    std::replace(key->begin(), key->end(), 'l', 'i');
-    if (auto it = last.find(*key); it != last.end())
-      for (uint32_t si : it->second) {
-        size_t begin = 0;
-        if (VerifyBack(specs[si], specs[si].words.size() - 1, q, q, v, Gaps{}, &begin)) push(specs[si], begin, q);
-      }
+    if (p == q) continue;
+    ForLastWords(last, t, p, q, key, [&](uint32_t si) { verify_end(si, q); });
+    // Digits glued on both sides ("542free99"): also the word after them
+    // (the leading digits read as leet letters: "fr33" is "free").
+    if (auto it = std::upper_bound(starts.begin(), starts.end(), static_cast<uint32_t>(p));
+        it != starts.end() && *it < q)
+      ForLastWords(last, t, *it, q, key, [&](uint32_t si) { verify_end(si, q); });
   }
-  for (uint32_t q : nt.soft_starts) {
-    size_t e = q;
-    while (e < n && t[e] != ' ') ++e;
-    if (e - q > 256) continue;
-    key->assign(t + q, e - q);
-    auto it = first.find(*key);
-    if (it == first.end()) continue;
-    for (uint32_t si : it->second) {
+  // A match that starts at soft start q, its first word ending at e or
+  // written together with the next words up to e; it ends at e or at the
+  // end of one of the next tokens (at most two a word: words apart, or
+  // spelled out, stay within it).
+  auto from_start = [&](uint32_t q, size_t e) {
+    ForFirstWords(first, t, q, e, key, [&](uint32_t si) {
       const Spec& spec = specs[si];
-      // The match ends at the end of this token or of one of the next
-      // (at most two a word: words apart, or spelled out, stay within it).
       size_t end = e;
       for (size_t tokens = 0; tokens < 2 * spec.words.size(); ++tokens) {
         size_t begin = 0;
@@ -1026,7 +1119,15 @@ void ScanSoftEdges(const std::vector<Spec>& specs, const std::unordered_map<std:
         if (end == n) break;
         while (end < n && t[end] != ' ') ++end;
       }
-    }
+    });
+  };
+  for (uint32_t q : starts) {
+    size_t e = q;
+    while (e < n && t[e] != ' ') ++e;
+    if (e == q) continue;
+    from_start(q, e);  // to the token's end (digits after it as leet letters: "542fr33")
+    // Digits glued on both sides ("542free99"): also to the digits after it.
+    if (auto it = std::upper_bound(ends.begin(), ends.end(), q); it != ends.end() && *it < e) from_start(q, *it);
   }
 }
 

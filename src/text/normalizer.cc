@@ -138,6 +138,17 @@ char ExtraConfusable(char32_t c) {
   }
 }
 
+// Pages of BMP code points none of which has an ASCII letter or digit as
+// its confusable skeleton (nor its upper case's, nor ExtraConfusable):
+// CJK Unified Ideographs and Extension A, Hangul syllables. BuildPage skips
+// the skeleton look-ups there (uspoof_getSkeleton was about 60 % of the
+// cost of building a page, and a CJK or Korean text touches a page per few
+// characters). NormalizerPages.NoAsciiSkeletonInSkippedPages checks every
+// code point of these pages against ICU.
+bool NoAsciiSkeletonPage(size_t page) {
+  return (page >= 0x34 && page <= 0x4D) || (page >= 0x4E && page <= 0x9F) || (page >= 0xAC && page <= 0xD7);
+}
+
 // The BMP tables are filled lazily, 256 code points (a page) at a time, on
 // the first lookup in the page: building all 64K entries costs ICU calls
 // worth a good part of a short scan's start-up, and a text touches few pages.
@@ -228,7 +239,7 @@ class StaticTables {
           if (marks && U_SUCCESS(se) && (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK)) base_[c] = d[0];
         }
       }
-      if (c >= 0x80 && (bits & kWord)) {
+      if (c >= 0x80 && (bits & kWord) && !NoAsciiSkeletonPage(page)) {
         // The skeleton of the character, else of its upper case (case folding
         // runs first, and some look-alikes have ASCII skeletons only in upper
         // case: Cyrillic ь folds from Ь, whose skeleton is b), else the
@@ -1019,8 +1030,8 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
       if (drop == n) {
         out->text.resize(n);
         out->identity_len = static_cast<uint32_t>(n);
-        out->soft_starts.assign(edges.starts.begin(), edges.starts.end());
-        out->soft_ends.assign(edges.ends.begin(), edges.ends.end());
+        if (!edges.starts.empty()) out->soft_starts.assign(edges.starts.begin(), edges.starts.end());
+        if (!edges.ends.empty()) out->soft_ends.assign(edges.ends.begin(), edges.ends.end());
         return;
       }
       // drop >= 2 is the third letter of a run: the run's first letter gets
@@ -1034,8 +1045,8 @@ void Normalizer::NormalizeForMatch(std::string_view in, NormalizedText* out) con
       const size_t len = AsciiSqueeze(o, sb, se, n, from, &out->stretched, 0);
       out->text.resize(len);
       out->identity_len = static_cast<uint32_t>(from);
-      MapSoftEdges(edges.starts, 0, 0, from, sb, len, false, &out->soft_starts);
-      MapSoftEdges(edges.ends, 0, 0, from, sb, len, true, &out->soft_ends);
+      if (!edges.starts.empty()) MapSoftEdges(edges.starts, 0, 0, from, sb, len, false, &out->soft_starts);
+      if (!edges.ends.empty()) MapSoftEdges(edges.ends, 0, 0, from, sb, len, true, &out->soft_ends);
       return;
     }
   }
@@ -1154,8 +1165,8 @@ void Normalizer::AppendAscii(std::string_view in, size_t begin, size_t end, Norm
   const size_t drop = options_.squeeze ? FirstSqueezeDrop(o, n) : n;
   const size_t from = drop == n ? n : drop - 2;
   const size_t len = drop == n ? n : AsciiSqueeze(o, sb, se, n, from, &out->stretched, at);
-  MapSoftEdges(edges.starts, at, begin, from, sb, len, false, &out->soft_starts);
-  MapSoftEdges(edges.ends, at, begin, from, sb, len, true, &out->soft_ends);
+  if (!edges.starts.empty()) MapSoftEdges(edges.starts, at, begin, from, sb, len, false, &out->soft_starts);
+  if (!edges.ends.empty()) MapSoftEdges(edges.ends, at, begin, from, sb, len, true, &out->soft_ends);
   *w = at + len;
 }
 
