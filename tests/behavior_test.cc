@@ -388,6 +388,7 @@ TEST(Items, HashtagsWithLookAlikeLettersAreOneItem) {
 TEST(CoAction, HashtagLinksWeighOneAndTrendingTagsLinkNobody) {
   CoActionOptions o = SmallGraph();
   o.max_hashtag_actions = 50;
+  o.recent_seconds = 0;  // counts every action (the recent count: ABurstOnATagInSteadyUseIsLinked)
   uint64_t tag = HashtagKey("live"), url = 99;
   ItemKind tk = ItemKind::kHashtag, uk = ItemKind::kUrl;
   // 40 accounts on one tag within a minute: every sampled link weighs 1
@@ -411,6 +412,65 @@ TEST(CoAction, HashtagLinksWeighOneAndTrendingTagsLinkNobody) {
   // Actions 41..51 find at most 50 before them and link (16 sampled
   // partners each, weight 1); actions 52..60 link nobody.
   EXPECT_DOUBLE_EQ(g.total_co_actions(3) - total, 11.0 * 16);
+}
+
+// A repost (the same account on the same item within repost_seconds of its
+// sampled action) meets nobody again: its partners met its first action.
+// Past the window it is a new meeting.
+TEST(CoAction, ARepostMeetsNobodyAgain) {
+  for (int64_t window : {int64_t{3600}, int64_t{0}}) {
+    CoActionOptions o = SmallGraph();
+    o.repost_seconds = window;
+    CoActionGraph g(o);
+    uint64_t item = 5;
+    ItemKind kind = ItemKind::kUrl;
+    auto count = [&](uint32_t a, uint32_t b) {
+      uint32_t c = 0;
+      g.ForEachEdge([&](const Edge& e) {
+        if (e.a == a && e.b == b) c = e.count;
+      });
+      return c;
+    };
+    g.Add(0, 1000, 1, &item, &kind, 1);
+    g.Add(1, 1030, 2, &item, &kind, 1);
+    g.Add(0, 1060, 3, &item, &kind, 1);  // a repost by 0, 30 s after 1 came
+    EXPECT_EQ(count(0, 1), window > 0 ? 1u : 2u) << window;
+    g.Add(2, 1100, 4, &item, &kind, 1);  // a newcomer meets 0 once and 1 once
+    EXPECT_EQ(count(0, 2), 1u);
+    EXPECT_EQ(count(1, 2), 1u);
+    g.Add(0, 1000 + 7200, 5, &item, &kind, 1);  // two hours on: a new meeting
+    EXPECT_EQ(count(0, 1), window > 0 ? 2u : 3u) << window;
+    EXPECT_EQ(count(0, 2), 2u);
+  }
+}
+
+// A tag in steady use (12 uses an hour by 400 accounts for five days: 1,440
+// uses) is not trending: its recent count stays near 12 x 6 h. A burst of 30
+// accounts on it within ten minutes is sampled as a burst: their actions
+// link to each other (the sample holds the last hours, not five days).
+// Counting every use since the tag was first seen, the tag is trending and
+// the burst links nobody.
+TEST(CoAction, ABurstOnATagInSteadyUseIsLinked) {
+  for (int64_t recent : {int64_t{6 * 3600}, int64_t{0}}) {
+    CoActionOptions o = SmallGraph();
+    o.recent_seconds = recent;
+    o.max_edges = 1 << 16;
+    o.max_single_edges = 1 << 18;
+    CoActionGraph g(o);
+    uint64_t tag = HashtagKey("monday"), rng = 5;
+    ItemKind kind = ItemKind::kHashtag;
+    auto next = [&](uint64_t n) { return ((rng = rng * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % n; };
+    int64_t t = 100000;
+    uint64_t ref = 0;
+    for (int k = 0; k < 5 * 24 * 12; ++k, t += 300) g.Add(1000 + static_cast<uint32_t>(next(400)), t, ++ref, &tag, &kind, 1);
+    for (uint32_t a = 0; a < 30; ++a) g.Add(a, t + 20 * a, ++ref, &tag, &kind, 1);
+    double burst = 0;
+    g.ForEachEdge([&](const Edge& e) {
+      if (e.b < 30) burst += e.Within(1);  // both in the burst, within 10 min
+    });
+    if (recent > 0) EXPECT_GT(burst, 150.0);  // 30 actions, up to 16 partners each, most of them the burst's
+    else EXPECT_EQ(burst, 0.0);
+  }
 }
 
 TEST(Community, TwoCliquesWithAWeakBridge) {
@@ -665,6 +725,69 @@ TEST(Detector, FindsAHashtagCampaignButNotLiveEventCrowds) {
   EXPECT_EQ(r.networks[0].kinds.count("same_hashtag"), 1u);
   ASSERT_FALSE(r.networks[0].evidence.empty());
   EXPECT_EQ(r.networks[0].evidence[0].kind, "same_hashtag");
+}
+
+// A campaign on a tag in steady organic use (hashtag hijacking): 400 viewers
+// use #monday all the time (4,800 uses in ten days, 20 an hour; a third of
+// them post it again a few minutes later) and crowd four live events on new
+// tags (120 each within 20 minutes, reposting too); 10 accounts push #monday
+// in 6 waves of 5 minutes, each post in words of its own. Only the 10 are a
+// network. Counting every use since the tag was first seen, #monday is
+// trending from its 200th use and the campaign is not found.
+std::vector<Post> HijackedTagPosts() {
+  std::vector<Post> posts;
+  uint64_t rng = 4242;
+  auto next = [&](uint64_t n) { return ((rng = rng * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % n; };
+  const char* syl[] = {"ka", "lo", "mi", "ru", "sen", "ta", "vo", "pel", "dri", "zu"};
+  auto words = [&](int n) {
+    std::string t;
+    for (int i = 0; i < n; ++i) t += std::string(syl[next(10)]) + syl[next(10)] + syl[next(10)] + " ";
+    return t;
+  };
+  const int64_t t0 = 100000, span = 10 * 86400;
+  auto viewer = [&](const std::string& tag, int64_t ts) {
+    std::string who = "viewer" + std::to_string(next(400));
+    posts.push_back(MakePost(who, ts, words(6) + tag, 0));
+    if (next(3) == 0) posts.push_back(MakePost(who, ts + 60 + static_cast<int64_t>(next(600)), words(5) + tag, 0));
+  };
+  for (int k = 0; k < 3600; ++k) viewer("#monday", t0 + static_cast<int64_t>(next(span)));
+  for (int ev = 0; ev < 4; ++ev)
+    for (int k = 0; k < 120; ++k) viewer("#show" + std::to_string(ev), t0 + 86400 * (2 * ev + 1) + static_cast<int64_t>(next(1200)));
+  for (int wave = 0; wave < 6; ++wave)
+    for (int a = 0; a < 10; ++a)
+      posts.push_back(MakePost("push" + std::to_string(a), t0 + 150000 * wave + 40000 + static_cast<int64_t>(next(300)),
+                               words(10) + (a % 2 ? "#Monday" : "#monday"), 0));
+  return posts;
+}
+
+TEST(Detector, FindsACampaignOnATagInSteadyUse) {
+  for (int64_t recent : {int64_t{6 * 3600}, int64_t{0}}) {
+    BehaviorOptions opt;
+    opt.near_dup.capacity = 4096;
+    opt.coaction.item_capacity = 4096;
+    opt.coaction.max_edges = 1 << 17;
+    opt.coaction.recent_seconds = recent;
+    BehaviorDetector d(opt);
+    std::vector<Post> posts = HijackedTagPosts();
+    BehaviorResult r = DetectInTimeOrder(d, posts);
+    std::string got;
+    for (const Network& n : r.networks) {
+      got += "[";
+      for (const std::string& a : n.accounts) got += a + " ";
+      got += "] ";
+    }
+    if (recent == 0) {
+      EXPECT_TRUE(r.networks.empty()) << got;
+      continue;
+    }
+    ASSERT_EQ(r.networks.size(), 1u) << got;
+    std::vector<std::string> want;
+    for (int a = 0; a < 10; ++a) want.push_back("push" + std::to_string(a));
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(r.networks[0].accounts, want);
+    ASSERT_FALSE(r.networks[0].evidence.empty());
+    EXPECT_EQ(r.networks[0].evidence[0].kind, "same_hashtag");
+  }
 }
 
 // One meeting on a popular item is one event, however much its sampled link

@@ -122,6 +122,12 @@ double CoActionGraph::total_co_actions(int s) const {
   return t;
 }
 
+float CoActionGraph::Recent(const ItemSlot& s, int64_t ts) const {
+  if (options_.recent_seconds <= 0) return static_cast<float>(s.count);  // every action alike
+  if (s.filled == 0 || ts <= s.last_ts) return s.recent;
+  return s.recent * std::exp(-static_cast<float>(ts - s.last_ts) / static_cast<float>(options_.recent_seconds));
+}
+
 CoActionGraph::ItemSlot* CoActionGraph::FindItem(uint64_t key, int64_t ts) {
   const int64_t life = Life();
   uint64_t h = Mix64(key) & item_mask_;
@@ -140,6 +146,7 @@ CoActionGraph::ItemSlot* CoActionGraph::FindItem(uint64_t key, int64_t ts) {
   s->last_ts = ts;
   s->count = 0;
   s->filled = 0;
+  s->recent = 0;
   return s;
 }
 
@@ -267,12 +274,23 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
                         int n_items) {
   const int64_t life = Life();
   partners_.clear();
+  bool repost[kMaxItemsPerPost] = {};
+  float recent[kMaxItemsPerPost] = {};
+  n_items = std::min(n_items, kMaxItemsPerPost);
   for (int i = 0; i < n_items; ++i) {
     ItemSlot* s = FindItem(items[i], ts);
+    recent[i] = Recent(*s, ts);
     if (s->filled == 0) continue;
-    if (kinds[i] == ItemKind::kHashtag && s->count > options_.max_hashtag_actions) continue;  // trending
+    if (options_.repost_seconds > 0) {
+      for (uint32_t r = 0; r < s->filled && !repost[i]; ++r) {
+        const Action& act = s->sample[r];
+        repost[i] = act.account == account && (act.ts > ts ? act.ts - ts : ts - act.ts) <= options_.repost_seconds;
+      }
+      if (repost[i]) continue;  // this account is already here: its partners met it
+    }
+    if (kinds[i] == ItemKind::kHashtag && recent[i] > options_.max_hashtag_actions) continue;  // trending
     // Hashtags: each sampled co-action weighs 1, not n / sampled (see coaction.h).
-    float w = kinds[i] == ItemKind::kHashtag ? 1.0f : static_cast<float>(s->count) / static_cast<float>(s->filled);
+    float w = kinds[i] == ItemKind::kHashtag ? 1.0f : std::max(1.0f, recent[i] / static_cast<float>(s->filled));
     for (uint32_t r = 0; r < s->filled; ++r) {
       const Action& act = s->sample[r];
       if (act.account == account) continue;
@@ -363,18 +381,21 @@ void CoActionGraph::Add(uint32_t account, int64_t ts, uint64_t ref, const uint64
     }
   }
   for (int i = 0; i < n_items; ++i) {
+    if (repost[i]) continue;
     ItemSlot* s = FindItem(items[i], ts);
-    // Reservoir sampling (algorithm R): the sample stays uniform over all actions.
+    // Reservoir sampling (algorithm R) over the recent actions: a new action
+    // replaces a sampled one with probability kReservoir / (recent + 1).
     uint32_t at = s->filled;
     if (s->filled >= kReservoir) {
       rng_ = Mix64(rng_ + ref);
-      uint64_t j = rng_ % (static_cast<uint64_t>(s->count) + 1);
+      uint64_t j = rng_ % std::max<uint64_t>(static_cast<uint64_t>(recent[i]) + 1, kReservoir);
       at = j < kReservoir ? static_cast<uint32_t>(j) : UINT32_MAX;
     } else {
       ++s->filled;
     }
     if (at != UINT32_MAX) s->sample[at] = Action{account, static_cast<uint32_t>(ref), ts};
     ++s->count;
+    s->recent = recent[i] + 1;
     if (ts > s->last_ts) s->last_ts = ts;
   }
 }

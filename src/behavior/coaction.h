@@ -18,6 +18,27 @@
 // a hashtag link weighs 1, so a pair needs to meet on tags again and again
 // (a burst of n links each pair with probability about kReservoir / n).
 //
+// Recent actions. An item in steady use (an organic hashtag a few times an
+// hour for weeks, a popular link) is a place where a campaign can meet too:
+// 30 accounts on it within minutes are a burst against its usual rate. So
+// the count n above is of recent actions -- decayed by e^(-dt / recent_seconds)
+// -- and the reservoir replaces by it, so the sample holds mostly the last
+// few hours' actions, not a uniform draw over weeks (in which a wave's
+// actions would hardly ever be), and a tag is trending by its recent rate,
+// not by its uses since it was first seen. Within a burst (minutes) the
+// decay is negligible: bursts are sampled as before.
+//
+// Reposts. An account that acts again on an item on which it already has a
+// sampled action within repost_seconds is there already: every other sampled
+// action met that action (whichever came later linked to the earlier), so
+// linking the repost would count the same meeting twice (an organic account
+// posting a tag twice in a live event would be a chance pair with two
+// co-actions with everyone there). The repost links nobody through the item
+// and is not sampled. Campaign members act once a wave, waves hours to days
+// apart, so each wave is a new meeting. A repost whose earlier action is no
+// longer sampled (an item busier than kReservoir recent actions) is not seen
+// as one: its links go to other, newer actions.
+//
 // The learned coordination interval (the fifth scale). The ladder's scales
 // are fixed; campaigns slower than its top (a sheet of paid posters working
 // in turn, copies hours apart) are linked only at the interval learned from
@@ -107,11 +128,21 @@ struct CoActionOptions {
   uint32_t max_edges = 1u << 20;          // pairs seen more than once (128 B each)
   uint32_t max_single_edges = 1u << 22;   // pairs seen once (32 B each)
   int64_t prune_age = 12 * 3600;
-  // A hashtag with more actions than this since its slot was last empty
-  // (no action for the largest scale) is trending: its later actions are
-  // recorded but link nobody. Campaign bursts (20-60 accounts a wave) stay
-  // under it; a tag in steady organic use passes it and stays over it.
+  // An item counts and samples its recent actions: its action count decays
+  // by e^(-dt / recent_seconds) and the reservoir replaces by that count
+  // (see above, "Recent actions"); 0: every action since the slot was last
+  // empty counts alike.
+  int64_t recent_seconds = 6 * 3600;
+  // A hashtag with more recent actions than this is trending: its later
+  // actions are recorded but link nobody. Campaign bursts (20-60 accounts a
+  // wave) and a tag in steady organic use (tens an hour) stay under it; a
+  // live event (hundreds of accounts within the hour) passes it.
   uint32_t max_hashtag_actions = 200;
+  // A repost: an account acting again on an item on which it has a sampled
+  // action at most this many seconds earlier (or later) links nobody through
+  // it and is not sampled again (one presence meets each partner once; see
+  // above). 0: every action links.
+  int64_t repost_seconds = 3600;
 };
 
 struct CoActionSample {
@@ -144,6 +175,7 @@ struct Edge {
 class CoActionGraph {
  public:
   static constexpr int kReservoir = 16;
+  static constexpr int kMaxItemsPerPost = 16;  // items of one post beyond this are ignored
 
   explicit CoActionGraph(CoActionOptions options);
 
@@ -189,8 +221,9 @@ class CoActionGraph {
   struct ItemSlot {
     uint64_t key = 0;
     int64_t last_ts = INT64_MIN;
-    uint32_t count = 0;  // actions seen (all, not only sampled)
+    uint32_t count = 0;  // actions seen (all, not only sampled; reposts not counted)
     uint32_t filled = 0;
+    float recent = 0;  // actions decayed by e^(-dt / recent_seconds) to last_ts
     Action sample[kReservoir];
   };
   // A pair seen once (32 bytes). Times are seconds from base_ts_.
@@ -203,6 +236,7 @@ class CoActionGraph {
     bool empty() const { return b == 0; }
   };
   ItemSlot* FindItem(uint64_t key, int64_t ts);
+  float Recent(const ItemSlot& s, int64_t ts) const;  // its decayed action count at ts (before this action)
   void Learn(const ItemSlot& item);  // the item's co-ordinated delays into learn_hist_
   void Estimate();                   // learned_ from learn_hist_
   int64_t Life() const { return std::max(options_.scales[kLadder - 1], learned_); }

@@ -53,6 +53,7 @@ struct BehaviorArgs {
   std::string scales = "60,600,3600,21600";
   bool fixed_scales = false;
   int64_t max_interval = 48 * 3600;
+  int64_t recent_seconds = 6 * 3600, repost_seconds = 3600;
   double interval_quantile = behavior::CoActionOptions{}.learn_quantile;
   int64_t disorder = 600;
   std::string on_disorder = "stop";
@@ -181,6 +182,10 @@ int RunBehavior(const BehaviorArgs& args) {
     return Fail("behavior", "--max-interval: at least the largest of --scales (" +
                                 std::to_string(opt.coaction.scales[behavior::kLadder - 1]) + " s)");
   opt.coaction.max_interval = a.max_interval;
+  if (a.recent_seconds < 0) return Fail("behavior", "--recent-seconds: 0 or more seconds");
+  if (a.repost_seconds < 0) return Fail("behavior", "--repost-seconds: 0 or more seconds");
+  opt.coaction.recent_seconds = a.recent_seconds;
+  opt.coaction.repost_seconds = a.repost_seconds;
   if (!(a.interval_quantile > 0 && a.interval_quantile <= 1))
     return Fail("behavior", "--interval-quantile: a fraction in (0, 1]");
   opt.coaction.learn_quantile = a.interval_quantile;
@@ -405,6 +410,13 @@ void AddBehaviorCommands(CLI::App& app, int* exit_code) {
   cmd->add_option("--scales", a->scales, "Co-action time scales in seconds (4, increasing; the fixed ladder)")->capture_default_str();
   cmd->add_flag("--fixed-scales", a->fixed_scales, "Do not learn a coordination interval beyond the ladder");
   cmd->add_option("--max-interval", a->max_interval, "Largest learned coordination interval in seconds")->capture_default_str();
+  cmd->add_option("--recent-seconds", a->recent_seconds,
+                  "An item's action count decays over this many seconds (its sample favours recent actions; 0: all alike)")
+      ->capture_default_str();
+  cmd->add_option("--repost-seconds", a->repost_seconds,
+                  "An account acting again on an item within this many seconds of its sampled action links nobody "
+                  "through it (0: every action links)")
+      ->capture_default_str();
   cmd->add_option("--interval-quantile", a->interval_quantile,
                   "The learned interval covers this share of co-ordinated share delays")->capture_default_str();
   cmd->add_option("--min-weight", a->min_weight, "Co-actions before two accounts count as linked")->capture_default_str();
