@@ -139,7 +139,12 @@ TEST(OcrFuzzyTerms, LongTermsMatchWithOcrErrorsShortOnesNever) {
 class OcrEngineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto engine = ocr::OcrEngine::Create(ocr::OcrOptions{});
+    // No time budget: these tests check what is read and where, not the speed
+    // (under CI load a 900 ms budget cut the colour-ink pass off; the budget
+    // has its own tests below, with engines of their own).
+    ocr::OcrOptions options;
+    options.budget_ms = 0;
+    auto engine = ocr::OcrEngine::Create(options);
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value().release();
   }
