@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <string>
 #include <vector>
 
 namespace evenhand::stream {
@@ -105,7 +106,19 @@ Result<std::unique_ptr<NatsClient>> NatsClient::Connect(const std::string& url, 
   natsOptions* opts = nullptr;
   if (natsStatus s = natsOptions_Create(&opts); s != NATS_OK) return Fail(url, "creating options", s);
   std::unique_ptr<natsOptions, void (*)(natsOptions*)> owned(opts, natsOptions_Destroy);
-  natsStatus s = natsOptions_SetURL(opts, url.c_str());
+  // natsOptions_SetURL takes one URL; a list separated by commas goes to
+  // natsOptions_SetServers one by one.
+  std::vector<std::string> urls;
+  for (size_t at = 0; at <= url.size();) {
+    size_t comma = url.find(',', at);
+    if (comma == std::string::npos) comma = url.size();
+    if (comma > at) urls.push_back(url.substr(at, comma - at));
+    at = comma + 1;
+  }
+  std::vector<const char*> servers;
+  for (const std::string& u : urls) servers.push_back(u.c_str());
+  natsStatus s = servers.size() <= 1 ? natsOptions_SetURL(opts, url.c_str())
+                                     : natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
   if (s == NATS_OK) s = natsOptions_SetName(opts, name.c_str());
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, -1);  // for ever
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, 250);
