@@ -6,8 +6,11 @@
 // verifiable and their items still decided once; `evenhand retention
 // partitions|detach` do the same from the command line and refuse an SQLite
 // store and a bad month; eight writers racing into a new month all succeed
-// (the month is made once). One PostgreSQL cluster for the binary
-// (tests/pg_cluster.h), a database per test.
+// (the month is made once). Schema v4: the audit chain in months too; a
+// v3 store migrates with its chain intact and verifiable; an entry appended
+// in a month no partition exists for yet (outside a batch, and inside one
+// whose clock crossed a month end) gets its month. One PostgreSQL cluster
+// for the binary (tests/pg_cluster.h), a database per test.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -19,6 +22,7 @@
 #include "e2e_util.h"
 #include "model/time.h"
 #include "pg_test.h"
+#include "store/audit_tree.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/store.h"
@@ -47,6 +51,21 @@ class PgPartitions : public testing::PgDatabaseTest {
     auto s = OpenStore(url_);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
+  }
+  // The audit's partitions, "name:rows" in order.
+  std::string AuditMonths() {
+    const std::string names = Query(
+        "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = "
+        "i.inhrelid WHERE i.inhparent = 'audit'::regclass");
+    std::string out;
+    for (size_t at = 0; at < names.size();) {
+      size_t comma = names.find(',', at);
+      if (comma == std::string::npos) comma = names.size();
+      const std::string name = names.substr(at, comma - at);
+      out += (out.empty() ? "" : ",") + name + ":" + Query("SELECT count(*) FROM " + name);
+      at = comma + 1;
+    }
+    return out;
   }
   std::vector<std::string> Months(Store& store) {
     std::vector<std::string> out;
@@ -80,7 +99,7 @@ TEST_F(PgPartitions, AVersion2StoreMigratesWithItsDecisionsInMonths) {
 
   auto store = Open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), 3);
+  EXPECT_EQ(store->schema_version(), pg_store::CurrentSchemaVersion());
   EXPECT_EQ(Query("SELECT string_agg(id || ':' || item, ',' ORDER BY id) FROM decisions"), before);
   EXPECT_EQ(Months(*store),
             (std::vector<std::string>{"decisions_2026_10:1", "decisions_2026_11:2", "decisions_2026_12:1"}));
@@ -184,6 +203,95 @@ TEST_F(PgPartitions, WritersRacingIntoANewMonthAllSucceed) {
   }
   EXPECT_EQ(Query("SELECT count(*) FROM decisions"), std::to_string(kWriters * kMonths));
   EXPECT_EQ(Months(*stores[0]).size(), static_cast<size_t>(kMonths));
+}
+
+TEST_F(PgPartitions, AVersion3StoreMigratesWithItsAuditChainInMonths) {
+  // A chain of entries in three months, with its tree, written by this
+  // build; then the audit table put back as schema v3 had it (one table).
+  int64_t now = At("2026-10-31T23:59:59Z");
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    store->SetClock([&now] { return now; });
+    ASSERT_TRUE(store->AppendAudit("admin", "note", "s1", "{}").ok());
+    now = At("2026-11-01T00:00:00Z");
+    ASSERT_TRUE(store->PutDecision(MakeDecision("x1"), "scan", nullptr).ok());
+    ASSERT_TRUE(store->AppendAudit("admin", "note", "s2", "{}").ok());
+    now = At("2026-12-24T12:00:00Z");
+    ASSERT_TRUE(store->AppendAudit("admin", "note", "s3", "{}").ok());
+    ASSERT_TRUE(store_test::MustVerify(*store).ok());
+  }
+  EXPECT_EQ(AuditMonths(), "audit_2026_10:1,audit_2026_11:2,audit_2026_12:1");
+  const std::string rows = "SELECT string_agg(seq || ':' || ts || ':' || action || ':' || subject || ':' || hash, ',' "
+                           "ORDER BY seq) FROM audit";
+  const std::string before = Query(rows);
+  Query("CREATE TABLE audit_flat (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT "
+        "NULL, subject TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL); "
+        "INSERT INTO audit_flat SELECT * FROM audit; DROP TABLE audit; ALTER TABLE audit_flat RENAME TO audit; "
+        "ALTER TABLE audit RENAME CONSTRAINT audit_flat_pkey TO audit_pkey; "
+        "CREATE INDEX audit_by_subject ON audit (subject, seq); DROP FUNCTION evenhand_audit_partition(BIGINT); "
+        // v3's decision function is put back as a stub: the migration must replace it.
+        "CREATE OR REPLACE FUNCTION evenhand_decision_partition(t BIGINT) RETURNS TEXT LANGUAGE sql AS "
+        "$$ SELECT 'unused' $$; DROP FUNCTION evenhand_month_partition(TEXT, BIGINT); "
+        "DELETE FROM evenhand_schema WHERE version = 4; SELECT 1");
+  ASSERT_EQ(Query("SELECT max(version) FROM evenhand_schema"), "3");
+  ASSERT_EQ(Query("SELECT count(*) FROM pg_inherits WHERE inhparent = 'audit'::regclass"), "0");
+
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), 4);
+  EXPECT_EQ(Query(rows), before);
+  EXPECT_EQ(AuditMonths(), "audit_2026_10:1,audit_2026_11:2,audit_2026_12:1");
+  EXPECT_EQ(Query("SELECT to_regclass('audit_v3') IS NULL"), "t");
+  AuditVerifyReport r = store_test::MustVerify(*store);
+  EXPECT_TRUE(r.ok()) << store_test::Describe(r);
+  auto tree = VerifyAuditTree(*store);
+  ASSERT_TRUE(tree.ok()) << tree.status().ToString();
+  EXPECT_TRUE(tree->ok()) << (tree->problems.empty() ? "" : tree->problems.front());
+  EXPECT_EQ(tree->entries, 4u);
+  // The chain goes on, decisions' months are made by the new function.
+  now = At("2027-02-03T00:00:00Z");
+  store->SetClock([&now] { return now; });
+  ASSERT_TRUE(store->PutDecision(MakeDecision("x2"), "scan", nullptr).ok());
+  EXPECT_EQ(Months(*store).back(), "decisions_2027_02:1");
+  EXPECT_EQ(AuditMonths(), "audit_2026_10:1,audit_2026_11:2,audit_2026_12:1,audit_2027_02:1");
+  r = store_test::MustVerify(*store);
+  EXPECT_TRUE(r.ok()) << store_test::Describe(r);
+  EXPECT_EQ(r.entries, 5);
+}
+
+TEST_F(PgPartitions, AnAuditEntryInAMonthNotMadeYetGetsItsMonth) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  int64_t now = At("2026-11-30T22:00:00Z");
+  store->SetClock([&now] { return now; });
+  ASSERT_TRUE(store->AppendAudit("admin", "note", "a", "{}").ok());  // outside a batch: November and December made
+  EXPECT_EQ(AuditMonths(), "audit_2026_11:1,audit_2026_12:0");
+  // A batch begun in November whose clock is in January when it commits.
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->AppendAudit("admin", "note", "b", "{}").ok());
+  now = At("2027-01-01T00:00:00Z");
+  ASSERT_TRUE(store->AppendAudit("admin", "note", "c", "{}").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(AuditMonths(), "audit_2026_11:2,audit_2026_12:0,audit_2027_01:1");
+  // Rolled back, a month made inside a batch goes with it.
+  now = At("2027-03-10T00:00:00Z");
+  ASSERT_TRUE(store->Begin().ok());  // outside the months remembered: March made here, outside the batch
+  now = At("2027-05-10T00:00:00Z");
+  ASSERT_TRUE(store->PutDecision(MakeDecision("d"), "scan", nullptr).ok());  // May made inside the batch
+  EXPECT_EQ(Query("SELECT count(*) FROM pg_class WHERE relname = 'audit_2027_05'"), "0");  // not committed yet
+  ASSERT_TRUE(store->Rollback().ok());
+  EXPECT_EQ(Query("SELECT to_regclass('audit_2027_05') IS NULL AND to_regclass('decisions_2027_05') IS NULL"), "t");
+  EXPECT_EQ(Query("SELECT to_regclass('audit_2027_03') IS NOT NULL"), "t");
+  AuditVerifyReport r = store_test::MustVerify(*store);
+  EXPECT_TRUE(r.ok()) << store_test::Describe(r);
+  EXPECT_EQ(r.entries, 3);
+  // seq is unique by the chain's lock, not by the table's key (seq, ts): an
+  // entry 2 stored twice behind the Store's back is read and found.
+  Query("INSERT INTO audit SELECT seq, ts + 1, actor, action, subject, payload, prev_hash, hash FROM audit WHERE seq = 2");
+  r = store_test::MustVerify(*store);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.entries, 4);
 }
 
 TEST_F(PgPartitions, TheCommandLineListsAndDetachesAndRefusesWhatItCannotDo) {

@@ -33,17 +33,11 @@ using e2e::Exec;
 using testing::ReadAll;
 using testing::WaitUntil;
 
-class ServePolicy : public testing::PgDatabaseTest {
+class ServePolicy : public testing::StreamCaseTest {
  protected:
   void SetUp() override {
-    PgDatabaseTest::SetUp();
+    StreamCaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    testing::NatsServer& nats = testing::SharedNatsServer();
-    if (nats.missing()) GTEST_SKIP() << nats.error();
-    ASSERT_TRUE(nats.ready()) << nats.error();
-    nats_ = nats.url();
-    dir_ = fs::path(nats.dir()) / db_;
-    fs::create_directories(dir_);
     key_ = "serve_" + db_;
   }
   std::string Publish(int version) {
@@ -56,8 +50,7 @@ class ServePolicy : public testing::PgDatabaseTest {
     return {"serve", "--db", url_, "--policy-key", key_, "--nats", nats_, "--policy-poll-ms", "100", "--no-web",
             "--listen", "127.0.0.1:" + std::to_string(port), "--threads", "1", "--workers", "4"};
   }
-  std::string nats_, key_;
-  fs::path dir_;
+  std::string key_;
 };
 
 // An answer of a serve on 127.0.0.1:PORT with the bearer `key`.

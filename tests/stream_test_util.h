@@ -5,6 +5,10 @@
 //   HttpGet(PORT, PATH)      GET on 127.0.0.1 (Connection: close): status line, headers, body
 //   WaitUntil(DONE, SECONDS) polls DONE() every 20 ms; its last answer
 //   WritePolicy(DIR, V, A)   policy "hot" version V with list files beside it
+//   StreamCaseTest           fixture: a database of the shared PostgreSQL
+//                            cluster (pg_test.h) and the shared nats-server
+//                            (nats_server.h); nats_ its URL, dir_ a directory
+//                            of this case's own under the server's
 #pragma once
 
 #include <arpa/inet.h>
@@ -22,6 +26,8 @@
 #include <vector>
 
 #include "e2e_util.h"
+#include "nats_server.h"
+#include "pg_test.h"
 
 namespace evenhand::testing {
 
@@ -83,6 +89,24 @@ inline void WritePolicy(const std::filesystem::path& dir, int version, const std
       << "rules:\n  - id: scam\n    when: list.scam\n    action: " << action
       << "\n    category: scams_and_fraud\n    reason: \"Scam terms\"\n";
 }
+
+// A case on PostgreSQL and NATS: skips when either is not installed
+// (unless required, as in CI), fails when either does not start.
+class StreamCaseTest : public PgDatabaseTest {
+ protected:
+  void SetUp() override {
+    PgDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    NatsServer& nats = SharedNatsServer();
+    if (nats.missing()) GTEST_SKIP() << nats.error();
+    ASSERT_TRUE(nats.ready()) << nats.error();
+    nats_ = nats.url();
+    dir_ = std::filesystem::path(nats.dir()) / db_;
+    std::filesystem::create_directories(dir_);
+  }
+  std::string nats_;
+  std::filesystem::path dir_;
+};
 
 template <typename Done>
 bool WaitUntil(Done done, int seconds) {

@@ -50,16 +50,11 @@ using testing::Spawn;
 using testing::WaitUntil;
 using testing::WritePolicy;
 
-class StreamWorkers : public testing::PgDatabaseTest {
+class StreamWorkers : public testing::StreamCaseTest {
  protected:
   void SetUp() override {
-    PgDatabaseTest::SetUp();
+    StreamCaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    testing::NatsServer& nats = testing::SharedNatsServer();
-    if (nats.missing()) GTEST_SKIP() << nats.error();
-    ASSERT_TRUE(nats.ready()) << nats.error();
-    dir_ = fs::path(nats.dir()) / db_;
-    fs::create_directories(dir_);
     posts_ = "POSTS_" + db_;
     decisions_ = "DECISIONS_" + db_;
     streams_ = " --stream " + posts_ + " --subject posts-" + db_;
@@ -77,7 +72,6 @@ class StreamWorkers : public testing::PgDatabaseTest {
     return out.empty() ? -1 : std::stoll(out);
   }
   std::string posts_, decisions_, streams_;  // this case's stream names; streams_: ingest's options
-  fs::path dir_;
 };
 
 // `n` posts with ids PREFIX0, PREFIX1, ..., some of them scams by the
@@ -100,7 +94,7 @@ TEST_F(StreamWorkers, EveryPostIsDecidedOnceWhenWorkersAreKilled) {
   constexpr int kPosts = 3000;
   const std::string posts = (dir_ / "posts.jsonl").string();
   WritePosts(posts, kPosts, "s");
-  const std::string nats = testing::SharedNatsServer().url();
+  const std::string& nats = nats_;
   e2e::Outcome ingest = Exec("ingest " + posts + " --nats " + nats + streams_);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
   EXPECT_NE(ingest.out.find("published 3000 posts"), std::string::npos) << ingest.out;
@@ -208,7 +202,7 @@ TEST_F(StreamWorkers, WorkersRideOutANatsKillAndAPostgresCrash) {
 }
 
 TEST_F(StreamWorkers, PublishedPoliciesAreSwappedInMidStream) {
-  const std::string nats = testing::SharedNatsServer().url();
+  const std::string& nats = nats_;
   const fs::path pol = dir_ / "policy";
   WritePolicy(pol, 1, "review");
   WritePolicy(pol, 2, "label");

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <string>
 #include <vector>
 
 namespace evenhand::stream {
@@ -105,11 +106,30 @@ Result<std::unique_ptr<NatsClient>> NatsClient::Connect(const std::string& url, 
   natsOptions* opts = nullptr;
   if (natsStatus s = natsOptions_Create(&opts); s != NATS_OK) return Fail(url, "creating options", s);
   std::unique_ptr<natsOptions, void (*)(natsOptions*)> owned(opts, natsOptions_Destroy);
-  natsStatus s = natsOptions_SetURL(opts, url.c_str());
+  // natsOptions_SetURL takes one URL; a list separated by commas goes to
+  // natsOptions_SetServers one by one.
+  std::vector<std::string> urls;
+  for (size_t at = 0; at <= url.size();) {
+    size_t comma = url.find(',', at);
+    if (comma == std::string::npos) comma = url.size();
+    if (comma > at) urls.push_back(url.substr(at, comma - at));
+    at = comma + 1;
+  }
+  std::vector<const char*> servers;
+  for (const std::string& u : urls) servers.push_back(u.c_str());
+  natsStatus s = servers.size() <= 1 ? natsOptions_SetURL(opts, url.c_str())
+                                     : natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
   if (s == NATS_OK) s = natsOptions_SetName(opts, name.c_str());
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, -1);  // for ever
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, 250);
   if (s == NATS_OK) s = natsOptions_SetTimeout(opts, 2000);
+  // A server cut off (a network partition: no packet back, no connection
+  // closed) is noticed by pings: 2 s apart, the connection given up after 3
+  // unanswered (6-8 s), then the next server of the URL list (or one the
+  // cluster told about) is tried. nats.c's default (2 minutes, 2 out) would
+  // leave the client waiting on the dead connection for minutes.
+  if (s == NATS_OK) s = natsOptions_SetPingInterval(opts, 2000);
+  if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts, 3);
   if (s != NATS_OK) return Fail(url, "setting options", s);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(connect_timeout_ms);
   for (;;) {

@@ -3,7 +3,8 @@
 // Nothing outside src/stream/ includes nats.h.
 //
 // A NatsClient is one connection and one JetStream context. It reconnects
-// by itself for ever (every 250 ms) after the server goes away; calls made
+// by itself for ever (every 250 ms) after the server goes away, or stops
+// answering pings (6-8 s: a server cut off by the network); calls made
 // meanwhile fail with Io and the caller retries. Not for several threads at
 // once: a worker thread owns its client.
 //

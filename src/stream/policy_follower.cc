@@ -1,34 +1,15 @@
 #include "stream/policy_follower.h"
 
-#include <chrono>
+#include <utility>
 
 namespace evenhand::stream {
 
 PolicyFollower::PolicyFollower(FollowerOptions options)
-    : o_(std::move(options)), watch_(o_.where, o_.revision, [this](const std::string& line) { Log(line); }) {
-  thread_ = std::thread([this] { Run(); });
-}
+    : o_(std::move(options)),
+      watch_(o_.where, o_.revision, [this](const std::string& line) { Log(line); }),
+      poll_(o_.poll_ms, [this] { PollOnce(); }) {}
 
-PolicyFollower::~PolicyFollower() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void PolicyFollower::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    PollOnce();
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::milliseconds(o_.poll_ms), [this] { return stop_; });
-  }
-  lock.unlock();
-  nats_.reset();
-}
+PolicyFollower::~PolicyFollower() = default;
 
 void PolicyFollower::PollOnce() {
   if (!nats_) {

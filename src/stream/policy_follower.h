@@ -9,19 +9,17 @@
 // when `install` fails the revision is tried again at the next poll. A
 // revision that does not load is logged and counted through `failed`; the
 // running policy stays. Callbacks run on the follower's thread, one at a
-// time. The destructor stops and joins the thread (within one NATS call,
-// at most a few seconds).
+// time (periodic.h). The destructor stops and joins the thread (within one
+// NATS call, at most a few seconds).
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "model/status.h"
+#include "stream/periodic.h"
 #include "stream/policy_source.h"
 
 namespace evenhand::stream {
@@ -44,7 +42,6 @@ class PolicyFollower {
   PolicyFollower& operator=(const PolicyFollower&) = delete;
 
  private:
-  void Run();
   void PollOnce();
   void Log(const std::string& line) const {
     if (o_.log) o_.log(line);
@@ -53,10 +50,7 @@ class PolicyFollower {
   FollowerOptions o_;
   PolicyWatch watch_;
   std::unique_ptr<NatsClient> nats_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  Periodic poll_;  // last: stopped before the rest goes
 };
 
 }  // namespace evenhand::stream

@@ -1,37 +1,13 @@
 #include "stream/worker_control.h"
 
-#include <chrono>
-
 namespace evenhand::stream {
 
 WorkerControl::WorkerControl(const WorkerOptions& options, PolicySlot& slot, WorkerMetrics& metrics)
     : o_(options),
       slot_(slot),
       metrics_(metrics),
-      watch_(PublishedOf(options), slot.revision(), [this](const std::string& line) { Log(line); }) {
-  thread_ = std::thread([this] { Run(); });
-}
-
-WorkerControl::~WorkerControl() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void WorkerControl::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    PollOnce();
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::milliseconds(o_.control_poll_ms), [this] { return stop_; });
-  }
-  lock.unlock();
-  nats_.reset();
-}
+      watch_(PublishedOf(options), slot.revision(), [this](const std::string& line) { Log(line); }),
+      poll_(options.control_poll_ms, [this] { PollOnce(); }) {}
 
 void WorkerControl::PollOnce() {
   if (!nats_) {

@@ -7,16 +7,13 @@
 //     (revision N)"). A revision that does not load is logged ("...: cannot
 //     load: WHY; keeping ID") and counted; the running policy stays.
 // It has its own NATS connection and reconnects by itself; it never stops
-// the worker. The destructor stops and joins it.
+// the worker. The destructor stops and joins it (periodic.h).
 #pragma once
 
-#include <condition_variable>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "stream/periodic.h"
 #include "stream/policy_source.h"
 #include "stream/worker.h"
 #include "stream/worker_metrics.h"
@@ -26,10 +23,10 @@ namespace evenhand::stream {
 class WorkerControl {
  public:
   WorkerControl(const WorkerOptions& options, PolicySlot& slot, WorkerMetrics& metrics);
-  ~WorkerControl();
+  WorkerControl(const WorkerControl&) = delete;
+  WorkerControl& operator=(const WorkerControl&) = delete;
 
  private:
-  void Run();
   void PollOnce();
   void Log(const std::string& line) const {
     if (o_.log) o_.log("control: " + line);
@@ -40,10 +37,7 @@ class WorkerControl {
   WorkerMetrics& metrics_;
   PolicyWatch watch_;  // used only with o_.policy_key
   std::unique_ptr<NatsClient> nats_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  Periodic poll_;  // last: stopped before the rest goes
 };
 
 }  // namespace evenhand::stream

@@ -1,8 +1,10 @@
-// PostgresStore: the audit chain. Appends are computed here under the
-// chain's advisory lock and written in multi-row INSERTs (pg_store_impl.h);
+// PostgresStore: the audit chain, partitioned by month of ts (schema v4,
+// pg_partitions.cc). Appends are computed here under the chain's advisory
+// lock and written in multi-row INSERTs (pg_store_impl.h);
 // walks read the table in pages by seq, so memory stays constant in the
 // length of the chain.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "store/postgres/pg_store_impl.h"
@@ -66,6 +68,14 @@ Status PostgresStore::AppendAuditLocked(const std::string& actor, const std::str
 }
 
 Status PostgresStore::FlushAudit() {
+  // Each entry's month has its partition (schema v4): nothing to do unless
+  // a clock left the months made ahead.
+  int64_t made = -1;
+  for (const AuditEntry& e : pending_)
+    if (e.ts != made && (e.ts < parts_from_ || e.ts >= parts_until_)) {
+      if (Status s = PartitionInTxn(e.ts); !s.ok()) return s;
+      made = e.ts;
+    }
   for (size_t done = 0; done < pending_.size();) {
     const size_t n = std::min(pending_.size() - done, static_cast<size_t>(kFlushRows));
     std::string sql = std::string("INSERT INTO audit (") + kColumns + ") VALUES ";
@@ -101,14 +111,17 @@ Status PostgresStore::AppendAudit(const std::string& actor, const std::string& a
 Status PostgresStore::WalkAudit(const std::string* subject, const std::function<void(const AuditEntry&)>& fn) {
   if (Status s = CheckBatchAlive(); !s.ok()) return s;
   if (Status s = FlushAudit(); !s.ok()) return s;  // this transaction's own entries first
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM audit WHERE seq > $1" +
-                          (subject != nullptr ? " AND subject = $2" : "") + " ORDER BY seq LIMIT " +
+  // Keyset pages by (seq, ts), the table's key: every row is read, so an
+  // entry whose seq is stored twice (a writer that skipped the chain's
+  // lock) reaches the verifier and breaks the chain there.
+  const std::string sql = std::string("SELECT ") + kColumns + " FROM audit WHERE (seq, ts) > ($1, $2)" +
+                          (subject != nullptr ? " AND subject = $3" : "") + " ORDER BY seq, ts LIMIT " +
                           std::to_string(kPageRows);
   AuditEntry e;
-  int64_t after = 0;
+  int64_t after_seq = 0, after_ts = INT64_MIN;
   for (;;) {
     PgParams params;
-    params.Int(after);
+    params.Int(after_seq).Int(after_ts);
     if (subject != nullptr) params.Text(*subject);
     auto r = conn_->Prepared(subject != nullptr ? "audit_page_of" : "audit_page", sql.c_str(), params,
                              "reading the audit log");
@@ -118,7 +131,8 @@ Status PostgresStore::WalkAudit(const std::string* subject, const std::function<
       fn(e);
     }
     if (r->rows() < kPageRows) return Status::Ok();
-    after = e.seq;
+    after_seq = e.seq;
+    after_ts = e.ts;
   }
 }
 

@@ -289,6 +289,64 @@ SELECT setval(pg_get_serial_sequence('decisions', 'id'), coalesce((SELECT max(id
 DROP TABLE decisions_v2;
 )sql",
      nullptr},
+    {4,
+     "the audit chain partitioned by month of ts (audit_YYYY_MM, made on demand by evenhand_audit_partition), "
+     "like decisions; one function makes either table's month",
+     R"sql(
+-- The month (UTC) holding unix second t of a table partitioned by it
+-- (PARENT_YYYY_MM), made unless it exists (attached or detached); returns
+-- its name. v3's evenhand_decision_partition, for any parent: writers
+-- racing to a new month queue on the same advisory lock ("EVNP").
+CREATE FUNCTION evenhand_month_partition(parent TEXT, t BIGINT) RETURNS TEXT LANGUAGE plpgsql AS $fn$
+DECLARE
+  m    TIMESTAMP := date_trunc('month', to_timestamp(t) AT TIME ZONE 'UTC');
+  name TEXT := parent || '_' || to_char(m, 'YYYY_MM');
+BEGIN
+  IF to_regclass(name) IS NULL THEN
+    PERFORM pg_advisory_xact_lock(1163284048);
+    BEGIN
+      EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', name, parent,
+                     extract(epoch FROM m AT TIME ZONE 'UTC')::BIGINT,
+                     extract(epoch FROM (m + INTERVAL '1 month') AT TIME ZONE 'UTC')::BIGINT);
+    EXCEPTION WHEN duplicate_table OR unique_violation THEN
+      NULL;  -- made by another writer just now
+    END;
+  END IF;
+  RETURN name;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION evenhand_decision_partition(t BIGINT) RETURNS TEXT LANGUAGE sql AS
+  $fn$ SELECT evenhand_month_partition('decisions', t) $fn$;
+CREATE FUNCTION evenhand_audit_partition(t BIGINT) RETURNS TEXT LANGUAGE sql AS
+  $fn$ SELECT evenhand_month_partition('audit', t) $fn$;
+
+-- The chain's order is seq; the partition key is ts (when the entry was
+-- appended, by its writer's clock). seq is unique because one writer at a
+-- time appends, holding the chain's advisory lock; (seq, ts) is the key a
+-- partitioned table can keep, and the walks read by it, so `audit verify`
+-- sees a seq stored twice (a writer that skipped the lock) as a break.
+ALTER TABLE audit RENAME TO audit_v3;
+ALTER TABLE audit_v3 RENAME CONSTRAINT audit_pkey TO audit_v3_pkey;
+ALTER INDEX audit_by_subject RENAME TO audit_v3_by_subject;
+CREATE TABLE audit (
+  seq       BIGINT NOT NULL,
+  ts        BIGINT NOT NULL,  -- unix seconds; the partition key
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL,
+  PRIMARY KEY (seq, ts)
+) PARTITION BY RANGE (ts);
+CREATE INDEX audit_by_subject ON audit (subject, seq, ts);
+SELECT evenhand_audit_partition(t) FROM (SELECT DISTINCT
+  extract(epoch FROM date_trunc('month', to_timestamp(ts) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')::BIGINT AS t
+  FROM audit_v3) months;
+INSERT INTO audit SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit_v3;
+DROP TABLE audit_v3;
+)sql",
+     nullptr},
 };
 
 Result<int> ReadVersion(PgConn& conn) {

@@ -1,14 +1,16 @@
-// PostgresStore: decisions partitioned by month (schema v3). A month's
-// partition is made on demand by the SQL function
-// evenhand_decision_partition (pg_migrations.cc), which serialises writers
+// PostgresStore: decisions (schema v3) and the audit chain (v4)
+// partitioned by month. A month's partitions of both tables are made
+// together, on demand, by the SQL functions evenhand_decision_partition and
+// evenhand_audit_partition (pg_migrations.cc), which serialise writers
 // racing to a new month:
 //  - ahead of time, outside any transaction, by Begin() and by a decision
 //    written outside a batch: the month of now and of now + 1 day, the
 //    range remembered so the next calls cost nothing;
-//  - inside the transaction, right before decisions are written, when now
-//    is outside that range (a batch that crossed a month end, a clock
-//    moved): then the partition commits or rolls back with the batch, and
-//    nothing is remembered.
+//    (and by a write outside a batch, pg_store_impl.h WriteOp);
+//  - inside the transaction, right before decisions or audit entries are
+//    written, when their time is outside that range (a batch that crossed
+//    a month end, a clock moved): then the partitions commit or roll back
+//    with the batch, and nothing is remembered.
 // Detaching (retention of whole months): DETACH PARTITION, and DROP TABLE
 // when asked, each month audited, in one transaction.
 #include <algorithm>
@@ -27,7 +29,8 @@ constexpr const char* kEnsureSql =
     "SELECT extract(epoch FROM date_trunc('month', to_timestamp($1::BIGINT) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
     "::BIGINT, extract(epoch FROM (date_trunc('month', to_timestamp($2::BIGINT) AT TIME ZONE 'UTC') + "
     "INTERVAL '1 month') AT TIME ZONE 'UTC')::BIGINT, evenhand_decision_partition($1::BIGINT), "
-    "evenhand_decision_partition($2::BIGINT)";
+    "evenhand_decision_partition($2::BIGINT), evenhand_audit_partition($1::BIGINT), "
+    "evenhand_audit_partition($2::BIGINT)";
 
 // The two numbers of "FOR VALUES FROM ('A') TO ('B')".
 bool ParseBounds(std::string_view expr, int64_t* from, int64_t* to) {
@@ -56,7 +59,7 @@ Status PostgresStore::EnsurePartitionsAhead() {
   if (now >= parts_from_ && now + kAheadSeconds < parts_until_) return Status::Ok();
   if (conn_->in_transaction()) return Status::Ok();  // PartitionInTxn covers it
   auto r = conn_->Prepared("decision_partitions_ahead", kEnsureSql, PgParams().Int(now).Int(now + kAheadSeconds),
-                           "making the decisions' partitions of this month and the next");
+                           "making the decisions' and the audit's partitions of this month and the next");
   if (!r.ok()) return r.status();
   parts_from_ = r->Int(0, 0);
   parts_until_ = r->Int(0, 1);
@@ -65,8 +68,9 @@ Status PostgresStore::EnsurePartitionsAhead() {
 
 Status PostgresStore::PartitionInTxn(int64_t now) {
   if (now >= parts_from_ && now < parts_until_) return Status::Ok();
-  auto r = conn_->Prepared("decision_partition_now", "SELECT evenhand_decision_partition($1::BIGINT)", PgParams().Int(now),
-                           "making the decisions' partition of this month");
+  auto r = conn_->Prepared("decision_partition_now",
+                           "SELECT evenhand_decision_partition($1::BIGINT), evenhand_audit_partition($1::BIGINT)",
+                           PgParams().Int(now), "making the decisions' and the audit's partitions of this month");
   return r.status();
 }
 

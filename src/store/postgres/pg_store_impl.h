@@ -169,9 +169,10 @@ class PostgresStore final : public Store, public AuditTreeStore {
   Status WalkDecisions(int which, const std::string& key, const std::function<bool(const StoredDecision&)>& fn);
   Status NewVersion(const Post& p, const std::string& media_json, const std::string& hash, const std::string& actor);
 
-  // pg_partitions.cc: the month of now and the next made, outside a
-  // transaction (remembered); and the month of `now` inside the open one
-  // when it is not among those (not remembered: it may be rolled back).
+  // pg_partitions.cc: the month of now and the next made (decisions and
+  // audit), outside a transaction (remembered); and the month of `now`
+  // inside the open one when it is not among those (not remembered: it may
+  // be rolled back).
   Status EnsurePartitionsAhead();
   Status PartitionInTxn(int64_t now);
 
@@ -231,6 +232,7 @@ Status PostgresStore::WriteOp(const std::string& doing, F&& body) {
     if (s.ok() && pending_.size() >= kFlushEntries) s = FlushAudit();
     return s;
   }
+  if (Status s = EnsurePartitionsAhead(); !s.ok()) return s;
   if (Status s = conn_->Exec("BEGIN", doing); !s.ok()) return s;
   Status s = body();
   if (s.ok()) s = FinishAndCommit(doing);
