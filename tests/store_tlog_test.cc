@@ -189,9 +189,8 @@ TEST_F(StoreTlogTest, AnOpenWriterSeesWhatOthersCommittedBetweenItsCommits) {
   Append(*a, 5, 300);  // level 0: a full tile and tail rows
   ASSERT_TRUE(a->Commit().ok());
   Append(*a, 300, 301);
-  // The tree wiped by another connection while `a` stays open (from schema
-  // v13 level 0 is the audit rows' leaves).
-  RawExec(path_, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail; UPDATE audit SET leaf = NULL;");
+  // The tree wiped by another connection while `a` stays open.
+  RawExec(path_, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail;");
   Append(*a, 301, 302);  // rebuilt from the entries, not appended at 301
   EXPECT_EQ(*Tree(*a).AuditTreeSize(), 302u);
   EXPECT_EQ(TileRoot(*a), RootOf(Leaves(*a)));
@@ -349,8 +348,8 @@ TEST_F(StoreTlogTest, EditsBehindTheStoresBackAreNamed) {
     auto store = Open();
     EXPECT_TRUE(VerifyAuditTree(*store)->ok());
   }
-  // A leaf of the partial tile edited (from v13 its audit row's leaf): named like one of a full tile.
-  RawExec(path_, "UPDATE audit SET leaf = zeroblob(32) WHERE seq = 257");
+  // A leaf of the partial tile edited (its tail row): named like one of a full tile.
+  RawExec(path_, "UPDATE tlog_tail SET hashes = zeroblob(length(hashes)) WHERE level = 0 AND start = 256");
   {
     auto store = Open();
     auto report = VerifyAuditTree(*store);
@@ -359,10 +358,10 @@ TEST_F(StoreTlogTest, EditsBehindTheStoresBackAreNamed) {
     EXPECT_NE(report->problems[0].find("entry 257: its contents do not match leaf 256"), std::string::npos)
         << report->problems[0];
   }
-  RawExec(path_, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail; UPDATE audit SET leaf = NULL;");
+  RawExec(path_, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail;");
   {
     auto store = Open();
-    Append(*store, 300, 301);  // the next write rebuilds the tree from the entries
+    Append(*store, 300, 301);  // the next write rebuilds the tree, past the tail rows left behind
     EXPECT_EQ(*Tree(*store).AuditTreeSize(), 301u);
     EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
     EXPECT_TRUE(VerifyAuditTree(*store)->ok());
@@ -379,11 +378,10 @@ TEST_F(StoreTlogTest, EditsBehindTheStoresBackAreNamed) {
   }
 }
 
-// Schema v11 moved partial tiles to tail rows; schema v13 moves level 0's
-// into the audit rows: a commit of one entry writes its leaf with the entry
-// and no row of the tree's; a level-0 tile that fills is written whole from
-// the rows' leaves. A v10 store's partial tiles end up there too.
-TEST_F(StoreTlogTest, LevelZeroIsTheLeavesOfTheAuditRows) {
+// Schema v11: a commit of one entry appends a 32-byte tail row instead of
+// rewriting the partial tile; a tile that fills is written whole and its
+// tail rows go. A v10 store's partial tiles move to tail rows.
+TEST_F(StoreTlogTest, PartialTilesAreTailRowsAppendedPerCommit) {
   {
     auto old = sqlite_store::OpenSqliteStoreWithMigrations(
         path_, sqlite_store::Migrations().subspan(0, static_cast<size_t>(sqlite_store::kTlogV2Schema)));
@@ -393,38 +391,27 @@ TEST_F(StoreTlogTest, LevelZeroIsTheLeavesOfTheAuditRows) {
   }
   auto store = Open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogLeafSchema);
+  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogSizeSchema);
   EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles"), 1);
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 0);
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 1"), 1);
-  EXPECT_EQ(RawInt(path_, "SELECT count(leaf) FROM audit"), 14);  // the partial tile's: seq 257..270
-  EXPECT_EQ(RawInt(path_, "SELECT min(seq) FROM audit WHERE leaf IS NOT NULL"), 257);
-  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 270u);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail"), 2);
   EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
-  Append(*store, 270, 300);  // 30 more commits of one: a leaf each in its row, no row of the tree's
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail"), 1);
+  Append(*store, 270, 300);  // 30 more commits of one: 30 rows of one hash each
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 31);
+  EXPECT_EQ(RawInt(path_, "SELECT max(length(hashes)) FROM tlog_tail WHERE level = 0 AND start > 256"), 32);
   EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles"), 1);
-  EXPECT_EQ(RawInt(path_, "SELECT count(leaf) FROM audit"), 44);
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM audit WHERE length(leaf) <> 32"), 0);
-  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 300u);
   EXPECT_EQ(TileRoot(*store), RootOf(Leaves(*store)));
   auto tile = Tree(*store).ReadAuditTile(0, 1);
   ASSERT_TRUE(tile.ok());
   EXPECT_EQ(tile->size(), 44u * 32);
-  // Each row's leaf is its entry's.
-  std::vector<tlog::Hash> leaves = Leaves(*store);
-  EXPECT_EQ(tile->substr(0, 32), std::string(reinterpret_cast<const char*>(leaves[256].data()), 32));
-  EXPECT_EQ(tile->substr(43 * 32), std::string(reinterpret_cast<const char*>(leaves[299].data()), 32));
-  // A batch that fills tile 0/1 and goes on: written whole from the rows.
+  // A batch that fills tile 0/1 and goes on: written whole, its rows gone.
   ASSERT_TRUE(store->Begin().ok());
   Append(*store, 300, 520);
   ASSERT_TRUE(store->Commit().ok());
   EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tiles WHERE level = 0"), 2);
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 0);
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 1);
   EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 1"), 2);  // 1/0: 1 hash, then 1 more
-  leaves = Leaves(*store);
+  std::vector<tlog::Hash> leaves = Leaves(*store);
   ASSERT_EQ(leaves.size(), 520u);
-  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 520u);
   EXPECT_EQ(TileRoot(*store), RootOf(leaves));
   StoreTiles tiles(Tree(*store));
   tlog::TileSource src(tiles, 520);
@@ -433,8 +420,8 @@ TEST_F(StoreTlogTest, LevelZeroIsTheLeavesOfTheAuditRows) {
     ASSERT_TRUE(proof.ok());
     EXPECT_TRUE(tlog::VerifyInclusion(leaves[m], m, 520, *proof, RootOf(leaves)).ok()) << m;
   }
-  // Consistency from every earlier size a checkpoint could hold, those from before the migration included.
-  for (uint64_t old : {1u, 255u, 256u, 269u, 270u, 300u, 511u}) {
+  // Consistency from every earlier size a checkpoint could hold.
+  for (uint64_t old : {1u, 255u, 256u, 269u, 300u, 511u}) {
     std::vector<tlog::Hash> prefix(leaves.begin(), leaves.begin() + static_cast<long>(old));
     auto proof = tlog::ConsistencyProof(src, old, 520);
     ASSERT_TRUE(proof.ok()) << old;
@@ -443,9 +430,11 @@ TEST_F(StoreTlogTest, LevelZeroIsTheLeavesOfTheAuditRows) {
   auto report = VerifyAuditTree(*store);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << report->problems.front();
-  // The leaves past tile 0/1 cut out behind the store's back: the tree now
+  // Schema v12: the size is where level 0 ends, with no row of its own.
+  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM sqlite_schema WHERE name = 'tlog_tree'"), 0);
+  // The tail rows of level 0 cut out behind the store's back: the tree now
   // ends at tile 0/1 (512), and `audit verify` names the entries past it.
-  RawExec(path_, "UPDATE audit SET leaf = NULL WHERE seq > 512");
+  RawExec(path_, "DELETE FROM tlog_tail WHERE level = 0");
   EXPECT_EQ(*Tree(*store).AuditTreeSize(), 512u);
   report = VerifyAuditTree(*store);
   ASSERT_TRUE(report.ok());
@@ -457,100 +446,6 @@ TEST_F(StoreTlogTest, LevelZeroIsTheLeavesOfTheAuditRows) {
   ASSERT_EQ(leaves.size(), 521u);
   EXPECT_EQ(*Tree(*store).AuditTreeSize(), 521u);
   EXPECT_EQ(TileRoot(*store), RootOf(leaves));
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM audit WHERE seq > 512 AND leaf IS NULL"), 0);
-}
-
-// Schema v13 from a store of the previous schema (v12): the tree keeps its
-// size and root, so every checkpoint issued before still verifies, by
-// inclusion and consistency proofs to the trees after it; chain and tree
-// verify. A v12 store whose level 0 was edited gets its tree rebuilt.
-TEST_F(StoreTlogTest, TheV13MigrationKeepsTheTreeAndItsCheckpoints) {
-  const auto v12 = sqlite_store::Migrations().subspan(0, static_cast<size_t>(sqlite_store::kTlogSizeSchema));
-  tlog::Hash root_300{};
-  {
-    auto old = sqlite_store::OpenSqliteStoreWithMigrations(path_, v12);
-    ASSERT_TRUE(old.ok()) << old.status().ToString();
-    EXPECT_EQ((*old)->schema_version(), sqlite_store::kTlogSizeSchema);
-    Append(**old, 0, 290);
-    ASSERT_TRUE((*old)->Begin().ok());
-    Append(**old, 290, 300);  // a tail row of ten
-    ASSERT_TRUE((*old)->Commit().ok());
-    EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 35);
-    root_300 = TileRoot(**old);
-  }
-  auto store = Open();
-  ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), sqlite_store::kTlogLeafSchema);
-  EXPECT_EQ(*Tree(*store).AuditTreeSize(), 300u);
-  EXPECT_EQ(TileRoot(*store), root_300);
-  EXPECT_EQ(RawInt(path_, "SELECT count(*) FROM tlog_tail WHERE level = 0"), 0);
-  EXPECT_EQ(RawInt(path_, "SELECT count(leaf) FROM audit WHERE seq > 256"), 44);
-  auto chain = VerifyAudit(*store);
-  ASSERT_TRUE(chain.ok());
-  EXPECT_TRUE(chain->ok());
-  auto report = VerifyAuditTree(*store);
-  ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->ok()) << report->problems.front();
-  Append(*store, 300, 600);  // single commits across tile 0/1's end
-  std::vector<tlog::Hash> leaves = Leaves(*store);
-  ASSERT_EQ(leaves.size(), 600u);
-  EXPECT_EQ(TileRoot(*store), RootOf(leaves));
-  StoreTiles tiles(Tree(*store));
-  tlog::TileSource src(tiles, 600);
-  auto proof = tlog::ConsistencyProof(src, 300, 600);
-  ASSERT_TRUE(proof.ok());
-  EXPECT_TRUE(tlog::VerifyConsistency(300, 600, root_300, RootOf(leaves), *proof).ok());
-  for (uint64_t m : {0u, 255u, 256u, 299u, 300u, 511u, 512u, 599u}) {
-    auto inc = tlog::InclusionProof(src, m, 600);
-    ASSERT_TRUE(inc.ok());
-    EXPECT_TRUE(tlog::VerifyInclusion(leaves[m], m, 600, *inc, RootOf(leaves)).ok()) << m;
-  }
-  EXPECT_TRUE(VerifyAuditTree(*store)->ok());
-  EXPECT_TRUE(VerifyAudit(*store)->ok());
-
-  // A v12 store whose level 0 names an entry that is not there (a tail row
-  // past the log, edited behind its back): rebuilt over the entries.
-  std::filesystem::remove(path_);
-  {
-    auto old = sqlite_store::OpenSqliteStoreWithMigrations(path_, v12);
-    ASSERT_TRUE(old.ok()) << old.status().ToString();
-    Append(**old, 0, 40);
-  }
-  RawExec(path_, "INSERT INTO tlog_tail (level, start, hashes) VALUES (0, 40, zeroblob(32)); "
-                 "UPDATE tlog_tail SET hashes = zeroblob(32) WHERE level = 0 AND start = 7");
-  {
-    auto store2 = Open();
-    ASSERT_TRUE(store2);
-    EXPECT_EQ(*Tree(*store2).AuditTreeSize(), 40u);
-    EXPECT_EQ(TileRoot(*store2), RootOf(Leaves(*store2)));  // rebuilt: the zeroed leaf is the entry's again
-    EXPECT_TRUE(VerifyAuditTree(*store2)->ok());
-  }
-}
-
-// The leaves the writer notes for the tree are those of entries stored: an
-// entry whose insert fails inside a batch (here a trigger refuses it) is not
-// taken into the tree, whether more entries follow it or not.
-TEST_F(StoreTlogTest, AnEntryRefusedInsideABatchIsNotInTheTree) {
-  auto store = Open();
-  Append(*store, 0, 3);
-  RawExec(path_, "CREATE TRIGGER refuse_boom BEFORE INSERT ON audit WHEN NEW.subject = 'boom' "
-                 "BEGIN SELECT RAISE(ABORT, 'refused'); END;");
-  auto a = Open();
-  Append(*a, 3, 4);  // a commit of its own: the writer knows the tree's size from here
-  ASSERT_TRUE(a->Begin().ok());
-  Append(*a, 4, 255);
-  EXPECT_FALSE(a->AppendAudit("tester", "test.entry", "boom", "").ok());  // would be entry 256
-  ASSERT_TRUE(a->Commit().ok());
-  EXPECT_EQ(*Tree(*a).AuditTreeSize(), 255u);
-  ASSERT_TRUE(a->Begin().ok());
-  EXPECT_FALSE(a->AppendAudit("tester", "test.entry", "boom", "").ok());
-  Append(*a, 255, 258);  // fills tile 0/0 and goes on
-  ASSERT_TRUE(a->Commit().ok());
-  EXPECT_EQ(*Tree(*a).AuditTreeSize(), 258u);
-  EXPECT_EQ(TileRoot(*a), RootOf(Leaves(*a)));
-  Append(*a, 258, 260);
-  EXPECT_EQ(TileRoot(*a), RootOf(Leaves(*a)));
-  EXPECT_TRUE(VerifyAuditTree(*a)->ok());
 }
 
 // Schema v12: the size that tlog_tree held must be where level 0 ends; a
@@ -567,7 +462,7 @@ TEST_F(StoreTlogTest, TheV12MigrationKeepsTheTreeOrRebuildsAnEditedOne) {
   {
     auto store = Open();
     ASSERT_TRUE(store);
-    EXPECT_EQ(store->schema_version(), sqlite_store::CurrentSchemaVersion());
+    EXPECT_EQ(store->schema_version(), sqlite_store::kTlogSizeSchema);
     EXPECT_EQ(*Tree(*store).AuditTreeSize(), 300u);
     EXPECT_EQ(TileRoot(*store), root_before);
     Append(*store, 300, 301);
@@ -596,7 +491,7 @@ TEST_F(StoreTlogTest, ATreeShorterThanTheLogIsNamed) {
     auto store = Open();
     Append(*store, 0, 20);
   }
-  RawExec(path_, "UPDATE audit SET leaf = NULL WHERE seq > 15");
+  RawExec(path_, "DELETE FROM tlog_tail WHERE level = 0 AND start >= 15");
   auto store = Open();
   auto report = VerifyAuditTree(*store);
   ASSERT_TRUE(report.ok());

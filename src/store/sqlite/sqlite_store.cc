@@ -247,7 +247,6 @@ END;
      nullptr},
     {12, "the audit tree's size read from where its level 0 ends, not kept in a row of its own (tlog_tree dropped)",
      nullptr},
-    {13, "each audit entry keeps its leaf hash (audit.leaf): the audit tree's level 0 without tail rows", nullptr},
 };
 
 // Cached prepared statements.
@@ -260,7 +259,6 @@ enum Q : int {
   kRollbackTo,
   kHead,
   kInsertAudit,
-  kInsertAuditLeaf,
   kInsertDecision,
   kUpsertAccount,
   kUpsertPost,
@@ -288,8 +286,6 @@ constexpr const char* kSql[kQueryCount] = {
     "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
     "INSERT INTO audit (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
     "?7, ?8)",
-    "INSERT INTO audit (seq, ts, actor, action, subject, payload, prev_hash, hash, leaf) VALUES (?1, ?2, ?3, ?4, ?5, "
-    "?6, ?7, ?8, ?9)",
     "INSERT INTO decisions (item, policy, account, action, scope, category, rule, reason, review, lang, region, ts, "
     "signals, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT (item, policy) DO NOTHING",
@@ -646,7 +642,6 @@ Status SqliteStore::Init(std::span<const Migration> migrations) {
   tlog_.SetLeafVersion(schema_version_ >= kTlogV2Schema ? 2 : 1);
   tlog_.SetTailRows(schema_version_ >= kTlogTailSchema);
   tlog_.SetSizeFromTiles(schema_version_ >= kTlogSizeSchema);
-  tlog_.SetLeafRows(schema_version_ >= kTlogLeafSchema);
   return Status::Ok();
 }
 
@@ -670,7 +665,6 @@ Status SqliteStore::WriteOp(const std::string& doing, F&& body) {
       head_known_ = false;
       pending_profiles_.clear();  // some may be rolled back: look them up again
       last_post_valid_ = false;
-      tlog_.ForgetAppended();  // audit entries of it may be rolled back
       if (sqlite3_get_autocommit(db_) == 0) {
         (void)Run(kRollbackTo, doing);
         (void)Run(kRelease, doing);
@@ -949,15 +943,7 @@ Status SqliteStore::AppendAuditLocked(const std::string& actor, const std::strin
   e.payload = payload;
   e.prev_hash = head_hash_;
   e.hash = ComputeAuditHash(e);
-  // Schema v13: the entry's leaf hash goes in its own row (tlog_sql.h).
-  tlog::Hash leaf{};
-  const bool with_leaf = tlog_.leaf_rows();
-  if (with_leaf) {
-    Result<tlog::Hash> l = tlog_.LeafForAppend(e);
-    if (!l.ok()) return l.status();
-    leaf = *l;
-  }
-  Result<sqlite3_stmt*> st = Prepared(with_leaf ? kInsertAuditLeaf : kInsertAudit);
+  Result<sqlite3_stmt*> st = Prepared(kInsertAudit);
   if (!st.ok()) return st.status();
   StmtUse u(*st);
   u.Int(1, e.seq);
@@ -968,11 +954,9 @@ Status SqliteStore::AppendAuditLocked(const std::string& actor, const std::strin
   u.Text(6, e.payload);
   u.Text(7, e.prev_hash);
   u.Text(8, e.hash);
-  if (with_leaf) sqlite3_bind_blob(u.get(), 9, leaf.data(), static_cast<int>(leaf.size()), SQLITE_STATIC);
   int rc = sqlite3_step(u.get());
   if (rc != SQLITE_DONE) {
     head_known_ = false;
-    tlog_.ForgetAppended();
     return Error(rc, "appending audit entry " + std::to_string(e.seq));
   }
   head_seq_ = e.seq;
@@ -2001,7 +1985,6 @@ std::span<const Migration> Migrations() {
       else if (m.version == kTlogV2Schema) all.push_back(kTlogV2MigrationSql);
       else if (m.version == kTlogTailSchema) all.push_back(kTlogTailMigrationSql);
       else if (m.version == kTlogSizeSchema) all.push_back(kTlogSizeMigrationSql);
-      else if (m.version == kTlogLeafSchema) all.push_back(kTlogLeafMigrationSql);
       else all.push_back(m.sql);
     }
     return all;
@@ -2013,7 +1996,6 @@ std::span<const Migration> Migrations() {
       if (all[i].version == kTlogSchema) all[i].after = BuildTlogAfterMigration;
       if (all[i].version == kTlogV2Schema) all[i].after = RebuildTlogV2AfterMigration;
       if (all[i].version == kTlogSizeSchema) all[i].after = DropTlogSizeAfterMigration;
-      if (all[i].version == kTlogLeafSchema) all[i].after = MoveTlogLeavesAfterMigration;
     }
     return all;
   }();

@@ -4,8 +4,6 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <cstdint>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -69,10 +67,6 @@ DELETE FROM tlog_tiles WHERE length(hashes) < 256 * 32;
 // Step 12: nothing in SQL; DropTlogSizeAfterMigration compares and drops.
 const char kTlogSizeMigrationSql[] = "SELECT 1 FROM tlog_tree WHERE id = 1;";
 
-// Step 13: each audit row keeps its leaf hash; MoveTlogLeavesAfterMigration
-// fills it from level 0's tail rows, which go.
-const char kTlogLeafMigrationSql[] = "ALTER TABLE audit ADD COLUMN leaf BLOB;";
-
 namespace {
 
 enum Which : int {
@@ -92,9 +86,6 @@ enum Which : int {
   kTileDelete,
   kLastTail0,
   kLastTile0,
-  kLeafRows,
-  kPendingChunk,
-  kSetLeaf,
 };
 
 constexpr const char* kSql[] = {
@@ -118,11 +109,8 @@ constexpr const char* kSql[] = {
     "DELETE FROM tlog_tiles WHERE level = ?1 AND idx = ?2",
     "SELECT start, length(hashes) FROM tlog_tail WHERE level = 0 ORDER BY start DESC LIMIT 1",
     "SELECT idx FROM tlog_tiles WHERE level = 0 ORDER BY idx DESC LIMIT 1",
-    "SELECT seq, leaf FROM audit WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
-    "SELECT seq, ts, actor, action, subject, payload, prev_hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    "UPDATE audit SET leaf = ?2 WHERE seq = ?1",
 };
-static_assert(sizeof kSql / sizeof kSql[0] == kSetLeaf + 1 && kSetLeaf + 1 == TlogSql::kStatements);
+static_assert(sizeof kSql / sizeof kSql[0] == kLastTile0 + 1);
 
 // Resets the statement when a use ends.
 struct Reset {
@@ -147,58 +135,7 @@ Result<sqlite3_stmt*> TlogSql::Stmt(int which) {
   return stmts_[which].get();
 }
 
-Result<uint64_t> TlogSql::FullTiles0() {
-  Result<sqlite3_stmt*> st = Stmt(kLastTile0);
-  if (!st.ok()) return st.status();
-  Reset r{*st};
-  int rc = sqlite3_step(*st);
-  if (rc == SQLITE_DONE) return uint64_t{0};
-  if (rc != SQLITE_ROW) return Error(rc, "reading the audit tree's level 0");
-  const int64_t idx = sqlite3_column_int64(*st, 0);
-  if (idx < 0) return Status::Corrupt(path_ + ": the audit tree's level 0 has a negative index");
-  return static_cast<uint64_t>(idx) + 1;
-}
-
-Status TlogSql::ReadRowLeaves(uint64_t first, uint64_t last, std::string* out, uint64_t* n) {
-  Result<sqlite3_stmt*> st = Stmt(kLeafRows);
-  if (!st.ok()) return st.status();
-  Reset r{*st};
-  sqlite3_bind_int64(*st, 1, static_cast<int64_t>(std::min<uint64_t>(first, INT64_MAX)));
-  sqlite3_bind_int64(*st, 2, static_cast<int64_t>(std::min<uint64_t>(last, INT64_MAX)));
-  uint64_t next = first + 1;  // the seq whose leaf comes next
-  int rc;
-  while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
-    // The leaves run while the entries follow each other and each has one
-    // (a gap, or a null leaf, ends them: what follows is past the tree).
-    if (sqlite3_column_int64(*st, 0) != static_cast<int64_t>(next) || sqlite3_column_type(*st, 1) == SQLITE_NULL) break;
-    const int bytes = sqlite3_column_bytes(*st, 1);
-    if (bytes != 32)
-      return Status::Corrupt(path_ + ": audit entry " + std::to_string(next) + " has a leaf of " +
-                             std::to_string(bytes) + " bytes, not a 32-byte hash");
-    if (out != nullptr) out->append(static_cast<const char*>(sqlite3_column_blob(*st, 1)), 32);
-    ++next;
-  }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, "reading the audit entries' leaves");
-  *n = next - first - 1;
-  return Status::Ok();
-}
-
-Result<uint64_t> TlogSql::RowsSize(uint64_t last) {
-  // The last full level-0 tile's end, then the entries that follow it with
-  // a leaf each (up to entry `last`).
-  Result<uint64_t> full = FullTiles0();
-  if (!full.ok()) return full.status();
-  const uint64_t start = *full * tlog::kTileWidth;
-  if (last <= start) return start;
-  uint64_t n = 0;
-  if (Status s = ReadRowLeaves(start, last, nullptr, &n); !s.ok()) return s;
-  return start + n;
-}
-
 Result<uint64_t> TlogSql::Size() {
-  // The committed tree: entries this connection's open transaction inserted
-  // (with their leaves) join it only when it commits.
-  if (leaf_rows_) return RowsSize(open_first_ > 0 ? static_cast<uint64_t>(open_first_ - 1) : UINT64_MAX);
   if (size_from_tiles_) {
     // Where level 0 ends: its last tail row's end, else its last full tile's.
     uint64_t size = 0;
@@ -239,28 +176,6 @@ bool TlogSql::DataVersion(uint32_t* v) const {
 
 Result<std::string> TlogSql::ReadTile(int level, uint64_t index) {
   const Doing doing{"reading", level, index, 0};
-  if (leaf_rows_ && level == 0) {
-    // A full tile from tlog_tiles, else the leaves of the tile's audit rows.
-    Result<sqlite3_stmt*> st = Stmt(kRead);
-    if (!st.ok()) return st.status();
-    {
-      Reset r{*st};
-      sqlite3_bind_int(*st, 1, level);
-      sqlite3_bind_int64(*st, 2, static_cast<int64_t>(index));
-      int rc = sqlite3_step(*st);
-      if (rc == SQLITE_ROW) {
-        const void* p = sqlite3_column_blob(*st, 0);
-        const int n = sqlite3_column_bytes(*st, 0);
-        return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), static_cast<size_t>(n));
-      }
-      if (rc != SQLITE_DONE) return Error(rc, doing.Text());
-    }
-    std::string tile;
-    uint64_t n = 0;
-    if (Status s = ReadRowLeaves(index * tlog::kTileWidth, (index + 1) * tlog::kTileWidth, &tile, &n); !s.ok())
-      return s;
-    return tile;
-  }
   if (!tail_rows_) {
     Result<sqlite3_stmt*> st = Stmt(kRead);
     if (!st.ok()) return st.status();
@@ -445,189 +360,9 @@ void TlogSql::EndTransaction(bool committed) {
   known_ = committed && synced_ && DataVersion(&known_version_);
   known_size_ = synced_size_;
   synced_ = false;
-  appended_.clear();
-  if (appended_.capacity() > 4096) appended_.shrink_to_fit();  // a big batch's leaves are not kept
-  appended_ok_ = true;
-  open_first_ = 0;
-}
-
-Status TlogSql::LoadSecret() {
-  if (!secret_.empty()) return Status::Ok();
-  Result<sqlite3_stmt*> st = Stmt(kSecret);
-  if (!st.ok()) return st.status();
-  Reset r{*st};
-  int rc = sqlite3_step(*st);
-  if (rc == SQLITE_DONE) return Status::Corrupt(path_ + ": the audit tree's secret is missing (tlog_secret)");
-  if (rc != SQLITE_ROW) return Error(rc, "reading the audit tree's secret");
-  const void* p = sqlite3_column_blob(*st, 0);
-  const int n = sqlite3_column_bytes(*st, 0);
-  if (p == nullptr || n < 16) return Status::Corrupt(path_ + ": the audit tree's secret is too short");
-  secret_.assign(static_cast<const char*>(p), static_cast<size_t>(n));
-  return Status::Ok();
-}
-
-Result<tlog::Hash> TlogSql::LeafForAppend(const AuditEntry& e) {
-  if (!leaf_rows_) return Status::Invalid(path_ + ": schema older than v13 keeps no leaf in the audit row");
-  if (Status s = LoadSecret(); !s.ok()) return s;
-  const tlog::Hash leaf = AuditLeafHashV2(e, std::string_view(secret_));
-  if (open_first_ == 0 || e.seq < open_first_) open_first_ = e.seq;
-  if (appended_.empty()) appended_first_ = e.seq;
-  if (appended_ok_ && e.seq == appended_first_ + static_cast<int64_t>(appended_.size()))
-    appended_.push_back(leaf);
-  else
-    appended_ok_ = false;  // not the next entry: Sync reads the rows
-  return leaf;
-}
-
-Status TlogSql::HashRowsPast(uint64_t size, bool stop_at_gap, uint64_t* end) {
-  uint64_t done = size;
-  std::vector<tlog::Hash> leaves;
-  for (;;) {
-    size_t filled = 0;
-    bool gap = false;
-    {
-      Result<sqlite3_stmt*> st = Stmt(kPendingChunk);
-      if (!st.ok()) return st.status();
-      Reset r{*st};
-      sqlite3_bind_int64(*st, 1, static_cast<int64_t>(done));
-      sqlite3_bind_int64(*st, 2, static_cast<int64_t>(kChunk));
-      int rc;
-      while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
-        const int64_t seq = sqlite3_column_int64(*st, 0);
-        const int64_t expect = static_cast<int64_t>(done + filled) + 1;
-        if (seq != expect && stop_at_gap) {
-          gap = true;  // the tree ends before the gap
-          break;
-        }
-        if (seq != expect)
-          return Status::Corrupt(path_ + ": audit entry " + std::to_string(expect) +
-                                 " is missing; the audit tree cannot take entry " + std::to_string(seq) +
-                                 " as its leaf " + std::to_string(expect - 1) + " (run `evenhand audit verify`)");
-        if (filled == chunk_.size()) chunk_.emplace_back();
-        AuditEntry& e = chunk_[filled++];
-        e.seq = seq;
-        e.ts = sqlite3_column_int64(*st, 1);
-        ReadText(*st, 2, &e.actor);
-        ReadText(*st, 3, &e.action);
-        ReadText(*st, 4, &e.subject);
-        ReadText(*st, 5, &e.payload);
-        ReadText(*st, 6, &e.prev_hash);
-      }
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, "reading the audit entries past the tree");
-    }
-    if (filled == 0) break;
-    leaves.clear();
-    if (Status s = HashChunk(std::span<const AuditEntry>(chunk_.data(), filled), &leaves); !s.ok()) return s;
-    Result<sqlite3_stmt*> up = Stmt(kSetLeaf);
-    if (!up.ok()) return up.status();
-    for (size_t i = 0; i < filled; ++i) {
-      Reset r{*up};
-      sqlite3_bind_int64(*up, 1, chunk_[i].seq);
-      sqlite3_bind_blob(*up, 2, leaves[i].data(), 32, SQLITE_STATIC);
-      int rc = sqlite3_step(*up);
-      if (rc != SQLITE_DONE) return Error(rc, "writing the leaf of audit entry " + std::to_string(chunk_[i].seq));
-    }
-    done += filled;
-    if (gap || filled < kChunk) break;
-  }
-  if (chunk_.size() > 64) chunk_.resize(64);  // a big batch's slots are not kept
-  *end = done;
-  return Status::Ok();
-}
-
-namespace {
-
-// Levels 1 and up of the tree, as a tree of their own whose leaves are the
-// roots of the full level-0 tiles (AppendLeaves over it).
-class UpperLevels final : public tlog::TileStorage {
- public:
-  explicit UpperLevels(tlog::TileStorage& t) : t_(t) {}
-  Result<std::string> ReadTile(int level, uint64_t index) override { return t_.ReadTile(level + 1, index); }
-  Status WriteTile(int level, uint64_t index, std::string_view hashes) override {
-    return t_.WriteTile(level + 1, index, hashes);
-  }
-  Status ExtendTile(int level, uint64_t index, uint64_t width, std::string_view hashes) override {
-    return t_.ExtendTile(level + 1, index, width, hashes);
-  }
-
- private:
-  tlog::TileStorage& t_;
-};
-
-}  // namespace
-
-Status TlogSql::SyncLeafRows(bool stop_at_gap) {
-  uint32_t version = 0;
-  const bool known = known_ && DataVersion(&version) && version == known_version_;
-  known_ = false;
-  synced_ = false;
-  constexpr uint64_t W = tlog::kTileWidth;
-  uint64_t full = 0;  // full level-0 tiles stored
-  uint64_t base = 0;  // the tree's size before the leaves noted by LeafForAppend (in appended_)
-  bool noted = false;
-  const bool have_noted = appended_ok_ && !appended_.empty();
-  if (known && appended_ok_ && (appended_.empty() || static_cast<uint64_t>(appended_first_) == known_size_ + 1)) {
-    // The tree as this connection's last commit left it (every level-0 tile
-    // that filled written), and the entries since are the ones noted, each
-    // inserted with its leaf: nothing to read.
-    full = known_size_ / W;
-    base = known_size_;
-    noted = true;
-  } else {
-    Result<uint64_t> f = FullTiles0();
-    if (!f.ok()) return f.status();
-    full = *f;
-    if (have_noted && appended_first_ >= 1 && static_cast<uint64_t>(appended_first_ - 1) >= full * W) {
-      // The stored tree must run up to the first noted entry.
-      uint64_t n = 0;
-      if (Status s = ReadRowLeaves(full * W, static_cast<uint64_t>(appended_first_ - 1), nullptr, &n); !s.ok())
-        return s;
-      if (full * W + n == static_cast<uint64_t>(appended_first_ - 1)) {
-        base = full * W + n;
-        noted = true;
-      }
-    }
-    if (!noted) {
-      Result<uint64_t> stored = RowsSize(UINT64_MAX);
-      if (!stored.ok()) return stored.status();
-      // Entries past where the leaves run (none, unless the tree was reset
-      // or entries were written without one) are hashed, their leaves written.
-      if (Status s = HashRowsPast(*stored, stop_at_gap, &base); !s.ok()) return s;
-    }
-  }
-  const uint64_t size = base + (noted ? appended_.size() : 0);
-  // Each level-0 tile that filled: written whole (its leaves from the rows
-  // before `base`, the noted ones after), its root appended to the levels above.
-  std::vector<tlog::Hash> roots;
-  std::array<tlog::Hash, W> hashes;
-  std::string tile;
-  for (uint64_t idx = full; idx < size / W; ++idx) {
-    tile.clear();
-    const uint64_t first = idx * W, last = first + W;
-    if (first < base) {
-      const uint64_t to = std::min(last, base);
-      uint64_t n = 0;
-      if (Status s = ReadRowLeaves(first, to, &tile, &n); !s.ok()) return s;
-      if (first + n != to)
-        return Status::Corrupt(path_ + ": audit entry " + std::to_string(first + n + 1) + " has no leaf; " +
-                               tlog::TilePath(0, idx, 0) + " cannot be completed (run `evenhand audit verify`)");
-    }
-    for (uint64_t i = std::max(first, base); i < last; ++i) tile.append(tlog::Bytes(appended_[i - base]));
-    if (Status s = WriteTile(0, idx, tile); !s.ok()) return s;
-    for (size_t i = 0; i < W; ++i) std::memcpy(hashes[i].data(), tile.data() + 32 * i, 32);
-    roots.push_back(tlog::PerfectRoot(hashes));
-  }
-  if (!roots.empty()) {
-    UpperLevels upper(*this);
-    if (Status s = tlog::AppendLeaves(upper, full, roots); !s.ok()) return s;
-  }
-  synced_ = true;
-  synced_size_ = size;
-  return Status::Ok();
 }
 
 Status TlogSql::Sync(bool stop_at_gap) {
-  if (leaf_rows_) return SyncLeafRows(stop_at_gap);
   // From here until this transaction ends, only its end can make the tree known.
   uint32_t version = 0;
   const bool known = known_ && size_from_tiles_ && DataVersion(&version) && version == known_version_;
@@ -701,7 +436,18 @@ Status TlogSql::Sync(bool stop_at_gap) {
 
 Result<AuditSalts> TlogSql::Salts(int64_t seq) {
   if (leaf_version_ < 2) return Status::Invalid(path_ + ": the audit tree's leaves (v1) have no salts");
-  if (Status s = LoadSecret(); !s.ok()) return s;
+  if (secret_.empty()) {
+    Result<sqlite3_stmt*> st = Stmt(kSecret);
+    if (!st.ok()) return st.status();
+    Reset r{*st};
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_DONE) return Status::Corrupt(path_ + ": the audit tree's secret is missing (tlog_secret)");
+    if (rc != SQLITE_ROW) return Error(rc, "reading the audit tree's secret");
+    const void* p = sqlite3_column_blob(*st, 0);
+    const int n = sqlite3_column_bytes(*st, 0);
+    if (p == nullptr || n < 16) return Status::Corrupt(path_ + ": the audit tree's secret is too short");
+    secret_.assign(static_cast<const char*>(p), static_cast<size_t>(n));
+  }
   return DeriveAuditSalts(secret_, seq);
 }
 
@@ -881,63 +627,6 @@ Status DropTlogSizeAfterMigration(sqlite3* db, const std::string& path) {
     if (Status s = t.Sync(/*stop_at_gap=*/true); !s.ok()) return s;
   }
   return Exec(db, path, "DROP TABLE tlog_tree;", "dropping the audit tree's size row (tlog_tree)");
-}
-
-}  // namespace evenhand::sqlite_store
-
-namespace evenhand::sqlite_store {
-
-Status MoveTlogLeavesAfterMigration(sqlite3* db, const std::string& path) {
-  TlogSql before(db, path);
-  before.SetLeafVersion(2);
-  before.SetTailRows(true);
-  before.SetSizeFromTiles(true);
-  Result<uint64_t> was = before.Size();
-  if (!was.ok()) return was.status();
-  // Level 0's tail rows, in order, into the leaves of their entries.
-  std::vector<std::pair<int64_t, std::string>> rows;
-  {
-    int rc = SQLITE_OK;
-    OwnedStmt st = PrepareOwned(db, "SELECT start, hashes FROM tlog_tail WHERE level = 0 ORDER BY start", &rc);
-    if (rc != SQLITE_OK) return SqliteError(db, path, rc, "reading the audit tree's level-0 tail rows");
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-      std::string hashes;
-      const void* p = sqlite3_column_blob(st.get(), 1);
-      if (p != nullptr) hashes.assign(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st.get(), 1)));
-      rows.emplace_back(sqlite3_column_int64(st.get(), 0), std::move(hashes));
-    }
-    if (rc != SQLITE_DONE) return SqliteError(db, path, rc, "reading the audit tree's level-0 tail rows");
-  }
-  {
-    int rc = SQLITE_OK;
-    OwnedStmt up = PrepareOwned(db, "UPDATE audit SET leaf = ?2 WHERE seq = ?1", &rc);
-    if (rc != SQLITE_OK) return SqliteError(db, path, rc, "moving the audit tree's leaves into the audit rows");
-    for (const auto& [start, hashes] : rows) {
-      for (size_t j = 0; j + 32 <= hashes.size(); j += 32) {
-        sqlite3_reset(up.get());
-        sqlite3_bind_int64(up.get(), 1, start + static_cast<int64_t>(j / 32) + 1);
-        sqlite3_bind_blob(up.get(), 2, hashes.data() + j, 32, SQLITE_STATIC);
-        rc = sqlite3_step(up.get());
-        if (rc != SQLITE_DONE) return SqliteError(db, path, rc, "moving the audit tree's leaves into the audit rows");
-      }
-    }
-  }
-  if (Status s = Exec(db, path, "DELETE FROM tlog_tail WHERE level = 0;", "clearing level 0's tail rows"); !s.ok())
-    return s;
-  TlogSql t(db, path);
-  t.SetLeafVersion(2);
-  t.SetTailRows(true);
-  t.SetSizeFromTiles(true);
-  t.SetLeafRows(true);
-  Result<uint64_t> now = t.Size();
-  if (!now.ok()) return now.status();
-  if (*now == *was) return Status::Ok();
-  // Level 0 did not match the entries (edited behind the store's back): rebuilt from them.
-  if (Status s = Exec(db, path, "DELETE FROM tlog_tiles; DELETE FROM tlog_tail; UPDATE audit SET leaf = NULL;",
-                      "clearing the audit tree");
-      !s.ok())
-    return s;
-  return t.Sync(/*stop_at_gap=*/true);
 }
 
 }  // namespace evenhand::sqlite_store

@@ -17,19 +17,6 @@
 // commit a page of its own): it is where level 0 ends, the end of its last
 // tail row or, with none, of its last full tile.
 //
-//   audit.leaf                        v13: the entry's leaf hash (32 bytes),
-//                                     written with the entry itself
-//
-// From schema v13 level 0 has no tail rows (which cost every commit a page
-// of tlog_tail's): the partial level-0 tile is the `leaf` column of the
-// audit rows past the last full level-0 tile, which the commit writes
-// anyway. The tree's size is the last full level-0 tile's end, then as many
-// entries as follow it, in order, each with a leaf. Sync then only writes a
-// level-0 tile when it fills (from the rows' leaves) and the levels above
-// it (tail rows, as before); a commit that fills no tile runs no statement
-// for the tree. Entries in full tiles from before v13 keep a null leaf (the
-// tile holds it).
-//
 // From schema v11 tlog_tiles holds full tiles only (256 hashes) and a
 // partial tile is its tail rows: each commit appends one row with the
 // hashes it adds (row `start` = the index of its first hash at that level),
@@ -70,8 +57,6 @@ extern const char kTlogTailMigrationSql[];
 inline constexpr int kTlogTailSchema = 11;  // the first schema with tail rows (tlog_tail)
 extern const char kTlogSizeMigrationSql[];
 inline constexpr int kTlogSizeSchema = 12;  // the first schema without tlog_tree: the size from level 0
-extern const char kTlogLeafMigrationSql[];
-inline constexpr int kTlogLeafSchema = 13;  // the first schema with audit.leaf: level 0 in the audit rows
 
 // The migration's second half: builds the tree over the stored entries, up
 // to the first gap if there is one (writes then fail until it is resolved).
@@ -86,19 +71,12 @@ Status RebuildTlogV2AfterMigration(sqlite3* db, const std::string& path);
 // every entry, up to the first gap, as a v11 store would at its next write.
 // Then tlog_tree goes.
 Status DropTlogSizeAfterMigration(sqlite3* db, const std::string& path);
-// Step 13: level 0's tail rows become the leaves of their audit rows
-// (audit.leaf) and go. The tree's size must stay what it was; where it
-// does not (level 0 edited behind the store's back: a tail row for an entry
-// that is missing, or rows with a gap), the tree is cleared and rebuilt over
-// every entry, up to the first gap, as step 12 does.
-Status MoveTlogLeavesAfterMigration(sqlite3* db, const std::string& path);
 
 // Statements on one connection; every call runs inside the caller's
 // transaction (or as its own read). Not thread safe (one per Store).
 class TlogSql final : public tlog::TileStorage {
  public:
   TlogSql(sqlite3* db, const std::string& path) : db_(db), path_(path) {}
-  static constexpr int kStatements = 19;  // the statements it prepares (tlog_sql.cc's kSql)
 
   // The leaf format to write and read: 1 (schema v9) or 2 (v10 on).
   void SetLeafVersion(int v) { leaf_version_ = v; }
@@ -108,16 +86,6 @@ class TlogSql final : public tlog::TileStorage {
   // The size read from level 0's tiles and tail rows (schema v12 on; needs
   // tail rows); before, tlog_tree's row, written by every Sync that appends.
   void SetSizeFromTiles(bool on) { size_from_tiles_ = on; }
-  // Level 0 in the audit rows' leaf column (schema v13 on; see above).
-  void SetLeafRows(bool on) { leaf_rows_ = on; }
-  bool leaf_rows() const { return leaf_rows_; }
-  // Schema v13: the leaf of entry `e`, which the caller is about to insert
-  // in its open write transaction with this leaf. Sync takes the leaves so
-  // noted for the next entries of the tree without reading them back.
-  Result<tlog::Hash> LeafForAppend(const AuditEntry& e);
-  // A savepoint of the open transaction was rolled back: the leaves noted
-  // since it began may not be stored, so Sync reads the rows instead.
-  void ForgetAppended() { appended_ok_ = false; }
   int leaf_version() const { return leaf_version_; }
   // The salts of entry `seq` (leaf v2); the secret is read once.
   Result<AuditSalts> Salts(int64_t seq);
@@ -171,21 +139,8 @@ class TlogSql final : public tlog::TileStorage {
   Status Step(int which, const Doing& doing);  // a statement without rows, bound by the caller
   bool DataVersion(uint32_t* v) const;  // SQLITE_FCNTL_DATA_VERSION; false if SQLite cannot say
   Status DeleteTail(int level, uint64_t from, uint64_t to);  // tail rows with from <= start < to
-  // Schema v13's Sync (see the header comment).
-  Status SyncLeafRows(bool stop_at_gap);
-  // v13: the leaves of audit rows first+1 .. last (seq), as far as they run
-  // in order with a leaf each: *n of them, appended to `out` unless null.
-  Status ReadRowLeaves(uint64_t first, uint64_t last, std::string* out, uint64_t* n);
-  Status LoadSecret();  // secret_ from tlog_secret, once
-  // v13: entries past `size` (the rows' leaves end there) hashed and their
-  // leaves written; *end = where the leaves now end.
-  Status HashRowsPast(uint64_t size, bool stop_at_gap, uint64_t* end);
-  // v13: the number of full level-0 tiles stored (the last one's index + 1).
-  Result<uint64_t> FullTiles0();
-  // v13: where the rows' leaves end, looking no further than entry `last`.
-  Result<uint64_t> RowsSize(uint64_t last);
 
-  OwnedStmt stmts_[kStatements];
+  OwnedStmt stmts_[16];
   int leaf_version_ = 1;
   bool tail_rows_ = false;
   bool size_from_tiles_ = false;
@@ -198,14 +153,6 @@ class TlogSql final : public tlog::TileStorage {
   bool synced_ = false;         // this transaction's Sync appended up to synced_size_
   uint64_t synced_size_ = 0;
   bool tail0_known_ = false;    // during Sync: level 0's tail ends at the size, nothing past it
-  bool leaf_rows_ = false;
-  // v13: the leaves LeafForAppend gave in the open transaction, for entries
-  // appended_first_, appended_first_ + 1, ... (appended_ok_: none skipped or
-  // rolled back since).
-  std::vector<tlog::Hash> appended_;
-  int64_t appended_first_ = 0;
-  bool appended_ok_ = true;
-  int64_t open_first_ = 0;  // the first entry LeafForAppend saw in the open transaction (0: none)
 };
 
 }  // namespace evenhand::sqlite_store
