@@ -300,6 +300,9 @@ describe('dashboard against a real evenhand serve', () => {
     await shot(page, 'order.png');
     await page.getByRole('button', { name: 'Close order' }).click();
     await page.getByRole('status').filter({ hasText: 'closed' }).waitFor();
+    // The status line is written before the page reloads the order: wait for
+    // the reloaded state badge (a slow server, e.g. under ASan, lags here).
+    await page.getByTestId('state').filter({ hasText: 'closed · withheld' }).waitFor();
     assert.equal((await page.getByTestId('state').textContent()).trim(), 'closed · withheld');
     assert.equal((await api(S.mod, 'GET', `/v1/orders/${S.ptaOverdue.id}`, undefined, 200)).state, 'closed');
     assertNoErrors(page);
